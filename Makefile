@@ -1,0 +1,31 @@
+# The two commands of the README:
+#   make demo   install, ingest the sample archive (corpus/archive) into .dutytrace/, start the UI
+#   make test   install and run the test suite (what .ci/run calls)
+SHELL := /bin/bash
+export DUTYTRACE_HOME ?= $(CURDIR)/.dutytrace
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+PORT ?= 8501
+
+.PHONY: install demo ingest serve test bench clean
+
+install:
+	@scripts/setup.sh
+
+ingest: install
+	.venv/bin/dutytrace ingest corpus/archive --workers 2
+
+demo: ingest
+	.venv/bin/dutytrace serve --port $(PORT)
+
+serve:
+	.venv/bin/dutytrace serve --port $(PORT)
+
+test: install
+	.venv/bin/python -m pytest -q -p no:cacheprovider
+
+bench: install
+	.venv/bin/python benchmarks/bench_sample.py
+
+clean:
+	rm -rf .dutytrace

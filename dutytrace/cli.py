@@ -1,0 +1,262 @@
+"""The `dutytrace` command: a thin layer over the service. `--json` outputs are stable interfaces."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dutytrace.errors import ConfigError, DutytraceError, NotFound
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Dutytrace: precedent search over accident investigation reports and transcripts.")
+err = Console(stderr=True)
+out = Console()
+
+
+def _service():
+    from dutytrace.config import Settings
+    from dutytrace.service import Dutytrace
+
+    return Dutytrace(Settings.from_env())
+
+
+def _emit(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def _fail(e: Exception, code: int = 1):
+    err.print(f"[red]error:[/red] {e}")
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="Folders, archives (zip, tar) or files"),
+           workers: int = typer.Option(1, "--workers", "-w", min=1, help="Parallel parsing/NLP processes"),
+           as_json: bool = typer.Option(False, "--json", help="Print the report as JSON")):
+    """Ingest documents: each first-level subfolder of a folder is one case."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    try:
+        with _service() as svc:
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err,
+                          disable=as_json or not err.is_terminal) as bar:
+                task = bar.add_task("ingest", total=None, rate="")
+
+                def progress(event, info):
+                    if event == "start":
+                        bar.update(task, total=info["files"])
+                    elif event == "file":
+                        elapsed = bar.tasks[0].elapsed or 1e-9
+                        done = bar.tasks[0].completed + 1
+                        bar.update(task, advance=1, rate=f"{done / elapsed:.1f} files/s")
+                        if info["status"] == "failed" and not as_json:
+                            err.print(f"[yellow]failed[/yellow] {info['path']}: {info['error']}")
+
+                report = svc.ingest(paths, workers=workers, progress=progress)
+    except DutytraceError as e:
+        _fail(e, 2 if isinstance(e, ConfigError) else 1)
+    if as_json:
+        _emit(report.to_json())
+    else:
+        t = Table(title="Ingest")
+        for col in ("ingested", "unchanged", "replaced", "failed", "cases", "chunks", "seconds"):
+            t.add_column(col, justify="right")
+        r = report.to_json()
+        t.add_row(*(str(len(r[c]) if c == "failed" else r[c]) for c in
+                    ("ingested", "unchanged", "replaced", "failed", "cases", "chunks", "seconds")))
+        out.print(t)
+        for f in report.failed:
+            out.print(f"[red]failed[/red] {f['path']}: {f['error']}")
+    raise typer.Exit(1 if report.failed else 0)
+
+
+def _read_batch(path: Path) -> list[dict]:
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".csv":
+        rows = list(csv.DictReader(text.splitlines()))
+    else:
+        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    for i, r in enumerate(rows, start=1):
+        if not r.get("query"):
+            raise typer.BadParameter(f"{path}: row {i} has no 'query'")
+        r.setdefault("id", str(i))
+    return rows
+
+
+@app.command()
+def search(query: Optional[str] = typer.Argument(None, help="What to look for, in English or Chinese"),
+           limit: int = typer.Option(10, "--limit", "-n", min=1, max=200),
+           by_case: bool = typer.Option(False, "--by-case", help="Group passages by case"),
+           mode: str = typer.Option("hybrid", "--mode", help="hybrid | dense | lexical"),
+           filters: list[str] = typer.Option([], "--filter", "-f", help="KEY=VALUE, e.g. tag=formalism_bureaucratism"),
+           batch: Optional[Path] = typer.Option(None, "--batch", help="JSONL or CSV of queries (id, query)"),
+           as_json: bool = typer.Option(False, "--json")):
+    """Search passages (or cases) across every ingested case."""
+    from dutytrace.search import SearchError, parse_filters
+
+    if (query is None) == (batch is None):
+        err.print("error: give a QUERY or --batch FILE (not both)")
+        raise typer.Exit(2)
+    try:
+        flt = parse_filters(filters)
+        queries = _read_batch(batch) if batch else [{"id": None, "query": query}]
+    except (SearchError, ValueError, OSError) as e:
+        _fail(e, 2)
+    try:
+        with _service() as svc:
+            for q in queries:
+                f = {**flt, **parse_filters(q.get("filters") or [])} if isinstance(q.get("filters"), list) else flt
+                n = int(q.get("limit") or limit)
+                m = q.get("mode") or mode
+                if by_case:
+                    res = {"query": q["query"], "cases": [c.to_json() for c in svc.search_cases(q["query"], n, m, f)]}
+                else:
+                    res = {"query": q["query"], "hits": [h.to_json() for h in svc.search(q["query"], n, m, f)]}
+                if batch:
+                    res = {"id": q["id"], **res}
+                if as_json or batch:
+                    _emit(res)
+                else:
+                    _print_results(res)
+    except SearchError as e:
+        _fail(e, 2)
+    except DutytraceError as e:
+        _fail(e)
+
+
+def _print_results(res: dict) -> None:
+    if "cases" in res:
+        for i, c in enumerate(res["cases"], 1):
+            out.print(f"[bold]{i}. {c['case_id']}[/bold]  {c['title']}  [dim]score {c['score']:.4f}[/dim]")
+            for p in c["passages"]:
+                who = f" — {p['speaker']}" if p.get("speaker") else ""
+                out.print(f"   [cyan]{p['name']} p.{p['page']}{who}[/cyan]: {p['text'][:220]}")
+    else:
+        for i, h in enumerate(res["hits"], 1):
+            who = f" — {h['speaker']}" if h.get("speaker") else ""
+            out.print(f"[bold]{i}. {h['case_id']}[/bold] [cyan]{h['name']} p.{h['page']}{who}[/cyan] "
+                      f"[dim]{h['score']:.4f}[/dim]\n   {h['text'][:260]}")
+
+
+@app.command()
+def similar(file: Optional[Path] = typer.Argument(None, help="A new case's document"),
+            case: Optional[str] = typer.Option(None, "--case", help="Or an existing case id"),
+            limit: int = typer.Option(10, "--limit", "-n", min=1),
+            as_json: bool = typer.Option(False, "--json")):
+    """Past cases most similar to a new document, with the reasons."""
+    if (file is None) == (case is None):
+        err.print("error: give a FILE or --case CASE_ID")
+        raise typer.Exit(2)
+    try:
+        with _service() as svc:
+            cases = svc.similar(path=file, case_id=case, limit=limit)
+    except DutytraceError as e:
+        _fail(e)
+    if as_json:
+        _emit({"cases": cases})
+        return
+    for i, c in enumerate(cases, 1):
+        out.print(f"[bold]{i}. {c['case_id']}[/bold] {c['title']} [dim]score {c['score']}[/dim]")
+        if c["shared_tags"]:
+            out.print(f"   shared issues: {', '.join(c['shared_tags'])}")
+        if c["same_accident_type"]:
+            out.print(f"   same accident type: {c['accident_type']}")
+        for p in c["passages"][:2]:
+            out.print(f"   [cyan]{p['name']} p.{p['page']}[/cyan]: {p['text'][:200]}")
+
+
+@app.command()
+def analyze(files: list[Path] = typer.Argument(...), as_json: bool = typer.Option(False, "--json")):
+    """Entities, responsibility tags with evidence, facts and accountability of each file (one JSON per file)."""
+    from dutytrace.config import Settings
+    from dutytrace.indexing import prepare
+
+    settings = Settings.from_env()
+    failed = False
+    for f in files:
+        try:
+            if not f.is_file():
+                raise NotFound(f"{f}: no such file")
+            doc, chunks, analysis = prepare(f.read_bytes(), str(f), f.stem, f.name, settings)
+            res = {"path": str(f), "pages": len(doc.pages), **analysis.to_json()}
+        except DutytraceError as e:
+            failed = True
+            res = {"path": str(f), "error": str(getattr(e, "reason", e))}
+        if as_json:
+            _emit(res)
+        elif "error" in res:
+            err.print(f"[red]failed[/red] {f}: {res['error']}")
+        else:
+            out.print(f"[bold]{f}[/bold]  {res['language']} {res['kind']}, {res['pages']} pages")
+            out.print(f"  facts: {res['facts']}")
+            for t in res["tags"]:
+                out.print(f"  [green]{t['tag']}[/green] {t['score']:.2f}: {t['evidence'][0]['text'][:160] if t['evidence'] else ''}")
+            for a in res["accountability"]:
+                out.print(f"  held accountable: {a['person']} ({a['role']}, {a['organisation']}): {a['sanction']}")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def show(case_id: str, as_json: bool = typer.Option(False, "--json")):
+    """A case: facts, documents, responsibility tags with evidence, people held accountable."""
+    try:
+        with _service() as svc:
+            prof = svc.case(case_id)
+    except DutytraceError as e:
+        _fail(e)
+    if as_json:
+        _emit(prof)
+        return
+    out.print(f"[bold]{prof['case_id']}[/bold]  {prof['title']}")
+    for k, v in prof["facts"].items():
+        out.print(f"  {k}: {v}")
+    out.print("[bold]Documents[/bold]")
+    for d in prof["documents"]:
+        out.print(f"  {d['kind']:<10} {d['name']} ({d['pages']} p., {d['language']})")
+    out.print("[bold]Responsibility issues[/bold]")
+    for t in prof["tags"]:
+        out.print(f"  [green]{t['tag']}[/green] {t['score']:.2f}")
+        for ev in t["evidence"][:2]:
+            out.print(f"     {ev['name']} p.{ev['page']}: {ev['text'][:160]}")
+    if prof["accountability"]:
+        out.print("[bold]Held accountable[/bold]")
+        for a in prof["accountability"]:
+            out.print(f"  {a['person']} — {a.get('role')}, {a.get('organisation')}: {a.get('sanction')}")
+
+
+@app.command()
+def reindex(as_json: bool = typer.Option(False, "--json")):
+    """Rebuild the vector index from the catalog (e.g. after changing the embedding model)."""
+    try:
+        with _service() as svc:
+            res = svc.reindex()
+    except DutytraceError as e:
+        _fail(e)
+    _emit(res) if as_json else out.print(f"reindexed {res['documents']} documents, {res['chunks']} chunks")
+
+
+@app.command()
+def serve(port: int = typer.Option(8501, "--port"), host: str = typer.Option("127.0.0.1", "--host")):
+    """Start the UI (Streamlit) on 127.0.0.1."""
+    import subprocess
+
+    app_path = Path(__file__).resolve().parent.parent / "search_app.py"
+    if not app_path.exists():
+        _fail(ConfigError(f"{app_path} not found: run `dutytrace serve` from a checkout of Dutytrace"), 2)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.address", host,
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    err.print(f"Dutytrace UI on http://{host}:{port}")
+    raise typer.Exit(subprocess.call(cmd, env=os.environ.copy()))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""Reading files into Documents and Chunks."""

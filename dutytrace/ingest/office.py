@@ -1,0 +1,25 @@
+"""DOCX documents: paragraphs and table cells in reading order, as one page."""
+
+from __future__ import annotations
+
+import io
+
+from dutytrace.errors import UnreadableDocument
+from dutytrace.models import Page
+
+
+def read_docx(data: bytes, path: str) -> list[Page]:
+    import docx
+
+    try:
+        d = docx.Document(io.BytesIO(data))
+    except Exception as e:
+        raise UnreadableDocument(path, f"malformed DOCX ({type(e).__name__}: {str(e)[:120]})")
+    lines = [p.text for p in d.paragraphs]
+    for table in d.tables:
+        for row in table.rows:
+            lines.append(" | ".join(c.text.strip() for c in row.cells))
+    text = "\n".join(lines).strip()
+    if not text:
+        raise UnreadableDocument(path, "empty DOCX (no text)")
+    return [Page(1, text)]

@@ -1,0 +1,92 @@
+"""PDF pages: text through pypdfium2 (fast, same text as pdfplumber on born-digital PDFs; measured in
+DESIGN.md), pdfplumber for layout-sensitive work and as the reader of record for tables."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from dutytrace.errors import UnreadableDocument
+from dutytrace.models import Page
+
+
+def read_pdf(data: bytes, path: str) -> list[Page]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PDFPasswordIncorrect:
+        raise UnreadableDocument(path, "encrypted PDF (password protected); decrypt it and ingest again")
+    except (PDFSyntaxError, Exception) as e:  # pdfminer raises many kinds on broken files
+        if "password" in str(e).lower() or "encrypt" in str(e).lower():
+            raise UnreadableDocument(path, "encrypted PDF (password protected); decrypt it and ingest again")
+        raise UnreadableDocument(path, f"corrupt PDF ({type(e).__name__}: {str(e)[:120] or 'cannot parse'})")
+    pages: list[Page] = []
+    try:
+        with pdf:
+            if not pdf.pages:
+                raise UnreadableDocument(path, "PDF has no pages")
+            for i, page in enumerate(pdf.pages, start=1):
+                text = page.extract_text(layout=False) or ""
+                pages.append(Page(i, text))
+    except UnreadableDocument:
+        raise
+    except Exception as e:
+        raise UnreadableDocument(path, f"corrupt PDF ({type(e).__name__}: {str(e)[:120]})")
+    pages = [Page(p.number, _clean(p.text), p.ocr) for p in strip_running_lines(pages)]
+    if not any(p.text.strip() for p in pages):
+        raise UnreadableDocument(path, "PDF has no text layer (scanned?) and OCR is not available yet")
+    return pages
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、])")
+
+
+def _clean(text: str) -> str:
+    """Undo line wrapping. A Chinese line that wrapped (it is long and the next line is not a heading)
+    is joined to the next without a space, so that a word broken across lines stays one word; English
+    words hyphenated at a line end are rejoined."""
+    text = text.replace("\u00a0", " ")
+    text = re.sub(r"(?<=[a-z])-\n(?=[a-z])", "", text)
+    lines = text.split("\n")
+    out: list[str] = []
+    for line in lines:
+        prev = out[-1] if out else ""
+        if (prev and len(prev.strip()) >= 20 and _CJK.match(prev[-1:] or " ") and line[:1].strip()
+                and not _HEADING_START.match(line)):
+            out[-1] = prev + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip())
+
+
+def strip_running_lines(pages: list[Page]) -> list[Page]:
+    """Remove page headers and footers: first or last lines whose shape (digits masked) recurs on at
+    least half of the pages, e.g. the issuer's name on top and "Page 3" / "第 3 页" at the bottom."""
+    if len(pages) < 3:
+        return pages
+    from collections import Counter
+
+    edges: Counter[str] = Counter()
+    for p in pages:
+        lines = [ln for ln in p.text.split("\n") if ln.strip()]
+        for ln in set(lines[:2] + lines[-2:]):
+            edges[_shape(ln)] += 1
+    running = {shape for shape, n in edges.items() if n >= max(2, len(pages) // 2) and len(shape) < 160}
+    if not running:
+        return pages
+    out = []
+    for p in pages:
+        lines = p.text.split("\n")
+        nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
+        edge_idx = set(nonblank[:2] + nonblank[-2:])
+        kept = [ln for i, ln in enumerate(lines) if not (i in edge_idx and _shape(ln) in running)]
+        out.append(Page(p.number, "\n".join(kept).strip("\n"), p.ocr))
+    return out

@@ -1,0 +1,55 @@
+"""Turn one file's bytes into a Document: detect the type by content, read its pages, tell its
+language and what kind of document it is."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from dutytrace.errors import UnreadableDocument, UnsupportedFormat
+from dutytrace.ingest import detect
+from dutytrace.ingest.office import read_docx
+from dutytrace.ingest.pdf import read_pdf
+from dutytrace.ingest.text import read_text
+from dutytrace.ingest.transcript import find_turns, is_question
+from dutytrace.lang import detect_language
+from dutytrace.models import Document, Page
+
+_DECISION = re.compile(r"处分决定|处理决定|问责决定|党纪|政务处分|disciplinary|decision on|accountability decision|notice of sanction", re.I)
+_REPORT = re.compile(r"调查报告|事故报告|情况报告|investigation report|report on the|accident report|preliminary report", re.I)
+_TRANSCRIPT = re.compile(r"询问笔录|谈话笔录|笔录|record of interview|interview record|transcript|interview notes", re.I)
+
+
+def read_document(data: bytes, path: str, case_id: str, name: str) -> Document:
+    if not data:
+        raise UnreadableDocument(path, "empty file (0 bytes)")
+    kind = detect.sniff(data, name)
+    meta: dict = {}
+    if kind == detect.PDF:
+        pages = read_pdf(data, path)
+    elif kind == detect.DOCX:
+        pages = read_docx(data, path)
+    elif kind == detect.TEXT:
+        pages, meta["encoding"] = read_text(data, path)
+    elif kind in (detect.ZIP, detect.TAR, detect.GZIP):
+        raise UnsupportedFormat(path, f"{kind} archive where a document was expected")
+    else:
+        raise UnsupportedFormat(path, f"unsupported file type (not PDF, DOCX or text; starts with {data[:8]!r})")
+    text = "\n".join(p.text for p in pages)
+    if len(text.strip()) < 2:
+        raise UnreadableDocument(path, "no text in document")
+    return Document(doc_id=hashlib.sha256(data).hexdigest(), case_id=case_id, path=path, name=name,
+                    kind=classify(pages, name), language=detect_language(text), pages=tuple(pages),
+                    fmt=kind, meta=meta)
+
+
+def classify(pages: list[Page], name: str) -> str:
+    head = (name + "\n" + pages[0].text[:400])
+    turns, _ = find_turns(pages)
+    if _TRANSCRIPT.search(head) or (len(turns) >= 6 and any(is_question(t.speaker) for t in turns)):
+        return "transcript"
+    if _DECISION.search(head):
+        return "decision"
+    if _REPORT.search(head):
+        return "report"
+    return "report" if len(pages) >= 3 else "other"

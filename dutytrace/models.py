@@ -1,0 +1,152 @@
+"""The data types that flow through the pipeline: files become Documents, Documents become Chunks,
+analysis adds tags, entities, facts and accountability; search returns Hits grouped into CaseHits."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+DOC_KINDS = ("report", "transcript", "decision", "other")
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # 1-based
+    text: str
+    ocr: bool = False
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One speaker turn of a transcript, with its position in the page text."""
+
+    speaker: str
+    text: str
+    page: int
+    start: int  # character offset in the page text
+    end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str  # SHA-256 of the file bytes
+    case_id: str
+    path: str  # where it came from (archive members as archive.zip!member)
+    name: str  # file name
+    kind: str  # one of DOC_KINDS
+    language: str  # "en" | "zh"
+    pages: tuple[Page, ...]
+    fmt: str  # pdf | docx | txt
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p.text for p in self.pages)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    chunk_id: str  # UUID derived from doc_id and position
+    doc_id: str
+    case_id: str
+    seq: int
+    page: int
+    start: int  # character offsets in the page text
+    end: int
+    text: str
+    speaker: str | None = None
+    section: str | None = None
+    ocr: bool = False
+
+
+@dataclass(frozen=True)
+class Evidence:
+    text: str
+    page: int
+    speaker: str | None = None
+    cue: str | None = None
+
+
+@dataclass(frozen=True)
+class TagResult:
+    tag: str
+    score: float
+    evidence: tuple[Evidence, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tag": self.tag, "score": round(self.score, 3), "evidence": [
+            {k: v for k, v in asdict(e).items() if v is not None} for e in self.evidence]}
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    label: str
+    page: int
+
+
+@dataclass(frozen=True)
+class Accountability:
+    person: str
+    role: str | None
+    organisation: str | None
+    sanction: str | None
+    level: str | None = None
+
+
+@dataclass
+class Analysis:
+    """What NLP found in one document."""
+
+    language: str
+    kind: str
+    entities: list[Entity]
+    tags: list[TagResult]
+    facts: dict[str, Any]
+    accountability: list[Accountability]
+    chunk_tags: dict[int, list[str]] = field(default_factory=dict)  # chunk seq -> tag ids
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "kind": self.kind,
+            "entities": [asdict(e) for e in self.entities],
+            "tags": [t.to_json() for t in self.tags],
+            "facts": self.facts,
+            "accountability": [asdict(a) for a in self.accountability],
+        }
+
+
+@dataclass
+class Hit:
+    case_id: str
+    doc_id: str
+    path: str
+    name: str
+    page: int
+    score: float
+    text: str
+    tags: list[str]
+    speaker: str | None = None
+    kind: str | None = None
+    chunk_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"case_id": self.case_id, "doc_id": self.doc_id, "path": self.path, "name": self.name,
+                "page": self.page, "score": round(self.score, 6), "text": self.text, "tags": self.tags,
+                "speaker": self.speaker, "kind": self.kind}
+
+
+@dataclass
+class CaseHit:
+    case_id: str
+    score: float
+    title: str
+    passages: list[Hit]
+    facts: dict[str, Any] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"case_id": self.case_id, "score": round(self.score, 6), "title": self.title,
+                "facts": self.facts, "tags": self.tags,
+                "passages": [p.to_json() for p in self.passages]}

@@ -1,0 +1,1 @@
+"""Language processing: codebook, spaCy pipelines, tagging, entities, facts, embeddings."""

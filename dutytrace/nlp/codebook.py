@@ -1,0 +1,84 @@
+"""The responsibility codebook: built-in `codebook.yaml` merged with an optional user codebook."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from dutytrace.errors import ConfigError
+
+BUILTIN = Path(__file__).with_name("codebook.yaml")
+SECTIONS = ("tags", "accident_types", "responsibility_levels", "sanctions")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    name: dict
+    description: dict
+    cues: dict  # language -> tuple of compiled patterns
+
+    def label(self, lang: str = "en") -> str:
+        return self.name.get(lang) or self.name.get("en") or self.id
+
+
+@dataclass(frozen=True)
+class Codebook:
+    tags: tuple[Entry, ...]
+    accident_types: tuple[Entry, ...]
+    responsibility_levels: tuple[Entry, ...]
+    sanctions: tuple[Entry, ...]
+
+    def tag_ids(self) -> list[str]:
+        return [t.id for t in self.tags]
+
+    def get(self, section: str, id_: str) -> Entry | None:
+        return next((e for e in getattr(self, section) if e.id == id_), None)
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    out = {k: [dict(e) for e in base.get(k, [])] for k in SECTIONS}
+    for section in SECTIONS:
+        for e in extra.get(section, []) or []:
+            if "id" not in e:
+                raise ConfigError(f"user codebook: an entry in '{section}' has no id")
+            old = next((o for o in out[section] if o["id"] == e["id"]), None)
+            if old is None:
+                out[section].append(e)
+                continue
+            cues = {lang: list((old.get("cues") or {}).get(lang, [])) for lang in ("en", "zh")}
+            for lang, pats in (e.get("cues") or {}).items():
+                cues.setdefault(lang, []).extend(pats)
+            old.update({k: v for k, v in e.items() if k != "cues"})
+            old["cues"] = cues
+    return out
+
+
+def _compile(e: dict, where: str) -> Entry:
+    cues = {}
+    for lang, pats in (e.get("cues") or {}).items():
+        try:
+            cues[lang] = tuple(re.compile(p, re.I) for p in pats)
+        except re.error as err:
+            raise ConfigError(f"{where}: bad cue pattern for '{e['id']}' ({lang}): {err}") from None
+    return Entry(e["id"], e.get("name") or {}, e.get("description") or {}, cues)
+
+
+@lru_cache(maxsize=8)
+def load_codebook(user_path: Path | None = None) -> Codebook:
+    data = yaml.safe_load(BUILTIN.read_text(encoding="utf-8"))
+    where = str(BUILTIN)
+    if user_path:
+        if not Path(user_path).exists():
+            raise ConfigError(f"user codebook {user_path} does not exist; fix DUTYTRACE_CODEBOOK")
+        try:
+            extra = yaml.safe_load(Path(user_path).read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as e:
+            raise ConfigError(f"user codebook {user_path} is not valid YAML: {e}") from None
+        data = _merge(data, extra)
+        where = str(user_path)
+    return Codebook(*(tuple(_compile(e, where) for e in data.get(s, [])) for s in SECTIONS))

@@ -1,0 +1,1 @@
+"""Persistence: the SQLite catalog (system of record) and the Qdrant vector index."""

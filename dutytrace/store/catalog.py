@@ -1,0 +1,177 @@
+"""The catalog: cases, documents, page text, chunks, analysis, tag reviews and the ingest journal, in
+SQLite (WAL). It is the system of record: the vector index can be rebuilt from it."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from dutytrace.models import Analysis, Chunk, Document
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS cases (
+  case_id TEXT PRIMARY KEY, title TEXT, meta TEXT NOT NULL DEFAULT '{}', updated REAL);
+CREATE TABLE IF NOT EXISTS documents (
+  doc_id TEXT PRIMARY KEY, case_id TEXT NOT NULL, path TEXT NOT NULL, name TEXT NOT NULL,
+  kind TEXT NOT NULL, language TEXT NOT NULL, fmt TEXT NOT NULL, pages INTEGER NOT NULL,
+  meta TEXT NOT NULL DEFAULT '{}', analysis TEXT NOT NULL DEFAULT '{}',
+  indexed INTEGER NOT NULL DEFAULT 0, ingested_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS documents_case ON documents(case_id);
+CREATE UNIQUE INDEX IF NOT EXISTS documents_path ON documents(case_id, path);
+CREATE TABLE IF NOT EXISTS pages (
+  doc_id TEXT NOT NULL, page INTEGER NOT NULL, text TEXT NOT NULL, ocr INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (doc_id, page));
+CREATE TABLE IF NOT EXISTS chunks (
+  chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, case_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  page INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
+  speaker TEXT, section TEXT, ocr INTEGER NOT NULL DEFAULT 0, tags TEXT NOT NULL DEFAULT '[]');
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id);
+CREATE TABLE IF NOT EXISTS tag_reviews (
+  case_id TEXT NOT NULL, doc_id TEXT NOT NULL, tag TEXT NOT NULL, decision TEXT NOT NULL,
+  reviewer TEXT, at REAL NOT NULL, PRIMARY KEY (case_id, doc_id, tag));
+CREATE TABLE IF NOT EXISTS journal (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, run TEXT NOT NULL, path TEXT NOT NULL, status TEXT NOT NULL,
+  error TEXT, doc_id TEXT, at REAL NOT NULL);
+"""
+
+
+class Catalog:
+    def __init__(self, path: Path | str):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self.db:
+            yield self.db
+
+    # -- documents -----------------------------------------------------------------------------
+    def document(self, doc_id: str) -> dict | None:
+        row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return _doc_row(row) if row else None
+
+    def document_at(self, case_id: str, path: str) -> dict | None:
+        row = self.db.execute("SELECT * FROM documents WHERE case_id=? AND path=?", (case_id, path)).fetchone()
+        return _doc_row(row) if row else None
+
+    def documents(self, case_id: str | None = None) -> list[dict]:
+        q, args = "SELECT * FROM documents", ()
+        if case_id is not None:
+            q, args = q + " WHERE case_id=?", (case_id,)
+        return [_doc_row(r) for r in self.db.execute(q + " ORDER BY case_id, kind, name", args)]
+
+    def put_document(self, doc: Document, chunks: list[Chunk], analysis: Analysis) -> None:
+        """Store a document with its pages, chunks and analysis in one transaction (not yet indexed)."""
+        now = time.time()
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO cases(case_id, title, updated) VALUES (?,?,?)",
+                       (doc.case_id, None, now))
+            db.execute(
+                "INSERT INTO documents(doc_id, case_id, path, name, kind, language, fmt, pages, meta, analysis,"
+                " indexed, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,0,?)",
+                (doc.doc_id, doc.case_id, doc.path, doc.name, doc.kind, doc.language, doc.fmt, len(doc.pages),
+                 json.dumps(doc.meta, ensure_ascii=False), json.dumps(analysis.to_json(), ensure_ascii=False), now))
+            db.executemany("INSERT INTO pages(doc_id, page, text, ocr) VALUES (?,?,?,?)",
+                           [(doc.doc_id, p.number, p.text, int(p.ocr)) for p in doc.pages])
+            db.executemany(
+                "INSERT INTO chunks(chunk_id, doc_id, case_id, seq, page, start, end, text, speaker, section, ocr, tags)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(c.chunk_id, c.doc_id, c.case_id, c.seq, c.page, c.start, c.end, c.text, c.speaker, c.section,
+                  int(c.ocr), json.dumps(analysis.chunk_tags.get(c.seq, []))) for c in chunks])
+
+    def delete_document(self, doc_id: str) -> list[str]:
+        """Remove a document and return the ids of its chunks (to delete from the index)."""
+        ids = [r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
+        with self.transaction() as db:
+            for table in ("chunks", "pages", "documents"):
+                db.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
+        return ids
+
+    def mark_indexed(self, doc_ids: list[str]) -> None:
+        with self.transaction() as db:
+            db.executemany("UPDATE documents SET indexed=1 WHERE doc_id=?", [(d,) for d in doc_ids])
+
+    def unindexed(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT doc_id FROM documents WHERE indexed=0")]
+
+    def pages(self, doc_id: str) -> list[dict]:
+        return [dict(r) for r in self.db.execute("SELECT page, text, ocr FROM pages WHERE doc_id=? ORDER BY page",
+                                                 (doc_id,))]
+
+    def chunks(self, doc_id: str | None = None) -> list[dict]:
+        q, args = "SELECT * FROM chunks", ()
+        if doc_id:
+            q, args = q + " WHERE doc_id=?", (doc_id,)
+        return [_chunk_row(r) for r in self.db.execute(q + " ORDER BY doc_id, seq", args)]
+
+    def chunk_count_of(self, doc_ids: list[str]) -> int:
+        if not doc_ids:
+            return 0
+        marks = ",".join("?" * len(doc_ids))
+        return self.db.execute(f"SELECT COUNT(*) FROM chunks WHERE doc_id IN ({marks})", doc_ids).fetchone()[0]
+
+    def chunk_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+
+    # -- cases ---------------------------------------------------------------------------------
+    def set_case_meta(self, case_id: str, meta: dict) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO cases(case_id, title, meta, updated) VALUES (?,?,?,?) "
+                       "ON CONFLICT(case_id) DO UPDATE SET title=excluded.title, meta=excluded.meta, "
+                       "updated=excluded.updated",
+                       (case_id, meta.get("title"), json.dumps(meta, ensure_ascii=False), time.time()))
+
+    def case_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT case_id FROM cases WHERE case_id IN (SELECT case_id FROM documents) ORDER BY case_id")]
+
+    def case_row(self, case_id: str) -> dict | None:
+        r = self.db.execute("SELECT * FROM cases WHERE case_id=?", (case_id,)).fetchone()
+        return {"case_id": r["case_id"], "title": r["title"], "meta": json.loads(r["meta"])} if r else None
+
+    def drop_empty_cases(self) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM cases WHERE case_id NOT IN (SELECT case_id FROM documents) "
+                       "AND meta = '{}'")
+
+    # -- reviews ---------------------------------------------------------------------------------
+    def review_tag(self, case_id: str, doc_id: str, tag: str, decision: str, reviewer: str | None) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO tag_reviews VALUES (?,?,?,?,?,?)",
+                       (case_id, doc_id, tag, decision, reviewer, time.time()))
+
+    def reviews(self, case_id: str) -> dict[tuple[str, str], str]:
+        return {(r["doc_id"], r["tag"]): r["decision"] for r in
+                self.db.execute("SELECT * FROM tag_reviews WHERE case_id=?", (case_id,))}
+
+    # -- journal ---------------------------------------------------------------------------------
+    def journal(self, run: str, path: str, status: str, error: str | None = None, doc_id: str | None = None):
+        with self.transaction() as db:
+            db.execute("INSERT INTO journal(run, path, status, error, doc_id, at) VALUES (?,?,?,?,?,?)",
+                       (run, path, status, error, doc_id, time.time()))
+
+
+def _doc_row(r: sqlite3.Row) -> dict:
+    d = dict(r)
+    d["meta"] = json.loads(d["meta"])
+    d["analysis"] = json.loads(d["analysis"])
+    return d
+
+
+def _chunk_row(r: sqlite3.Row) -> dict:
+    d = dict(r)
+    d["tags"] = json.loads(d["tags"])
+    return d

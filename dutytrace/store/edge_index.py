@@ -1,0 +1,117 @@
+"""The embedded index: a Qdrant Edge shard in a folder, owned by one process at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dutytrace.errors import IndexLocked
+from dutytrace.store.vectors import (DENSE, INTEGER_FIELDS, KEYWORD_FIELDS, RRF_K, SPARSE, Filters, IndexPoint,
+                                     Scored)
+
+
+class EdgeIndex:
+    def __init__(self, path: Path, dim: int):
+        import qdrant_edge as q
+
+        self.q = q
+        self.path = Path(path)
+        config = q.EdgeConfig(
+            vectors={DENSE: q.EdgeVectorParams(size=dim, distance=q.Distance.Cosine)},
+            sparse_vectors={SPARSE: q.EdgeSparseVectorParams(modifier=q.Modifier.Idf)},
+        )
+        fresh = not self.path.exists() or not any(self.path.iterdir())
+        try:
+            if fresh:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.shard = q.EdgeShard.create(str(self.path), config)
+            else:
+                self.shard = q.EdgeShard.load(str(self.path))
+        except Exception as e:
+            if "lock" in str(e).lower() or "wal" in str(e).lower() or "resource temporarily" in str(e).lower():
+                raise IndexLocked(
+                    f"the embedded index at {self.path} is in use by another Dutytrace process (the UI or an "
+                    "ingest). Stop that process, run ingestion from the UI's Ingest page, or use a Qdrant "
+                    "server (DUTYTRACE_QDRANT_URL) for concurrent use.") from None
+            raise
+        if fresh:
+            for f in KEYWORD_FIELDS:
+                self.shard.update(q.UpdateOperation.create_field_index(f, q.PayloadSchemaType.Keyword))
+            for f in INTEGER_FIELDS:
+                self.shard.update(q.UpdateOperation.create_field_index(f, q.PayloadSchemaType.Integer))
+
+    def _filter(self, filters: Filters | None):
+        if not filters:
+            return None
+        q = self.q
+        must = []
+        for key, value in filters.items():
+            if isinstance(value, tuple) and value and value[0] == "range":
+                must.append(q.FieldCondition(key=key, range=q.RangeFloat(gte=value[1], lte=value[2])))
+            elif isinstance(value, (list, set)):
+                must.append(q.FieldCondition(key=key, match=q.MatchAny(list(value))))
+            else:
+                must.append(q.FieldCondition(key=key, match=q.MatchValue(value)))
+        return q.Filter(must=must)
+
+    def upsert(self, points: list[IndexPoint]) -> None:
+        q = self.q
+        for i in range(0, len(points), 256):
+            batch = [q.Point(id=p.id, vector={DENSE: list(map(float, p.dense)),
+                                              SPARSE: q.SparseVector(indices=p.sparse[0], values=p.sparse[1])},
+                             payload=p.payload) for p in points[i:i + 256]]
+            self.shard.update(q.UpdateOperation.upsert_points(batch))
+        self.shard.flush()
+
+    def delete(self, ids: list[str]) -> None:
+        if ids:
+            self.shard.update(self.q.UpdateOperation.delete_points(list(ids)))
+            self.shard.flush()
+
+    def set_payload(self, case_id: str, payload: dict[str, Any]) -> None:
+        self.shard.update(self.q.UpdateOperation.set_payload_by_filter(self._filter({"case_id": case_id}), payload))
+        self.shard.flush()
+
+    def query(self, mode, dense, sparse, limit, filters=None, weights=(1.0, 1.0)) -> list[Scored]:
+        q = self.q
+        flt = self._filter(filters)
+        sv = q.SparseVector(indices=sparse[0], values=sparse[1]) if sparse else None
+        if mode == "dense":
+            req = q.QueryRequest(limit=limit, query=q.Query.Nearest(list(map(float, dense)), using=DENSE),
+                                 filter=flt, with_payload=True)
+        elif mode == "lexical":
+            if not sparse or not sparse[0]:
+                return []
+            req = q.QueryRequest(limit=limit, query=q.Query.Nearest(sv, using=SPARSE), filter=flt, with_payload=True)
+        else:
+            prefetch = [q.Prefetch(limit=limit * 4, query=q.Query.Nearest(list(map(float, dense)), using=DENSE),
+                                   filter=flt)]
+            if sparse and sparse[0]:
+                prefetch.append(q.Prefetch(limit=limit * 4, query=q.Query.Nearest(sv, using=SPARSE), filter=flt))
+            w = list(weights[:len(prefetch)])
+            req = q.QueryRequest(limit=limit, prefetches=prefetch, query=q.Fusion.Rrf(k=RRF_K, weights=w),
+                                 filter=flt, with_payload=True)
+        return [Scored(str(p.id), float(p.score), dict(p.payload or {})) for p in self.shard.query(req)]
+
+    def facet(self, key, filters=None, limit=50):
+        resp = self.shard.facet(self.q.FacetRequest(key=key, limit=limit, filter=self._filter(filters), exact=True))
+        return [(h.value, h.count) for h in resp.hits]
+
+    def count(self) -> int:
+        return self.shard.count(self.q.CountRequest(exact=True))
+
+    def ids(self) -> set[str]:
+        out, offset = set(), None
+        while True:
+            res = self.shard.scroll(self.q.ScrollRequest(offset=offset, limit=1000, with_payload=False))
+            points, offset = res if isinstance(res, tuple) else (res, None)
+            out.update(str(p.id) for p in points)
+            if offset is None or not points:
+                return out
+
+    def close(self) -> None:
+        try:
+            self.shard.flush()
+            self.shard.close()
+        except Exception:
+            pass

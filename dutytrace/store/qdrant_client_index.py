@@ -1,0 +1,120 @@
+"""The scale-out index: qdrant-client against a Qdrant server or cluster, or its `:memory:` mode
+(which speaks the same API and serves the tests of this code path)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dutytrace.store.vectors import (DENSE, INTEGER_FIELDS, KEYWORD_FIELDS, RRF_K, SPARSE, Filters, IndexPoint,
+                                     Scored)
+
+
+class ClientIndex:
+    def __init__(self, url: str, api_key: str | None, collection: str, dim: int):
+        from qdrant_client import QdrantClient, models
+
+        self.m = models
+        self.collection = collection
+        self.client = QdrantClient(location=":memory:") if url == ":memory:" else QdrantClient(url=url, api_key=api_key)
+        if not self.client.collection_exists(collection):
+            self.client.create_collection(
+                collection,
+                vectors_config={DENSE: models.VectorParams(size=dim, distance=models.Distance.COSINE)},
+                sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+            )
+            for f in KEYWORD_FIELDS:
+                self.client.create_payload_index(collection, f, models.PayloadSchemaType.KEYWORD)
+            for f in INTEGER_FIELDS:
+                self.client.create_payload_index(collection, f, models.PayloadSchemaType.INTEGER)
+
+    def _filter(self, filters: Filters | None):
+        if not filters:
+            return None
+        m = self.m
+        must = []
+        for key, value in filters.items():
+            if isinstance(value, tuple) and value and value[0] == "range":
+                must.append(m.FieldCondition(key=key, range=m.Range(gte=value[1], lte=value[2])))
+            elif isinstance(value, (list, set)):
+                must.append(m.FieldCondition(key=key, match=m.MatchAny(any=list(value))))
+            else:
+                must.append(m.FieldCondition(key=key, match=m.MatchValue(value=value)))
+        return m.Filter(must=must)
+
+    def upsert(self, points: list[IndexPoint]) -> None:
+        m = self.m
+        for i in range(0, len(points), 256):
+            self.client.upsert(self.collection, [
+                m.PointStruct(id=p.id, payload=p.payload, vector={
+                    DENSE: list(map(float, p.dense)),
+                    SPARSE: m.SparseVector(indices=p.sparse[0], values=p.sparse[1])})
+                for p in points[i:i + 256]])
+
+    def delete(self, ids: list[str]) -> None:
+        if ids:
+            self.client.delete(self.collection, points_selector=self.m.PointIdsList(points=list(ids)))
+
+    def set_payload(self, case_id: str, payload: dict[str, Any]) -> None:
+        self.client.set_payload(self.collection, payload=payload,
+                                points=self.m.FilterSelector(filter=self._filter({"case_id": case_id})))
+
+    def query(self, mode, dense, sparse, limit, filters=None, weights=(1.0, 1.0)) -> list[Scored]:
+        m = self.m
+        flt = self._filter(filters)
+        sv = m.SparseVector(indices=sparse[0], values=sparse[1]) if sparse else None
+        if mode == "dense":
+            res = self.client.query_points(self.collection, query=list(map(float, dense)), using=DENSE,
+                                           query_filter=flt, limit=limit, with_payload=True)
+        elif mode == "lexical":
+            if not sparse or not sparse[0]:
+                return []
+            res = self.client.query_points(self.collection, query=sv, using=SPARSE, query_filter=flt, limit=limit,
+                                           with_payload=True)
+        else:
+            prefetch = [m.Prefetch(query=list(map(float, dense)), using=DENSE, limit=limit * 4, filter=flt)]
+            if sparse and sparse[0]:
+                prefetch.append(m.Prefetch(query=sv, using=SPARSE, limit=limit * 4, filter=flt))
+            res = self.client.query_points(
+                self.collection, prefetch=prefetch,
+                query=m.RrfQuery(rrf=m.Rrf(k=RRF_K, weights=list(weights[:len(prefetch)]))),
+                query_filter=flt, limit=limit, with_payload=True)
+        return [Scored(str(p.id), float(p.score), dict(p.payload or {})) for p in res.points]
+
+    def facet(self, key, filters=None, limit=50):
+        try:
+            resp = self.client.facet(self.collection, key, facet_filter=self._filter(filters), limit=limit, exact=True)
+            return [(h.value, h.count) for h in resp.hits]
+        except Exception:
+            # local mode has no facet API: count over a scroll of the matching points
+            from collections import Counter
+
+            counts: Counter = Counter()
+            offset = None
+            while True:
+                points, offset = self.client.scroll(self.collection, scroll_filter=self._filter(filters), limit=1000,
+                                                    offset=offset, with_payload=[key])
+                for p in points:
+                    v = (p.payload or {}).get(key)
+                    for x in (v if isinstance(v, list) else [v]):
+                        if x is not None:
+                            counts[x] += 1
+                if offset is None:
+                    break
+            return counts.most_common(limit)
+
+    def count(self) -> int:
+        return self.client.count(self.collection, exact=True).count
+
+    def ids(self) -> set[str]:
+        out, offset = set(), None
+        while True:
+            points, offset = self.client.scroll(self.collection, limit=1000, offset=offset, with_payload=False)
+            out.update(str(p.id) for p in points)
+            if offset is None:
+                return out
+
+    def close(self) -> None:
+        try:
+            self.client.close()
+        except Exception:
+            pass

@@ -1,0 +1,103 @@
+"""The command-line contract of DESIGN.md: JSON shapes, exit codes, batch search."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from dutytrace.cli import app
+
+
+@pytest.fixture(scope="module")
+def home(archive, tmp_path_factory):
+    h = tmp_path_factory.mktemp("cli-home")
+    env = {"DUTYTRACE_HOME": str(h)}
+    r = CliRunner().invoke(app, ["ingest", str(archive), "--json"], env=env)
+    assert r.exit_code == 0, r.output
+    report = json.loads(r.stdout)
+    assert report["ingested"] == 6 and report["failed"] == [] and report["cases"] == 3 and report["chunks"] > 0
+    assert set(report) >= {"ingested", "unchanged", "failed", "cases", "chunks", "seconds"}
+    return env
+
+
+def run(env, *args):
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def test_search_json_shape(home):
+    r = run(home, "search", "toxic gas in a sewer well", "--json", "-n", "3")
+    assert r.exit_code == 0, r.output
+    res = json.loads(r.stdout)
+    assert res["query"] == "toxic gas in a sewer well" and len(res["hits"]) == 3
+    assert set(res["hits"][0]) >= {"case_id", "doc_id", "path", "page", "score", "text", "tags"}
+
+
+def test_search_by_case_and_filters(home):
+    r = run(home, "search", "accident", "--by-case", "--json", "--filter", "language=zh")
+    res = json.loads(r.stdout)
+    assert [c["case_id"] for c in res["cases"]] == ["case-mine"]
+    assert set(res["cases"][0]) >= {"case_id", "score", "title", "passages"}
+
+
+def test_bad_filter_is_a_usage_error(home):
+    r = run(home, "search", "x", "--filter", "colour=red")
+    assert r.exit_code == 2 and "unknown filter key" in r.output
+    assert run(home, "search", "x", "--mode", "fuzzy").exit_code == 2
+
+
+def test_batch_search_one_line_per_query_with_id(home, tmp_path):
+    f = tmp_path / "q.jsonl"
+    f.write_text('{"id": "q1", "query": "scaffold fall"}\n{"id": "q2", "query": "瓦斯爆炸"}\n', encoding="utf-8")
+    r = run(home, "search", "--batch", str(f), "--by-case", "-n", "1")
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [(x["id"], x["cases"][0]["case_id"]) for x in lines] == [("q1", "case-scaffold"), ("q2", "case-mine")]
+    c = tmp_path / "q.csv"
+    c.write_text("id,query\na,harness\n", encoding="utf-8")
+    assert json.loads(run(home, "search", "--batch", str(c)).stdout)["id"] == "a"
+
+
+def test_analyze_one_json_per_file_in_order(home, archive):
+    files = [archive / "case-mine" / "report.pdf", archive / "case-sewer" / "report.pdf"]
+    r = run(home, "analyze", *map(str, files), "--json")
+    out = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [o["path"] for o in out] == list(map(str, files))
+    assert out[0]["language"] == "zh" and out[1]["language"] == "en"
+    for o in out:
+        assert set(o) >= {"language", "kind", "entities", "tags", "facts", "accountability"}
+    assert out[0]["facts"]["fatalities"] == 7
+    tag = next(t for t in out[0]["tags"] if t["tag"] == "concealment_or_false_reporting")
+    assert tag["evidence"][0]["page"] == 2 and "隐瞒" in tag["evidence"][0]["text"]
+
+
+def test_show_and_similar(home, archive):
+    r = run(home, "show", "case-mine", "--json")
+    prof = json.loads(r.stdout)
+    assert prof["case_id"] == "case-mine" and prof["facts"]["accident_type"] == "explosion"
+    assert run(home, "show", "no-such-case").exit_code == 1
+    r = run(home, "similar", str(archive / "case-sewer" / "report.pdf"), "--json")
+    cases = json.loads(r.stdout)["cases"]
+    assert cases[0]["case_id"] == "case-sewer"
+    assert set(cases[0]) >= {"case_id", "score", "shared_tags", "shared_entities", "passages"}
+
+
+def test_ingest_exit_1_names_the_corrupt_pdf(archive, tmp_path):
+    """As a user runs it: the installed command in a fresh process."""
+    root = tmp_path / "batch"
+    shutil.copytree(archive / "case-scaffold", root / "case-scaffold")
+    (root / "case-scaffold" / "broken.pdf").write_bytes(b"%PDF-1.5\n%%garbage\n" + os.urandom(400))
+    env = {**os.environ, "DUTYTRACE_HOME": str(tmp_path / "home")}
+    exe = shutil.which("dutytrace", path=os.path.dirname(sys.executable)) or "dutytrace"
+    p = subprocess.run([exe, "ingest", str(root), "--json"], capture_output=True, text=True, env=env, timeout=600)
+    assert p.returncode == 1, p.stderr
+    report = json.loads(p.stdout)
+    assert report["ingested"] == 2
+    assert [f["path"] for f in report["failed"]] == [str(root / "case-scaffold" / "broken.pdf")]
+    assert "PDF" in report["failed"][0]["error"]
+    p = subprocess.run([exe, "ingest"], capture_output=True, text=True, env=env)
+    assert p.returncode == 2

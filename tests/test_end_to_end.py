@@ -1,0 +1,102 @@
+"""The whole path on real parts: PDF -> chunks -> spaCy/codebook -> MiniLM -> Qdrant Edge -> search."""
+
+from __future__ import annotations
+
+import shutil
+
+from dutytrace.service import Dutytrace
+from tests.conftest import make_pdf
+
+
+def test_paraphrased_query_finds_the_test_pdf(service):
+    # none of these words is the report's: "overcome by toxic fumes in an underground drain"
+    cases = service.search_cases("men overcome by toxic fumes in an underground drain", limit=3, mode="dense")
+    assert cases[0].case_id == "case-sewer"
+    top = cases[0].passages[0]
+    assert top.name in ("report.pdf", "interview-zhao.txt") and top.page >= 1
+
+
+def test_hybrid_and_lexical_modes_rank_the_right_case(service):
+    for mode in ("hybrid", "lexical"):
+        assert service.search_cases("scaffold guardrail harness fall", limit=3, mode=mode)[0].case_id == "case-scaffold"
+    assert service.search_cases("瓦斯爆炸 迟报", limit=3, mode="lexical")[0].case_id == "case-mine"
+
+
+def test_hits_keep_provenance(service):
+    hits = service.search("gas detector was broken", limit=5)
+    h = next(h for h in hits if h.name == "interview-zhao.txt")
+    assert h.case_id == "case-sewer" and h.kind == "transcript"
+    assert h.speaker == "Zhao Ming"  # "A:" resolved to the interviewee named in the header
+    pdf_hit = next(h for h in service.search("Xinhe Road sewer blockage", limit=5) if h.name == "report.pdf")
+    assert pdf_hit.page == 2  # the second page of the report
+
+
+def test_reingest_adds_nothing(service, archive):
+    before = service.stats()
+    ids_before = service.index.ids()
+    report = service.ingest([archive])
+    assert report.ingested == 0 and report.chunks == 0 and report.unchanged == before["documents"]
+    assert service.stats() == before
+    assert service.index.ids() == ids_before
+    assert service.index.count() == before["chunks"]
+
+
+def test_case_metadata_and_facts(service):
+    prof = service.case("case-sewer")
+    assert prof["title"] == "Sewer poisoning at Pumping Station No. 3"
+    assert prof["facts"]["region"] == "Linjiang"
+    mine = service.case("case-mine")["facts"]
+    assert mine["fatalities"] == 7 and mine["injuries"] == 2 and mine["direct_loss"] == 18_300_000
+    assert mine["accident_type"] == "explosion" and mine["grade"] == "larger" and mine["date"] == "2018-11-06"
+    tags = {t["tag"] for t in service.case("case-mine")["tags"]}
+    assert {"concealment_or_false_reporting", "illegal_subcontracting_or_unlicensed"} <= tags
+
+
+def test_filters_restrict_results(service):
+    hits = service.search("accident", limit=20, filters={"language": "zh"})
+    assert hits and all(h.case_id == "case-mine" for h in hits)
+    hits = service.search("accident", limit=20, filters={"kind": "transcript"})
+    assert hits and all(h.kind == "transcript" for h in hits)
+
+
+def test_changed_file_replaces_old_chunks(tmp_path, settings_factory, archive):
+    root = tmp_path / "arch"
+    shutil.copytree(archive / "case-scaffold", root / "case-scaffold")
+    with Dutytrace(settings_factory()) as svc:
+        svc.ingest([root])
+        n0 = svc.stats()
+        make_pdf(root / "case-scaffold" / "report.pdf", ["A short replacement report about a ladder fall."] * 2)
+        r = svc.ingest([root])
+        assert r.ingested == 1 and r.replaced == 1 and r.unchanged == 1
+        assert svc.stats()["documents"] == n0["documents"]
+        assert svc.index.count() == svc.stats()["chunks"]
+        assert "ladder" in svc.search("ladder fall", limit=1)[0].text
+
+
+def test_bad_files_are_reported_and_the_rest_ingested(tmp_path, settings_factory, archive):
+    root = tmp_path / "batch"
+    shutil.copytree(archive / "case-sewer", root / "case-sewer")
+    bad = root / "case-bad"
+    bad.mkdir()
+    (bad / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage without xref\n")
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "junk.pdf").write_bytes(bytes(range(256)) * 20)
+    with Dutytrace(settings_factory()) as svc:
+        r = svc.ingest([root])
+        failed = {f["path"].split("/")[-1]: f["error"] for f in r.failed}
+        assert set(failed) == {"broken.pdf", "empty.txt", "junk.pdf"}
+        assert "corrupt PDF" in failed["broken.pdf"] or "no text" in failed["broken.pdf"]
+        assert "empty" in failed["empty.txt"]
+        assert "unsupported" in failed["junk.pdf"]
+        assert r.ingested == 2
+        before = (svc.stats(), svc.index.ids())
+        again = svc.ingest([root])  # nothing stored changes on a re-run with the same bad files
+        assert len(again.failed) == 3 and (svc.stats(), svc.index.ids()) == before
+
+
+def test_reindex_rebuilds_the_same_points(tmp_path, settings_factory, archive):
+    with Dutytrace(settings_factory()) as svc:
+        svc.ingest([archive / "case-mine"])
+        ids = svc.index.ids()
+        res = svc.reindex()
+        assert res["chunks"] == len(ids) and svc.index.ids() == ids
