@@ -43,6 +43,8 @@ with st.sidebar:
     st.divider()
     st.caption(f"{stats['cases']} cases · {stats['documents']} documents · {stats['chunks']} passages indexed")
 
+if "query" not in st.session_state:
+    st.session_state["query"] = st.query_params.get("q", "")  # a search can be shared as a link: ?q=...
 query = st.text_input("Query", placeholder="e.g. workers entered a confined space without gas testing · 监管职责不清",
                       key="query")
 

@@ -244,6 +244,65 @@ def reindex(as_json: bool = typer.Option(False, "--json")):
     _emit(res) if as_json else out.print(f"reindexed {res['documents']} documents, {res['chunks']} chunks")
 
 
+@app.command("eval")
+def eval_(gold: Path = typer.Option(Path("corpus/gold"), "--gold", help="Folder with cases.jsonl and queries.jsonl"),
+          modes: list[str] = typer.Option(["dense", "lexical", "hybrid"], "--mode"),
+          per_query: bool = typer.Option(False, "--per-query", help="Include every query's scores in --json"),
+          as_json: bool = typer.Option(False, "--json")):
+    """Retrieval (nDCG@10, Recall@10, MRR per mode and language) and tagging (P/R/F1 per tag) on the gold files."""
+    from dutytrace.evaluate import evaluate
+
+    try:
+        with _service() as svc:
+            res = evaluate(svc, gold, tuple(modes))
+    except DutytraceError as e:
+        _fail(e)
+    if not per_query:
+        res.pop("per_query", None)
+    if as_json:
+        _emit(res)
+        return
+    _print_eval(res)
+
+
+def _print_eval(res: dict) -> None:
+    t = Table(title=f"Retrieval ({res['queries']} queries; case ranking, k=10)")
+    for col in ("split", "mode", "lang", "n", "nDCG@10", "Recall@10", "MRR"):
+        t.add_column(col, justify="right" if col not in ("split", "mode", "lang") else "left")
+    for split in ("tune", "test"):
+        for mode, block in res["retrieval"][split].items():
+            for lang in ("all", "en", "zh"):
+                m = block[lang]
+                t.add_row(split, mode, lang, str(m["n"]), f"{m['ndcg@10']:.3f}", f"{m['recall@10']:.3f}",
+                          f"{m['mrr']:.3f}")
+    out.print(t)
+    t = Table(title=f"Tagging ({res['cases']} cases)")
+    t.add_column("tag")
+    for split in ("tune", "test"):
+        for col in ("P", "R", "F1", "n"):
+            t.add_column(f"{split} {col}", justify="right")
+    tags = list(res["tagging"]["tune"]["per_tag"])
+    for tag in tags + ["micro", "macro"]:
+        row = [tag]
+        for split in ("tune", "test"):
+            b = res["tagging"][split]
+            v = b["per_tag"][tag] if tag in b["per_tag"] else b[tag]
+            row += [f"{v['precision']:.2f}", f"{v['recall']:.2f}", f"{v['f1']:.2f}", str(v.get("support", ""))]
+        t.add_row(*row)
+    out.print(t)
+    t = Table(title="Facts and accountability")
+    t.add_column("measure")
+    t.add_column("tune", justify="right")
+    t.add_column("test", justify="right")
+    tu, te = res["tagging"]["tune"], res["tagging"]["test"]
+    t.add_row("accident type accuracy", f"{tu['accident_type_accuracy']:.2f}", f"{te['accident_type_accuracy']:.2f}")
+    for k in tu["facts_accuracy"]:
+        t.add_row(f"{k} accuracy", f"{tu['facts_accuracy'][k]:.2f}", f"{te['facts_accuracy'][k]:.2f}")
+    t.add_row("accountability person recall", f"{tu['accountability_person_recall']:.2f}",
+              f"{te['accountability_person_recall']:.2f}")
+    out.print(t)
+
+
 @app.command()
 def serve(port: int = typer.Option(8501, "--port"), host: str = typer.Option("127.0.0.1", "--host")):
     """Start the UI (Streamlit) on 127.0.0.1."""

@@ -8,8 +8,9 @@ import re
 from dutytrace.lang import detect_language
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}|[\u4e00-\u9fff]{2,}")
-_STOP = {"the", "and", "for", "with", "was", "were", "that", "this", "from", "into", "not", "are", "who", "what",
-         "where", "when", "which", "cases", "case"}
+_STOP = {"the", "and", "for", "with", "without", "was", "were", "that", "this", "from", "into", "not", "are", "who",
+         "what", "where", "when", "which", "cases", "case", "went", "down", "had", "has", "have", "been", "they",
+         "their", "there", "after", "before", "any", "all", "did", "does", "about", "our", "his", "her", "its"}
 
 
 def query_terms(query: str) -> list[str]:

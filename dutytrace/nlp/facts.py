@@ -136,10 +136,32 @@ def _en_loss(text: str) -> float | None:
     return v * {"million": 1e6, "m": 1e6, "thousand": 1e3, "billion": 1e9}.get(unit, 1)
 
 
+_EVENT = re.compile(r"accident|incident|explo|fire|collaps|killed|died|death|occurred|happened|struck|fell|overturn|"
+                    r"capsiz|leak|事故|发生|爆炸|起火|火灾|坍塌|死亡|遇难|坠落|触电|中毒|窒息|翻沉|侧翻", re.I)
+
+
+def _event_date(text: str, pattern, convert) -> str | None:
+    """The accident date: the first date in a sentence that speaks of the event (the title page's date
+    is usually the report's own), else the first date at all."""
+    from dutytrace.lang import split_sentences
+
+    first = None
+    for s, e in split_sentences(text):
+        sentence = text[s:e]
+        m = pattern.search(sentence)
+        if not m:
+            continue
+        first = first or m
+        if _EVENT.search(sentence):
+            return convert(m)
+    return convert(first) if first else None
+
+
 def _first_en_date(text: str) -> str | None:
-    m = _EN_DATE.search(text)
-    if not m:
-        return None
+    return _event_date(text, _EN_DATE, _en_date)
+
+
+def _en_date(m) -> str:
     if m.group(1):
         d, mon, y = int(m.group(1)), _MONTHS[m.group(2).lower()], int(m.group(3))
     else:
@@ -148,5 +170,4 @@ def _first_en_date(text: str) -> str | None:
 
 
 def _first_zh_date(text: str) -> str | None:
-    m = _ZH_DATE.search(text)
-    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
+    return _event_date(text, _ZH_DATE, lambda m: f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}")
