@@ -23,11 +23,19 @@ def client_service(archive, settings_factory):
 def test_same_top_hits(service, client_service, mode):
     assert client_service.index.count() == service.index.count()
     for q in QUERIES:
-        edge = service.search(q, limit=5, mode=mode)
-        client = client_service.search(q, limit=5, mode=mode)
-        assert [h.chunk_id for h in edge][:3] == [h.chunk_id for h in client][:3], (mode, q)
+        edge = service.search(q, limit=8, mode=mode)
+        client = client_service.search(q, limit=8, mode=mode)
         for a, b in zip(edge, client):
-            assert a.score == pytest.approx(b.score, rel=1e-3, abs=1e-4)
+            assert a.score == pytest.approx(b.score, rel=1e-3, abs=1e-4), (mode, q)
+        # same passages at the same scores; passages with equal (fused) scores may come in either order
+        assert _by_score(edge)[:3] == _by_score(client)[:3], (mode, q)
+
+
+def _by_score(hits):
+    groups: dict[float, set] = {}
+    for h in hits[:-1]:  # the last one may have tie partners beyond the limit
+        groups.setdefault(round(h.score, 4), set()).add(h.chunk_id)
+    return sorted(groups.items(), key=lambda kv: -kv[0])
 
 
 def test_same_filters_and_facets(service, client_service):
