@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 PORT ?= 8501
 
-.PHONY: install demo ingest serve test bench clean
+.PHONY: install demo ingest serve eval test bench clean
 
 install:
 	@scripts/setup.sh
@@ -20,6 +20,9 @@ demo: ingest
 
 serve:
 	.venv/bin/dutytrace serve --port $(PORT)
+
+eval: ingest
+	.venv/bin/dutytrace eval
 
 test: install
 	.venv/bin/python -m pytest -q -p no:cacheprovider

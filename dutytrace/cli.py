@@ -277,7 +277,7 @@ def _print_eval(res: dict) -> None:
                           f"{m['mrr']:.3f}")
     out.print(t)
     t = Table(title=f"Tagging ({res['cases']} cases)")
-    t.add_column("tag")
+    t.add_column("tag", no_wrap=True, min_width=34)
     for split in ("tune", "test"):
         for col in ("P", "R", "F1", "n"):
             t.add_column(f"{split} {col}", justify="right")

@@ -1,5 +1,25 @@
 """Report facts: date, place and enterprise of the accident, accident type, fatalities, injuries,
-direct economic loss, and the grade they imply. A first cut by rules in both languages."""
+direct economic loss, and the grade the death toll implies. Rules in both languages.
+
+Approach. Line breaks of the PDF text are removed first (English: joined with a space, Chinese:
+joined directly), so a phrase broken over two lines still matches. Then:
+
+- accident type: the report's title names it ("Road Traffic Accident", "追尾燃烧较大事故"); title
+  cues are tried in a fixed priority (the more specific type first). Without one, the codebook's cues
+  are counted, the opening text weighing three times as much as the rest.
+- date: every date is a candidate. A candidate scores for matching the accident's nickname in the
+  title ("8.23", “7·14”), for a time of day beside it ("At about 14:37 on", "3时17分许") and for an
+  event word in its sentence; it loses for sitting on the title page (the report's own date).
+- fatalities / injuries: counted phrases ("five workers were killed", "造成6人死亡、3人受伤"); the
+  most frequent figure wins (the report repeats its totals). "No other person was injured" and
+  "无人员受伤" give 0; with deaths known and no word on injuries, injuries are 0.
+- direct loss: the first amount with a currency or unit after "direct economic loss" / "直接经济损失",
+  skipping standard numbers (GB 6721-1986); 万元, 亿元, million, billion are applied.
+- enterprise: a company named in the title; else the company named most often, counting its short
+  name ("hereinafter 'Hengrui'", "以下简称恒远公司").
+- location: an explicit site sentence ("The accident occurred at ...", "位于...") or the place phrase
+  of the first sentence that carries the accident date.
+"""
 
 from __future__ import annotations
 
@@ -8,26 +28,27 @@ from collections import Counter
 
 from dutytrace.nlp.codebook import Codebook
 
-_EN_NUM = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty".split())}
+_EN_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+             "sixteen seventeen eighteen nineteen").split()
+_EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_EN_NUM = {w: i for i, w in enumerate(_EN_WORDS)} | _EN_TENS | {"a": 1, "an": 1, "no": 0}
 _ZH_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), start=1)}
+_NUM_EN = r"(\d+|(?:" + "|".join(_EN_TENS) + r")(?:-(?:" + "|".join(_EN_WORDS[1:10]) + r"))?|" + "|".join(_EN_WORDS) + r"|an?)"
+_NUM_ZH = r"([\d一二两三四五六七八九十百]+)"
 
 
 def zh_number(s: str) -> int | None:
+    """'12', '十二', '二十三', '一百零五' -> int."""
     if s.isdigit():
         return int(s)
     if not s or any(c not in _ZH_DIGIT and c not in "十百" for c in s):
         return None
     total, cur = 0, 0
     for c in s:
-        if c == "十":
-            total += (cur or 1) * 10
-            cur = 0
-        elif c == "百":
-            total += (cur or 1) * 100
+        if c in "十百":
+            total += (cur or 1) * (10 if c == "十" else 100)
             cur = 0
         else:
             cur = _ZH_DIGIT[c]
@@ -35,139 +56,231 @@ def zh_number(s: str) -> int | None:
 
 
 def en_number(s: str) -> int | None:
+    """'12', 'twelve', 'twenty-three', 'a' -> int."""
     s = s.lower().replace(",", "")
     if s.isdigit():
         return int(s)
+    if "-" in s:
+        tens, _, unit = s.partition("-")
+        return _EN_TENS.get(tens, 0) + _EN_NUM.get(unit, 0) if tens in _EN_TENS else None
     return _EN_NUM.get(s)
 
 
-_EN_DEATHS = re.compile(r"\b(\d+|" + "|".join(_EN_NUM) + r")\s+(?:people|persons|workers|employees|passengers|men|of them|rescuers|crew members)?\s*(?:were |was )?(?:killed|died|dead|deaths|fatalities|lost their lives)", re.I)
-_EN_DEATHS2 = re.compile(r"\b(?:deaths? of|killing|killed)\s+(\d+|" + "|".join(_EN_NUM) + r")\b", re.I)
-_EN_INJ = re.compile(r"\b(\d+|" + "|".join(_EN_NUM) + r")\s+(?:people|persons|workers|others|passengers|employees)?\s*(?:were |was )?(?:injured|injuries|hurt|seriously injured)", re.I)
-_ZH_DEATHS = re.compile(r"(?:造成|致|导致)?([\d一二两三四五六七八九十百]+)人(?:死亡|遇难)")
-_ZH_INJ = re.compile(r"([\d一二两三四五六七八九十百]+)人(?:受伤|重伤|轻伤)")
-_EN_LOSS = re.compile(r"direct economic loss(?:es)?[^.\d]{0,40}?(?:CNY|RMB|¥|USD|\$|EUR|€|GBP|£)?\s*([\d][\d,]*(?:\.\d+)?)\s*(million|m\b|thousand|billion|yuan)?", re.I)
-_ZH_LOSS = re.compile(r"直接经济损失[^\d。]{0,12}?([\d][\d,]*(?:\.\d+)?)\s*(亿元|万元|元)")
-_EN_DATE = re.compile(r"\b(?:on\s+)?(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})|\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2}),?\s+(\d{4})", re.I)
-_ZH_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-_ZH_ENTERPRISE = re.compile(r"[\u4e00-\u9fff]{2,20}?(?:有限责任公司|股份有限公司|有限公司)")
-_EN_ENTERPRISE = re.compile(r"\b(?:[A-Z][A-Za-z&'-]+ ){1,6}(?:Co\.,? Ltd\.?|Company(?: Limited)?|Ltd\.?|Limited|Inc\.|Corporation|Group)")
-_ZH_PLACE = re.compile(r"(?:位于|发生在|地点[:：]?)([^，。,；\n]{4,40})")
-_EN_PLACE = re.compile(r"\b(?:occurred|happened|took place) (?:at|in|on) ([^.;]{6,90}?)(?:,? (?:on|at about|at around|when|killing|resulting)|[.;])")
-
-
 def grade(fatalities: int | None) -> str | None:
+    """China's grading by deaths: general <3, larger 3-9, major 10-29, especially_major 30+."""
     if fatalities is None:
         return None
-    if fatalities >= 30:
-        return "especially_major"
-    if fatalities >= 10:
-        return "major"
-    if fatalities >= 3:
-        return "larger"
-    return "general"
+    return "especially_major" if fatalities >= 30 else "major" if fatalities >= 10 else "larger" if fatalities >= 3 else "general"
+
+
+_WHO = r"(?:\s+(?:[a-z]+\s+){0,2}?(?:people|persons|workers|employees|passengers|men|women|others|of them|rescuers|crew members|miners|person|worker|man|woman|apprentice))?"
+_EN_DEATHS = [re.compile(r"\b" + _NUM_EN + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was |had )?(?:killed|died|dead|deaths?|fatalities|lost their lives)\b", re.I),
+              re.compile(r"\b(?:killing|killed|deaths? of|claimed the lives of)\s+" + _NUM_EN + r"\b", re.I)]
+_EN_INJ = [re.compile(r"\b" + _NUM_EN + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was )?(?:(?:slightly|seriously|severely|serious|slight|minor|other) )?(?:injured|injuries|injury|hurt)\b", re.I),
+           re.compile(r"\b(?:injured|injuring)\s+" + _NUM_EN + r"\b", re.I)]
+_EN_NO_INJ = re.compile(r"\bno (?:other )?(?:one|person|people|worker|body)?\s*(?:else )?(?:was|were) (?:injured|hurt)|\bnobody (?:else )?was (?:injured|hurt)", re.I)
+_ZH_DEATHS = [re.compile(_NUM_ZH + r"人(?:死亡|遇难)")]
+_ZH_INJ = [re.compile(_NUM_ZH + r"人(?:受伤|重伤|轻伤|受轻伤|受重伤)")]
+_ZH_NO_INJ = re.compile(r"无人(?:员)?受伤|未造成人员受伤")
+_CUR = r"(?:CNY|RMB|USD|US\$|EUR|GBP|HKD|¥|\$|€|£)"
+_EN_LOSS = re.compile(r"direct (?:economic |financial )?loss(?:es)?")
+_EN_AMOUNT = re.compile(_CUR + r"\s?(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|thousand|m\b))?|(\d[\d,]*(?:\.\d+)?)\s*(million|billion|thousand)?\s*(?:yuan|euros?|dollars|pounds)", re.I)
+_ZH_LOSS = re.compile(r"直接经济损失[^。；]{0,80}?(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)")
+_EN_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})|\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2}),?\s+(\d{4})", re.I)
+_ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_NICK = re.compile(r"[\"“”']\s*(\d{1,2})\s*[.·・．]\s*(\d{1,2})\s*[\"“”']")
+_EVENT = re.compile(r"accident|incident|explo|fire|collaps|killed|died|death|occurred|happened|struck|fell|overturn|"
+                    r"capsiz|leak|事故|发生|爆炸|起火|火灾|坍塌|死亡|遇难|坠落|触电|中毒|窒息|倾覆|侧翻", re.I)
+_TIME_BEFORE = re.compile(r"(?:\b(?:at|around|about|approximately)\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:on|,)?\s*(?:\w+day\s+)?$)", re.I)
+_ZH_ENT = re.compile(r"[\u4e00-\u9fff（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|专业合作社|集团公司)")
+_EN_ENT = re.compile(r"\b(?:[A-Z][A-Za-z&'-]*\.? |&\s|No\. \d+ |of |and )*[A-Z][A-Za-z&'-]* (?:Co\., Ltd\.|Co\. Ltd\.?|Company Ltd\.?|Company Limited|Ltd\.?|Limited|Inc\.|Corporation|plc)")
+_EN_ALIAS = re.compile(r"\((?:hereinafter|hereafter|the)\s*(?:called\s*|referred to as\s*)?[\"“]([^\"”]{2,30})[\"”]\)")
+_ZH_ALIAS = re.compile(r"（以下简称[“\"]?([^）”\"]{2,12})[”\"]?）")
+_TITLE_TYPES = [  # priority order: the more specific name first
+    ("fall_from_height", r"fall from height|高处坠落|坠落"), ("struck_by_object", r"struck[- ]by|物体打击"),
+    ("mechanical_injury", r"mechanical|机械伤害"), ("electrocution", r"electrocut|electric shock|触电"),
+    ("vehicle", r"road traffic|traffic accident|tanker|\bbus\b|coach|truck|车辆|追尾|侧翻|道路交通"),
+    ("asphyxiation_poisoning", r"poisoning|asphyxia|suffocat|中毒|窒息"),
+    ("drowning", r"drown|capsiz|water inrush|inrush|淹溺|翻沉|倾覆|透水"),
+    ("explosion", r"explosion|爆炸|爆燃"), ("fire", r"\bfire\b|blaze|火灾|燃烧"),
+    ("collapse", r"collapse|cave-in|坍塌|垮塌|冒顶"), ("other", r"heat ?stroke|中暑")]
+_TITLE_GRADE = [("especially_major", r"especially major|特别重大"), ("major", r"\bmajor\b|(?<!较)重大"),
+                ("larger", r"\blarger\b|较大"), ("general", r"\bgeneral\b|一般")]
 
 
 def extract_facts(text: str, lang: str, codebook: Codebook) -> dict:
-    head = text[:20000]
-    facts: dict = {"accident_type": accident_type(head, lang, codebook)}
-    if lang == "zh":
-        facts["date"] = _first_zh_date(head)
-        facts["fatalities"] = _max_num(_ZH_DEATHS, head, zh_number)
-        facts["injuries"] = _max_num(_ZH_INJ, head, zh_number)
-        facts["direct_loss"] = _zh_loss(head)
-        m = _ZH_ENTERPRISE.search(head)
-        facts["enterprise"] = m.group(0) if m else None
-        m = _ZH_PLACE.search(head)
-        facts["location"] = m.group(1).strip() if m else None
-    else:
-        facts["date"] = _first_en_date(head)
-        facts["fatalities"] = _max_num(_EN_DEATHS, head, en_number, _EN_DEATHS2)
-        facts["injuries"] = _max_num(_EN_INJ, head, en_number)
-        facts["direct_loss"] = _en_loss(head)
-        ents = Counter(m.group(0).strip() for m in _EN_ENTERPRISE.finditer(head))
-        facts["enterprise"] = ents.most_common(1)[0][0] if ents else None
-        m = _EN_PLACE.search(head)
-        facts["location"] = m.group(1).strip() if m else None
-    facts["grade"] = grade(facts["fatalities"])
+    """Facts of the accident a report (or decision) describes; None where the text does not say."""
+    flat = _flatten(text[:40000], lang)
+    title = _title(flat, lang)
+    facts: dict = {"accident_type": accident_type(flat, lang, codebook, title)}
+    facts["date"] = _date(flat, lang, title)
+    deaths, inj, no_inj = (_ZH_DEATHS, _ZH_INJ, _ZH_NO_INJ) if lang == "zh" else (_EN_DEATHS, _EN_INJ, _EN_NO_INJ)
+    conv = zh_number if lang == "zh" else en_number
+    facts["fatalities"] = _most_common(deaths, flat, conv)
+    injuries = _first(inj, flat, conv)
+    if injuries is None and (no_inj.search(flat) or facts["fatalities"] is not None):
+        injuries = 0
+    facts["injuries"] = injuries
+    facts["direct_loss"] = _zh_loss(flat) if lang == "zh" else _en_loss(flat)
+    facts["enterprise"] = _enterprise(flat, lang, title)
+    facts["location"] = _location(flat, lang, facts["date"])
+    facts["grade"] = grade(facts["fatalities"]) or next(
+        (g for g, p in _TITLE_GRADE if re.search(p, title, re.I)), None)
     return facts
 
 
-def accident_type(text: str, lang: str, codebook: Codebook) -> str | None:
+def _flatten(text: str, lang: str) -> str:
+    if lang == "zh":
+        return re.sub(r"[ \t]*\n[ \t]*", "", text)
+    return re.sub(r"[ \t]*\n[ \t]*", " ", text)
+
+
+def _title(flat: str, lang: str) -> str:
+    """The title page's heading: the text before the first date (or the first 200 characters)."""
+    m = (_ZH_DATE if lang == "zh" else _EN_DATE).search(flat[:400])
+    return flat[:m.start()] if m and m.start() > 10 else flat[:200]
+
+
+def accident_type(text: str, lang: str, codebook: Codebook, title: str | None = None) -> str | None:
+    """The title's named type if it names one, else the codebook cue with the most weighted hits."""
+    for at, pat in _TITLE_TYPES if title else ():
+        if re.search(pat, title, re.I):
+            return at
     scores: Counter[str] = Counter()
-    for i, chunk in enumerate((text[:3000], text[3000:])):
-        weight = 3 if i == 0 else 1
+    for weight, part in ((3, text[:3000]), (1, text[3000:])):
         for at in codebook.accident_types:
             for pat in at.cues.get(lang, ()):
-                scores[at.id] += weight * len(pat.findall(chunk))
-    if not scores or scores.most_common(1)[0][1] == 0:
-        return None
-    return scores.most_common(1)[0][0]
+                scores[at.id] += weight * len(pat.findall(part))
+    best = scores.most_common(1)
+    return best[0][0] if best and best[0][1] > 0 else None
 
 
-def _max_num(pat, text, conv, *more) -> int | None:
-    vals = []
-    for p in (pat, *more):
-        for m in p.finditer(text):
-            v = conv(m.group(1))
-            if v is not None:
-                vals.append(v)
-    # the report's own total is the most frequent figure; ties go to the larger
+def _most_common(patterns, text: str, conv) -> int | None:
+    vals = [v for p in patterns for m in p.finditer(text) if (v := conv(m.group(1))) is not None]
     if not vals:
         return None
-    c = Counter(vals)
+    c = Counter(vals)  # the report's own total is the most frequent figure; ties go to the larger
     return max(c, key=lambda v: (c[v], v))
+
+
+def _first(patterns, text: str, conv) -> int | None:
+    """The first figure the text gives (the opening summary states the totals; tables come later)."""
+    found = [(m.start(), v) for p in patterns for m in p.finditer(text) if (v := conv(m.group(1))) is not None]
+    return min(found)[1] if found else None
+
+
+def _scale(value: str, unit: str | None) -> float:
+    mult = {"million": 1e6, "m": 1e6, "billion": 1e9, "thousand": 1e3, "亿元": 1e8, "万元": 1e4}
+    return float(value.replace(",", "")) * mult.get((unit or "").lower(), 1)
 
 
 def _zh_loss(text: str) -> float | None:
     m = _ZH_LOSS.search(text)
-    if not m:
-        return None
-    v = float(m.group(1).replace(",", ""))
-    return v * {"亿元": 1e8, "万元": 1e4, "元": 1}[m.group(2)]
+    return _scale(m.group(1), m.group(2)) if m else None
 
 
 def _en_loss(text: str) -> float | None:
-    m = _EN_LOSS.search(text)
-    if not m:
-        return None
-    v = float(m.group(1).replace(",", ""))
-    unit = (m.group(2) or "").lower()
-    return v * {"million": 1e6, "m": 1e6, "thousand": 1e3, "billion": 1e9}.get(unit, 1)
+    for lm in _EN_LOSS.finditer(text):
+        window = re.split(r"\.\s+(?=[A-Z])", text[lm.end():lm.end() + 250])[0]
+        m = _EN_AMOUNT.search(window)
+        if m:
+            return _scale(m.group(1), m.group(2)) if m.group(1) else _scale(m.group(3), m.group(4))
+    return None
 
 
-_EVENT = re.compile(r"accident|incident|explo|fire|collaps|killed|died|death|occurred|happened|struck|fell|overturn|"
-                    r"capsiz|leak|事故|发生|爆炸|起火|火灾|坍塌|死亡|遇难|坠落|触电|中毒|窒息|翻沉|侧翻", re.I)
-
-
-def _event_date(text: str, pattern, convert) -> str | None:
-    """The accident date: the first date in a sentence that speaks of the event (the title page's date
-    is usually the report's own), else the first date at all."""
-    from dutytrace.lang import split_sentences
-
-    first = None
-    for s, e in split_sentences(text):
-        sentence = text[s:e]
-        m = pattern.search(sentence)
-        if not m:
+def _date(flat: str, lang: str, title: str) -> str | None:
+    pattern = _ZH_DATE if lang == "zh" else _EN_DATE
+    nick = _NICK.search(title)
+    best, best_score = None, -99
+    for m in pattern.finditer(flat):
+        iso = _iso(m, lang)
+        if iso is None:
             continue
-        first = first or m
+        y, mo, d = (int(x) for x in iso.split("-"))
+        score = 0
+        if nick and (mo, d) == (int(nick.group(1)), int(nick.group(2))):
+            score += 4
+        after, before = flat[m.end():m.end() + 12], flat[max(0, m.start() - 40):m.start()]
+        if re.match(r"\s*\d{1,2}\s*时|\s*(?:凌晨|上午|下午|晚上|夜间|中午)", after) or _TIME_BEFORE.search(before):
+            score += 2
+        sentence = flat[max(0, m.start() - 150):m.end() + 150]
         if _EVENT.search(sentence):
-            return convert(m)
-    return convert(first) if first else None
+            score += 1
+        if m.start() < len(title) + 40:  # the title page's date is the report's own
+            score -= 3
+        if score > best_score:
+            best, best_score = iso, score
+    return best
 
 
-def _first_en_date(text: str) -> str | None:
-    return _event_date(text, _EN_DATE, _en_date)
-
-
-def _en_date(m) -> str:
-    if m.group(1):
-        d, mon, y = int(m.group(1)), _MONTHS[m.group(2).lower()], int(m.group(3))
+def _iso(m, lang: str) -> str | None:
+    if lang == "zh":
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m.group(1):
+        d, mo, y = int(m.group(1)), _MONTHS[m.group(2).lower()], int(m.group(3))
     else:
-        mon, d, y = _MONTHS[m.group(4).lower()], int(m.group(5)), int(m.group(6))
-    return f"{y:04d}-{mon:02d}-{d:02d}"
+        mo, d, y = _MONTHS[m.group(4).lower()], int(m.group(5)), int(m.group(6))
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
 
 
-def _first_zh_date(text: str) -> str | None:
-    return _event_date(text, _ZH_DATE, lambda m: f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}")
+def _enterprise(flat: str, lang: str, title: str) -> str | None:
+    pat, alias_pat = (_ZH_ENT, _ZH_ALIAS) if lang == "zh" else (_EN_ENT, _EN_ALIAS)
+    clean = (lambda s: re.sub(r"^(?:位于|由|为|是|和|与|及|的)", "", s)) if lang == "zh" else (lambda s: s)
+    m = pat.search(title)
+    if m:
+        return _strip_en(clean(m.group(0)), lang)
+    counts: Counter[str] = Counter()
+    for m in pat.finditer(flat):
+        name = _strip_en(clean(m.group(0)), lang)
+        counts[name] += 1
+        a = alias_pat.match(flat, m.end()) or alias_pat.match(flat, m.end() + 1)
+        if a:
+            counts[name] += len(re.findall(re.escape(a.group(1)), flat))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _strip_en(name: str, lang: str) -> str:
+    if lang == "zh":
+        return re.sub(r"^.*?(?:为|是|由|在|位于|所有人为)(?=[\u4e00-\u9fff]{4,}(?:公司|合作社)$)", "", name)
+    return re.sub(r"^(?:(?:The|the|of|and|at|by|from|to|for|with|in|on|Accident|Explosion|Fire|Report|Warehouse No\. \d+|Investigation|Workshop|Store|Cold Store|Weaving Workshop|Mine|Coal Mine)\s+)+", "", name)
+
+
+_EN_SITE = re.compile(r"(?:lies at|located at|situated at|occurred at|took place at|location of the accident (?:is|was)|"
+                      r"(?:work|accident) site (?:is|was)|scene of the accident (?:is|was))\s+(?:the\s+)?([^.;]{6,140}?)(?:\.\s|;|$)", re.I)
+_EN_PLACE_WORD = re.compile(r"Road|Street|Lane|Park|District|County|Town|Township|City|Village|Expressway|Zone|Parish|"
+                            r"Plaza|Building|Mine|Warehouse|project|workshop|hub|site", re.I)
+
+
+def _location(flat: str, lang: str, date: str | None) -> str | None:
+    if lang == "zh":
+        return _zh_location(flat, date)
+    m = _EN_SITE.search(flat)
+    if m and _EN_PLACE_WORD.search(m.group(1)):
+        return m.group(1).strip(" ,")
+    for sm in _EN_DATE.finditer(flat):
+        if _iso(sm, "en") != date:
+            continue
+        sentence = re.split(r"(?<=[a-z0-9)])\.\s", flat[sm.end():sm.end() + 400])[0]
+        for pm in re.finditer(r"\b(?:at|in|on|of) (?:the )?((?:[A-Z0-9][\w'+/-]*|No\.)[^;]{4,140}?)"
+                              r"(?=,? (?:collapsed|overturned|exploded|and |on the|where|killing|when|while|during|a [a-z])|$)", sentence):
+            if _EN_PLACE_WORD.search(pm.group(1)):
+                return pm.group(1).strip(" ,")
+    return None
+
+
+def _zh_location(flat: str, date: str | None) -> str | None:
+    for m in _ZH_DATE.finditer(flat):
+        if _iso(m, "zh") != date:
+            continue
+        rest = flat[m.end():m.end() + 200]
+        t = re.match(r"[^，。]{0,12}?(?:\d+时(?:\d+分)?|[零一二三四五六七八九十]+时)(?:许|左右|前后)?，?", rest)
+        if not t:
+            continue
+        sentence = rest[t.end():].split("。")[0]
+        for pat in (r"位于([^，。]{4,60}?)(?:内的|发生|，)", r"在([^，。在]{4,60}?)(?:发生|进行|追尾|倾覆|侧翻|坍塌|作业|施工|突然)",
+                    r"^([^，。]{4,60}?)(?:发生|一栋|一处|一座)"):
+            lm = re.search(pat, sentence)
+            if lm:
+                return lm.group(1)
+    m = re.search(r"(?:事故)?(?:发生)?地点[：:为]?([^，。；\n]{4,60})", flat)
+    return m.group(1) if m else None
