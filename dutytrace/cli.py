@@ -18,7 +18,7 @@ from dutytrace.errors import ConfigError, DutytraceError, NotFound
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Dutytrace: precedent search over accident investigation reports and transcripts.")
 err = Console(stderr=True)
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 160)  # wide tables when piped
 
 
 def _service():
