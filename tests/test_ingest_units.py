@@ -114,3 +114,16 @@ def test_unsupported_archive_as_document():
         zf.writestr("a.txt", "x")
     with pytest.raises(UnsupportedFormat):
         read_document(buf.getvalue(), "a.zip", "c", "a.zip")
+
+
+def test_chinese_pdf_transcript_keeps_its_turns(tmp_path):
+    """Wrapped Chinese lines are rejoined, but never across a speaker label."""
+    long_answer = "答：" + "我们当时没有检测气体，也没有通风，班长说抓紧时间干完就走，" * 3
+    text = "询问笔录\n被询问人：刘某某\n问：事故当天有没有检测？\n" + long_answer + "\n问：谁安排的？\n答：班长安排的。"
+    data = make_pdf(tmp_path / "t.pdf", [text]).read_bytes()
+    doc = read_document(data, "t.pdf", "c", "t.pdf")
+    assert doc.kind == "transcript"
+    assert "抓紧时间干完就走，我们当时" in doc.pages[0].text  # wrapped lines joined without a space
+    chunks = chunk_document(doc, 300)
+    assert {c.speaker for c in chunks} == {"刘某某"}
+    assert all(c.text.startswith("问：") for c in chunks)

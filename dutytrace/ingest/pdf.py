@@ -42,7 +42,9 @@ def read_pdf(data: bytes, path: str) -> list[Page]:
 
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、])")
+# a line that starts a heading, a list item or a speaker turn ("问：", "张某某：") is never joined to the line before
+_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、]|"
+                            r"[^\s:：，。]{1,12}[:：])")
 
 
 def _clean(text: str) -> str:
