@@ -102,7 +102,7 @@ FACT_KEYS = ("date", "location", "enterprise", "fatalities", "injuries", "direct
 
 
 # -- evaluation -----------------------------------------------------------------------------------------
-def evaluate(svc, gold_dir: Path, modes=MODES) -> dict[str, Any]:
+def evaluate(svc, gold_dir: Path, modes=MODES, config=None, tagging: bool = True) -> dict[str, Any]:
     cases, queries = load_gold(gold_dir)
     known = set(svc.catalog.case_ids())
     missing = [c["case_id"] for c in cases if c["case_id"] not in known]
@@ -111,9 +111,10 @@ def evaluate(svc, gold_dir: Path, modes=MODES) -> dict[str, Any]:
                           "run `dutytrace ingest corpus/archive` (or `make ingest`) first")
     out: dict[str, Any] = {"retrieval": {}, "tagging": {}, "queries": len(queries), "cases": len(cases)}
     per_query: list[dict] = []
+    searcher = svc.searcher(config)
     for q in queries:
         for mode in modes:
-            ranking = [c.case_id for c in svc.search_cases(q["query"], limit=K, mode=mode)]
+            ranking = [c.case_id for c in searcher.search_cases(q["query"], limit=K, mode=mode)]
             rel = {k: int(v) for k, v in q["relevance"].items()}
             per_query.append({"id": q["id"], "mode": mode, "language": q.get("language", "en"),
                               "split": q.get("split", "tune"), "ndcg@10": ndcg_at_k(ranking, rel),
@@ -127,6 +128,9 @@ def evaluate(svc, gold_dir: Path, modes=MODES) -> dict[str, Any]:
                 entry[lang] = _mean_metrics([r for r in rows if r["language"] == lang])
             block[mode] = entry
         out["retrieval"][split] = block
+    out["per_query"] = per_query
+    if not tagging:
+        return out
     from dutytrace.nlp.codebook import load_codebook
 
     tags = load_codebook(svc.settings.codebook).tag_ids()
@@ -152,7 +156,6 @@ def evaluate(svc, gold_dir: Path, modes=MODES) -> dict[str, Any]:
         block["accountability_person_recall"] = found / len(gold_people) if gold_people else 0.0
         block["cases"] = len(sel)
         out["tagging"][split] = block
-    out["per_query"] = per_query
     return out
 
 

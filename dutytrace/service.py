@@ -89,8 +89,11 @@ class Dutytrace:
         except NotFound:
             return None
 
-    def searcher(self) -> Searcher:
-        return Searcher(self.index, self.embedder.encode_query, self._case_info)
+    def searcher(self, config=None) -> Searcher:
+        from dutytrace.nlp.codebook import load_codebook
+
+        return Searcher(self.index, self.embedder.encode_query, self._case_info, load_codebook(self.settings.codebook),
+                        config)
 
     def search(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None):
         return self.searcher().search(query, limit, mode, filters)

@@ -42,18 +42,19 @@ _CUES = {  # checked together with the codebook's sanction cues
     "serious_warning": r"严重警告|serious warning",
     "warning": r"(?<!严重)警告|(?<!serious )warning|formal caution|\bcaution(?:ed)?\b|admonish",
     "fine": r"罚款|\bfined?\b|administrative penalty|penalty of",
-    "other": r"诫勉|书面检查|深刻检查|通报批评|批评教育|约谈|吊销|暂扣|self-criticism|self-examination|improvement notice|"
+    "other": r"诫勉|暂停执业|书面检查|深刻检查|通报批评|批评教育|约谈|吊销|暂扣|self-criticism|self-examination|improvement notice|"
              r"prohibition notice|reprimand|written explanation|revoked",
 }
 _CUE_RES = {k: re.compile(v, re.I) for k, v in _CUES.items()}
-_START = re.compile(r"responsib\w*[^.\n]{0,40}(?:finding|handling|recommend|enforcement|action|sanction)|conclusions? on responsibility|"
+_START = re.compile(r"responsib\w*[^.\n]{0,40}(?:finding|handling|recommend|enforcement|action|sanction)|conclusions? on responsibility|handling of (?:the )?responsible|"
                     r"(?:责任|问责)[^。\n]{0,24}(?:处理|建议|意见|认定)|处理建议|处理意见", re.I)
 _END = re.compile(r"recommend|rectif|prevent|measures|lessons|suggestion|appendix|防范|整改|措施|教训|附件", re.I)
-_HEADING = re.compile(r"^\s*(?:\d{1,2}\.(?!\d)|Section \d+|Part [A-Z][a-z]+|[IVX]+\.|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分])")
+_HEADING = re.compile(r"^\s*(?:\d{1,2}\.?(?=\s+[A-Z\u4e00-\u9fff])|Section \d+|Part [A-Z][a-z]+|[IVX]+\.|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分])")
 _DOC_CUE = re.compile(r"决定|通报|问责|处分|decision|notice|accountability|disciplinary", re.I)
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?(?=\s|[\u4e00-\u9fff])|\(\d+\)|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|[a-z]\))\s*")
 _DECEASED = re.compile(r"died in the accident|deceased|killed in the accident|已死亡|在事故中死亡|不再追究|no further action", re.I)
-_GROUP = re.compile(r"以上\s*[\d一二三四五六七八九十两]+\s*人|上述\s*[\d一二三四五六七八九十两]*\s*人|\ball (?:four|three|five|six|two|of them)\b|\bboth\b", re.I)
+_GROUP = re.compile(r"以上\s*[\d一二三四五六七八九十两]+\s*人|上述\s*[\d一二三四五六七八九十两]*\s*人|[二两三四五六]人|均|分别|\ball\b|\bboth\b|\bthem\b|\bthey\b|\beach\b", re.I)
+_SUBHEAD = re.compile(r"^(?:persons?|officials?|enterprises?|units?|companies|staff|individuals)\b|recommended for|(?:人员|单位)(?:[（(][\d一二三四五六七八九十]+人[）)])?[：:]?$", re.I)
 _EN_ALIAS = re.compile(r"(" + EN_COMPANY.pattern + r"|(?:[A-Z][\w&'-]+ ){1,6}(?:Bureau|Committee|Commission|Station))"
                        r"\s*\((?:(?:hereinafter|hereafter)(?: called| referred to as)?\s*)?(?:the\s+)?[\"“]?([A-Z][\w&'. -]{1,30}?)[\"”]?\)")
 _ZH_ALIAS = re.compile(r"([\u4e00-\u9fff]{3,40}?)（以下简称[“\"]?([^）”\"]{2,12})[”\"]?）")
@@ -138,10 +139,10 @@ def _aliases(flat: str, lang: str) -> dict[str, str]:
 
 def _sentences(flat: str, lang: str) -> list[str]:
     if lang == "zh":
-        parts = re.split(r"(?<=[。；;！？])|(?<=[人员位象]：)|(?<=[人员位象]:)|(?=\s?(?<!第)\d{1,2}\.\s*[\u4e00-\u9fff])", flat)
+        parts = re.split(r"(?<=[。；;！？])|(?<=[人员位象]：)|(?<=[人员位象]:)|(?=\s?(?<!第)\d{1,2}\.\s*[\u4e00-\u9fff])|(?=（[一二三四五六七八九十]+）)", flat)
     else:
         parts, start = [], 0
-        for m in re.finditer(r"(?<=[.!?;])\s+(?=[A-Z0-9\"“(])|\s+(?=\d{1,2}\.\d{1,2}\s+[A-Z])", flat):
+        for m in re.finditer(r"(?<=[.!?;])\s+(?=[A-Z0-9\"“(])|(?<=;)\s+(?=and [A-Z])|(?<=:)\s+(?=[A-Z][a-z]+ [A-Z][a-z]+,)|\s+(?=\d{1,2}\.(?:\d{1,2})?\s+[A-Z])", flat):
             if re.search(r"\b(?:Mr|Mrs|Ms|Dr|No|Art|St|Co|Nos)\.$", flat[start:m.start()]):
                 continue
             parts.append(flat[start:m.start()])
@@ -190,7 +191,7 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                 r["dead"] = bool(_DECEASED.search(sent))
             group.extend(subjects)
             continue
-        if numbered and len(sent) < 90 and not re.search(r"\d{4}", sent):  # a subsection heading
+        if (numbered or _SUBHEAD.search(sent)) and len(sent) < 90 and not re.search(r"\d{4}", sent):  # subsection heading
             close()
             ctx = sanction
             current = []
@@ -199,7 +200,7 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
             for r in current:
                 r["dead"] = True
         if sanction:
-            targets = [r for r in group if not r["sanction"]] if _GROUP.search(sent) else current
+            targets = current + [r for r in group if not r["sanction"]] if _GROUP.search(sent) else current
             for r in targets:
                 r["sanction"] = _worst(r["sanction"], sanction)
             if sanction == "fine":
@@ -232,14 +233,15 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
             org, role = _zh_split(role_text, aliases)
             out.append(_person(m.group(0), role, org))
         return out
+    sent = re.sub(r"^and\s+", "", sent)
     m = re.match(r"(" + EN_NAME.pattern + r")(?=\s*,|\s+(?:is|was|has|had|and|who|\()\b)", sent)
     if m and not EN_NOT_NAME.match(m.group(1)) and not EN_COMPANY.match(sent):
         rest = sent[m.end():].lstrip(", ")
-        role, org = _en_split(re.split(r",|\s+(?:is|was|has|had|who)\s|\.\s*$", rest, maxsplit=1)[0], rest, aliases)
+        role, org = _en_split(re.split(r",(?!\s*Ltd)|\s+(?:is|was|has|had|who)\s|\.\s*$", rest, maxsplit=1)[0], rest, aliases)
         return [_person(m.group(1), role, org)]
     c = EN_COMPANY.match(sent)
     if c:
-        name = c.group(0).rstrip(".")
+        name = c.group(0)
         return [{"person": name, "role": None, "organisation": name, "enterprise": True}]
     return []
 
@@ -250,13 +252,17 @@ def _person(name: str, role: str | None, org: str | None) -> dict:
 
 def _zh_enterprise_subject(head: str, aliases: dict[str, str]) -> list[dict]:
     head = head.strip()
-    if head in aliases and ZH_COMPANY.search(aliases[head]) or ZH_COMPANY.fullmatch(head):
-        return [{"person": head, "role": None, "organisation": aliases.get(head, head), "enterprise": True}]
-    return []
+    short = [a for a in aliases if head.startswith(a) and ZH_COMPANY.search(aliases[a])]
+    m = ZH_COMPANY.match(head)
+    name = max(short, key=len) if short else m.group(0) if m and re.fullmatch(r"(?:对.*)?", head[m.end():]) \
+        and not re.match(r"建议|由|在|经|该|对|依|其", head) else None
+    if name is None:
+        return []
+    return [{"person": aliases.get(name, name), "role": None, "organisation": aliases.get(name, name), "enterprise": True}]
 
 
 def _zh_split(text: str, aliases: dict[str, str]) -> tuple[str | None, str | None]:
-    text = re.sub(r"^(?:原|系|任|时任)", "", text.strip())
+    text = re.sub(r"（以下简称[^）]*）", "", re.sub(r"^(?:原|系|任|时任)", "", text.strip()))
     m = _ZH_ORG.match(text)
     if not m:
         return None, text or None
@@ -266,7 +272,7 @@ def _zh_split(text: str, aliases: dict[str, str]) -> tuple[str | None, str | Non
 
 def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str | None, str | None]:
     role, org = apposition.strip(), None
-    m = re.match(r"(.+?) of (?:the )?((?:[A-Z][\w&'-]*\s?)+)(.*)$", role)
+    m = re.match(r"(.+?) of (?:the )?((?:[A-Z][\w&'-]*[.,]{0,2}\s?)+)(.*)$", role)
     if m:
         role, org = (m.group(1) + m.group(3)).strip(), m.group(2).strip()
     elif re.fullmatch(r"[A-Z][\w&'. -]+", role or "-"):
@@ -274,13 +280,15 @@ def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str 
     else:  # "Gareth Pollard, site supervisor, M&Q."
         nxt = re.match(r"[^,]*,\s*([A-Z][\w&'. -]{1,60}?)(?:[.,]|$)", rest)
         org = nxt.group(1).strip() if nxt else None
+    role = (role or "").strip(" .;,") or None
     if org:
+        org = re.sub(r"[ ;,]+$|(?<!Ltd)(?<!Co)(?<!Inc)\.$", "", org.strip())
         org = aliases.get(org, org)
-    return role or None, org
+    return role, org
 
 
 def _fined_enterprises(sent: str, lang: str, aliases: dict[str, str]) -> list[str]:
-    names = [m.group(0).rstrip(".") for m in (ZH_COMPANY if lang == "zh" else EN_COMPANY).finditer(sent)]
+    names = [m.group(0) for m in (ZH_COMPANY if lang == "zh" else EN_COMPANY).finditer(sent)]
     names += [aliases[a] if lang == "en" else a for a in aliases
               if re.search(r"(?<![\w])" + re.escape(a) + r"(?![\w])", sent)
               and (ZH_COMPANY if lang == "zh" else EN_COMPANY).search(aliases[a])]

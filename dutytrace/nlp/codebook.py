@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,7 +12,7 @@ import yaml
 from dutytrace.errors import ConfigError
 
 BUILTIN = Path(__file__).with_name("codebook.yaml")
-SECTIONS = ("tags", "accident_types", "responsibility_levels", "sanctions")
+SECTIONS = ("tags", "accident_types", "responsibility_levels", "sanctions", "concepts")
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Entry:
     name: dict
     description: dict
     cues: dict  # language -> tuple of compiled patterns
+    terms: dict = field(default_factory=dict)  # concepts only: language -> tuple of plain terms
 
     def label(self, lang: str = "en") -> str:
         return self.name.get(lang) or self.name.get("en") or self.id
@@ -32,6 +33,7 @@ class Codebook:
     accident_types: tuple[Entry, ...]
     responsibility_levels: tuple[Entry, ...]
     sanctions: tuple[Entry, ...]
+    concepts: tuple[Entry, ...] = ()
 
     def tag_ids(self) -> list[str]:
         return [t.id for t in self.tags]
@@ -58,6 +60,16 @@ def _merge(base: dict, extra: dict) -> dict:
     return out
 
 
+def _compile_terms(e: dict) -> Entry:
+    """Concept terms are plain text: escaped, and English ones bounded by word edges."""
+    cues, terms = {}, {}
+    for lang, words in (e.get("cues") or {}).items():
+        terms[lang] = tuple(words)
+        cues[lang] = tuple(re.compile((r"(?<![A-Za-z])" + re.escape(w) + r"(?![A-Za-z])") if lang == "en" else re.escape(w),
+                                      re.I) for w in words)
+    return Entry(e["id"], e.get("name") or {}, e.get("description") or {}, cues, terms)
+
+
 def _compile(e: dict, where: str) -> Entry:
     cues = {}
     for lang, pats in (e.get("cues") or {}).items():
@@ -81,4 +93,5 @@ def load_codebook(user_path: Path | None = None) -> Codebook:
             raise ConfigError(f"user codebook {user_path} is not valid YAML: {e}") from None
         data = _merge(data, extra)
         where = str(user_path)
-    return Codebook(*(tuple(_compile(e, where) for e in data.get(s, [])) for s in SECTIONS))
+    return Codebook(*(tuple((_compile_terms(e) if s == "concepts" else _compile(e, where)) for e in data.get(s, []))
+                      for s in SECTIONS))

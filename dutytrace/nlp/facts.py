@@ -73,10 +73,10 @@ def grade(fatalities: int | None) -> str | None:
     return "especially_major" if fatalities >= 30 else "major" if fatalities >= 10 else "larger" if fatalities >= 3 else "general"
 
 
-_WHO = r"(?:\s+(?:[a-z]+\s+){0,2}?(?:people|persons|workers|employees|passengers|men|women|others|of them|rescuers|crew members|miners|person|worker|man|woman|apprentice))?"
-_EN_DEATHS = [re.compile(r"\b" + _NUM_EN + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was |had )?(?:killed|died|dead|deaths?|fatalities|lost their lives)\b", re.I),
+_WHO = r"(?:\s+(?:(?!(?:" + "|".join(_EN_WORDS) + r")\b)[a-z]+\s+){0,2}?(?:people|persons|workers|employees|passengers|men|women|others|of them|rescuers|crew members|miners|person|worker|man|woman|apprentice))?"
+_EN_DEATHS = [re.compile(r"\b(?!(?:19|20)\d\d\b)" + _NUM_EN + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was |had )?(?:killed|died|dead|deaths?|fatalities|lost their lives)\b", re.I),
               re.compile(r"\b(?:killing|killed|deaths? of|claimed the lives of)\s+" + _NUM_EN + r"\b", re.I)]
-_EN_INJ = [re.compile(r"\b" + _NUM_EN + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was )?(?:(?:slightly|seriously|severely|serious|slight|minor|other) )?(?:injured|injuries|injury|hurt)\b", re.I),
+_EN_INJ = [re.compile(r"\b(?!(?:19|20)\d\d\b)" + _NUM_EN + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was )?(?:(?:slightly|seriously|severely|serious|slight|minor|other) )?(?:injured|injuries|injury|hurt)\b", re.I),
            re.compile(r"\b(?:injured|injuring)\s+" + _NUM_EN + r"\b", re.I)]
 _EN_NO_INJ = re.compile(r"\bno (?:other )?(?:one|person|people|worker|body)?\s*(?:else )?(?:was|were) (?:injured|hurt)|\bnobody (?:else )?was (?:injured|hurt)", re.I)
 _ZH_DEATHS = [re.compile(_NUM_ZH + r"人(?:死亡|遇难)")]

@@ -1,0 +1,46 @@
+"""Query understanding through the codebook: which responsibility issues and accident types a query
+names, in either language. A Chinese query that names 盲目施救 thereby also reaches English cases
+tagged emergency_response_failure, and back."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dutytrace.lang import detect_language
+from dutytrace.nlp.codebook import Codebook, Entry
+
+
+@dataclass(frozen=True)
+class QueryIntent:
+    language: str
+    tags: tuple[str, ...]
+    accident_types: tuple[str, ...]
+    concepts: tuple[str, ...] = ()
+    translation: str = ""  # the named concepts' terms in the other language
+    synonyms: str = ""  # the named concepts' other terms in the query's own language
+
+
+def _names(entry: Entry) -> list[str]:
+    return [n for n in entry.name.values() if n]
+
+
+def _hits(entries, text: str) -> list[str]:
+    found = []
+    low = text.lower()
+    for e in entries:
+        if any(n.lower() in low for n in _names(e)) or any(
+                p.search(text) for lang in ("en", "zh") for p in e.cues.get(lang, ())):
+            found.append(e.id)
+    return found
+
+
+def understand(query: str, codebook: Codebook) -> QueryIntent:
+    q = re.sub(r"\s+", " ", query).strip()
+    lang = detect_language(q)
+    other = "en" if lang == "zh" else "zh"
+    concepts = [c for c in codebook.concepts if any(p.search(q) for p in c.cues.get(lang, ()))]
+    translation = " ".join(t for c in concepts for t in c.terms.get(other, ()))
+    synonyms = " ".join(t for c in concepts for t in c.terms.get(lang, ()) if t.lower() not in q.lower())
+    return QueryIntent(lang, tuple(_hits(codebook.tags, q)), tuple(_hits(codebook.accident_types, q)),
+                       tuple(c.id for c in concepts), translation, synonyms)
