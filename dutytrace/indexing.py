@@ -28,6 +28,7 @@ from dutytrace.models import Analysis, Chunk, Document
 from dutytrace.nlp.analyze import analyze
 from dutytrace.nlp.codebook import load_codebook
 from dutytrace.profile import case_profile, index_payload
+from dutytrace.store.files import FileStore
 from dutytrace.store.vectors import IndexPoint, sparse_document
 
 EMBED_BATCH_CHUNKS = 256
@@ -85,6 +86,7 @@ class Ingestor:
         self.catalog = catalog
         self.index_fn = index_fn
         self.embedder_fn = embedder_fn
+        self.files = FileStore(settings.home / "files")
 
     def run(self, paths: list[Path], workers: int = 1, progress: Callable[[str, dict], None] | None = None) -> IngestReport:
         t0 = time.time()
@@ -140,7 +142,9 @@ class Ingestor:
                     old = self.catalog.document_at(doc.case_id, doc.path)
                     if old is not None:  # a changed file replaces its old version
                         self.index_fn().delete(self.catalog.delete_document(old["doc_id"]))
+                        self.files.delete(old["doc_id"])
                         report.replaced += 1
+                    self.files.put(doc.doc_id, src.data)
                     self.catalog.put_document(doc, chunks, analysis)
                     self.catalog.journal(run_id, src.path, "stored", doc_id=doc.doc_id)
                     pending_docs.append(doc.doc_id)

@@ -14,6 +14,7 @@ from dutytrace.indexing import Ingestor, IngestReport, prepare
 from dutytrace.profile import case_profile, index_payload
 from dutytrace.search import Searcher, to_hit
 from dutytrace.store.catalog import Catalog
+from dutytrace.store.files import FileStore
 from dutytrace.store.vectors import VectorIndex, open_index, sparse_query
 
 
@@ -106,6 +107,24 @@ class Dutytrace:
             if p["page"] == page:
                 return p["text"]
         raise NotFound(f"document {doc_id[:12]} has no page {page}")
+
+    def document(self, doc_id: str) -> dict:
+        doc = self.catalog.document(doc_id)
+        if doc is None:
+            raise NotFound(f"no document {doc_id[:12]} in the catalog")
+        return doc
+
+    def document_bytes(self, doc_id: str) -> bytes:
+        self.document(doc_id)
+        return FileStore(self.settings.home / "files").get(doc_id)
+
+    def page_image(self, doc_id: str, page: int, scale: float = 1.5) -> bytes | None:
+        """PNG of a PDF page, or None for documents that are not PDFs (show their text instead)."""
+        if self.document(doc_id)["fmt"] != "pdf":
+            return None
+        from dutytrace.ingest.pdf import render_page_png
+
+        return render_page_png(self.document_bytes(doc_id), page, scale)
 
     def stats(self) -> dict:
         return {"cases": len(self.catalog.case_ids()), "documents": len(self.catalog.documents()),

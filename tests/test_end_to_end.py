@@ -100,3 +100,12 @@ def test_reindex_rebuilds_the_same_points(tmp_path, settings_factory, archive):
         ids = svc.index.ids()
         res = svc.reindex()
         assert res["chunks"] == len(ids) and svc.index.ids() == ids
+
+
+def test_originals_kept_for_the_viewer(service):
+    hit = next(h for h in service.search("Xinhe Road sewer blockage", limit=5) if h.name == "report.pdf")
+    png = service.page_image(hit.doc_id, hit.page)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
+    transcript = next(h for h in service.search("gas detector was broken", limit=5) if h.kind == "transcript")
+    assert service.page_image(transcript.doc_id, 1) is None  # not a PDF: the viewer shows its text
+    assert "gas detector" in service.page_text(transcript.doc_id, 1)

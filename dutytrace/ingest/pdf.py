@@ -92,3 +92,19 @@ def strip_running_lines(pages: list[Page]) -> list[Page]:
         kept = [ln for i, ln in enumerate(lines) if not (i in edge_idx and _shape(ln) in running)]
         out.append(Page(p.number, "\n".join(kept).strip("\n"), p.ocr))
     return out
+
+
+def render_page_png(data: bytes, page: int, scale: float = 1.5) -> bytes:
+    """The image of one page (1-based) as PNG, for the document viewer."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        if not 1 <= page <= len(pdf):
+            raise ValueError(f"page {page} is outside 1..{len(pdf)}")
+        image = pdf[page - 1].render(scale=scale).to_pil()
+        buf = io.BytesIO()
+        image.save(buf, format="PNG")
+        return buf.getvalue()
+    finally:
+        pdf.close()
