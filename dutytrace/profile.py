@@ -83,4 +83,6 @@ def index_payload(profile: dict[str, Any]) -> dict[str, Any]:
         "grade": f.get("grade"),
         "year": profile["year"],
         "clearance": profile["meta"].get("clearance", "open"),
+        "levels": sorted({a["level"] for a in profile["accountability"] if a.get("level")}),
+        "entities": [e["text"] for e in profile["entities"] if e["label"] in ("ORG", "GOV", "LAW")][:40],
     }

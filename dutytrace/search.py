@@ -25,7 +25,8 @@ MODES = ("hybrid", "dense", "lexical")
 FILTER_KEYS = {"tag": "case_tags", "chunk_tag": "tags", "case": "case_id", "case_id": "case_id",
                "language": "language", "lang": "language", "kind": "kind", "accident_type": "accident_type",
                "industry": "industry", "region": "region", "grade": "grade", "year": "year", "doc": "doc_id",
-               "clearance": "clearance"}
+               "clearance": "clearance", "level": "levels", "entity": "entities"}
+FACET_FIELDS = ("accident_type", "industry", "region", "year", "grade", "case_tags", "levels", "language", "kind")
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,30 @@ class Searcher:
             out.append(CaseHit(case_id, scores[case_id], info.get("title") or case_id, ps[:passages],
                                facts=info.get("facts", {}), tags=[t["tag"] for t in info.get("tags", [])][:8]))
         return out
+
+    def facets(self, query: str | None, mode: str = "hybrid", filters: dict | None = None, depth: int = 100,
+               fields: tuple[str, ...] = FACET_FIELDS) -> dict[str, list[tuple[Any, int]]]:
+        """How many cases of the current result carry each value of each field (for the sidebar).
+        Without a query the result is every case that passes the filters."""
+        from dutytrace.profile import index_payload
+
+        if query and query.strip():
+            case_ids = [c.case_id for c in self.search_cases(query, depth, mode, filters, passages=0)]
+        else:
+            case_ids = [c for c, _ in self.index.facet("case_id", filters, limit=100_000)]
+        counts: dict[str, dict[Any, int]] = {f: defaultdict(int) for f in fields}
+        for case_id in case_ids:
+            prof = self.case_info(case_id)
+            if not prof:
+                continue
+            values = {**index_payload(prof), "language": prof.get("languages", []),
+                      "kind": sorted({d["kind"] for d in prof.get("documents", [])})}
+            for f in fields:
+                v = values.get(f)
+                for x in (v if isinstance(v, list) else [v]):
+                    if x is not None:
+                        counts[f][x] += 1
+        return {f: sorted(c.items(), key=lambda kv: (-kv[1], str(kv[0]))) for f, c in counts.items()}
 
     def _understanding_boost(self, intent: QueryIntent, filters, scores, best) -> None:
         """Cases that carry the issues or the accident type the query names gain a fixed amount per

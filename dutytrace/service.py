@@ -102,6 +102,10 @@ class Dutytrace:
     def search_cases(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None):
         return self.searcher().search_cases(query, limit, mode, filters)
 
+    def facets(self, query: str | None = None, mode: str = "hybrid", filters: dict | None = None) -> dict:
+        """Counts of cases per field value for the current query and filters: {field: [(value, count)]}."""
+        return self.searcher().facets(query, mode, filters)
+
     def page_text(self, doc_id: str, page: int) -> str:
         for p in self.catalog.pages(doc_id):
             if p["page"] == page:

@@ -109,3 +109,13 @@ def test_originals_kept_for_the_viewer(service):
     transcript = next(h for h in service.search("gas detector was broken", limit=5) if h.kind == "transcript")
     assert service.page_image(transcript.doc_id, 1) is None  # not a PDF: the viewer shows its text
     assert "gas detector" in service.page_text(transcript.doc_id, 1)
+
+
+def test_facets_count_cases_of_the_current_result(service):
+    all_cases = service.facets()
+    assert dict(all_cases["language"]) == {"en": 2, "zh": 1}
+    assert dict(all_cases["accident_type"])["explosion"] == 1
+    zh = service.facets("事故", filters={"language": "zh"})
+    assert dict(zh["language"]) == {"zh": 1} and sum(n for _, n in zh["accident_type"]) == 1
+    tagged = service.facets(filters={"case_tags": "concealment_or_false_reporting"})
+    assert ("concealment_or_false_reporting", 1) in tagged["case_tags"]

@@ -6,20 +6,28 @@ from pathlib import Path
 from typing import Any
 
 from dutytrace.errors import IndexLocked
-from dutytrace.store.vectors import (DENSE, INTEGER_FIELDS, KEYWORD_FIELDS, RRF_K, SPARSE, Filters, IndexPoint,
-                                     Scored)
+from dutytrace.store.vectors import (DENSE, INTEGER_FIELDS, KEYWORD_FIELDS, RRF_K, SPARSE, Filters, IndexOptions,
+                                     IndexPoint, Scored)
 
 
 class EdgeIndex:
-    def __init__(self, path: Path, dim: int):
+    def __init__(self, path: Path, dim: int, options: IndexOptions | None = None):
         import qdrant_edge as q
 
         self.q = q
         self.path = Path(path)
+        self.options = o = options or IndexOptions()
+        self._pending = 0  # points upserted since the last optimisation
+        quant = q.ScalarQuantizationConfig(type=q.ScalarType.Int8, quantile=0.99) if o.quantization == "int8" else None
         config = q.EdgeConfig(
-            vectors={DENSE: q.EdgeVectorParams(size=dim, distance=q.Distance.Cosine)},
+            vectors={DENSE: q.EdgeVectorParams(size=dim, distance=q.Distance.Cosine,
+                                               memory=q.Memory.Cold if o.on_disk else None)},
             sparse_vectors={SPARSE: q.EdgeSparseVectorParams(modifier=q.Modifier.Idf)},
+            hnsw_config=q.HnswIndexConfig(m=o.hnsw_m, ef_construct=o.hnsw_ef_construct, full_scan_threshold=10000),
+            quantization_config=quant,
         )
+        qp = q.QuantizationSearchParams(rescore=True, oversampling=2.0) if o.quantization else None
+        self._params = q.SearchParams(hnsw_ef=o.hnsw_ef, quantization=qp)
         fresh = not self.path.exists() or not any(self.path.iterdir())
         try:
             if fresh:
@@ -34,11 +42,12 @@ class EdgeIndex:
                     "ingest). Stop that process, run ingestion from the UI's Ingest page, or use a Qdrant "
                     "server (DUTYTRACE_QDRANT_URL) for concurrent use.") from None
             raise
-        if fresh:
-            for f in KEYWORD_FIELDS:
-                self.shard.update(q.UpdateOperation.create_field_index(f, q.PayloadSchemaType.Keyword))
-            for f in INTEGER_FIELDS:
-                self.shard.update(q.UpdateOperation.create_field_index(f, q.PayloadSchemaType.Integer))
+        # payload indexes for every filter field (also those added since the shard was created)
+        have = set(self.shard.info().payload_schema or {})
+        for fields, schema in ((KEYWORD_FIELDS, q.PayloadSchemaType.Keyword), (INTEGER_FIELDS, q.PayloadSchemaType.Integer)):
+            for f in fields:
+                if f not in have:
+                    self.shard.update(q.UpdateOperation.create_field_index(f, schema))
 
     def _filter(self, filters: Filters | None):
         if not filters:
@@ -62,6 +71,15 @@ class EdgeIndex:
                              payload=p.payload) for p in points[i:i + 256]]
             self.shard.update(q.UpdateOperation.upsert_points(batch))
         self.shard.flush()
+        self._pending += len(points)
+        if self._pending >= self.options.optimize_every:
+            self.optimize()
+
+    def optimize(self) -> None:
+        """Build the HNSW and payload indexes of what was appended (Edge runs no background optimiser);
+        until then new points are searched by a full scan of their segment."""
+        self.shard.optimize()
+        self._pending = 0
 
     def delete(self, ids: list[str]) -> None:
         if ids:
@@ -78,14 +96,14 @@ class EdgeIndex:
         sv = q.SparseVector(indices=sparse[0], values=sparse[1]) if sparse else None
         if mode == "dense":
             req = q.QueryRequest(limit=limit, query=q.Query.Nearest(list(map(float, dense)), using=DENSE),
-                                 filter=flt, with_payload=True)
+                                 filter=flt, with_payload=True, params=self._params)
         elif mode == "lexical":
             if not sparse or not sparse[0]:
                 return []
             req = q.QueryRequest(limit=limit, query=q.Query.Nearest(sv, using=SPARSE), filter=flt, with_payload=True)
         else:
             prefetch = [q.Prefetch(limit=limit * 4, query=q.Query.Nearest(list(map(float, dense)), using=DENSE),
-                                   filter=flt)]
+                                   filter=flt, params=self._params)]
             if sparse and sparse[0]:
                 prefetch.append(q.Prefetch(limit=limit * 4, query=q.Query.Nearest(sv, using=SPARSE), filter=flt))
             w = list(weights[:len(prefetch)])

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 DENSE, SPARSE = "dense", "bm25"
 KEYWORD_FIELDS = ("case_id", "doc_id", "language", "kind", "tags", "case_tags", "accident_type", "industry",
-                  "region", "grade", "entities")
+                  "region", "grade", "entities", "levels", "clearance", "dup_of")
 INTEGER_FIELDS = ("year", "page")
 RRF_K = 60
 
