@@ -130,11 +130,12 @@ class Hit:
     speaker: str | None = None
     kind: str | None = None
     chunk_id: str | None = None
+    cues: list[dict] = field(default_factory=list)  # [{start, end, tag}] spans of responsibility cues in text
 
     def to_json(self) -> dict[str, Any]:
         return {"case_id": self.case_id, "doc_id": self.doc_id, "path": self.path, "name": self.name,
                 "page": self.page, "score": round(self.score, 6), "text": self.text, "tags": self.tags,
-                "speaker": self.speaker, "kind": self.kind}
+                "speaker": self.speaker, "kind": self.kind, "cues": self.cues}
 
 
 @dataclass

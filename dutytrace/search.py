@@ -120,7 +120,14 @@ class Searcher:
         dense = self.embed_query(query).tolist() if mode != "lexical" else None
         sparse = sparse_query(query) if mode != "dense" else None
         weights = self.config.passage_weights.get(intent.language, (1.0, 1.0))
-        return [to_hit(s) for s in self.index.query(mode, dense, sparse, limit, filters, weights=weights)]
+        return self._mark([to_hit(s) for s in self.index.query(mode, dense, sparse, limit, filters, weights=weights)])
+
+    def _mark(self, hits: list[Hit]) -> list[Hit]:
+        from dutytrace.highlight import cue_spans
+
+        for h in hits:
+            h.cues = cue_spans(h.text, h.tags, self.codebook)
+        return hits
 
     def search_cases(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None,
                      passages: int = 3) -> list[CaseHit]:
@@ -150,7 +157,7 @@ class Searcher:
                 if h.chunk_id not in seen:
                     seen.add(h.chunk_id)
                     ps.append(h)
-            out.append(CaseHit(case_id, scores[case_id], info.get("title") or case_id, ps[:passages],
+            out.append(CaseHit(case_id, scores[case_id], info.get("title") or case_id, self._mark(ps[:passages]),
                                facts=info.get("facts", {}), tags=[t["tag"] for t in info.get("tags", [])][:8]))
         return out
 

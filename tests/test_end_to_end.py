@@ -119,3 +119,10 @@ def test_facets_count_cases_of_the_current_result(service):
     assert dict(zh["language"]) == {"zh": 1} and sum(n for _, n in zh["accident_type"]) == 1
     tagged = service.facets(filters={"case_tags": "concealment_or_false_reporting"})
     assert ("concealment_or_false_reporting", 1) in tagged["case_tags"]
+
+
+def test_passages_carry_their_cue_spans(service):
+    hit = next(h for h in service.search("矿长隐瞒事故 迟报", limit=5, mode="lexical")
+               if "concealment_or_false_reporting" in h.tags)
+    spans = [c for c in hit.cues if c["tag"] == "concealment_or_false_reporting"]
+    assert spans and all(hit.text[c["start"]:c["end"]] in ("隐瞒", "迟报") for c in spans)
