@@ -38,45 +38,47 @@ def _fail(e: Exception, code: int = 1):
 
 
 @app.command()
-def ingest(paths: list[Path] = typer.Argument(..., help="Folders, archives (zip, tar) or files"),
-           workers: int = typer.Option(1, "--workers", "-w", min=1, help="Parallel parsing/NLP processes"),
+def ingest(paths: list[Path] = typer.Argument(..., help="Folders, archives (zip, tar, nested) or files"),
+           workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1,
+                                                 help="Parsing/NLP processes (default: one per core; 1 = in this process)"),
+           report_file: Optional[Path] = typer.Option(None, "--report", help="Also write the JSON report here"),
            as_json: bool = typer.Option(False, "--json", help="Print the report as JSON")):
-    """Ingest documents: each first-level subfolder of a folder is one case."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    """Ingest documents: each first-level subfolder of a folder is one case. Safe to stop (even kill -9)
+    and run again: it resumes, and skips what is already ingested."""
+    from dutytrace.cli_ingest import IngestDisplay, summary_table
+    from dutytrace.indexing import default_workers
 
     try:
-        with _service() as svc:
-            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                          TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err,
-                          disable=as_json or not err.is_terminal) as bar:
-                task = bar.add_task("ingest", total=None, rate="")
-
-                def progress(event, info):
-                    if event == "start":
-                        bar.update(task, total=info["files"])
-                    elif event == "file":
-                        elapsed = bar.tasks[0].elapsed or 1e-9
-                        done = bar.tasks[0].completed + 1
-                        bar.update(task, advance=1, rate=f"{done / elapsed:.1f} files/s")
-                        if info["status"] == "failed" and not as_json:
-                            err.print(f"[yellow]failed[/yellow] {info['path']}: {info['error']}")
-
-                report = svc.ingest(paths, workers=workers, progress=progress)
+        with _service() as svc, IngestDisplay(err, quiet=as_json) as display:
+            report = svc.ingest(paths, workers=workers or default_workers(), progress=display)
     except DutytraceError as e:
         _fail(e, 2 if isinstance(e, ConfigError) else 1)
+    r = report.to_json()
+    if report_file:
+        report_file.write_text(json.dumps(r, ensure_ascii=False, indent=1), encoding="utf-8")
     if as_json:
-        _emit(report.to_json())
+        _emit(r)
     else:
-        t = Table(title="Ingest")
-        for col in ("ingested", "unchanged", "replaced", "failed", "cases", "chunks", "seconds"):
-            t.add_column(col, justify="right")
-        r = report.to_json()
-        t.add_row(*(str(len(r[c]) if c == "failed" else r[c]) for c in
-                    ("ingested", "unchanged", "replaced", "failed", "cases", "chunks", "seconds")))
-        out.print(t)
+        out.print(summary_table(r))
         for f in report.failed:
-            out.print(f"[red]failed[/red] {f['path']}: {f['error']}")
+            out.print(f"[red]failed[/red] ({f['reason']}) {f['path']}: {f['error']}", highlight=False)
+        out.print(f"report with every failure: {r['report_file']}", highlight=False)
     raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command()
+def retag(workers: int = typer.Option(1, "--workers", "-w", min=1, help="NLP processes"),
+          as_json: bool = typer.Option(False, "--json")):
+    """Re-run tagging and extraction on the stored text (after a codebook change), without re-parsing;
+    re-index the passages whose tags changed. (After an embedding model change: `dutytrace reindex`.)"""
+    try:
+        with _service() as svc:
+            res = svc.retag(workers=workers)
+    except DutytraceError as e:
+        _fail(e)
+    _emit(res) if as_json else out.print(f"re-tagged {res['documents']} documents; {res['reindexed']} re-indexed "
+                                         f"because their passage tags changed; {len(res['failed'])} failed")
+    raise typer.Exit(1 if res["failed"] else 0)
 
 
 def _read_batch(path: Path) -> list[dict]:
@@ -170,6 +172,8 @@ def similar(file: Optional[Path] = typer.Argument(None, help="A new case's docum
             out.print(f"   shared issues: {', '.join(c['shared_tags'])}")
         if c["same_accident_type"]:
             out.print(f"   same accident type: {c['accident_type']}")
+        if c.get("shared_concepts"):
+            out.print(f"   shared: {', '.join(c['shared_concepts'][:8])}")
         for p in c["passages"][:2]:
             out.print(f"   [cyan]{p['name']} p.{p['page']}[/cyan]: {p['text'][:200]}")
 
@@ -231,6 +235,28 @@ def show(case_id: str, as_json: bool = typer.Option(False, "--json")):
         out.print("[bold]Held accountable[/bold]")
         for a in prof["accountability"]:
             out.print(f"  {a['person']} — {a.get('role')}, {a.get('organisation')}: {a.get('sanction')}")
+
+
+index_app = typer.Typer(no_args_is_help=True, help="The vector index: move it to a Qdrant server or cluster.")
+app.add_typer(index_app, name="index")
+
+
+@index_app.command("migrate")
+def index_migrate(to: str = typer.Option(..., "--to", help="Qdrant server or cluster URL, e.g. http://qdrant-1:6333"),
+                  api_key: Optional[str] = typer.Option(None, "--api-key", envvar="DUTYTRACE_QDRANT_API_KEY"),
+                  collection: Optional[str] = typer.Option(None, "--collection", help="Default: DUTYTRACE_COLLECTION"),
+                  as_json: bool = typer.Option(False, "--json")):
+    """Copy the embedded index (vectors and payloads, unchanged) to a Qdrant server or cluster."""
+    try:
+        with _service() as svc:
+            res = svc.migrate_index(to, api_key, collection)
+    except DutytraceError as e:
+        _fail(e)
+    if as_json:
+        _emit(res)
+    else:
+        out.print(f"copied {res['copied']} points to {res['to']} (collection {res['collection']}, "
+                  f"{res['target_count']} points there). Set DUTYTRACE_QDRANT_URL={res['to']} to use it.")
 
 
 @app.command()

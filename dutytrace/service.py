@@ -59,6 +59,21 @@ class Dutytrace:
         ing = Ingestor(self.settings, self.catalog, lambda: self.index, lambda: self.embedder)
         return ing.run([Path(p) for p in paths], workers=workers, progress=progress)
 
+    def retag(self, workers: int = 1, progress=None) -> dict:
+        """Re-run NLP on the stored text (after a codebook change) without re-parsing; re-index what changed."""
+        ing = Ingestor(self.settings, self.catalog, lambda: self.index, lambda: self.embedder)
+        return ing.retag(workers=workers, progress=progress)
+
+    def migrate_index(self, to_url: str, api_key: str | None = None, collection: str | None = None,
+                      progress=None) -> dict:
+        """Copy the embedded index to a Qdrant server/cluster (then set DUTYTRACE_QDRANT_URL to it)."""
+        from dutytrace.store.migrate import migrate_embedded
+
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+        return migrate_embedded(self.settings, to_url, api_key, collection, progress)
+
     def reindex(self, progress=None) -> dict:
         """Rebuild the vector index from the catalog (after a model change, or a lost index)."""
         if self._index is not None:
@@ -130,6 +145,39 @@ class Dutytrace:
 
         return render_page_png(self.document_bytes(doc_id), page, scale)
 
+    def passage_boxes(self, doc_id: str, page: int, text: str) -> list[tuple[float, float, float, float]]:
+        """Where a passage sits on a PDF page (for the viewer's highlight): one (x0, top, x1, bottom) box
+        per line, as fractions of the page size; [] when not a PDF or not found. Letters and digits are
+        matched, so line wraps, hyphenation and spacing do not matter; a long passage is found by its
+        first and last 24 characters."""
+        if self.document(doc_id)["fmt"] != "pdf":
+            return []
+        import io
+
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(self.document_bytes(doc_id))) as pdf:
+            if not 1 <= page <= len(pdf.pages):
+                return []
+            p = pdf.pages[page - 1]
+            chars = [c for c in p.chars if c["text"].isalnum()]
+            width, height = float(p.width), float(p.height)
+        flat = "".join(c["text"].lower() for c in chars)
+        want = "".join(ch.lower() for ch in text if ch.isalnum())
+        start = flat.find(want)
+        end = start + len(want)
+        if start < 0 and len(want) > 48:
+            start, last = flat.find(want[:24]), flat.find(want[-24:])
+            end = last + 24 if 0 <= start < last else -1
+        if start < 0 or end <= start:
+            return []
+        lines: dict[int, list] = defaultdict(list)
+        for c in chars[start:end]:
+            lines[round(c["top"] / 3)].append(c)
+        return [(min(c["x0"] for c in cs) / width, min(c["top"] for c in cs) / height,
+                 max(c["x1"] for c in cs) / width, max(c["bottom"] for c in cs) / height)
+                for _, cs in sorted(lines.items())]
+
     def stats(self) -> dict:
         return {"cases": len(self.catalog.case_ids()), "documents": len(self.catalog.documents()),
                 "chunks": self.catalog.chunk_count()}
@@ -143,60 +191,31 @@ class Dutytrace:
         return {"path": str(path), "pages": len(doc.pages), "chunks": len(chunks), **analysis.to_json()}
 
     def similar(self, path: Path | None = None, case_id: str | None = None, limit: int = 10) -> list[dict]:
-        """Past cases most like a new document (or an existing case), each with its reasons: shared tags,
-        shared entities, same accident type or industry, and the pairs of passages that match."""
+        """Past cases most like a new document (or an existing case), each with its reasons (similar.py)."""
+        from dutytrace.nlp.codebook import load_codebook
+        from dutytrace.similar import Material, rank_similar
+
         if path is not None:
             path = Path(path)
             if not path.is_file():
                 raise NotFound(f"{path}: no such file")
             doc, chunks, analysis = prepare(path.read_bytes(), str(path), "__new__", path.name, self.settings)
-            texts = [c.text for c in chunks]
-            my_tags = {t.tag for t in analysis.tags if t.score >= 0.4}
-            my_entities = {e.text for e in analysis.entities if e.label in ("ORG", "GOV", "POST", "LAW")}
-            my_type = analysis.facts.get("accident_type")
-            exclude = None
+            kind = analysis.facts.get("accident_type")
+            if kind is None:  # interviews carry no facts block; the text still says what happened
+                from dutytrace.nlp.facts import accident_type
+
+                kind = accident_type(doc.text, doc.language, load_codebook(self.settings.codebook))
+            material = Material([c.text for c in chunks], doc.language,
+                                {t.tag for t in analysis.tags if t.score >= 0.4}, kind,
+                                {e.text for e in analysis.entities if e.label in ("ORG", "GOV", "POST", "LAW")})
         else:
             prof = self.case(case_id)
-            texts = [c["text"] for c in self.catalog.chunks() if c["case_id"] == case_id]
-            my_tags = {t["tag"] for t in prof["tags"] if t["score"] >= 0.4}
-            my_entities = {e["text"] for e in prof["entities"]}
-            my_type = prof["facts"].get("accident_type")
-            exclude = case_id
-        texts = texts[:60]
-        vectors = self.embedder.encode(texts)
-        k = 60.0
-        votes: dict[str, float] = defaultdict(float)
-        pairs: dict[str, list] = defaultdict(list)
-        for text, vec in zip(texts, vectors):
-            seen: set[str] = set()
-            res = self.index.query("hybrid", vec.tolist(), sparse_query(text), 30)
-            for rank, s in enumerate(res):
-                cid = s.payload.get("case_id")
-                if cid == exclude or cid in seen:
-                    continue
-                seen.add(cid)
-                votes[cid] += 1.0 / (k + rank)
-                pairs[cid].append((1.0 / (k + rank), text, to_hit(s)))
-        out = []
-        norm = max(votes.values()) if votes else 1.0
-        for cid, v in votes.items():
-            prof = self.case(cid)
-            their_tags = {t["tag"] for t in prof["tags"] if t["score"] >= 0.4}
-            shared_tags = sorted(my_tags & their_tags)
-            union = my_tags | their_tags
-            tag_sim = len(shared_tags) / len(union) if union else 0.0
-            same_type = bool(my_type and my_type == prof["facts"].get("accident_type"))
-            score = 0.6 * (v / norm) + 0.3 * tag_sim + 0.1 * same_type
-            best = sorted(pairs[cid], key=lambda x: -x[0])[:3]
-            out.append({
-                "case_id": cid, "title": prof["title"], "score": round(score, 4),
-                "shared_tags": shared_tags,
-                "shared_entities": sorted(my_entities & {e["text"] for e in prof["entities"]})[:20],
-                "same_accident_type": same_type, "accident_type": prof["facts"].get("accident_type"),
-                "passages": [{"query_text": q, **h.to_json()} for _, q, h in best],
-            })
-        out.sort(key=lambda x: -x["score"])
-        return out[:limit]
+            material = Material([c["text"] for c in self.catalog.chunks_of_case(case_id)],
+                                (prof["languages"] or ["en"])[0], {t["tag"] for t in prof["tags"] if t["score"] >= 0.4},
+                                prof["facts"].get("accident_type"), {e["text"] for e in prof["entities"]}, case_id)
+        case_texts = {cid: [c["text"] for c in self.catalog.chunks_of_case(cid)] for cid in self.catalog.case_ids()}
+        return rank_similar(material, self.index, self.embedder, self._case_info, case_texts,
+                            load_codebook(self.settings.codebook), limit)
 
     def review_tag(self, case_id: str, doc_id: str, tag: str, decision: str, reviewer: str | None = None) -> None:
         if decision not in ("accepted", "rejected"):

@@ -126,3 +126,19 @@ def test_passages_carry_their_cue_spans(service):
                if "concealment_or_false_reporting" in h.tags)
     spans = [c for c in hit.cues if c["tag"] == "concealment_or_false_reporting"]
     assert spans and all(hit.text[c["start"]:c["end"]] in ("隐瞒", "迟报") for c in spans)
+
+
+def test_similar_cases_across_languages_with_reasons(service, tmp_path):
+    # a new Chinese document about a sewer poisoning: the English sewer case is its precedent
+    new = tmp_path / "新案件初步报告.txt"
+    new.write_text("初步情况报告\n2024年5月3日，某市政公司三名工人进入污水井疏通管道，未进行气体检测，也未通风。"
+                   "第一名工人硫化氢中毒昏迷后，另外两人未佩戴呼吸器下井施救，相继中毒，造成3人死亡。"
+                   "该公司没有有限空间作业审批制度，工人从未接受过有限空间培训。", encoding="utf-8")
+    res = service.similar(path=new, limit=3)
+    assert res[0]["case_id"] == "case-sewer"
+    top = res[0]
+    assert top["same_accident_type"] and "confined_space" in top["shared_concepts"] and len(top["shared_concepts"]) >= 3
+    assert top["passages"] and all(p["case_id"] == "case-sewer" for p in top["passages"])
+    assert len({p["doc_id"] + str(p["page"]) + p["text"] for p in top["passages"]}) == len(top["passages"])
+    by_case = service.similar(case_id="case-sewer", limit=5)
+    assert "case-sewer" not in [c["case_id"] for c in by_case]

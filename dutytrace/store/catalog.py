@@ -38,6 +38,21 @@ CREATE TABLE IF NOT EXISTS journal (
   error TEXT, doc_id TEXT, at REAL NOT NULL);
 """
 
+# Ingest state that makes a bulk ingest resumable after a crash at any moment (see indexing.py):
+# runs (what was started, what finished), tombstones (index points of replaced documents still to be
+# deleted from the index), stale_cases (cases whose case-level payload must be pushed to the index),
+# file_stamps (size and mtime of files seen, to skip unchanged files without reading them).
+INGEST_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+  run TEXT PRIMARY KEY, started REAL NOT NULL, finished REAL, status TEXT NOT NULL, args TEXT NOT NULL DEFAULT '{}',
+  summary TEXT NOT NULL DEFAULT '{}');
+CREATE TABLE IF NOT EXISTS tombstones (chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stale_cases (case_id TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS file_stamps (
+  path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, doc_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS journal_run ON journal(run, status);
+"""
+
 
 class Catalog:
     def __init__(self, path: Path | str):
@@ -49,6 +64,7 @@ class Catalog:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
+        self.db.executescript(INGEST_SCHEMA)
 
     def close(self) -> None:
         self.db.close()
@@ -75,22 +91,8 @@ class Catalog:
 
     def put_document(self, doc: Document, chunks: list[Chunk], analysis: Analysis) -> None:
         """Store a document with its pages, chunks and analysis in one transaction (not yet indexed)."""
-        now = time.time()
         with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO cases(case_id, title, updated) VALUES (?,?,?)",
-                       (doc.case_id, None, now))
-            db.execute(
-                "INSERT INTO documents(doc_id, case_id, path, name, kind, language, fmt, pages, meta, analysis,"
-                " indexed, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,0,?)",
-                (doc.doc_id, doc.case_id, doc.path, doc.name, doc.kind, doc.language, doc.fmt, len(doc.pages),
-                 json.dumps(doc.meta, ensure_ascii=False), json.dumps(analysis.to_json(), ensure_ascii=False), now))
-            db.executemany("INSERT INTO pages(doc_id, page, text, ocr) VALUES (?,?,?,?)",
-                           [(doc.doc_id, p.number, p.text, int(p.ocr)) for p in doc.pages])
-            db.executemany(
-                "INSERT INTO chunks(chunk_id, doc_id, case_id, seq, page, start, end, text, speaker, section, ocr, tags)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(c.chunk_id, c.doc_id, c.case_id, c.seq, c.page, c.start, c.end, c.text, c.speaker, c.section,
-                  int(c.ocr), json.dumps(analysis.chunk_tags.get(c.seq, []))) for c in chunks])
+            _insert_document(db, doc, chunks, analysis)
 
     def delete_document(self, doc_id: str) -> list[str]:
         """Remove a document and return the ids of its chunks (to delete from the index)."""
@@ -116,6 +118,10 @@ class Catalog:
         if doc_id:
             q, args = q + " WHERE doc_id=?", (doc_id,)
         return [_chunk_row(r) for r in self.db.execute(q + " ORDER BY doc_id, seq", args)]
+
+    def chunks_of_case(self, case_id: str) -> list[dict]:
+        return [_chunk_row(r) for r in self.db.execute(
+            "SELECT * FROM chunks WHERE case_id=? ORDER BY doc_id, seq", (case_id,))]
 
     def chunk_count_of(self, doc_ids: list[str]) -> int:
         if not doc_ids:
@@ -163,6 +169,106 @@ class Catalog:
             db.execute("INSERT INTO journal(run, path, status, error, doc_id, at) VALUES (?,?,?,?,?,?)",
                        (run, path, status, error, doc_id, time.time()))
 
+    def journal_many(self, run: str, rows: list[tuple[str, str, str | None, str | None]]) -> None:
+        """Journal (path, status, error, doc_id) rows in one transaction."""
+        now = time.time()
+        with self.transaction() as db:
+            db.executemany("INSERT INTO journal(run, path, status, error, doc_id, at) VALUES (?,?,?,?,?,?)",
+                           [(run, p, st, e, d, now) for p, st, e, d in rows])
+
+    def journal_counts(self, run: str | None = None) -> dict[str, int]:
+        q, args = "SELECT status, COUNT(*) FROM journal", ()
+        if run:
+            q, args = q + " WHERE run=?", (run,)
+        return {r[0]: r[1] for r in self.db.execute(q + " GROUP BY status", args)}
+
+    # -- ingest state (resumable bulk ingest) -----------------------------------------------------
+    def start_run(self, run: str, args: dict) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO runs(run, started, status, args) VALUES (?,?,?,?)",
+                       (run, time.time(), "running", json.dumps(args, ensure_ascii=False)))
+
+    def finish_run(self, run: str, status: str, summary: dict) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET finished=?, status=?, summary=? WHERE run=?",
+                       (time.time(), status, json.dumps(summary, ensure_ascii=False), run))
+
+    def runs(self, limit: int = 20) -> list[dict]:
+        rows = self.db.execute("SELECT * FROM runs ORDER BY started DESC LIMIT ?", (limit,))
+        return [{**dict(r), "args": json.loads(r["args"]), "summary": json.loads(r["summary"])} for r in rows]
+
+    def store_document(self, doc: Document, chunks: list[Chunk], analysis: Analysis,
+                       replaces: str | None = None) -> None:
+        """Store a new document (not yet indexed) and, in the same transaction, retire the version it
+        replaces: its rows go, its chunk ids become tombstones (deleted from the index later), and both
+        cases are marked stale. A crash leaves either the old version or the new one, never neither."""
+        with self.transaction() as db:
+            if replaces:
+                old_case = db.execute("SELECT case_id FROM documents WHERE doc_id=?", (replaces,)).fetchone()
+                db.execute("INSERT OR IGNORE INTO tombstones(chunk_id, doc_id) "
+                           "SELECT chunk_id, doc_id FROM chunks WHERE doc_id=?", (replaces,))
+                for table in ("chunks", "pages", "documents"):
+                    db.execute(f"DELETE FROM {table} WHERE doc_id=?", (replaces,))
+                if old_case:
+                    db.execute("INSERT OR IGNORE INTO stale_cases VALUES (?)", (old_case[0],))
+            _insert_document(db, doc, chunks, analysis)
+            db.execute("INSERT OR IGNORE INTO stale_cases VALUES (?)", (doc.case_id,))
+
+    def tombstones(self) -> list[tuple[str, str]]:
+        """(chunk_id, doc_id) of retired chunks whose points may still be in the index."""
+        return [(r[0], r[1]) for r in self.db.execute("SELECT chunk_id, doc_id FROM tombstones")]
+
+    def clear_tombstones(self, chunk_ids: list[str]) -> None:
+        with self.transaction() as db:
+            db.executemany("DELETE FROM tombstones WHERE chunk_id=?", [(c,) for c in chunk_ids])
+
+    def live_chunk_ids(self, chunk_ids: list[str]) -> set[str]:
+        out: set[str] = set()
+        for i in range(0, len(chunk_ids), 500):
+            part = chunk_ids[i:i + 500]
+            marks = ",".join("?" * len(part))
+            out.update(r[0] for r in self.db.execute(f"SELECT chunk_id FROM chunks WHERE chunk_id IN ({marks})", part))
+        return out
+
+    def mark_stale(self, case_ids: list[str]) -> None:
+        with self.transaction() as db:
+            db.executemany("INSERT OR IGNORE INTO stale_cases VALUES (?)", [(c,) for c in case_ids])
+
+    def stale_cases(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT case_id FROM stale_cases ORDER BY case_id")]
+
+    def clear_stale(self, case_ids: list[str]) -> None:
+        with self.transaction() as db:
+            db.executemany("DELETE FROM stale_cases WHERE case_id=?", [(c,) for c in case_ids])
+
+    def file_stamp(self, path: str) -> tuple[int, int, str] | None:
+        r = self.db.execute("SELECT size, mtime_ns, doc_id FROM file_stamps WHERE path=?", (path,)).fetchone()
+        return (r[0], r[1], r[2]) if r else None
+
+    def set_file_stamps(self, stamps: list[tuple[str, int, int, str]]) -> None:
+        """(path, size, mtime_ns, doc_id) of files whose document is in the catalog."""
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO file_stamps(path, size, mtime_ns, doc_id) VALUES (?,?,?,?)", stamps)
+
+    def update_analysis(self, doc_id: str, analysis: Analysis) -> bool:
+        """Replace a document's analysis and its chunks' tags (re-tagging without re-parsing). When any
+        chunk's tags changed the document is marked not indexed, so its points get the new tags.
+        Returns whether chunk tags changed."""
+        with self.transaction() as db:
+            row = db.execute("SELECT case_id FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+            if row is None:
+                return False
+            old = {r[0]: r[1] for r in db.execute("SELECT seq, tags FROM chunks WHERE doc_id=?", (doc_id,))}
+            new = {seq: json.dumps(analysis.chunk_tags.get(seq, [])) for seq in old}
+            changed = [(tags, doc_id, seq) for seq, tags in new.items() if tags != old[seq]]
+            db.execute("UPDATE documents SET analysis=? WHERE doc_id=?",
+                       (json.dumps(analysis.to_json(), ensure_ascii=False), doc_id))
+            db.executemany("UPDATE chunks SET tags=? WHERE doc_id=? AND seq=?", changed)
+            if changed:
+                db.execute("UPDATE documents SET indexed=0 WHERE doc_id=?", (doc_id,))
+            db.execute("INSERT OR IGNORE INTO stale_cases VALUES (?)", (row[0],))
+        return bool(changed)
+
 
 def _doc_row(r: sqlite3.Row) -> dict:
     d = dict(r)
@@ -175,3 +281,20 @@ def _chunk_row(r: sqlite3.Row) -> dict:
     d = dict(r)
     d["tags"] = json.loads(d["tags"])
     return d
+
+
+def _insert_document(db: sqlite3.Connection, doc: Document, chunks: list[Chunk], analysis: Analysis) -> None:
+    now = time.time()
+    db.execute("INSERT OR IGNORE INTO cases(case_id, title, updated) VALUES (?,?,?)", (doc.case_id, None, now))
+    db.execute(
+        "INSERT INTO documents(doc_id, case_id, path, name, kind, language, fmt, pages, meta, analysis,"
+        " indexed, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,0,?)",
+        (doc.doc_id, doc.case_id, doc.path, doc.name, doc.kind, doc.language, doc.fmt, len(doc.pages),
+         json.dumps(doc.meta, ensure_ascii=False), json.dumps(analysis.to_json(), ensure_ascii=False), now))
+    db.executemany("INSERT INTO pages(doc_id, page, text, ocr) VALUES (?,?,?,?)",
+                   [(doc.doc_id, p.number, p.text, int(p.ocr)) for p in doc.pages])
+    db.executemany(
+        "INSERT INTO chunks(chunk_id, doc_id, case_id, seq, page, start, end, text, speaker, section, ocr, tags)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        [(c.chunk_id, c.doc_id, c.case_id, c.seq, c.page, c.start, c.end, c.text, c.speaker, c.section,
+          int(c.ocr), json.dumps(analysis.chunk_tags.get(c.seq, []))) for c in chunks])
