@@ -101,6 +101,7 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for, i
            mode: str = typer.Option("hybrid", "--mode", help="hybrid | dense | lexical"),
            filters: list[str] = typer.Option([], "--filter", "-f", help="KEY=VALUE, e.g. tag=formalism_bureaucratism"),
            batch: Optional[Path] = typer.Option(None, "--batch", help="JSONL or CSV of queries (id, query)"),
+           csv_out: Optional[Path] = typer.Option(None, "--csv", help="Also write every result row to this CSV file"),
            as_json: bool = typer.Option(False, "--json")):
     """Search passages (or cases) across every ingested case."""
     from dutytrace.search import SearchError, parse_filters
@@ -113,6 +114,7 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for, i
         queries = _read_batch(batch) if batch else [{"id": None, "query": query}]
     except (SearchError, ValueError, OSError) as e:
         _fail(e, 2)
+    rows: list[dict] = []
     try:
         with _service() as svc:
             for q in queries:
@@ -125,6 +127,7 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for, i
                     res = {"query": q["query"], "hits": [h.to_json() for h in svc.search(q["query"], n, m, f)]}
                 if batch:
                     res = {"id": q["id"], **res}
+                rows.extend(_csv_rows(q, res))
                 if as_json or batch:
                     _emit(res)
                 else:
@@ -133,6 +136,40 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for, i
         _fail(e, 2)
     except DutytraceError as e:
         _fail(e)
+    if csv_out:
+        _write_csv(csv_out, rows)
+        err.print(f"wrote {len(rows)} rows to {csv_out}")
+
+
+def _write_csv(path: Path, rows: list[dict]) -> None:
+    """UTF-8 with BOM (Excel opens Chinese text right); cells that a spreadsheet would run as a formula
+    are prefixed with an apostrophe."""
+    cols = ["query_id", "query", "rank", "case_id", "case_title", "case_score", "document", "page", "speaker",
+            "text", "tags"]
+    with open(path, "w", newline="", encoding="utf-8-sig") as f:
+        w = csv.DictWriter(f, fieldnames=cols)
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
+                        for k, v in r.items()})
+
+
+def _csv_rows(q: dict, res: dict) -> list[dict]:
+    """One row per passage: query id and text, rank of the case (or passage), case, document, page, score."""
+    out = []
+    if "cases" in res:
+        for rank, c in enumerate(res["cases"], 1):
+            for p in c["passages"] or [{}]:
+                out.append({"query_id": q.get("id") or "", "query": q["query"], "rank": rank, "case_id": c["case_id"],
+                            "case_title": c["title"], "case_score": c["score"], "document": p.get("name", ""),
+                            "page": p.get("page", ""), "speaker": p.get("speaker") or "", "text": p.get("text", ""),
+                            "tags": ";".join(p.get("tags", []))})
+    else:
+        for rank, h in enumerate(res["hits"], 1):
+            out.append({"query_id": q.get("id") or "", "query": q["query"], "rank": rank, "case_id": h["case_id"],
+                        "case_title": "", "case_score": h["score"], "document": h["name"], "page": h["page"],
+                        "speaker": h.get("speaker") or "", "text": h["text"], "tags": ";".join(h["tags"])})
+    return out
 
 
 def _print_results(res: dict) -> None:

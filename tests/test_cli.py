@@ -101,3 +101,17 @@ def test_ingest_exit_1_names_the_corrupt_pdf(archive, tmp_path):
     assert "PDF" in report["failed"][0]["error"]
     p = subprocess.run([exe, "ingest"], capture_output=True, text=True, env=env)
     assert p.returncode == 2
+
+
+def test_batch_results_export_as_csv(home, tmp_path):
+    import csv as csvmod
+
+    f = tmp_path / "q.jsonl"
+    f.write_text('{"id": "q1", "query": "scaffold fall"}\n{"id": "q2", "query": "瓦斯爆炸"}\n', encoding="utf-8")
+    out = tmp_path / "results.csv"
+    r = run(home, "search", "--batch", str(f), "--by-case", "-n", "2", "--csv", str(out))
+    assert r.exit_code == 0, r.output
+    rows = list(csvmod.DictReader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert {row["query_id"] for row in rows} == {"q1", "q2"}
+    first = next(row for row in rows if row["query_id"] == "q2")
+    assert first["case_id"] == "case-mine" and first["rank"] == "1" and first["document"] and first["page"]
