@@ -85,8 +85,10 @@ def to_hit(s: Scored) -> Hit:
 
 
 class Searcher:
-    def __init__(self, index: VectorIndex, embed_query, case_info, codebook, config: RankConfig | None = None):
+    def __init__(self, index: VectorIndex, embed_query, case_info, codebook, config: RankConfig | None = None,
+                 duplicates: dict[str, str] | None = None):
         self.index = index
+        self.duplicates = duplicates or {}  # doc_id -> the document it nearly duplicates (collapsed in results)
         self.embed_query = embed_query  # text -> vector
         self.case_info = case_info  # case_id -> profile dict
         self.codebook = codebook
@@ -99,6 +101,12 @@ class Searcher:
             raise SearchError("empty query")
 
     def _legs(self, query: str, mode: str, limit: int, filters: dict | None, intent: QueryIntent) -> dict:
+        legs = self._raw_legs(query, mode, limit, filters, intent)
+        if self.duplicates:
+            legs = {k: [s for s in v if s.payload.get("doc_id") not in self.duplicates] for k, v in legs.items()}
+        return legs
+
+    def _raw_legs(self, query: str, mode: str, limit: int, filters: dict | None, intent: QueryIntent) -> dict:
         legs = {}
         if mode in ("dense", "hybrid"):
             legs["dense"] = self.index.query("dense", self.embed_query(query).tolist(), None, limit, filters)
@@ -120,7 +128,9 @@ class Searcher:
         dense = self.embed_query(query).tolist() if mode != "lexical" else None
         sparse = sparse_query(query) if mode != "dense" else None
         weights = self.config.passage_weights.get(intent.language, (1.0, 1.0))
-        return self._mark([to_hit(s) for s in self.index.query(mode, dense, sparse, limit, filters, weights=weights)])
+        extra = len(self.duplicates) and limit  # fetch more so that collapsing still fills the page
+        scored = self.index.query(mode, dense, sparse, limit + extra, filters, weights=weights)
+        return self._mark([h for h in map(to_hit, scored) if h.doc_id not in self.duplicates][:limit])
 
     def _mark(self, hits: list[Hit]) -> list[Hit]:
         from dutytrace.highlight import cue_spans

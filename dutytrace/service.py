@@ -22,7 +22,7 @@ class Dutytrace:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings.from_env()
         self.settings.home.mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(self.settings.catalog_path)
+        self.catalog = Catalog(self.settings.database_url or self.settings.catalog_path)
         self._embedder = None
         self._index: VectorIndex | None = None
 
@@ -56,8 +56,13 @@ class Dutytrace:
 
     # -- ingest ------------------------------------------------------------------------------------
     def ingest(self, paths: list[Path], workers: int = 1, progress=None) -> IngestReport:
+        from dutytrace.dedupe import mark_near_duplicates
+
         ing = Ingestor(self.settings, self.catalog, lambda: self.index, lambda: self.embedder)
-        return ing.run([Path(p) for p in paths], workers=workers, progress=progress)
+        report = ing.run([Path(p) for p in paths], workers=workers, progress=progress)
+        report.near_duplicates = [{"doc_id": d, "duplicate_of": o, "similarity": round(s, 3)}
+                                  for d, o, s in mark_near_duplicates(self.catalog)]
+        return report
 
     def retag(self, workers: int = 1, progress=None) -> dict:
         """Re-run NLP on the stored text (after a codebook change) without re-parsing; re-index what changed."""
@@ -108,8 +113,10 @@ class Dutytrace:
     def searcher(self, config=None) -> Searcher:
         from dutytrace.nlp.codebook import load_codebook
 
+        from dutytrace.dedupe import duplicates
+
         return Searcher(self.index, self.embedder.encode_query, self._case_info, load_codebook(self.settings.codebook),
-                        config)
+                        config, duplicates(self.catalog))
 
     def search(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None):
         return self.searcher().search(query, limit, mode, filters)
@@ -217,9 +224,33 @@ class Dutytrace:
         return rank_similar(material, self.index, self.embedder, self._case_info, case_texts,
                             load_codebook(self.settings.codebook), limit)
 
-    def review_tag(self, case_id: str, doc_id: str, tag: str, decision: str, reviewer: str | None = None) -> None:
+    def review_tag(self, case_id: str, doc_id: str | None, tag: str, decision: str, reviewer: str | None = None) -> str:
+        """Accept or reject a tag on one document (doc_id, an id prefix or the file name) or, with doc_id
+        None or "*", on the whole case. A document decision is kept by file name, so it holds for a new
+        version of the file too; re-ingesting never undoes it. Returns the key it was stored under."""
         if decision not in ("accepted", "rejected"):
             raise ValueError("decision must be 'accepted' or 'rejected'")
-        self.catalog.review_tag(case_id, doc_id, tag, decision, reviewer)
+        docs = self.catalog.documents(case_id)
+        if not docs:
+            raise NotFound(f"no case '{case_id}' in the catalog")
+        key = "*"
+        if doc_id not in (None, "", "*"):
+            match = [d for d in docs if d["doc_id"].startswith(doc_id) or d["name"] == doc_id]
+            if len(match) != 1:
+                raise NotFound(f"case '{case_id}' has {'no' if not match else 'more than one'} document '{doc_id}'")
+            key = "name:" + match[0]["name"]
+        self.catalog.review_tag(case_id, key, tag, decision, reviewer)
         self.index.set_payload(case_id, index_payload(case_profile(self.catalog, case_id)))
+        return key
+
+    def statements(self, case_id: str, min_speakers: int = 2) -> list[dict]:
+        """Statements of different interviewees of a case about the same fact, lined up:
+        [{"topic", "statements": [{"speaker", "role", "doc", "page", "text"}]}]."""
+        from dutytrace.nlp.statements import group_statements
+
+        if not self.catalog.documents(case_id):
+            raise NotFound(f"no case '{case_id}' in the catalog")
+        docs = [d for d in self.catalog.documents(case_id)]
+        pages = {d["doc_id"]: self.catalog.pages(d["doc_id"]) for d in docs}
+        return group_statements(docs, pages, self.embedder.encode, min_speakers=min_speakers)
 

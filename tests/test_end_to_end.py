@@ -142,3 +142,25 @@ def test_similar_cases_across_languages_with_reasons(service, tmp_path):
     assert len({p["doc_id"] + str(p["page"]) + p["text"] for p in top["passages"]}) == len(top["passages"])
     by_case = service.similar(case_id="case-sewer", limit=5)
     assert "case-sewer" not in [c["case_id"] for c in by_case]
+
+
+def test_near_duplicates_detected_and_collapsed(tmp_path, settings_factory, archive):
+    """The same report as PDF and DOCX (a different file, the same text) is one document in results."""
+    from tests.conftest import CASE_B_REPORT, make_docx
+
+    root = tmp_path / "dups"
+    shutil.copytree(archive / "case-scaffold", root / "case-scaffold")
+    # the report retyped as DOCX, with its lines wrapped differently and a closing line added
+    make_docx(root / "case-scaffold" / "report-final.docx",
+              [" ".join(CASE_B_REPORT).replace("\n", " "), "Approved by the county government."])
+    with Dutytrace(settings_factory()) as svc:
+        report = svc.ingest([root])
+        dups = report.near_duplicates
+        assert len(dups) == 1 and dups[0]["similarity"] >= 0.8
+        dup_doc = dups[0]["doc_id"]
+        assert svc.catalog.document(dup_doc)["name"] == "report-final.docx"
+        hits = svc.search("scaffold guardrail harness", limit=10)
+        assert hits and dup_doc not in {h.doc_id for h in hits}
+        case = svc.search_cases("scaffold guardrail harness", limit=1)[0]
+        assert dup_doc not in {p.doc_id for p in case.passages}
+        assert svc.ingest([root]).near_duplicates == []  # nothing new on a re-run
