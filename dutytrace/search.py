@@ -86,8 +86,9 @@ def to_hit(s: Scored) -> Hit:
 
 class Searcher:
     def __init__(self, index: VectorIndex, embed_query, case_info, codebook, config: RankConfig | None = None,
-                 duplicates: dict[str, str] | None = None):
+                 duplicates: dict[str, str] | None = None, reranker=None):
         self.index = index
+        self.reranker = reranker  # optional cross-encoder (rerank.py)
         self.duplicates = duplicates or {}  # doc_id -> the document it nearly duplicates (collapsed in results)
         self.embed_query = embed_query  # text -> vector
         self.case_info = case_info  # case_id -> profile dict
@@ -129,8 +130,14 @@ class Searcher:
         sparse = sparse_query(query) if mode != "dense" else None
         weights = self.config.passage_weights.get(intent.language, (1.0, 1.0))
         extra = len(self.duplicates) and limit  # fetch more so that collapsing still fills the page
-        scored = self.index.query(mode, dense, sparse, limit + extra, filters, weights=weights)
-        return self._mark([h for h in map(to_hit, scored) if h.doc_id not in self.duplicates][:limit])
+        depth = limit * 3 if self.reranker else limit
+        scored = self.index.query(mode, dense, sparse, depth + extra, filters, weights=weights)
+        hits = [h for h in map(to_hit, scored) if h.doc_id not in self.duplicates][:depth]
+        if self.reranker:
+            for h, s in zip(hits, self.reranker.scores(query, [h.text for h in hits])):
+                h.score = s
+            hits.sort(key=lambda h: -h.score)
+        return self._mark(hits[:limit])
 
     def _mark(self, hits: list[Hit]) -> list[Hit]:
         from dutytrace.highlight import cue_spans
@@ -159,6 +166,9 @@ class Searcher:
                 scores[case_id] = hits[0].score + 0.1 * sum(h.score for h in hits[1:3])
                 best[case_id].extend(hits)
         ranked = sorted(scores, key=lambda c: -scores[c])[:limit]
+        if self.reranker:
+            ranked = self._rerank_cases(query, sorted(scores, key=lambda c: -scores[c])[:max(limit, 30)], best, scores)
+            ranked = ranked[:limit]
         out = []
         for case_id in ranked:
             info = self.case_info(case_id) or {}
@@ -170,6 +180,24 @@ class Searcher:
             out.append(CaseHit(case_id, scores[case_id], info.get("title") or case_id, self._mark(ps[:passages]),
                                facts=info.get("facts", {}), tags=[t["tag"] for t in info.get("tags", [])][:8]))
         return out
+
+    def _rerank_cases(self, query: str, candidates: list[str], best: dict, scores: dict) -> list[str]:
+        """Score each candidate's top passages with the cross-encoder; a case takes its best passage's score."""
+        texts, owners = [], []
+        for case_id in candidates:
+            for h in sorted(best[case_id], key=lambda h: -h.score)[:3]:
+                texts.append(h.text)
+                owners.append((case_id, h))
+        case_score: dict[str, float] = {}
+        rescored: dict[str, list[Hit]] = defaultdict(list)
+        for (case_id, h), s in zip(owners, self.reranker.scores(query, texts)):
+            h.score = s
+            rescored[case_id].append(h)
+            case_score[case_id] = max(case_score.get(case_id, float("-inf")), s)
+        best.update(rescored)  # a case shows the passages the cross-encoder read, in its order
+        for case_id in candidates:
+            scores[case_id] = case_score.get(case_id, float("-inf"))
+        return sorted(candidates, key=lambda c: -scores[c])
 
     def facets(self, query: str | None, mode: str = "hybrid", filters: dict | None = None, depth: int = 100,
                fields: tuple[str, ...] = FACET_FIELDS) -> dict[str, list[tuple[Any, int]]]:

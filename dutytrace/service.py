@@ -115,8 +115,13 @@ class Dutytrace:
 
         from dutytrace.dedupe import duplicates
 
+        reranker = None
+        if self.settings.rerank_model:
+            from dutytrace.rerank import get_reranker
+
+            reranker = get_reranker(self.settings.rerank_model, self.settings.device)
         return Searcher(self.index, self.embedder.encode_query, self._case_info, load_codebook(self.settings.codebook),
-                        config, duplicates(self.catalog))
+                        config, duplicates(self.catalog), reranker)
 
     def search(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None):
         return self.searcher().search(query, limit, mode, filters)
