@@ -21,11 +21,20 @@ err = Console(stderr=True)
 out = Console(width=None if sys.stdout.isatty() else 160)  # wide tables when piped
 
 
+_user: dict = {"name": None}
+
+
+@app.callback()
+def _main(user: Optional[str] = typer.Option(None, "--user", "-u", envvar="DUTYTRACE_USER",
+                                             help="Act as this user (needed once users are defined)")):
+    _user["name"] = user
+
+
 def _service():
     from dutytrace.config import Settings
     from dutytrace.service import Dutytrace
 
-    return Dutytrace(Settings.from_env())
+    return Dutytrace(Settings.from_env(), user=_user["name"])
 
 
 def _emit(obj) -> None:
@@ -247,6 +256,37 @@ def analyze(files: list[Path] = typer.Argument(...), as_json: bool = typer.Optio
 
 
 @app.command()
+def review(case_id: str = typer.Argument(..., help="The case"),
+           tag: str = typer.Argument(..., help="A tag id of the codebook"),
+           accept: bool = typer.Option(False, "--accept", help="Confirm the tag"),
+           reject: bool = typer.Option(False, "--reject", help="Reject the tag"),
+           doc: Optional[str] = typer.Option(None, "--doc", help="Only on this document (id, id prefix or file name)"),
+           reviewer: Optional[str] = typer.Option(None, "--reviewer"),
+           as_json: bool = typer.Option(False, "--json")):
+    """Accept or reject a responsibility tag of a case (or of one document); kept across re-ingestion."""
+    from dutytrace.config import Settings
+    from dutytrace.nlp.codebook import load_codebook
+
+    if accept == reject:
+        err.print("error: give exactly one of --accept or --reject")
+        raise typer.Exit(2)
+    try:
+        if tag not in load_codebook(Settings.from_env().codebook).tag_ids():
+            raise NotFound(f"'{tag}' is not a tag of the codebook")
+        with _service() as svc:
+            key = svc.review_tag(case_id, doc, tag, "accepted" if accept else "rejected", reviewer)
+            tags = [t["tag"] for t in svc.case(case_id)["tags"] if t["score"] >= 0.4 or t.get("accepted")]
+    except NotFound as e:
+        _fail(e, 2)
+    except DutytraceError as e:
+        _fail(e)
+    res = {"case_id": case_id, "tag": tag, "decision": "accepted" if accept else "rejected",
+           "document": None if key == "*" else key.removeprefix("name:"), "case_tags": tags}
+    _emit(res) if as_json else out.print(f"{case_id}: {tag} {res['decision']}"
+                                         f"{' on ' + res['document'] if res['document'] else ''}; case tags: {', '.join(tags)}")
+
+
+@app.command()
 def show(case_id: str, as_json: bool = typer.Option(False, "--json")):
     """A case: facts, documents, responsibility tags with evidence, people held accountable."""
     try:
@@ -379,6 +419,12 @@ def serve(port: int = typer.Option(8501, "--port"), host: str = typer.Option("12
     err.print(f"Dutytrace UI on http://{host}:{port}")
     raise typer.Exit(subprocess.call(cmd, env=os.environ.copy()))
 
+
+
+from dutytrace.cli_admin import audit as _audit, users_app  # noqa: E402
+
+app.add_typer(users_app, name="users")
+app.command("audit")(_audit)
 
 if __name__ == "__main__":
     app()

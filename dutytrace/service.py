@@ -1,15 +1,21 @@
 """The one service the CLI and the UI sit on. It owns the heavy resources (catalog, embedding model,
-index), loads each once and lazily, and exposes the product's operations."""
+index), loads each once and lazily, and exposes the product's operations — as one user at a time:
+every read is limited to the cases that user is cleared for (in the index query itself), and every
+action is written to the audit log. `for_user` gives a view of the same resources as another user
+(the UI holds one service per process and one view per logged-in session)."""
 
 from __future__ import annotations
 
+import copy
 import shutil
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from dutytrace.config import Settings
+from dutytrace.audit import Audit
 from dutytrace.errors import NotFound
+from dutytrace.security import LOCAL, AuthRequired, Principal, Users, case_clearances
 from dutytrace.indexing import Ingestor, IngestReport, prepare
 from dutytrace.profile import case_profile, index_payload
 from dutytrace.search import Searcher, to_hit
@@ -18,34 +24,96 @@ from dutytrace.store.files import FileStore
 from dutytrace.store.vectors import VectorIndex, open_index, sparse_query
 
 
+class _Resources:
+    """What every user's view of the service shares."""
+
+    def __init__(self):
+        self.embedder = None
+        self.index: VectorIndex | None = None
+
+
 class Dutytrace:
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, user: Principal | str | None = None):
         self.settings = settings or Settings.from_env()
         self.settings.home.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(self.settings.database_url or self.settings.catalog_path)
-        self._embedder = None
-        self._index: VectorIndex | None = None
+        self._res = _Resources()
+        self.users = Users(self.catalog)
+        self.audit = Audit(self.catalog)
+        self._user = self.users.principal(user) if isinstance(user, str) else user
+
+    def for_user(self, user: Principal) -> "Dutytrace":
+        """The same service (catalog, model, index) acting as another user."""
+        view = copy.copy(self)
+        view._user = user
+        return view
+
+    # -- who is asking -----------------------------------------------------------------------------
+    @property
+    def principal(self) -> Principal:
+        if self._user is not None:
+            return self._user
+        if self.users.exist():
+            raise AuthRequired("users are defined: log in, or act as one with --user NAME / DUTYTRACE_USER")
+        return LOCAL
+
+    def login(self, name: str, password: str) -> Principal | None:
+        p = self.users.authenticate(name, password)
+        self.audit.record(name, "login" if p else "login_failed")
+        return p
+
+    def _visible(self) -> set[str] | None:
+        """The case ids this user may see, or None for all."""
+        me = self.principal
+        if me.sees_everything:
+            return None
+        return {c for c, level in case_clearances(self.catalog).items() if me.can_see(c, level)}
+
+    def _scoped(self, filters: dict | None) -> dict | None:
+        """The user's filters narrowed to the cases the user may see (applied inside the index query)."""
+        visible = self._visible()
+        if visible is None:
+            return filters
+        out = dict(filters or {})
+        asked = out.get("case_id")
+        if asked is not None:
+            visible &= set(asked if isinstance(asked, list) else [asked])
+        out["case_id"] = sorted(visible) or ["\x00no-visible-case"]
+        return out
+
+    def _check_case(self, case_id: str) -> None:
+        visible = self._visible()
+        if not self.catalog.documents(case_id) or (visible is not None and case_id not in visible):
+            raise NotFound(f"no case '{case_id}' in the catalog; `dutytrace search` lists case ids")
 
     # -- resources ---------------------------------------------------------------------------------
     @property
     def embedder(self):
-        if self._embedder is None:
+        if self._res.embedder is None:
             from dutytrace.nlp.embed import get_embedder
 
             s = self.settings
-            self._embedder = get_embedder(s.embed_model, s.device, s.embed_batch)
-        return self._embedder
+            self._res.embedder = get_embedder(s.embed_model, s.device, s.embed_batch)
+        return self._res.embedder
 
     @property
     def index(self) -> VectorIndex:
-        if self._index is None:
-            self._index = open_index(self.settings, self.embedder.dim)
-        return self._index
+        if self._res.index is None:
+            self._res.index = open_index(self.settings, self.embedder.dim)
+        return self._res.index
+
+    @property
+    def _index(self) -> VectorIndex | None:
+        return self._res.index
+
+    @_index.setter
+    def _index(self, value) -> None:
+        self._res.index = value
 
     def close(self) -> None:
-        if self._index is not None:
-            self._index.close()
-            self._index = None
+        if self._res.index is not None:
+            self._res.index.close()
+            self._res.index = None
         self.catalog.close()
 
     def __enter__(self):
@@ -58,14 +126,19 @@ class Dutytrace:
     def ingest(self, paths: list[Path], workers: int = 1, progress=None) -> IngestReport:
         from dutytrace.dedupe import mark_near_duplicates
 
+        self.principal.require("ingest")
+
         ing = Ingestor(self.settings, self.catalog, lambda: self.index, lambda: self.embedder)
         report = ing.run([Path(p) for p in paths], workers=workers, progress=progress)
         report.near_duplicates = [{"doc_id": d, "duplicate_of": o, "similarity": round(s, 3)}
                                   for d, o, s in mark_near_duplicates(self.catalog)]
+        self.audit.record(self.principal.name, "ingest", ",".join(map(str, paths))[:500],
+                          ingested=report.ingested, unchanged=report.unchanged, failed=len(report.failed))
         return report
 
     def retag(self, workers: int = 1, progress=None) -> dict:
         """Re-run NLP on the stored text (after a codebook change) without re-parsing; re-index what changed."""
+        self.principal.require("reindex")
         ing = Ingestor(self.settings, self.catalog, lambda: self.index, lambda: self.embedder)
         return ing.retag(workers=workers, progress=progress)
 
@@ -74,6 +147,8 @@ class Dutytrace:
         """Copy the embedded index to a Qdrant server/cluster (then set DUTYTRACE_QDRANT_URL to it)."""
         from dutytrace.store.migrate import migrate_embedded
 
+        self.principal.require("reindex")
+
         if self._index is not None:
             self._index.close()
             self._index = None
@@ -81,6 +156,8 @@ class Dutytrace:
 
     def reindex(self, progress=None) -> dict:
         """Rebuild the vector index from the catalog (after a model change, or a lost index)."""
+        self.principal.require("reindex")
+        self.audit.record(self.principal.name, "reindex")
         if self._index is not None:
             self._index.close()
             self._index = None
@@ -100,15 +177,38 @@ class Dutytrace:
 
     # -- read --------------------------------------------------------------------------------------
     def case(self, case_id: str) -> dict[str, Any]:
-        if not self.catalog.documents(case_id):
-            raise NotFound(f"no case '{case_id}' in the catalog; `dutytrace search` lists case ids")
+        """A case's profile (facts, documents, tags with evidence, accountability). Audited."""
+        self.principal.require("view")
+        self._check_case(case_id)
+        self.audit.record(self.principal.name, "view_case", case_id)
         return case_profile(self.catalog, case_id)
 
+    def case_ids(self) -> list[str]:
+        """The ids of the cases this user may see."""
+        visible = self._visible()
+        return [c for c in self.catalog.case_ids() if visible is None or c in visible]
+
+    def case_profiles(self) -> list[dict[str, Any]]:
+        """Profiles of every case this user may see (for analytics; audited once, not per case)."""
+        self.principal.require("view")
+        self.audit.record(self.principal.name, "analytics", None)
+        return [case_profile(self.catalog, c) for c in self.case_ids()]
+
+    def pages(self, doc_id: str) -> list[dict]:
+        self._check_document(doc_id)
+        return self.catalog.pages(doc_id)
+
+    def chunks(self, doc_id: str) -> list[dict]:
+        self._check_document(doc_id)
+        return self.catalog.chunks(doc_id)
+
     def _case_info(self, case_id: str) -> dict | None:
+        """A visible case's profile for ranking and result cards (not audited: not a view)."""
         try:
-            return self.case(case_id)
+            self._check_case(case_id)
         except NotFound:
             return None
+        return case_profile(self.catalog, case_id)
 
     def searcher(self, config=None) -> Searcher:
         from dutytrace.nlp.codebook import load_codebook
@@ -123,52 +223,71 @@ class Dutytrace:
         return Searcher(self.index, self.embedder.encode_query, self._case_info, load_codebook(self.settings.codebook),
                         config, duplicates(self.catalog), reranker)
 
+    def _search_audit(self, query: str, mode: str, filters: dict | None, what: str) -> None:
+        self.principal.require("search")
+        self.audit.record(self.principal.name, "search", None, query=query, mode=mode, what=what,
+                          filters={k: v for k, v in (filters or {}).items()})
+
     def search(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None):
-        return self.searcher().search(query, limit, mode, filters)
+        self._search_audit(query, mode, filters, "passages")
+        return self.searcher().search(query, limit, mode, self._scoped(filters))
 
     def search_cases(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None):
-        return self.searcher().search_cases(query, limit, mode, filters)
+        self._search_audit(query, mode, filters, "cases")
+        return self.searcher().search_cases(query, limit, mode, self._scoped(filters))
 
     def facets(self, query: str | None = None, mode: str = "hybrid", filters: dict | None = None) -> dict:
         """Counts of cases per field value for the current query and filters: {field: [(value, count)]}."""
-        return self.searcher().facets(query, mode, filters)
+        self.principal.require("search")
+        return self.searcher().facets(query, mode, self._scoped(filters))
 
     def page_text(self, doc_id: str, page: int) -> str:
+        self._check_document(doc_id)
         for p in self.catalog.pages(doc_id):
             if p["page"] == page:
                 return p["text"]
         raise NotFound(f"document {doc_id[:12]} has no page {page}")
 
-    def document(self, doc_id: str) -> dict:
+    def _check_document(self, doc_id: str) -> dict:
         doc = self.catalog.document(doc_id)
         if doc is None:
             raise NotFound(f"no document {doc_id[:12]} in the catalog")
+        self.principal.require("view")
+        self._check_case(doc["case_id"])
+        return doc
+
+    def document(self, doc_id: str) -> dict:
+        """A document's record. Audited as a view."""
+        doc = self._check_document(doc_id)
+        self.audit.record(self.principal.name, "view_document", doc_id, case_id=doc["case_id"], name=doc["name"])
         return doc
 
     def document_bytes(self, doc_id: str) -> bytes:
-        self.document(doc_id)
+        """The original file (for download). Audited."""
+        doc = self._check_document(doc_id)
+        self.audit.record(self.principal.name, "export", doc_id, what="original file", name=doc["name"])
         return FileStore(self.settings.home / "files").get(doc_id)
 
     def page_image(self, doc_id: str, page: int, scale: float = 1.5) -> bytes | None:
         """PNG of a PDF page, or None for documents that are not PDFs (show their text instead)."""
-        if self.document(doc_id)["fmt"] != "pdf":
+        if self._check_document(doc_id)["fmt"] != "pdf":
             return None
         from dutytrace.ingest.pdf import render_page_png
 
-        return render_page_png(self.document_bytes(doc_id), page, scale)
+        return render_page_png(FileStore(self.settings.home / "files").get(doc_id), page, scale)
 
     def passage_boxes(self, doc_id: str, page: int, text: str) -> list[tuple[float, float, float, float]]:
         """Where a passage sits on a PDF page (for the viewer's highlight): one (x0, top, x1, bottom) box
         per line, as fractions of the page size; [] when not a PDF or not found. Letters and digits are
         matched, so line wraps, hyphenation and spacing do not matter; a long passage is found by its
         first and last 24 characters."""
-        if self.document(doc_id)["fmt"] != "pdf":
+        if self._check_document(doc_id)["fmt"] != "pdf":
             return []
         import io
 
         import pdfplumber
 
-        with pdfplumber.open(io.BytesIO(self.document_bytes(doc_id))) as pdf:
+        with pdfplumber.open(io.BytesIO(FileStore(self.settings.home / "files").get(doc_id))) as pdf:
             if not 1 <= page <= len(pdf.pages):
                 return []
             p = pdf.pages[page - 1]
@@ -191,8 +310,19 @@ class Dutytrace:
                 for _, cs in sorted(lines.items())]
 
     def stats(self) -> dict:
-        return {"cases": len(self.catalog.case_ids()), "documents": len(self.catalog.documents()),
-                "chunks": self.catalog.chunk_count()}
+        """Counts of what this user may see (an uncleared user learns nothing from them)."""
+        visible = self._visible()
+        if visible is None:
+            return {"cases": len(self.catalog.case_ids()), "documents": len(self.catalog.documents()),
+                    "chunks": self.catalog.chunk_count()}
+        docs = [d for d in self.catalog.documents() if d["case_id"] in visible]
+        return {"cases": len({d["case_id"] for d in docs}), "documents": len(docs),
+                "chunks": self.catalog.chunk_count_of([d["doc_id"] for d in docs])}
+
+    def record_export(self, what: str, **detail) -> None:
+        """Exports made by the UI (CSV/XLSX of evidence) are checked and audited here."""
+        self.principal.require("export")
+        self.audit.record(self.principal.name, "export", None, what=what, **detail)
 
     # -- analyse a file without storing it -------------------------------------------------------
     def analyze_file(self, path: Path) -> dict[str, Any]:
@@ -221,13 +351,18 @@ class Dutytrace:
                                 {t.tag for t in analysis.tags if t.score >= 0.4}, kind,
                                 {e.text for e in analysis.entities if e.label in ("ORG", "GOV", "POST", "LAW")})
         else:
-            prof = self.case(case_id)
+            self._check_case(case_id)
+            prof = case_profile(self.catalog, case_id)
             material = Material([c["text"] for c in self.catalog.chunks_of_case(case_id)],
                                 (prof["languages"] or ["en"])[0], {t["tag"] for t in prof["tags"] if t["score"] >= 0.4},
                                 prof["facts"].get("accident_type"), {e["text"] for e in prof["entities"]}, case_id)
-        case_texts = {cid: [c["text"] for c in self.catalog.chunks_of_case(cid)] for cid in self.catalog.case_ids()}
+        self.principal.require("search")
+        visible = self._visible()
+        case_texts = {cid: [c["text"] for c in self.catalog.chunks_of_case(cid)] for cid in self.catalog.case_ids()
+                      if visible is None or cid in visible}
+        self.audit.record(self.principal.name, "similar", case_id or (path.name if path else None))
         return rank_similar(material, self.index, self.embedder, self._case_info, case_texts,
-                            load_codebook(self.settings.codebook), limit)
+                            load_codebook(self.settings.codebook), limit, self._scoped(None))
 
     def review_tag(self, case_id: str, doc_id: str | None, tag: str, decision: str, reviewer: str | None = None) -> str:
         """Accept or reject a tag on one document (doc_id, an id prefix or the file name) or, with doc_id
@@ -235,6 +370,9 @@ class Dutytrace:
         version of the file too; re-ingesting never undoes it. Returns the key it was stored under."""
         if decision not in ("accepted", "rejected"):
             raise ValueError("decision must be 'accepted' or 'rejected'")
+        self.principal.require("review")
+        self._check_case(case_id)
+        reviewer = reviewer or self.principal.name
         docs = self.catalog.documents(case_id)
         if not docs:
             raise NotFound(f"no case '{case_id}' in the catalog")
@@ -245,6 +383,7 @@ class Dutytrace:
                 raise NotFound(f"case '{case_id}' has {'no' if not match else 'more than one'} document '{doc_id}'")
             key = "name:" + match[0]["name"]
         self.catalog.review_tag(case_id, key, tag, decision, reviewer)
+        self.audit.record(self.principal.name, "review_tag", case_id, doc=key, tag=tag, decision=decision)
         self.index.set_payload(case_id, index_payload(case_profile(self.catalog, case_id)))
         return key
 
@@ -253,8 +392,7 @@ class Dutytrace:
         [{"topic", "statements": [{"speaker", "role", "doc", "page", "text"}]}]."""
         from dutytrace.nlp.statements import group_statements
 
-        if not self.catalog.documents(case_id):
-            raise NotFound(f"no case '{case_id}' in the catalog")
+        self._check_case(case_id)
         docs = [d for d in self.catalog.documents(case_id)]
         pages = {d["doc_id"]: self.catalog.pages(d["doc_id"]) for d in docs}
         return group_statements(docs, pages, self.embedder.encode, min_speakers=min_speakers)

@@ -59,19 +59,21 @@ def cosine(a: Counter, b: Counter) -> float:
 
 
 def rank_similar(material: Material, index, embedder, case_profile, case_texts, codebook: Codebook,
-                 limit: int = 10) -> list[dict]:
+                 limit: int = 10, filters: dict | None = None) -> list[dict]:
+    """`filters` narrows every index query (the service passes the cases the user may see)."""
     texts = material.texts[:MAX_PASSAGES]
     vectors = embedder.encode(texts) if material.language == "en" else [None] * len(texts)
     votes: dict[str, float] = defaultdict(float)
     pairs: dict[str, list] = defaultdict(list)
     for text, vec in zip(texts, vectors):
-        legs = [index.query("lexical", None, sparse_query(text), 20)]
+        legs = [index.query("lexical", None, sparse_query(text), 20, filters)]
         intent = understand(text, codebook)
         if intent.translation:
             other = "en" if intent.language == "zh" else "zh"
-            legs.append(index.query("lexical", None, sparse_query(intent.translation), 20, {"language": other}))
+            legs.append(index.query("lexical", None, sparse_query(intent.translation), 20,
+                                    {**(filters or {}), "language": other}))
         if vec is not None:
-            legs.append(index.query("dense", vec.tolist(), None, 20))
+            legs.append(index.query("dense", vec.tolist(), None, 20, filters))
         for leg in legs:
             seen: set[str] = set()
             for rank, s in enumerate(leg):
@@ -84,7 +86,7 @@ def rank_similar(material: Material, index, embedder, case_profile, case_texts, 
     my_concepts = concept_counts(texts, codebook)
     top_votes = max(votes.values(), default=1.0)
     out = []
-    for cid in set(votes) | set(case_texts.keys()):
+    for cid in (set(votes) | set(case_texts.keys())) & set(case_texts.keys()):
         if cid == material.exclude:
             continue
         prof = case_profile(cid)
