@@ -411,6 +411,16 @@ def serve(port: int = typer.Option(8501, "--port"), host: str = typer.Option("12
     """Start the UI (Streamlit) on 127.0.0.1."""
     import subprocess
 
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        from dutytrace.config import Settings
+        from dutytrace.security import Users
+        from dutytrace.store.catalog import Catalog
+
+        settings = Settings.from_env()
+        if not Users(Catalog(settings.database_url or settings.catalog_path)).exist():
+            _fail(ConfigError(f"refusing to serve on {host}: no users are defined, so anyone reaching it would be "
+                              "admin. Add users first (`dutytrace users add NAME --role admin`), or serve on "
+                              "127.0.0.1."), 2)
     app_path = Path(__file__).resolve().parent.parent / "search_app.py"
     if not app_path.exists():
         _fail(ConfigError(f"{app_path} not found: run `dutytrace serve` from a checkout of Dutytrace"), 2)

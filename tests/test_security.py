@@ -184,3 +184,8 @@ def test_every_audited_action_writes_its_record(world, tmp_path):
     with pytest.raises(Exception, match="append-only"):
         with svc.catalog.db:
             svc.catalog.db.execute("UPDATE audit SET user='nobody'")
+
+
+def test_serving_beyond_localhost_needs_users(tmp_path):
+    r = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"], env={"DUTYTRACE_HOME": str(tmp_path)})
+    assert r.exit_code == 2 and "no users are defined" in r.output
