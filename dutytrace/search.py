@@ -245,18 +245,3 @@ def _case_ranking(scored: list[Scored]) -> list[tuple[str, list[Hit]]]:
     for s in scored:
         groups.setdefault(s.payload.get("case_id"), []).append(to_hit(s))
     return list(groups.items())
-
-
-def group_by_case(hits: list[Hit], limit: int, passages: int, case_info) -> list[CaseHit]:
-    """Group passage hits by case (used where hits come from elsewhere, e.g. exports)."""
-    groups: dict[str, list[Hit]] = defaultdict(list)
-    for h in hits:
-        groups[h.case_id].append(h)
-    out = []
-    for case_id, hs in groups.items():
-        hs.sort(key=lambda h: -h.score)
-        info = case_info(case_id) or {}
-        out.append(CaseHit(case_id, hs[0].score, info.get("title") or case_id, hs[:passages],
-                           facts=info.get("facts", {}), tags=[t["tag"] for t in info.get("tags", [])][:8]))
-    out.sort(key=lambda c: -c.score)
-    return out[:limit]

@@ -18,10 +18,10 @@ from dutytrace.errors import NotFound
 from dutytrace.security import LOCAL, AuthRequired, Principal, Users, case_clearances
 from dutytrace.indexing import Ingestor, IngestReport, prepare
 from dutytrace.profile import case_profile, index_payload
-from dutytrace.search import Searcher, to_hit
+from dutytrace.search import Searcher
 from dutytrace.store.catalog import Catalog
 from dutytrace.store.files import FileStore
-from dutytrace.store.vectors import VectorIndex, open_index, sparse_query
+from dutytrace.store.vectors import VectorIndex, open_index
 
 
 class _Resources:
