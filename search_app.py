@@ -1,87 +1,82 @@
-"""Dutytrace UI: search precedents across past cases (Streamlit entry point).
+"""Dutytrace UI (Streamlit entry point): the navigation of the multipage app and what every page
+shares (interface language, state that outlives a page switch). The pages live in pages/; Search is
+the default page.
 
-Run with `dutytrace serve` (or `make demo`). The heavy resources are created once per process with
-st.cache_resource and shared by every session."""
+Run with `dutytrace serve` (or `make demo`). The service (catalog, models, index) is created once per
+process with st.cache_resource and shared by every session (pages/common.py)."""
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
-from dutytrace.config import Settings
-from dutytrace.errors import DutytraceError
-from dutytrace.nlp.codebook import load_codebook
-from dutytrace.search import SearchError
-from dutytrace.service import Dutytrace
-from dutytrace.ui_text import highlight, reflow
+from dutytrace.ui_i18n import LANGS
+from pages.common import PAGES, login_required, service, shared, style, t
 
-st.set_page_config(page_title="Dutytrace — precedent search", page_icon="🔎", layout="wide")
+st.set_page_config(page_title="Dutytrace", page_icon="🔎", layout="wide")
+
+# Widget values are dropped when a page that shows them is left; these are kept for the return.
+KEEP = ("query", "mode", "limit", "f_language", "f_kind", "f_case_tags", "f_accident_type", "f_industry",
+        "f_region", "f_grade", "f_year", "an_dim", "sim_case", "ex_source", "ex_case")
+for key in KEEP:
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+if "lang" not in st.session_state:
+    wanted = st.query_params.get("lang", "en")
+    st.session_state["lang"] = wanted if wanted in LANGS else "en"
 
 
-@st.cache_resource(show_spinner="Loading the index and models…")
-def service() -> Dutytrace:
-    return Dutytrace(Settings.from_env())
 
+def _chosen_language() -> None:
+    choice = st.session_state.get("lang_choice")
+    if choice in LANGS:  # a click on the chosen option clears the control: keep the language then
+        st.session_state["lang"] = choice
+
+
+st.session_state["lang_choice"] = st.session_state["lang"]
+with st.sidebar:
+    st.segmented_control(t("lang.label"), list(LANGS), format_func=LANGS.get, key="lang_choice",
+                         selection_mode="single", on_change=_chosen_language)
+
+if login_required():
+    # users are defined: nothing is shown, not even counts, before a successful sign-in
+    style()
+    st.title(t("login.title"))
+    st.caption(t("login.intro"))
+    with st.form("login"):
+        name = st.text_input(t("login.name"), key="login_name")
+        password = st.text_input(t("login.password"), type="password", key="login_password")
+        if st.form_submit_button(t("login.submit")):
+            principal = shared().login(name, password)
+            if principal is None:
+                st.error(t("login.failed"))
+            else:
+                st.session_state["principal"] = principal
+                st.rerun()
+    st.stop()
 
 svc = service()
-codebook = load_codebook(svc.settings.codebook)
-tag_names = {t.id: t.label("en") for t in codebook.tags}
-
-st.title("Dutytrace")
-st.caption("Search past accident investigations: reports, interview transcripts and accountability decisions.")
-
+if st.session_state.get("principal") is not None:
+    me = svc.principal
+    with st.sidebar:
+        st.caption(t("login.as", name=me.name, role=me.role, clearance=me.clearance))
+        if st.button(t("logout"), key="logout"):
+            del st.session_state["principal"]
+            st.rerun()
+pages = [
+    st.Page(PAGES["search"], title=t("nav.search"), icon=":material/search:", default=True, url_path="search"),
+    st.Page(PAGES["case"], title=t("nav.case"), icon=":material/folder_open:", url_path="case"),
+    st.Page(PAGES["document"], title=t("nav.document"), icon=":material/description:", url_path="document"),
+    st.Page(PAGES["similar"], title=t("nav.similar"), icon=":material/compare:", url_path="similar"),
+    st.Page(PAGES["analytics"], title=t("nav.analytics"), icon=":material/bar_chart:", url_path="analytics"),
+    st.Page(PAGES["export"], title=t("nav.export"), icon=":material/download:", url_path="export"),
+    st.Page(PAGES["ingest"], title=t("nav.ingest"), icon=":material/upload:", url_path="ingest"),
+]
+if svc.principal.can("audit"):
+    pages.append(st.Page(PAGES["admin"], title=t("nav.admin"), icon=":material/shield_person:", url_path="admin"))
+nav = st.navigation(pages)
+style()
 with st.sidebar:
-    st.header("Search options")
-    mode = st.radio("Mode", ["hybrid", "lexical", "dense"], horizontal=True,
-                    help="hybrid fuses meaning (dense vectors) and exact words (BM25)")
-    limit = st.slider("Cases to show", 3, 30, 10)
-    language = st.selectbox("Document language", ["any", "en", "zh"])
-    kind = st.selectbox("Document kind", ["any", "report", "transcript", "decision", "other"])
-    tags = st.multiselect("Responsibility issue", list(tag_names), format_func=lambda t: tag_names[t])
     stats = svc.stats()
-    st.divider()
-    st.caption(f"{stats['cases']} cases · {stats['documents']} documents · {stats['chunks']} passages indexed")
-
-if "query" not in st.session_state:
-    st.session_state["query"] = st.query_params.get("q", "")  # a search can be shared as a link: ?q=...
-query = st.text_input("Query", placeholder="e.g. workers entered a confined space without gas testing · 监管职责不清",
-                      key="query")
-
-filters: dict = {}
-if language != "any":
-    filters["language"] = language
-if kind != "any":
-    filters["kind"] = kind
-if tags:
-    filters["case_tags"] = tags
-
-if query.strip():
-    try:
-        cases = svc.search_cases(query, limit=limit, mode=mode, filters=filters)
-    except (SearchError, DutytraceError) as e:
-        st.error(str(e))
-        cases = []
-    if not cases:
-        st.info("No matching cases. Try other words, another mode, or fewer filters.")
-    for rank, case in enumerate(cases, start=1):
-        facts = case.facts
-        bits = [str(x) for x in (facts.get("date"), facts.get("accident_type"), facts.get("industry")) if x]
-        if facts.get("fatalities") is not None:
-            bits.append(f"{facts['fatalities']} dead")
-        with st.container(border=True):
-            st.markdown(f"**{rank}. {html.escape(case.title)}**  \n`{case.case_id}` · "
-                        f"{html.escape(' · '.join(bits))} · score {case.score:.4f}")
-            if case.tags:
-                st.caption("Issues: " + ", ".join(tag_names.get(t, t) for t in case.tags))
-            for p in case.passages:
-                who = f" — {html.escape(p.speaker)}" if p.speaker else ""
-                st.markdown(f"<div class='dt-passage'><b>{html.escape(p.name)}</b>, page {p.page}{who}<br>"
-                            f"{highlight(reflow(p.text), query)}</div>", unsafe_allow_html=True)
-else:
-    st.info("Type a question or keywords, in English or Chinese. Results are grouped by case; each passage "
-            "names its document and page.")
-
-st.markdown("<style>.dt-passage{margin:.4rem 0 .6rem 0;padding:.4rem .6rem;border-left:3px solid #c33;"
-            "background:rgba(200,200,200,.12)} mark{background:#ffe48a;padding:0 .1em}</style>",
-            unsafe_allow_html=True)
+    st.caption(t("stats", **stats))
+nav.run()

@@ -27,16 +27,66 @@ def query_terms(query: str) -> list[str]:
     return sorted(set(terms), key=len, reverse=True)
 
 
-def highlight(text: str, query: str) -> str:
-    """HTML-escape `text` and mark the query's terms with <mark>. Safe to render as HTML."""
-    terms = query_terms(query)
-    escaped = html.escape(text)
-    if not terms:
-        return escaped
-    pat = re.compile("|".join(re.escape(html.escape(t)) for t in terms), re.I)
-    return pat.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
+def highlight(text: str, query: str, entities: list[str] | tuple[str, ...] = (), cues: list[dict] | tuple = ()) -> str:
+    """HTML-escape `text` and mark responsibility cues (`cues`: [{start, end, tag}] offsets into `text`,
+    as search hits carry them) with <mark class="dt-cue">, the query's terms with <mark> and the given
+    entity names with <mark class="dt-ent">. Safe to render as HTML: every piece of document text goes
+    through html.escape, and marks never nest (an earlier kind wins an overlap)."""
+    spans: list[tuple[int, int, str]] = [(int(c["start"]), int(c["end"]), "dt-cue") for c in cues
+                                         if 0 <= int(c["start"]) < int(c["end"]) <= len(text)]
+    for cls, words in (("", query_terms(query)), ("dt-ent", entities)):
+        for w in sorted({w for w in words if w and len(w.strip()) >= 2}, key=len, reverse=True):
+            for m in re.finditer(re.escape(w), text, re.I):
+                spans.append((m.start(), m.end(), cls))
+    return mark_spans(text, spans)
+
+
+def mark_spans(text: str, spans: list[tuple[int, int, str]], target: tuple[int, int] | None = None) -> str:
+    """Escape `text`, wrapping each (start, end, css class) span in <mark>; overlapping spans are dropped
+    in favour of the earlier-listed one. `target` (start, end) is wrapped in <mark id="dt-target">."""
+    taken: list[tuple[int, int, str]] = []
+    for s, e, cls in spans:
+        if s < e and all(e <= a or s >= b for a, b, _ in taken):
+            taken.append((s, e, cls))
+    taken.sort()
+    out, pos = [], 0
+    tstart, tend = target if target else (-1, -1)
+    for s, e, cls in taken:
+        out.append(html.escape(text[pos:s]))
+        attr = f' class="{cls}"' if cls else ""
+        out.append(f"<mark{attr}>{html.escape(text[s:e])}</mark>")
+        pos = e
+    out.append(html.escape(text[pos:]))
+    body = "".join(out)
+    if target is None:
+        return body
+    # the target passage is marked by splitting the text around it (inner marks stay inside it)
+    return (mark_spans(text[:tstart], [(s, e, c) for s, e, c in taken if e <= tstart])
+            + '<mark id="dt-target" class="dt-target">'
+            + mark_spans(text[tstart:tend], [(s - tstart, e - tstart, c) for s, e, c in taken if s >= tstart and e <= tend])
+            + "</mark>"
+            + mark_spans(text[tend:], [(s - tend, e - tend, c) for s, e, c in taken if s >= tend]))
 
 
 def reflow(text: str) -> str:
     """Join lines that a PDF wrapped, keep paragraph breaks."""
     return re.sub(r"(?<!\n)\n(?!\n)", " ", text)
+
+
+def draw_boxes(png: bytes, boxes: list[tuple[float, float, float, float]]) -> bytes:
+    """Mark regions of a page image: `boxes` are (x0, top, x1, bottom) as fractions of the page's width
+    and height. Returns a new PNG with a translucent highlight and an outline around each box."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.open(io.BytesIO(png)).convert("RGBA")
+    layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    w, h = img.size
+    for x0, top, x1, bottom in boxes:
+        rect = (x0 * w - 3, top * h - 2, x1 * w + 3, bottom * h + 2)
+        draw.rectangle(rect, fill=(255, 214, 0, 70), outline=(224, 90, 43, 255), width=2)
+    out = io.BytesIO()
+    Image.alpha_composite(img, layer).convert("RGB").save(out, format="PNG")
+    return out.getvalue()

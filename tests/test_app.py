@@ -1,27 +1,23 @@
-"""The Streamlit page under streamlit.testing.v1.AppTest, on a real ingested home."""
+"""Every page of the Streamlit UI under streamlit.testing.v1.AppTest, on a real ingested home (real
+spaCy, MiniLM and Qdrant Edge), plus the pure helpers behind the pages (analytics, export, i18n)."""
 
 from __future__ import annotations
 
-import json
+import csv
+import io
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dutytrace import analytics, export
 from dutytrace.service import Dutytrace
+from dutytrace.ui_i18n import keys, t
+from dutytrace.ui_text import draw_boxes, highlight
 
-APP = str(Path(__file__).resolve().parent.parent / "search_app.py")
-
-
-@pytest.fixture(scope="module")
-def app_home(archive, tmp_path_factory, monkeypatch_module):
-    home = tmp_path_factory.mktemp("app-home")
-    monkeypatch_module.setenv("DUTYTRACE_HOME", str(home))
-    from dutytrace.config import Settings
-
-    with Dutytrace(Settings.from_env()) as svc:
-        assert not svc.ingest([archive]).failed
-    return home
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "search_app.py")
 
 
 @pytest.fixture(scope="module")
@@ -31,23 +27,317 @@ def monkeypatch_module():
     mp.undo()
 
 
+@pytest.fixture(scope="module")
+def app_home(archive, tmp_path_factory, monkeypatch_module):
+    import streamlit as st
+
+    home = tmp_path_factory.mktemp("app-home")
+    monkeypatch_module.setenv("DUTYTRACE_HOME", str(home))
+    from dutytrace.config import Settings
+
+    with Dutytrace(Settings.from_env()) as svc:
+        assert not svc.ingest([archive]).failed
+    st.cache_resource.clear()  # the app's service is made for this home
+    yield home
+    from pages.common import shared
+
+    shared().close()
+    st.cache_resource.clear()
+
+
+def app(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at
+
+
+def md(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def searched(query: str) -> AppTest:
+    at = app()
+    at.run()
+    at.text_input(key="query").input(query).run()
+    assert not at.exception, at.exception
+    return at
+
+
+# -- Search --------------------------------------------------------------------------------------------
 def test_search_page_groups_results_by_case(app_home):
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = app()
     at.run()
     assert not at.exception
     assert "3 cases" in " ".join(c.value for c in at.sidebar.caption)
     at.text_input(key="query").input("workers overcome by gas in a sewer").run()
     assert not at.exception
-    text = " ".join(m.value for m in at.markdown)
+    text = md(at)
     assert "Sewer poisoning at Pumping Station No. 3" in text  # the case title from case.yaml
-    assert "report.pdf</b>, page 2" in text  # passage with document name and page
+    assert "<b>report.pdf</b>, page 2" in text  # passage with document name and page
     assert "<mark>" in text  # query terms highlighted
+    assert any(b.label == "Open p. 2" for b in at.button)  # one click to the document at that page
 
 
-def test_filters_in_the_sidebar(app_home):
-    at = AppTest.from_file(APP, default_timeout=120)
+def test_sidebar_filters_with_facet_counts(app_home):
+    at = app()
     at.run()
-    at.sidebar.selectbox[0].select("zh").run()
+    lang_box = at.selectbox(key="f_language")
+    assert "English (2)" in lang_box.options and "中文 (1)" in lang_box.options  # cases per language
+    lang_box.select("zh").run()
     at.text_input(key="query").input("事故").run()
-    text = " ".join(m.value for m in at.markdown)
+    text = md(at)
     assert "case-mine" in text and "case-sewer" not in text
+    # an issue filter keeps only the cases tagged with it
+    at = app()
+    at.run()
+    tags = at.multiselect(key="f_case_tags")
+    assert "Concealment or false reporting (1)" in tags.options
+    tags.select("concealment_or_false_reporting").run()
+    at.text_input(key="query").input("accident").run()
+    assert "case-mine" in md(at) and "case-scaffold" not in md(at)
+
+
+def test_passage_opens_pdf_page_with_the_passage_marked(app_home):
+    at = searched("workers overcome by gas in a sewer")
+    key = next(b.key for b in at.button if b.label == "Open p. 2")
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "report.pdf"
+    text = md(at)
+    assert 'id="dt-target"' in text  # the passage marked in the page text
+    target = re.search(r'<mark id="dt-target"[^>]*>(.*)</mark>', text, re.S)
+    letters = re.sub(r"[^a-z]", "", re.sub(r"<[^>]+>", "", target.group(1)).lower())
+    assert "nogastestwascarriedout" in letters and "hydrogensulphide" in letters
+    assert len(at.image) == 1  # the rendered page image
+
+
+def test_transcript_opens_at_the_turn(app_home):
+    at = searched("the gas detector was broken")
+    # open the transcript passage: find the button that sits beside the transcript's citation
+    keys_ = [b.key for b in at.button if b.key and b.key.startswith("doc-")]
+    cites = re.findall(r"<b>([^<]+)</b>, page \d+", md(at))
+    key = keys_[cites.index("interview-zhao.txt")]
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "interview-zhao.txt"
+    assert not at.image  # text, not an image
+    marked = re.search(r'<mark id="dt-target" class="dt-target">(.*?)</mark>(?!.*dt-target)', md(at), re.S)
+    assert marked and "gas detector was broken" in re.sub(r"<[^>]+>", "", marked.group(1))
+
+
+def test_document_text_is_escaped(app_home, tmp_path):
+    assert "<script>" not in highlight("<script>alert(1)</script> gas", "gas")
+    assert "&lt;script&gt;" in highlight("<script>alert(1)</script> gas", "gas")
+
+
+# -- Case ----------------------------------------------------------------------------------------------
+def test_case_page_facts_accountability_documents_timeline(app_home):
+    at = app(case="case-sewer")
+    at.switch_page("pages/case.py").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Sewer poisoning at Pumping Station No. 3"
+    text = md(at)
+    from pages.common import service
+
+    facts = service().case("case-sewer")["facts"]
+    assert f"<b>Date</b>{facts['date']}" in text  # the facts card shows the profile's facts
+    assert f"<b>Casualties</b>{facts['fatalities']} dead" in text
+    assert "report.pdf" in text and "interview-zhao.txt" in text  # documents
+    assert f"{facts['date']} ⚠" in text  # the accident date is flagged on the timeline
+    # the accident, the interview and the report, in order
+    when = re.findall(r"dt-when'>(\d{4}-\d\d-\d\d)", text)
+    assert when == sorted(when) and {"2019-07-14", "2019-07-16", "2019-09-12"} <= set(when)
+    assert [tab.label for tab in at.tabs][-1] == "Timeline"
+    at = app(case="case-scaffold")
+    at.switch_page("pages/case.py").run()
+    people = service().case("case-scaffold")["accountability"]
+    if people:  # the table shows whom the extractor found, with post, level and sanction
+        frame = at.dataframe[0].value
+        assert frame.iloc[:, 0].tolist() == [a["person"] for a in people]
+        assert frame.iloc[:, 4].tolist() == [a.get("sanction") for a in people]
+    else:
+        assert "No accountability found in the documents." in [i.value for i in at.info]
+
+
+def test_case_page_review_accept_and_reject(app_home):
+    from pages.common import service
+
+    at = app(case="case-sewer")
+    at.switch_page("pages/case.py").run()
+    tags = [tg["tag"] for tg in service().case("case-sewer")["tags"]]
+    assert len(tags) >= 2
+    at.button(key=f"accepted-{tags[0]}").click().run()
+    assert not at.exception, at.exception
+    prof = service().case("case-sewer")
+    assert next(tg for tg in prof["tags"] if tg["tag"] == tags[0])["accepted"]
+    at.button(key=f"rejected-{tags[1]}").click().run()
+    prof = service().case("case-sewer")
+    assert tags[1] not in [tg["tag"] for tg in prof["tags"]]
+    assert f"rejected-{tags[1]}" not in [b.key for b in at.button]  # gone from the page too
+
+
+def test_case_page_without_a_case_offers_a_picker(app_home):
+    at = app()
+    at.switch_page("pages/case.py").run()
+    assert not at.exception
+    box = at.selectbox[0]
+    assert set(box.options) >= {"case-sewer · Sewer poisoning at Pumping Station No. 3"}
+
+
+# -- Similar, Analytics, Export -------------------------------------------------------------------------
+def test_similar_cases_from_a_case_and_from_an_upload(app_home, archive):
+    at = app()
+    at.switch_page("pages/similar.py").run()
+    at.selectbox(key="sim_case").select("case-sewer").run()
+    at.button(key="sim_run").click().run()
+    assert not at.exception, at.exception
+    text = md(at)
+    assert "case-sewer`" not in text  # the case itself is not its own precedent
+    assert "case-mine" in text or "case-scaffold" in text
+    at = app()
+    at.switch_page("pages/similar.py").run()
+    at.file_uploader(key="sim_upload").set_value(("new.txt", (archive / "case-sewer" / "interview-zhao.txt").read_bytes(),
+                                                   "text/plain")).run()
+    at.button(key="sim_run").click().run()
+    assert not at.exception, at.exception
+    assert re.search(r"\*\*1\. Sewer poisoning at Pumping Station No\. 3\*\*", md(at))  # its own case first
+
+
+def test_analytics_drills_down_to_cases(app_home):
+    at = app()
+    at.switch_page("pages/analytics.py").run()
+    assert not at.exception, at.exception
+    assert at.get("vega_lite_chart")
+    at.radio(key="an_dim").set_value("year").run()
+    year_box = next(s for s in at.selectbox if s.label == "Year")
+    year_box.select(2018).run()
+    text = md(at)
+    assert "`case-mine`" in text and "`case-sewer`" not in text
+
+
+def test_export_page_and_files(app_home):
+    at = app()
+    at.switch_page("pages/export.py").run()
+    at.radio(key="ex_source").set_value("case").run()
+    at.selectbox(key="ex_case").select("case-mine").run()
+    assert not at.exception, at.exception
+    assert {b.label for b in at.get("download_button")} >= {"Download CSV", "Download XLSX"}
+    assert len(at.dataframe[0].value) >= 1
+    from pages.common import service
+
+    rows = export.rows_from_case(service().case("case-mine"))
+    got = list(csv.DictReader(io.StringIO(export.to_csv(rows).decode("utf-8-sig"))))
+    assert got[0]["case_id"] == "case-mine" and got[0]["page"]
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(export.to_xlsx(rows))).active
+    assert [c.value for c in ws[1]] == list(export.COLUMNS)
+    assert ws.max_row == len(rows) + 1
+    hits = service().search_cases("瓦斯爆炸", limit=3)
+    assert export.rows_from_search(hits)[0]["rank"] == 1
+
+
+def test_export_neutralises_formulas():
+    rows = [{"case_id": "c", "passage": "=HYPERLINK(\"http://x\")", "issues": "+1", "page": 2}]
+    text = export.to_csv(rows).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+1" in text
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(export.to_xlsx(rows))).active
+    assert ws.cell(2, export.COLUMNS.index("passage") + 1).value.startswith("'=")
+    assert ws.cell(2, export.COLUMNS.index("passage") + 1).data_type == "s"
+
+
+# -- language ---------------------------------------------------------------------------------------
+def test_interface_switches_to_chinese(app_home):
+    at = app()
+    at.run()
+    at.button_group[0].set_value("zh").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Dutytrace 责任追溯"
+    assert at.text_input(key="query").label == "检索词"
+    at.switch_page("pages/case.py")
+    at.query_params["case"] = "case-mine"
+    at.run()
+    assert "<b>日期</b>2018-11-06" in md(at)
+    assert "瞒报谎报" in md(at) or "迟报" in md(at) or "隐瞒" in md(at)
+
+
+def test_every_interface_string_has_both_languages():
+    used = set()
+    for f in [ROOT / "search_app.py", *(ROOT / "pages").glob("*.py")]:
+        used |= set(re.findall(r"\bt\(\s*[f]?\"([a-z_.]+)\"", f.read_text(encoding="utf-8")))
+    missing = sorted(k for k in used if k not in keys() and not k.endswith("."))
+    assert not missing, missing
+    for k in keys():
+        assert t(k, "en") and t(k, "zh") != k, k
+
+
+# -- pure helpers ----------------------------------------------------------------------------------------
+def test_analytics_counts_keep_their_cases():
+    profiles = [
+        {"case_id": "a", "year": 2019, "facts": {"region": "X", "accident_type": "fire"}, "meta": {},
+         "tags": [{"tag": "t1", "score": 0.9}, {"tag": "t2", "score": 0.2}]},
+        {"case_id": "b", "year": 2019, "facts": {"region": "Y"}, "meta": {"industry": "mining"},
+         "tags": [{"tag": "t1", "score": 0.5}, {"tag": "t2", "score": 0.1, "accepted": True}]},
+        {"case_id": "c", "year": 2021, "facts": {}, "meta": {}, "tags": []},
+    ]
+    rows = analytics.case_table(profiles)
+    cells = {(c["value"], c["tag"]): c["case_ids"] for c in analytics.breakdown(rows, "year")}
+    assert cells == {(2019, "t1"): ["a", "b"], (2019, "t2"): ["b"]}
+    assert [(c["value"], c["cases"]) for c in analytics.totals(rows, "year")] == [(2019, 2), (2021, 1)]
+    assert analytics.cases_in(rows, "region", "X", "t1") == ["a"]
+    assert analytics.cases_in(rows, "tag", "t1") == ["a", "b"]
+    assert analytics.cases_in(rows, "industry", None) == ["a", "c"]
+    assert dict(analytics.facet_counts(rows, {"a", "b"})["case_tags"]) == {"t1": 2, "t2": 1}
+    with pytest.raises(ValueError):
+        analytics.totals(rows, "colour")
+
+
+def test_timeline_reads_english_and_chinese_dates():
+    found = [d.isoformat() for d, _, _ in analytics.find_dates("On 14 July 2019 and March 3, 2021; 2018年11月6日，"
+                                                              "and 2020-02-30 is no date")]
+    assert found == ["2019-07-14", "2021-03-03", "2018-11-06"]
+
+
+def test_passage_boxes_and_drawing(app_home):
+    from pages.common import service
+
+    svc = service()
+    doc = next(d for d in svc.catalog.documents("case-sewer") if d["name"] == "report.pdf")
+    chunk = next(c for c in svc.catalog.chunks(doc["doc_id"]) if "gas test" in c["text"])
+    boxes = svc.passage_boxes(doc["doc_id"], chunk["page"], chunk["text"])
+    assert boxes and all(0 <= x0 < x1 <= 1 and 0 <= top < bottom <= 1 for x0, top, x1, bottom in boxes)
+    assert svc.passage_boxes(doc["doc_id"], chunk["page"], "words that are on no page at all") == []
+    png = svc.page_image(doc["doc_id"], chunk["page"])
+    assert draw_boxes(png, boxes) != png and draw_boxes(png, boxes)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# -- Ingest (last: it adds a case) ----------------------------------------------------------------------
+def test_ingest_page_folder_and_upload_with_error_report(app_home, tmp_path):
+    folder = tmp_path / "incoming"
+    (folder / "case-new").mkdir(parents=True)
+    (folder / "case-new" / "notes.txt").write_text("Record of a site visit to the Dongfeng quarry after the blast.\n"
+                                                  "The blasting foreman had no permit.", encoding="utf-8")
+    (folder / "case-new" / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a pdf")
+    at = app()
+    at.switch_page("pages/ingest.py").run()
+    at.text_input(key="ing_folder").input(str(folder)).run()
+    at.button(key="ing_run").click().run()
+    assert not at.exception, at.exception
+    assert "Ingested 1, unchanged 0, failed 1" in at.warning[0].value
+    frame = at.dataframe[0].value
+    assert "broken.pdf" in frame.iloc[0, 0] and "PDF" in frame.iloc[0, 1]
+    # an upload of loose files becomes one named case
+    at.text_input(key="ing_folder").input("").run()
+    at.file_uploader(key="ing_files").set_value(("memo.txt", b"Memo on the quarry blast: the permit had expired.",
+                                                "text/plain")).run()
+    at.text_input(key="ing_case").input("case-quarry-memo").run()
+    at.button(key="ing_run").click().run()
+    assert not at.exception, at.exception
+    assert "Ingested 1, unchanged 0, failed 0" in at.success[0].value
+    from pages.common import service
+
+    assert {"case-new", "case-quarry-memo"} <= set(service().catalog.case_ids())
+    assert not list(Path(app_home).glob("upload-*"))  # the staging folder is removed

@@ -1,0 +1,144 @@
+"""Case: facts card, documents, people held accountable, responsibility issues with their evidence
+and accept/reject buttons, a timeline; the case's evidence list for download."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dutytrace import analytics, export
+from dutytrace.errors import NotFound
+from pages.common import (PAGES, can, case_options, changed, exported, chunk_for, doc_button, esc, level_label, service, t, tag_label,
+                          type_label)
+
+svc = service()
+options = case_options()
+if not options:
+    st.info(t("empty_catalog"))
+    st.stop()
+
+case_id = st.query_params.get("case")
+if case_id not in options:
+    st.info(t("no_case"))
+    case_id = None
+picked = st.selectbox(t("pick_case"), list(options), index=list(options).index(case_id) if case_id else None,
+                      format_func=options.get, key=f"pick-{case_id}")
+if picked and picked != case_id:
+    st.query_params["case"] = picked
+    st.rerun()
+if not case_id:
+    st.stop()
+
+try:
+    prof = svc.case(case_id)
+except NotFound as e:
+    st.error(str(e))
+    st.stop()
+facts = prof["facts"]
+st.title(prof["title"])
+st.caption(f"{esc(case_id)} · {', '.join(prof['languages'])}")
+
+# -- facts card --------------------------------------------------------------------------------------
+cas = None
+if facts.get("injuries") is not None:
+    dead = facts.get("fatalities")
+    cas = t("casualties", dead=dead if dead is not None else "?", injured=facts["injuries"])
+elif facts.get("fatalities") is not None:
+    cas = t("search.dead", n=facts["fatalities"])
+loss = facts.get("direct_loss")
+cells = [("fact.date", facts.get("date")), ("fact.location", facts.get("location")),
+         ("fact.region", facts.get("region")), ("fact.enterprise", facts.get("enterprise")),
+         ("fact.industry", facts.get("industry")),
+         ("fact.accident_type", type_label(facts.get("accident_type")) if facts.get("accident_type") else None),
+         ("fact.grade", facts.get("grade")), ("fact.casualties", cas),
+         ("fact.direct_loss", f"{loss:,}" if isinstance(loss, (int, float)) else loss)]
+st.subheader(t("case.facts"))
+st.markdown("<div class='dt-facts'>" + "".join(
+    f"<div class='dt-fact'><b>{esc(t(k))}</b>{esc(v) if v not in (None, '') else '—'}</div>" for k, v in cells)
+    + "</div>", unsafe_allow_html=True)
+if prof["tags"]:
+    st.markdown(" ".join(f"<span class='dt-tag'>{esc(tag_label(tg['tag']))}</span>" for tg in prof["tags"]),
+                unsafe_allow_html=True)
+
+tab_tags, tab_acc, tab_docs, tab_time = st.tabs([t("case.tags"), t("case.accountability"), t("case.documents"),
+                                                 t("case.timeline")])
+
+# -- responsibility issues with evidence and review -----------------------------------------------
+with tab_tags:
+    if not prof["tags"]:
+        st.info(t("case.no_tags"))
+    for i, tag in enumerate(prof["tags"]):
+        status = " ✔ " + t("tag.accepted") if tag.get("accepted") else ""
+        with st.container(border=True):
+            st.markdown(f"**{esc(tag_label(tag['tag']))}** · `{esc(tag['tag'])}` · "
+                        f"{t('tag.confidence', score=tag['score'])}{status}")
+            for j, ev in enumerate(tag["evidence"]):
+                cite, btn = st.columns([6, 1])
+                who = f" — {esc(ev['speaker'])}" if ev.get("speaker") else ""
+                cite.markdown(f"<div class='dt-cite'><b>{esc(ev.get('name'))}</b>, {t('page', page=ev.get('page', 1))}"
+                              f"{who}</div><div class='dt-passage'>{esc(ev.get('text'))}</div>",
+                              unsafe_allow_html=True)
+                with btn:
+                    page_no = int(ev.get("page", 1))
+                    doc_button(t("open_page", page=page_no), key=f"ev-{i}-{j}", doc_id=ev["doc_id"], page=page_no,
+                               chunk_id=chunk_for(ev["doc_id"], page_no, ev.get("text", "")), case_id=case_id)
+            docs = list(dict.fromkeys(ev["doc_id"] for ev in tag["evidence"])) or \
+                [d["doc_id"] for d in prof["documents"] if d["kind"] == "report"][:1] or [prof["documents"][0]["doc_id"]]
+            a, r, _ = st.columns([1, 1, 5])
+            for col, decision, label in ((a, "accepted", t("tag.accept")), (r, "rejected", t("tag.reject"))):
+                if col.button(label, key=f"{decision}-{tag['tag']}", icon=":material/check:" if decision == "accepted"
+                              else ":material/close:", disabled=not can("review")):
+                    for d in docs:
+                        svc.review_tag(case_id, d, tag["tag"], decision)  # the reviewer is the logged-in user
+                    changed()
+                    st.session_state["_review_note"] = t("tag.done", tag=tag_label(tag["tag"]), decision=label)
+                    st.rerun()
+    if st.session_state.get("_review_note"):
+        st.toast(st.session_state.pop("_review_note"))
+
+# -- people held accountable ---------------------------------------------------------------------------
+with tab_acc:
+    if prof["accountability"]:
+        st.dataframe(pd.DataFrame([{
+            t("acc.person"): a.get("person"), t("acc.role"): a.get("role"), t("acc.organisation"): a.get("organisation"),
+            t("acc.level"): level_label(a.get("level")), t("acc.sanction"): a.get("sanction"), t("acc.doc"): a.get("doc"),
+        } for a in prof["accountability"]]), hide_index=True, width="stretch")
+    else:
+        st.info(t("case.no_accountability"))
+
+# -- documents -----------------------------------------------------------------------------------------
+with tab_docs:
+    for k, d in enumerate(prof["documents"]):
+        c1, c2 = st.columns([5, 1])
+        c1.markdown(f"**{esc(d['name'])}** · {t('kind.' + d['kind'])} · {esc(d['language'])} · {d['pages']} p.")
+        with c2:
+            doc_button(t("open_page", page=1), key=f"doc-{k}", doc_id=d["doc_id"], page=1, case_id=case_id)
+
+# -- timeline ------------------------------------------------------------------------------------------
+with tab_time:
+    pages = {d["doc_id"]: svc.pages(d["doc_id"]) for d in prof["documents"]}
+    events = analytics.timeline(prof, pages)
+    if not events:
+        st.info(t("case.no_timeline"))
+    for k, ev in enumerate(events):
+        c1, c2 = st.columns([6, 1])
+        mark = " ⚠" if ev["accident"] else ""
+        c1.markdown(f"<span class='dt-when'>{esc(ev['date'])}{mark}</span> · <b>{esc(ev['name'])}</b>, "
+                    f"{t('page', page=ev['page'])}<br>{esc(ev['text'])}", unsafe_allow_html=True)
+        with c2:
+            doc_button(t("open_page", page=ev["page"]), key=f"tl-{k}", doc_id=ev["doc_id"], page=ev["page"],
+                       chunk_id=chunk_for(ev["doc_id"], ev["page"], ev["text"]), case_id=case_id)
+
+st.divider()
+c1, c2, c3 = st.columns([2, 1, 1])
+if c1.button(t("case.similar"), icon=":material/compare:", key="to-similar"):
+    st.session_state["sim_case"] = case_id
+    st.switch_page(PAGES["similar"])
+rows = export.rows_from_case(prof, tag_label)
+c2.download_button(t("ex.csv"), export.to_csv(rows), f"{case_id}-evidence.csv", "text/csv", key="case-csv",
+                   help=t("case.export"), disabled=not can("export"), on_click=exported,
+                   args=("case evidence CSV",), kwargs={"case_id": case_id, "rows": len(rows)})
+c3.download_button(t("ex.xlsx"), export.to_xlsx(rows), f"{case_id}-evidence.xlsx",
+                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="case-xlsx",
+                   help=t("case.export"), disabled=not can("export"), on_click=exported,
+                   args=("case evidence XLSX",), kwargs={"case_id": case_id, "rows": len(rows)})
