@@ -31,7 +31,7 @@ def case_profile(catalog: Catalog, case_id: str) -> dict[str, Any]:
     for d in docs:
         a = d["analysis"]
         for t in a.get("tags", []):
-            decision = reviews.get((d["doc_id"], t["tag"]))
+            decision = review_of(reviews, d, t["tag"])
             if decision == "rejected":
                 continue
             cur = tags.setdefault(t["tag"], {"tag": t["tag"], "score": 0.0, "evidence": [], "accepted": False})
@@ -40,9 +40,10 @@ def case_profile(catalog: Catalog, case_id: str) -> dict[str, Any]:
             for ev in t.get("evidence", []):
                 if len(cur["evidence"]) < 8:
                     cur["evidence"].append({**ev, "doc_id": d["doc_id"], "name": d["name"]})
-        for (doc_id, tag), decision in reviews.items():
-            if doc_id == d["doc_id"] and decision == "accepted" and tag not in tags:
-                tags[tag] = {"tag": tag, "score": 1.0, "evidence": [], "accepted": True}
+        for (key, tag), decision in reviews.items():
+            if key in (d["doc_id"], "name:" + d["name"], "*") and decision == "accepted":
+                cur = tags.setdefault(tag, {"tag": tag, "score": 1.0, "evidence": [], "accepted": True})
+                cur["accepted"] = True
         for e in a.get("entities", []):
             if e["label"] in ("ORG", "GOV", "POST", "LAW"):
                 entities[(e["text"], e["label"])] += 1
@@ -62,6 +63,15 @@ def case_profile(catalog: Catalog, case_id: str) -> dict[str, Any]:
         "accountability": accountability, "languages": languages,
         "documents": [{k: d[k] for k in ("doc_id", "name", "path", "kind", "language", "fmt", "pages")} for d in docs],
     }
+
+
+def review_of(reviews: dict, doc: dict, tag: str) -> str | None:
+    """A reviewer's decision on a tag of a document: on the document itself (by id, or by file name so
+    that it holds for a new version of the file), else on the whole case ("*")."""
+    for key in (doc["doc_id"], "name:" + doc["name"], "*"):
+        if (key, tag) in reviews:
+            return reviews[(key, tag)]
+    return None
 
 
 def _title_from_docs(docs: list[dict]) -> str | None:

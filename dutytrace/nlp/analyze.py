@@ -1,4 +1,7 @@
-"""One call that runs all of NLP on a document's chunks."""
+"""One call that runs all of NLP on a document's chunks.
+
+English chunks go through the spaCy pipeline once (without the parser, which nothing here uses):
+the responsibility tagger reads the lemmas and the entity extractor the NER of the same Docs."""
 
 from __future__ import annotations
 
@@ -7,19 +10,42 @@ from dutytrace.nlp.accountability import extract_accountability
 from dutytrace.nlp.codebook import Codebook
 from dutytrace.nlp.entities import extract_entities
 from dutytrace.nlp.facts import extract_facts
-from dutytrace.nlp.pipeline import get_nlp
+from dutytrace.nlp.pipeline import get_nlp, use_codebook
 from dutytrace.nlp.responsibility import tag_chunks
+from dutytrace.nlp.tag_semantics import tag_similarity
+
+
+class _Parsed:
+    """A view of a pipeline that has already run on the chunks: `pipe` hands back the Docs made once."""
+
+    def __init__(self, nlp, docs: dict[str, object]):
+        self._nlp, self._docs, self.pipe_names = nlp, docs, nlp.pipe_names
+
+    def pipe(self, texts, **kw):
+        for t in texts:
+            yield self._docs[t] if t in self._docs else self._nlp(t)
+
+    def __call__(self, text):
+        return self._docs.get(text) or self._nlp(text)
+
+
+def parse_chunks(chunks: list[Chunk], lang: str, codebook: Codebook, en_model: str):
+    nlp = get_nlp("en", en_model) if lang == "en" else get_nlp("zh")
+    use_codebook(nlp, codebook)
+    texts = [c.text.replace("\n", " ") for c in chunks]
+    docs = list(nlp.pipe(texts, batch_size=64, disable=[p for p in nlp.pipe_names if p == "parser"]))
+    return nlp, texts, docs
 
 
 def analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str) -> Analysis:
     lang = doc.language
-    nlp = get_nlp("en", en_model) if lang == "en" else None
-    tags, chunk_tags = tag_chunks(chunks, lang, codebook)
+    nlp, texts, docs = parse_chunks(chunks, lang, codebook, en_model)
+    tags, chunk_tags = tag_chunks(chunks, lang, codebook, doc.kind, docs, tag_similarity(codebook))
     facts = extract_facts(doc.text, lang, codebook) if doc.kind in ("report", "other", "decision") else {}
     return Analysis(
         language=lang,
         kind=doc.kind,
-        entities=extract_entities(chunks, lang, nlp),
+        entities=extract_entities(chunks, lang, _Parsed(nlp, dict(zip(texts, docs))) if lang == "en" else None),
         tags=tags,
         facts=facts,
         accountability=extract_accountability(chunks, lang, codebook) if doc.kind != "transcript" else [],

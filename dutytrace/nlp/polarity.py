@@ -1,0 +1,76 @@
+"""Is a cue in a sentence asserted, denied, reported or part of a claim the investigators reject?
+
+"The inspector denied that the checks were a formality", "the team found no evidence of
+concealment", "调查组未发现瞒报证据" and "我没有跟矿上串通瞒报" deny the cue; "Zhou said the
+checks were only a formality" reports it (a statement, weaker than a finding); "The team does not
+accept the officer's explanation that ..." rejects the claim that follows. A contrast ("but",
+"however", 但) between the trigger and the cue ends the trigger's reach."""
+
+from __future__ import annotations
+
+import re
+
+ASSERTED, DENIED, REPORTED, REJECTED = "asserted", "denied", "reported", "rejected"
+
+_EN_DENY = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|disput(?:e|es|ed|ing)|refut(?:e|es|ed|ing)|rebut(?:s|ted)?|"
+    r"(?:there|it) (?:is|was|has been) no (?:evidence|indication|sign|proof|record)|no evidence|without evidence|"
+    r"(?:found|finds|find|identified|saw) no|did not find|(?:is|was) not (?:true|the case)|ruled out|cleared of|"
+    r"not (?:established|substantiated|proven)|nothing to (?:show|suggest|criticise|criticize)|(?:has|have) not found)\b", re.I)
+_EN_DENY_AFTER = re.compile(
+    r"^[^.;]{0,60}?\b(?:(?:was|were|is|are|has been|have been) (?:not (?:established|substantiated|supported|proven|found|borne out)|"
+    r"unfounded|untrue|false|ruled out)|did not happen|found (?:that )?(?:it|they|this|that) (?:was|were|had|did) not|"
+    r"cannot be faulted)\b", re.I)
+_EN_REJECT = re.compile(r"\b(?:does|do|did) not accept|(?:rejects?|rejected|dismissed) (?:the |his |her |their |this )?"
+                        r"(?:claim|explanation|argument|suggestion|account|assertion|excuse)|not accepted", re.I)
+_EN_REPORT = re.compile(r"\b(?:said|says|claimed|claims|stated|states|told|explained|insisted|argued|maintained|alleged|"
+                        r"according to|believed|thought|asserted)\b", re.I)
+_EN_FINDING = re.compile(r"\b(?:team|investigation|investigators|inquiry|commission) (?:has |have )?"
+                         r"(?:found|finds|establish(?:ed|es)|conclud(?:ed|es)|consider(?:s|ed)|determined|holds)\b", re.I)
+_EN_ACT_NEG = re.compile(r"\b(?:no|not|never|nor|neither|nothing|without|n't)\b(?:\W+[\w'-]+){0,2}\W*$", re.I)
+_EN_BREAK = re.compile(r"\b(?:but|however|whereas|although|though|yet|while)\b|[;:]", re.I)
+
+_ZH_DENY = re.compile(r"否认|不承认|并非|不存在|没有证据|无证据|(?:未|没有)发现[^，。；]{0,12}$|未发现[^，。；]{0,12}(?:证据|迹象)|"
+                      r"排除了?|不属实|查无实据|不成立|未查[实明]")
+_ZH_REJECT = re.compile(r"不予采信|不采信|不予认可|不能成立|不予支持")
+_ZH_CLEARED = re.compile(r"^(?:未|没有)发现[^。；，]{0,16}(?:失职|违规|违法|问题|行为)")  # the cue "未发现" clearing
+_ZH_REPORT = re.compile(r"(?:辩称|声称|称|表示|解释|说|认为|反映)")
+_ZH_FINDING = re.compile(r"调查(?:组)?(?:认定|查明|认为|发现)|经查|经调查")
+_ZH_ACT_NEG = re.compile(r"(?:(?:没有|没|未曾|并未|从未|不曾|从没|并无|无)[^，。；,;！？]{0,6}|不)$")
+_ZH_REJECT_AFTER = re.compile(r"^[^。；]{0,24}(?:说法|辩解|解释|理由)[^。；，]{0,4}(?:不予采信|不采信|不能成立|不成立|不予认可)")
+_ZH_BREAK = re.compile(r"但|然而|可是|却|；|;")
+
+# tags whose cues name an act (concealing, bribing, box-ticking, subcontracting): "did not conceal"
+# denies them; the other tags' cues name a failure and carry their own negation ("not inspected")
+ACT_TAGS = {"concealment_or_false_reporting", "abuse_of_power_or_corruption", "formalism_bureaucratism",
+            "illegal_subcontracting_or_unlicensed"}
+
+
+def polarity(sentence: str, start: int, end: int, tag: str = "") -> str:
+    """How the cue at sentence[start:end] stands in the sentence."""
+    zh = bool(re.search(r"[\u4e00-\u9fff]", sentence[max(0, start - 12):end + 4]))
+    before, after = sentence[:start], sentence[end:]
+    brk = _ZH_BREAK if zh else _EN_BREAK
+    scope = before
+    last_break = None
+    for m in brk.finditer(before):
+        last_break = m
+    if last_break is not None:
+        scope = before[last_break.end():]
+    deny, reject, report, finding, act = (_ZH_DENY, _ZH_REJECT, _ZH_REPORT, _ZH_FINDING, _ZH_ACT_NEG) if zh else \
+        (_EN_DENY, _EN_REJECT, _EN_REPORT, _EN_FINDING, _EN_ACT_NEG)
+    if reject.search(scope):
+        return REJECTED
+    if deny.search(scope) or (zh and _ZH_CLEARED.search(sentence[start:])):
+        return DENIED
+    if not zh and _EN_DENY_AFTER.search(after):
+        return DENIED
+    if zh and _ZH_REJECT_AFTER.search(after):
+        return REJECTED
+    if zh and re.match(r"^[^，。；]{0,6}(?:不属实|不成立|不存在)|^[^。；]{0,16}(?:并?已(?:整改|落实|消除)|整改闭合)", after):
+        return DENIED
+    if tag in ACT_TAGS and act.search(scope):
+        return DENIED
+    if report.search(scope) and not finding.search(scope):
+        return REPORTED
+    return ASSERTED

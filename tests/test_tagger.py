@@ -1,0 +1,157 @@
+"""The responsibility tagger: a registered spaCy component; negation, attribution and section
+awareness in English and Chinese; evidence with page and speaker; a user codebook tag taking effect."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dutytrace.models import Chunk
+from dutytrace.nlp.codebook import load_codebook
+from dutytrace.nlp.pipeline import get_nlp
+from dutytrace.nlp.polarity import ASSERTED, DENIED, REJECTED, REPORTED, polarity
+from dutytrace.nlp.responsibility import tag_chunks
+
+
+def chunks_of(*pages: str, speaker: str | None = None) -> list[Chunk]:
+    return [Chunk(f"c{i}", "d", "case", i, i + 1, 0, len(t), t, speaker=speaker) for i, t in enumerate(pages)]
+
+
+def tags(text: str, lang: str = "en", kind: str = "report", **kw) -> dict:
+    results, _ = tag_chunks(chunks_of(text, **kw), lang, load_codebook(), kind)
+    return {t.tag: t for t in results}
+
+
+def present(result: dict, tag: str) -> bool:
+    return tag in result and result[tag].score >= 0.4
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_component_is_in_the_pipeline_config(lang):
+    nlp = get_nlp(lang)
+    assert "dutytrace_responsibility" in nlp.pipe_names
+    assert nlp.config["components"]["dutytrace_responsibility"]["factory"] == "dutytrace_responsibility"
+    doc = nlp("The checks were a mere formality." if lang == "en" else "检查走过场。")
+    assert {h.tag for h in doc._.dutytrace_cues} == {"formalism_bureaucratism"}
+
+
+def test_english_lemma_cues_match_inflected_forms():
+    doc = get_nlp("en")("The workers got no proper toolbox talks before the job.")
+    assert "weak_safety_training_awareness" in {h.tag for h in doc._.dutytrace_cues}
+
+
+def test_english_denial_and_cleared_finding_are_not_evidence():
+    head = "6. Indirect causes\n"
+    assert present(tags(head + "The township inspections of the site were a mere formality."), "formalism_bureaucratism")
+    assert not present(tags(head + "The inspector denied that the checks were a formality."), "formalism_bureaucratism")
+    assert present(tags(head + "The owner concealed the accident and moved the bodies."), "concealment_or_false_reporting")
+    assert not present(tags(head + "The team found no evidence of concealment."), "concealment_or_false_reporting")
+    assert not present(tags(head + "The team does not accept the manager's explanation that the firm was cleared "
+                                   "of bribery by the auditors."), "abuse_of_power_or_corruption")
+
+
+def test_english_contrast_ends_a_denial():
+    r = tags("6. Indirect causes\nThe director denied it, but the team established that the inspections were "
+             "a mere formality.")
+    assert present(r, "formalism_bureaucratism")
+
+
+def test_polarity_labels():
+    s = "Mr Hu said that the inspection was only a formality."
+    i = s.index("formality")
+    assert polarity(s, i, i + 9, "formalism_bureaucratism") == REPORTED
+    s = "The team finds that the inspection was a formality."
+    assert polarity(s, s.index("formality"), len(s) - 1, "formalism_bureaucratism") == ASSERTED
+    s = "他否认检查走过场。"
+    assert polarity(s, s.index("走过场"), s.index("走过场") + 3, "formalism_bureaucratism") == DENIED
+    s = "调查组对其“检查不走过场”的说法不予采信，认定其走过场。"
+    assert polarity(s, 8, 11, "formalism_bureaucratism") != ASSERTED
+    s = "The team rejects the claim that the bribes were loans."
+    assert polarity(s, s.index("bribes"), s.index("bribes") + 5, "abuse_of_power_or_corruption") == REJECTED
+
+
+def test_chinese_negation_and_findings():
+    head = "四、事故原因\n"
+    assert present(tags(head + "矿长隐瞒事故真相，迟报事故4小时。", "zh"), "concealment_or_false_reporting")
+    assert not present(tags(head + "调查组认为，事故信息报告及时，未发现迟报、谎报或者瞒报。", "zh"),
+                       "concealment_or_false_reporting")
+    assert not present(tags(head + "该局局长否认检查走过场。", "zh"), "formalism_bureaucratism")
+    assert present(tags(head + "该局对企业的检查走过场，只签字不检查。", "zh"), "formalism_bureaucratism")
+
+
+def test_interviewee_statement_weaker_than_finding_and_keeps_speaker():
+    finding = tags("5. Responsibility findings\nThe company never gave the crew any safety training.")
+    said = tags("Q: What training did the crew get?\nA: The company never gave the crew any safety training.",
+                kind="transcript", speaker="Li Ming")
+    t = "weak_safety_training_awareness"
+    assert finding[t].score > said[t].score
+    assert said[t].evidence[0].speaker == "Li Ming"
+    assert said[t].evidence[0].page == 1
+    assert "Q:" not in said[t].evidence[0].text
+
+
+def test_questions_headings_and_tables_are_not_evidence():
+    q = tags("Q: Did you conceal the accident from the bureau?\nA: I reported it at once, within the hour.",
+             kind="transcript", speaker="Wu")
+    assert "concealment_or_false_reporting" not in q
+    heading = tags("二、事故发生经过和应急救援情况\n2020年5月3日9时，工人进入罐内作业。", "zh")
+    assert "emergency_response_failure" not in heading
+    table = tags("Name  Post  Outcome\nLi Hua  safety training officer  dead\nWang Bo  untrained welder  injured")
+    assert "weak_safety_training_awareness" not in table
+
+
+def test_transcript_header_roles():
+    from dutytrace.nlp.transcript_roles import line_role, read_header
+
+    h = read_header("Record of Questioning\nQuestioned by: Ann Lee, Bo Tan\n"
+                    "Person questioned: Kang Wei, plant manager, Hexin Pumps Co., Ltd.\n")
+    assert (h.interviewee, h.role, h.organisation) == ("Kang Wei", "plant manager", "Hexin Pumps Co.")
+    assert line_role("Ann Lee: Who signed it?", h)[0] == "question"
+    assert line_role("A: I did.", h)[:3] == ("answer", "Kang Wei", "plant manager")
+    assert line_role("Kang Wei: I did.", h)[1] == "Kang Wei"
+    zh = read_header("询问笔录\n被询问人：刘某某\n职务：安全员\n询问人：张某、王某\n")
+    assert (zh.interviewee, zh.role) == ("刘某某", "安全员")
+    assert line_role("张某：你负责什么？", zh)[0] == "question"
+    assert line_role("李某（班组长）：我在现场。", zh)[1:] == ("李某", "班组长")
+
+
+def test_user_codebook_tag_in_analyze_and_search(tmp_path, settings_factory):
+    from tests.conftest import make_pdf
+    from dutytrace.indexing import prepare
+    from dutytrace.search import parse_filters
+    from dutytrace.service import Dutytrace
+
+    book = tmp_path / "codebook.yaml"
+    book.write_text(
+        "tags:\n"
+        "  - id: night_shift_fatigue\n"
+        "    name: {en: Night-shift fatigue, zh: 夜班疲劳作业}\n"
+        "    description: {en: Workers kept on long night shifts without rest., zh: 连续夜班作业未休息。}\n"
+        "    cues:\n"
+        "      en: ['night shifts? of \\d+ hours', 'without a rest day']\n"
+        "      zh: ['连续\\d+个夜班', '未安排休息']\n", encoding="utf-8")
+    settings = settings_factory(codebook=book)
+    assert "night_shift_fatigue" in load_codebook(book).tag_ids()
+    root = tmp_path / "arch"
+    (root / "case-night").mkdir(parents=True)
+    (root / "case-zh").mkdir()
+    en = make_pdf(root / "case-night" / "report.pdf", [
+        "Report on the Kiln Fall at Dongfeng Ceramics\nInvestigation Team",
+        "3. Indirect causes\nThe kiln crew had worked night shifts of 14 hours for three weeks without a rest day. "
+        "The operator fell asleep on the kiln platform and fell."])
+    (root / "case-zh" / "报告.txt").write_text("三、间接原因\n该班组连续12个夜班作业，公司未安排休息，操作工疲劳作业。",
+                                              encoding="utf-8")
+    _, _, analysis = prepare(en.read_bytes(), str(en), "case-night", "report.pdf", settings)
+    out = analysis.to_json()
+    json.dumps(out)
+    tag = next(t for t in out["tags"] if t["tag"] == "night_shift_fatigue")
+    assert tag["score"] >= 0.4 and tag["evidence"][0]["page"] == 2
+    zh_file = root / "case-zh" / "报告.txt"
+    _, _, zh = prepare(zh_file.read_bytes(), str(zh_file), "case-zh", zh_file.name, settings)
+    assert "night_shift_fatigue" in {t.tag for t in zh.tags if t.score >= 0.4}
+    with Dutytrace(settings) as svc:
+        assert svc.ingest([root]).failed == []
+        hits = svc.search("operator fell asleep", limit=10, filters=parse_filters(["tag=night_shift_fatigue"]))
+        assert {h.case_id for h in hits} == {"case-night", "case-zh"}
+        assert svc.search("kiln", limit=10, filters=parse_filters(["tag=formalism_bureaucratism"])) == []
