@@ -27,6 +27,7 @@ class Settings:
     chunk_chars_en: int = 900
     chunk_chars_zh: int = 300
     max_file_mb: int = 200
+    parse_timeout_s: float = 120.0  # per file; a file over it is reported and skipped (0: no limit)
     database_url: str | None = None  # None: SQLite in home; postgresql://user@host/db for a shared catalog
     # Qdrant collection options (applied when the collection / Edge shard is created)
     qdrant_shards: int = 1
@@ -62,6 +63,7 @@ class Settings:
             "codebook": Path(env["DUTYTRACE_CODEBOOK"]) if env.get("DUTYTRACE_CODEBOOK") else None,
             "rerank_model": env.get("DUTYTRACE_RERANK_MODEL") or None,
             "database_url": env.get("DUTYTRACE_DATABASE_URL") or None,
+            "parse_timeout_s": float(env.get("DUTYTRACE_PARSE_TIMEOUT", s.parse_timeout_s)),
             "qdrant_shards": int(env.get("DUTYTRACE_QDRANT_SHARDS", s.qdrant_shards)),
             "qdrant_replication_factor": int(env.get("DUTYTRACE_QDRANT_REPLICATION", s.qdrant_replication_factor)),
             "qdrant_write_consistency": int(env.get("DUTYTRACE_QDRANT_WRITE_CONSISTENCY", s.qdrant_write_consistency)),

@@ -127,9 +127,27 @@ class EdgeIndex:
             if offset is None or not points:
                 return out
 
+    def scroll(self, batch: int = 256, with_vectors: bool = True):
+        """Every point with its vectors and payload, in batches (for migration to a server)."""
+        offset = None
+        while True:
+            points, offset = self.shard.scroll(self.q.ScrollRequest(offset=offset, limit=batch, with_payload=True,
+                                                                    with_vector=with_vectors))
+            if points:
+                yield [_record_point(p) for p in points]
+            if offset is None or not points:
+                return
+
     def close(self) -> None:
         try:
             self.shard.flush()
             self.shard.close()
         except Exception:
             pass
+
+
+def _record_point(p) -> IndexPoint:
+    vec = p.vector or {}
+    sv = vec.get(SPARSE)
+    sparse = (list(sv.indices), list(sv.values)) if sv is not None else ([], [])
+    return IndexPoint(str(p.id), list(vec.get(DENSE) or []), sparse, dict(p.payload or {}))

@@ -5,22 +5,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from dutytrace.store.vectors import (DENSE, INTEGER_FIELDS, KEYWORD_FIELDS, RRF_K, SPARSE, Filters, IndexPoint,
-                                     Scored)
+from dutytrace.store.vectors import (DENSE, INTEGER_FIELDS, KEYWORD_FIELDS, RRF_K, SPARSE, Filters, IndexOptions,
+                                     IndexPoint, Scored)
 
 
 class ClientIndex:
-    def __init__(self, url: str, api_key: str | None, collection: str, dim: int):
+    def __init__(self, url: str, api_key: str | None, collection: str, dim: int, options: IndexOptions | None = None):
         from qdrant_client import QdrantClient, models
 
         self.m = models
         self.collection = collection
-        self.client = QdrantClient(location=":memory:") if url == ":memory:" else QdrantClient(url=url, api_key=api_key)
+        self.options = o = options or IndexOptions()
+        if url == ":memory:":
+            self.client = QdrantClient(location=":memory:")
+        elif url.startswith("local:"):  # local:FOLDER: qdrant-client's local mode (tests, benchmarks)
+            self.client = QdrantClient(path=url[len("local:"):])
+        else:
+            self.client = QdrantClient(url=url, api_key=api_key, timeout=60)
+        qp = models.QuantizationSearchParams(rescore=True, oversampling=2.0) if o.quantization else None
+        self._params = models.SearchParams(hnsw_ef=o.hnsw_ef, quantization=qp)
         if not self.client.collection_exists(collection):
+            quant = models.ScalarQuantization(scalar=models.ScalarQuantizationConfig(
+                type=models.ScalarType.INT8, quantile=0.99, always_ram=True)) if o.quantization == "int8" else None
             self.client.create_collection(
                 collection,
-                vectors_config={DENSE: models.VectorParams(size=dim, distance=models.Distance.COSINE)},
+                vectors_config={DENSE: models.VectorParams(size=dim, distance=models.Distance.COSINE,
+                                                           on_disk=o.on_disk or None)},
                 sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+                shard_number=o.shards, replication_factor=o.replication_factor,
+                write_consistency_factor=o.write_consistency,
+                hnsw_config=models.HnswConfigDiff(m=o.hnsw_m, ef_construct=o.hnsw_ef_construct),
+                quantization_config=quant,
             )
             for f in KEYWORD_FIELDS:
                 self.client.create_payload_index(collection, f, models.PayloadSchemaType.KEYWORD)
@@ -64,14 +79,15 @@ class ClientIndex:
         sv = m.SparseVector(indices=sparse[0], values=sparse[1]) if sparse else None
         if mode == "dense":
             res = self.client.query_points(self.collection, query=list(map(float, dense)), using=DENSE,
-                                           query_filter=flt, limit=limit, with_payload=True)
+                                           query_filter=flt, limit=limit, with_payload=True, search_params=self._params)
         elif mode == "lexical":
             if not sparse or not sparse[0]:
                 return []
             res = self.client.query_points(self.collection, query=sv, using=SPARSE, query_filter=flt, limit=limit,
                                            with_payload=True)
         else:
-            prefetch = [m.Prefetch(query=list(map(float, dense)), using=DENSE, limit=limit * 4, filter=flt)]
+            prefetch = [m.Prefetch(query=list(map(float, dense)), using=DENSE, limit=limit * 4, filter=flt,
+                                   params=self._params)]
             if sparse and sparse[0]:
                 prefetch.append(m.Prefetch(query=sv, using=SPARSE, limit=limit * 4, filter=flt))
             res = self.client.query_points(
@@ -113,8 +129,28 @@ class ClientIndex:
             if offset is None:
                 return out
 
+    def scroll(self, batch: int = 256, with_vectors: bool = True):
+        offset = None
+        while True:
+            points, offset = self.client.scroll(self.collection, limit=batch, offset=offset, with_payload=True,
+                                                with_vectors=with_vectors)
+            if points:
+                yield [_record_point(p) for p in points]
+            if offset is None or not points:
+                return
+
+    def optimize(self) -> None:
+        """A server builds its indexes in the background; nothing to do."""
+
     def close(self) -> None:
         try:
             self.client.close()
         except Exception:
             pass
+
+
+def _record_point(p) -> IndexPoint:
+    vec = p.vector if isinstance(p.vector, dict) else {}
+    sv = vec.get(SPARSE)
+    sparse = (list(sv.indices), list(sv.values)) if sv is not None else ([], [])
+    return IndexPoint(str(p.id), list(vec.get(DENSE) or []), sparse, dict(p.payload or {}))

@@ -38,6 +38,34 @@ class Scored:
 Filters = dict[str, Any]  # field -> value | list of values (any) | ("range", lo, hi)
 
 
+@dataclass(frozen=True)
+class IndexOptions:
+    """Collection settings shared by both backends. HNSW, quantization and on-disk apply when a
+    collection (or Edge shard) is created; shards and replication only to a Qdrant server/cluster."""
+
+    hnsw_m: int = 16
+    hnsw_ef_construct: int = 100
+    hnsw_ef: int = 128  # search-time candidate list (recall/latency trade-off)
+    quantization: str | None = None  # None | "int8" (scalar quantization, rescored with the originals)
+    on_disk: bool = False  # original vectors memory-mapped from disk instead of held in RAM
+    shards: int = 1
+    replication_factor: int = 1
+    write_consistency: int = 1
+    optimize_every: int = 50_000  # Edge: build HNSW after this many upserted points (no background optimiser)
+
+    def __post_init__(self):
+        if self.quantization not in (None, "int8"):
+            from dutytrace.errors import ConfigError
+
+            raise ConfigError(f"DUTYTRACE_QDRANT_QUANTIZATION='{self.quantization}' is not supported; use int8 or "
+                              "leave it unset")
+
+    @classmethod
+    def from_settings(cls, settings) -> "IndexOptions":
+        keys = [f for f in cls.__dataclass_fields__ if hasattr(settings, f"qdrant_{f}")]
+        return cls(**{k: getattr(settings, f"qdrant_{k}") for k in keys})
+
+
 class VectorIndex(Protocol):
     def upsert(self, points: list[IndexPoint]) -> None: ...
     def delete(self, ids: list[str]) -> None: ...
@@ -47,6 +75,8 @@ class VectorIndex(Protocol):
     def facet(self, key: str, filters: Filters | None = None, limit: int = 50) -> list[tuple[Any, int]]: ...
     def count(self) -> int: ...
     def ids(self) -> set[str]: ...
+    def scroll(self, batch: int = 256, with_vectors: bool = True): ...  # yields lists of IndexPoint
+    def optimize(self) -> None: ...  # finish building indexes (Edge); a server does it in the background
     def close(self) -> None: ...
 
 
@@ -73,10 +103,11 @@ def sparse_query(text: str) -> tuple[list[int], list[float]]:
 
 
 def open_index(settings, dim: int) -> VectorIndex:
+    options = IndexOptions.from_settings(settings)
     if settings.qdrant_url:
         from dutytrace.store.qdrant_client_index import ClientIndex
 
-        return ClientIndex(settings.qdrant_url, settings.qdrant_api_key, settings.collection, dim)
+        return ClientIndex(settings.qdrant_url, settings.qdrant_api_key, settings.collection, dim, options)
     from dutytrace.store.edge_index import EdgeIndex
 
-    return EdgeIndex(Path(settings.index_path), dim)
+    return EdgeIndex(Path(settings.index_path), dim, options)
