@@ -1,52 +1,58 @@
-"""Ingestion: sources -> Documents -> Chunks -> analysis -> catalog -> embeddings -> index.
+"""Ingestion: sources -> Documents -> Chunks -> analysis -> catalog -> embeddings -> index, streamed.
 
-Order of writes makes a batch safe to interrupt and re-run: a document is parsed and analysed fully
-before anything is written; the catalog stores it (one transaction) marked not-yet-indexed; its
-points are upserted (ids derived from content, so a repeat overwrites rather than duplicates); only
-then is it marked indexed. A re-run skips indexed documents and finishes the rest from the catalog."""
+Sources are walked lazily; parsing, OCR and NLP run in worker processes with a bounded number of
+files in flight; embedding and every write happen in this process, in large batches.
+
+Crash safety (kill -9 at any moment, then the same command again). The catalog is the record:
+- a document is stored with its pages, chunks and analysis in one transaction, marked not indexed;
+  a changed file's old version is retired in that same transaction (its chunk ids become tombstones),
+  so a crash leaves the old version or the new one, never neither, and never both in the catalog;
+- points are upserted with ids derived from content, so a repeated upsert overwrites;
+- only after the upsert is the document marked indexed; a crash mid-upsert leaves it unindexed;
+- tombstoned ids are deleted from the index (skipping ids a live chunk has again), then cleared;
+- every case touched is marked stale in the catalog; its case-level payload is pushed last.
+Each run begins by finishing that state (tombstones, unindexed documents, stale cases)."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import multiprocessing
+import os
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from dutytrace.config import Settings
+from dutytrace.index_stage import UPSERT_SLICE, IndexWriter, chunk_payload  # noqa: F401 (chunk_payload: re-exported)
+from dutytrace.index_stage import failpoint as _failpoint
 from dutytrace.errors import UnreadableDocument
 from dutytrace.ingest.chunk import chunk_document
 from dutytrace.ingest.reader import read_document
-from dutytrace.ingest.sources import Source, SourceError, iter_sources
+from dutytrace.ingest.report import IngestReport
+from dutytrace.ingest.sources import Source, SourceError, count_files, iter_sources
+from dutytrace.ingest.worker import init_worker
 from dutytrace.models import Analysis, Chunk, Document
 from dutytrace.nlp.analyze import analyze
 from dutytrace.nlp.codebook import load_codebook
-from dutytrace.profile import case_profile, index_payload
 from dutytrace.store.files import FileStore
-from dutytrace.store.vectors import IndexPoint, sparse_document
 
-EMBED_BATCH_CHUNKS = 256
+__all__ = ["Ingestor", "IngestReport", "prepare", "default_workers"]
+
+EMBED_BATCH_CHUNKS = 512  # chunks embedded and upserted together
+JOURNAL_FLUSH_ROWS = 200
 
 
-@dataclass
-class IngestReport:
-    ingested: int = 0
-    unchanged: int = 0
-    replaced: int = 0
-    failed: list[dict] = field(default_factory=list)
-    cases: int = 0
-    chunks: int = 0
-    seconds: float = 0.0
-
-    def to_json(self) -> dict:
-        return {"ingested": self.ingested, "unchanged": self.unchanged, "replaced": self.replaced,
-                "failed": self.failed, "cases": self.cases, "chunks": self.chunks, "seconds": round(self.seconds, 2)}
+def default_workers() -> int:
+    """Parsing/NLP processes by default: one per core but one, which embeds (this process). On two
+    cores that is 1: parsing in this process, as a second worker (~570 MB: spaCy, torch and the
+    tagger's MiniLM) would take the run past 2 GB for no gain on a machine already busy embedding."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, cores - 1)
 
 
 def max_chars(settings: Settings, lang: str) -> int:
@@ -55,7 +61,7 @@ def max_chars(settings: Settings, lang: str) -> int:
 
 def prepare(data: bytes, path: str, case_id: str, name: str, settings: Settings) -> tuple[Document, list[Chunk], Analysis]:
     """Parse, chunk and analyse one file. Pure: writes nothing. Raises UnreadableDocument."""
-    doc = read_document(data, path, case_id, name)
+    doc = read_document(data, path, case_id, name, settings.parse_timeout_s)
     chunks = chunk_document(doc, max_chars(settings, doc.language))
     if not chunks:
         raise UnreadableDocument(path, "no text to index after parsing")
@@ -63,135 +69,249 @@ def prepare(data: bytes, path: str, case_id: str, name: str, settings: Settings)
     return doc, chunks, analysis
 
 
+@dataclass(frozen=True)
+class Failed:
+    """Why a file could not be prepared (a plain value: it crosses the process boundary by pickling)."""
+
+    path: str
+    reason: str
+
+
 def _prepare_safe(args):
     data, path, case_id, name, settings = args
     try:
         return prepare(data, path, case_id, name, settings)
     except UnreadableDocument as e:
-        return e
+        return Failed(path, e.reason)
     except Exception as e:  # a parser bug must not abort the batch
-        return UnreadableDocument(path, f"could not be processed ({type(e).__name__}: {str(e)[:160]})")
+        return Failed(path, f"could not be processed ({type(e).__name__}: {str(e)[:160]})")
 
 
-def chunk_payload(c: dict, doc: dict, case_fields: dict) -> dict:
-    return {"case_id": c["case_id"], "doc_id": c["doc_id"], "chunk_id": c["chunk_id"], "seq": c["seq"],
-            "path": doc["path"], "name": doc["name"], "kind": doc["kind"], "language": doc["language"],
-            "page": c["page"], "start": c["start"], "end": c["end"], "speaker": c["speaker"],
-            "section": c["section"], "ocr": bool(c["ocr"]), "text": c["text"], "tags": c["tags"], **case_fields}
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    # spawn, not fork: this process may hold torch's thread pools, which do not survive a fork
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker)
 
 
-class Ingestor:
+class _Job:
+    """A file in flight: its bytes (kept to store the original once parsed) and its parse result."""
+
+    def __init__(self, src: Source, data: bytes, future=None, result=None, pool=None):
+        self.src, self.data, self.future, self.result, self.pool = src, data, future, result, pool
+
+
+class Ingestor(IndexWriter):
     def __init__(self, settings: Settings, catalog, index_fn: Callable, embedder_fn: Callable):
         self.settings = settings
         self.catalog = catalog
         self.index_fn = index_fn
         self.embedder_fn = embedder_fn
         self.files = FileStore(settings.home / "files")
+        self._journal: list[tuple] = []
+        self._pool: ProcessPoolExecutor | None = None
+        # chunks per embedding batch (DUTYTRACE_EMBED_BATCH_CHUNKS: a tuning knob; small in crash tests);
+        # every batch is upserted in at least two slices
+        self.batch_chunks = max(1, int(os.environ.get("DUTYTRACE_EMBED_BATCH_CHUNKS") or EMBED_BATCH_CHUNKS))
+        self.upsert_slice = min(UPSERT_SLICE, max(1, self.batch_chunks // 2))
 
-    def run(self, paths: list[Path], workers: int = 1, progress: Callable[[str, dict], None] | None = None) -> IngestReport:
-        t0 = time.time()
-        report = IngestReport()
-        run_id = uuid.uuid4().hex[:12]
-        touched: set[str] = set()
-        todo: list[tuple] = []
-        progress = progress or (lambda event, info: None)
-        for item in iter_sources(paths):
-            if isinstance(item, SourceError):
-                report.failed.append({"path": item.path, "error": item.error})
-                self.catalog.journal(run_id, item.path, "failed", item.error)
-            elif isinstance(item, tuple):
-                _, case_id, data = item
-                try:
-                    meta = yaml.safe_load(data.decode("utf-8")) if data.strip()[:1] != b"{" else json.loads(data)
-                    if not isinstance(meta, dict):
-                        raise ValueError("not a mapping")
-                    self.catalog.set_case_meta(case_id, meta)
-                    touched.add(case_id)
-                except Exception as e:
-                    report.failed.append({"path": f"{case_id}/case metadata", "error": f"invalid case metadata ({e})"})
-            else:
-                todo.append(item)
-        progress("start", {"files": len(todo)})
-        pending_docs: list[str] = [d for d in self.catalog.unindexed()]  # left over from an interrupted run
-        window = max(1, workers) * 4
-        # spawn, not fork: the parent may already hold torch's thread pools, which do not survive a fork
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) \
-            if workers > 1 else None
+    # -- the run ----------------------------------------------------------------------------------
+    def run(self, paths: list[Path], workers: int = 1, progress: Callable[[str, dict], None] | None = None,
+            report_dir: Path | None = None) -> IngestReport:
+        """Ingest paths. workers=1 parses in this process; more start that many worker processes."""
+        report = IngestReport(run_id=uuid.uuid4().hex[:12])
+        self.report, self.progress = report, progress or (lambda event, info: None)
+        self.run_id = report.run_id
+        self.catalog.start_run(self.run_id, {"paths": [str(p) for p in paths], "workers": workers})
+        self.progress("start", {"files": count_files(paths), "run_id": self.run_id})
+        self.touched: set[str] = set()
+        self.pending: list[str] = []
+        self.pending_chunks = 0
+        max_bytes = self.settings.max_file_mb * 2**20
+        window = max(4, workers * 8)
+        inflight: deque[_Job] = deque()
+        status = "interrupted"
         try:
-            for i in range(0, len(todo), window):
-                batch = todo[i:i + window]
-                fresh = []
-                for src in batch:
-                    doc_id = hashlib.sha256(src.data).hexdigest()
-                    known = self.catalog.document(doc_id)
-                    if known is not None:
-                        report.unchanged += 1
-                        self.catalog.journal(run_id, src.path, "unchanged", doc_id=doc_id)
-                        progress("file", {"path": src.path, "status": "unchanged"})
-                        continue
-                    fresh.append(src)
-                args = [(s.data, s.path, s.case_id, s.name, self.settings) for s in fresh]
-                results = pool.map(_prepare_safe, args) if pool else map(_prepare_safe, args)
-                for src, res in zip(fresh, results):
-                    if isinstance(res, UnreadableDocument):
-                        report.failed.append({"path": src.path, "error": res.reason})
-                        self.catalog.journal(run_id, src.path, "failed", res.reason)
-                        progress("file", {"path": src.path, "status": "failed", "error": res.reason})
-                        continue
-                    doc, chunks, analysis = res
-                    old = self.catalog.document_at(doc.case_id, doc.path)
-                    if old is not None:  # a changed file replaces its old version
-                        self.index_fn().delete(self.catalog.delete_document(old["doc_id"]))
-                        self.files.delete(old["doc_id"])
-                        report.replaced += 1
-                    self.files.put(doc.doc_id, src.data)
-                    self.catalog.put_document(doc, chunks, analysis)
-                    self.catalog.journal(run_id, src.path, "stored", doc_id=doc.doc_id)
-                    pending_docs.append(doc.doc_id)
-                    touched.add(doc.case_id)
-                    report.ingested += 1
-                    report.chunks += len(chunks)
-                    progress("file", {"path": src.path, "status": "ingested", "chunks": len(chunks)})
-                if self.catalog.chunk_count_of(pending_docs) >= EMBED_BATCH_CHUNKS:
-                    touched |= self.index_documents(pending_docs)
-                    pending_docs = []
-            touched |= self.index_documents(pending_docs)
+            self.recover()
+            if workers > 1:
+                self._pool = _new_pool(workers)
+            for item in iter_sources(paths, max_bytes):
+                if isinstance(item, SourceError):
+                    self._failed(item.path, item.error)
+                elif isinstance(item, tuple):
+                    self._case_meta(item[1], item[2])
+                else:
+                    job = self._submit(item)
+                    if job is not None:
+                        inflight.append(job)
+                    while len(inflight) >= window or (inflight and inflight[0].future is None):
+                        self._collect(inflight.popleft())
+            while inflight:
+                self._collect(inflight.popleft())
+            self._index_pending()
+            self._flush_tombstones()
+            self._refresh_stale()
+            status = "done"
         finally:
-            if pool:
-                pool.shutdown()
-        self.refresh_cases(touched)
-        report.cases = len(touched)
-        report.seconds = time.time() - t0
-        progress("done", report.to_json())
+            for job in inflight:
+                if job.future is not None:
+                    job.future.cancel()
+            if self._pool is not None:
+                self._pool.shutdown(cancel_futures=True)
+                self._pool = None
+            self._flush_journal()
+            report.cases = len(self.touched)
+            report.seconds = time.time() - report.started
+            report.write(report_dir or self.settings.home / "reports")
+            self.catalog.finish_run(self.run_id, status, {k: v for k, v in report.to_json().items() if k != "failed"})
+        self.progress("done", report.to_json())
         return report
 
-    def index_documents(self, doc_ids: list[str]) -> set[str]:
-        """Embed and upsert the chunks of catalogued documents; mark them indexed."""
-        if not doc_ids:
-            return set()
-        cases: set[str] = set()
-        profiles: dict[str, dict] = {}
-        points: list[IndexPoint] = []
-        for doc_id in doc_ids:
-            doc = self.catalog.document(doc_id)
-            if doc is None:
-                continue
-            cases.add(doc["case_id"])
-            if doc["case_id"] not in profiles:
-                profiles[doc["case_id"]] = index_payload(case_profile(self.catalog, doc["case_id"]))
-            chunks = self.catalog.chunks(doc_id)
-            if not chunks:
-                continue
-            vectors = self.embedder_fn().encode([c["text"] for c in chunks])
-            for c, v in zip(chunks, vectors):
-                points.append(IndexPoint(c["chunk_id"], v.tolist(), sparse_document(c["text"]),
-                                         chunk_payload(c, doc, profiles[doc["case_id"]])))
-        self.index_fn().upsert(points)
-        self.catalog.mark_indexed(doc_ids)
-        return cases
+    def recover(self) -> None:
+        """Finish what an interrupted run left: retired points, unindexed documents, stale cases."""
+        self._flush_tombstones()
+        left = self.catalog.unindexed()
+        self.report.resumed_documents = len(left)
+        for doc_id in left:
+            self.pending.append(doc_id)
+            self.pending_chunks += self.catalog.chunk_count_of([doc_id])
+            if self.pending_chunks >= self.batch_chunks:
+                self._index_pending()
+        self._index_pending()
+        self._refresh_stale()
 
-    def refresh_cases(self, case_ids: set[str]) -> None:
-        """Push case-level fields (tags, facts, metadata) to every point of each case."""
-        for case_id in sorted(case_ids):
-            if self.catalog.documents(case_id):
-                self.index_fn().set_payload(case_id, index_payload(case_profile(self.catalog, case_id)))
+    # -- one file ---------------------------------------------------------------------------------
+    def _submit(self, src: Source) -> _Job | None:
+        if src.stamp is not None:
+            known = self.catalog.file_stamp(src.path)
+            if known and known[:2] == src.stamp and self.catalog.document(known[2]) is not None:
+                self._unchanged(src.path, known[2])
+                return None
+        try:
+            data = src.read()
+        except OSError as e:
+            self._failed(src.path, f"cannot read file ({e.strerror or e})")
+            return None
+        doc_id = hashlib.sha256(data).hexdigest()
+        if self.catalog.document(doc_id) is not None:
+            self._unchanged(src.path, doc_id, src.stamp)
+            return None
+        args = (data, src.path, src.case_id, src.name, self.settings)
+        if self._pool is None:
+            return _Job(src, data, result=_prepare_safe(args))
+        return _Job(src, data, future=self._pool.submit(_prepare_safe, args), pool=self._pool)
+
+    def _collect(self, job: _Job) -> None:
+        res = job.result if job.future is None else self._result(job)
+        src = job.src
+        if isinstance(res, Failed):
+            self._failed(src.path, res.reason)
+            return
+        doc, chunks, analysis = res
+        if self.catalog.document(doc.doc_id) is not None:  # the same bytes twice in this run
+            self._unchanged(src.path, doc.doc_id, src.stamp)
+            return
+        old = self.catalog.document_at(doc.case_id, doc.path)
+        self.files.put(doc.doc_id, job.data)
+        self.catalog.store_document(doc, chunks, analysis, replaces=old["doc_id"] if old else None)
+        _failpoint("stored")
+        if old is not None:
+            self.report.replaced += 1
+            _failpoint("swapped")
+        if src.stamp is not None:
+            self.catalog.set_file_stamps([(src.path, *src.stamp, doc.doc_id)])
+        r = self.report
+        r.files += 1
+        r.ingested += 1
+        r.chunks += len(chunks)
+        r.pages += len(doc.pages)
+        r.ocr_pages += sum(1 for p in doc.pages if p.ocr)
+        self.touched.add(doc.case_id)
+        self._journal.append((src.path, "stored", None, doc.doc_id))
+        self.progress("file", {"path": src.path, "status": "ingested", "chunks": len(chunks),
+                               "pages": len(doc.pages), **self._counts()})
+        self.pending.append(doc.doc_id)
+        self.pending_chunks += len(chunks)
+        if self.pending_chunks >= self.batch_chunks:
+            self._index_pending()
+
+    def _result(self, job: _Job):
+        try:
+            return job.future.result()
+        except BrokenProcessPool:
+            # a worker died (a parser crashed hard); rebuild the pool, retry this file alone so that
+            # only the file that kills its process is reported
+            if job.pool is self._pool:  # the first job to see this pool broken rebuilds it
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = _new_pool(self._pool._max_workers)
+            with _new_pool(1) as alone:
+                try:
+                    return alone.submit(_prepare_safe, (job.data, job.src.path, job.src.case_id, job.src.name,
+                                                        self.settings)).result()
+                except BrokenProcessPool:
+                    return Failed(job.src.path, "corrupt: the parser process crashed on this file")
+
+    def _failed(self, path: str, error: str) -> None:
+        item = self.report.fail(path, error)
+        self._journal.append((path, "failed", error, None))
+        self.progress("file", {"path": path, "status": "failed", "error": error, "reason": item["reason"],
+                               **self._counts()})
+        self._maybe_flush_journal()
+
+    def _unchanged(self, path: str, doc_id: str, stamp: tuple[int, int] | None = None) -> None:
+        self.report.files += 1
+        self.report.unchanged += 1
+        if stamp is not None:
+            self.catalog.set_file_stamps([(path, *stamp, doc_id)])
+        self._journal.append((path, "unchanged", None, doc_id))
+        self.progress("file", {"path": path, "status": "unchanged", **self._counts()})
+        self._maybe_flush_journal()
+
+    def _case_meta(self, case_id: str, data: bytes) -> None:
+        import json
+
+        import yaml
+
+        try:
+            meta = json.loads(data) if data.strip()[:1] == b"{" else yaml.safe_load(data.decode("utf-8"))
+            if not isinstance(meta, dict):
+                raise ValueError("not a mapping")
+        except Exception as e:
+            self._failed(f"{case_id}/case metadata", f"corrupt case metadata ({str(e)[:160]})")
+            return
+        row = self.catalog.case_row(case_id)
+        if row is None or row["meta"] != meta:
+            self.catalog.set_case_meta(case_id, meta)
+            self.catalog.mark_stale([case_id])
+        self.touched.add(case_id)
+
+    def _counts(self) -> dict:
+        r = self.report
+        return {"done": r.files, "indexed_chunks": r.indexed_chunks, "failed": len(r.failed)}
+
+    def _maybe_flush_journal(self) -> None:
+        if len(self._journal) >= JOURNAL_FLUSH_ROWS:
+            self._flush_journal()
+
+    def _flush_journal(self) -> None:
+        if self._journal:
+            self.catalog.journal_many(self.run_id, self._journal)
+            self._journal = []
+
+    # -- index --------------------------------------------------------------------------------------
+    def _index_pending(self) -> None:
+        if self.pending:
+            n = self.catalog.chunk_count_of(self.pending)
+            self.touched |= self.index_documents(self.pending)
+            self.report.indexed_chunks += n
+            self.pending, self.pending_chunks = [], 0
+            self._flush_tombstones()
+            self._flush_journal()
+            self.progress("indexed", {"chunks": n, **self._counts()})
+
+    # -- re-run one stage ----------------------------------------------------------------------
+    def retag(self, workers: int = 1, progress: Callable[[int, int], None] | None = None) -> dict:
+        """Re-run NLP (tags, entities, facts, accountability) on the stored page text and chunks, e.g.
+        after a codebook change, without re-parsing; re-index the documents whose chunk tags changed
+        and push every case's payload. Resumable like ingest: what is left is finished next time."""
+        from dutytrace.retag import retag_catalog
+
+        return retag_catalog(self, workers, progress)

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 from dutytrace.errors import UnreadableDocument
+from dutytrace.ingest import limits
 from dutytrace.models import Page
 
 
 def read_docx(data: bytes, path: str) -> list[Page]:
     import docx
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            bomb = limits.package_problem(zf.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+        raise UnreadableDocument(path, f"malformed DOCX (not a valid zip package: {str(e)[:120]})")
+    if bomb:
+        raise UnreadableDocument(path, f"malformed DOCX: {bomb}")
     try:
         d = docx.Document(io.BytesIO(data))
     except Exception as e:

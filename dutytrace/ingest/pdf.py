@@ -7,6 +7,7 @@ import io
 import re
 
 from dutytrace.errors import UnreadableDocument
+from dutytrace.ingest import limits
 from dutytrace.models import Page
 
 
@@ -20,7 +21,9 @@ def read_pdf(data: bytes, path: str) -> list[Page]:
     except PDFPasswordIncorrect:
         raise UnreadableDocument(path, "encrypted PDF (password protected); decrypt it and ingest again")
     except (PDFSyntaxError, Exception) as e:  # pdfminer raises many kinds on broken files
-        if "password" in str(e).lower() or "encrypt" in str(e).lower():
+        # pdfplumber wraps pdfminer's exception (PdfminerException(PDFPasswordIncorrect())): look inside
+        inner = " ".join(f"{type(x).__name__} {x}" for x in (e, *e.args) if isinstance(x, BaseException))
+        if "password" in inner.lower() or "encrypt" in inner.lower():
             raise UnreadableDocument(path, "encrypted PDF (password protected); decrypt it and ingest again")
         raise UnreadableDocument(path, f"corrupt PDF ({type(e).__name__}: {str(e)[:120] or 'cannot parse'})")
     pages: list[Page] = []
@@ -28,17 +31,43 @@ def read_pdf(data: bytes, path: str) -> list[Page]:
         with pdf:
             if not pdf.pages:
                 raise UnreadableDocument(path, "PDF has no pages")
+            scanned: list[int] = []
             for i, page in enumerate(pdf.pages, start=1):
                 text = page.extract_text(layout=False) or ""
                 pages.append(Page(i, text))
+                if len(text.strip()) < MIN_TEXT_LAYER_CHARS and page.images:
+                    scanned.append(i)
     except UnreadableDocument:
         raise
     except Exception as e:
         raise UnreadableDocument(path, f"corrupt PDF ({type(e).__name__}: {str(e)[:120]})")
+    if scanned:
+        with limits.paused():  # OCR has its own per-page limit
+            pages = _ocr_fallback(data, path, pages, scanned)
     pages = [Page(p.number, _clean(p.text), p.ocr) for p in strip_running_lines(pages)]
     if not any(p.text.strip() for p in pages):
-        raise UnreadableDocument(path, "PDF has no text layer (scanned?) and OCR is not available yet")
+        raise UnreadableDocument(path, "no text: the PDF has no text layer and no page image to read by OCR")
     return pages
+
+
+MIN_TEXT_LAYER_CHARS = 3  # a page with less text than this but with an image is treated as a scan
+
+
+def _ocr_fallback(data: bytes, path: str, pages: list[Page], scanned: list[int]) -> list[Page]:
+    """Read pages without a text layer by OCR (Tesseract); their Pages are marked ocr=True. Without
+    Tesseract a document with no text at all fails with that reason; other pages are kept."""
+    from dutytrace.ingest.ocr import OcrUnavailable, ocr_pages
+
+    try:
+        texts = ocr_pages(data, scanned)
+    except OcrUnavailable as e:
+        if all(len(p.text.strip()) < MIN_TEXT_LAYER_CHARS for p in pages):
+            raise UnreadableDocument(path, f"no text layer (scanned PDF) and OCR unavailable: {e}") from None
+        return pages
+    except Exception as e:  # a page pdfium cannot render
+        raise UnreadableDocument(path, f"corrupt PDF (page image unreadable for OCR: {type(e).__name__}: "
+                                       f"{str(e)[:120]})") from None
+    return [Page(p.number, texts[p.number], True) if p.number in texts else p for p in pages]
 
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")

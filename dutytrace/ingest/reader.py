@@ -7,7 +7,7 @@ import hashlib
 import re
 
 from dutytrace.errors import UnreadableDocument, UnsupportedFormat
-from dutytrace.ingest import detect
+from dutytrace.ingest import detect, limits
 from dutytrace.ingest.office import read_docx
 from dutytrace.ingest.pdf import read_pdf
 from dutytrace.ingest.text import read_text
@@ -20,7 +20,17 @@ _REPORT = re.compile(r"调查报告|事故报告|情况报告|investigation repo
 _TRANSCRIPT = re.compile(r"询问笔录|谈话笔录|笔录|record of interview|interview record|transcript|interview notes", re.I)
 
 
-def read_document(data: bytes, path: str, case_id: str, name: str) -> Document:
+def read_document(data: bytes, path: str, case_id: str, name: str, time_limit: float | None = None) -> Document:
+    """time_limit: the seconds parsing may take (None: limits.PARSE_SECONDS; 0: no limit); a file over
+    it raises ParseTimeout (an UnreadableDocument). OCR is not counted: it has its own per-page limit."""
+    seconds = limits.PARSE_SECONDS if time_limit is None else time_limit
+    if seconds > 0 and not limits.can_interrupt():  # a UI thread: parse where the limit can stop it
+        return limits.run_isolated(read_document, (data, path, case_id, name, seconds), path)
+    with limits.time_limit(seconds, path):
+        return _read(data, path, case_id, name)
+
+
+def _read(data: bytes, path: str, case_id: str, name: str) -> Document:
     if not data:
         raise UnreadableDocument(path, "empty file (0 bytes)")
     kind = detect.sniff(data, name)
@@ -33,6 +43,8 @@ def read_document(data: bytes, path: str, case_id: str, name: str) -> Document:
         pages, meta["encoding"] = read_text(data, path)
     elif kind in (detect.ZIP, detect.TAR, detect.GZIP):
         raise UnsupportedFormat(path, f"{kind} archive where a document was expected")
+    elif data[:4] == b"PK\x03\x04":
+        raise UnreadableDocument(path, "corrupt zip container (a truncated or damaged DOCX or zip archive)")
     else:
         raise UnsupportedFormat(path, f"unsupported file type (not PDF, DOCX or text; starts with {data[:8]!r})")
     text = "\n".join(p.text for p in pages)

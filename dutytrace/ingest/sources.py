@@ -1,22 +1,29 @@
-"""Walk the paths given to `ingest`: folders, archives (zip, tar, tar.gz, nested) and single files.
+"""Walk the paths given to `ingest`: folders, archives (zip, tar, tar.gz, nested) and single files,
+lazily: one file's bytes at a time, however large the archive.
 
 Each yielded Source knows its case: a first-level subfolder of an ingested folder (or archive) is a
-case and its name the case id; a file directly in the ingested folder is a case of its own."""
+case and its name the case id; a file directly in the ingested folder is a case of its own. Types are
+detected from the bytes, never from the file name. Files on disk are read only when asked (`read()`),
+and carry a stamp (size, mtime) so that an unchanged file can be skipped without reading it; archive
+members are read one by one as the walk reaches them (tar streams cannot be re-read)."""
 
 from __future__ import annotations
 
 import io
+import os
 import tarfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from dutytrace.ingest import detect
+from dutytrace.ingest import detect, limits
 
 CASE_META_FILES = ("case.yaml", "case.yml", "case.json")
 MAX_MEMBER_BYTES = 200 * 1024 * 1024
-MAX_ARCHIVE_MEMBERS = 20_000
+MAX_ARCHIVE_MEMBERS = 500_000
+MAX_RATIO = 200  # compressed -> expanded size of one zip entry; beyond it is a zip bomb
+ARCHIVES = (detect.ZIP, detect.TAR, detect.GZIP)
 
 
 @dataclass(frozen=True)
@@ -24,7 +31,12 @@ class Source:
     path: str  # display path; archive members as "archive.zip!folder/file.pdf"
     case_id: str
     name: str
-    data: bytes
+    read: Callable[[], bytes]
+    stamp: tuple[int, int] | None = None  # (size, mtime_ns) of a file on disk; None for archive members
+
+    @property
+    def data(self) -> bytes:
+        return self.read()
 
 
 @dataclass(frozen=True)
@@ -37,102 +49,179 @@ def _case_of(rel: PurePosixPath) -> str:
     return rel.parts[0] if len(rel.parts) > 1 else rel.stem
 
 
-def iter_sources(paths: list[Path]) -> Iterator[Source | SourceError | tuple[str, str, bytes]]:
+def _too_large(size: int, limit: int) -> str:
+    return f"file too large ({size / 2**20:.0f} MiB; the limit is {limit // 2**20} MiB)"
+
+
+def sniff_file(path: Path) -> str | None:
+    """Type of a file on disk from its first bytes (zip files are opened to tell DOCX from archives)."""
+    with open(path, "rb") as f:
+        head = f.read(1024)
+    if head[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                return detect.DOCX if "word/document.xml" in set(zf.namelist()) else detect.ZIP
+        except (zipfile.BadZipFile, OSError):
+            return None
+    if head[:2] == b"\x1f\x8b":
+        return detect.GZIP
+    if len(head) > 262 and head[257:262] == b"ustar":
+        return detect.TAR
+    return "document"  # the reader decides (PDF, text, unsupported) from the full bytes
+
+
+def iter_sources(paths: list[Path], max_bytes: int = MAX_MEMBER_BYTES) -> Iterator[Source | SourceError | tuple]:
     """Yield Sources, SourceErrors, and ("meta", case_id, bytes) for case metadata files."""
     for root in paths:
+        root = Path(root)
         if not root.exists():
             yield SourceError(str(root), "no such file or folder")
         elif root.is_dir():
-            yield from _walk_dir(root)
+            yield from _walk_dir(root, max_bytes)
         else:
-            data = root.read_bytes()
-            kind = detect.sniff(data, root.name)
-            if kind in (detect.ZIP, detect.TAR, detect.GZIP):
-                yield from _walk_archive(str(root), data, kind, prefix=None)
-            else:
-                yield Source(str(root), root.stem, root.name, data)
+            yield from _file(root, PurePosixPath(root.name), None, max_bytes, top=True)
 
 
-def _walk_dir(root: Path) -> Iterator:
-    for p in sorted(root.rglob("*")):
-        if not p.is_file() or any(part.startswith(".") for part in p.relative_to(root).parts):
-            continue
-        rel = PurePosixPath(p.relative_to(root).as_posix())
-        case_id = _case_of(rel)
-        if p.name.lower() in CASE_META_FILES and len(rel.parts) == 2:
-            yield ("meta", case_id, p.read_bytes())
-            continue
-        if p.stat().st_size > MAX_MEMBER_BYTES:
-            yield SourceError(str(p), f"file too large ({p.stat().st_size // 2**20} MiB)")
-            continue
-        data = p.read_bytes()
-        kind = detect.sniff(data, p.name)
-        if kind in (detect.ZIP, detect.TAR, detect.GZIP):
-            # an archive inside a case folder belongs to that case; at top level it is a folder
-            prefix = case_id if len(rel.parts) > 1 else None
-            yield from _walk_archive(str(p), data, kind, prefix=prefix)
-        else:
-            yield Source(str(p), case_id, p.name, data)
+def _walk_dir(root: Path, max_bytes: int) -> Iterator:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for fn in sorted(filenames):
+            if fn.startswith("."):
+                continue
+            p = Path(dirpath) / fn
+            if p.is_symlink() and limits.link_leaves(p, root):
+                yield SourceError(str(p), "symbolic link to outside the ingested folder; not followed")
+                continue
+            if not p.is_file():
+                continue
+            rel = PurePosixPath(p.relative_to(root).as_posix())
+            yield from _file(p, rel, _case_of(rel), max_bytes, top=False)
 
 
-def _walk_archive(label: str, data: bytes, kind: str, prefix: str | None, depth: int = 0) -> Iterator:
+def _file(p: Path, rel: PurePosixPath, case_id: str | None, max_bytes: int, top: bool) -> Iterator:
+    case_id = case_id or p.stem
+    if p.name.lower() in CASE_META_FILES and len(rel.parts) == 2:
+        yield ("meta", case_id, p.read_bytes())
+        return
+    st = p.stat()
+    if st.st_size > max_bytes:
+        yield SourceError(str(p), _too_large(st.st_size, max_bytes))
+        return
+    try:
+        kind = sniff_file(p)
+    except OSError as e:
+        yield SourceError(str(p), f"cannot read file ({e.strerror or e})")
+        return
+    if kind in ARCHIVES:
+        # an archive inside a case folder belongs to that case; at top level it is a folder
+        prefix = case_id if len(rel.parts) > 1 else None
+        yield from _walk_archive(str(p), p, kind, prefix, max_bytes)
+    else:
+        yield Source(str(p), case_id, p.name, p.read_bytes, (st.st_size, st.st_mtime_ns))
+
+
+def _walk_archive(label: str, file: Path | bytes, kind: str, prefix: str | None, max_bytes: int,
+                  depth: int = 0, budget: limits.ArchiveBudget | None = None) -> Iterator:
+    budget = budget or limits.ArchiveBudget()
     if depth > 3:
         yield SourceError(label, "archives nested more than 3 deep")
         return
+    count = 0
     try:
-        members = list(_archive_members(data, kind))
-    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError) as e:
+        for name, member in _archive_members(file, kind, max_bytes, budget):
+            count += 1
+            if count > MAX_ARCHIVE_MEMBERS:
+                yield SourceError(label, f"archive has more than {MAX_ARCHIVE_MEMBERS} entries; the rest skipped")
+                return
+            yield from _member(label, name, member, prefix, max_bytes, depth, budget)
+    except limits.ArchiveRefused as e:
+        yield SourceError(label, str(e))
+    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError, ValueError) as e:
         yield SourceError(label, f"corrupt archive ({e})")
-        return
-    if len(members) > MAX_ARCHIVE_MEMBERS:
-        yield SourceError(label, f"archive has {len(members)} entries, more than {MAX_ARCHIVE_MEMBERS}")
-        return
-    for name, member_data in members:
-        rel = PurePosixPath(name)
-        shown = f"{label}!{name}"
-        if rel.is_absolute() or ".." in rel.parts:
-            yield SourceError(shown, "unsafe path in archive (absolute or '..'); skipped")
-            continue
-        if isinstance(member_data, SourceError):
-            yield SourceError(shown, member_data.error)
-            continue
-        case_id = prefix or _case_of(rel)
-        if rel.name.lower() in CASE_META_FILES and (len(rel.parts) == 2 or prefix):
-            yield ("meta", case_id, member_data)
-            continue
-        sub = detect.sniff(member_data, rel.name)
-        if sub in (detect.ZIP, detect.TAR, detect.GZIP):
-            yield from _walk_archive(shown, member_data, sub, prefix=case_id if len(rel.parts) > 1 or prefix else None,
-                                     depth=depth + 1)
-        else:
-            yield Source(shown, case_id, rel.name, member_data)
 
 
-def _archive_members(data: bytes, kind: str) -> Iterator[tuple[str, bytes | SourceError]]:
+def _member(label: str, name: str, member: bytes | SourceError, prefix: str | None, max_bytes: int,
+            depth: int, budget: limits.ArchiveBudget | None = None) -> Iterator:
+    rel = PurePosixPath(name)
+    shown = f"{label}!{name}"
+    unsafe = limits.unsafe_member_name(name)
+    if unsafe:
+        yield SourceError(shown, unsafe)
+        return
+    if isinstance(member, SourceError):
+        yield SourceError(shown, member.error)
+        return
+    case_id = prefix or _case_of(rel)
+    if rel.name.lower() in CASE_META_FILES and (len(rel.parts) == 2 or prefix):
+        yield ("meta", case_id, member)
+        return
+    sub = detect.sniff(member, rel.name)
+    if sub in ARCHIVES:
+        yield from _walk_archive(shown, member, sub, case_id if len(rel.parts) > 1 or prefix else None,
+                                 max_bytes, depth + 1, budget)
+    else:
+        yield Source(shown, case_id, rel.name, lambda data=member: data)
+
+
+def _archive_members(file: Path | bytes, kind: str, max_bytes: int,
+                     budget: limits.ArchiveBudget | None = None) -> Iterator[tuple[str, bytes | SourceError]]:
+    """(name, bytes) of each file in an archive, one at a time; a file on disk is never loaded whole."""
+    src = io.BytesIO(file) if isinstance(file, bytes) else file
+    budget = budget or limits.ArchiveBudget()
     if kind == detect.ZIP:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            total = 0
+        with zipfile.ZipFile(src) as zf:
+            budget.check_declared([i.file_size for i in zf.infolist()])  # refuse a bomb before reading it
             for info in zf.infolist():
                 if info.is_dir() or PurePosixPath(info.filename).name.startswith("."):
                     continue
-                if info.file_size > MAX_MEMBER_BYTES or (info.compress_size and info.file_size / info.compress_size > 200):
-                    yield info.filename, SourceError(info.filename, "entry too large or compression ratio too high")
+                if limits.is_zip_symlink(info):
+                    yield info.filename, SourceError(info.filename, "link in archive; skipped")
                     continue
-                total += info.file_size
-                if total > 4 * MAX_MEMBER_BYTES:
-                    raise OSError("archive expands beyond the size limit")
-                yield info.filename, zf.read(info)
-    else:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tf:
-            for m in tf.getmembers():
-                if not m.isfile():
-                    if m.issym() or m.islnk():
-                        yield m.name, SourceError(m.name, "link in archive; skipped")
+                if info.file_size > max_bytes:
+                    yield info.filename, SourceError(info.filename, _too_large(info.file_size, max_bytes))
+                elif info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+                    yield info.filename, SourceError(info.filename, "entry too large: compression ratio too high "
+                                                                    "(a zip bomb?)")
+                elif info.flag_bits & 0x1:
+                    yield info.filename, SourceError(info.filename, "encrypted archive entry (password protected)")
+                else:
+                    budget.charge(info.file_size)
+                    yield info.filename, zf.read(info)
+        return
+    opened = tarfile.open(fileobj=src, mode="r|*") if isinstance(src, io.BytesIO) else tarfile.open(src, mode="r|*")
+    with opened as tf:  # streaming mode: members in order, each read before the next
+        for m in tf:
+            if not m.isfile():
+                if m.issym() or m.islnk():
+                    yield m.name, SourceError(m.name, "link in archive; skipped")
+                continue
+            if PurePosixPath(m.name).name.startswith("."):
+                continue
+            if m.size > max_bytes:
+                yield m.name, SourceError(m.name, _too_large(m.size, max_bytes))
+                continue
+            budget.charge(m.size)
+            f = tf.extractfile(m)
+            yield m.name, f.read() if f else b""
+
+
+def count_files(paths: list[Path]) -> int:
+    """A quick estimate of how many documents `iter_sources` will yield (for the ETA): files in
+    folders, entries of zip archives from their directory; a tar archive counts as one."""
+    n = 0
+    for root in map(Path, paths):
+        files = [root] if root.is_file() else [Path(d) / f for d, ds, fs in os.walk(root)
+                                                for f in fs if not f.startswith(".")] if root.is_dir() else []
+        for f in files:
+            try:
+                if f.name.lower() in CASE_META_FILES:
                     continue
-                if PurePosixPath(m.name).name.startswith("."):
+                if zipfile.is_zipfile(f) and sniff_file(f) == detect.ZIP:
+                    with zipfile.ZipFile(f) as zf:
+                        n += sum(1 for i in zf.infolist() if not i.is_dir()
+                                 and PurePosixPath(i.filename).name.lower() not in CASE_META_FILES)
                     continue
-                if m.size > MAX_MEMBER_BYTES:
-                    yield m.name, SourceError(m.name, "entry too large")
-                    continue
-                f = tf.extractfile(m)
-                yield m.name, f.read() if f else b""
+            except (OSError, zipfile.BadZipFile):
+                pass
+            n += 1
+    return n

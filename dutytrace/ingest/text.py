@@ -10,8 +10,8 @@ from dutytrace.models import Page
 def decode(data: bytes, path: str) -> tuple[str, str]:
     """Return (text, encoding)."""
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            return data.decode(enc), enc
+        if data.startswith(bom):  # a damaged file (a cut UTF-16 byte) keeps its text, U+FFFD marks the damage
+            return data.decode(enc, errors="replace"), enc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

@@ -1,0 +1,131 @@
+"""Bulk-ingestion benchmark: generate a synthetic archive (gen_archive.py), ingest it with the real
+pipeline (worker processes, MiniLM, Qdrant Edge), then embed the same chunks alone with the same model
+in the same process. Prints pages/s, chunks/s, peak memory and the pipeline's overhead as the ratio
+of ingest time to embedding-only time (both measured in this run, so machine load affects both).
+
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_ingest.py [--docs 150] [--workers N] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import threading
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gen_archive import generate  # noqa: E402
+
+from dutytrace.config import Settings  # noqa: E402
+from dutytrace.indexing import default_workers  # noqa: E402
+from dutytrace.service import Dutytrace  # noqa: E402
+
+
+def peak_mib() -> tuple[float, float]:
+    """ru_maxrss (KiB on Linux) of this process and of the largest child process, in MiB."""
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+
+
+class TreeRss:
+    """Samples the resident memory of this process and all its descendants together (from /proc),
+    every 0.2 s in a thread: the peak of what the run holds at one moment."""
+
+    def __init__(self):
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _tree(pid: int) -> list[int]:
+        out, todo = [], [pid]
+        while todo:
+            p = todo.pop()
+            out.append(p)
+            for kids in Path(f"/proc/{p}/task").glob("*/children"):
+                try:
+                    todo.extend(int(x) for x in kids.read_text().split())
+                except OSError:
+                    pass
+        return out
+
+    @staticmethod
+    def _rss_kib(pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def _run(self):
+        while not self._stop.wait(0.2):
+            self.peak_kib = max(self.peak_kib, sum(self._rss_kib(p) for p in self._tree(os.getpid())))
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def main() -> dict:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--docs", type=int, default=150, help="documents to generate (the default runs ~10 min on 2 cores)")
+    ap.add_argument("--pages", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--archive", type=Path, help="an existing archive instead of a generated one")
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args()
+    workers = a.workers or default_workers()
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
+        tmp = Path(tmp)
+        archive = a.archive or tmp / "archive"
+        t = time.time()
+        made = generate(archive, a.docs, a.pages) if not a.archive else {}
+        gen_s = time.time() - t
+        with Dutytrace(Settings(home=tmp / "home")) as svc:
+            svc.embedder  # load the model first: not counted in either figure
+            t = time.time()
+            with TreeRss() as tree:
+                report = svc.ingest([archive], workers=workers)
+            ingest_s = time.time() - t
+            parent_mib, child_mib = peak_mib()
+            texts = [c["text"] for c in svc.catalog.chunks()]
+            t = time.time()
+            svc.embedder.encode(texts)
+            embed_s = time.time() - t
+        r = report.to_json()
+        res = {"documents": r["files"], "generated": made, "generate_s": round(gen_s, 1), "workers": workers,
+               "ingested": r["ingested"], "failed": len(r["failed"]), "failures_by_reason": r["failures_by_reason"],
+               "pages": r["pages"], "chunks": r["chunks"], "ingest_s": round(ingest_s, 1),
+               "pages_per_s": round(r["pages"] / ingest_s, 2), "files_per_s": round(r["files"] / ingest_s, 2),
+               "chunks_per_s": round(r["chunks"] / ingest_s, 2),
+               "embed_only_s": round(embed_s, 1), "embed_only_chunks_per_s": round(len(texts) / embed_s, 2),
+               "overhead_ratio": round(ingest_s / embed_s, 2),
+               "peak_rss_parent_mib": round(parent_mib), "peak_rss_largest_child_mib": round(child_mib),
+               "peak_rss_bound_mib": round(parent_mib + workers * child_mib),
+               "peak_rss_tree_sampled_mib": round(tree.peak_kib / 1024)}
+    if a.json:
+        print(json.dumps(res, ensure_ascii=False))
+    else:
+        for k, v in res.items():
+            print(f"{k:>28}: {v}")
+        print(f"peak memory of the process tree (sampled) {res['peak_rss_tree_sampled_mib']} MiB: "
+              f"{'under' if res['peak_rss_tree_sampled_mib'] < 2048 else 'OVER'} 2 GiB; bound from ru_maxrss "
+              f"(parent + {workers} x largest child) {res['peak_rss_bound_mib']} MiB")
+    return res
+
+
+if __name__ == "__main__":
+    main()
