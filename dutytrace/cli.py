@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import sys
@@ -11,8 +10,8 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from dutytrace.cli_output import _csv_rows, _print_eval, _print_results, _read_batch, _write_csv
 from dutytrace.errors import ConfigError, DutytraceError, NotFound
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -90,19 +89,6 @@ def retag(workers: int = typer.Option(1, "--workers", "-w", min=1, help="NLP pro
     raise typer.Exit(1 if res["failed"] else 0)
 
 
-def _read_batch(path: Path) -> list[dict]:
-    text = path.read_text(encoding="utf-8-sig")
-    if path.suffix.lower() == ".csv":
-        rows = list(csv.DictReader(text.splitlines()))
-    else:
-        rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-    for i, r in enumerate(rows, start=1):
-        if not r.get("query"):
-            raise typer.BadParameter(f"{path}: row {i} has no 'query'")
-        r.setdefault("id", str(i))
-    return rows
-
-
 @app.command()
 def search(query: Optional[str] = typer.Argument(None, help="What to look for, in English or Chinese"),
            limit: int = typer.Option(10, "--limit", "-n", min=1, max=200),
@@ -140,7 +126,7 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for, i
                 if as_json or batch:
                     _emit(res)
                 else:
-                    _print_results(res)
+                    _print_results(res, out)
     except SearchError as e:
         _fail(e, 2)
     except DutytraceError as e:
@@ -148,51 +134,6 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for, i
     if csv_out:
         _write_csv(csv_out, rows)
         err.print(f"wrote {len(rows)} rows to {csv_out}")
-
-
-def _write_csv(path: Path, rows: list[dict]) -> None:
-    """UTF-8 with BOM (Excel opens Chinese text right); cells that a spreadsheet would run as a formula
-    are prefixed with an apostrophe."""
-    cols = ["query_id", "query", "rank", "case_id", "case_title", "case_score", "document", "page", "speaker",
-            "text", "tags"]
-    with open(path, "w", newline="", encoding="utf-8-sig") as f:
-        w = csv.DictWriter(f, fieldnames=cols)
-        w.writeheader()
-        for r in rows:
-            w.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
-                        for k, v in r.items()})
-
-
-def _csv_rows(q: dict, res: dict) -> list[dict]:
-    """One row per passage: query id and text, rank of the case (or passage), case, document, page, score."""
-    out = []
-    if "cases" in res:
-        for rank, c in enumerate(res["cases"], 1):
-            for p in c["passages"] or [{}]:
-                out.append({"query_id": q.get("id") or "", "query": q["query"], "rank": rank, "case_id": c["case_id"],
-                            "case_title": c["title"], "case_score": c["score"], "document": p.get("name", ""),
-                            "page": p.get("page", ""), "speaker": p.get("speaker") or "", "text": p.get("text", ""),
-                            "tags": ";".join(p.get("tags", []))})
-    else:
-        for rank, h in enumerate(res["hits"], 1):
-            out.append({"query_id": q.get("id") or "", "query": q["query"], "rank": rank, "case_id": h["case_id"],
-                        "case_title": "", "case_score": h["score"], "document": h["name"], "page": h["page"],
-                        "speaker": h.get("speaker") or "", "text": h["text"], "tags": ";".join(h["tags"])})
-    return out
-
-
-def _print_results(res: dict) -> None:
-    if "cases" in res:
-        for i, c in enumerate(res["cases"], 1):
-            out.print(f"[bold]{i}. {c['case_id']}[/bold]  {c['title']}  [dim]score {c['score']:.4f}[/dim]")
-            for p in c["passages"]:
-                who = f" — {p['speaker']}" if p.get("speaker") else ""
-                out.print(f"   [cyan]{p['name']} p.{p['page']}{who}[/cyan]: {p['text'][:220]}")
-    else:
-        for i, h in enumerate(res["hits"], 1):
-            who = f" — {h['speaker']}" if h.get("speaker") else ""
-            out.print(f"[bold]{i}. {h['case_id']}[/bold] [cyan]{h['name']} p.{h['page']}{who}[/cyan] "
-                      f"[dim]{h['score']:.4f}[/dim]\n   {h['text'][:260]}")
 
 
 @app.command()
@@ -365,45 +306,7 @@ def eval_(gold: Path = typer.Option(Path("corpus/gold"), "--gold", help="Folder 
     if as_json:
         _emit(res)
         return
-    _print_eval(res)
-
-
-def _print_eval(res: dict) -> None:
-    t = Table(title=f"Retrieval ({res['queries']} queries; case ranking, k=10)")
-    for col in ("split", "mode", "lang", "n", "nDCG@10", "Recall@10", "MRR"):
-        t.add_column(col, justify="right" if col not in ("split", "mode", "lang") else "left")
-    for split in ("tune", "test"):
-        for mode, block in res["retrieval"][split].items():
-            for lang in ("all", "en", "zh"):
-                m = block[lang]
-                t.add_row(split, mode, lang, str(m["n"]), f"{m['ndcg@10']:.3f}", f"{m['recall@10']:.3f}",
-                          f"{m['mrr']:.3f}")
-    out.print(t)
-    t = Table(title=f"Tagging ({res['cases']} cases)")
-    t.add_column("tag", no_wrap=True, min_width=34)
-    for split in ("tune", "test"):
-        for col in ("P", "R", "F1", "n"):
-            t.add_column(f"{split} {col}", justify="right")
-    tags = list(res["tagging"]["tune"]["per_tag"])
-    for tag in tags + ["micro", "macro"]:
-        row = [tag]
-        for split in ("tune", "test"):
-            b = res["tagging"][split]
-            v = b["per_tag"][tag] if tag in b["per_tag"] else b[tag]
-            row += [f"{v['precision']:.2f}", f"{v['recall']:.2f}", f"{v['f1']:.2f}", str(v.get("support", ""))]
-        t.add_row(*row)
-    out.print(t)
-    t = Table(title="Facts and accountability")
-    t.add_column("measure")
-    t.add_column("tune", justify="right")
-    t.add_column("test", justify="right")
-    tu, te = res["tagging"]["tune"], res["tagging"]["test"]
-    t.add_row("accident type accuracy", f"{tu['accident_type_accuracy']:.2f}", f"{te['accident_type_accuracy']:.2f}")
-    for k in tu["facts_accuracy"]:
-        t.add_row(f"{k} accuracy", f"{tu['facts_accuracy'][k]:.2f}", f"{te['facts_accuracy'][k]:.2f}")
-    t.add_row("accountability person recall", f"{tu['accountability_person_recall']:.2f}",
-              f"{te['accountability_person_recall']:.2f}")
-    out.print(t)
+    _print_eval(res, out)
 
 
 @app.command()

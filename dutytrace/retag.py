@@ -51,7 +51,6 @@ def retag_catalog(ingestor, workers: int = 1, progress: Callable[[int, int], Non
             results = pool.map(_analyze, batch) if pool else map(_analyze, batch)
             for (d, *_), (doc_id, res) in zip(batch, results):
                 if isinstance(res, str):
-                    failed += 1
                     errors.append({"path": d["path"], "error": res})
                 elif catalog.update_analysis(doc_id, res):
                     changed += 1
