@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 from dutytrace.lang import detect_language
@@ -11,6 +10,18 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}|[\u4e00-\u9fff]{2,}")
 _STOP = {"the", "and", "for", "with", "without", "was", "were", "that", "this", "from", "into", "not", "are", "who",
          "what", "where", "when", "which", "cases", "case", "went", "down", "had", "has", "have", "been", "they",
          "their", "there", "after", "before", "any", "all", "did", "does", "about", "our", "his", "her", "its"}
+
+
+# Streamlit renders st.markdown text as Markdown around the HTML: after a blank line, document text such as
+# `![](http://host/x.png)` would become an image (a request to that host) and `$...$` a formula. Escaping
+# these characters as entities and keeping line breaks as <br> leaves document text inert.
+_SAFE = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'[]()!*_`#~|\\$:{}"})  # one pass: no double escaping
+
+
+def safe(text: str) -> str:
+    """Document text made safe to put inside st.markdown(..., unsafe_allow_html=True): HTML-escaped,
+    Markdown and formula characters neutralised, line breaks kept as <br>."""
+    return text.translate(_SAFE).replace("\r\n", "\n").replace("\n", "<br>")
 
 
 def query_terms(query: str) -> list[str]:
@@ -52,11 +63,11 @@ def mark_spans(text: str, spans: list[tuple[int, int, str]], target: tuple[int, 
     out, pos = [], 0
     tstart, tend = target if target else (-1, -1)
     for s, e, cls in taken:
-        out.append(html.escape(text[pos:s]))
+        out.append(safe(text[pos:s]))
         attr = f' class="{cls}"' if cls else ""
-        out.append(f"<mark{attr}>{html.escape(text[s:e])}</mark>")
+        out.append(f"<mark{attr}>{safe(text[s:e])}</mark>")
         pos = e
-    out.append(html.escape(text[pos:]))
+    out.append(safe(text[pos:]))
     body = "".join(out)
     if target is None:
         return body

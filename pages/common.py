@@ -4,7 +4,6 @@ Streamlit runs as scripts); never imports pdfplumber, spaCy, torch or Qdrant."""
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import streamlit as st
@@ -14,6 +13,7 @@ from dutytrace.errors import DutytraceError
 from dutytrace.nlp.codebook import load_codebook
 from dutytrace.service import Dutytrace
 from dutytrace.ui_i18n import LANGS
+from dutytrace.ui_text import safe
 from dutytrace.ui_i18n import t as _t
 
 PAGES = {"search": "pages/search.py", "case": "pages/case.py", "document": "pages/document.py",
@@ -186,7 +186,7 @@ def case_button(case_id: str, key: str, label: str | None = None) -> None:
 
 
 def esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
+    return safe("" if value is None else str(value))
 
 
 CSS = """<style>

@@ -128,7 +128,10 @@ def test_transcript_opens_at_the_turn(app_home):
 
 def test_document_text_is_escaped(app_home, tmp_path):
     assert "<script>" not in highlight("<script>alert(1)</script> gas", "gas")
-    assert "&lt;script&gt;" in highlight("<script>alert(1)</script> gas", "gas")
+    assert "&#60;script&#62;" in highlight("<script>alert(1)</script> gas", "gas")
+    # Markdown around the HTML must not turn document text into an image (a request to a host) or a formula
+    out = highlight("note\n\n![x](http://evil.example/p.png) $x$ gas", "gas")
+    assert "![" not in out and "](" not in out and "$x$" not in out and "<br><br>" in out
 
 
 # -- Case ----------------------------------------------------------------------------------------------
