@@ -34,14 +34,14 @@ class RankConfig:
     """Hybrid ranking settings. The defaults were chosen by benchmarks/tune_search.py on the tuning
     queries of the corpus gold (the held-back queries are only reported)."""
 
-    rrf_k: int = 60
+    rrf_k: int = 30
     # (dense, lexical, cross-language) leg weights by query language
     weights: dict = field(default_factory=lambda: {"en": (0.0, 1.0, 1.0), "zh": (0.0, 1.0, 1.0)})
     # passage search (`search`) fuses dense and lexical inside Qdrant; MiniLM is an English model
     passage_weights: dict = field(default_factory=lambda: {"en": (1.0, 1.0), "zh": (0.2, 1.0)})
     synonyms: bool = True  # add the named concepts' same-language synonyms to the lexical leg
-    tag_boost: float = 0.02  # added to a case's fused score for each issue the query names and the case has
-    type_boost: float = 0.01  # ... and for the accident type
+    tag_boost: float = 0.003  # added to a case's fused score for each issue the query names and the case has
+    type_boost: float = 0.003  # ... and for the accident type
     depth: int = 100  # passages fetched per leg
 
 
