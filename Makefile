@@ -13,7 +13,7 @@ install:
 	@scripts/setup.sh
 
 ingest: install
-	.venv/bin/dutytrace ingest corpus/archive --workers 2
+	.venv/bin/dutytrace ingest corpus/archive
 
 demo: ingest
 	.venv/bin/dutytrace serve --port $(PORT)

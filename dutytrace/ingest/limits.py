@@ -9,7 +9,6 @@ hands the parse to a helper process whose main thread applies the same limit."""
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 import threading
 from pathlib import Path, PurePosixPath, PureWindowsPath
