@@ -33,8 +33,6 @@ import dutytrace.nlp.analyze as analyze_mod  # noqa: E402
 from dutytrace import indexing  # noqa: E402
 from dutytrace.config import Settings  # noqa: E402
 from dutytrace.evaluate import load_jsonl, tag_scores  # noqa: E402
-from dutytrace.ingest.chunk import chunk_document  # noqa: E402
-from dutytrace.ingest.reader import read_document  # noqa: E402
 from dutytrace.nlp.codebook import load_codebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
