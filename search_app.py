@@ -1,16 +1,17 @@
-"""Dutytrace UI (Streamlit entry point): the navigation of the multipage app and what every page
-shares (interface language, state that outlives a page switch). The pages live in pages/; Search is
-the default page.
+"""Dutytrace UI (Streamlit entry point): sign-in, the navigation of the multipage app and what every
+page shares (interface language, state that outlives a page switch). Search is the default page. The
+pages live in ui_pages/, not pages/: Streamlit would also serve a folder named pages/ as pages of its
+own, reachable by URL without passing through this entry point.
 
 Run with `dutytrace serve` (or `make demo`). The service (catalog, models, index) is created once per
-process with st.cache_resource and shared by every session (pages/common.py)."""
+process with st.cache_resource and shared by every session (ui_pages/common.py)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dutytrace.ui_i18n import LANGS
-from pages.common import PAGES, login_required, service, shared, style, t
+from ui_pages.common import PAGES, login_required, service, shared, style, t
 
 st.set_page_config(page_title="Dutytrace", page_icon="🔎", layout="wide")
 

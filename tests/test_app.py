@@ -39,7 +39,7 @@ def app_home(archive, tmp_path_factory, monkeypatch_module):
         assert not svc.ingest([archive]).failed
     st.cache_resource.clear()  # the app's service is made for this home
     yield home
-    from pages.common import shared
+    from ui_pages.common import shared
 
     shared().close()
     st.cache_resource.clear()
@@ -137,11 +137,11 @@ def test_document_text_is_escaped(app_home, tmp_path):
 # -- Case ----------------------------------------------------------------------------------------------
 def test_case_page_facts_accountability_documents_timeline(app_home):
     at = app(case="case-sewer")
-    at.switch_page("pages/case.py").run()
+    at.switch_page("ui_pages/case.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Sewer poisoning at Pumping Station No. 3"
     text = md(at)
-    from pages.common import service
+    from ui_pages.common import service
 
     facts = service().case("case-sewer")["facts"]
     assert f"<b>Date</b>{facts['date']}" in text  # the facts card shows the profile's facts
@@ -153,7 +153,7 @@ def test_case_page_facts_accountability_documents_timeline(app_home):
     assert when == sorted(when) and {"2019-07-14", "2019-07-16", "2019-09-12"} <= set(when)
     assert [tab.label for tab in at.tabs][-1] == "Timeline"
     at = app(case="case-scaffold")
-    at.switch_page("pages/case.py").run()
+    at.switch_page("ui_pages/case.py").run()
     people = service().case("case-scaffold")["accountability"]
     if people:  # the table shows whom the extractor found, with post, level and sanction
         frame = at.dataframe[0].value
@@ -164,10 +164,10 @@ def test_case_page_facts_accountability_documents_timeline(app_home):
 
 
 def test_case_page_review_accept_and_reject(app_home):
-    from pages.common import service
+    from ui_pages.common import service
 
     at = app(case="case-sewer")
-    at.switch_page("pages/case.py").run()
+    at.switch_page("ui_pages/case.py").run()
     tags = [tg["tag"] for tg in service().case("case-sewer")["tags"]]
     assert len(tags) >= 2
     at.button(key=f"accepted-{tags[0]}").click().run()
@@ -182,7 +182,7 @@ def test_case_page_review_accept_and_reject(app_home):
 
 def test_case_page_without_a_case_offers_a_picker(app_home):
     at = app()
-    at.switch_page("pages/case.py").run()
+    at.switch_page("ui_pages/case.py").run()
     assert not at.exception
     box = at.selectbox[0]
     assert set(box.options) >= {"case-sewer · Sewer poisoning at Pumping Station No. 3"}
@@ -191,7 +191,7 @@ def test_case_page_without_a_case_offers_a_picker(app_home):
 # -- Similar, Analytics, Export -------------------------------------------------------------------------
 def test_similar_cases_from_a_case_and_from_an_upload(app_home, archive):
     at = app()
-    at.switch_page("pages/similar.py").run()
+    at.switch_page("ui_pages/similar.py").run()
     at.selectbox(key="sim_case").select("case-sewer").run()
     at.button(key="sim_run").click().run()
     assert not at.exception, at.exception
@@ -199,7 +199,7 @@ def test_similar_cases_from_a_case_and_from_an_upload(app_home, archive):
     assert "case-sewer`" not in text  # the case itself is not its own precedent
     assert "case-mine" in text or "case-scaffold" in text
     at = app()
-    at.switch_page("pages/similar.py").run()
+    at.switch_page("ui_pages/similar.py").run()
     at.file_uploader(key="sim_upload").set_value(("new.txt", (archive / "case-sewer" / "interview-zhao.txt").read_bytes(),
                                                    "text/plain")).run()
     at.button(key="sim_run").click().run()
@@ -209,7 +209,7 @@ def test_similar_cases_from_a_case_and_from_an_upload(app_home, archive):
 
 def test_analytics_drills_down_to_cases(app_home):
     at = app()
-    at.switch_page("pages/analytics.py").run()
+    at.switch_page("ui_pages/analytics.py").run()
     assert not at.exception, at.exception
     assert at.get("vega_lite_chart")
     at.radio(key="an_dim").set_value("year").run()
@@ -221,13 +221,13 @@ def test_analytics_drills_down_to_cases(app_home):
 
 def test_export_page_and_files(app_home):
     at = app()
-    at.switch_page("pages/export.py").run()
+    at.switch_page("ui_pages/export.py").run()
     at.radio(key="ex_source").set_value("case").run()
     at.selectbox(key="ex_case").select("case-mine").run()
     assert not at.exception, at.exception
     assert {b.label for b in at.get("download_button")} >= {"Download CSV", "Download XLSX"}
     assert len(at.dataframe[0].value) >= 1
-    from pages.common import service
+    from ui_pages.common import service
 
     rows = export.rows_from_case(service().case("case-mine"))
     got = list(csv.DictReader(io.StringIO(export.to_csv(rows).decode("utf-8-sig"))))
@@ -260,7 +260,7 @@ def test_interface_switches_to_chinese(app_home):
     assert not at.exception, at.exception
     assert at.title[0].value == "Dutytrace 责任追溯"
     assert at.text_input(key="query").label == "检索词"
-    at.switch_page("pages/case.py")
+    at.switch_page("ui_pages/case.py")
     at.query_params["case"] = "case-mine"
     at.run()
     assert "<b>日期</b>2018-11-06" in md(at)
@@ -305,7 +305,7 @@ def test_timeline_reads_english_and_chinese_dates():
 
 
 def test_passage_boxes_and_drawing(app_home):
-    from pages.common import service
+    from ui_pages.common import service
 
     svc = service()
     doc = next(d for d in svc.catalog.documents("case-sewer") if d["name"] == "report.pdf")
@@ -325,7 +325,7 @@ def test_ingest_page_folder_and_upload_with_error_report(app_home, tmp_path):
                                                   "The blasting foreman had no permit.", encoding="utf-8")
     (folder / "case-new" / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a pdf")
     at = app()
-    at.switch_page("pages/ingest.py").run()
+    at.switch_page("ui_pages/ingest.py").run()
     at.text_input(key="ing_folder").input(str(folder)).run()
     at.button(key="ing_run").click().run()
     assert not at.exception, at.exception
@@ -340,7 +340,7 @@ def test_ingest_page_folder_and_upload_with_error_report(app_home, tmp_path):
     at.button(key="ing_run").click().run()
     assert not at.exception, at.exception
     assert "Ingested 1, unchanged 0, failed 0" in at.success[0].value
-    from pages.common import service
+    from ui_pages.common import service
 
     assert {"case-new", "case-quarry-memo"} <= set(service().catalog.case_ids())
     assert not list(Path(app_home).glob("upload-*"))  # the staging folder is removed

@@ -33,7 +33,7 @@ def secure_home(archive, tmp_path_factory):
         svc.users.add("olga", "olga-password", "viewer", "open")
     st.cache_resource.clear()
     yield home
-    from pages.common import shared
+    from ui_pages.common import shared
 
     shared().close()
     st.cache_resource.clear()
@@ -80,9 +80,9 @@ def test_each_user_sees_what_they_are_cleared_for(secure_home):
 def test_audit_page_for_admins_only(secure_home):
     olga = signed_in("olga", "olga-password")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        olga.switch_page("pages/admin.py")  # not in a viewer's navigation at all
+        olga.switch_page("ui_pages/admin.py")  # not in a viewer's navigation at all
     boss = signed_in("boss", "boss-password")
-    boss.switch_page("pages/admin.py").run()
+    boss.switch_page("ui_pages/admin.py").run()
     assert not boss.exception
     audit = boss.dataframe[0].value
     assert {"login", "login_failed", "search"} <= set(audit["action"])

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dutytrace.audit import ACTIONS
-from pages.common import can, service, t
+from ui_pages.common import can, service, t
 
 svc = service()
 st.title(t("nav.admin"))

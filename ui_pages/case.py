@@ -8,7 +8,7 @@ import streamlit as st
 
 from dutytrace import analytics, export
 from dutytrace.errors import NotFound
-from pages.common import (PAGES, can, case_options, changed, exported, chunk_for, doc_button, esc, level_label, service, t, tag_label,
+from ui_pages.common import (PAGES, can, case_options, changed, exported, chunk_for, doc_button, esc, level_label, service, t, tag_label,
                           type_label)
 
 svc = service()

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dutytrace import analytics
-from pages.common import all_profiles, case_button, esc, t, tag_label, value_label
+from ui_pages.common import all_profiles, case_button, esc, t, tag_label, value_label
 
 ss = st.session_state
 st.title(t("nav.analytics"))

@@ -16,9 +16,9 @@ from dutytrace.ui_i18n import LANGS
 from dutytrace.ui_text import safe
 from dutytrace.ui_i18n import t as _t
 
-PAGES = {"search": "pages/search.py", "case": "pages/case.py", "document": "pages/document.py",
-         "similar": "pages/similar.py", "ingest": "pages/ingest.py", "analytics": "pages/analytics.py",
-         "export": "pages/export.py", "admin": "pages/admin.py"}
+PAGES = {"search": "ui_pages/search.py", "case": "ui_pages/case.py", "document": "ui_pages/document.py",
+         "similar": "ui_pages/similar.py", "ingest": "ui_pages/ingest.py", "analytics": "ui_pages/analytics.py",
+         "export": "ui_pages/export.py", "admin": "ui_pages/admin.py"}
 
 
 @st.cache_resource(show_spinner="Loading the index and models… / 正在加载索引和模型…")

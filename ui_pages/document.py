@@ -8,7 +8,7 @@ import streamlit as st
 
 from dutytrace.errors import NotFound
 from dutytrace.ui_text import draw_boxes, mark_spans
-from pages.common import case_button, entity_names, esc, service, t
+from ui_pages.common import case_button, entity_names, esc, service, t
 
 svc = service()
 qp = st.query_params

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dutytrace.errors import DutytraceError
-from pages.common import can, changed, service, t
+from ui_pages.common import can, changed, service, t
 
 ARCHIVES = (".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz")
 svc = service()

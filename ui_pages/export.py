@@ -9,7 +9,7 @@ import streamlit as st
 from dutytrace import export
 from dutytrace.errors import DutytraceError
 from dutytrace.search import SearchError
-from pages.common import can, case_options, exported, service, t, tag_label
+from ui_pages.common import can, case_options, exported, service, t, tag_label
 
 svc = service()
 ss = st.session_state

@@ -9,7 +9,7 @@ from dutytrace import analytics, export
 from dutytrace.errors import DutytraceError
 from dutytrace.search import SearchError
 from dutytrace.ui_text import highlight, reflow
-from pages.common import (all_profiles, can, case_button, doc_button, exported, entity_names, esc, service, t, tag_label, type_label,
+from ui_pages.common import (all_profiles, can, case_button, doc_button, exported, entity_names, esc, service, t, tag_label, type_label,
                           value_label)
 
 ANY = "__any__"

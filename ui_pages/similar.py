@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from dutytrace.errors import DutytraceError
-from pages.common import case_button, case_options, doc_button, esc, service, t, tag_label, type_label
+from ui_pages.common import case_button, case_options, doc_button, esc, service, t, tag_label, type_label
 
 svc = service()
 ss = st.session_state
