@@ -31,33 +31,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import yaml  # noqa: E402
 
 import dutytrace.indexing as indexing  # noqa: E402
-import dutytrace.nlp.analyze as analyze_mod  # noqa: E402
 from dutytrace.config import Settings  # noqa: E402
+from stage_timing import TIMES, instrument  # noqa: E402
 from dutytrace.nlp.pipeline import get_nlp  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ("date", "location", "enterprise", "fatalities", "injuries", "direct_loss", "grade")
 KIND_ORDER = {"report": 0, "decision": 1, "other": 2, "transcript": 3}
-TIMES: dict[str, float] = defaultdict(float)
-
-
-def timed(name: str, fn):
-    def wrapper(*a, **kw):
-        t = time.perf_counter()
-        try:
-            return fn(*a, **kw)
-        finally:
-            TIMES[name] += time.perf_counter() - t
-    return wrapper
-
-
-def instrument() -> None:
-    indexing.read_document = timed("parse", indexing.read_document)
-    indexing.chunk_document = timed("chunk", indexing.chunk_document)
-    analyze_mod.tag_chunks = timed("tagging", analyze_mod.tag_chunks)
-    analyze_mod.extract_entities = timed("entities", analyze_mod.extract_entities)
-    analyze_mod.extract_facts = timed("facts", analyze_mod.extract_facts)
-    analyze_mod.extract_accountability = timed("accountability", analyze_mod.extract_accountability)
 
 
 def norm(s) -> str:
@@ -203,8 +183,8 @@ def main() -> int:
             if r[k]:
                 print(f"  {k:<16} {sum(r[k]) / len(r[k]):.3f}  (of matched persons)")
     print(f"\nthroughput: {total_pages} pages in {t_all:.2f} s = {total_pages / max(t_all, 1e-9):.1f} pages/s")
-    for k in ("parse", "chunk", "tagging", "entities", "facts", "accountability"):
-        print(f"  {k:<15} {TIMES[k]:7.2f} s  {100 * TIMES[k] / max(t_all, 1e-9):5.1f}%")
+    for k, v in sorted(TIMES.items(), key=lambda kv: -kv[1]):
+        print(f"  {k:<36} {v:7.2f} s  {100 * v / max(t_all, 1e-9):5.1f}%")
     return 0
 
 

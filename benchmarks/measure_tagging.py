@@ -22,7 +22,6 @@ import os
 import pickle
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -32,31 +31,11 @@ import yaml  # noqa: E402
 import dutytrace.nlp.analyze as analyze_mod  # noqa: E402
 from dutytrace import indexing  # noqa: E402
 from dutytrace.config import Settings  # noqa: E402
+from stage_timing import TIMES, instrument  # noqa: E402
 from dutytrace.evaluate import load_jsonl, tag_scores  # noqa: E402
 from dutytrace.nlp.codebook import load_codebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-TIMES: dict[str, float] = defaultdict(float)
-
-
-def timed(name, fn):
-    def wrapper(*a, **kw):
-        t = time.perf_counter()
-        try:
-            return fn(*a, **kw)
-        finally:
-            TIMES[name] += time.perf_counter() - t
-    return wrapper
-
-
-def instrument() -> None:
-    indexing.read_document = timed("parse", indexing.read_document)
-    indexing.chunk_document = timed("chunk", indexing.chunk_document)
-    analyze_mod.parse_chunks = timed("spacy pipeline (NER, lemmas, cues)", analyze_mod.parse_chunks)
-    analyze_mod.tag_chunks = timed("tagging (weights, similarity)", analyze_mod.tag_chunks)
-    analyze_mod.extract_entities = timed("entities", analyze_mod.extract_entities)
-    analyze_mod.extract_facts = timed("facts", analyze_mod.extract_facts)
-    analyze_mod.extract_accountability = timed("accountability", analyze_mod.extract_accountability)
 
 
 def memoize_embeddings(cache: Path) -> None:
