@@ -16,7 +16,9 @@ REASONS = (
     ("empty", ("empty", "has no pages", "0 bytes")),
     ("no_text", ("no text",)),
     ("unsupported", ("unsupported", "where a document was expected")),
-    ("unsafe", ("unsafe path", "link in archive", "nested more than")),
+    ("timeout", ("took longer than",)),
+    ("bomb", ("zip bomb", "compression ratio", "expands beyond", "entry limit", "entries, more than")),
+    ("unsafe", ("unsafe path", "link in archive", "symbolic link", "nested more than")),
     ("corrupt", ("corrupt", "malformed", "could not be processed", "cannot detect", "cannot read", "crashed")),
 )
 
