@@ -328,7 +328,8 @@ def serve(port: int = typer.Option(8501, "--port"), host: str = typer.Option("12
     if not app_path.exists():
         _fail(ConfigError(f"{app_path} not found: run `dutytrace serve` from a checkout of Dutytrace"), 2)
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.address", host,
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]  # no source watching in use: it costs CPU on every save
     err.print(f"Dutytrace UI on http://{host}:{port}")
     raise typer.Exit(subprocess.call(cmd, env=os.environ.copy()))
 
