@@ -204,23 +204,31 @@ class Dutytrace:
 
     def _case_info(self, case_id: str) -> dict | None:
         """A visible case's profile for ranking and result cards (not audited: not a view)."""
-        try:
-            self._check_case(case_id)
-        except NotFound:
-            return None
-        return case_profile(self.catalog, case_id)
+        return self._case_info_fn()(case_id)
+
+    def _case_info_fn(self):
+        """`_case_info` for one search or similar-case ranking: the visible case ids are read once,
+        not once for every candidate case (that was a catalog-wide query per case on the hot path)."""
+        visible = self._visible()
+
+        def info(case_id: str) -> dict | None:
+            if visible is not None and case_id not in visible:
+                return None
+            profile = case_profile(self.catalog, case_id)
+            return profile if profile["documents"] else None
+        return info
 
     def searcher(self, config=None) -> Searcher:
-        from dutytrace.nlp.codebook import load_codebook
-
         from dutytrace.dedupe import duplicates
+        from dutytrace.nlp.codebook import load_codebook
 
         reranker = None
         if self.settings.rerank_model:
             from dutytrace.rerank import get_reranker
 
             reranker = get_reranker(self.settings.rerank_model, self.settings.device)
-        return Searcher(self.index, self.embedder.encode_query, self._case_info, load_codebook(self.settings.codebook),
+        return Searcher(self.index, self.embedder.encode_query, self._case_info_fn(),
+                        load_codebook(self.settings.codebook),
                         config, duplicates(self.catalog), reranker)
 
     def _search_audit(self, query: str, mode: str, filters: dict | None, what: str) -> None:
@@ -361,7 +369,7 @@ class Dutytrace:
         case_texts = {cid: [c["text"] for c in self.catalog.chunks_of_case(cid)] for cid in self.catalog.case_ids()
                       if visible is None or cid in visible}
         self.audit.record(self.principal.name, "similar", case_id or (path.name if path else None))
-        return rank_similar(material, self.index, self.embedder, self._case_info, case_texts,
+        return rank_similar(material, self.index, self.embedder, self._case_info_fn(), case_texts,
                             load_codebook(self.settings.codebook), limit, self._scoped(None))
 
     def review_tag(self, case_id: str, doc_id: str | None, tag: str, decision: str, reviewer: str | None = None) -> str:

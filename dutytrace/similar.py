@@ -51,6 +51,20 @@ def concept_counts(texts: list[str], codebook: Codebook) -> Counter:
     return counts
 
 
+_CASE_CONCEPTS: dict[tuple, Counter] = {}
+
+
+def case_concepts(case_id: str, texts: list[str], codebook: Codebook) -> Counter:
+    """concept_counts of a stored case, remembered while its text and the codebook stay the same:
+    counting is a regular-expression pass over every passage, most of a lookup's time otherwise."""
+    key = (case_id, id(codebook), len(texts), hash("\x00".join(texts)))
+    if key not in _CASE_CONCEPTS:
+        if len(_CASE_CONCEPTS) > 50_000:
+            _CASE_CONCEPTS.clear()
+        _CASE_CONCEPTS[key] = concept_counts(texts, codebook)
+    return _CASE_CONCEPTS[key]
+
+
 def cosine(a: Counter, b: Counter) -> float:
     if not a or not b:
         return 0.0
@@ -95,7 +109,7 @@ def rank_similar(material: Material, index, embedder, case_profile, case_texts, 
         their_tags = {t["tag"] for t in prof["tags"] if t["score"] >= 0.4}
         union = material.tags | their_tags
         tag_sim = len(material.tags & their_tags) / len(union) if union else 0.0
-        their_concepts = concept_counts(case_texts.get(cid, []), codebook)
+        their_concepts = case_concepts(cid, case_texts.get(cid, []), codebook)
         concept_sim = cosine(my_concepts, their_concepts)
         same_type = bool(material.accident_type and material.accident_type == prof["facts"].get("accident_type"))
         score = (WEIGHTS["votes"] * votes.get(cid, 0.0) / top_votes + WEIGHTS["concepts"] * concept_sim
