@@ -198,10 +198,3 @@ def t(key: str, lang: str = "en", **values) -> str:
 
 def keys() -> list[str]:
     return list(_S)
-
-
-def entry_label(entry, lang: str, fallback: str | None = None) -> str:
-    """A codebook entry's name in the interface language (the id when the entry is unknown)."""
-    if entry is None:
-        return fallback or ""
-    return entry.label(lang)
