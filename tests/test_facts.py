@@ -64,3 +64,68 @@ def test_grade_boundaries(deaths, expected):
 def test_numbers():
     assert zh_number("十二") == 12 and zh_number("二十三") == 23 and zh_number("两") == 2 and zh_number("105") == 105
     assert en_number("three") == 3 and en_number("twenty-one") == 21 and en_number("1,204") == 1204
+
+
+# Place and enterprise boundaries. Made-up sentences; a title line with the report's own date comes first,
+# as in a real report.
+EN_HEAD = "Investigation Report on the Accident\nTown Investigation Team\n1 December 2022\n\n"
+
+
+@pytest.mark.parametrize("body,expected", [
+    # "No." and "Co., Ltd." inside the place do not end the sentence
+    ("At about 08:15 on 4 June 2022 a tank burst in Workshop No. 3 of Lanford Dyeing Co., Ltd., 12 Riverside Road, "
+     "Hexi Town, Lanford County, and two workers were killed.",
+     "Workshop No. 3 of Lanford Dyeing Co., Ltd., 12 Riverside Road, Hexi Town, Lanford County"),
+    # the place of a company named before it is what follows "in"
+    ("At 02:10 on 9 May 2022 a fire broke out in the dryer room of Peiling Paper Co., Ltd. in Shangtang Village, "
+     "Peiling County, Mao Province. Two people died.", "Shangtang Village, Peiling County, Mao Province"),
+    # an explicit site sentence, with "No." inside it
+    ("On 4 June 2022 a boiler exploded. The accident site is the boiler house, No. 12 Gongye Road, Xidu District. "
+     "It was built in 2001.", "boiler house, No. 12 Gongye Road, Xidu District"),
+    # a junction keeps its article and its "and"
+    ("On 3 May 2022 a lorry struck two pedestrians at the junction of Mill Road and Kent Street, Harwick, killing one.",
+     "the junction of Mill Road and Kent Street, Harwick"),
+    # the phrase stops before the verb that follows it
+    ("At about 04:00 on 6 June 2022 a tanker left the road at K45+200 in Linpu County, struck a barrier and burned.",
+     "K45+200 in Linpu County"),
+    # a kilometre post on a named road
+    ("On 6 June 2022 a tanker crashed. The tanker hit the barrier at K45+200 on the Donghai Expressway, Linpu County "
+     "section, at 90 km/h.", "K45+200 on the Donghai Expressway, Linpu County section"),
+    # a place before the date, past a clause about a person ("who fell ...")
+    ("The inspectorate reports on the death of Tom Reed, aged 31, who fell from a roof at the Almond Street depot, "
+     "Farley Trading Estate, on the morning of 5 May 2022 and died in hospital.",
+     "Almond Street depot, Farley Trading Estate"),
+])
+def test_en_location_boundaries(body, expected):
+    assert extract_facts(EN_HEAD + body, "en", CB)["location"] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # with the province named, the place starts at the county; the equipment in the workshop is not part of it
+    ("2021年3月5日9时许，位于南江省临安市平湖县工业园区三号路的华新化工有限公司二车间的1号反应釜发生爆炸，造成3人死亡。",
+     "平湖县工业园区三号路的华新化工有限公司二车间"),
+    # the place that opens the sentence wins over a later "在..." phrase
+    ("2022年6月1日10时30分许，清水县柳河镇石桥村境内110千伏线路改造工程施工现场发生一起触电事故，一名工人在12号塔登塔作业时触电。",
+     "清水县柳河镇石桥村境内110千伏线路改造工程施工现场"),
+    # no time of day in the accident sentence
+    ("2020年5月3日，一辆货车在平安县国道318线K12+300处侧翻，造成2人死亡。", "平安县国道318线K12+300处"),
+])
+def test_zh_location_boundaries(text, expected):
+    assert extract_facts(text, "zh", CB)["location"] == expected
+
+
+def test_enterprise_short_names_and_facilities():
+    # the company, not its facility ("X Coal Mine of Y Co., Ltd.")
+    text = EN_HEAD.replace("the Accident", "the Roof Fall at Dongfeng Coal Mine of Hexing Mining Co., Ltd.")
+    assert extract_facts(text + "On 2 May 2022 a roof fell.", "en", CB)["enterprise"] == "Hexing Mining Co., Ltd."
+    # a short name used without "hereinafter" (the first word that is not a place) and an abbreviation in brackets
+    body = ("On 2 May 2022 a worker of Castor Labour Ltd died at the hub of Brookfield Haulage Ltd in Orwell City. "
+            "Castor Labour Ltd. supplied him. Brookfield ran the hub. Brookfield had no heat plan. Brookfield managers "
+            "knew it. Castor Labour Ltd did not check.")
+    assert extract_facts(EN_HEAD + body, "en", CB)["enterprise"] == "Brookfield Haulage Ltd"
+    body = ("On 2 May 2022 a trench collapsed. Orwell Water Ltd (OW) was the client and Dray & Finch Civils Ltd "
+            "(D&F) the contractor. Orwell Water Ltd paid. D&F dug the trench. D&F had no shoring. D&F was warned.")
+    assert extract_facts(EN_HEAD + body, "en", CB)["enterprise"] == "Dray & Finch Civils Ltd"
+    # a works without a registered company name: the title's opening name
+    zh = "平川县东沟煤矿“3.5”透水事故调查报告2019年5月1日一、基本情况2019年3月5日8时许，东沟煤矿井下发生透水事故。"
+    assert extract_facts(zh, "zh", CB)["enterprise"] == "平川县东沟煤矿"

@@ -16,9 +16,16 @@ joined directly), so a phrase broken over two lines still matches. Then:
 - direct loss: the first amount with a currency or unit after "direct economic loss" / "直接经济损失",
   skipping standard numbers (GB 6721-1986); 万元, 亿元, million, billion are applied.
 - enterprise: a company named in the title; else the company named most often, counting its short
-  name ("hereinafter 'Hengrui'", "以下简称恒远公司").
-- location: an explicit site sentence ("The accident occurred at ...", "位于...") or the place phrase
-  of the first sentence that carries the accident date.
+  name ("hereinafter 'Hengrui'", "(M&Q)", "以下简称恒远公司"; in English without a declared one, the
+  name's first word that is not a place). "X Coal Mine of Y Co., Ltd." gives Y. A Chinese report with no
+  registered company falls back on the works the title opens with ("某县某某煤矿").
+- location: an explicit site sentence ("The accident occurred at ...", "The accident site is ..."), a
+  kilometre post on a named road, or the place phrase of the sentence that carries the accident date
+  (after the date, else before it). English periods of abbreviations ("No. 7", "Co., Ltd. in") do not end
+  a sentence; a phrase stops at the verb or clause that follows it; after "X Co., Ltd. in|at" the place
+  is what follows. Chinese: the place phrase nearest the start of the accident sentence ("位于...",
+  "在...发生", or the sentence's opening words), without a leading "某省某市" before the county and
+  without trailing equipment ("...二车间的2号反应釜").
 """
 
 from __future__ import annotations
@@ -93,8 +100,8 @@ _EVENT = re.compile(r"accident|incident|explo|fire|collaps|killed|died|death|occ
                     r"capsiz|leak|事故|发生|爆炸|起火|火灾|坍塌|死亡|遇难|坠落|触电|中毒|窒息|倾覆|侧翻", re.I)
 _TIME_BEFORE = re.compile(r"(?:\b(?:at|around|about|approximately)\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:on|,)?\s*(?:\w+day\s+)?$)", re.I)
 _ZH_ENT = re.compile(r"[\u4e00-\u9fff（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|专业合作社|集团公司)")
-_EN_ENT = re.compile(r"\b(?:[A-Z][A-Za-z&'-]*\.? |&\s|No\. \d+ |of |and )*[A-Z][A-Za-z&'-]* (?:Co\., Ltd\.|Co\. Ltd\.?|Company Ltd\.?|Company Limited|Ltd\.?|Limited|Inc\.|Corporation|plc)")
-_EN_ALIAS = re.compile(r"\((?:hereinafter|hereafter|the)\s*(?:called\s*|referred to as\s*)?[\"“]([^\"”]{2,30})[\"”]\)")
+_EN_ENT = re.compile(r"\b(?:[A-Z][A-Za-z&'-]*\.? |&\s|No\. \d+ |of |and )*[A-Z][A-Za-z&'-]* (?:Co\., Ltd\.|Co\. Ltd\.?|Co\., Limited|Company Ltd\.?|Company Limited|Ltd\.?|Limited|Inc\.|Corporation|plc|LLC|GmbH)")
+_EN_ALIAS = re.compile(r"\((?:(?:hereinafter|hereafter|the)\s*(?:called\s*|referred to as\s*)?[\"“]([^\"”]{2,30})[\"”]|([A-Z][A-Z0-9&.-]{1,9}))\)")
 _ZH_ALIAS = re.compile(r"（以下简称[“\"]?([^）”\"]{2,12})[”\"]?）")
 _TITLE_TYPES = [  # priority order: the more specific name first
     ("fall_from_height", r"fall from height|高处坠落|坠落"), ("struck_by_object", r"struck[- ]by|物体打击"),
@@ -223,64 +230,172 @@ def _iso(m, lang: str) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
 
 
+# "Xinyao Coal Mine of Heshan Xinyao Mining Co., Ltd.": the enterprise is the company, not its facility
+_EN_FACILITY_OF = re.compile(r"^(?:[A-Z][\w'-]* )*?(?:Coal Mine|Mine|Plant|Factory|Workshop|Warehouse|Store|Depot|Yard|Hub|"
+                             r"Site|Project|Terminal|Branch)(?: No\. ?\d+)? of (?=[A-Z])")
+_EN_PLACE_TYPE = re.compile(r"\s(?:City|County|District|Town|Township|Province|Village|Borough|Parish|Prefecture|Port)\b")
+
+
 def _enterprise(flat: str, lang: str, title: str) -> str | None:
+    """The company the title names; else the one named most often, with its short name: the declared one
+    ("hereinafter 'Hengrui'", "(M&Q)", "以下简称恒远公司"), or in English the first word of the name that is
+    not a place name ("Korvel" for Korvel Parcel Logistics Ltd)."""
     pat, alias_pat = (_ZH_ENT, _ZH_ALIAS) if lang == "zh" else (_EN_ENT, _EN_ALIAS)
     clean = (lambda s: re.sub(r"^(?:位于|由|为|是|和|与|及|的)", "", s)) if lang == "zh" else (lambda s: s)
     m = pat.search(title)
     if m:
         return _strip_en(clean(m.group(0)), lang)
     counts: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    aliased: set[str] = set()
     for m in pat.finditer(flat):
         name = _strip_en(clean(m.group(0)), lang)
-        counts[name] += 1
+        key = re.sub(r"[\s\W_]+", "", name.lower())  # "Ltd" and "Ltd." are one company
+        forms.setdefault(key, Counter())[name] += 1
+        counts[key] += 1
         a = alias_pat.match(flat, m.end()) or alias_pat.match(flat, m.end() + 1)
-        if a:
-            counts[name] += len(re.findall(re.escape(a.group(1)), flat))
-    return counts.most_common(1)[0][0] if counts else None
+        if a and key not in aliased:
+            alias = next(g for g in a.groups() if g)
+            bounded = r"(?<![\w&])" + re.escape(alias) + r"(?![\w&-])" if lang == "en" else re.escape(alias)
+            counts[key] += len(re.findall(bounded, flat))
+            aliased.add(key)
+    if lang == "en":
+        for key in set(counts) - aliased:
+            word = _en_short_name(forms[key].most_common(1)[0][0], flat)
+            if word:
+                counts[key] += max(0, len(re.findall(r"\b" + re.escape(word) + r"\b(?!-)", flat)) - counts[key])
+    if not counts:
+        # no registered company anywhere: the title may open with a works' own name ("某县某某煤矿“3.5”...")
+        t = re.match(r"([\u4e00-\u9fff]{4,20}?(?:公司|煤矿|矿|厂|合作社))(?:“|\"|\d)", title) if lang == "zh" else None
+        return t.group(1) if t else None
+    key = counts.most_common(1)[0][0]
+    return forms[key].most_common(1)[0][0]
+
+
+def _en_short_name(name: str, flat: str) -> str | None:
+    """The word a report uses for the company after naming it in full: its first word that is not a place."""
+    for w in re.findall(r"[A-Z][a-z]{2,}", name)[:2]:
+        if w in ("The", "Company", "Group", "Limited", "Corporation") or re.search(r"\b" + w + _EN_PLACE_TYPE.pattern, flat):
+            continue
+        return w
+    return None
 
 
 def _strip_en(name: str, lang: str) -> str:
     if lang == "zh":
         return re.sub(r"^.*?(?:为|是|由|在|位于|所有人为)(?=[\u4e00-\u9fff]{4,}(?:公司|合作社)$)", "", name)
+    name = _EN_FACILITY_OF.sub("", name)
     return re.sub(r"^(?:(?:The|the|of|and|at|by|from|to|for|with|in|on|Accident|Explosion|Fire|Report|Warehouse No\. \d+|Investigation|Workshop|Store|Cold Store|Weaving Workshop|Mine|Coal Mine)\s+)+", "", name)
 
 
 _EN_SITE = re.compile(r"(?:lies at|located at|situated at|occurred at|took place at|location of the accident (?:is|was)|"
                       r"(?:work|accident) site (?:is|was)|scene of the accident (?:is|was))\s+(?:the\s+)?([^.;]{6,140}?)(?:\.\s|;|$)", re.I)
 _EN_PLACE_WORD = re.compile(r"Road|Street|Lane|Park|District|County|Town|Township|City|Village|Expressway|Zone|Parish|"
-                            r"Plaza|Building|Mine|Warehouse|project|workshop|hub|site", re.I)
+                            r"Plaza|Building|Mine|Warehouse|project|workshop|hub|site|Highway|Motorway|Avenue|Province|"
+                            r"Port|Estate|Quarry|Harbour|Wharf|Dock|Pier|Square|Junction", re.I)
+# a period that ends an abbreviation, not a sentence: "No. 7", "Co., Ltd. in", "Ltd., 88", "Mr. Li"
+_EN_ABBR = re.compile(r"\b(?:(No|Nos|Co|Ltd|Inc|Corp|Pty|Bros|Rd|Ave|approx|km)\.(?=,|\s+[a-z0-9(])|(Mr|Mrs|Ms|Dr|Prof|St|Mt)\.(?=\s+[A-Z]))")
+# a kilometre post on a road: "at K187+300 on the Xiangrong Expressway, Pingchuan County section"
+_EN_CHAINAGE = re.compile(r"\b(K\d+\s?\+\s?\d+ (?:on|of) the (?:[A-Z][\w-]* )+(?:Expressway|Highway|Motorway|Freeway|Road)"
+                          r"(?:, (?:[A-Z][\w-]* )+(?:section|Section))?)")
+# "at the junction of Canal Street and Hobb Lane, Ellisford": the article belongs to the description
+_EN_JUNCTION = re.compile(r"\b(?:at|on|near) (the (?:junction|intersection|crossroads|crossing|corner) of (?:[A-Z0-9][\w'-]* ?)+"
+                          r"(?:and|with) (?:[A-Z0-9][\w'-]* ?)+(?:, (?:[A-Z][\w'-]* ?)+)*?)(?=,? (?:[a-z]|$)|$)")
+# what follows a place phrase in the sentence: a verb, a clause, a time
+_EN_PLACE_END = (r"(?=,? (?:collapsed|overturned|exploded|caught|struck|broke|burst|fell|leaked|ignited|capsized|sank|"
+                 r"killing|killed|injuring|injured|and |on the|where|when|while|during|after|before|at about|at around|"
+                 r"a [a-z]|an [a-z])|$)")
+_EN_PREP_PLACE = re.compile(r"(?:at|in|on|of) (?:the )?((?:[A-Z0-9][\w'+/-]*|No\.)[^;]{4,140}?)" + _EN_PLACE_END)
+# words that show the phrase has run into a clause ("of Li Ming, aged 24, who collapsed while ...")
+_EN_CLAUSE = re.compile(r"\b(?:who|which|that|whose|was|were|is|are|has|had|have|aged|while|when|because|after|before|"
+                        r"during|killing|injuring|died|said)\b")
+# "the workshop of X Co., Ltd. in Heping Village, ..." - the place is what follows the company
+_EN_AFTER_COMPANY = re.compile(r"^.*\b(?:Co\.,? Ltd\.?|Ltd\.?|Limited|Inc\.|Corporation|Company|plc) (?:in|at) (?:the )?(?=[A-Z0-9])")
+
+
+def _mask_abbr(flat: str) -> str:
+    """The text with abbreviation periods replaced by a placeholder of the same length."""
+    return _EN_ABBR.sub(lambda m: m.group(0)[:-1] + "\u2024", flat)
 
 
 def _location(flat: str, lang: str, date: str | None) -> str | None:
     if lang == "zh":
         return _zh_location(flat, date)
-    m = _EN_SITE.search(flat)
+    masked = _mask_abbr(flat)
+    m = _EN_SITE.search(masked)
     if m and _EN_PLACE_WORD.search(m.group(1)):
-        return m.group(1).strip(" ,")
-    for sm in _EN_DATE.finditer(flat):
+        return flat[m.start(1):m.end(1)].strip(" ,")
+    m = _EN_CHAINAGE.search(flat)
+    if m:
+        return m.group(1)
+    before, lo = [], 0
+    title_end = len(_title(flat, "en")) + 40
+    for sm in _EN_DATE.finditer(masked):
+        if sm.start() < title_end:  # the title page's date: what precedes a later date starts after it
+            lo = sm.end()
         if _iso(sm, "en") != date:
             continue
-        sentence = re.split(r"(?<=[a-z0-9)])\.\s", flat[sm.end():sm.end() + 400])[0]
-        for pm in re.finditer(r"\b(?:at|in|on|of) (?:the )?((?:[A-Z0-9][\w'+/-]*|No\.)[^;]{4,140}?)"
-                              r"(?=,? (?:collapsed|overturned|exploded|and |on the|where|killing|when|while|during|a [a-z])|$)", sentence):
-            if _EN_PLACE_WORD.search(pm.group(1)):
-                return pm.group(1).strip(" ,")
-    return None
+        end = sm.end() + len(re.split(r"(?<=[a-z0-9)])\.\s", masked[sm.end():sm.end() + 400])[0])
+        place = _en_place(flat[sm.end():end])
+        if place:
+            return place
+        if sm.start() < title_end:  # the title's own phrasing is not a sentence
+            continue
+        head = masked[max(lo, sm.start() - 400):sm.start()]
+        starts = [x.end() for x in re.finditer(r"(?<=[a-z0-9)])\.\s+", head)]
+        before.append(flat[sm.start() - len(head) + (starts[-1] if starts else 0):sm.start()])
+    # "... at the Korvel parcel hub, Dock Road 4, Vell Industrial Zone, on the afternoon of 19 July 2023"
+    return next((p for b in before if (p := _en_place(b))), None)
+
+
+def _en_place(sentence: str) -> str | None:
+    """The first place phrase of a sentence: "in Warehouse No. 4 of X Co., Ltd., 88 Y Road, Z District"."""
+    j = _EN_JUNCTION.search(sentence)
+    for pm in re.finditer(r"\b(?:at|in|on|of) ", sentence):
+        if j and j.start() <= pm.start():
+            return j.group(1).strip(" ,")
+        m = _EN_PREP_PLACE.match(sentence, pm.start())
+        if not m:
+            continue
+        place = m.group(1).strip(" ,")
+        place = _EN_AFTER_COMPANY.sub("", place)
+        if _EN_PLACE_WORD.search(place) and not _EN_CLAUSE.search(place):
+            return place
+    return j.group(1).strip(" ,") if j else None
+
+
+_ZH_LOC_PATS = [re.compile(p) for p in (
+    r"位于([^，。]{4,60}?)(?:内的|发生|，)",
+    r"在([^，。在]{4,60}?)(?:发生|进行|追尾|倾覆|侧翻|坍塌|作业|施工|突然)",
+    r"^([^，。]{4,60}?)(?:发生|一栋|一处|一座)")]
+# "东屏省临川市沙河县..." - with the province named, the place starts at the county-level division
+_ZH_PROVINCE_CITY = re.compile(r"^[\u4e00-\u9fff]{2,6}?(?:省|自治区)[\u4e00-\u9fff]{2,6}?(?:市|自治州|地区|盟)(?=[\u4e00-\u9fff]{2,6}?(?:县|区|旗|市))")
+# "...二车间的2号硝化釜" - the equipment inside the site is not part of the place
+_ZH_EQUIPMENT = re.compile(r"的[\dA-Za-z#\-一二三四五六七八九十]+号[\u4e00-\u9fff]{0,6}?(?:釜|罐|炉|塔|槽|器|泵|柜|机|箱|仓|管道?|设备|装置)$")
 
 
 def _zh_location(flat: str, date: str | None) -> str | None:
-    for m in _ZH_DATE.finditer(flat):
-        if _iso(m, "zh") != date:
-            continue
+    """The place phrase of the accident's own sentence ("3时17分许，位于...发生"); else a "事故地点" field;
+    else the place phrase of any sentence opening with the accident date."""
+    dated = [m for m in _ZH_DATE.finditer(flat) if _iso(m, "zh") == date]
+    place = _zh_dated_place(flat, dated, r"[^，。]{0,12}?(?:\d+时(?:\d+分)?|[零一二三四五六七八九十]+时)(?:许|左右|前后)?，?")
+    if place:
+        return place
+    m = re.search(r"(?:事故)?(?:发生)?地点[：:为]?([^，。；\n]{4,60})", flat)
+    if m:
+        return m.group(1)
+    return _zh_dated_place(flat, dated, r"(?:[^，。]{0,12}?(?:凌晨|上午|下午|中午|晚上|夜间|傍晚|早上)[^，。]{0,6}?)?，?")
+
+
+def _zh_dated_place(flat: str, dated: list, time_pat: str) -> str | None:
+    for m in dated:
         rest = flat[m.end():m.end() + 200]
-        t = re.match(r"[^，。]{0,12}?(?:\d+时(?:\d+分)?|[零一二三四五六七八九十]+时)(?:许|左右|前后)?，?", rest)
+        t = re.match(time_pat, rest)
         if not t:
             continue
         sentence = rest[t.end():].split("。")[0]
-        for pat in (r"位于([^，。]{4,60}?)(?:内的|发生|，)", r"在([^，。在]{4,60}?)(?:发生|进行|追尾|倾覆|侧翻|坍塌|作业|施工|突然)",
-                    r"^([^，。]{4,60}?)(?:发生|一栋|一处|一座)"):
-            lm = re.search(pat, sentence)
-            if lm:
-                return lm.group(1)
-    m = re.search(r"(?:事故)?(?:发生)?地点[：:为]?([^，。；\n]{4,60})", flat)
-    return m.group(1) if m else None
+        found = [(lm.start(), i, lm) for i, p in enumerate(_ZH_LOC_PATS) if (lm := p.search(sentence))]
+        if found:  # the place phrase nearest the start of the sentence ("位于" first on a tie)
+            place = min(found, key=lambda x: x[:2])[2].group(1)
+            return _ZH_EQUIPMENT.sub("", _ZH_PROVINCE_CITY.sub("", place))
+    return None
