@@ -7,7 +7,7 @@ documents, kept at score >= threshold). The macro average is over tags with gold
 `dutytrace eval`.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/measure_tagging.py [--split tune|test|all]
-        [--threshold 0.4] [--cache DIR] [--show]
+        [--threshold 0.6] [--cache DIR] [--show]
 
 `--cache DIR` keeps each document's parsed pages and chunks and the sentence embeddings (pickled)
 so that later runs re-run only the analysis (timings then leave out parsing and embedding); `--show` prints, per tuning case, the tags missed and the tags wrongly given with their
@@ -34,6 +34,7 @@ from dutytrace.config import Settings  # noqa: E402
 from stage_timing import TIMES, instrument  # noqa: E402
 from dutytrace.evaluate import load_jsonl, tag_scores  # noqa: E402
 from dutytrace.nlp.codebook import load_codebook  # noqa: E402
+from dutytrace.models import CASE_TAG_MIN  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,7 +135,7 @@ def main(argv=None) -> int:
     ap.add_argument("--gold", type=Path, default=ROOT / "corpus/gold/cases.jsonl")
     ap.add_argument("--src", type=Path, default=ROOT / "corpus/src")
     ap.add_argument("--split", choices=("tune", "test", "all"), default="tune")
-    ap.add_argument("--threshold", type=float, default=0.4)
+    ap.add_argument("--threshold", type=float, default=CASE_TAG_MIN)
     ap.add_argument("--cache", type=Path)
     ap.add_argument("--show", action="store_true")
     ap.add_argument("--fit", action="store_true", help="fit the calibration (tuning cases only) and print it")

@@ -46,6 +46,7 @@ def main() -> None:
         ("type_boost", lambda c, v: replace(c, type_boost=v), (0.0, 0.003, 0.006, 0.01, 0.015, 0.02, 0.03)),
         ("synonyms", lambda c, v: replace(c, synonyms=v), (False, True)),
         ("rrf_k", lambda c, v: replace(c, rrf_k=v), (10, 30, 60, 100)),
+        ("passage_decay", lambda c, v: replace(c, passage_decay=v), (0.0, 0.35, 0.5, 0.7, 0.85, 1.0)),
     ]
     for rnd in range(2):
         for name, setter, values in grid:

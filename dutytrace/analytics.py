@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 DIMENSIONS = ("year", "region", "industry", "accident_type", "tag")
-TAG_THRESHOLD = 0.4  # the same bar as the index's case_tags: a tag counts when this sure, or accepted
+from dutytrace.models import CASE_TAG_MIN as TAG_THRESHOLD  # the index's case_tags bar (or accepted)
 
 
 def case_row(profile: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# A document's tag counts for its case at this calibrated score (or when a reviewer accepted it). Chosen
+# on the tuning cases of the corpus gold (benchmarks/measure_tagging.py --threshold): at 0.6 a lone
+# interviewee's statement (about 0.5) no longer tags a case on its own; a finding of the report does.
+CASE_TAG_MIN = 0.6
+
 DOC_KINDS = ("report", "transcript", "decision", "other")
 
 

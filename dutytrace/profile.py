@@ -7,6 +7,7 @@ from collections import Counter
 from typing import Any
 
 from dutytrace.store.catalog import Catalog
+from dutytrace.models import CASE_TAG_MIN
 
 FACT_KEYS = ("date", "location", "enterprise", "accident_type", "fatalities", "injuries", "direct_loss", "grade")
 
@@ -86,7 +87,7 @@ def index_payload(profile: dict[str, Any]) -> dict[str, Any]:
     f = profile["facts"]
     return {
         "title": profile["title"],
-        "case_tags": [t["tag"] for t in profile["tags"] if t["score"] >= 0.4 or t.get("accepted")],
+        "case_tags": [t["tag"] for t in profile["tags"] if t["score"] >= CASE_TAG_MIN or t.get("accepted")],
         "accident_type": f.get("accident_type"),
         "industry": f.get("industry") or profile["meta"].get("industry"),
         "region": f.get("region") or profile["meta"].get("region"),

@@ -25,11 +25,17 @@ def _names(entry: Entry) -> list[str]:
     return [n for n in entry.name.values() if n]
 
 
+def _named(name: str, text: str) -> bool:
+    """A whole-word match for English names ("Collapse" is not named by "a collapsed colleague")."""
+    if re.search(r"[A-Za-z]", name):
+        return re.search(r"(?<![A-Za-z])" + re.escape(name) + r"(?![A-Za-z])", text, re.I) is not None
+    return name in text
+
+
 def _hits(entries, text: str) -> list[str]:
     found = []
-    low = text.lower()
     for e in entries:
-        if any(n.lower() in low for n in _names(e)) or any(
+        if any(_named(n, text) for n in _names(e)) or any(
                 p.search(text) for lang in ("en", "zh") for p in e.cues.get(lang, ())):
             found.append(e.id)
     return found
@@ -39,7 +45,7 @@ def understand(query: str, codebook: Codebook) -> QueryIntent:
     q = re.sub(r"\s+", " ", query).strip()
     lang = detect_language(q)
     other = "en" if lang == "zh" else "zh"
-    concepts = [c for c in codebook.concepts if any(p.search(q) for p in c.cues.get(lang, ()))]
+    concepts = [c for c in codebook.concepts if c.named_in(q, (lang,))]
     translation = " ".join(t for c in concepts for t in c.terms.get(other, ()))
     synonyms = " ".join(t for c in concepts for t in c.terms.get(lang, ()) if t.lower() not in q.lower())
     return QueryIntent(lang, tuple(_hits(codebook.tags, q)), tuple(_hits(codebook.accident_types, q)),

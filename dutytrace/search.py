@@ -40,9 +40,10 @@ class RankConfig:
     # passage search (`search`) fuses dense and lexical inside Qdrant; MiniLM is an English model
     passage_weights: dict = field(default_factory=lambda: {"en": (1.0, 1.0), "zh": (0.2, 1.0)})
     synonyms: bool = True  # add the named concepts' same-language synonyms to the lexical leg
-    tag_boost: float = 0.003  # added to a case's fused score for each issue the query names and the case has
-    type_boost: float = 0.003  # ... and for the accident type
+    tag_boost: float = 0.0  # added to a case's fused score for each issue the query names and the case has
+    type_boost: float = 0.01  # ... and for the accident type
     depth: int = 100  # passages fetched per leg
+    passage_decay: float = 1.0  # a case's leg score: best passage + decay * 2nd + decay**2 * 3rd ...
 
 
 class SearchError(ValueError):
@@ -157,7 +158,7 @@ class Searcher:
         if mode == "hybrid":
             w_dense, w_lex, w_cross = cfg.weights.get(intent.language, (1.0, 1.0, 0.5))
             for leg, weight in (("dense", w_dense), ("lexical", w_lex), ("cross", w_cross)):
-                for rank, (case_id, hits) in enumerate(_case_ranking(legs.get(leg, []))):
+                for rank, (case_id, hits) in enumerate(_case_ranking(legs.get(leg, []), cfg.passage_decay)):
                     scores[case_id] += weight / (cfg.rrf_k + rank + 1)
                     best[case_id].extend(hits)
             self._understanding_boost(intent, filters, scores, best)
@@ -239,9 +240,14 @@ class Searcher:
                         best[case_id].extend(to_hit(s) for s in ev)
 
 
-def _case_ranking(scored: list[Scored]) -> list[tuple[str, list[Hit]]]:
-    """Cases in the order of their best passage, each with its passages (best first)."""
+def _case_ranking(scored: list[Scored], decay: float = 0.0) -> list[tuple[str, list[Hit]]]:
+    """Cases in the order of their best passage (with `decay`, of best + decay * 2nd + decay² * 3rd ...),
+    each with its passages (best first)."""
     groups: dict[str, list[Hit]] = {}
     for s in scored:
         groups.setdefault(s.payload.get("case_id"), []).append(to_hit(s))
-    return list(groups.items())
+    if not decay:
+        return list(groups.items())
+    def value(hits: list[Hit]) -> float:
+        return sum(h.score * decay ** i for i, h in enumerate(hits[:5]))
+    return sorted(groups.items(), key=lambda kv: -value(kv[1]))

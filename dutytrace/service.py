@@ -22,6 +22,7 @@ from dutytrace.search import Searcher
 from dutytrace.store.catalog import Catalog
 from dutytrace.store.files import FileStore
 from dutytrace.store.vectors import VectorIndex, open_index
+from dutytrace.models import CASE_TAG_MIN
 
 
 class _Resources:
@@ -356,13 +357,13 @@ class Dutytrace:
 
                 kind = accident_type(doc.text, doc.language, load_codebook(self.settings.codebook))
             material = Material([c.text for c in chunks], doc.language,
-                                {t.tag for t in analysis.tags if t.score >= 0.4}, kind,
+                                {t.tag for t in analysis.tags if t.score >= CASE_TAG_MIN}, kind,
                                 {e.text for e in analysis.entities if e.label in ("ORG", "GOV", "POST", "LAW")})
         else:
             self._check_case(case_id)
             prof = case_profile(self.catalog, case_id)
             material = Material([c["text"] for c in self.catalog.chunks_of_case(case_id)],
-                                (prof["languages"] or ["en"])[0], {t["tag"] for t in prof["tags"] if t["score"] >= 0.4},
+                                (prof["languages"] or ["en"])[0], {t["tag"] for t in prof["tags"] if t["score"] >= CASE_TAG_MIN},
                                 prof["facts"].get("accident_type"), {e["text"] for e in prof["entities"]}, case_id)
         self.principal.require("search")
         visible = self._visible()

@@ -10,7 +10,7 @@ import pytest
 from dutytrace.models import Chunk
 from dutytrace.nlp.codebook import load_codebook
 from dutytrace.nlp.pipeline import get_nlp
-from dutytrace.nlp.polarity import ASSERTED, DENIED, REJECTED, REPORTED, polarity
+from dutytrace.nlp.polarity import ASSERTED, DENIED, RECOMMENDED, REJECTED, REPORTED, polarity
 from dutytrace.nlp.responsibility import tag_chunks
 
 
@@ -69,6 +69,43 @@ def test_polarity_labels():
     assert polarity(s, 8, 11, "formalism_bureaucratism") != ASSERTED
     s = "The team rejects the claim that the bribes were loans."
     assert polarity(s, s.index("bribes"), s.index("bribes") + 5, "abuse_of_power_or_corruption") == REJECTED
+
+
+def test_recommendations_are_not_findings():
+    head = "6. Indirect causes\n"
+    assert not present(tags(head + "Formalism and bureaucratism must be resolutely opposed in work safety."),
+                       "formalism_bureaucratism")
+    assert not present(tags(head + "Departments should clarify who supervises such sites and close the regulatory blind spot."),
+                       "unclear_regulatory_division")
+    # "should have" says what was not done: a finding
+    assert present(tags(head + "The bureau should have inspected the site; its supervision was ineffective."),
+                   "inadequate_inspection")
+    assert not present(tags("四、事故原因\n各地要进一步明确新业态安全监管职责，消除监管盲区。", "zh"), "unclear_regulatory_division")
+    assert present(tags("四、事故原因\n化工园区管委会与属地乡镇之间监管边界不明，形成监管盲区。", "zh"), "unclear_regulatory_division")
+    s = "要坚决反对形式主义。"
+    assert polarity(s, s.index("形式主义"), s.index("形式主义") + 4, "formalism_bureaucratism") == RECOMMENDED
+
+
+def test_cues_reach_wording_they_were_not_written_from():
+    """The probe sentences (corpus/gold/tag_probes.jsonl, written apart from the cues, with negated,
+    rejected and recommended claims among them): the cue patterns must keep finding most of them."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "measure_probes.py"
+    spec = importlib.util.spec_from_file_location("measure_probes", path)
+    probes_mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probes_mod)
+    rows = [json.loads(x) for x in (path.parent.parent / "corpus" / "gold" / "tag_probes.jsonl").read_text(
+        encoding="utf-8").splitlines() if x.strip()]
+    cb = load_codebook()
+    for lang in ("en", "zh"):
+        tp = fp = fn = 0
+        for p in (r for r in rows if r["lang"] == lang):
+            got, want = probes_mod.predict(p["text"], lang, cb, None), set(p["tags"])
+            tp, fp, fn = tp + len(got & want), fp + len(got - want), fn + len(want - got)
+        precision, recall = tp / (tp + fp), tp / (tp + fn)
+        assert precision >= 0.8 and recall >= 0.8, (lang, precision, recall)
 
 
 def test_chinese_negation_and_findings():

@@ -22,6 +22,14 @@ class Entry:
     description: dict
     cues: dict  # language -> tuple of compiled patterns
     terms: dict = field(default_factory=dict)  # concepts only: language -> tuple of plain terms
+    weak: dict = field(default_factory=dict)  # concepts only: language -> patterns of ambiguous terms
+
+    def named_in(self, text: str, langs=("en", "zh")) -> bool:
+        """Whether a text names this concept: one of its plain terms, or two of its ambiguous ones
+        ("~" terms such as "die" or "alarm", which name the concept only in its company)."""
+        if any(p.search(text) for lang in langs for p in self.cues.get(lang, ())):
+            return True
+        return sum(1 for lang in langs for p in self.weak.get(lang, ()) if p.search(text)) >= 2
 
     def label(self, lang: str = "en") -> str:
         return self.name.get(lang) or self.name.get("en") or self.id
@@ -60,14 +68,24 @@ def _merge(base: dict, extra: dict) -> dict:
     return out
 
 
+def _term_pattern(word: str, lang: str) -> re.Pattern:
+    """English terms match whole words with a plural or verb ending ("inspector" also names "inspectors")."""
+    if lang == "en":
+        return re.compile(r"(?<![A-Za-z])" + re.escape(word) + r"(?:s|es|d|ed|ing)?(?![A-Za-z])", re.I)
+    return re.compile(re.escape(word), re.I)
+
+
 def _compile_terms(e: dict) -> Entry:
-    """Concept terms are plain text: escaped, and English ones bounded by word edges."""
-    cues, terms = {}, {}
+    """Concept terms are plain text: escaped, and English ones bounded by word edges. A term written
+    with a leading "~" is ambiguous on its own: it is still a translation of the concept, but names
+    it in a text only together with another of its ambiguous terms (Entry.named_in)."""
+    cues, terms, weak = {}, {}, {}
     for lang, words in (e.get("cues") or {}).items():
-        terms[lang] = tuple(words)
-        cues[lang] = tuple(re.compile((r"(?<![A-Za-z])" + re.escape(w) + r"(?![A-Za-z])") if lang == "en" else re.escape(w),
-                                      re.I) for w in words)
-    return Entry(e["id"], e.get("name") or {}, e.get("description") or {}, cues, terms)
+        words = [str(w) for w in words]
+        terms[lang] = tuple(w.lstrip("~") for w in words)
+        cues[lang] = tuple(_term_pattern(w, lang) for w in words if not w.startswith("~"))
+        weak[lang] = tuple(_term_pattern(w[1:], lang) for w in words if w.startswith("~"))
+    return Entry(e["id"], e.get("name") or {}, e.get("description") or {}, cues, terms, weak)
 
 
 def _compile(e: dict, where: str) -> Entry:

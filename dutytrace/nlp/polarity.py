@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 ASSERTED, DENIED, REPORTED, REJECTED = "asserted", "denied", "reported", "rejected"
+RECOMMENDED = "recommended"  # an exhortation or recommendation ("must be opposed", 要进一步明确): no finding
 
 _EN_DENY = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|disput(?:e|es|ed|ing)|refut(?:e|es|ed|ing)|rebut(?:s|ted)?|"
@@ -28,6 +29,8 @@ _EN_REPORT = re.compile(r"\b(?:said|says|claimed|claims|stated|states|told|expla
 _EN_FINDING = re.compile(r"\b(?:team|investigation|investigators|inquiry|commission) (?:has |have )?"
                          r"(?:found|finds|establish(?:ed|es)|conclud(?:ed|es)|consider(?:s|ed)|determined|holds)\b", re.I)
 _EN_ACT_NEG = re.compile(r"\b(?:no|not|never|nor|neither|nothing|without|n't)\b(?:\W+[\w'-]+){0,2}\W*$", re.I)
+_EN_MODAL = re.compile(r"\b(?:must|shall|should(?! have)|need(?:s)? to|ought to|is to be|are to be)\b", re.I)
+_EN_MODAL_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:must|shall|should(?! have)|need(?:s)? to) (?:be|not|no longer)\b", re.I)
 _EN_BREAK = re.compile(r"\b(?:but|however|whereas|although|though|yet|while)\b|[;:]", re.I)
 
 _ZH_DENY = re.compile(r"否认|不承认|并非|不存在|没有证据|无证据|(?:未|没有)发现[^，。；]{0,12}$|未发现[^，。；]{0,12}(?:证据|迹象)|"
@@ -38,6 +41,7 @@ _ZH_REPORT = re.compile(r"(?:辩称|声称|称|表示|解释|说|认为|反映)"
 _ZH_FINDING = re.compile(r"调查(?:组)?(?:认定|查明|认为|发现)|经查|经调查")
 _ZH_ACT_NEG = re.compile(r"(?:(?:没有|没|未曾|并未|从未|不曾|从没|并无|无)[^，。；,;！？]{0,6}|不)$")
 _ZH_REJECT_AFTER = re.compile(r"^[^。；]{0,24}(?:说法|辩解|解释|理由)[^。；，]{0,4}(?:不予采信|不采信|不能成立|不成立|不予认可)")
+_ZH_MODAL = re.compile(r"^[^，。；]{0,10}?(?:要|应当|必须|务必|须)(?:进一步|坚决|切实|认真|严格|全面|加强|明确|强化|落实|督促|建立|杜绝|防止|反对)")
 _ZH_BREAK = re.compile(r"但|然而|可是|却|；|;")
 
 # tags whose cues name an act (concealing, bribing, box-ticking, subcontracting): "did not conceal"
@@ -69,6 +73,8 @@ def polarity(sentence: str, start: int, end: int, tag: str = "") -> str:
         return REJECTED
     if zh and re.match(r"^[^，。；]{0,6}(?:不属实|不成立|不存在)|^[^。；]{0,16}(?:并?已(?:整改|落实|消除)|整改闭合)", after):
         return DENIED
+    if (zh and _ZH_MODAL.search(sentence)) or (not zh and (_EN_MODAL.search(scope) or _EN_MODAL_AFTER.search(after))):
+        return RECOMMENDED
     if tag in ACT_TAGS and act.search(scope):
         return DENIED
     if report.search(scope) and not finding.search(scope):
