@@ -40,7 +40,7 @@ class RankConfig:
     # passage search (`search`) fuses dense and lexical inside Qdrant; MiniLM is an English model
     passage_weights: dict = field(default_factory=lambda: {"en": (1.0, 1.0), "zh": (0.2, 1.0)})
     synonyms: bool = True  # add the named concepts' same-language synonyms to the lexical leg
-    tag_boost: float = 0.0  # added to a case's fused score for each issue the query names and the case has
+    tag_boost: float = 0.003  # added to a case's fused score for each issue the query names and the case has
     type_boost: float = 0.01  # ... and for the accident type
     depth: int = 100  # passages fetched per leg
     passage_decay: float = 1.0  # a case's leg score: best passage + decay * 2nd + decay**2 * 3rd ...

@@ -283,7 +283,7 @@ def test_analytics_counts_keep_their_cases():
         {"case_id": "a", "year": 2019, "facts": {"region": "X", "accident_type": "fire"}, "meta": {},
          "tags": [{"tag": "t1", "score": 0.9}, {"tag": "t2", "score": 0.2}]},
         {"case_id": "b", "year": 2019, "facts": {"region": "Y"}, "meta": {"industry": "mining"},
-         "tags": [{"tag": "t1", "score": 0.5}, {"tag": "t2", "score": 0.1, "accepted": True}]},
+         "tags": [{"tag": "t1", "score": 0.7}, {"tag": "t2", "score": 0.1, "accepted": True}]},
         {"case_id": "c", "year": 2021, "facts": {}, "meta": {}, "tags": []},
     ]
     rows = analytics.case_table(profiles)
