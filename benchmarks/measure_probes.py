@@ -1,6 +1,6 @@
 """How well the responsibility tagger's cues generalise to wording they were not written from.
 
-`corpus/gold/tag_probes.jsonl` holds single sentences in English and Chinese, written blind to the
+`corpus/probes/tag_probes.jsonl` holds single sentences in English and Chinese, written blind to the
 codebook's cue patterns and to the corpus (positives for every tag in varied wording, and negatives:
 negated, rejected or reported claims, a company's own checks, recommendations, neutral facts). Each
 sentence is tagged as the finding of a report (it stands under a "causes of the accident" heading) and
@@ -46,7 +46,7 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--probes", default=str(ROOT / "corpus" / "gold" / "tag_probes.jsonl"))
+    ap.add_argument("--probes", default=str(ROOT / "corpus" / "probes" / "tag_probes.jsonl"))
     ap.add_argument("--similarity", action="store_true")
     ap.add_argument("--show", action="store_true")
     args = ap.parse_args()

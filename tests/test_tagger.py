@@ -87,7 +87,7 @@ def test_recommendations_are_not_findings():
 
 
 def test_cues_reach_wording_they_were_not_written_from():
-    """The probe sentences (corpus/gold/tag_probes.jsonl, written apart from the cues, with negated,
+    """The probe sentences (corpus/probes/tag_probes.jsonl, written apart from the cues, with negated,
     rejected and recommended claims among them): the cue patterns must keep finding most of them."""
     import importlib.util
     from pathlib import Path
@@ -96,7 +96,7 @@ def test_cues_reach_wording_they_were_not_written_from():
     spec = importlib.util.spec_from_file_location("measure_probes", path)
     probes_mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(probes_mod)
-    rows = [json.loads(x) for x in (path.parent.parent / "corpus" / "gold" / "tag_probes.jsonl").read_text(
+    rows = [json.loads(x) for x in (path.parent.parent / "corpus" / "probes" / "tag_probes.jsonl").read_text(
         encoding="utf-8").splitlines() if x.strip()]
     cb = load_codebook()
     for lang in ("en", "zh"):

@@ -26,7 +26,7 @@ class Entry:
 
     def named_in(self, text: str, langs=("en", "zh")) -> bool:
         """Whether a text names this concept: one of its plain terms, or two of its ambiguous ones
-        ("~" terms such as "die" or "alarm", which name the concept only in its company)."""
+        ("~" terms such as "press" or "alarm", which name the concept only in its company)."""
         if any(p.search(text) for lang in langs for p in self.cues.get(lang, ())):
             return True
         return sum(1 for lang in langs for p in self.weak.get(lang, ()) if p.search(text)) >= 2
