@@ -7,9 +7,9 @@
   accident type also reaches the cases tagged with it, in either language.
 
 Passages (`search`) are fused inside Qdrant (prefetch + weighted RRF). Cases (`search_cases`) are
-ranked per leg by their best passage and the legs fused at case level, so that one case with many
-middling passages does not crowd out the case with the best one; the settings were chosen on the
-tuning half of the corpus gold (see benchmarks/tune_search.py)."""
+ranked per leg by the sum of their five best passage scores (a case that matches the query in several
+places is a better precedent than one lucky passage) and the legs fused at case level by rank; the
+settings were chosen on the tuning half of the corpus gold (see benchmarks/tune_search.py)."""
 
 from __future__ import annotations
 
@@ -248,6 +248,7 @@ def _case_ranking(scored: list[Scored], decay: float = 0.0) -> list[tuple[str, l
         groups.setdefault(s.payload.get("case_id"), []).append(to_hit(s))
     if not decay:
         return list(groups.items())
+
     def value(hits: list[Hit]) -> float:
         return sum(h.score * decay ** i for i, h in enumerate(hits[:5]))
     return sorted(groups.items(), key=lambda kv: -value(kv[1]))
