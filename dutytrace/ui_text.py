@@ -47,7 +47,10 @@ def highlight(text: str, query: str, entities: list[str] | tuple[str, ...] = (),
                                          if 0 <= int(c["start"]) < int(c["end"]) <= len(text)]
     for cls, words in (("", query_terms(query)), ("dt-ent", entities)):
         for w in sorted({w for w in words if w and len(w.strip()) >= 2}, key=len, reverse=True):
-            for m in re.finditer(re.escape(w), text, re.I):
+            pattern = re.escape(w)
+            if re.search(r"[A-Za-z]$", w):  # whole words, with a plural or verb ending: not "off" in "office"
+                pattern = r"(?<![A-Za-z])" + pattern + r"(?:s|es|d|ed|ing)?(?![A-Za-z])"
+            for m in re.finditer(pattern, text, re.I):
                 spans.append((m.start(), m.end(), cls))
     return mark_spans(text, spans)
 

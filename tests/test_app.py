@@ -127,6 +127,11 @@ def test_transcript_opens_at_the_turn(app_home):
 
 
 def test_document_text_is_escaped(app_home, tmp_path):
+    assert "<mark>off</mark>" not in highlight("dismissed from public office", "tipped off")
+    assert "<mark>tipped off</mark>" not in highlight("he tipped off the owner", "tipped off")  # words, not phrases
+    assert highlight("he tipped off the owner", "tipped off").count("<mark>") == 2
+    assert "<mark>inspections</mark>" in highlight("no inspections were made", "inspection")
+    assert "<mark>隐患</mark>" in highlight("重大隐患未整改", "隐患")
     assert "<script>" not in highlight("<script>alert(1)</script> gas", "gas")
     assert "&#60;script&#62;" in highlight("<script>alert(1)</script> gas", "gas")
     # Markdown around the HTML must not turn document text into an image (a request to a host) or a formula
