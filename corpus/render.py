@@ -377,23 +377,22 @@ def parse_decision(v: V, d, where, language) -> Doc:
                paragraphs=_paras(v, d["paragraphs"], f"{where}.paragraphs", language))
 
 
+def _distinct_choices(v: V, items, where: str, allowed, what: str) -> list:
+    """A non-empty list of distinct values, each one of `allowed`."""
+    if not isinstance(items, list) or not items:
+        v.fail(where, "expected a non-empty list")
+    for i, x in enumerate(items):
+        v.choice(x, f"{where}[{i}]", allowed)
+    if len(set(items)) != len(items):
+        v.fail(where, f"duplicate {what}")
+    return items
+
+
 def parse_gold(v: V, g, language) -> dict:
     v.mapping(g, "gold", required=("accident_type", "tags", "responsibility_levels", "facts", "accountability"))
     at = v.choice(g["accident_type"], "gold.accident_type", ACCIDENT_TYPES)
-    tags = g["tags"]
-    if not isinstance(tags, list) or not tags:
-        v.fail("gold.tags", "expected a non-empty list")
-    for i, t in enumerate(tags):
-        v.choice(t, f"gold.tags[{i}]", TAGS)
-    if len(set(tags)) != len(tags):
-        v.fail("gold.tags", "duplicate tag")
-    levels = g["responsibility_levels"]
-    if not isinstance(levels, list) or not levels:
-        v.fail("gold.responsibility_levels", "expected a non-empty list")
-    for i, t in enumerate(levels):
-        v.choice(t, f"gold.responsibility_levels[{i}]", LEVELS)
-    if len(set(levels)) != len(levels):
-        v.fail("gold.responsibility_levels", "duplicate level")
+    tags = _distinct_choices(v, g["tags"], "gold.tags", TAGS, "tag")
+    levels = _distinct_choices(v, g["responsibility_levels"], "gold.responsibility_levels", LEVELS, "level")
     f = v.mapping(g["facts"], "gold.facts",
                   required=("date", "location", "enterprise", "fatalities", "injuries", "direct_loss", "grade"))
     facts = {

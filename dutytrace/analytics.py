@@ -10,8 +10,9 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from dutytrace.profile import case_tags
+
 DIMENSIONS = ("year", "region", "industry", "accident_type", "tag")
-from dutytrace.models import CASE_TAG_MIN as TAG_THRESHOLD  # the index's case_tags bar (or accepted)
 
 
 def case_row(profile: dict[str, Any]) -> dict[str, Any]:
@@ -24,7 +25,7 @@ def case_row(profile: dict[str, Any]) -> dict[str, Any]:
         "grade": f.get("grade"), "fatalities": f.get("fatalities"),
         "languages": list(profile.get("languages") or []),
         "kinds": sorted({d.get("kind") for d in profile.get("documents") or [] if d.get("kind")}),
-        "tags": [t["tag"] for t in profile.get("tags") or [] if t.get("score", 0) >= TAG_THRESHOLD or t.get("accepted")],
+        "tags": case_tags(profile),
     }
 
 

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from dutytrace.cli_output import _csv_rows, _print_eval, _print_results, _read_batch, _write_csv
 from dutytrace.errors import ConfigError, DutytraceError, NotFound
-from dutytrace.models import CASE_TAG_MIN
+from dutytrace.profile import case_tags
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Dutytrace: precedent search over accident investigation reports and transcripts.")
@@ -217,7 +217,7 @@ def review(case_id: str = typer.Argument(..., help="The case"),
             raise NotFound(f"'{tag}' is not a tag of the codebook")
         with _service() as svc:
             key = svc.review_tag(case_id, doc, tag, "accepted" if accept else "rejected", reviewer)
-            tags = [t["tag"] for t in svc.case(case_id)["tags"] if t["score"] >= CASE_TAG_MIN or t.get("accepted")]
+            tags = case_tags(svc.case(case_id))
     except NotFound as e:
         _fail(e, 2)
     except DutytraceError as e:

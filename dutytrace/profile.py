@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from dutytrace.store.catalog import Catalog
 from dutytrace.models import CASE_TAG_MIN
+from dutytrace.store.catalog import Catalog
 
 FACT_KEYS = ("date", "location", "enterprise", "accident_type", "fatalities", "injuries", "direct_loss", "grade")
 
@@ -82,12 +82,17 @@ def _title_from_docs(docs: list[dict]) -> str | None:
     return None
 
 
+def case_tags(profile: dict[str, Any]) -> list[str]:
+    """The issues a case carries: its tags scored at CASE_TAG_MIN or more, and those a reviewer accepted."""
+    return [t["tag"] for t in profile.get("tags") or [] if t.get("score", 0) >= CASE_TAG_MIN or t.get("accepted")]
+
+
 def index_payload(profile: dict[str, Any]) -> dict[str, Any]:
     """The case-level fields every chunk of the case carries in the index (for filters and facets)."""
     f = profile["facts"]
     return {
         "title": profile["title"],
-        "case_tags": [t["tag"] for t in profile["tags"] if t["score"] >= CASE_TAG_MIN or t.get("accepted")],
+        "case_tags": case_tags(profile),
         "accident_type": f.get("accident_type"),
         "industry": f.get("industry") or profile["meta"].get("industry"),
         "region": f.get("region") or profile["meta"].get("region"),

@@ -209,14 +209,18 @@ class Dutytrace:
 
     def _case_info_fn(self):
         """`_case_info` for one search or similar-case ranking: the visible case ids are read once,
-        not once for every candidate case (that was a catalog-wide query per case on the hot path)."""
+        not once for every candidate case (that was a catalog-wide query per case on the hot path),
+        and each case's profile is built once (facets rank the cases, then read them again)."""
         visible = self._visible()
+        seen: dict[str, dict | None] = {}
 
         def info(case_id: str) -> dict | None:
             if visible is not None and case_id not in visible:
                 return None
-            profile = case_profile(self.catalog, case_id)
-            return profile if profile["documents"] else None
+            if case_id not in seen:
+                profile = case_profile(self.catalog, case_id)
+                seen[case_id] = profile if profile["documents"] else None
+            return seen[case_id]
         return info
 
     def searcher(self, config=None) -> Searcher:

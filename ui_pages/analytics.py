@@ -8,15 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from dutytrace import analytics
-from ui_pages.common import all_profiles, case_button, esc, t, tag_label, value_label
+from ui_pages.common import all_profiles, case_button, esc, t, tag_label, unless_empty, value_label
 
 ss = st.session_state
 st.title(t("nav.analytics"))
 st.caption(t("an.intro"))
-profiles = all_profiles()
-if not profiles:
-    st.info(t("empty_catalog"))
-    st.stop()
+profiles = unless_empty(all_profiles())
 rows = analytics.case_table(profiles)
 titles = {r["case_id"]: r["title"] for r in rows}
 

@@ -9,13 +9,10 @@ import streamlit as st
 from dutytrace import analytics, export
 from dutytrace.errors import NotFound
 from ui_pages.common import (PAGES, can, case_options, changed, exported, chunk_for, doc_button, esc, level_label, service, t, tag_label,
-                          type_label)
+                          type_label, unless_empty)
 
 svc = service()
-options = case_options()
-if not options:
-    st.info(t("empty_catalog"))
-    st.stop()
+options = unless_empty(case_options())
 
 case_id = st.query_params.get("case")
 if case_id not in options:

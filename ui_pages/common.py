@@ -144,6 +144,14 @@ def _profiles(version: tuple) -> list[dict]:
     return service().case_profiles()  # only the cases this user may see
 
 
+def unless_empty(data):
+    """`data`, or the empty-archive notice and the end of the page run when there is none."""
+    if not data:
+        st.info(t("empty_catalog"))
+        st.stop()
+    return data
+
+
 def case_options() -> dict[str, str]:
     """case id -> "id · title" for pickers."""
     return {p["case_id"]: f"{p['case_id']} · {p['title']}" for p in all_profiles()}

@@ -9,7 +9,7 @@ import streamlit as st
 from dutytrace import export
 from dutytrace.errors import DutytraceError
 from dutytrace.search import SearchError
-from ui_pages.common import can, case_options, exported, service, t, tag_label
+from ui_pages.common import can, case_options, exported, service, t, tag_label, unless_empty
 
 svc = service()
 ss = st.session_state
@@ -32,10 +32,7 @@ if source == "search":
         except (SearchError, DutytraceError) as e:
             st.error(str(e))
 else:
-    options = case_options()
-    if not options:
-        st.info(t("empty_catalog"))
-        st.stop()
+    options = unless_empty(case_options())
     if ss.get("ex_case") not in options:
         ss["ex_case"] = next(iter(options))
     case_id = st.selectbox(t("pick_case"), list(options), format_func=options.get, key="ex_case")

@@ -9,16 +9,13 @@ from pathlib import Path
 import streamlit as st
 
 from dutytrace.errors import DutytraceError
-from ui_pages.common import case_button, case_options, doc_button, esc, service, t, tag_label, type_label
+from ui_pages.common import case_button, case_options, doc_button, esc, service, t, tag_label, type_label, unless_empty
 
 svc = service()
 ss = st.session_state
 st.title(t("nav.similar"))
 st.caption(t("sim.intro"))
-options = case_options()
-if not options:
-    st.info(t("empty_catalog"))
-    st.stop()
+options = unless_empty(case_options())
 
 upload = st.file_uploader(t("sim.upload"), type=["pdf", "docx", "txt", "md"], key="sim_upload")
 if ss.get("sim_case") not in options:

@@ -24,7 +24,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from dutytrace.lang import split_sentences
-from dutytrace.models import Chunk, Evidence, TagResult
+from dutytrace.models import CASE_TAG_MIN, Chunk, Evidence, TagResult
 from dutytrace.nlp.codebook import Codebook, load_codebook
 from dutytrace.nlp.polarity import ASSERTED, DENIED, REPORTED, polarity
 from dutytrace.nlp.tag_context import Context, DocumentContext
@@ -172,6 +172,18 @@ def tag_chunks(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str = "
                for tag, f in features.items() if f["support"] > 0 or f["similarity"] > 0]
     results.sort(key=lambda t: -t.score)
     return results, per_chunk
+
+
+FINDINGS_HEADING = {"en": "4. Causes of the accident\n", "zh": "四、事故原因\n"}
+
+
+def finding_tags(sentence: str, lang: str, codebook: Codebook, similarity=None) -> set[str]:
+    """The tags one sentence gives a case when it stands as a finding of a report (under a "causes of
+    the accident" heading): those whose calibrated score reaches CASE_TAG_MIN."""
+    body = FINDINGS_HEADING[lang] + sentence
+    chunk = Chunk("s", "s", "s", 0, 1, 0, len(body), body)
+    features, _ = tag_evidence([chunk], lang, codebook, "report", None, similarity)
+    return {t for t, f in features.items() if calibrate(f["support"], f["against"], f["similarity"]) >= CASE_TAG_MIN}
 
 
 def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str = "report", docs: list | None = None,
