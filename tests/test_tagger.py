@@ -10,7 +10,8 @@ import pytest
 from dutytrace.models import Chunk
 from dutytrace.nlp.codebook import load_codebook
 from dutytrace.nlp.pipeline import get_nlp
-from dutytrace.nlp.polarity import ASSERTED, DENIED, RECOMMENDED, REJECTED, REPORTED, polarity
+from dutytrace.nlp.polarity import (ASSERTED, CLEARED, DENIED, QUESTIONED, RECOMMENDED, REJECTED, REPORTED,
+                                     polarity)
 from dutytrace.nlp.responsibility import finding_tags, tag_chunks
 
 
@@ -187,3 +188,18 @@ def test_user_codebook_tag_in_analyze_and_search(tmp_path, settings_factory):
         hits = svc.search("operator fell asleep", limit=10, filters=parse_filters(["tag=night_shift_fatigue"]))
         assert {h.case_id for h in hits} == {"case-night", "case-zh"}
         assert svc.search("kiln", limit=10, filters=parse_filters(["tag=formalism_bureaucratism"])) == []
+
+
+def test_questions_and_clearances_are_not_findings():
+    head = "6. Indirect causes\n"
+    assert not present(tags(head + "The team examined whether the inspections had been a formality."),
+                       "formalism_bureaucratism")
+    s = "调查组核查了是否存在迟报瞒报问题。"
+    assert polarity(s, s.index("瞒报"), s.index("瞒报") + 2, "concealment_or_false_reporting") == QUESTIONED
+    s = "经调查，县发改局按计划开展了电力施工安全检查，未发现其在本起事故中存在失职失责问题。"
+    assert polarity(s, s.index("安全检查"), s.index("安全检查") + 4, "inadequate_inspection") == CLEARED
+    s = "No failing on the part of the county bureau was found."
+    assert polarity(s, s.index("failing"), s.index("failing") + 7, "dereliction_of_duty") == CLEARED
+    # an inspection that found nothing is still a failed inspection, not a clearance
+    s = "县应急局多次检查均未发现该企业存在的问题，检查流于形式。"
+    assert polarity(s, s.index("流于形式"), s.index("流于形式") + 4, "formalism_bureaucratism") == ASSERTED

@@ -23,6 +23,7 @@ class Entry:
     cues: dict  # language -> tuple of compiled patterns
     terms: dict = field(default_factory=dict)  # concepts only: language -> tuple of plain terms
     weak: dict = field(default_factory=dict)  # concepts only: language -> patterns of ambiguous terms
+    actor: str | None = None  # tags only: "government" or "enterprise" when only that kind of actor has the issue
 
     def named_in(self, text: str, langs=("en", "zh")) -> bool:
         """Whether a text names this concept: one of its plain terms, or two of its ambiguous ones
@@ -95,7 +96,10 @@ def _compile(e: dict, where: str) -> Entry:
             cues[lang] = tuple(re.compile(p, re.I) for p in pats)
         except re.error as err:
             raise ConfigError(f"{where}: bad cue pattern for '{e['id']}' ({lang}): {err}") from None
-    return Entry(e["id"], e.get("name") or {}, e.get("description") or {}, cues)
+    actor = e.get("actor")
+    if actor not in (None, "government", "enterprise"):
+        raise ConfigError(f"{where}: '{e['id']}': actor must be government or enterprise, not {actor!r}")
+    return Entry(e["id"], e.get("name") or {}, e.get("description") or {}, cues, actor=actor)
 
 
 @lru_cache(maxsize=8)

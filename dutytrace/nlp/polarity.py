@@ -12,6 +12,8 @@ import re
 
 ASSERTED, DENIED, REPORTED, REJECTED = "asserted", "denied", "reported", "rejected"
 RECOMMENDED = "recommended"  # an exhortation or recommendation ("must be opposed", 要进一步明确): no finding
+CLEARED = "cleared"  # the sentence clears someone of failings ("未发现其存在失职问题"): no evidence either way
+QUESTIONED = "questioned"  # the object of an inquiry ("examined whether the accident was concealed", 是否存在瞒报): no finding
 
 _EN_DENY = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|disput(?:e|es|ed|ing)|refut(?:e|es|ed|ing)|rebut(?:s|ted)?|"
@@ -31,6 +33,14 @@ _EN_FINDING = re.compile(r"\b(?:team|investigation|investigators|inquiry|commiss
 _EN_ACT_NEG = re.compile(r"\b(?:no|not|never|nor|neither|nothing|without|n't)\b(?:\W+[\w'-]+){0,2}\W*$", re.I)
 _EN_MODAL = re.compile(r"\b(?:must|shall|should(?! have)|need(?:s)? to|ought to|is to be|are to be)\b", re.I)
 _EN_MODAL_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:must|shall|should(?! have)|need(?:s)? to) (?:be|not|no longer)\b", re.I)
+_EN_WHETHER = re.compile(r"\bwhether\b", re.I)
+# a finding that clears someone of failings: "no failing on the bureau's part was found", "the office performed
+# its duties"; such a sentence is no evidence of the failings its other words name
+_EN_CLEARED = re.compile(
+    r"\b(?:no (?:failing|failure|fault|dereliction|breach|misconduct|shortcoming)s? (?:[\w' ]{0,40})?(?:was|were|has been|have been|could be) "
+    r"(?:found|established|identified)|(?:was|were) not found to have (?:failed|neglected|breached)|"
+    r"found no (?:failing|failure|fault|dereliction|breach|misconduct|shortcoming)s?|(?:performed|discharged|fulfilled) (?:its|his|her|their) "
+    r"(?:duties|duty|responsibilit(?:y|ies)) (?:properly|adequately|as required|in full)|(?:is|are|was|were) not (?:held )?(?:responsible|at fault|to blame))\b", re.I)
 _EN_BREAK = re.compile(r"\b(?:but|however|whereas|although|though|yet|while)\b|[;:]", re.I)
 
 _ZH_DENY = re.compile(r"否认|不承认|并非|不存在|没有证据|无证据|(?:未|没有)发现[^，。；]{0,12}$|未发现[^，。；]{0,12}(?:证据|迹象)|"
@@ -42,6 +52,9 @@ _ZH_FINDING = re.compile(r"调查(?:组)?(?:认定|查明|认为|发现)|经查|
 _ZH_ACT_NEG = re.compile(r"(?:(?:没有|没|未曾|并未|从未|不曾|从没|并无|无)[^，。；,;！？]{0,6}|不)$")
 _ZH_REJECT_AFTER = re.compile(r"^[^。；]{0,24}(?:说法|辩解|解释|理由)[^。；，]{0,4}(?:不予采信|不采信|不能成立|不成立|不予认可)")
 _ZH_MODAL = re.compile(r"^[^，。；]{0,10}?(?:要|应当|必须|务必|须)(?:进一步|坚决|切实|认真|严格|全面|加强|明确|强化|落实|督促|建立|杜绝|防止|反对)")
+_ZH_WHETHER = re.compile(r"是否")
+_ZH_CLEARED_ANY = re.compile(r"(?:未|没有)(?:发现|查出|查实)[^。；]{0,24}(?:失职|失责|渎职|违纪|过错)|(?:未|没有)发现其[^。；]{0,20}(?:问题|违规|违法)|"
+                             r"(?:依法|依规|按规定|认真)?履行了[^。；]{0,12}职责|不负有[^。；]{0,6}责任|不存在[^。；]{0,10}(?:失职|失责|渎职|过错)")
 _ZH_BREAK = re.compile(r"但|然而|可是|却|；|;")
 
 # tags whose cues name an act (concealing, bribing, box-ticking, subcontracting): "did not conceal"
@@ -71,6 +84,10 @@ def polarity(sentence: str, start: int, end: int, tag: str = "") -> str:
         return DENIED
     if zh and _ZH_REJECT_AFTER.search(after):
         return REJECTED
+    if (zh and _ZH_CLEARED_ANY.search(sentence)) or (not zh and _EN_CLEARED.search(sentence)):
+        return CLEARED
+    if (_ZH_WHETHER if zh else _EN_WHETHER).search(scope):
+        return QUESTIONED
     if zh and re.match(r"^[^，。；]{0,6}(?:不属实|不成立|不存在)|^[^。；]{0,16}(?:并?已(?:整改|落实|消除)|整改闭合)", after):
         return DENIED
     if (zh and _ZH_MODAL.search(sentence)) or (not zh and (_EN_MODAL.search(scope) or _EN_MODAL_AFTER.search(after))):

@@ -25,6 +25,7 @@ from spacy.tokens import Doc
 
 from dutytrace.lang import split_sentences
 from dutytrace.models import CASE_TAG_MIN, Chunk, Evidence, TagResult
+from dutytrace.nlp.actors import ActorIndex
 from dutytrace.nlp.codebook import Codebook, load_codebook
 from dutytrace.nlp.polarity import ASSERTED, DENIED, REPORTED, polarity
 from dutytrace.nlp.tag_context import Context, DocumentContext
@@ -198,6 +199,8 @@ def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str =
         docs = list(nlp.pipe([c.text.replace("\n", " ") for c in chunks], batch_size=64,
                              disable=[p for p in nlp.pipe_names if p in ("parser", "ner")]))
     ctx = DocumentContext(chunks, kind)
+    actor_of = {t.id: t.actor for t in codebook.tags if t.actor}
+    actors = ActorIndex("\n".join(c.text for c in chunks), lang) if actor_of else None
     support: dict[str, dict[str, tuple[float, Evidence]]] = defaultdict(dict)
     against: dict[str, float] = defaultdict(float)
     per_chunk: dict[int, list[str]] = {}
@@ -212,6 +215,8 @@ def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str =
             here = [h for h in hits if s <= h.start < e]
             for tag in dict.fromkeys(h.tag for h in here):
                 cue = next(h for h in here if h.tag == tag)
+                if tag in actor_of and actors.actor_before(sentence, cue.start - s) not in (None, actor_of[tag]):
+                    continue  # another kind of actor's failing ("the company did not inspect its scaffold")
                 w = weight_of(kind, c, tag)
                 pol = polarity(sentence, cue.start - s, cue.end - s, tag)
                 if pol == DENIED and c.role == "text" and kind in ("report", "decision"):

@@ -1,0 +1,98 @@
+"""Who acts in a clause: an enterprise or a public body.
+
+Some issues belong to one kind of actor only: `inadequate_inspection` is a failing of regulators and
+local government ("the bureau did not inspect the site"), while "the company did not inspect its
+scaffold" is the enterprise's own failing. `ActorIndex.actor_before(text, pos)` names the actor of the
+clause that holds `pos`: the first organisation or post named in that clause before `pos` (the subject
+comes first in both languages), else in the clauses before it ("the bureau inspected twice, and did not
+visit the site"). A name counts by its head word ("Lianhu District Construction Co., Ltd." is an
+enterprise, "... Construction Safety Supervision Station" a public body), and the short names a document
+defines ("hereinafter "Jianfeng"", 以下简称恒远公司) count as the name they stand for."""
+
+from __future__ import annotations
+
+import re
+
+ENTERPRISE, GOVERNMENT = "enterprise", "government"
+
+# English heads of organisation names and posts, by kind. Place words (county, district, ...) are heads only
+# when no capitalised name goes on after them ("county inspections", not "Lianhu District Construction Co.")
+_EN_HEADS = re.compile(
+    r"(?P<ent>\b(?:Co\.|Ltd\b|Inc\b|compan(?:y|ies)\b|(?:sub)?contractors?\b|enterprises?\b|employers?\b|firms?\b|"
+    r"factory\b|plant\b|owners?\b|operators?\b|project department\b|foreman\b|site manager\b))|"
+    r"(?P<gov>\b(?:bureaus?|offices?|stations?|departments?|administration|governments?|committees?|commissions?|"
+    r"brigades?|detachments?|authorit(?:y|ies)|inspectorates?|inspectors?|regulators?|officials?|officers?|police|"
+    r"(?:county|township|town|district|municipal|provincial|city)(?= [a-z]| ?[,.;]|$))\b)", re.I)
+_ZH_HEADS = re.compile(
+    r"(?P<ent>公司|企业|工厂|[^\s，。；、]厂(?!区)|项目部|施工单位|建设单位|承包方|承包人|班组|煤业|矿业|矿方|业主)|"
+    r"(?P<gov>局|管委会|委员会|政府|办公室|办事处|(?:管理|监督|监察|执法|检查|检验|监测)(?:所|站|处|支队|大队|中队)|"
+    r"大队|中队|支队|街道|乡镇|村委会|监管部门|主管部门|执法人员|监管人员|检查人员|网格员|安监员)")
+# a prepositional object comes before the verb in Chinese ("县应急局对恒远公司的检查流于形式"): not the actor
+_ZH_OBJECT = re.compile(r"(?:对于|对|向|与|同|给|督促|要求|委托)[^，。；]{0,24}?(?:公司|企业|厂|项目部|单位|煤业|矿业)")
+_EN_CLAUSE = re.compile(r"[,;:]|\b(?:and|but|while|whereas|although|though)\b")
+_ZH_CLAUSE = re.compile(r"[，；：,;:]")
+_EN_ALIAS = re.compile(r"([A-Z][^()\n]{2,120}?)\s*\((?:hereinafter|hereafter)(?: referred to as| called)?\s*[\"“]?([^\"”)]{2,40}?)[\"”]?\)")
+_EN_NAME = re.compile(r"\b([A-Z][a-z]{2,})(?: (?:[A-Z][A-Za-z.&-]*|of|and|for))* (?:Co\.|Ltd\b|Company|Group|Inc\b|Bureau|Office|"
+                      r"Station|Department|Administration|Government|Committee|Commission|Brigade|Detachment|Authority)")
+_EN_NOT_NAMES = {"the", "this", "that", "its", "their", "his", "her", "county", "district", "city", "municipal",
+                 "provincial", "town", "township", "national", "state", "people", "on", "in", "at", "by", "from", "under"}
+_ZH_ALIAS = re.compile(r"([\u4e00-\u9fff（）()]{2,40}?)[（(]以下简称[“\"]?([^”\"）)]{2,16}?)[”\"]?[）)]")
+
+
+def _kind_of_name(name: str, zh: bool) -> str | None:
+    """An organisation name's kind by its last head word."""
+    last = None
+    for m in (_ZH_HEADS if zh else _EN_HEADS).finditer(name):
+        last = ENTERPRISE if m.group("ent") else GOVERNMENT
+    return last
+
+
+class ActorIndex:
+    """The short names one document defines, and the actor of a clause."""
+
+    def __init__(self, text: str, lang: str):
+        self.zh = lang == "zh"
+        self.aliases: dict[str, str] = {}
+        for pat, zh in ((_EN_ALIAS, False), (_ZH_ALIAS, True)):
+            for m in pat.finditer(text):
+                full, short = m.group(1), m.group(2).strip()
+                kind = _kind_of_name(full, zh) or _kind_of_name(short, zh)
+                if kind and short:
+                    self.aliases.setdefault(short, kind)
+        if not self.zh:  # "Korvel Parcel Logistics Ltd." is then "Korvel": a first word that starts names of one kind only
+            firsts: dict[str, set] = {}
+            for m in _EN_NAME.finditer(text):
+                kind = _kind_of_name(m.group(0), False)
+                if kind and m.group(1).lower() not in _EN_NOT_NAMES:
+                    firsts.setdefault(m.group(1), set()).add(kind)
+            for word, kinds in firsts.items():
+                if len(kinds) == 1:
+                    self.aliases.setdefault(word, kinds.pop())
+        names = sorted(self.aliases, key=len, reverse=True)
+        self._alias_re = re.compile("|".join(
+            (re.escape(a) if re.search(r"[\u4e00-\u9fff]", a) else r"\b" + re.escape(a) + r"\b") for a in names)) if names else None
+
+    def _first_actor(self, clause: str, zh: bool) -> str | None:
+        if zh:
+            clause = _ZH_OBJECT.sub(lambda m: "＿" * len(m.group(0)), clause)
+        found: list[tuple[int, str]] = []
+        for m in (_ZH_HEADS if zh else _EN_HEADS).finditer(clause):
+            found.append((m.start(), ENTERPRISE if m.group("ent") else GOVERNMENT))
+            break
+        if self._alias_re is not None:
+            m = self._alias_re.search(clause)
+            if m:
+                found.append((m.start(), self.aliases[m.group(0)]))
+        return min(found)[1] if found else None
+
+    def actor_before(self, sentence: str, pos: int) -> str | None:
+        """ENTERPRISE, GOVERNMENT or None: who acts in the clause of `sentence` that holds `pos`."""
+        zh = bool(re.search(r"[\u4e00-\u9fff]", sentence[max(0, pos - 12):pos + 12])) or self.zh
+        cuts = [0] + [m.end() for m in (_ZH_CLAUSE if zh else _EN_CLAUSE).finditer(sentence, 0, pos)]
+        end = pos
+        for start in reversed(cuts):
+            kind = self._first_actor(sentence[start:end], zh)
+            if kind:
+                return kind
+            end = start
+        return None
