@@ -59,7 +59,9 @@ def memoize_embeddings(cache: Path) -> None:
 
 
 def held_back(src: Path) -> set[str]:
-    return set((yaml.safe_load((src / "splits.yaml").read_text(encoding="utf-8")) or {}).get("test", []))
+    """The held-back case ids (a corpus without src/splits.yaml, such as corpus/dev, has none)."""
+    path = src / "splits.yaml"
+    return set((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("test", [])) if path.is_file() else set()
 
 
 def analyse_case(case_dir: Path, settings: Settings, cache: Path | None):

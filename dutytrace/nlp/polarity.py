@@ -49,12 +49,27 @@ _ZH_REJECT = re.compile(r"不予采信|不采信|不予认可|不能成立|不�
 _ZH_CLEARED = re.compile(r"^(?:未|没有)发现[^。；，]{0,16}(?:失职|违规|违法|问题|行为)")  # the cue "未发现" clearing
 _ZH_REPORT = re.compile(r"(?:辩称|声称|称|表示|解释|说|认为|反映)")
 _ZH_FINDING = re.compile(r"调查(?:组)?(?:认定|查明|认为|发现)|经查|经调查")
-_ZH_ACT_NEG = re.compile(r"(?:(?:没有|没|未曾|并未|从未|不曾|从没|并无|无)[^，。；,;！？]{0,6}|不)$")
+_ZH_ACT_NEG = re.compile(r"(?:(?:没有|没|未曾|并未|从未|不曾|从没|并无|无|未(?!经))[^，。；,;！？]{0,6}|不)$")
 _ZH_REJECT_AFTER = re.compile(r"^[^。；]{0,24}(?:说法|辩解|解释|理由)[^。；，]{0,4}(?:不予采信|不采信|不能成立|不成立|不予认可)")
 _ZH_MODAL = re.compile(r"^[^，。；]{0,10}?(?:要|应当|必须|务必|须)(?:进一步|坚决|切实|认真|严格|全面|加强|明确|强化|落实|督促|建立|杜绝|防止|反对)")
 _ZH_WHETHER = re.compile(r"是否")
+# the report says the shortcoming did not cause the accident ("但该问题与本次事故没有直接关系", "which had no bearing
+# on the outcome"): a remark, not one of the case's issues
+_ZH_NOT_CAUSE = re.compile(r"(?:与|同)(?:本次|本起|此次|该起)?(?:事故|事故发生|事故后果|人员(?:死亡|伤亡))[^。；]{0,6}(?:无|没有|不存在)[^。；]{0,4}(?:直接|因果)?(?:关联|关系|联系)|"
+                           r"(?:不是|并非|不构成|不属于)[^。；]{0,12}(?:事故|死亡|伤亡)[^。；]{0,6}(?:原因|因素)|(?:未|没有)(?:对|给)[^。；]{0,16}(?:造成|产生)影响|"
+                           r"不(?:认定|作为)[^。；]{0,10}(?:原因|因素)")
+_EN_NOT_CAUSE = re.compile(r"\b(?:(?:had|has|have|bore|bears|with) no (?:\w+ )?(?:bearing|link|connection|relation|effect|influence|part)|"
+                           r"(?:was|were|is|are) not (?:a |the |among the )?(?:\w+ )?(?:cause|factor)s?|did not (?:contribute|cause|affect|play a part)|"
+                           r"(?:not|no) (?:causally |directly )?(?:connected|linked|related) (?:to|with) the (?:accident|death|deaths|fire|explosion|outcome)|"
+                           r"unrelated to the (?:accident|death|deaths|fire|explosion|outcome))\b", re.I)
+# the hazard was put right and the fix checked ("总包于8月16日整改回复，监督站于8月20日现场复查确认", "followed up and closed
+# after a site visit"): no hazard left unrectified
+_ZH_FIXED = re.compile(r"(?:整改回复|复查(?:确认|合格|通过)|整改到位[^。；]{0,6}(?:复查|核实|确认)|已(?:全部)?整改(?:完毕|完成|到位)|完成(?:了)?整改)")
+_EN_FIXED = re.compile(r"\b(?:(?:were|was|had been) (?:corrected|rectified|remedied|put right|fixed)|(?:followed|follow(?:ed)?) (?:it )?up|"
+                       r"(?:re-?inspected|re-?checked|verified) (?:on site|the (?:repair|correction|rectification))|closed (?:it |the order |the notice )?after a (?:site )?visit)\b", re.I)
 _ZH_CLEARED_ANY = re.compile(r"(?:未|没有)(?:发现|查出|查实)[^。；]{0,24}(?:失职|失责|渎职|违纪|过错)|(?:未|没有)发现其[^。；]{0,20}(?:问题|违规|违法)|"
-                             r"(?:依法|依规|按规定|认真)?履行了[^。；]{0,12}职责|不负有[^。；]{0,6}责任|不存在[^。；]{0,10}(?:失职|失责|渎职|过错)")
+                             r"(?:依法|依规|按规定|认真)?履行了[^。；]{0,12}职责|不负有[^。；]{0,6}责任|不存在[^。；]{0,10}(?:失职|失责|渎职|过错)|"
+                             r"不(?:予)?认定[^。；]{0,10}(?:失职|失责|渎职|过错|责任|问题)|(?:程序|执法|检查)[^。；]{0,6}(?:规范|到位)[^。；]{0,10}(?:不|未)[^。；]{0,4}(?:认定|追究)")
 _ZH_BREAK = re.compile(r"但|然而|可是|却|；|;")
 
 # tags whose cues name an act (concealing, bribing, box-ticking, subcontracting): "did not conceal"
@@ -88,6 +103,10 @@ def polarity(sentence: str, start: int, end: int, tag: str = "") -> str:
         return CLEARED
     if (_ZH_WHETHER if zh else _EN_WHETHER).search(scope):
         return QUESTIONED
+    if (_ZH_NOT_CAUSE if zh else _EN_NOT_CAUSE).search(sentence):
+        return CLEARED
+    if tag == "hazard_not_rectified" and (_ZH_FIXED if zh else _EN_FIXED).search(after):
+        return CLEARED
     if zh and re.match(r"^[^，。；]{0,6}(?:不属实|不成立|不存在)|^[^。；]{0,16}(?:并?已(?:整改|落实|消除)|整改闭合)", after):
         return DENIED
     if (zh and _ZH_MODAL.search(sentence)) or (not zh and (_EN_MODAL.search(scope) or _EN_MODAL_AFTER.search(after))):

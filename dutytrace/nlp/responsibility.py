@@ -25,6 +25,7 @@ from spacy.tokens import Doc
 
 from dutytrace.lang import split_sentences
 from dutytrace.models import CASE_TAG_MIN, Chunk, Evidence, TagResult
+from dutytrace.nlp.accountability import extract_accountability
 from dutytrace.nlp.actors import ActorIndex
 from dutytrace.nlp.codebook import Codebook, load_codebook
 from dutytrace.nlp.polarity import ASSERTED, DENIED, REPORTED, polarity
@@ -46,6 +47,9 @@ SIMILARITY_MAX_SENTENCES = 80  # per document: embedding is the costly part of t
 # Calibration: P(tag) = sigmoid(A * log1p(support) - B * against + C * similarity + D), fitted with
 # benchmarks/measure_tagging.py --fit on the tuning cases only (see the report in that script's doc).
 CAL_A, CAL_B, CAL_C, CAL_D = 6.24, 2.05, 0.57, -1.66
+
+
+_POLARITY_RANK = {ASSERTED: 0, REPORTED: 1, DENIED: 2}
 
 
 @dataclass(frozen=True)
@@ -200,7 +204,10 @@ def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str =
                              disable=[p for p in nlp.pipe_names if p in ("parser", "ner")]))
     ctx = DocumentContext(chunks, kind)
     actor_of = {t.id: t.actor for t in codebook.tags if t.actor}
-    actors = ActorIndex("\n".join(c.text for c in chunks), lang) if actor_of else None
+    actors = None
+    if actor_of:
+        people = extract_accountability(chunks, lang, codebook) if kind != "transcript" else []
+        actors = ActorIndex("\n".join(c.text for c in chunks), lang, people)
     support: dict[str, dict[str, tuple[float, Evidence]]] = defaultdict(dict)
     against: dict[str, float] = defaultdict(float)
     per_chunk: dict[int, list[str]] = {}
@@ -214,11 +221,14 @@ def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str =
             candidates.append((sentence, weight_of(kind, c, ""), ev))
             here = [h for h in hits if s <= h.start < e]
             for tag in dict.fromkeys(h.tag for h in here):
-                cue = next(h for h in here if h.tag == tag)
-                if tag in actor_of and actors.actor_before(sentence, cue.start - s) not in (None, actor_of[tag]):
-                    continue  # another kind of actor's failing ("the company did not inspect its scaffold")
+                readings = [(polarity(sentence, h.start - s, h.end - s, tag), h) for h in here if h.tag == tag
+                            # another kind of actor's failing ("the company did not inspect its scaffold") is no evidence
+                            and not (tag in actor_of and actors.actor_before(sentence, h.start - s) not in (None, actor_of[tag]))]
+                if not readings:
+                    continue
+                # the sentence shows the issue where any of its cues is asserted ("... was denied, but the team found ...")
+                pol, cue = min(readings, key=lambda r: _POLARITY_RANK.get(r[0], 9))
                 w = weight_of(kind, c, tag)
-                pol = polarity(sentence, cue.start - s, cue.end - s, tag)
                 if pol == DENIED and c.role == "text" and kind in ("report", "decision"):
                     against[tag] += w
                 if pol not in (ASSERTED, REPORTED):

@@ -16,12 +16,15 @@ from dutytrace.nlp.transcript_roles import TranscriptHeader, line_role, looks_li
 _NUMBERED = re.compile(r"^[ \t]*(?:第[一二三四五六七八九十]+[章部分节][ \t、]*|[一二三四五六七八九十]{1,3}[、.．][ \t]*|"
                        r"(?:\d{1,2}|[IVX]{1,5})\.?(?=[ \t]+[A-Z\u4e00-\u9fff])[ \t]*|(?:Section|Chapter|Part)[ \t]+\d+[.:]?[ \t]*)")
 _SUB_NUMBERED = re.compile(r"^[ \t]*(?:\d{1,2}\.\d{1,2}|[（(][一二三四五六七八九十\d]{1,3}[)）])")
+_DIRECT = re.compile(r"direct cause|immediate cause|cause of (?:death|the (?:fire|explosion|collapse|fall))|直接原因", re.I)
 _SECTIONS = [
+    ("direct", re.compile(r"^(?:[^a-z\u4e00-\u9fff]*)(?:the )?(?:direct|immediate) causes?\W*$|^(?:事故)?直接原因\W*$|cause of death", re.I)),
     ("findings", re.compile(r"indirect cause|causes of the accident|cause analysis|analysis of (?:the )?causes|responsibilit|"
+                            r"underlying cause|root cause|contributing|contributory|"
                             r"findings|accountab|handling|problems (?:exposed|found|identified)|failings|"
-                            r"间接原因|原因分析|事故原因|责任认定|责任追究|处理建议|处理意见|存在的(?:主要)?问题|暴露(?:出)?的问题|"
+                            r"间接原因|原因|责任认定|责任的认定|责任追究|处理建议|处理意见|存在的(?:主要)?问题|暴露(?:出)?的问题|"
                             r"有关责任|责任单位|责任人员", re.I)),
-    ("direct", re.compile(r"direct cause|immediate cause|直接原因", re.I)),
+    ("direct", _DIRECT),
     ("measures", re.compile(r"measures|recommendations|prevent|lessons|suggestions|防范|整改措施|措施|建议", re.I)),
     ("rescue", re.compile(r"rescue|emergency|应急|救援|处置", re.I)),
     ("facts", re.compile(r"basic (?:facts|information|situation)|general information|course|sequence|background|overview|"
@@ -46,6 +49,24 @@ def section_of_heading(line: str) -> str | None:
     for kind, pat in _SECTIONS:
         if pat.search(head):
             return kind
+    return None
+
+
+def section_of_subheading(line: str) -> str | None:
+    """A numbered sub-heading that opens the causes: "（二）间接原因。", "(a) Direct cause", with or
+    without text after it on the same line: "direct" or "findings", else None."""
+    m = _SUB_NUMBERED.match(line)
+    if not m:
+        return None
+    rest = line[m.end():].strip()
+    zh = bool(re.match(r"[\u4e00-\u9fff]", rest))
+    head = re.split(r"[。．：:；;，,\s]" if zh else r"[.:;]", rest, maxsplit=1)[0].strip()
+    if not head or len(head) > (12 if zh else 30):
+        return None
+    if _DIRECT.search(head):
+        return "direct"
+    if re.search(r"indirect cause|underlying cause|root cause|contributing|间接原因|原因分析", head, re.I):
+        return "findings"
     return None
 
 
@@ -103,7 +124,7 @@ class DocumentContext:
                     speaker = self._chunk_speaker  # ingest resolved "A:" to the interviewee
                 self._role, self._speaker = role, speaker
             return Context(None, self._role, self._speaker if self._role == "answer" else None)
-        kind = section_of_heading(line)
+        kind = section_of_heading(line) or section_of_subheading(line)
         if kind is not None:
             self._section = kind
         if _is_title(line):
