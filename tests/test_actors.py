@@ -57,3 +57,21 @@ def test_actor_in_a_user_codebook_is_checked(tmp_path):
     load_codebook.cache_clear()
     with pytest.raises(ConfigError, match="actor must be government or enterprise"):
         load_codebook(bad)
+
+
+def test_people_act_for_the_body_of_their_post():
+    from dutytrace.models import Accountability
+
+    people = [Accountability("邵某某", "安全员", "恒达塑胶制品有限公司", None, "enterprise"),
+              Accountability("麦某某", "防火监督员", "区消防救援大队", None, "industry_supervision"),
+              Accountability("Chen Lili", "safety manager", None, None, "enterprise")]
+    zh = ActorIndex("", "zh", people)
+    s = "邵某某未到现场复核即签字销号。"
+    assert zh.actor_before(s, s.index("未到")) == ENTERPRISE
+    s = "麦某某据此在系统中销案，未到现场核实。"
+    assert zh.actor_before(s, s.index("未到")) == GOVERNMENT
+    en = ActorIndex("", "en", people)
+    s = "Chen Lili had no authority over the maintenance department and did not follow up the items."
+    assert en.actor_before(s, s.index("did not follow")) == ENTERPRISE
+    s = "Qiu Haobo, supervisor at the Station, closed a rectification notice without verification."
+    assert en.actor_before(s, s.index("without")) == GOVERNMENT

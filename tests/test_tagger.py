@@ -203,3 +203,40 @@ def test_questions_and_clearances_are_not_findings():
     # an inspection that found nothing is still a failed inspection, not a clearance
     s = "县应急局多次检查均未发现该企业存在的问题，检查流于形式。"
     assert polarity(s, s.index("流于形式"), s.index("流于形式") + 4, "formalism_bureaucratism") == ASSERTED
+
+
+def test_a_shortcoming_the_report_says_was_no_cause_is_not_an_issue():
+    head = "6. Indirect causes\n"
+    assert present(tags(head + "Induction records for seven seasonal workers were incomplete and no safety training had been given."),
+                   "weak_safety_training_awareness")
+    assert not present(tags(head + "Induction records for seven seasonal workers were incomplete and no safety training had been "
+                                   "given, which had no bearing on the accident."), "weak_safety_training_awareness")
+    assert not present(tags("四、事故原因\n部分摊主未参加过消防安全培训，但该问题不是导致人员死亡的原因。", "zh"),
+                       "weak_safety_training_awareness")
+    assert not present(tags("四、事故原因\n员工安全培训档案缺失，但该问题与本次事故没有直接关系。", "zh"),
+                       "weak_safety_training_awareness")
+
+
+def test_a_hazard_put_right_and_rechecked_is_not_left_unrectified():
+    fixed = "四、事故原因\n监督站检查发现行程限位装置失灵等隐患并下发整改通知书，总包于8月16日整改回复，监督站于8月20日现场复查确认。"
+    assert not present(tags(fixed, "zh"), "hazard_not_rectified")
+    assert present(tags("四、事故原因\n监督站检查发现行程限位装置失灵等隐患并下发整改通知书，总包拒不整改。", "zh"),
+                   "hazard_not_rectified")
+
+
+def test_a_sentence_shows_an_issue_where_any_of_its_cues_is_asserted():
+    s = "四、事故原因\n清源公司未将养护项目转包或分包给其他单位或个人，不存在违法分包问题。"
+    assert not present(tags(s, "zh"), "illegal_subcontracting_or_unlicensed")
+    assert present(tags("四、事故原因\n美筑公司将工程整体转包给无资质的个人。", "zh"), "illegal_subcontracting_or_unlicensed")
+
+
+def test_chinese_cause_headings_open_the_findings():
+    from dutytrace.nlp.tag_context import section_of_heading, section_of_subheading
+
+    assert section_of_heading("五、事故发生的原因和事故性质") == "findings"
+    assert section_of_heading("四、直接原因") == "direct"
+    assert section_of_heading("8. Underlying causes") == "findings"
+    assert section_of_heading("7. Cause of death") == "direct"
+    assert section_of_subheading("（二）间接原因。") == "findings"
+    assert section_of_subheading("（一）直接原因 青冈煤业在采矿许可证批准范围以外开采") == "direct"
+    assert section_of_subheading("6.3 The emergency arrangements existed only on paper.") is None
