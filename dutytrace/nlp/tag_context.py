@@ -1,6 +1,7 @@
 """Where a sentence stands in its document, for weighing it as evidence of a responsibility issue.
 
-Reports: the section it is in (findings such as "Indirect causes" / 间接原因 / 责任认定 are strong;
+Reports: the section it is in (the cause analysis, "Indirect causes" / 间接原因 / 事故发生的原因, is strongest;
+the accountability section, "Responsibility and handling" / 责任认定及处理建议, restates it per person;
 the course of events weaker; rectification measures weakest), and whether it is a section title or a
 table row (neither is evidence). Transcripts: whether it is said by an interviewer (a question), by
 the interviewee (a statement: weaker evidence than a finding of the report) or is header text."""
@@ -19,11 +20,11 @@ _SUB_NUMBERED = re.compile(r"^[ \t]*(?:\d{1,2}\.\d{1,2}|[（(][一二三四五�
 _DIRECT = re.compile(r"direct cause|immediate cause|cause of (?:death|the (?:fire|explosion|collapse|fall))|直接原因", re.I)
 _SECTIONS = [
     ("direct", re.compile(r"^(?:[^a-z\u4e00-\u9fff]*)(?:the )?(?:direct|immediate) causes?\W*$|^(?:事故)?直接原因\W*$|cause of death", re.I)),
-    ("findings", re.compile(r"indirect cause|causes of the accident|cause analysis|analysis of (?:the )?causes|responsibilit|"
-                            r"underlying cause|root cause|contributing|contributory|"
-                            r"findings|accountab|handling|problems (?:exposed|found|identified)|failings|"
-                            r"间接原因|原因|责任认定|责任的认定|责任追究|处理建议|处理意见|存在的(?:主要)?问题|暴露(?:出)?的问题|"
-                            r"有关责任|责任单位|责任人员", re.I)),
+    ("findings", re.compile(r"indirect cause|causes|cause analysis|underlying cause|root cause|contributing|contributory|"
+                            r"problems (?:exposed|found|identified)|failings|"
+                            r"间接原因|原因|存在的(?:主要)?问题|暴露(?:出)?的问题", re.I)),
+    ("accountability", re.compile(r"responsibilit|findings|accountab|handling|责任认定|责任的认定|责任追究|处理建议|处理意见|"
+                                  r"有关责任|责任单位|责任人员", re.I)),
     ("direct", _DIRECT),
     ("measures", re.compile(r"measures|recommendations|prevent|lessons|suggestions|防范|整改措施|措施|建议", re.I)),
     ("rescue", re.compile(r"rescue|emergency|应急|救援|处置", re.I)),
@@ -35,7 +36,7 @@ _TERMINAL = re.compile(r"[.。!！?？;；]$")
 
 @dataclass(frozen=True)
 class Context:
-    section: str | None  # findings | direct | measures | rescue | facts | None
+    section: str | None  # findings | accountability | direct | measures | rescue | facts | None
     role: str  # text | title | table | question | answer | header
     speaker: str | None = None
 
