@@ -7,7 +7,10 @@ documents, kept at score >= threshold). The macro average is over tags with gold
 `dutytrace eval`.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/measure_tagging.py [--split tune|test|all]
-        [--threshold 0.6] [--cache DIR] [--show]
+        [--threshold 0.6] [--cache DIR] [--show] [--corpus corpus/dev]
+
+`--corpus corpus/dev` measures the blind development cases instead (a corpus without a splits.yaml is all
+"tune", and --show may print them).
 
 `--cache DIR` keeps each document's parsed pages and chunks and the sentence embeddings (pickled)
 so that later runs re-run only the analysis (timings then leave out parsing and embedding); `--show` prints, per tuning case, the tags missed and the tags wrongly given with their
@@ -133,6 +136,8 @@ def case_tags(docs, threshold: float) -> tuple[set[str], dict[str, tuple[float, 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, help="a corpus folder with archive/, gold/ and src/ (e.g. corpus/dev); "
+                    "sets the three paths below")
     ap.add_argument("--archive", type=Path, default=ROOT / "corpus/archive")
     ap.add_argument("--gold", type=Path, default=ROOT / "corpus/gold/cases.jsonl")
     ap.add_argument("--src", type=Path, default=ROOT / "corpus/src")
@@ -142,6 +147,8 @@ def main(argv=None) -> int:
     ap.add_argument("--show", action="store_true")
     ap.add_argument("--fit", action="store_true", help="fit the calibration (tuning cases only) and print it")
     args = ap.parse_args(argv)
+    if args.corpus:
+        args.archive, args.gold, args.src = args.corpus / "archive", args.corpus / "gold/cases.jsonl", args.corpus / "src"
     test = held_back(args.src)
     if args.show and args.split != "tune":
         print("--show prints evidence: only for the tuning split", file=sys.stderr)

@@ -40,7 +40,8 @@ def parse_chunks(chunks: list[Chunk], lang: str, codebook: Codebook, en_model: s
 def analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str) -> Analysis:
     lang = doc.language
     nlp, texts, docs = parse_chunks(chunks, lang, codebook, en_model)
-    tags, chunk_tags = tag_chunks(chunks, lang, codebook, doc.kind, docs, tag_similarity(codebook))
+    accountability = extract_accountability(chunks, lang, codebook) if doc.kind != "transcript" else []
+    tags, chunk_tags = tag_chunks(chunks, lang, codebook, doc.kind, docs, tag_similarity(codebook), accountability)
     facts = extract_facts(doc.text, lang, codebook) if doc.kind in ("report", "other", "decision") else {}
     return Analysis(
         language=lang,
@@ -48,6 +49,6 @@ def analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: st
         entities=extract_entities(chunks, lang, _Parsed(nlp, dict(zip(texts, docs))) if lang == "en" else None),
         tags=tags,
         facts=facts,
-        accountability=extract_accountability(chunks, lang, codebook) if doc.kind != "transcript" else [],
+        accountability=accountability,
         chunk_tags=chunk_tags,
     )

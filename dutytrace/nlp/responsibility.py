@@ -170,11 +170,11 @@ def calibrate(support: float, against: float, similarity: float = 0.0) -> float:
 
 
 def tag_chunks(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str = "report", docs: list | None = None,
-               similarity=None) -> tuple[list[TagResult], dict[int, list[str]]]:
+               similarity=None, people: list | None = None) -> tuple[list[TagResult], dict[int, list[str]]]:
     """Document-level tags (best first) and the tag ids found in each chunk (by seq). `docs` are the
     chunks' spaCy Docs (already through the pipeline); without them the pipeline runs here.
     `similarity(sentences, lang) -> {tag: [(sentence index, similarity)]}` adds semantic evidence."""
-    features, per_chunk = tag_evidence(chunks, lang, codebook, kind, docs, similarity)
+    features, per_chunk = tag_evidence(chunks, lang, codebook, kind, docs, similarity, people)
     results = [TagResult(tag, calibrate(f["support"], f["against"], f["similarity"]), tuple(f["evidence"]))
                for tag, f in features.items() if f["support"] > 0 or f["similarity"] > 0]
     results.sort(key=lambda t: -t.score)
@@ -194,7 +194,7 @@ def finding_tags(sentence: str, lang: str, codebook: Codebook, similarity=None) 
 
 
 def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str = "report", docs: list | None = None,
-                 similarity=None) -> tuple[dict[str, dict], dict[int, list[str]]]:
+                 similarity=None, people: list | None = None) -> tuple[dict[str, dict], dict[int, list[str]]]:
     """Per tag: support (weighted distinct sentences), against (weighted denials in findings),
     similarity (best weighted similarity of a sentence to the tag) and the evidence, best first."""
     if docs is None:
@@ -208,7 +208,8 @@ def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str =
     actor_of = {t.id: t.actor for t in codebook.tags if t.actor}
     actors = None
     if actor_of:
-        people = extract_accountability(chunks, lang, codebook) if kind != "transcript" else []
+        if people is None:  # the document's accountability entries: who holds which post (actors.py)
+            people = extract_accountability(chunks, lang, codebook) if kind != "transcript" else []
         actors = ActorIndex("\n".join(c.text for c in chunks), lang, people)
     support: dict[str, dict[str, tuple[float, Evidence]]] = defaultdict(dict)
     against: dict[str, float] = defaultdict(float)
