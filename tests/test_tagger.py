@@ -240,3 +240,13 @@ def test_chinese_cause_headings_open_the_findings():
     assert section_of_subheading("（二）间接原因。") == "findings"
     assert section_of_subheading("（一）直接原因 青冈煤业在采矿许可证批准范围以外开采") == "direct"
     assert section_of_subheading("6.3 The emergency arrangements existed only on paper.") is None
+
+
+def test_a_remark_disclaimed_by_the_next_sentence_is_not_an_issue():
+    head = "6. Indirect causes\n"
+    remark = "The company's emergency plan had not been revised since 2019."
+    assert present(tags(head + remark), "emergency_response_failure")
+    assert not present(tags(head + remark + " Neither point bore on this accident."), "emergency_response_failure")
+    assert not present(tags(head + remark + " These points did not bear on this accident."), "emergency_response_failure")
+    assert not present(tags("四、事故原因\n公司应急预案自2019年以来未修订。上述问题与本次事故没有直接关系。", "zh"),
+                       "emergency_response_failure")

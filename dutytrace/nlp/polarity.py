@@ -59,7 +59,8 @@ _ZH_NOT_CAUSE = re.compile(r"(?:与|同)(?:本次|本起|此次|该起)?(?:事�
                            r"(?:不是|并非|不构成|不属于)[^。；]{0,12}(?:事故|死亡|伤亡)[^。；]{0,6}(?:原因|因素)|(?:未|没有)(?:对|给)[^。；]{0,16}(?:造成|产生)影响|"
                            r"不(?:认定|作为)[^。；]{0,10}(?:原因|因素)")
 _EN_NOT_CAUSE = re.compile(r"\b(?:(?:had|has|have|bore|bears|with) no (?:\w+ )?(?:bearing|link|connection|relation|effect|influence|part)|"
-                           r"(?:was|were|is|are) not (?:a |the |among the )?(?:\w+ )?(?:cause|factor)s?|did not (?:contribute|cause|affect|play a part)|"
+                           r"(?:was|were|is|are) not (?:a |the |among the )?(?:\w+ )?(?:cause|factor)s?|did not (?:contribute|cause|affect|play a part|bear on|bear upon|influence)|"
+                           r"(?:has|had|have) nothing to do with|irrelevant to|"
                            r"(?:not|no) (?:causally |directly )?(?:connected|linked|related) (?:to|with) the (?:accident|death|deaths|fire|explosion|outcome)|"
                            r"unrelated to the (?:accident|death|deaths|fire|explosion|outcome))\b", re.I)
 # the hazard was put right and the fix checked ("总包于8月16日整改回复，监督站于8月20日现场复查确认", "followed up and closed
@@ -116,3 +117,25 @@ def polarity(sentence: str, start: int, end: int, tag: str = "") -> str:
     if report.search(scope) and not finding.search(scope):
         return REPORTED
     return ASSERTED
+
+
+_EN_BACKREF = re.compile(r"^(?:this|these|that|those|neither|none of (?:these|them|this)|both|it|they|such)\b", re.I)
+_ZH_BACKREF = re.compile(r"^(?:但|不过)?[，,]?(?:该|此|这|上述|以上|前述|两者|二者|这些)")
+
+
+# a negative subject with a plain verb: "Neither point bore on this accident.", "None of these contributed to it."
+_EN_NONE_CAUSED = re.compile(r"^(?:neither|none of)\b[^.;]{0,40}\b(?:bore on|bears on|contributed|caused|affected|played (?:a|any) part|"
+                             r"had (?:any )?(?:bearing|effect|influence)|was (?:a )?(?:cause|factor)|(?:is|was) (?:linked|related|connected))",
+                             re.I)
+
+
+def disclaims_previous(sentence: str) -> bool:
+    """Whether a sentence says that what the one before it described did not cause the accident
+    ("Neither point bore on the accident.", 上述问题与事故发生无直接关系。)."""
+    s = sentence.strip()
+    zh = bool(re.search(r"[\u4e00-\u9fff]", s[:12]))
+    if not (_ZH_BACKREF if zh else _EN_BACKREF).match(s):
+        return False
+    if not zh and _EN_NONE_CAUSED.match(s):
+        return True
+    return bool((_ZH_NOT_CAUSE if zh else _EN_NOT_CAUSE).search(s))

@@ -28,7 +28,7 @@ from dutytrace.models import CASE_TAG_MIN, Chunk, Evidence, TagResult
 from dutytrace.nlp.accountability import extract_accountability
 from dutytrace.nlp.actors import ActorIndex
 from dutytrace.nlp.codebook import Codebook, load_codebook
-from dutytrace.nlp.polarity import ASSERTED, DENIED, REPORTED, polarity
+from dutytrace.nlp.polarity import ASSERTED, DENIED, REPORTED, disclaims_previous, polarity
 from dutytrace.nlp.tag_context import Context, DocumentContext
 
 COMPONENT = "dutytrace_responsibility"
@@ -218,23 +218,29 @@ def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str =
     for ch, sd in zip(chunks, docs):
         hits = sd._.dutytrace_cues or []
         found: list[str] = []
-        for s, e, c in sentence_units(ch, ctx):
+        units = list(sentence_units(ch, ctx))
+        for i, (s, e, c) in enumerate(units):
             sentence = ch.text[s:e]
             ev = Evidence(re.sub(r"\s+", " ", sentence).strip(), ch.page, c.speaker or ch.speaker, None)
             candidates.append((sentence, weight_of(kind, c, ""), ev))
             here = [h for h in hits if s <= h.start < e]
+            if not here:
+                continue
+            # "The emergency plan had not been revised. Neither point bore on the accident.": a remark, not an issue
+            remark = i + 1 < len(units) and disclaims_previous(ch.text[units[i + 1][0]:units[i + 1][1]])
+            readings: dict[str, tuple[str, CueHit]] = {}
             for tag in dict.fromkeys(h.tag for h in here):
-                readings = [(polarity(sentence, h.start - s, h.end - s, tag), h) for h in here if h.tag == tag
-                            # another kind of actor's failing ("the company did not inspect its scaffold") is no evidence
-                            and not (tag in actor_of and actors.actor_before(sentence, h.start - s) not in (None, actor_of[tag]))]
-                if not readings:
-                    continue
-                # the sentence shows the issue where any of its cues is asserted ("... was denied, but the team found ...")
-                pol, cue = min(readings, key=lambda r: _POLARITY_RANK.get(r[0], 9))
+                found_here = [(polarity(sentence, h.start - s, h.end - s, tag), h) for h in here if h.tag == tag
+                              # another kind of actor's failing ("the company did not inspect its scaffold") is no evidence
+                              and not (tag in actor_of and actors.actor_before(sentence, h.start - s) not in (None, actor_of[tag]))]
+                if found_here:
+                    # the sentence shows the issue where any of its cues is asserted ("... was denied, but the team found ...")
+                    readings[tag] = min(found_here, key=lambda r: _POLARITY_RANK.get(r[0], 9))
+            for tag, (pol, cue) in readings.items():
                 w = weight_of(kind, c, tag)
                 if pol == DENIED and c.role == "text" and kind in ("report", "decision"):
                     against[tag] += w
-                if pol not in (ASSERTED, REPORTED):
+                if pol not in (ASSERTED, REPORTED) or remark:
                     continue
                 if pol == REPORTED:
                     w *= REPORTED_FACTOR
