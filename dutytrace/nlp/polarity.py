@@ -4,7 +4,11 @@
 concealment", "调查组未发现瞒报证据" and "我没有跟矿上串通瞒报" deny the cue; "Zhou said the
 checks were only a formality" reports it (a statement, weaker than a finding); "The team does not
 accept the officer's explanation that ..." rejects the claim that follows. A contrast ("but",
-"however", 但) between the trigger and the cue ends the trigger's reach."""
+"however", 但) between the trigger and the cue ends the trigger's reach. No finding either way: a
+question the team examined ("whether the accident was concealed", 是否存在瞒报), a sentence clearing
+someone ("未发现其存在失职失责问题", "no failing was found"), a shortcoming the report says did not
+cause the accident ("which had no bearing on it"; `disclaims_previous` reads the same in the next
+sentence), and a hazard reported fixed and re-checked."""
 
 from __future__ import annotations
 

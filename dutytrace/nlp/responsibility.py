@@ -228,15 +228,14 @@ def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str =
                 continue
             # "The emergency plan had not been revised. Neither point bore on the accident.": a remark, not an issue
             remark = i + 1 < len(units) and disclaims_previous(ch.text[units[i + 1][0]:units[i + 1][1]])
-            readings: dict[str, tuple[str, CueHit]] = {}
             for tag in dict.fromkeys(h.tag for h in here):
-                found_here = [(polarity(sentence, h.start - s, h.end - s, tag), h) for h in here if h.tag == tag
-                              # another kind of actor's failing ("the company did not inspect its scaffold") is no evidence
-                              and not (tag in actor_of and actors.actor_before(sentence, h.start - s) not in (None, actor_of[tag]))]
-                if found_here:
-                    # the sentence shows the issue where any of its cues is asserted ("... was denied, but the team found ...")
-                    readings[tag] = min(found_here, key=lambda r: _POLARITY_RANK.get(r[0], 9))
-            for tag, (pol, cue) in readings.items():
+                readings = [(polarity(sentence, h.start - s, h.end - s, tag), h) for h in here if h.tag == tag
+                            # another kind of actor's failing ("the company did not inspect its scaffold") is no evidence
+                            and not (tag in actor_of and actors.actor_before(sentence, h.start - s) not in (None, actor_of[tag]))]
+                if not readings:
+                    continue
+                # the sentence shows the issue where any of its cues is asserted ("... was denied, but the team found ...")
+                pol, cue = min(readings, key=lambda r: _POLARITY_RANK.get(r[0], 9))
                 w = weight_of(kind, c, tag)
                 if pol == DENIED and c.role == "text" and kind in ("report", "decision"):
                     against[tag] += w
