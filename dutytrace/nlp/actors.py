@@ -3,11 +3,14 @@
 Some issues belong to one kind of actor only: `inadequate_inspection` is a failing of regulators and
 local government ("the bureau did not inspect the site"), while "the company did not inspect its
 scaffold" is the enterprise's own failing. `ActorIndex.actor_before(text, pos)` names the actor of the
-clause that holds `pos`: the first organisation or post named in that clause before `pos` (the subject
-comes first in both languages), else in the clauses before it ("the bureau inspected twice, and did not
-visit the site"). A name counts by its head word ("Lianhu District Construction Co., Ltd." is an
-enterprise, "... Construction Safety Supervision Station" a public body), and the short names a document
-defines ("hereinafter "Jianfeng"", 以下简称恒远公司) count as the name they stand for."""
+clause that holds `pos`: the first organisation, post or person named in that clause before `pos` and,
+in English, before its verb (the subject comes first in both languages; a Chinese prepositional object,
+对恒远公司, is skipped), else in the clauses before it ("the bureau inspected twice, and did not visit
+the site"). A name counts by its head word ("Lianhu District Construction Co., Ltd." is an enterprise,
+"... Construction Safety Supervision Station" a public body); a post by the body it is of ("supervisor
+at the Station"); the short names a document defines ("hereinafter "Jianfeng"", 以下简称恒远公司) and
+the people of its accountability section (邵某某, the company's safety officer) count as what they
+stand for. The investigation team is an actor of its own kind: what it did is nobody's failing."""
 
 from __future__ import annotations
 
@@ -36,13 +39,14 @@ _ZH_HEADS = re.compile(
     r"大队|中队|支队|街道|乡镇|村委会|监管部门|主管部门|执法人员|监管人员|检查人员|网格员|安监员)")
 # a prepositional object comes before the verb in Chinese ("县应急局对恒远公司的检查流于形式"): not the actor
 _ZH_OBJECT = re.compile(r"(?:对于|对|向|与|同|给|督促|要求|委托)[^，。；]{0,24}?(?:公司|企业|厂|项目部|单位|煤业|矿业)")
-# clauses, and the reported clause of a finding ("the team found that the bureau ...", 调查组认定县应急局……)
+# a post acts for the body it is of ("supervisor at the Station")
 _EN_POST = re.compile(r"(?:(?:site|project|safety|production|plant|general|shift|workshop|maintenance) )?"
                       r"(?:manager|director|supervisor|officer|head|chief)s?", re.I)
 _EN_POST_OF = re.compile(r"\s+(?:of|at|in|from|with)\s+((?:the\s+)?[^,;:.]{1,80})")
 _EN_VERB = re.compile(r"\b(?:had|has|have|was|were|is|are|did|does|do|could|would|should|never|not|failed|closed|signed|"
                       r"made|took|gave|kept|let|allowed|ignored|issued|left|knew|accepted|approved|received|recorded|"
                       r"marked|filed|ordered|told|said|inspected|visited|checked|carried|conducted)\b", re.I)
+# clauses, and the reported clause of a finding ("the team found that the bureau ...", 调查组认定县应急局……)
 _EN_CLAUSE = re.compile(r"[,;:]|\b(?:and|but|while|whereas|although|though)\b|"
                         r"\b(?:found|finds|established|concluded|considers?|considered|determined|holds|held) that\b", re.I)
 _ZH_CLAUSE = re.compile(r"[，；：,;:]|(?:认定|查明|认为|确认)")
