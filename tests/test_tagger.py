@@ -250,3 +250,20 @@ def test_a_remark_disclaimed_by_the_next_sentence_is_not_an_issue():
     assert not present(tags(head + remark + " These points did not bear on this accident."), "emergency_response_failure")
     assert not present(tags("四、事故原因\n公司应急预案自2019年以来未修订。上述问题与本次事故没有直接关系。", "zh"),
                        "emergency_response_failure")
+
+
+def test_an_inspection_done_properly_and_an_enterprise_heads_statutory_duty():
+    zh = "四、事故原因\n"
+    # a regulator that found problems, ordered them fixed and closed them after a re-check did its job
+    assert not present(tags(zh + "区住建局检查时发现有限空间管理台账不全等5项问题，下达了整改通知书并于6月复查销号，检查工作是认真履职的。",
+                            "zh"), "hazard_not_rectified")
+    # the general manager's statutory duty (Work Safety Law) is the enterprise's failing, not an official's dereliction
+    gm = zh + "伍某某，恒通公司总经理，未履行安全生产管理职责，建议依法处以罚款。"
+    assert not present(tags(gm, "zh"), "dereliction_of_duty")
+    assert present(tags(gm, "zh"), "enterprise_primary_responsibility")
+    assert present(tags(zh + "县运管所未依法履行监管职责，对挂靠经营长期不查处。", "zh"), "dereliction_of_duty")
+    # records filled in afterwards by an inspector are formalism; concealment is of the accident
+    s = tags(zh + "两份巡查记录系事后补填，日常巡查流于形式。", "zh")
+    assert present(s, "formalism_bureaucratism") and not present(s, "concealment_or_false_reporting")
+    assert not present(tags(zh + "调查组认为，消防救援、燃气抢修处置及时，现场人员未盲目施救，应急处置总体得当。", "zh"),
+                       "emergency_response_failure")

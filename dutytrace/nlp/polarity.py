@@ -44,7 +44,8 @@ _EN_CLEARED = re.compile(
     r"\b(?:no (?:failing|failure|fault|dereliction|breach|misconduct|shortcoming)s? (?:[\w' ]{0,40})?(?:was|were|has been|have been|could be) "
     r"(?:found|established|identified)|(?:was|were) not found to have (?:failed|neglected|breached)|"
     r"found no (?:failing|failure|fault|dereliction|breach|misconduct|shortcoming)s?|(?:performed|discharged|fulfilled) (?:its|his|her|their) "
-    r"(?:duties|duty|responsibilit(?:y|ies)) (?:properly|adequately|as required|in full)|(?:is|are|was|were) not (?:held )?(?:responsible|at fault|to blame))\b", re.I)
+    r"(?:duties|duty|responsibilit(?:y|ies)) (?:properly|adequately|as required|in full)|(?:is|are|was|were) not (?:held )?(?:responsible|at fault|to blame)|"
+    r"(?:response|rescue|evacuation) (?:was|were) (?:prompt|timely|sound|effective|competent|well (?:run|conducted|organi[sz]ed)))\b", re.I)
 _EN_BREAK = re.compile(r"\b(?:but|however|whereas|although|though|yet|while)\b|[;:]", re.I)
 
 _ZH_DENY = re.compile(r"否认|不承认|并非|不存在|没有证据|无证据|(?:未|没有)发现[^，。；]{0,12}$|未发现[^，。；]{0,12}(?:证据|迹象)|"
@@ -69,12 +70,13 @@ _EN_NOT_CAUSE = re.compile(r"\b(?:(?:had|has|have|bore|bears|with) no (?:\w+ )?(
                            r"unrelated to the (?:accident|death|deaths|fire|explosion|outcome))\b", re.I)
 # the hazard was put right and the fix checked ("总包于8月16日整改回复，监督站于8月20日现场复查确认", "followed up and closed
 # after a site visit"): no hazard left unrectified
-_ZH_FIXED = re.compile(r"(?:整改回复|复查(?:确认|合格|通过)|整改到位[^。；]{0,6}(?:复查|核实|确认)|已(?:全部)?整改(?:完毕|完成|到位)|完成(?:了)?整改)")
+_ZH_FIXED = re.compile(r"(?:整改回复|复查(?:确认|合格|通过|销号)|整改到位[^。；]{0,6}(?:复查|核实|确认)|已(?:全部)?整改(?:完毕|完成|到位)|完成(?:了)?整改)")
 _EN_FIXED = re.compile(r"\b(?:(?:were|was|had been) (?:corrected|rectified|remedied|put right|fixed)|(?:followed|follow(?:ed)?) (?:it )?up|"
                        r"(?:re-?inspected|re-?checked|verified) (?:on site|the (?:repair|correction|rectification))|closed (?:it |the order |the notice )?after a (?:site )?visit)\b", re.I)
 _ZH_CLEARED_ANY = re.compile(r"(?:未|没有)(?:发现|查出|查实)[^。；]{0,24}(?:失职|失责|渎职|违纪|过错)|(?:未|没有)发现其[^。；]{0,20}(?:问题|违规|违法)|"
                              r"(?:依法|依规|按规定|认真)?履行了[^。；]{0,12}职责|不负有[^。；]{0,6}责任|不存在[^。；]{0,10}(?:失职|失责|渎职|过错)|"
-                             r"不(?:予)?认定[^。；]{0,10}(?:失职|失责|渎职|过错|责任|问题)|(?:程序|执法|检查)[^。；]{0,6}(?:规范|到位)[^。；]{0,10}(?:不|未)[^。；]{0,4}(?:认定|追究)")
+                             r"不(?:予)?认定[^。；]{0,10}(?:失职|失责|渎职|过错|责任|问题)|(?<![未不没])(?:依法依规|按规定|认真)(?:进行|开展|履职)|"
+                             r"(?<![未不没])认真履职的|(?:应急)?(?:处置|救援)(?:总体|基本)?(?:得当|及时有效|及时、有效)|(?:程序|执法|检查)[^。；]{0,6}(?:规范|到位)[^。；]{0,10}(?:不|未)[^。；]{0,4}(?:认定|追究)")
 _ZH_BREAK = re.compile(r"但|然而|可是|却|；|;")
 
 # tags whose cues name an act (concealing, bribing, box-ticking, subcontracting): "did not conceal"
