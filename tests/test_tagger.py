@@ -267,3 +267,9 @@ def test_an_inspection_done_properly_and_an_enterprise_heads_statutory_duty():
     assert present(s, "formalism_bureaucratism") and not present(s, "concealment_or_false_reporting")
     assert not present(tags(zh + "调查组认为，消防救援、燃气抢修处置及时，现场人员未盲目施救，应急处置总体得当。", "zh"),
                        "emergency_response_failure")
+
+
+def test_a_cue_written_as_a_stem_marks_the_whole_word():
+    doc = get_nlp("en")("The inspector took bribes and concealed the accident.")
+    assert {(h.tag, h.cue) for h in doc._.dutytrace_cues} >= {("abuse_of_power_or_corruption", "bribes"),
+                                                               ("concealment_or_false_reporting", "concealed")}

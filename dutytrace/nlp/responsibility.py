@@ -107,7 +107,8 @@ class ResponsibilityTagger:
                 for pat in tag.cues.get(lang, ()):
                     for m in pat.finditer(text):
                         if m.end() > m.start():
-                            hits.setdefault((m.start(), tag.id), CueHit(m.start(), m.end(), tag.id, m.group(0)))
+                            end = _word_end(text, m.end())
+                            hits.setdefault((m.start(), tag.id), CueHit(m.start(), end, tag.id, text[m.start():end]))
         if self.lemmas and self.nlp.lang == "en" and len(doc) and doc.has_annotation("LEMMA"):
             for h in self._lemma_hits(doc):
                 hits.setdefault((h.start, h.tag), h)
@@ -134,6 +135,14 @@ class ResponsibilityTagger:
                     j = max(i, bisect.bisect_left(starts, m.end()) - 1)
                     out.append(CueHit(doc[i].idx, doc[j].idx + len(doc[j]), tag.id, doc[i:j + 1].text))
         return out
+
+
+def _word_end(text: str, end: int) -> int:
+    """A cue written as a stem ("brib", "conceal") marks the whole word it ends in ("bribes", "concealed")."""
+    if 0 < end < len(text) and text[end - 1].isascii() and text[end - 1].isalpha():
+        while end < len(text) and text[end].isascii() and text[end].isalpha():
+            end += 1
+    return end
 
 
 def sentence_units(chunk: Chunk, ctx: DocumentContext):
