@@ -101,7 +101,6 @@ def generate(n: int, queries: int, folder: Path) -> None:
 
 class Data:
     def __init__(self, folder: Path):
-        self.folder = folder
         load = lambda name: np.load(folder / f"{name}.npy")  # noqa: E731
         self.x, self.qx = load("x"), load("qx")
         self.indptr, self.ind, self.val = load("indptr"), load("ind"), load("val")
@@ -213,10 +212,9 @@ def run_worker(backend: str, folder: Path, args) -> dict:
     if backend == "exact":
         ex = Exact(d)
         out["build_s"] = time.perf_counter() - t0
-        mask_fn = d.mask
         run = {"dense": lambda i: ex.dense(d.qx[i]).tolist(),
                "hybrid": lambda i: ex.hybrid(d.qx[i], qsparse[i]),
-               "filtered": lambda i: ex.dense(d.qx[i], K, mask_fn()).tolist()}
+               "filtered": lambda i: ex.dense(d.qx[i], K, d.mask()).tolist()}
         truth = {m: [run[m](i) for i in range(len(d.qx))] for m in MODES}
         np.save(folder / "truth.npy", np.array([truth[m] for m in MODES], dtype=np.int64))
     else:

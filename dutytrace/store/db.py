@@ -12,7 +12,9 @@ differences the catalog uses:
   other columns (the key and the columns are read from the table);
 - in DDL: `INTEGER PRIMARY KEY AUTOINCREMENT` -> `BIGSERIAL PRIMARY KEY`, `INTEGER` -> `BIGINT`,
   `REAL` -> `DOUBLE PRECISION`;
-- the column names `end` and `user` (reserved in PostgreSQL) are quoted; `PRAGMA` statements are ignored.
+- the column names `end` and `user` (reserved in PostgreSQL) are quoted.
+
+(The catalog sends its `PRAGMA`s only to SQLite.)
 
 Convention that makes this safe: SQL keywords are written in upper case, identifiers in lower case."""
 
@@ -61,7 +63,6 @@ class PgConnection:
             import psycopg
         except ImportError as e:  # pragma: no cover - psycopg is a dependency
             raise RuntimeError("DUTYTRACE_DATABASE_URL is a PostgreSQL URL but psycopg is not installed") from e
-        self.url = url
         self.conn = psycopg.connect(url, autocommit=True, row_factory=_row_factory)
         self._lock = threading.RLock()
         self._tx: list = []
@@ -69,8 +70,6 @@ class PgConnection:
 
     # -- sqlite3.Connection's API ------------------------------------------------------------------
     def execute(self, sql: str, params=()):
-        if sql.lstrip().upper().startswith("PRAGMA"):
-            return _Empty()
         with self._lock:
             return self.conn.execute(self._translate(sql), tuple(params) or None)
 
@@ -83,7 +82,7 @@ class PgConnection:
     def executescript(self, script: str) -> None:
         with self._lock:
             for stmt in (s.strip() for s in script.split(";")):
-                if stmt and not stmt.upper().startswith("PRAGMA"):
+                if stmt:
                     self.conn.execute(translate_ddl(stmt))
 
     def __enter__(self):
@@ -130,14 +129,3 @@ class PgConnection:
                 " WHERE i.indrelid=%s::regclass AND i.indisprimary", (table,))]
             self._tables[table] = (key, cols)
         return self._tables[table]
-
-
-class _Empty:
-    def fetchone(self):
-        return None
-
-    def fetchall(self):
-        return []
-
-    def __iter__(self):
-        return iter(())

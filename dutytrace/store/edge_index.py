@@ -7,7 +7,7 @@ from typing import Any
 
 from dutytrace.errors import IndexLocked
 from dutytrace.store.vectors import (DENSE, INTEGER_FIELDS, KEYWORD_FIELDS, RRF_K, SPARSE, Filters, IndexOptions,
-                                     IndexPoint, Scored)
+                                     IndexPoint, Scored, record_point)
 
 
 class EdgeIndex:
@@ -134,7 +134,7 @@ class EdgeIndex:
             points, offset = self.shard.scroll(self.q.ScrollRequest(offset=offset, limit=batch, with_payload=True,
                                                                     with_vector=with_vectors))
             if points:
-                yield [_record_point(p) for p in points]
+                yield [record_point(p) for p in points]
             if offset is None or not points:
                 return
 
@@ -144,10 +144,3 @@ class EdgeIndex:
             self.shard.close()
         except Exception:
             pass
-
-
-def _record_point(p) -> IndexPoint:
-    vec = p.vector or {}
-    sv = vec.get(SPARSE)
-    sparse = (list(sv.indices), list(sv.values)) if sv is not None else ([], [])
-    return IndexPoint(str(p.id), list(vec.get(DENSE) or []), sparse, dict(p.payload or {}))

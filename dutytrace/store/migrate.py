@@ -52,14 +52,14 @@ def migrate_embedded(settings, to_url: str, api_key: str | None = None, collecti
                              "home that holds it)")
     if not to_url:
         raise MigrationError("no target: give --to http(s)://HOST:6333 (a Qdrant server or cluster node)")
+    collection = collection or settings.collection
     src = EdgeIndex(path, 0)
     try:
         dim = _dense_dim(src)
         try:
-            dst = ClientIndex(to_url, api_key, collection or settings.collection, dim,
-                              IndexOptions.from_settings(settings))
+            dst = ClientIndex(to_url, api_key, collection, dim, IndexOptions.from_settings(settings))
         except Exception as e:
-            raise MigrationError(f"cannot open collection '{collection or settings.collection}' at {to_url}: "
+            raise MigrationError(f"cannot open collection '{collection}' at {to_url}: "
                                  f"{type(e).__name__}: {str(e)[:200]}") from None
         try:
             report = copy_points(src, dst, progress=progress)
@@ -67,4 +67,4 @@ def migrate_embedded(settings, to_url: str, api_key: str | None = None, collecti
             dst.close()
     finally:
         src.close()
-    return {**report, "to": to_url, "collection": collection or settings.collection, "dim": dim}
+    return {**report, "to": to_url, "collection": collection, "dim": dim}

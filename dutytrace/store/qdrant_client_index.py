@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from dutytrace.store.vectors import (DENSE, INTEGER_FIELDS, KEYWORD_FIELDS, RRF_K, SPARSE, Filters, IndexOptions,
-                                     IndexPoint, Scored)
+                                     IndexPoint, Scored, record_point)
 
 
 class ClientIndex:
@@ -135,7 +135,7 @@ class ClientIndex:
             points, offset = self.client.scroll(self.collection, limit=batch, offset=offset, with_payload=True,
                                                 with_vectors=with_vectors)
             if points:
-                yield [_record_point(p) for p in points]
+                yield [record_point(p) for p in points]
             if offset is None or not points:
                 return
 
@@ -147,10 +147,3 @@ class ClientIndex:
             self.client.close()
         except Exception:
             pass
-
-
-def _record_point(p) -> IndexPoint:
-    vec = p.vector if isinstance(p.vector, dict) else {}
-    sv = vec.get(SPARSE)
-    sparse = (list(sv.indices), list(sv.values)) if sv is not None else ([], [])
-    return IndexPoint(str(p.id), list(vec.get(DENSE) or []), sparse, dict(p.payload or {}))

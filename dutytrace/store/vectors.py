@@ -28,6 +28,14 @@ class IndexPoint:
     payload: dict[str, Any]
 
 
+def record_point(p) -> IndexPoint:
+    """An IndexPoint from a point scrolled with its vectors (either backend's record)."""
+    vec = p.vector if isinstance(p.vector, dict) else {}
+    sv = vec.get(SPARSE)
+    sparse = (list(sv.indices), list(sv.values)) if sv is not None else ([], [])
+    return IndexPoint(str(p.id), list(vec.get(DENSE) or []), sparse, dict(p.payload or {}))
+
+
 @dataclass(frozen=True)
 class Scored:
     id: str
