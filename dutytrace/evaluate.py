@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dutytrace.errors import ConfigError
-from dutytrace.models import CASE_TAG_MIN
+from dutytrace.profile import scored_tags
 
 K = 10
 MODES = ("dense", "lexical", "hybrid")
@@ -138,7 +138,7 @@ def evaluate(svc, gold_dir: Path, modes=MODES, config=None, tagging: bool = True
     for split in ("tune", "test", "all"):
         sel = [c for c in cases if split == "all" or c.get("split", "tune") == split]
         gold_tags = {c["case_id"]: set(c["tags"]) for c in sel}
-        pred_tags = {c["case_id"]: {t["tag"] for t in profiles[c["case_id"]]["tags"] if t["score"] >= CASE_TAG_MIN}
+        pred_tags = {c["case_id"]: scored_tags(profiles[c["case_id"]])
                      for c in sel}
         block = tag_scores(pred_tags, gold_tags, tags)
         n = len(sel) or 1

@@ -82,6 +82,12 @@ def _title_from_docs(docs: list[dict]) -> str | None:
     return None
 
 
+def scored_tags(profile: dict[str, Any]) -> set[str]:
+    """The tags a case's documents give it by score alone (CASE_TAG_MIN), reviewers' acceptances aside:
+    what similar-case ranking and the evaluation compare."""
+    return {t["tag"] for t in profile.get("tags") or [] if t.get("score", 0) >= CASE_TAG_MIN}
+
+
 def case_tags(profile: dict[str, Any]) -> list[str]:
     """The issues a case carries: its tags scored at CASE_TAG_MIN or more, and those a reviewer accepted."""
     return [t["tag"] for t in profile.get("tags") or [] if t.get("score", 0) >= CASE_TAG_MIN or t.get("accepted")]

@@ -43,7 +43,7 @@ class RankConfig:
     tag_boost: float = 0.003  # added to a case's fused score for each issue the query names and the case has
     type_boost: float = 0.01  # ... and for the accident type
     depth: int = 100  # passages fetched per leg
-    passage_decay: float = 1.0  # a case's leg score: best passage + decay * 2nd + decay**2 * 3rd ...
+    passage_decay: float = 1.0  # a case's leg score, over its five best passages: best + decay * 2nd + ...
 
 
 class SearchError(ValueError):
@@ -241,8 +241,8 @@ class Searcher:
 
 
 def _case_ranking(scored: list[Scored], decay: float = 0.0) -> list[tuple[str, list[Hit]]]:
-    """Cases in the order of their best passage (with `decay`, of best + decay * 2nd + decay² * 3rd ...),
-    each with its passages (best first)."""
+    """Cases in the order of their best passage (with `decay`, of best + decay * 2nd + decay² * 3rd ... over
+    their five best), each with its passages (best first)."""
     groups: dict[str, list[Hit]] = {}
     for s in scored:
         groups.setdefault(s.payload.get("case_id"), []).append(to_hit(s))

@@ -17,7 +17,7 @@ from dutytrace.audit import Audit
 from dutytrace.errors import NotFound
 from dutytrace.security import LOCAL, AuthRequired, Principal, Users, case_clearances
 from dutytrace.indexing import Ingestor, IngestReport, prepare
-from dutytrace.profile import case_profile, index_payload
+from dutytrace.profile import case_profile, index_payload, scored_tags
 from dutytrace.search import Searcher
 from dutytrace.store.catalog import Catalog
 from dutytrace.store.files import FileStore
@@ -203,12 +203,9 @@ class Dutytrace:
         self._check_document(doc_id)
         return self.catalog.chunks(doc_id)
 
-    def _case_info(self, case_id: str) -> dict | None:
-        """A visible case's profile for ranking and result cards (not audited: not a view)."""
-        return self._case_info_fn()(case_id)
-
     def _case_info_fn(self):
-        """`_case_info` for one search or similar-case ranking: the visible case ids are read once,
+        """case_id -> a visible case's profile (or None), for ranking and result cards (not audited: not a
+        view), made for one search or similar-case ranking: the visible case ids are read once,
         not once for every candidate case (that was a catalog-wide query per case on the hot path),
         and each case's profile is built once (facets rank the cases, then read them again)."""
         visible = self._visible()
@@ -367,7 +364,7 @@ class Dutytrace:
             self._check_case(case_id)
             prof = case_profile(self.catalog, case_id)
             material = Material([c["text"] for c in self.catalog.chunks_of_case(case_id)],
-                                (prof["languages"] or ["en"])[0], {t["tag"] for t in prof["tags"] if t["score"] >= CASE_TAG_MIN},
+                                (prof["languages"] or ["en"])[0], scored_tags(prof),
                                 prof["facts"].get("accident_type"), {e["text"] for e in prof["entities"]}, case_id)
         self.principal.require("search")
         visible = self._visible()

@@ -24,7 +24,7 @@ from dutytrace.nlp.codebook import Codebook
 from dutytrace.query import understand
 from dutytrace.search import to_hit
 from dutytrace.store.vectors import sparse_query
-from dutytrace.models import CASE_TAG_MIN
+from dutytrace.profile import scored_tags
 
 WEIGHTS = {"votes": 0.40, "concepts": 0.25, "tags": 0.20, "type": 0.15}
 RRF_K = 60.0
@@ -107,7 +107,7 @@ def rank_similar(material: Material, index, embedder, case_profile, case_texts, 
         prof = case_profile(cid)
         if prof is None:
             continue
-        their_tags = {t["tag"] for t in prof["tags"] if t["score"] >= CASE_TAG_MIN}
+        their_tags = scored_tags(prof)
         union = material.tags | their_tags
         tag_sim = len(material.tags & their_tags) / len(union) if union else 0.0
         their_concepts = case_concepts(cid, case_texts.get(cid, []), codebook)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from dutytrace.lang import detect_language
+from dutytrace.nlp.codebook import term_pattern
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}|[\u4e00-\u9fff]{2,}")
 _STOP = {"the", "and", "for", "with", "without", "was", "were", "that", "this", "from", "into", "not", "are", "who",
@@ -39,18 +40,16 @@ def query_terms(query: str) -> list[str]:
 
 
 def highlight(text: str, query: str, entities: list[str] | tuple[str, ...] = (), cues: list[dict] | tuple = ()) -> str:
-    """HTML-escape `text` and mark responsibility cues (`cues`: [{start, end, tag}] offsets into `text`,
+    """Escape `text` (`safe`) and mark responsibility cues (`cues`: [{start, end, tag}] offsets into `text`,
     as search hits carry them) with <mark class="dt-cue">, the query's terms with <mark> and the given
     entity names with <mark class="dt-ent">. Safe to render as HTML: every piece of document text goes
-    through html.escape, and marks never nest (an earlier kind wins an overlap)."""
+    through `safe`, and marks never nest (an earlier kind wins an overlap)."""
     spans: list[tuple[int, int, str]] = [(int(c["start"]), int(c["end"]), "dt-cue") for c in cues
                                          if 0 <= int(c["start"]) < int(c["end"]) <= len(text)]
     for cls, words in (("", query_terms(query)), ("dt-ent", entities)):
         for w in sorted({w for w in words if w and len(w.strip()) >= 2}, key=len, reverse=True):
-            pattern = re.escape(w)
-            if re.search(r"[A-Za-z]$", w):  # whole words, with a plural or verb ending: not "off" in "office"
-                pattern = r"(?<![A-Za-z])" + pattern + r"(?:s|es|d|ed|ing)?(?![A-Za-z])"
-            for m in re.finditer(pattern, text, re.I):
+            # English words whole, with a plural or verb ending (not "off" in "office"), as concept terms match
+            for m in term_pattern(w, "en" if re.search(r"[A-Za-z]$", w) else "zh").finditer(text):
                 spans.append((m.start(), m.end(), cls))
     return mark_spans(text, spans)
 

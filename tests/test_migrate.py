@@ -31,7 +31,7 @@ def test_migrate_keeps_rankings(service, tmp_path):
     server = ClientIndex(target, None, "moved", service.embedder.dim)
     try:
         assert server.ids() == service.index.ids()
-        s = Searcher(server, service.embedder.encode_query, service._case_info, load_codebook(None))
+        s = Searcher(server, service.embedder.encode_query, service._case_info_fn(), load_codebook(None))
         for (q, m), hits in before.items():
             assert [(h.chunk_id, round(h.score, 4)) for h in s.search(q, 8, m)] == hits, (q, m)
         assert sorted(server.facet("case_id")) == sorted(service.index.facet("case_id"))

@@ -13,8 +13,8 @@ from dutytrace.errors import DutytraceError
 from dutytrace.nlp.codebook import load_codebook
 from dutytrace.service import Dutytrace
 from dutytrace.ui_i18n import LANGS
-from dutytrace.ui_text import safe
 from dutytrace.ui_i18n import t as _t
+from dutytrace.ui_text import safe
 
 PAGES = {"search": "ui_pages/search.py", "case": "ui_pages/case.py", "document": "ui_pages/document.py",
          "similar": "ui_pages/similar.py", "ingest": "ui_pages/ingest.py", "analytics": "ui_pages/analytics.py",

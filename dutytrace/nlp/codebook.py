@@ -69,7 +69,7 @@ def _merge(base: dict, extra: dict) -> dict:
     return out
 
 
-def _term_pattern(word: str, lang: str) -> re.Pattern:
+def term_pattern(word: str, lang: str) -> re.Pattern:
     """English terms match whole words with a plural or verb ending ("inspector" also names "inspectors")."""
     if lang == "en":
         return re.compile(r"(?<![A-Za-z])" + re.escape(word) + r"(?:s|es|d|ed|ing)?(?![A-Za-z])", re.I)
@@ -84,8 +84,8 @@ def _compile_terms(e: dict) -> Entry:
     for lang, words in (e.get("cues") or {}).items():
         words = [str(w) for w in words]
         terms[lang] = tuple(w.lstrip("~") for w in words)
-        cues[lang] = tuple(_term_pattern(w, lang) for w in words if not w.startswith("~"))
-        weak[lang] = tuple(_term_pattern(w[1:], lang) for w in words if w.startswith("~"))
+        cues[lang] = tuple(term_pattern(w, lang) for w in words if not w.startswith("~"))
+        weak[lang] = tuple(term_pattern(w[1:], lang) for w in words if w.startswith("~"))
     return Entry(e["id"], e.get("name") or {}, e.get("description") or {}, cues, terms, weak)
 
 

@@ -130,7 +130,7 @@ def extract_facts(text: str, lang: str, codebook: Codebook) -> dict:
     facts["injuries"] = injuries
     facts["direct_loss"] = _zh_loss(flat) if lang == "zh" else _en_loss(flat)
     facts["enterprise"] = _enterprise(flat, lang, title)
-    facts["location"] = _location(flat, lang, facts["date"])
+    facts["location"] = _location(flat, lang, facts["date"], title)
     facts["grade"] = grade(facts["fatalities"]) or next(
         (g for g, p in _TITLE_GRADE if re.search(p, title, re.I)), None)
     return facts
@@ -263,7 +263,7 @@ def _enterprise(flat: str, lang: str, title: str) -> str | None:
         for key in set(counts) - aliased:
             word = _en_short_name(forms[key].most_common(1)[0][0], flat)
             if word:
-                counts[key] += max(0, len(re.findall(r"\b" + re.escape(word) + r"\b(?!-)", flat)) - counts[key])
+                counts[key] = max(counts[key], len(re.findall(r"\b" + re.escape(word) + r"\b(?!-)", flat)))
     if not counts:
         # no registered company anywhere: the title may open with a works' own name ("某县某某煤矿“3.5”...")
         t = re.match(r"([\u4e00-\u9fff]{4,20}?(?:公司|煤矿|矿|厂|合作社))(?:“|\"|\d)", title) if lang == "zh" else None
@@ -294,7 +294,7 @@ _EN_PLACE_WORD = re.compile(r"Road|Street|Lane|Park|District|County|Town|Townshi
                             r"Plaza|Building|Mine|Warehouse|project|workshop|hub|site|Highway|Motorway|Avenue|Province|"
                             r"Port|Estate|Quarry|Harbour|Wharf|Dock|Pier|Square|Junction", re.I)
 # a period that ends an abbreviation, not a sentence: "No. 7", "Co., Ltd. in", "Ltd., 88", "Mr. Li"
-_EN_ABBR = re.compile(r"\b(?:(No|Nos|Co|Ltd|Inc|Corp|Pty|Bros|Rd|Ave|approx|km)\.(?=,|\s+[a-z0-9(])|(Mr|Mrs|Ms|Dr|Prof|St|Mt)\.(?=\s+[A-Z]))")
+_EN_ABBR = re.compile(r"\b(?:(?:No|Nos|Co|Ltd|Inc|Corp|Pty|Bros|Rd|Ave|approx|km)\.(?=,|\s+[a-z0-9(])|(?:Mr|Mrs|Ms|Dr|Prof|St|Mt)\.(?=\s+[A-Z]))")
 # a kilometre post on a road: "at K187+300 on the Xiangrong Expressway, Pingchuan County section"
 _EN_CHAINAGE = re.compile(r"\b(K\d+\s?\+\s?\d+ (?:on|of) the (?:[A-Z][\w-]* )+(?:Expressway|Highway|Motorway|Freeway|Road)"
                           r"(?:, (?:[A-Z][\w-]* )+(?:section|Section))?)")
@@ -318,7 +318,7 @@ def _mask_abbr(flat: str) -> str:
     return _EN_ABBR.sub(lambda m: m.group(0)[:-1] + "\u2024", flat)
 
 
-def _location(flat: str, lang: str, date: str | None) -> str | None:
+def _location(flat: str, lang: str, date: str | None, title: str) -> str | None:
     if lang == "zh":
         return _zh_location(flat, date)
     masked = _mask_abbr(flat)
@@ -329,7 +329,7 @@ def _location(flat: str, lang: str, date: str | None) -> str | None:
     if m:
         return m.group(1)
     before, lo = [], 0
-    title_end = len(_title(flat, "en")) + 40
+    title_end = len(title) + 40
     for sm in _EN_DATE.finditer(masked):
         if sm.start() < title_end:  # the title page's date: what precedes a later date starts after it
             lo = sm.end()

@@ -19,7 +19,8 @@ _NUMBERED = re.compile(r"^[ \t]*(?:第[一二三四五六七八九十]+[章部�
 _SUB_NUMBERED = re.compile(r"^[ \t]*(?:\d{1,2}\.\d{1,2}|[（(][一二三四五六七八九十\d]{1,3}[)）])")
 _DIRECT = re.compile(r"direct cause|immediate cause|cause of (?:death|the (?:fire|explosion|collapse|fall))|直接原因", re.I)
 _SECTIONS = [
-    ("direct", re.compile(r"^(?:[^a-z\u4e00-\u9fff]*)(?:the )?(?:direct|immediate) causes?\W*$|^(?:事故)?直接原因\W*$|cause of death", re.I)),
+    # a heading that names only the direct cause; "Direct and indirect causes" falls to the findings
+    ("direct", re.compile(r"^(?:[^a-z\u4e00-\u9fff]*)(?:the )?(?:direct|immediate) causes?\W*$|^(?:事故)?直接原因\W*$", re.I)),
     ("findings", re.compile(r"indirect cause|causes|cause analysis|underlying cause|root cause|contributing|contributory|"
                             r"problems (?:exposed|found|identified)|failings|"
                             r"间接原因|原因|存在的(?:主要)?问题|暴露(?:出)?的问题", re.I)),
