@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from dutytrace.cli_output import _csv_rows, _print_eval, _print_results, _read_batch, _write_csv
+from dutytrace.cli_output import csv_rows, print_eval, print_results, read_batch, write_csv
 from dutytrace.errors import ConfigError, DutytraceError, NotFound
 from dutytrace.profile import case_tags
 
@@ -107,7 +107,7 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for, i
         raise typer.Exit(2)
     try:
         flt = parse_filters(filters)
-        queries = _read_batch(batch) if batch else [{"id": None, "query": query}]
+        queries = read_batch(batch) if batch else [{"id": None, "query": query}]
     except (SearchError, ValueError, OSError) as e:
         _fail(e, 2)
     rows: list[dict] = []
@@ -123,17 +123,17 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for, i
                     res = {"query": q["query"], "hits": [h.to_json() for h in svc.search(q["query"], n, m, f)]}
                 if batch:
                     res = {"id": q["id"], **res}
-                rows.extend(_csv_rows(q, res))
+                rows.extend(csv_rows(q, res))
                 if as_json or batch:
                     _emit(res)
                 else:
-                    _print_results(res, out)
+                    print_results(res, out)
     except SearchError as e:
         _fail(e, 2)
     except DutytraceError as e:
         _fail(e)
     if csv_out:
-        _write_csv(csv_out, rows)
+        write_csv(csv_out, rows)
         err.print(f"wrote {len(rows)} rows to {csv_out}")
 
 
@@ -307,7 +307,7 @@ def eval_(gold: Path = typer.Option(Path("corpus/gold"), "--gold", help="Folder 
     if as_json:
         _emit(res)
         return
-    _print_eval(res, out)
+    print_eval(res, out)
 
 
 @app.command()

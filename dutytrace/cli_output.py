@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 
-def _read_batch(path: Path) -> list[dict]:
+def read_batch(path: Path) -> list[dict]:
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".csv":
         rows = list(csv.DictReader(text.splitlines()))
@@ -24,7 +24,7 @@ def _read_batch(path: Path) -> list[dict]:
     return rows
 
 
-def _write_csv(path: Path, rows: list[dict]) -> None:
+def write_csv(path: Path, rows: list[dict]) -> None:
     """UTF-8 with BOM (Excel opens Chinese text right); cells that a spreadsheet would run as a formula
     are prefixed with an apostrophe."""
     cols = ["query_id", "query", "rank", "case_id", "case_title", "case_score", "document", "page", "speaker",
@@ -37,7 +37,7 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
                         for k, v in r.items()})
 
 
-def _csv_rows(q: dict, res: dict) -> list[dict]:
+def csv_rows(q: dict, res: dict) -> list[dict]:
     """One row per passage: query id and text, rank of the case (or passage), case, document, page, score."""
     out = []
     if "cases" in res:
@@ -55,7 +55,7 @@ def _csv_rows(q: dict, res: dict) -> list[dict]:
     return out
 
 
-def _print_results(res: dict, out: Console) -> None:
+def print_results(res: dict, out: Console) -> None:
     if "cases" in res:
         for i, c in enumerate(res["cases"], 1):
             out.print(f"[bold]{i}. {c['case_id']}[/bold]  {c['title']}  [dim]score {c['score']:.4f}[/dim]")
@@ -69,7 +69,7 @@ def _print_results(res: dict, out: Console) -> None:
                       f"[dim]{h['score']:.4f}[/dim]\n   {h['text'][:260]}")
 
 
-def _print_eval(res: dict, out: Console) -> None:
+def print_eval(res: dict, out: Console) -> None:
     t = Table(title=f"Retrieval ({res['queries']} queries; case ranking, k=10)")
     for col in ("split", "mode", "lang", "n", "nDCG@10", "Recall@10", "MRR"):
         t.add_column(col, justify="right" if col not in ("split", "mode", "lang") else "left")

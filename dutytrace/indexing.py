@@ -16,7 +16,6 @@ Each run begins by finishing that state (tombstones, unindexed documents, stale 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import time
 import uuid
@@ -28,14 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dutytrace.config import Settings
-from dutytrace.index_stage import UPSERT_SLICE, IndexWriter, chunk_payload  # noqa: F401 (chunk_payload: re-exported)
+from dutytrace.index_stage import UPSERT_SLICE, IndexWriter
 from dutytrace.index_stage import failpoint as _failpoint
 from dutytrace.errors import UnreadableDocument
 from dutytrace.ingest.chunk import chunk_document
 from dutytrace.ingest.reader import read_document
 from dutytrace.ingest.report import IngestReport
 from dutytrace.ingest.sources import Source, SourceError, count_files, iter_sources
-from dutytrace.ingest.worker import init_worker
+from dutytrace.ingest.worker import new_pool
 from dutytrace.models import Analysis, Chunk, Document
 from dutytrace.nlp.analyze import analyze
 from dutytrace.nlp.codebook import load_codebook
@@ -87,11 +86,6 @@ def _prepare_safe(args):
         return Failed(path, f"could not be processed ({type(e).__name__}: {str(e)[:160]})")
 
 
-def _new_pool(workers: int) -> ProcessPoolExecutor:
-    # spawn, not fork: this process may hold torch's thread pools, which do not survive a fork
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=init_worker)
-
-
 class _Job:
     """A file in flight: its bytes (kept to store the original once parsed) and its parse result."""
 
@@ -132,7 +126,7 @@ class Ingestor(IndexWriter):
         try:
             self.recover()
             if workers > 1:
-                self._pool = _new_pool(workers)
+                self._pool = new_pool(workers)
             for item in iter_sources(paths, max_bytes):
                 if isinstance(item, SourceError):
                     self._failed(item.path, item.error)
@@ -241,8 +235,8 @@ class Ingestor(IndexWriter):
             # only the file that kills its process is reported
             if job.pool is self._pool:  # the first job to see this pool broken rebuilds it
                 self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = _new_pool(self._pool._max_workers)
-            with _new_pool(1) as alone:
+                self._pool = new_pool(self._pool._max_workers)
+            with new_pool(1) as alone:
                 try:
                     return alone.submit(_prepare_safe, (job.data, job.src.path, job.src.case_id, job.src.name,
                                                         self.settings)).result()

@@ -4,12 +4,10 @@ indexed (its points carry chunk tags) and re-indexed; every case's payload is pu
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 
 from dutytrace.config import Settings
-from dutytrace.ingest.worker import init_worker
+from dutytrace.ingest.worker import new_pool
 from dutytrace.models import Analysis, Chunk, Document, Page
 from dutytrace.nlp.analyze import analyze
 from dutytrace.nlp.codebook import load_codebook
@@ -43,8 +41,7 @@ def retag_catalog(ingestor, workers: int = 1, progress: Callable[[int, int], Non
     docs = catalog.documents()
     changed = 0
     errors: list[dict] = []
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=init_worker) if workers > 1 else None
+    pool = new_pool(workers) if workers > 1 else None
     try:
         for i in range(0, len(docs), BATCH):
             batch = [(d, catalog.pages(d["doc_id"]), catalog.chunks(d["doc_id"]), settings) for d in docs[i:i + BATCH]]
@@ -63,8 +60,6 @@ def retag_catalog(ingestor, workers: int = 1, progress: Callable[[int, int], Non
     left = catalog.unindexed()
     for i in range(0, len(left), BATCH):
         ingestor.index_documents(left[i:i + BATCH])
-    stale = catalog.stale_cases()
-    ingestor.refresh_cases(set(stale))
-    catalog.clear_stale(stale)
+    ingestor._refresh_stale()
     return {"documents": len(docs), "reindexed": changed, "failed": errors,
             "cases": len(catalog.case_ids())}

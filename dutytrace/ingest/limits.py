@@ -107,10 +107,6 @@ def _on_alarm(signum, frame):
         raise _Expired()
 
 
-def _seconds(s: float) -> str:
-    return f"{s:g}"
-
-
 class time_limit:
     """`with time_limit(seconds, path):` raises ParseTimeout when the block runs longer. Without a limit
     (None or <= 0), nested, or off the main thread it does nothing: see `run_isolated` for threads."""
@@ -145,7 +141,7 @@ class time_limit:
                 continue
         self.active = False
         if et is not None and issubclass(et, _Expired):
-            raise ParseTimeout(self.path, f"took longer than {_seconds(self.seconds)} s to parse; skipped "
+            raise ParseTimeout(self.path, f"took longer than {self.seconds:g} s to parse; skipped "
                                           "(the limit is DUTYTRACE_PARSE_TIMEOUT)") from None
         return False
 

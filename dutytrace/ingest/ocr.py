@@ -43,11 +43,6 @@ def _status(path_env: str) -> str | None:
     return None
 
 
-def languages_for(hint: str | None) -> str:
-    """Tesseract language string: Chinese first when the document looks Chinese, English first else."""
-    return "chi_sim+eng" if hint == "zh" else "eng+chi_sim"
-
-
 def tidy(text: str) -> str:
     """Tesseract puts spaces between Chinese characters; remove them, and trailing blanks."""
     text = _CJK_GAP.sub("", text)
@@ -55,7 +50,7 @@ def tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def ocr_pages(data: bytes, numbers: list[int], hint: str | None = None) -> dict[int, str]:
+def ocr_pages(data: bytes, numbers: list[int]) -> dict[int, str]:
     """Text of the given 1-based pages of a PDF, read by OCR. Raises OcrUnavailable."""
     why = ocr_status()
     if why:
@@ -64,7 +59,7 @@ def ocr_pages(data: bytes, numbers: list[int], hint: str | None = None) -> dict[
     import pytesseract
 
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per page: the pool gives the parallelism
-    langs = languages_for(hint)
+    langs = "+".join(OCR_LANGS)  # English and Chinese on every page: "eng+chi_sim"
     out: dict[int, str] = {}
     pdf = pdfium.PdfDocument(data)
     try:

@@ -47,7 +47,6 @@ class IngestReport:
     resumed_documents: int = 0  # left unindexed by an interrupted run and finished by this one
     seconds: float = 0.0
     report_file: str | None = None
-    near_duplicates: list[dict] = field(default_factory=list)  # filled by the service after the run
     started: float = field(default_factory=time.time)
     near_duplicates: list[dict] = field(default_factory=list)  # filled by the service after the run (dedupe.py)
 

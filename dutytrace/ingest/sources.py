@@ -34,10 +34,6 @@ class Source:
     read: Callable[[], bytes]
     stamp: tuple[int, int] | None = None  # (size, mtime_ns) of a file on disk; None for archive members
 
-    @property
-    def data(self) -> bytes:
-        return self.read()
-
 
 @dataclass(frozen=True)
 class SourceError:
@@ -141,7 +137,7 @@ def _walk_archive(label: str, file: Path | bytes, kind: str, prefix: str | None,
 
 
 def _member(label: str, name: str, member: bytes | SourceError, prefix: str | None, max_bytes: int,
-            depth: int, budget: limits.ArchiveBudget | None = None) -> Iterator:
+            depth: int, budget: limits.ArchiveBudget) -> Iterator:
     rel = PurePosixPath(name)
     shown = f"{label}!{name}"
     unsafe = limits.unsafe_member_name(name)
@@ -164,10 +160,9 @@ def _member(label: str, name: str, member: bytes | SourceError, prefix: str | No
 
 
 def _archive_members(file: Path | bytes, kind: str, max_bytes: int,
-                     budget: limits.ArchiveBudget | None = None) -> Iterator[tuple[str, bytes | SourceError]]:
+                     budget: limits.ArchiveBudget) -> Iterator[tuple[str, bytes | SourceError]]:
     """(name, bytes) of each file in an archive, one at a time; a file on disk is never loaded whole."""
     src = io.BytesIO(file) if isinstance(file, bytes) else file
-    budget = budget or limits.ArchiveBudget()
     if kind == detect.ZIP:
         with zipfile.ZipFile(src) as zf:
             budget.check_declared([i.file_size for i in zf.infolist()])  # refuse a bomb before reading it
@@ -210,13 +205,17 @@ def count_files(paths: list[Path]) -> int:
     folders, entries of zip archives from their directory; a tar archive counts as one."""
     n = 0
     for root in map(Path, paths):
-        files = [root] if root.is_file() else [Path(d) / f for d, ds, fs in os.walk(root)
-                                                for f in fs if not f.startswith(".")] if root.is_dir() else []
+        if root.is_file():
+            files = [root]
+        elif root.is_dir():
+            files = [Path(d) / f for d, _, fs in os.walk(root) for f in fs if not f.startswith(".")]
+        else:
+            files = []
         for f in files:
             try:
                 if f.name.lower() in CASE_META_FILES:
                     continue
-                if zipfile.is_zipfile(f) and sniff_file(f) == detect.ZIP:
+                if sniff_file(f) == detect.ZIP:
                     with zipfile.ZipFile(f) as zf:
                         n += sum(1 for i in zf.infolist() if not i.is_dir()
                                  and PurePosixPath(i.filename).name.lower() not in CASE_META_FILES)
