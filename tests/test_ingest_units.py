@@ -127,3 +127,22 @@ def test_chinese_pdf_transcript_keeps_its_turns(tmp_path):
     chunks = chunk_document(doc, 300)
     assert {c.speaker for c in chunks} == {"刘某某"}
     assert all(c.text.startswith("问：") for c in chunks)
+
+
+def test_archive_refusals_are_reported_as_bombs():
+    """The ingest report's reason code for each archive refusal the limits raise: a clerk filtering the
+    report for archive bombs finds them all (the entry-count refusals were 'other')."""
+    from dutytrace.ingest import limits
+    from dutytrace.ingest.report import reason_of
+
+    messages = []
+    for act in (lambda b: b.check_declared([1] * 3), lambda b: b.check_declared([10 ** 6]),
+                lambda b: [b.charge(1) for _ in range(3)], lambda b: b.charge(10 ** 6)):
+        budget = limits.ArchiveBudget()
+        budget.max_entries, budget.max_bytes = 2, 1000
+        with pytest.raises(limits.ArchiveRefused) as e:
+            act(budget)
+        messages.append(str(e.value))
+    messages.append("entry too large: compression ratio too high (a zip bomb?)")
+    assert [reason_of(m) for m in messages] == ["bomb"] * 5
+    assert reason_of("file too large (3 GiB; the limit is 1 GiB)") == "too_large"

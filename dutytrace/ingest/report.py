@@ -11,13 +11,14 @@ from pathlib import Path
 # reason codes of per-file failures, tested in this order against the error message
 REASONS = (
     ("encrypted", ("encrypted", "password")),
+    # before too_large: "entry too large: compression ratio too high (a zip bomb?)" is an archive bomb
+    ("bomb", ("zip bomb", "compression ratio", "entries (the limit", "entries (nested", "entries; the rest skipped")),
     ("too_large", ("too large",)),
     ("no_text_ocr_unavailable", ("ocr unavailable",)),
     ("empty", ("empty", "has no pages", "0 bytes")),
     ("no_text", ("no text",)),
     ("unsupported", ("unsupported", "where a document was expected")),
     ("timeout", ("took longer than",)),
-    ("bomb", ("zip bomb", "compression ratio", "expands beyond", "entry limit", "entries, more than")),
     ("unsafe", ("unsafe path", "link in archive", "symbolic link", "nested more than")),
     ("corrupt", ("corrupt", "malformed", "could not be processed", "cannot detect", "cannot read", "crashed")),
 )
