@@ -124,7 +124,7 @@ def test_failed_transaction_leaves_nothing(pg_url):
                 db.execute("INSERT INTO cases(case_id, title, updated) VALUES (?,?,?)", ("tx-case", "t", 1.0))
                 raise RuntimeError("abort")
         assert cat.case_row("tx-case") is None
-        cat.set_case_meta("tx-case", {"title": "kept", "region": "50% 区"})  # a literal % survives
+        cat.set_case_meta("tx-case", {"title": "kept", "region": "50% 区"})  # a % in a bound value survives (the SQL text itself has none)
         assert cat.case_row("tx-case") == {"case_id": "tx-case", "title": "kept",
                                            "meta": {"title": "kept", "region": "50% 区"}}
     finally:
