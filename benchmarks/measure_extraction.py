@@ -110,7 +110,8 @@ def main() -> int:
     args = ap.parse_args()
 
     src = Path(args.src)
-    test = set(yaml.safe_load(Path(args.splits or src / "splits.yaml").read_text())["test"])
+    splits = Path(args.splits or src / "splits.yaml")  # a corpus without one (corpus/dev) is all tuning
+    test = set((yaml.safe_load(splits.read_text()) or {}).get("test", [])) if splits.is_file() else set()
     settings = Settings()
     instrument()
     get_nlp("en", settings.spacy_en)  # load once, outside the timings

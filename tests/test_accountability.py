@@ -86,3 +86,15 @@ def test_decision_is_read_whole():
     got = by_person(extract_accountability(chunks(text), "zh", CB))
     assert got["周某某"].sanction == "serious_warning"
     assert list(got) == ["周某某"]
+
+
+def test_english_accountability_headings_in_other_words():
+    """"VIII. Accountability" and "Nature of the accident and handling of those responsible" open the
+    section as "Responsibility findings and handling recommendations" does."""
+    body = ("1. Ding Wenbo, head of the safety department, is to be dismissed by the company. "
+            "2. Yao Dingbang, head of the Mine Safety Section of the County Emergency Management Bureau, a major demerit.\n"
+            "IX. Recommendations\nZhang Yi, the new manager, will train all staff.\n")
+    for heading in ("VIII. Accountability", "VIII. Nature of the accident and handling of those responsible"):
+        got = by_person(extract_accountability(chunks("VII. Causes\nThe roof fell.\n" + heading + "\n" + body), "en", CB))
+        assert set(got) == {"Ding Wenbo", "Yao Dingbang"}, heading
+        assert got["Yao Dingbang"].sanction == "major_demerit"

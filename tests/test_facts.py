@@ -129,3 +129,16 @@ def test_enterprise_short_names_and_facilities():
     # a works without a registered company name: the title's opening name
     zh = "平川县东沟煤矿“3.5”透水事故调查报告2019年5月1日一、基本情况2019年3月5日8时许，东沟煤矿井下发生透水事故。"
     assert extract_facts(zh, "zh", CB)["enterprise"] == "平川县东沟煤矿"
+
+
+def test_casualty_table_cells_are_not_counts():
+    """A casualty table's rows end in a number and "Dead" ("tenant of Flat 402 Dead"): the report's own
+    count wins, also where it is interrupted ("Four children, aged four to six, died")."""
+    text = ("On 14 January 2024 a gas heater leaked. 5. Casualties and loss Two persons died and one was slightly "
+            "injured. Name Sex Age Post Outcome He Lijuan F 24 Shop assistant, tenant of Flat 402 Dead "
+            "Shao Yun F 26 Nursing assistant, tenant of Flat 402 Dead Ma Chunlin M 46 Offal processing worker Died")
+    f = extract_facts(text, "en", CB)
+    assert (f["fatalities"], f["injuries"], f["grade"]) == (2, 1, "general")
+    text = ("On 19 November 2024 a van overturned. Four children, aged four to six, died of head injuries. "
+            "No Name Age Post Outcome 1 Liang Xinyue 5 Pupil Dead")
+    assert extract_facts(text, "en", CB)["fatalities"] == 4

@@ -46,7 +46,8 @@ _CUES = {  # checked together with the codebook's sanction cues
              r"prohibition notice|reprimand|written explanation|revoked",
 }
 _CUE_RES = {k: re.compile(v, re.I) for k, v in _CUES.items()}
-_START = re.compile(r"responsib\w*[^.\n]{0,40}(?:finding|handling|recommend|enforcement|action|sanction)|conclusions? on responsibility|handling of (?:the )?responsible|"
+_START = re.compile(r"responsib\w*[^.\n]{0,40}(?:finding|handling|recommend|enforcement|action|sanction)|conclusions? on responsibility|"
+                    r"(?:handling|treatment|punishment|sanctions?) (?:of|for) [^.\n]{0,30}(?:responsib|accountab|liab)|\baccountability\b|"
                     r"(?:责任|问责)[^。\n]{0,24}(?:处理|建议|意见|认定)|处理建议|处理意见", re.I)
 _END = re.compile(r"recommend|rectif|prevent|measures|lessons|suggestion|appendix|防范|整改|措施|教训|附件", re.I)
 _HEADING = re.compile(r"^\s*(?:\d{1,2}\.?(?=\s+[A-Z\u4e00-\u9fff])|Section \d+|Part [A-Z][a-z]+|[IVX]+\.|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分])")

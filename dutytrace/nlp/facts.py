@@ -80,7 +80,7 @@ def grade(fatalities: int | None) -> str | None:
     return "especially_major" if fatalities >= 30 else "major" if fatalities >= 10 else "larger" if fatalities >= 3 else "general"
 
 
-_WHO = r"(?:\s+(?:(?!(?:" + "|".join(_EN_WORDS) + r")\b)[a-z]+\s+){0,2}?(?:people|persons|workers|employees|passengers|men|women|others|of them|rescuers|crew members|miners|person|worker|man|woman|apprentice))?"
+_WHO = r"(?:\s+(?:(?!(?:" + "|".join(_EN_WORDS) + r")\b)[a-z]+\s+){0,2}?(?:people|persons|workers|employees|passengers|men|women|others|of them|rescuers|crew members|crew|crewmen|fishermen|miners|children|pupils|students|tenants|residents|occupants|villagers|customers|visitors|guests|pedestrians|labourers|laborers|firefighters|person|worker|man|woman|child|apprentice))?"
 _EN_DEATHS = [re.compile(r"\b(?!(?:19|20)\d\d\b)" + _NUM_EN + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was |had )?(?:killed|died|dead|deaths?|fatalities|lost their lives)\b", re.I),
               re.compile(r"\b(?:killing|killed|deaths? of|claimed the lives of)\s+" + _NUM_EN + r"\b", re.I)]
 _EN_INJ = [re.compile(r"\b(?!(?:19|20)\d\d\b)" + _NUM_EN + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was )?(?:(?:slightly|seriously|severely|serious|slight|minor|other) )?(?:injured|injuries|injury|hurt)\b", re.I),
@@ -162,8 +162,15 @@ def accident_type(text: str, lang: str, codebook: Codebook, title: str | None = 
     return best[0][0] if best and best[0][1] > 0 else None
 
 
+def _counted(m) -> bool:
+    """A figure that counts people, not a casualty-table cell: in a table row the outcome column's
+    "Dead" / "Died" stands capitalised after the row's last number ("Flat 402 Dead", "M 46 Welder Died")."""
+    last = m.group(0).split()[-1]
+    return not (m.group(1).isdigit() and last[:1].isupper() and m.group(0)[:1].isdigit())
+
+
 def _most_common(patterns, text: str, conv) -> int | None:
-    vals = [v for p in patterns for m in p.finditer(text) if (v := conv(m.group(1))) is not None]
+    vals = [v for p in patterns for m in p.finditer(text) if _counted(m) and (v := conv(m.group(1))) is not None]
     if not vals:
         return None
     c = Counter(vals)  # the report's own total is the most frequent figure; ties go to the larger
@@ -172,7 +179,7 @@ def _most_common(patterns, text: str, conv) -> int | None:
 
 def _first(patterns, text: str, conv) -> int | None:
     """The first figure the text gives (the opening summary states the totals; tables come later)."""
-    found = [(m.start(), v) for p in patterns for m in p.finditer(text) if (v := conv(m.group(1))) is not None]
+    found = [(m.start(), v) for p in patterns for m in p.finditer(text) if _counted(m) and (v := conv(m.group(1))) is not None]
     return min(found)[1] if found else None
 
 
