@@ -75,3 +75,11 @@ def test_people_act_for_the_body_of_their_post():
     assert en.actor_before(s, s.index("did not follow")) == ENTERPRISE
     s = "Qiu Haobo, supervisor at the Station, closed a rectification notice without verification."
     assert en.actor_before(s, s.index("without")) == GOVERNMENT
+
+
+def test_the_actor_is_the_one_of_the_cues_verb():
+    """A cue that starts at a regulator's name ("…大队…未发现") but whose verb is the investigators' own
+    ("但调查组未发现") is nobody's failing."""
+    text = "四、事故原因\n防火卷帘故障经消防救援大队责令改正后，商管公司申请了延期，但调查组未发现任何采购配件的记录。"
+    assert "inadequate_inspection" not in _tags(text, "zh")
+    assert _tags("四、事故原因\n消防救援大队在检查中未发现防火卷帘故障。", "zh").get("inadequate_inspection", 0) >= 0.6

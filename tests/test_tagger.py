@@ -273,3 +273,24 @@ def test_a_cue_written_as_a_stem_marks_the_whole_word():
     doc = get_nlp("en")("The inspector took bribes and concealed the accident.")
     assert {(h.tag, h.cue) for h in doc._.dutytrace_cues} >= {("abuse_of_power_or_corruption", "bribes"),
                                                                ("concealment_or_false_reporting", "concealed")}
+
+
+def test_an_inquiry_after_the_cue_and_a_disclaimer_opened_by_but():
+    head = "6. Indirect causes\n"
+    s = ("Because unlicensed sub-teams are a known problem in rural line work, the team examined whether "
+         "Hengyuan had passed the work to another party.")
+    assert polarity(s, s.index("unlicensed"), s.index("unlicensed") + 10, "illegal_subcontracting_or_unlicensed") == QUESTIONED
+    assert not present(tags(head + s), "illegal_subcontracting_or_unlicensed")
+    # "does not regard ... as a cause" in the same sentence; "但……没有因果关系" in the next one
+    assert not present(tags(head + "The township's publicity on generators was limited, and the team does not regard "
+                                   "that publicity as a cause."), "inadequate_inspection")
+    remark = "四、事故原因\n部分装卸工的三级安全教育记录存在同一人代签的情况，已责令企业整改；"
+    assert present(tags(remark, "zh"), "weak_safety_training_awareness")
+    assert not present(tags(remark + "但遇难者均持有有效的培训合格证，培训问题与事故发生没有因果关系。", "zh"),
+                       "weak_safety_training_awareness")
+
+
+def test_a_late_fire_alarm_is_the_response_not_concealment():
+    zh = "四、事故原因\n"
+    assert not present(tags(zh + "商场迟报火警，应急广播启动晚。", "zh"), "concealment_or_false_reporting")
+    assert present(tags(zh + "事故发生后，矿方迟报事故两天。", "zh"), "concealment_or_false_reporting")

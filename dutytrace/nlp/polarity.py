@@ -38,6 +38,10 @@ _EN_ACT_NEG = re.compile(r"\b(?:no|not|never|nor|neither|nothing|without|n't)\b(
 _EN_MODAL = re.compile(r"\b(?:must|shall|should(?! have)|need(?:s)? to|ought to|is to be|are to be)\b", re.I)
 _EN_MODAL_AFTER = re.compile(r"^[^.;]{0,40}?\b(?:must|shall|should(?! have)|need(?:s)? to) (?:be|not|no longer)\b", re.I)
 _EN_WHETHER = re.compile(r"\bwhether\b", re.I)
+# the sentence is about an inquiry, the cue in its preamble: "Because unlicensed sub-teams are a known problem,
+# the team examined whether Hengyuan had passed the work on", 针对转包问题，调查组核查了是否……
+_EN_INQUIRY_AFTER = re.compile(r"\b(?:examined|checked|considered|looked (?:into|at)|investigated|assessed|verified|asked) whether\b", re.I)
+_ZH_INQUIRY_AFTER = re.compile(r"(?:核查|调查|查明|核实|审查|检查|了解)(?:了)?[^。；]{0,16}是否")
 # a finding that clears someone of failings: "no failing on the bureau's part was found", "the office performed
 # its duties"; such a sentence is no evidence of the failings its other words name
 _EN_CLEARED = re.compile(
@@ -66,6 +70,8 @@ _ZH_NOT_CAUSE = re.compile(r"(?:与|同)(?:本次|本起|此次|该起)?(?:事�
 _EN_NOT_CAUSE = re.compile(r"\b(?:(?:had|has|have|bore|bears|with) no (?:\w+ )?(?:bearing|link|connection|relation|effect|influence|part)|"
                            r"(?:was|were|is|are) not (?:a |the |among the )?(?:\w+ )?(?:cause|factor)s?|did not (?:contribute|cause|affect|play a part|bear on|bear upon|influence)|"
                            r"(?:has|had|have) nothing to do with|irrelevant to|"
+                           r"(?:does|do|did) not (?:regard|consider|treat|see) [^.;]{1,60}? as (?:a |the |an? (?:\w+ )?)?(?:cause|factor)|"
+                           r"(?:does|do|did) not (?:regard|consider|find) [^.;]{1,60}? to have (?:affected|caused|contributed|influenced)|"
                            r"(?:not|no) (?:causally |directly )?(?:connected|linked|related) (?:to|with) the (?:accident|death|deaths|fire|explosion|outcome)|"
                            r"unrelated to the (?:accident|death|deaths|fire|explosion|outcome))\b", re.I)
 # the hazard was put right and the fix checked ("总包于8月16日整改回复，监督站于8月20日现场复查确认", "followed up and closed
@@ -108,7 +114,7 @@ def polarity(sentence: str, start: int, end: int, tag: str = "") -> str:
         return REJECTED
     if (zh and _ZH_CLEARED_ANY.search(sentence)) or (not zh and _EN_CLEARED.search(sentence)):
         return CLEARED
-    if (_ZH_WHETHER if zh else _EN_WHETHER).search(scope):
+    if (_ZH_WHETHER if zh else _EN_WHETHER).search(scope) or (_ZH_INQUIRY_AFTER if zh else _EN_INQUIRY_AFTER).search(after):
         return QUESTIONED
     if (_ZH_NOT_CAUSE if zh else _EN_NOT_CAUSE).search(sentence):
         return CLEARED
@@ -125,8 +131,8 @@ def polarity(sentence: str, start: int, end: int, tag: str = "") -> str:
     return ASSERTED
 
 
-_EN_BACKREF = re.compile(r"^(?:this|these|that|those|neither|none of (?:these|them|this)|both|it|they|such)\b", re.I)
-_ZH_BACKREF = re.compile(r"^(?:但|不过)?[，,]?(?:该|此|这|上述|以上|前述|两者|二者|这些)")
+_EN_BACKREF = re.compile(r"^(?:this|these|that|those|neither|none of (?:these|them|this)|both|it|they|such|but|however)\b", re.I)
+_ZH_BACKREF = re.compile(r"^(?:但|不过)?[，,]?(?:该|此|这|上述|以上|前述|两者|二者|这些)|^(?:但|不过|然而)")
 
 
 # a negative subject with a plain verb: "Neither point bore on this accident.", "None of these contributed to it."

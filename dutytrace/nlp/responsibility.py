@@ -239,8 +239,9 @@ def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str =
             remark = i + 1 < len(units) and disclaims_previous(ch.text[units[i + 1][0]:units[i + 1][1]])
             for tag in dict.fromkeys(h.tag for h in here):
                 readings = [(polarity(sentence, h.start - s, h.end - s, tag), h) for h in here if h.tag == tag
-                            # another kind of actor's failing ("the company did not inspect its scaffold") is no evidence
-                            and not (tag in actor_of and actors.actor_before(sentence, h.start - s) not in (None, actor_of[tag]))]
+                            # another kind of actor's failing ("the company did not inspect its scaffold") is no evidence; the actor is
+                            # the one of the cue's verb, at its end ("大队责令改正后，…，但调查组未发现": the investigators)
+                            and not (tag in actor_of and actors.actor_before(sentence, h.end - s) not in (None, actor_of[tag]))]
                 if not readings:
                     continue
                 # the sentence shows the issue where any of its cues is asserted ("... was denied, but the team found ...")
@@ -254,7 +255,7 @@ def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str =
                     w *= REPORTED_FACTOR
                 old = support[tag].get(ev.text)
                 if old is None or old[0] < w:
-                    support[tag][ev.text] = (w, Evidence(ev.text, ev.page, ev.speaker, cue.cue))
+                    support[tag][ev.text] = (w, Evidence(ev.text, ev.page, ev.speaker, cue.cue), c.section)
                 if w >= 0.3 and tag not in found:
                     found.append(tag)
         if found:
@@ -273,6 +274,9 @@ def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str =
     out = {}
     for tag in {*support, *best_sim, *against}:
         items = sorted(support.get(tag, {}).values(), key=lambda x: -x[0])
-        out[tag] = {"support": sum(w for w, _ in items), "against": against.get(tag, 0.0),
-                    "similarity": best_sim.get(tag, 0.0), "evidence": [ev for _, ev in items[:MAX_EVIDENCE]] or ([sim_ev[tag]] if tag in sim_ev else [])}
+        sections: dict[str | None, float] = defaultdict(float)
+        for w, _, section in items:
+            sections[section] += w
+        out[tag] = {"support": sum(w for w, _, _ in items), "sections": dict(sections), "against": against.get(tag, 0.0),
+                    "similarity": best_sim.get(tag, 0.0), "evidence": [ev for _, ev, _ in items[:MAX_EVIDENCE]] or ([sim_ev[tag]] if tag in sim_ev else [])}
     return out, per_chunk
