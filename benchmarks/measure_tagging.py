@@ -9,8 +9,9 @@ documents, kept at score >= threshold). The macro average is over tags with gold
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/measure_tagging.py [--split tune|test|all]
         [--threshold 0.6] [--cache DIR] [--show] [--corpus corpus/dev]
 
-`--corpus corpus/dev` measures the blind development cases instead (a corpus without a splits.yaml is all
-"tune", and --show may print them).
+`--corpus corpus/dev` measures the blind development cases instead (the held-back cases are those the
+gold marks `"split": "test"`; a corpus whose gold marks none, such as corpus/dev, is all "tune", and
+--show may print them).
 
 `--cache DIR` keeps each document's parsed pages and chunks and the sentence embeddings (pickled)
 so that later runs re-run only the analysis (timings then leave out parsing and embedding); `--show` prints, per tuning case, the tags missed and the tags wrongly given with their
@@ -29,7 +30,6 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import yaml  # noqa: E402
 
 import dutytrace.nlp.analyze as analyze_mod  # noqa: E402
 from dutytrace import indexing  # noqa: E402
@@ -59,12 +59,6 @@ def memoize_embeddings(cache: Path) -> None:
             store.write_bytes(pickle.dumps(memo))
         return np.stack([memo[t] for t in texts]) if texts else real(self, texts)
     embed.Embedder.encode = encode
-
-
-def held_back(src: Path) -> set[str]:
-    """The held-back case ids (a corpus without src/splits.yaml, such as corpus/dev, has none)."""
-    path = src / "splits.yaml"
-    return set((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("test", [])) if path.is_file() else set()
 
 
 def analyse_case(case_dir: Path, settings: Settings, cache: Path | None):
@@ -137,10 +131,9 @@ def case_tags(docs, threshold: float) -> tuple[set[str], dict[str, tuple[float, 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, help="a corpus folder with archive/, gold/ and src/ (e.g. corpus/dev); "
-                    "sets the three paths below")
+                    "sets the two paths below")
     ap.add_argument("--archive", type=Path, default=ROOT / "corpus/archive")
     ap.add_argument("--gold", type=Path, default=ROOT / "corpus/gold/cases.jsonl")
-    ap.add_argument("--src", type=Path, default=ROOT / "corpus/src")
     ap.add_argument("--split", choices=("tune", "test", "all"), default="tune")
     ap.add_argument("--threshold", type=float, default=CASE_TAG_MIN)
     ap.add_argument("--cache", type=Path)
@@ -148,8 +141,7 @@ def main(argv=None) -> int:
     ap.add_argument("--fit", action="store_true", help="fit the calibration (tuning cases only) and print it")
     args = ap.parse_args(argv)
     if args.corpus:
-        args.archive, args.gold, args.src = args.corpus / "archive", args.corpus / "gold/cases.jsonl", args.corpus / "src"
-    test = held_back(args.src)
+        args.archive, args.gold = args.corpus / "archive", args.corpus / "gold/cases.jsonl"
     if args.show and args.split != "tune":
         print("--show prints evidence: only for the tuning split", file=sys.stderr)
         return 2
@@ -162,7 +154,7 @@ def main(argv=None) -> int:
     instrument()
     results = {}
     for split in (("tune", "test") if args.split == "all" else (args.split,)):
-        rows = [r for r in gold_rows if (r["case_id"] in test) == (split == "test")]
+        rows = [r for r in gold_rows if r.get("split", "tune") == split]  # the gold names its held-back cases
         gold, pred = {}, {}
         for r in rows:
             docs = analyse_case(args.archive / r["case_id"], settings, args.cache)

@@ -166,7 +166,7 @@ def _counted(m) -> bool:
     """A figure that counts people, not a casualty-table cell: in a table row the outcome column's
     "Dead" / "Died" stands capitalised after the row's last number ("Flat 402 Dead", "M 46 Welder Died")."""
     last = m.group(0).split()[-1]
-    return not (m.group(1).isdigit() and last[:1].isupper() and m.group(0)[:1].isdigit())
+    return not (m.group(1).isdigit() and last[:1].isupper())
 
 
 def _most_common(patterns, text: str, conv) -> int | None:

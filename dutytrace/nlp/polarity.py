@@ -132,7 +132,7 @@ def polarity(sentence: str, start: int, end: int, tag: str = "") -> str:
 
 
 _EN_BACKREF = re.compile(r"^(?:this|these|that|those|neither|none of (?:these|them|this)|both|it|they|such|but|however)\b", re.I)
-_ZH_BACKREF = re.compile(r"^(?:但|不过)?[，,]?(?:该|此|这|上述|以上|前述|两者|二者|这些)|^(?:但|不过|然而)")
+_ZH_BACKREF = re.compile(r"^(?:但|不过|然而)|^[，,]?(?:该|此|这|上述|以上|前述|两者|二者|这些)")
 
 
 # a negative subject with a plain verb: "Neither point bore on this accident.", "None of these contributed to it."

@@ -255,7 +255,7 @@ def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str =
                     w *= REPORTED_FACTOR
                 old = support[tag].get(ev.text)
                 if old is None or old[0] < w:
-                    support[tag][ev.text] = (w, Evidence(ev.text, ev.page, ev.speaker, cue.cue), c.section)
+                    support[tag][ev.text] = (w, Evidence(ev.text, ev.page, ev.speaker, cue.cue))
                 if w >= 0.3 and tag not in found:
                     found.append(tag)
         if found:
@@ -274,9 +274,6 @@ def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str =
     out = {}
     for tag in {*support, *best_sim, *against}:
         items = sorted(support.get(tag, {}).values(), key=lambda x: -x[0])
-        sections: dict[str | None, float] = defaultdict(float)
-        for w, _, section in items:
-            sections[section] += w
-        out[tag] = {"support": sum(w for w, _, _ in items), "sections": dict(sections), "against": against.get(tag, 0.0),
-                    "similarity": best_sim.get(tag, 0.0), "evidence": [ev for _, ev, _ in items[:MAX_EVIDENCE]] or ([sim_ev[tag]] if tag in sim_ev else [])}
+        out[tag] = {"support": sum(w for w, _ in items), "against": against.get(tag, 0.0),
+                    "similarity": best_sim.get(tag, 0.0), "evidence": [ev for _, ev in items[:MAX_EVIDENCE]] or ([sim_ev[tag]] if tag in sim_ev else [])}
     return out, per_chunk
