@@ -38,6 +38,7 @@ class Settings:
     qdrant_hnsw_m: int = 16
     qdrant_hnsw_ef_construct: int = 100
     qdrant_hnsw_ef: int = 128
+    min_free_mb: int = 256  # writes to the home stop with DiskFull when its disk has less free space than this
 
     @property
     def catalog_path(self) -> Path:
@@ -72,6 +73,7 @@ class Settings:
             "qdrant_hnsw_m": int(env.get("DUTYTRACE_QDRANT_HNSW_M", s.qdrant_hnsw_m)),
             "qdrant_hnsw_ef_construct": int(env.get("DUTYTRACE_QDRANT_HNSW_EF_CONSTRUCT", s.qdrant_hnsw_ef_construct)),
             "qdrant_hnsw_ef": int(env.get("DUTYTRACE_QDRANT_HNSW_EF", s.qdrant_hnsw_ef)),
+            "min_free_mb": int(env.get("DUTYTRACE_MIN_FREE_MB", s.min_free_mb)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(s, **values)

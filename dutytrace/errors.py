@@ -28,3 +28,11 @@ class ConfigError(DutytraceError):
 
 class NotFound(DutytraceError):
     """A case, document or file that was asked for does not exist."""
+
+
+class DiskFull(DutytraceError):
+    """The disk holding the data home has less free space than the safety margin (or is full)."""
+
+
+class HomeNotWritable(DutytraceError):
+    """The data home (or the disk it is on) is read-only or not writable by this user."""

@@ -1,4 +1,5 @@
-"""The embedded index: a Qdrant Edge shard in a folder, owned by one process at a time."""
+"""The embedded index: a Qdrant Edge shard in a folder. Only one process may open it: open it through
+`open_index` (store/index_owner.py), which makes sure of that and shares it with the other processes."""
 
 from __future__ import annotations
 
@@ -38,9 +39,8 @@ class EdgeIndex:
         except Exception as e:
             if "lock" in str(e).lower() or "wal" in str(e).lower() or "resource temporarily" in str(e).lower():
                 raise IndexLocked(
-                    f"the embedded index at {self.path} is in use by another Dutytrace process (the UI or an "
-                    "ingest). Stop that process, run ingestion from the UI's Ingest page, or use a Qdrant "
-                    "server (DUTYTRACE_QDRANT_URL) for concurrent use.") from None
+                    f"the embedded index at {self.path} is in use by a process that did not take its owner lock "
+                    "(an older Dutytrace, or another tool): stop it and try again.") from None
             raise
         # payload indexes for every filter field (also those added since the shard was created)
         have = set(self.shard.info().payload_schema or {})
@@ -127,14 +127,19 @@ class EdgeIndex:
             if offset is None or not points:
                 return out
 
+    def scroll_page(self, offset=None, batch: int = 256, with_vectors: bool = True):
+        """One page of points with their vectors and payload, and the offset of the next (None at the end)."""
+        points, offset = self.shard.scroll(self.q.ScrollRequest(offset=offset, limit=batch, with_payload=True,
+                                                                with_vector=with_vectors))
+        return [record_point(p) for p in points], offset
+
     def scroll(self, batch: int = 256, with_vectors: bool = True):
         """Every point with its vectors and payload, in batches (for migration to a server)."""
         offset = None
         while True:
-            points, offset = self.shard.scroll(self.q.ScrollRequest(offset=offset, limit=batch, with_payload=True,
-                                                                    with_vector=with_vectors))
+            points, offset = self.scroll_page(offset, batch, with_vectors)
             if points:
-                yield [record_point(p) for p in points]
+                yield points
             if offset is None or not points:
                 return
 

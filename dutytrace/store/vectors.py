@@ -1,6 +1,7 @@
 """The vector index behind one small interface, with two backends of the same schema:
 
-- EdgeIndex: Qdrant Edge in-process (qdrant-edge-py), the embedded default, in DUTYTRACE_HOME/index;
+- EdgeIndex: Qdrant Edge in-process (qdrant-edge-py), the embedded default, in DUTYTRACE_HOME/index,
+  opened by one process and shared with the others (SharedIndex, store/index_owner.py);
 - ClientIndex: qdrant-client against a Qdrant server or cluster (DUTYTRACE_QDRANT_URL) or `:memory:`.
 
 Each point is one chunk: a dense vector ("dense", cosine) and a BM25 sparse vector ("bm25", IDF
@@ -116,6 +117,8 @@ def open_index(settings, dim: int) -> VectorIndex:
         from dutytrace.store.qdrant_client_index import ClientIndex
 
         return ClientIndex(settings.qdrant_url, settings.qdrant_api_key, settings.collection, dim, options)
-    from dutytrace.store.edge_index import EdgeIndex
+    from dutytrace.store.index_owner import SharedIndex
 
-    return EdgeIndex(Path(settings.index_path), dim, options)
+    # one process owns the shard; the others reach it through that process (store/index_owner.py)
+    return SharedIndex(Path(settings.index_path), dim, options, Path(settings.home),
+                       getattr(settings, "min_free_mb", 0))
