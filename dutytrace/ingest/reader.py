@@ -13,6 +13,7 @@ from dutytrace.ingest.pdf import read_pdf
 from dutytrace.ingest.text import read_text
 from dutytrace.ingest.transcript import find_turns, is_question
 from dutytrace.lang import detect_language
+from dutytrace.script import to_simplified
 from dutytrace.models import Document, Page
 
 _DECISION = re.compile(r"处分决定|处理决定|问责决定|党纪|政务处分|disciplinary|decision on|accountability decision|notice of sanction", re.I)
@@ -56,7 +57,7 @@ def _read(data: bytes, path: str, case_id: str, name: str) -> Document:
 
 
 def classify(pages: list[Page], name: str) -> str:
-    head = (name + "\n" + pages[0].text[:400])
+    head = to_simplified(name + "\n" + pages[0].text[:400])  # 調查報告 is a report too
     turns, _ = find_turns(pages)
     if _TRANSCRIPT.search(head) or (len(turns) >= 6 and any(is_question(t.speaker) for t in turns)):
         return "transcript"

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 
 from dutytrace.models import Page, Turn
+from dutytrace.script import to_simplified
 
 _LABEL = re.compile(r"^[ \t]*([^\s:：][^:：\n]{0,24}?)[ \t]*[:：][ \t]*(?=\S)", re.M)
 _INTERVIEWEE = re.compile(
@@ -22,9 +23,12 @@ _NOT_SPEAKERS = {"time", "date", "place", "location", "时间", "地点", "note"
 def find_turns(pages: list[Page]) -> tuple[list[Turn], str | None]:
     """Return the speaker turns of a transcript and the interviewee's name (when the header gives one),
     or ([], None) when the text is not a transcript."""
+    # labels are read in simplified script (問/答 are 问/答; dutytrace/script.py keeps offsets), so a
+    # transcript typed in traditional characters has the same speakers as one in simplified
+    simple = [to_simplified(p.text) for p in pages]
     counts: Counter[str] = Counter()
-    for p in pages:
-        for m in _LABEL.finditer(p.text):
+    for text in simple:
+        for m in _LABEL.finditer(text):
             label = m.group(1).strip()
             if _plausible(label):
                 counts[label] += 1
@@ -33,13 +37,13 @@ def find_turns(pages: list[Page]) -> tuple[list[Turn], str | None]:
         return [], None
     interviewee = None
     for p in pages[:1]:
-        m = _INTERVIEWEE.search(p.text)
+        m = _INTERVIEWEE.search(to_simplified(p.text))
         if m:
-            interviewee = m.group(1).strip()
+            interviewee = p.text[m.start(1):m.end(1)].strip()
     turns: list[Turn] = []
     current: str | None = None
-    for p in pages:
-        marks = [(m.start(), m.end(), m.group(1).strip()) for m in _LABEL.finditer(p.text)
+    for p, text in zip(pages, simple):
+        marks = [(m.start(), m.end(), m.group(1).strip()) for m in _LABEL.finditer(text)
                  if m.group(1).strip() in speakers]
         if marks and marks[0][0] > 0 and current:
             # text before the first label continues the previous page's turn

@@ -5,7 +5,9 @@ the responsibility tagger reads the lemmas and the entity extractor the NER of t
 
 from __future__ import annotations
 
-from dutytrace.models import Analysis, Chunk, Document
+from dataclasses import replace
+
+from dutytrace.models import Accountability, Analysis, Chunk, Document, Entity, TagResult
 from dutytrace.nlp.accountability import extract_accountability
 from dutytrace.nlp.codebook import Codebook
 from dutytrace.nlp.entities import extract_entities
@@ -38,6 +40,38 @@ def parse_chunks(chunks: list[Chunk], lang: str, codebook: Codebook, en_model: s
 
 
 def analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str) -> Analysis:
+    """Everything NLP reads from a document. A Chinese document in traditional script is read in its
+    simplified twin (dutytrace/script.py) and what was read is given back in the original's characters."""
+    if doc.language == "zh":
+        from dutytrace.script import is_traditional
+
+        if is_traditional(doc.text):
+            return _analyze_traditional(doc, chunks, codebook, en_model)
+    return _analyze(doc, chunks, codebook, en_model)
+
+
+def _analyze_traditional(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str) -> Analysis:
+    from dutytrace.script import Simplified, to_simplified
+
+    pages = tuple(replace(p, text=to_simplified(p.text)) for p in doc.pages)
+    # the section headings and speaker labels too: the tagger weighs a finding by its section
+    simple = _analyze(replace(doc, pages=pages),
+                      [replace(c, text=to_simplified(c.text), section=c.section and to_simplified(c.section),
+                               speaker=c.speaker and to_simplified(c.speaker)) for c in chunks],
+                      codebook, en_model)
+    back = Simplified(doc.text).original
+    return replace(
+        simple,
+        tags=[TagResult(t.tag, t.score, tuple(replace(e, text=back(e.text)) for e in t.evidence)) for t in simple.tags],
+        entities=[Entity(back(e.text), e.label, e.page) for e in simple.entities],
+        accountability=[Accountability(back(a.person), back(a.role), back(a.organisation), a.sanction, a.level)
+                        for a in simple.accountability],
+        facts={k: back(v) if k in ("location", "enterprise", "title") and isinstance(v, str) else v
+               for k, v in simple.facts.items()},
+    )
+
+
+def _analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str) -> Analysis:
     lang = doc.language
     nlp, texts, docs = parse_chunks(chunks, lang, codebook, en_model)
     accountability = extract_accountability(chunks, lang, codebook) if doc.kind != "transcript" else []
