@@ -313,8 +313,6 @@ def eval_(gold: Path = typer.Option(Path("corpus/gold"), "--gold", help="Folder 
 @app.command()
 def serve(port: int = typer.Option(8501, "--port"), host: str = typer.Option("127.0.0.1", "--host")):
     """Start the UI (Streamlit) on 127.0.0.1."""
-    import subprocess
-
     if host not in ("127.0.0.1", "localhost", "::1"):
         from dutytrace.config import Settings
         from dutytrace.security import Users
@@ -332,7 +330,32 @@ def serve(port: int = typer.Option(8501, "--port"), host: str = typer.Option("12
            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none"]  # no source watching in use: it costs CPU on every save
     err.print(f"Dutytrace UI on http://{host}:{port}")
-    raise typer.Exit(subprocess.call(cmd, env=os.environ.copy()))
+    raise typer.Exit(_run_child(cmd))
+
+
+def _run_child(cmd: list[str]) -> int:
+    """Run the UI server as a child that ends with this process: SIGTERM, SIGINT and SIGHUP are passed
+    on to it and waited for, and the kernel stops it if this process is killed outright."""
+    import signal
+    import subprocess
+
+    from dutytrace.ingest.worker import die_with_parent
+
+    child = subprocess.Popen(cmd, env=os.environ.copy(), preexec_fn=lambda: die_with_parent(signal.SIGTERM))
+
+    def forward(signum, frame):
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, forward)
+    while True:
+        try:
+            rc = child.wait()
+            break
+        except KeyboardInterrupt:  # pragma: no cover - SIGINT is forwarded, not raised, once the handler is set
+            continue
+    return rc if rc >= 0 else 128 - rc
 
 
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from dutytrace.models import Analysis, Chunk, Document
-from dutytrace.store.db import PgConnection, is_postgres_url
+from dutytrace.store.db import PgConnection, SqliteConnection, is_postgres_url
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cases (
@@ -60,13 +60,8 @@ class Catalog:
         self.path = str(path)
         if is_postgres_url(self.path):  # DUTYTRACE_DATABASE_URL: same API, PostgreSQL dialect (store/db.py)
             self.db = PgConnection(self.path)
-        else:
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
+        else:  # one connection per thread (store/db.py): the UI's sessions share this catalog
+            self.db = SqliteConnection(self.path)
         self.db.executescript(SCHEMA)
         self.db.executescript(INGEST_SCHEMA)
 

@@ -16,12 +16,25 @@ differences the catalog uses:
 
 (The catalog sends its `PRAGMA`s only to SQLite.)
 
+Threads. The UI serves many sessions from one process, each on its own thread, over one catalog. One
+sqlite3 connection shared by threads interleaves their statements and transactions (a statement of
+one thread inside another's transaction, a cursor read while another thread executes), so
+`SqliteConnection` gives each thread its own connection to the same file (WAL: readers do not block
+the writer, and a writer waits up to its timeout for another). An in-memory database (one per
+connection) keeps one connection, and each call runs and reads its rows under a lock.
+`PgConnection` serialises the threads on its one connection (psycopg reads a result whole).
+
+Full or read-only disks become DiskFull / HomeNotWritable (store/disk.py), never a traceback.
+
 Convention that makes this safe: SQL keywords are written in upper case, identifiers in lower case."""
 
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
+import weakref
+from pathlib import Path
 
 _RESERVED = re.compile(r"\b(end|user)\b")  # column names the catalog and its neighbours use that PostgreSQL reserves
 _INSERT = re.compile(r"^\s*INSERT\s+OR\s+(IGNORE|REPLACE)\s+INTO\s+(\w+)\s*(\(([^)]*)\))?", re.S)
@@ -129,3 +142,129 @@ class PgConnection:
                 " WHERE i.indrelid=%s::regclass AND i.indisprimary", (table,))]
             self._tables[table] = (key, cols)
         return self._tables[table]
+
+
+class _Rows(list):
+    """The rows of a statement, read whole (what an in-memory catalog's execute returns)."""
+
+    def fetchone(self):
+        return self[0] if self else None
+
+    def fetchall(self):
+        return list(self)
+
+
+class SqliteConnection:
+    """A SQLite catalog file behind sqlite3.Connection's API, one connection per thread (see above)."""
+
+    PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON")
+
+    def __init__(self, path: str, timeout: float = 30.0):
+        self.path = str(path)
+        self.timeout = timeout
+        self.memory = self.path == ":memory:"
+        self._local = threading.local()
+        self._all: list[tuple[weakref.ref, sqlite3.Connection]] = []  # (thread, its connection)
+        self._lock = threading.RLock()  # an in-memory database: one connection for every thread
+        self._closed = False
+        self.home = Path(self.path).parent if not self.memory else None
+        if not self.memory:
+            try:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise self._clear(e) from None
+        self._shared = self._open() if self.memory else None
+        if not self.memory:
+            self._conn()  # open (and check) now, in the creating thread
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, check_same_thread=False, timeout=self.timeout)
+            conn.row_factory = sqlite3.Row
+            for pragma in self.PRAGMAS:
+                conn.execute(pragma)
+        except sqlite3.Error as e:
+            raise self._clear(e) from None
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._closed:
+            raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
+        if self._shared is not None:
+            return self._shared
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._open()
+            with self._lock:  # close the connections of threads that have finished (Streamlit runs a thread per rerun)
+                done = [c for t, c in self._all if t() is None or not t().is_alive()]
+                self._all = [(t, c) for t, c in self._all if t() is not None and t().is_alive()]
+                self._all.append((weakref.ref(threading.current_thread()), conn))
+            for c in done:
+                c.close()
+        return conn
+
+    def _clear(self, e: Exception) -> Exception:
+        """DiskFull / HomeNotWritable for a full or read-only disk; otherwise the error itself."""
+        from dutytrace.store.disk import storage_error
+
+        if self.home is None:
+            return e
+        clear = storage_error(e, self.home)
+        if clear is None and isinstance(e, sqlite3.OperationalError) and "unable to open database" in str(e):
+            from dutytrace.store.disk import not_writable
+
+            clear = not_writable(self.home, f"cannot open {self.path}")
+        return clear or e
+
+    def _run(self, fn, *args):
+        try:
+            if self._shared is not None:
+                with self._lock:
+                    cur = fn(self._shared, *args)
+                    return _Rows(cur.fetchall())
+            return fn(self._conn(), *args)
+        except (sqlite3.OperationalError, OSError) as e:
+            clear = self._clear(e)
+            if clear is e:
+                raise
+            raise clear from None
+
+    # -- sqlite3.Connection's API ------------------------------------------------------------------
+    def execute(self, sql: str, params=()):
+        return self._run(lambda c, q, p: c.execute(q, p), sql, params)
+
+    def executemany(self, sql: str, seq):
+        return self._run(lambda c, q, p: c.executemany(q, p), sql, seq)
+
+    def executescript(self, script: str) -> None:
+        self._run(lambda c, q: c.executescript(q), script)
+
+    def __enter__(self):
+        if self._shared is not None:
+            self._lock.acquire()
+        self._conn().__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            return self._conn().__exit__(*exc)
+        except (sqlite3.OperationalError, OSError) as e:
+            clear = self._clear(e)
+            if clear is e:
+                raise
+            raise clear from None
+        finally:
+            if self._shared is not None:
+                self._lock.release()
+
+    def close(self) -> None:
+        """Close every thread's connection."""
+        with self._lock:
+            self._closed = True
+            conns = [c for _, c in self._all] + ([self._shared] if self._shared is not None else [])
+            self._all = []
+        for conn in conns:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
