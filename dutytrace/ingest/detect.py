@@ -38,6 +38,15 @@ def looks_like_text(data: bytes) -> bool:
         return True
     sample = data[:8192]
     if b"\x00" in sample:
-        return False
+        return _utf16_without_bom(sample)
     bad = sum(1 for b in sample if b < 9 or 13 < b < 32)
     return bad / len(sample) < 0.02
+
+
+def _utf16_without_bom(sample: bytes) -> bool:
+    """UTF-16 text without a byte-order mark (English in it has a NUL in every other byte)."""
+    from dutytrace.ingest.text import MIN_SCORE, text_score
+
+    sample = sample[: len(sample) // 2 * 2]
+    # the sample may cut a surrogate pair: replace, do not fail
+    return any(text_score(sample.decode(enc, errors="replace")) >= MIN_SCORE for enc in ("utf-16-le", "utf-16-be"))

@@ -165,7 +165,9 @@ _helper_lock = threading.Lock()
 
 
 def _serve(conn) -> None:
-    """The helper's loop: call, answer ("ok", result) or ("error", path, reason, timed_out)."""
+    """The helper's loop: call, answer ("ok", result) or ("error", path, reason, timed_out). It runs
+    under an address-space limit (budget.MAX_PARSE_MEMORY): a file that needs more fails alone."""
+    cap_memory()
     while True:
         try:
             fn, args = conn.recv()
@@ -178,6 +180,24 @@ def _serve(conn) -> None:
         except Exception as e:
             conn.send(("error", str(args[1]) if len(args) > 1 else "?",
                        f"could not be parsed ({type(e).__name__}: {str(e)[:160]})", False))
+
+
+def cap_memory(limit: int | None = None) -> None:
+    """Limit this process's address space (RLIMIT_AS) to `limit` bytes (budget.MAX_PARSE_MEMORY), for
+    a process that only parses; an allocation past it raises MemoryError (or ends the process, which
+    run_isolated reports as this file's failure). Never raises the hard limit."""
+    try:
+        import resource
+
+        from dutytrace.ingest.budget import MAX_PARSE_MEMORY
+
+        limit = limit or MAX_PARSE_MEMORY
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):
+        pass
 
 
 def run_isolated(fn, args: tuple, path: str):

@@ -1,6 +1,10 @@
 """OCR for PDF pages without a text layer: render the page with pypdfium2, read it with Tesseract
 (English and simplified Chinese, Debian packages tesseract-ocr, -eng, -chi-sim, installed by
-scripts/setup.sh) through pytesseract."""
+scripts/setup.sh), run as a command with a time limit per page.
+
+A page is rendered at OCR_DPI, or at less where that would exceed budget.MAX_RENDER_PIXELS (a huge
+MediaBox). The page images and Tesseract's output go to a private folder (mode 0700, made by
+tempfile.mkdtemp) that is removed when the document is done, also when OCR fails."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from functools import lru_cache
 
 OCR_LANGS = ("eng", "chi_sim")
@@ -50,26 +55,46 @@ def tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def ocr_pages(data: bytes, numbers: list[int]) -> dict[int, str]:
-    """Text of the given 1-based pages of a PDF, read by OCR. Raises OcrUnavailable."""
+TEMP_PREFIX = "dutytrace-ocr-"
+
+
+def ocr_pages(data: bytes, numbers: list[int], temp_root: str | None = None) -> dict[int, str]:
+    """Text of the given 1-based pages of a PDF, read by OCR. Raises OcrUnavailable. temp_root: where
+    the private temporary folder is made (None: the system's temporary folder)."""
     why = ocr_status()
     if why:
         raise OcrUnavailable(why)
     import pypdfium2 as pdfium
-    import pytesseract
 
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per page: the pool gives the parallelism
+    from dutytrace.ingest.budget import render_scale
+
+    exe = shutil.which("tesseract")
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one thread per page: the pool gives the parallelism
     langs = "+".join(OCR_LANGS)  # English and Chinese on every page: "eng+chi_sim"
     out: dict[int, str] = {}
+    folder = tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=temp_root)  # mode 0700
     pdf = pdfium.PdfDocument(data)
     try:
         for n in numbers:
-            image = pdf[n - 1].render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+            page = pdf[n - 1]
+            width, height = page.get_size()
+            image = page.render(scale=render_scale(width, height, OCR_DPI), grayscale=True).to_pil()
+            png, base = os.path.join(folder, f"page-{n}.png"), os.path.join(folder, f"page-{n}")
+            image.save(png)
+            del image
             try:
-                text = pytesseract.image_to_string(image, lang=langs, config="--psm 3", timeout=PAGE_TIMEOUT_S)
-            except RuntimeError as e:  # pytesseract raises RuntimeError on its timeout
-                raise OcrUnavailable(f"OCR of page {n} did not finish ({e})") from None
-            out[n] = tidy(text)
+                run = subprocess.run([exe, png, base, "-l", langs, "--psm", "3"], capture_output=True,
+                                     timeout=PAGE_TIMEOUT_S, env=env)
+            except subprocess.TimeoutExpired:
+                raise OcrUnavailable(f"OCR of page {n} did not finish in {PAGE_TIMEOUT_S} s") from None
+            if run.returncode != 0:
+                raise OcrUnavailable(f"Tesseract failed on page {n}: "
+                                     f"{run.stderr.decode('utf-8', 'replace').strip()[-200:]}")
+            with open(base + ".txt", encoding="utf-8", errors="replace") as f:
+                out[n] = tidy(f.read())
+            for leftover in (png, base + ".txt"):
+                os.unlink(leftover)
     finally:
         pdf.close()
+        shutil.rmtree(folder, ignore_errors=True)
     return out

@@ -7,7 +7,7 @@ import io
 import re
 
 from dutytrace.errors import UnreadableDocument
-from dutytrace.ingest import limits
+from dutytrace.ingest import budget, limits
 from dutytrace.models import Page
 
 
@@ -16,8 +16,11 @@ def read_pdf(data: bytes, path: str) -> list[Page]:
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
 
+    budget.check_pdf(data, path)  # stream and image bombs, before anything decodes them
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+    except MemoryError:
+        raise UnreadableDocument(path, _NO_MEMORY) from None
     except PDFPasswordIncorrect:
         raise UnreadableDocument(path, "encrypted PDF (password protected); decrypt it and ingest again")
     except (PDFSyntaxError, Exception) as e:  # pdfminer raises many kinds on broken files
@@ -31,14 +34,23 @@ def read_pdf(data: bytes, path: str) -> list[Page]:
         with pdf:
             if not pdf.pages:
                 raise UnreadableDocument(path, "PDF has no pages")
+            if len(pdf.pages) > budget.MAX_PDF_PAGES:
+                raise UnreadableDocument(path, f"PDF too large ({len(pdf.pages)} pages; the limit is "
+                                               f"{budget.MAX_PDF_PAGES}); split it and ingest the parts")
             scanned: list[int] = []
+            chars = 0
             for i, page in enumerate(pdf.pages, start=1):
                 text = page.extract_text(layout=False) or ""
                 pages.append(Page(i, text))
                 if len(text.strip()) < MIN_TEXT_LAYER_CHARS and page.images:
                     scanned.append(i)
+                page.close()  # drop the page's layout objects: memory is one page's, not the document's
+                chars += len(text)
+                budget.check_chars(chars, path)
     except UnreadableDocument:
         raise
+    except MemoryError:
+        raise UnreadableDocument(path, _NO_MEMORY) from None
     except Exception as e:
         raise UnreadableDocument(path, f"corrupt PDF ({type(e).__name__}: {str(e)[:120]})")
     if scanned:
@@ -50,6 +62,7 @@ def read_pdf(data: bytes, path: str) -> list[Page]:
     return pages
 
 
+_NO_MEMORY = ("PDF too large to parse within the memory limit (a decompression bomb?); refused")
 MIN_TEXT_LAYER_CHARS = 3  # a page with less text than this but with an image is treated as a scan
 
 
@@ -100,16 +113,21 @@ def _shape(line: str) -> str:
 
 def strip_running_lines(pages: list[Page]) -> list[Page]:
     """Remove page headers and footers: first or last lines whose shape (digits masked) recurs on at
-    least half of the pages, e.g. the issuer's name on top and "Page 3" / "第 3 页" at the bottom."""
+    least half of the pages, e.g. the issuer's name on top and "Page 3" / "第 3 页" at the bottom. A
+    speaker turn ("A: Yes.", "答：是。", "Zhao Ming: No.") is never one, however often it recurs."""
     if len(pages) < 3:
         return pages
     from collections import Counter
 
+    from dutytrace.ingest.transcript import speaker_labels, turn_label
+
+    speakers = speaker_labels(pages)
     edges: Counter[str] = Counter()
     for p in pages:
         lines = [ln for ln in p.text.split("\n") if ln.strip()]
         for ln in set(lines[:2] + lines[-2:]):
-            edges[_shape(ln)] += 1
+            if turn_label(ln) not in speakers:
+                edges[_shape(ln)] += 1
     running = {shape for shape, n in edges.items() if n >= max(2, len(pages) // 2) and len(shape) < 160}
     if not running:
         return pages

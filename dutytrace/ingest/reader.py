@@ -7,7 +7,7 @@ import hashlib
 import re
 
 from dutytrace.errors import UnreadableDocument, UnsupportedFormat
-from dutytrace.ingest import detect, limits
+from dutytrace.ingest import budget, detect, limits
 from dutytrace.ingest.office import read_docx
 from dutytrace.ingest.pdf import read_pdf
 from dutytrace.ingest.text import read_text
@@ -28,7 +28,11 @@ def read_document(data: bytes, path: str, case_id: str, name: str, time_limit: f
     if seconds > 0 and not limits.can_interrupt():  # a UI thread: parse where the limit can stop it
         return limits.run_isolated(read_document, (data, path, case_id, name, seconds), path)
     with limits.time_limit(seconds, path):
-        return _read(data, path, case_id, name)
+        try:
+            return _read(data, path, case_id, name)
+        except MemoryError:
+            raise UnreadableDocument(path, "too large to parse within the memory limit (a decompression "
+                                           "bomb?); refused") from None
 
 
 def _read(data: bytes, path: str, case_id: str, name: str) -> Document:
@@ -49,6 +53,7 @@ def _read(data: bytes, path: str, case_id: str, name: str) -> Document:
     else:
         raise UnsupportedFormat(path, f"unsupported file type (not PDF, DOCX or text; starts with {data[:8]!r})")
     text = "\n".join(p.text for p in pages)
+    budget.check_chars(len(text), path)
     if len(text.strip()) < 2:
         raise UnreadableDocument(path, "no text in document")
     return Document(doc_id=hashlib.sha256(data).hexdigest(), case_id=case_id, path=path, name=name,

@@ -12,7 +12,7 @@ from pathlib import Path
 REASONS = (
     ("encrypted", ("encrypted", "password")),
     # before too_large: "entry too large: compression ratio too high (a zip bomb?)" is an archive bomb
-    ("bomb", ("zip bomb", "compression ratio", "entries (the limit", "entries (nested", "entries; the rest skipped")),
+    ("bomb", ("zip bomb", "decompression bomb", "compression ratio", "entries (the limit", "entries (nested", "entries; the rest skipped")),
     ("too_large", ("too large",)),
     ("no_text_ocr_unavailable", ("ocr unavailable",)),
     ("empty", ("empty", "has no pages", "0 bytes")),
@@ -22,6 +22,11 @@ REASONS = (
     ("unsafe", ("unsafe path", "link in archive", "symbolic link", "nested more than")),
     ("corrupt", ("corrupt", "malformed", "could not be processed", "cannot detect", "cannot read", "crashed")),
 )
+
+
+# reasons of files passed over on purpose (IngestReport.skipped): a dot-file or dot-folder (hidden:
+# editor backups, .DS_Store, ._AppleDouble files, .git) is not a document of the case
+SKIP_REASONS = ("skipped_hidden",)
 
 
 def reason_of(error: str) -> str:
@@ -50,11 +55,19 @@ class IngestReport:
     report_file: str | None = None
     started: float = field(default_factory=time.time)
     near_duplicates: list[dict] = field(default_factory=list)  # filled by the service after the run (dedupe.py)
+    # files and folders passed over on purpose, each with a reason (SKIP_REASONS); not failures: they
+    # do not change the exit code
+    skipped: list[dict] = field(default_factory=list)
 
     def fail(self, path: str, error: str) -> dict:
         item = {"path": path, "error": error, "reason": reason_of(error)}
         self.failed.append(item)
         self.files += 1
+        return item
+
+    def skip(self, path: str, reason: str) -> dict:
+        item = {"path": path, "reason": reason}
+        self.skipped.append(item)
         return item
 
     def by_reason(self) -> dict[str, int]:
@@ -74,7 +87,7 @@ class IngestReport:
                 "cases": self.cases, "chunks": self.chunks, "pages": self.pages, "ocr_pages": self.ocr_pages,
                 "indexed_chunks": self.indexed_chunks, "resumed_documents": self.resumed_documents,
                 "seconds": round(self.seconds, 2), **self.rates(), "report_file": self.report_file,
-                "near_duplicates": self.near_duplicates}
+                "near_duplicates": self.near_duplicates, "skipped": self.skipped}
 
     def write(self, folder: Path) -> Path:
         """Write the report (with every failure) as JSON; return its path."""

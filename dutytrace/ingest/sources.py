@@ -5,7 +5,14 @@ Each yielded Source knows its case: a first-level subfolder of an ingested folde
 case and its name the case id; a file directly in the ingested folder is a case of its own. Types are
 detected from the bytes, never from the file name. Files on disk are read only when asked (`read()`),
 and carry a stamp (size, mtime) so that an unchanged file can be skipped without reading it; archive
-members are read one by one as the walk reaches them (tar streams cannot be re-read)."""
+members are read one by one as the walk reaches them (tar streams cannot be re-read).
+
+Names: every path, case id and document name yielded is valid Unicode, decoded from the name's bytes by
+the rule in names.py (UTF-8, then GB18030, else shown with U+FFFD); files are still opened by their
+original names. Identity: each root is resolved (absolute, '.', '..' and symbolic links resolved), and a
+file reached twice in one run (two roots, or a link to a file inside the walked folder) is read once.
+Hidden entries (a name starting with '.') are not read: each is yielded as a SourceSkipped, a line of
+the ingest report that is not a failure."""
 
 from __future__ import annotations
 
@@ -18,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from dutytrace.ingest import detect, limits
+from dutytrace.ingest.names import display, display_path, zip_name
 
 CASE_META_FILES = ("case.yaml", "case.yml", "case.json")
 MAX_MEMBER_BYTES = 200 * 1024 * 1024
@@ -39,6 +47,21 @@ class Source:
 class SourceError:
     path: str
     error: str
+
+
+@dataclass(frozen=True)
+class SourceSkipped:
+    """A file or folder passed over on purpose (report.SKIP_REASONS); not a failure."""
+
+    path: str
+    reason: str
+
+
+HIDDEN, SAME_FILE = "skipped_hidden", "skipped_same_file"
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(".") and name not in (".", "..")
 
 
 def _case_of(rel: PurePosixPath) -> str:
@@ -66,54 +89,78 @@ def sniff_file(path: Path) -> str | None:
     return "document"  # the reader decides (PDF, text, unsupported) from the full bytes
 
 
-def iter_sources(paths: list[Path], max_bytes: int = MAX_MEMBER_BYTES) -> Iterator[Source | SourceError | tuple]:
-    """Yield Sources, SourceErrors, and ("meta", case_id, bytes) for case metadata files."""
+def iter_sources(paths: list[Path], max_bytes: int = MAX_MEMBER_BYTES
+                 ) -> Iterator[Source | SourceError | SourceSkipped | tuple]:
+    """Yield Sources, SourceErrors, SourceSkipped, and ("meta", case_id, bytes) for case metadata files."""
+    seen: set[tuple[int, int]] = set()  # (device, inode) of the files yielded in this walk
     for root in paths:
         root = Path(root)
         if not root.exists():
-            yield SourceError(str(root), "no such file or folder")
-        elif root.is_dir():
-            yield from _walk_dir(root, max_bytes)
+            yield SourceError(display_path(root), "no such file or folder")
+            continue
+        root = root.resolve()
+        if root.is_dir():
+            yield from _walk_dir(root, max_bytes, seen)
         else:
-            yield from _file(root, PurePosixPath(root.name), None, max_bytes, top=True)
+            yield from _file(root, PurePosixPath(display(root.name)), None, max_bytes, seen)
 
 
-def _walk_dir(root: Path, max_bytes: int) -> Iterator:
+def _walk_dir(root: Path, max_bytes: int, seen: set) -> Iterator:
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        kept = []
+        for d in sorted(dirnames):
+            if _hidden(d):
+                yield SourceSkipped(display_path(Path(dirpath) / d), HIDDEN)
+            else:
+                kept.append(d)
+        dirnames[:] = kept
         for fn in sorted(filenames):
-            if fn.startswith("."):
-                continue
             p = Path(dirpath) / fn
-            if p.is_symlink() and limits.link_leaves(p, root):
-                yield SourceError(str(p), "symbolic link to outside the ingested folder; not followed")
+            if _hidden(fn):
+                yield SourceSkipped(display_path(p), HIDDEN)
+                continue
+            if p.is_symlink():
+                if limits.link_leaves(p, root):
+                    yield SourceError(display_path(p), "symbolic link to outside the ingested folder; not followed")
+                else:  # a second name of a file of this folder: the walk reaches the file itself
+                    yield SourceSkipped(display_path(p), SAME_FILE)
                 continue
             if not p.is_file():
                 continue
-            rel = PurePosixPath(p.relative_to(root).as_posix())
-            yield from _file(p, rel, _case_of(rel), max_bytes, top=False)
+            rel = PurePosixPath(display(p.relative_to(root).as_posix()))
+            yield from _file(p, rel, _case_of(rel), max_bytes, seen)
 
 
-def _file(p: Path, rel: PurePosixPath, case_id: str | None, max_bytes: int, top: bool) -> Iterator:
-    case_id = case_id or p.stem
-    if p.name.lower() in CASE_META_FILES and len(rel.parts) == 2:
+def _file(p: Path, rel: PurePosixPath, case_id: str | None, max_bytes: int, seen: set) -> Iterator:
+    """p: the path on disk (its name as the file system has it); rel: its display path below the root."""
+    shown = display_path(p)
+    case_id = case_id or rel.stem
+    try:
+        st = p.stat()
+    except OSError as e:
+        yield SourceError(shown, f"cannot read file ({e.strerror or e})")
+        return
+    if (st.st_dev, st.st_ino) in seen:
+        yield SourceSkipped(shown, SAME_FILE)
+        return
+    seen.add((st.st_dev, st.st_ino))
+    if rel.name.lower() in CASE_META_FILES and len(rel.parts) == 2:
         yield ("meta", case_id, p.read_bytes())
         return
-    st = p.stat()
     if st.st_size > max_bytes:
-        yield SourceError(str(p), _too_large(st.st_size, max_bytes))
+        yield SourceError(shown, _too_large(st.st_size, max_bytes))
         return
     try:
         kind = sniff_file(p)
     except OSError as e:
-        yield SourceError(str(p), f"cannot read file ({e.strerror or e})")
+        yield SourceError(shown, f"cannot read file ({e.strerror or e})")
         return
     if kind in ARCHIVES:
         # an archive inside a case folder belongs to that case; at top level it is a folder
         prefix = case_id if len(rel.parts) > 1 else None
-        yield from _walk_archive(str(p), p, kind, prefix, max_bytes)
+        yield from _walk_archive(shown, p, kind, prefix, max_bytes)
     else:
-        yield Source(str(p), case_id, p.name, p.read_bytes, (st.st_size, st.st_mtime_ns))
+        yield Source(shown, case_id, rel.name, p.read_bytes, (st.st_size, st.st_mtime_ns))
 
 
 def _walk_archive(label: str, file: Path | bytes, kind: str, prefix: str | None, max_bytes: int,
@@ -136,7 +183,7 @@ def _walk_archive(label: str, file: Path | bytes, kind: str, prefix: str | None,
         yield SourceError(label, f"corrupt archive ({e})")
 
 
-def _member(label: str, name: str, member: bytes | SourceError, prefix: str | None, max_bytes: int,
+def _member(label: str, name: str, member: bytes | SourceError | SourceSkipped, prefix: str | None, max_bytes: int,
             depth: int, budget: limits.ArchiveBudget) -> Iterator:
     rel = PurePosixPath(name)
     shown = f"{label}!{name}"
@@ -146,6 +193,9 @@ def _member(label: str, name: str, member: bytes | SourceError, prefix: str | No
         return
     if isinstance(member, SourceError):
         yield SourceError(shown, member.error)
+        return
+    if isinstance(member, SourceSkipped):
+        yield SourceSkipped(shown, member.reason)
         return
     case_id = prefix or _case_of(rel)
     if rel.name.lower() in CASE_META_FILES and (len(rel.parts) == 2 or prefix):
@@ -160,44 +210,79 @@ def _member(label: str, name: str, member: bytes | SourceError, prefix: str | No
 
 
 def _archive_members(file: Path | bytes, kind: str, max_bytes: int,
-                     budget: limits.ArchiveBudget) -> Iterator[tuple[str, bytes | SourceError]]:
-    """(name, bytes) of each file in an archive, one at a time; a file on disk is never loaded whole."""
-    src = io.BytesIO(file) if isinstance(file, bytes) else file
-    if kind == detect.ZIP:
-        with zipfile.ZipFile(src) as zf:
-            budget.check_declared([i.file_size for i in zf.infolist()])  # refuse a bomb before reading it
-            for info in zf.infolist():
-                if info.is_dir() or PurePosixPath(info.filename).name.startswith("."):
-                    continue
-                if limits.is_zip_symlink(info):
-                    yield info.filename, SourceError(info.filename, "link in archive; skipped")
-                    continue
-                if info.file_size > max_bytes:
-                    yield info.filename, SourceError(info.filename, _too_large(info.file_size, max_bytes))
-                elif info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
-                    yield info.filename, SourceError(info.filename, "entry too large: compression ratio too high "
-                                                                    "(a zip bomb?)")
-                elif info.flag_bits & 0x1:
-                    yield info.filename, SourceError(info.filename, "encrypted archive entry (password protected)")
-                else:
-                    budget.charge(info.file_size)
-                    yield info.filename, zf.read(info)
-        return
-    opened = tarfile.open(fileobj=src, mode="r|*") if isinstance(src, io.BytesIO) else tarfile.open(src, mode="r|*")
-    with opened as tf:  # streaming mode: members in order, each read before the next
+                     budget: limits.ArchiveBudget) -> Iterator[tuple[str, bytes | SourceError | SourceSkipped]]:
+    """(name, bytes) of each file in an archive, one at a time; a file on disk is never loaded whole.
+    Names are decoded by names.py's rule."""
+    src = io.BytesIO(file) if isinstance(file, bytes) else open(file, "rb")
+    try:
+        if kind == detect.ZIP:
+            yield from _zip_members(src, max_bytes, budget)
+        else:
+            yield from _tar_members(src, max_bytes, budget)
+    finally:
+        src.close()
+
+
+_RATIO_BOMB = "entry too large: compression ratio too high (a zip bomb?)"
+
+
+def _zip_members(src, max_bytes: int, budget: limits.ArchiveBudget) -> Iterator:
+    with zipfile.ZipFile(src) as zf:
+        budget.check_declared([i.file_size for i in zf.infolist()])  # refuse a bomb before reading it
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            name = zip_name(info)
+            if any(_hidden(part) for part in PurePosixPath(name).parts):
+                yield name, SourceSkipped(name, HIDDEN)
+                continue
+            if limits.is_zip_symlink(info):
+                yield name, SourceError(name, "link in archive; skipped")
+                continue
+            if info.file_size > max_bytes:
+                yield name, SourceError(name, _too_large(info.file_size, max_bytes))
+            elif info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
+                yield name, SourceError(name, _RATIO_BOMB)
+            elif info.flag_bits & 0x1:
+                yield name, SourceError(name, "encrypted archive entry (password protected)")
+            else:
+                budget.charge(info.file_size)
+                yield name, zf.read(info)
+
+
+def _tar_members(src, max_bytes: int, budget: limits.ArchiveBudget) -> Iterator:
+    """A tar (maybe gzip/bz2/xz-compressed) read as a stream. A member's declared size is checked before
+    it is read, and while it is read (a MiB at a time) its expansion over the compressed bytes it took
+    is: past MAX_RATIO it is refused as a bomb without being read further."""
+    with tarfile.open(fileobj=src, mode="r|*") as tf:  # streaming mode: members in order, each read before the next
         for m in tf:
+            name = display(m.name)
             if not m.isfile():
                 if m.issym() or m.islnk():
-                    yield m.name, SourceError(m.name, "link in archive; skipped")
+                    yield name, SourceError(name, "link in archive; skipped")
                 continue
-            if PurePosixPath(m.name).name.startswith("."):
+            if any(_hidden(part) for part in PurePosixPath(name).parts):
+                yield name, SourceSkipped(name, HIDDEN)
                 continue
             if m.size > max_bytes:
-                yield m.name, SourceError(m.name, _too_large(m.size, max_bytes))
+                yield name, SourceError(name, _too_large(m.size, max_bytes))
                 continue
             budget.charge(m.size)
             f = tf.extractfile(m)
-            yield m.name, f.read() if f else b""
+            yield name, _read_member(f, src) if f else b""
+
+
+def _read_member(f, raw) -> bytes | SourceError:
+    start = raw.tell()
+    parts, size = [], 0
+    while True:
+        block = f.read(2**20)
+        if not block:
+            return b"".join(parts)
+        parts.append(block)
+        size += len(block)
+        if size > 2**20 and size > MAX_RATIO * max(1, raw.tell() - start):
+            return SourceError("", _RATIO_BOMB)
 
 
 def count_files(paths: list[Path]) -> int:

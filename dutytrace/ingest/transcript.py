@@ -57,6 +57,24 @@ def find_turns(pages: list[Page]) -> tuple[list[Turn], str | None]:
     return turns, interviewee
 
 
+def speaker_labels(pages: list[Page]) -> set[str]:
+    """The labels that open speaker turns in these pages: Q/A labels in any language (问/答), and any
+    other plausible label that opens two or more lines ("Zhao Ming:")."""
+    counts: Counter[str] = Counter()
+    for p in pages:
+        for m in _LABEL.finditer(p.text):
+            label = m.group(1).strip()
+            if _plausible(label):
+                counts[label] += 1
+    return {lab for lab, n in counts.items() if n >= 2 or lab.lower() in _QUESTION_LABELS | _ANSWER_LABELS}
+
+
+def turn_label(line: str) -> str | None:
+    """The label a line opens with ("A" for "A: Yes."), or None."""
+    m = _LABEL.match(line)
+    return m.group(1).strip() if m else None
+
+
 def _add(turns: list[Turn], label: str, page: Page, start: int, body: int, end: int) -> None:
     text = page.text[body:end].strip()
     if text:

@@ -1,0 +1,122 @@
+"""What one file may cost, beyond the time limit (limits.py): checks made before the expensive step,
+each refusing the file with a reason the ingest report codes (`bomb`, `too_large`).
+
+- text files: bytes before decoding; every document: characters after parsing (NLP and embedding
+  cost grows with them; a 20 MB one-line text file is refused, not parsed for minutes);
+- PDFs, before pdfminer or pdfium reads them: pages, the decoded size of each compressed stream
+  (inflated with a bounded buffer, never whole), the number of text-showing operators in a stream,
+  and the declared pixels of each image;
+- OCR: a page is rendered at a scale that keeps it under MAX_RENDER_PIXELS, however large its
+  MediaBox (a PDF page may be 200 x 200 inches);
+- the parse helper process (limits.run_isolated) runs under an address-space limit (MAX_PARSE_MEMORY).
+Module constants, read at call time, so that tests may lower them."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from dutytrace.errors import UnreadableDocument
+
+MAX_TEXT_BYTES = 12 * 2**20  # a text file's bytes
+MAX_DOC_CHARS = 3_000_000  # a document's text, all pages (about 1,000 dense pages)
+MAX_PDF_PAGES = 5_000
+MAX_STREAM_BYTES = 32 * 2**20  # one decoded PDF stream (content, object stream, font); images excepted
+MAX_DECODED_BYTES = 256 * 2**20  # all of a PDF's decoded non-image streams
+MAX_STREAM_SHOWS = 200_000  # text-showing operators (Tj, TJ, ', ") in one stream
+MAX_IMAGE_PIXELS = 200_000_000  # an image's declared width x height
+MAX_RENDER_PIXELS = 40_000_000  # a page rendered for OCR (A4 at 300 dpi is 8.7 million)
+MAX_PARSE_MEMORY = 2 * 2**30  # address space of the parse helper process
+
+_STREAM = re.compile(rb"(?<=[>\s])stream(?:\r\n|\n|\r)")
+_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
+_FILTER = re.compile(rb"/Filter\s*(?:/(\w+)|\[\s*/(\w+))")
+_IMAGE = re.compile(rb"/Subtype\s*/Image")
+_WIDTH = re.compile(rb"/(?:Width|W)\s+(\d+)")
+_HEIGHT = re.compile(rb"/(?:Height|H)\s+(\d+)")
+_SHOW = re.compile(rb"(?:\)|\]|>)\s*(?:Tj|TJ|'|\")")
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:.0f} MiB"
+
+
+def check_text_bytes(size: int, path: str) -> None:
+    if size > MAX_TEXT_BYTES:
+        raise UnreadableDocument(path, f"text file too large ({size / 2**20:.1f} MiB; the limit is "
+                                       f"{_mib(MAX_TEXT_BYTES)} of text per document); split it and ingest the parts")
+
+
+def check_chars(n: int, path: str) -> None:
+    if n > MAX_DOC_CHARS:
+        raise UnreadableDocument(path, f"document text too large ({n:,} characters; the limit is "
+                                       f"{MAX_DOC_CHARS:,} per document); split it and ingest the parts")
+
+
+def check_pdf(data: bytes, path: str) -> None:
+    """Refuse a PDF whose streams would expand beyond the budget, before any parser decodes them."""
+    total = 0
+    for m in _STREAM.finditer(data):
+        head = data[max(0, m.start() - 4096):m.start()]
+        obj = head.rfind(b"obj")
+        head = head[obj + 3:] if obj >= 0 else head[-1024:]
+        if _IMAGE.search(head):
+            w, h = _WIDTH.search(head), _HEIGHT.search(head)
+            if w and h and int(w.group(1)) * int(h.group(1)) > MAX_IMAGE_PIXELS:
+                raise UnreadableDocument(path, f"PDF image of {int(w.group(1))} x {int(h.group(1))} pixels (the limit "
+                                               f"is {MAX_IMAGE_PIXELS // 10**6} million); refused as a decompression bomb")
+            continue
+        f = _FILTER.search(head)
+        if not f or (f.group(1) or f.group(2)) not in (b"FlateDecode", b"Fl"):
+            continue
+        length = _LENGTH.search(head)
+        start = m.end()
+        end = start + int(length.group(1)) if length else data.find(b"endstream", start)
+        if end < start or end > len(data):
+            end = data.find(b"endstream", start)
+            if end < 0:
+                end = len(data)
+        size, shows = _inflate_count(data[start:end])
+        if size > MAX_STREAM_BYTES:
+            raise UnreadableDocument(path, f"PDF stream expands to more than {_mib(MAX_STREAM_BYTES)} (from "
+                                           f"{(end - start) / 1024:.0f} KiB); refused as a decompression bomb")
+        if shows > MAX_STREAM_SHOWS:
+            raise UnreadableDocument(path, f"PDF page with more than {MAX_STREAM_SHOWS:,} text operations in one "
+                                           "stream; refused as a decompression bomb")
+        total += size
+        if total > MAX_DECODED_BYTES:
+            raise UnreadableDocument(path, f"PDF streams expand to more than {_mib(MAX_DECODED_BYTES)}; refused "
+                                           "as a decompression bomb")
+
+
+def _inflate_count(raw: bytes, step: int = 2**20) -> tuple[int, int]:
+    """(decoded size, text-showing operators) of a deflated stream, inflated a MiB at a time and
+    stopped past the limits; a broken stream counts what decoded before the break."""
+    d = zlib.decompressobj()
+    size = shows = 0
+    tail = b""
+    buf = raw
+    try:
+        while True:
+            out = d.decompress(buf, step)
+            if not out:
+                break
+            size += len(out)
+            window = tail + out
+            shows += len(_SHOW.findall(window)) - len(_SHOW.findall(tail))
+            tail = out[-16:]
+            if size > MAX_STREAM_BYTES or shows > MAX_STREAM_SHOWS:
+                break
+            buf = d.unconsumed_tail
+    except zlib.error:
+        pass
+    return size, shows
+
+
+def render_scale(width_pt: float, height_pt: float, dpi: int) -> float:
+    """The scale to render a page at for OCR: `dpi`, or less where the page would exceed the pixel cap."""
+    scale = dpi / 72
+    pixels = max(width_pt, 1.0) * max(height_pt, 1.0) * scale * scale
+    if pixels > MAX_RENDER_PIXELS:
+        scale *= (MAX_RENDER_PIXELS / pixels) ** 0.5
+    return scale
