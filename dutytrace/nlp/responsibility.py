@@ -202,10 +202,28 @@ def finding_tags(sentence: str, lang: str, codebook: Codebook, similarity=None) 
     return {t for t, f in features.items() if calibrate(f["support"], f["against"], f["similarity"]) >= CASE_TAG_MIN}
 
 
-def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str = "report", docs: list | None = None,
-                 similarity=None, people: list | None = None) -> tuple[dict[str, dict], dict[int, list[str]]]:
-    """Per tag: support (weighted distinct sentences), against (weighted denials in findings),
-    similarity (best weighted similarity of a sentence to the tag) and the evidence, best first."""
+@dataclass(frozen=True)
+class Reading:
+    """One sentence of a document as the cues read it: where it stands, and per tag the polarity, cue and
+    weight of its strongest cue (asserted before reported before denied). `remark`: the next sentence
+    says it had no bearing on the accident. The cue tagger sums these; the learned tagger takes them as
+    features."""
+
+    seq: int  # the chunk's seq
+    start: int  # offsets in the chunk's text
+    end: int
+    sentence: str
+    context: Context
+    weight: float  # the sentence's evidence weight by where it stands, for no tag in particular
+    evidence: Evidence
+    cues: dict  # tag -> (polarity, CueHit, weight)
+    remark: bool
+
+
+def sentence_readings(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str = "report", docs: list | None = None,
+                      people: list | None = None):
+    """Every sentence that could be evidence, in document order, with its cue readings (Reading).
+    `docs` are the chunks' spaCy Docs (already through the pipeline); without them the pipeline runs here."""
     if docs is None:
         from dutytrace.nlp.pipeline import get_nlp, use_codebook
 
@@ -220,46 +238,55 @@ def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str =
         if people is None:  # the document's accountability entries: who holds which post (actors.py)
             people = extract_accountability(chunks, lang, codebook) if kind != "transcript" else []
         actors = ActorIndex("\n".join(c.text for c in chunks), lang, people)
-    support: dict[str, dict[str, tuple[float, Evidence]]] = defaultdict(dict)
-    against: dict[str, float] = defaultdict(float)
-    per_chunk: dict[int, list[str]] = {}
-    candidates: list[tuple[str, float, Evidence]] = []
     for ch, sd in zip(chunks, docs):
         hits = sd._.dutytrace_cues or []
-        found: list[str] = []
         units = list(sentence_units(ch, ctx))
         for i, (s, e, c) in enumerate(units):
             sentence = ch.text[s:e]
             ev = Evidence(re.sub(r"\s+", " ", sentence).strip(), ch.page, c.speaker or ch.speaker, None)
-            candidates.append((sentence, weight_of(kind, c, ""), ev))
             here = [h for h in hits if s <= h.start < e]
-            if not here:
+            cues: dict[str, tuple] = {}
+            remark = False
+            if here:
+                # "The emergency plan had not been revised. Neither point bore on the accident.": a remark, not an issue
+                remark = i + 1 < len(units) and disclaims_previous(ch.text[units[i + 1][0]:units[i + 1][1]])
+                for tag in dict.fromkeys(h.tag for h in here):
+                    readings = [(polarity(sentence, h.start - s, h.end - s, tag), h) for h in here if h.tag == tag
+                                # another kind of actor's failing ("the company did not inspect its scaffold") is no evidence; the actor is
+                                # the one of the cue's verb, at its end ("大队责令改正后，…，但调查组未发现": the investigators)
+                                and not (tag in actor_of and actors.actor_before(sentence, h.end - s) not in (None, actor_of[tag]))]
+                    if readings:
+                        # the sentence shows the issue where any of its cues is asserted ("... was denied, but the team found ...")
+                        pol, cue = min(readings, key=lambda r: _POLARITY_RANK.get(r[0], 9))
+                        cues[tag] = (pol, cue, weight_of(kind, c, tag))
+            yield Reading(ch.seq, s, e, sentence, c, weight_of(kind, c, ""), ev, cues, remark)
+
+
+def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str = "report", docs: list | None = None,
+                 similarity=None, people: list | None = None) -> tuple[dict[str, dict], dict[int, list[str]]]:
+    """Per tag: support (weighted distinct sentences), against (weighted denials in findings),
+    similarity (best weighted similarity of a sentence to the tag) and the evidence, best first."""
+    support: dict[str, dict[str, tuple[float, Evidence]]] = defaultdict(dict)
+    against: dict[str, float] = defaultdict(float)
+    per_chunk: dict[int, list[str]] = {}
+    candidates: list[tuple[str, float, Evidence]] = []
+    for r in sentence_readings(chunks, lang, codebook, kind, docs, people):
+        candidates.append((r.sentence, r.weight, r.evidence))
+        for tag, (pol, cue, w) in r.cues.items():
+            if pol == DENIED and r.context.role == "text" and kind in ("report", "decision"):
+                against[tag] += w
+            if pol not in (ASSERTED, REPORTED) or r.remark:
                 continue
-            # "The emergency plan had not been revised. Neither point bore on the accident.": a remark, not an issue
-            remark = i + 1 < len(units) and disclaims_previous(ch.text[units[i + 1][0]:units[i + 1][1]])
-            for tag in dict.fromkeys(h.tag for h in here):
-                readings = [(polarity(sentence, h.start - s, h.end - s, tag), h) for h in here if h.tag == tag
-                            # another kind of actor's failing ("the company did not inspect its scaffold") is no evidence; the actor is
-                            # the one of the cue's verb, at its end ("大队责令改正后，…，但调查组未发现": the investigators)
-                            and not (tag in actor_of and actors.actor_before(sentence, h.end - s) not in (None, actor_of[tag]))]
-                if not readings:
-                    continue
-                # the sentence shows the issue where any of its cues is asserted ("... was denied, but the team found ...")
-                pol, cue = min(readings, key=lambda r: _POLARITY_RANK.get(r[0], 9))
-                w = weight_of(kind, c, tag)
-                if pol == DENIED and c.role == "text" and kind in ("report", "decision"):
-                    against[tag] += w
-                if pol not in (ASSERTED, REPORTED) or remark:
-                    continue
-                if pol == REPORTED:
-                    w *= REPORTED_FACTOR
-                old = support[tag].get(ev.text)
-                if old is None or old[0] < w:
-                    support[tag][ev.text] = (w, Evidence(ev.text, ev.page, ev.speaker, cue.cue))
-                if w >= 0.3 and tag not in found:
-                    found.append(tag)
-        if found:
-            per_chunk[ch.seq] = found
+            if pol == REPORTED:
+                w *= REPORTED_FACTOR
+            ev = r.evidence
+            old = support[tag].get(ev.text)
+            if old is None or old[0] < w:
+                support[tag][ev.text] = (w, Evidence(ev.text, ev.page, ev.speaker, cue.cue))
+            found = per_chunk.setdefault(r.seq, [])
+            if w >= 0.3 and tag not in found:
+                found.append(tag)
+    per_chunk = {seq: tags for seq, tags in per_chunk.items() if tags}
     best_sim: dict[str, float] = {}
     sim_ev: dict[str, Evidence] = {}
     pool = [x for x in candidates if x[1] >= SIMILARITY_MIN_WEIGHT and len(x[0]) >= 12][:SIMILARITY_MAX_SENTENCES]
