@@ -5,8 +5,12 @@ all whitespace removed, so that layout and line wrapping do not matter and Chine
 segmentation). Locality-sensitive hashing (16 bands of 4 hashes) finds candidates without comparing
 every pair; a candidate whose estimated Jaccard similarity is at least THRESHOLD is recorded as a
 near-duplicate of the document ingested before it (a PDF, whose pages the viewer can show, stands
-for its group). Search collapses near-duplicates: their passages
-are not shown beside the original's."""
+for its group). Search collapses near-duplicates: their passages are not shown beside the original's.
+
+Groups never cross a case: only documents of the same case are compared. A case has one clearance,
+so whoever may see a collapsed document may see the one shown for it; and a copy of another case's
+document (a regulation filed twice, a report copied into a new case) is neither named to the user
+who ingests it nor hidden from anyone."""
 
 from __future__ import annotations
 
@@ -66,15 +70,21 @@ def mark_near_duplicates(catalog) -> list[tuple[str, str, float]]:
         for table in ("doc_signatures", "doc_bands", "near_duplicates"):
             db.execute(f"DELETE FROM {table} WHERE doc_id NOT IN (SELECT doc_id FROM documents)")
         db.execute("DELETE FROM near_duplicates WHERE dup_of NOT IN (SELECT doc_id FROM documents)")
-    todo = [r[0] for r in db.execute(
-        "SELECT doc_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM doc_signatures) ORDER BY ingested_at")]
+        # pairs across cases (recorded before groups were kept within a case) are undone
+        db.execute("DELETE FROM near_duplicates WHERE (SELECT case_id FROM documents WHERE doc_id=near_duplicates.doc_id)"
+                   " <> (SELECT case_id FROM documents WHERE doc_id=near_duplicates.dup_of)")
+    todo = [(r[0], r[1]) for r in db.execute(
+        "SELECT doc_id, case_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM doc_signatures) "
+        "ORDER BY ingested_at")]
     found = []
-    for doc_id in todo:
+    for doc_id, case_id in todo:
         text = "\n".join(p["text"] for p in catalog.pages(doc_id))
         sig = signature(text)
         bands = _bands(sig)
         marks = ",".join("?" * len(bands))
-        candidates = {r[0] for r in db.execute(f"SELECT doc_id FROM doc_bands WHERE band IN ({marks})", bands)}
+        candidates = {r[0] for r in db.execute(
+            f"SELECT b.doc_id FROM doc_bands b JOIN documents d ON d.doc_id = b.doc_id "
+            f"WHERE b.band IN ({marks}) AND d.case_id = ?", [*bands, case_id])}
         best = None
         for other in candidates:
             row = db.execute("SELECT sig FROM doc_signatures WHERE doc_id=?", (other,)).fetchone()

@@ -36,3 +36,7 @@ class DiskFull(DutytraceError):
 
 class HomeNotWritable(DutytraceError):
     """The data home (or the disk it is on) is read-only or not writable by this user."""
+
+
+class IndexOutdated(DutytraceError):
+    """The vector index was built by an older Dutytrace with an incompatible schema; `dutytrace reindex` rebuilds it."""

@@ -15,7 +15,6 @@ Each run begins by finishing that state (tombstones, unindexed documents, stale 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 import uuid
@@ -23,13 +22,14 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dutytrace.config import Settings
 from dutytrace.index_stage import UPSERT_SLICE, IndexWriter
 from dutytrace.index_stage import failpoint as _failpoint
 from dutytrace.errors import UnreadableDocument
+from dutytrace.identity import content_hash, document_id
 from dutytrace.ingest.chunk import chunk_document
 from dutytrace.ingest.reader import read_document
 from dutytrace.ingest.report import IngestReport
@@ -61,6 +61,7 @@ def max_chars(settings: Settings, lang: str) -> int:
 def prepare(data: bytes, path: str, case_id: str, name: str, settings: Settings) -> tuple[Document, list[Chunk], Analysis]:
     """Parse, chunk and analyse one file. Pure: writes nothing. Raises UnreadableDocument."""
     doc = read_document(data, path, case_id, name, settings.parse_timeout_s)
+    doc = replace(doc, doc_id=document_id(case_id, data))  # per case (identity.py); chunk ids follow
     chunks = chunk_document(doc, max_chars(settings, doc.language))
     if not chunks:
         raise UnreadableDocument(path, "no text to index after parsing")
@@ -176,7 +177,8 @@ class Ingestor(IndexWriter):
     def _submit(self, src: Source) -> _Job | None:
         if src.stamp is not None:
             known = self.catalog.file_stamp(src.path)
-            if known and known[:2] == src.stamp and self.catalog.document(known[2]) is not None:
+            seen = self.catalog.document(known[2]) if known and known[:2] == src.stamp else None
+            if seen is not None and seen["case_id"] == src.case_id:  # "unchanged" only within its case
                 self._unchanged(src.path, known[2])
                 return None
         try:
@@ -184,9 +186,9 @@ class Ingestor(IndexWriter):
         except OSError as e:
             self._failed(src.path, f"cannot read file ({e.strerror or e})")
             return None
-        doc_id = hashlib.sha256(data).hexdigest()
-        if self.catalog.document(doc_id) is not None:
-            self._unchanged(src.path, doc_id, src.stamp)
+        same = self.catalog.document_with(src.case_id, content_hash(data))  # this case only: no oracle
+        if same is not None:
+            self._unchanged(src.path, same["doc_id"], src.stamp)
             return None
         args = (data, src.path, src.case_id, src.name, self.settings)
         if self._pool is None:
@@ -200,12 +202,14 @@ class Ingestor(IndexWriter):
             self._failed(src.path, res.reason)
             return
         doc, chunks, analysis = res
-        if self.catalog.document(doc.doc_id) is not None:  # the same bytes twice in this run
-            self._unchanged(src.path, doc.doc_id, src.stamp)
+        content = content_hash(job.data)
+        same = self.catalog.document_with(doc.case_id, content)
+        if same is not None:  # the same bytes twice in this case in this run
+            self._unchanged(src.path, same["doc_id"], src.stamp)
             return
         old = self.catalog.document_at(doc.case_id, doc.path)
         self.files.put(doc.doc_id, job.data)
-        self.catalog.store_document(doc, chunks, analysis, replaces=old["doc_id"] if old else None)
+        self.catalog.store_document(doc, chunks, analysis, replaces=old["doc_id"] if old else None, content=content)
         _failpoint("stored")
         if old is not None:
             self.report.replaced += 1

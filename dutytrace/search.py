@@ -87,10 +87,11 @@ def to_hit(s: Scored) -> Hit:
 
 class Searcher:
     def __init__(self, index: VectorIndex, embed_query, case_info, codebook, config: RankConfig | None = None,
-                 duplicates: dict[str, str] | None = None, reranker=None):
+                 duplicates: dict[str, str] | None = None, reranker=None, term_weights=None):
         self.index = index
         self.reranker = reranker  # optional cross-encoder (rerank.py)
         self.duplicates = duplicates or {}  # doc_id -> the document it nearly duplicates (collapsed in results)
+        self.term_weights = term_weights  # BM25 query term ids -> IDF over the user's visible cases (vectors.py)
         self.embed_query = embed_query  # text -> vector
         self.case_info = case_info  # case_id -> profile dict
         self.codebook = codebook
@@ -114,12 +115,12 @@ class Searcher:
             legs["dense"] = self.index.query("dense", self.embed_query(query).tolist(), None, limit, filters)
         if mode in ("lexical", "hybrid"):
             text = query + (" " + intent.synonyms if mode == "hybrid" and self.config.synonyms else "")
-            legs["lexical"] = self.index.query("lexical", None, sparse_query(text), limit, filters)
+            legs["lexical"] = self.index.query("lexical", None, sparse_query(text, self.term_weights), limit, filters)
         if mode == "hybrid" and intent.translation:
             # the query carried into the other language through the codebook's bilingual concepts
             other = "en" if intent.language == "zh" else "zh"
             if (filters or {}).get("language", other) == other:
-                legs["cross"] = self.index.query("lexical", None, sparse_query(intent.translation), limit,
+                legs["cross"] = self.index.query("lexical", None, sparse_query(intent.translation, self.term_weights), limit,
                                                  {**(filters or {}), "language": other})
         return legs
 
@@ -128,7 +129,7 @@ class Searcher:
         self._check(query, mode)
         intent = understand(query, self.codebook)
         dense = self.embed_query(query).tolist() if mode != "lexical" else None
-        sparse = sparse_query(query) if mode != "dense" else None
+        sparse = sparse_query(query, self.term_weights) if mode != "dense" else None
         weights = self.config.passage_weights.get(intent.language, (1.0, 1.0))
         extra = len(self.duplicates) and limit  # fetch more so that collapsing still fills the page
         depth = limit * 3 if self.reranker else limit
@@ -235,7 +236,7 @@ class Searcher:
                 for case_id, _ in self.index.facet("case_id", flt, limit=10_000):
                     scores[case_id] += boost
                     if not best[case_id] and field_name == "case_tags":
-                        ev = self.index.query("lexical", None, sparse_query(value.replace("_", " ")), 2,
+                        ev = self.index.query("lexical", None, sparse_query(value.replace("_", " "), self.term_weights), 2,
                                               {**flt, "case_id": case_id, "tags": value})
                         best[case_id].extend(to_hit(s) for s in ev)
 

@@ -165,7 +165,7 @@ class Dutytrace:
         if not self.settings.qdrant_url:
             shutil.rmtree(self.settings.index_path, ignore_errors=True)
         else:
-            idx = open_index(self.settings, self.embedder.dim)
+            idx = open_index(self.settings, self.embedder.dim, replace_outdated=True)  # an older schema: recreated
             idx.delete(list(idx.ids()))
         docs = [d["doc_id"] for d in self.catalog.documents()]
         ing = Ingestor(self.settings, self.catalog, lambda: self.index, lambda: self.embedder)
@@ -231,7 +231,8 @@ class Dutytrace:
             reranker = get_reranker(self.settings.rerank_model, self.settings.device)
         return Searcher(self.index, self.embedder.encode_query, self._case_info_fn(),
                         load_codebook(self.settings.codebook),
-                        config, duplicates(self.catalog), reranker)
+                        config, duplicates(self.catalog), reranker,
+                        term_weights=self.catalog.term_weights(self._visible()))
 
     def _search_audit(self, query: str, mode: str, filters: dict | None, what: str) -> None:
         self.principal.require("search")
@@ -372,7 +373,8 @@ class Dutytrace:
                       if visible is None or cid in visible}
         self.audit.record(self.principal.name, "similar", case_id or (path.name if path else None))
         return rank_similar(material, self.index, self.embedder, self._case_info_fn(), case_texts,
-                            load_codebook(self.settings.codebook), limit, self._scoped(None))
+                            load_codebook(self.settings.codebook), limit, self._scoped(None),
+                            term_weights=self.catalog.term_weights(visible))
 
     def review_tag(self, case_id: str, doc_id: str | None, tag: str, decision: str, reviewer: str | None = None) -> str:
         """Accept or reject a tag on one document (doc_id, an id prefix or the file name) or, with doc_id

@@ -74,18 +74,19 @@ def cosine(a: Counter, b: Counter) -> float:
 
 
 def rank_similar(material: Material, index, embedder, case_profile, case_texts, codebook: Codebook,
-                 limit: int = 10, filters: dict | None = None) -> list[dict]:
-    """`filters` narrows every index query (the service passes the cases the user may see)."""
+                 limit: int = 10, filters: dict | None = None, term_weights=None) -> list[dict]:
+    """`filters` narrows every index query (the service passes the cases the user may see);
+    `term_weights` gives the BM25 IDF over those cases (store/vectors.py)."""
     texts = material.texts[:MAX_PASSAGES]
     vectors = embedder.encode(texts) if material.language == "en" else [None] * len(texts)
     votes: dict[str, float] = defaultdict(float)
     pairs: dict[str, list] = defaultdict(list)
     for text, vec in zip(texts, vectors):
-        legs = [index.query("lexical", None, sparse_query(text), 20, filters)]
+        legs = [index.query("lexical", None, sparse_query(text, term_weights), 20, filters)]
         intent = understand(text, codebook)
         if intent.translation:
             other = "en" if intent.language == "zh" else "zh"
-            legs.append(index.query("lexical", None, sparse_query(intent.translation), 20,
+            legs.append(index.query("lexical", None, sparse_query(intent.translation, term_weights), 20,
                                     {**(filters or {}), "language": other}))
         if vec is not None:
             legs.append(index.query("dense", vec.tolist(), None, 20, filters))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +21,7 @@ CREATE TABLE IF NOT EXISTS documents (
   doc_id TEXT PRIMARY KEY, case_id TEXT NOT NULL, path TEXT NOT NULL, name TEXT NOT NULL,
   kind TEXT NOT NULL, language TEXT NOT NULL, fmt TEXT NOT NULL, pages INTEGER NOT NULL,
   meta TEXT NOT NULL DEFAULT '{}', analysis TEXT NOT NULL DEFAULT '{}',
-  indexed INTEGER NOT NULL DEFAULT 0, ingested_at REAL NOT NULL);
+  indexed INTEGER NOT NULL DEFAULT 0, ingested_at REAL NOT NULL, content TEXT);
 CREATE INDEX IF NOT EXISTS documents_case ON documents(case_id);
 CREATE UNIQUE INDEX IF NOT EXISTS documents_path ON documents(case_id, path);
 CREATE TABLE IF NOT EXISTS pages (
@@ -54,6 +55,18 @@ CREATE TABLE IF NOT EXISTS file_stamps (
 CREATE INDEX IF NOT EXISTS journal_run ON journal(run, status);
 """
 
+# BM25 document frequencies per case, kept with the chunks (same transaction), so that a query's IDF
+# is computed over the cases a user may see (store/vectors.py): bm25_df counts the chunks of a case that
+# hold a term, bm25_chunks the chunks of a case whose BM25 vector is not empty. catalog_meta records
+# one-off migrations (the backfill of these tables in a catalog made before them).
+TERMS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS bm25_df (
+  case_id TEXT NOT NULL, term INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (case_id, term));
+CREATE INDEX IF NOT EXISTS bm25_df_term ON bm25_df(term);
+CREATE TABLE IF NOT EXISTS bm25_chunks (case_id TEXT PRIMARY KEY, n INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS catalog_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
 
 class Catalog:
     def __init__(self, path: Path | str):
@@ -64,6 +77,37 @@ class Catalog:
             self.db = SqliteConnection(self.path)
         self.db.executescript(SCHEMA)
         self.db.executescript(INGEST_SCHEMA)
+        self.db.executescript(TERMS_SCHEMA)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring a catalog made by an earlier version up to date (cheap when there is nothing to do: reads
+        only, so that opening a catalog never waits for another process's write).
+        - documents.content (the bytes' SHA-256): before per-case document ids the id was that hash;
+        - the BM25 document frequencies, counted once from the stored chunks."""
+        db = self.db
+        try:
+            db.execute("SELECT content FROM documents LIMIT 1").fetchall()
+        except Exception:
+            try:
+                with self.transaction() as tx:
+                    tx.execute("ALTER TABLE documents ADD COLUMN content TEXT")
+            except Exception:  # another process added it first
+                db.execute("SELECT content FROM documents LIMIT 1").fetchall()
+        if db.execute("SELECT 1 FROM documents WHERE content IS NULL LIMIT 1").fetchone():
+            with self.transaction() as tx:
+                tx.execute("UPDATE documents SET content = doc_id WHERE content IS NULL")
+        db.execute("CREATE INDEX IF NOT EXISTS documents_content ON documents(case_id, content)")
+        if db.execute("SELECT 1 FROM catalog_meta WHERE key='bm25_df'").fetchone() is None:
+            token = uuid.uuid4().hex  # the write comes first (it takes the lock): one process counts
+            with self.transaction() as tx:
+                tx.execute("INSERT OR IGNORE INTO catalog_meta(key, value) VALUES ('bm25_df', ?)", (token,))
+                if tx.execute("SELECT value FROM catalog_meta WHERE key='bm25_df'").fetchone()[0] == token:
+                    tx.execute("DELETE FROM bm25_df")
+                    tx.execute("DELETE FROM bm25_chunks")
+                    counts = _TermCounts()
+                    counts.add((r[0], r[1]) for r in tx.execute("SELECT case_id, text FROM chunks"))
+                    counts.write(tx, +1)
 
     def close(self) -> None:
         self.db.close()
@@ -78,6 +122,12 @@ class Catalog:
         row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return _doc_row(row) if row else None
 
+    def document_with(self, case_id: str, content: str) -> dict | None:
+        """The document of this case with these bytes (the same file filed twice in one case is one document)."""
+        row = self.db.execute("SELECT * FROM documents WHERE case_id=? AND content=? ORDER BY ingested_at LIMIT 1",
+                              (case_id, content)).fetchone()
+        return _doc_row(row) if row else None
+
     def document_at(self, case_id: str, path: str) -> dict | None:
         row = self.db.execute("SELECT * FROM documents WHERE case_id=? AND path=?", (case_id, path)).fetchone()
         return _doc_row(row) if row else None
@@ -88,17 +138,16 @@ class Catalog:
             q, args = q + " WHERE case_id=?", (case_id,)
         return [_doc_row(r) for r in self.db.execute(q + " ORDER BY case_id, kind, name", args)]
 
-    def put_document(self, doc: Document, chunks: list[Chunk], analysis: Analysis) -> None:
+    def put_document(self, doc: Document, chunks: list[Chunk], analysis: Analysis, content: str | None = None) -> None:
         """Store a document with its pages, chunks and analysis in one transaction (not yet indexed)."""
         with self.transaction() as db:
-            _insert_document(db, doc, chunks, analysis)
+            _insert_document(db, doc, chunks, analysis, content)
 
     def delete_document(self, doc_id: str) -> list[str]:
         """Remove a document and return the ids of its chunks (to delete from the index)."""
         ids = [r[0] for r in self.db.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
         with self.transaction() as db:
-            for table in ("chunks", "pages", "documents"):
-                db.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
+            _remove_document(db, doc_id)
         return ids
 
     def mark_indexed(self, doc_ids: list[str]) -> None:
@@ -197,7 +246,7 @@ class Catalog:
         return [{**dict(r), "args": json.loads(r["args"]), "summary": json.loads(r["summary"])} for r in rows]
 
     def store_document(self, doc: Document, chunks: list[Chunk], analysis: Analysis,
-                       replaces: str | None = None) -> None:
+                       replaces: str | None = None, content: str | None = None) -> None:
         """Store a new document (not yet indexed) and, in the same transaction, retire the version it
         replaces: its rows go, its chunk ids become tombstones (deleted from the index later), and both
         cases are marked stale. A crash leaves either the old version or the new one, never neither."""
@@ -206,11 +255,10 @@ class Catalog:
                 old_case = db.execute("SELECT case_id FROM documents WHERE doc_id=?", (replaces,)).fetchone()
                 db.execute("INSERT OR IGNORE INTO tombstones(chunk_id, doc_id) "
                            "SELECT chunk_id, doc_id FROM chunks WHERE doc_id=?", (replaces,))
-                for table in ("chunks", "pages", "documents"):
-                    db.execute(f"DELETE FROM {table} WHERE doc_id=?", (replaces,))
+                _remove_document(db, replaces)
                 if old_case:
                     db.execute("INSERT OR IGNORE INTO stale_cases VALUES (?)", (old_case[0],))
-            _insert_document(db, doc, chunks, analysis)
+            _insert_document(db, doc, chunks, analysis, content)
             db.execute("INSERT OR IGNORE INTO stale_cases VALUES (?)", (doc.case_id,))
 
     def tombstones(self) -> list[tuple[str, str]]:
@@ -249,6 +297,40 @@ class Catalog:
         with self.transaction() as db:
             db.executemany("INSERT OR REPLACE INTO file_stamps(path, size, mtime_ns, doc_id) VALUES (?,?,?,?)", stamps)
 
+    # -- BM25 statistics over a visible set -----------------------------------------------------
+    def term_counts(self, terms: list[int], case_ids: set[str] | None = None) -> tuple[int, dict[int, int]]:
+        """(chunks with a BM25 vector, {term: chunks holding it}) over the given cases (None: all)."""
+        terms = sorted({int(t) for t in terms})
+        df: dict[int, int] = {}
+        chunks = 0
+        if not terms:
+            return 0, df
+        tmarks = ",".join("?" * len(terms))
+        parts: list[list[str] | None] = [None]
+        if case_ids is not None:
+            ids = sorted(case_ids)
+            parts = [ids[i:i + 400] for i in range(0, len(ids), 400)]
+        for part in parts:
+            where, args = ("", []) if part is None else (f" AND case_id IN ({','.join('?' * len(part))})", part)
+            chunks += self.db.execute("SELECT COALESCE(SUM(n), 0) FROM bm25_chunks WHERE 1=1" + where,
+                                      args).fetchone()[0] or 0
+            for term, n in self.db.execute(f"SELECT term, SUM(n) FROM bm25_df WHERE term IN ({tmarks}){where} "
+                                           "GROUP BY term", [*terms, *args]):
+                df[int(term)] = df.get(int(term), 0) + int(n)
+        return int(chunks), df
+
+    def term_weights(self, case_ids: set[str] | None = None):
+        """A query's term weights: BM25 IDF over the chunks of these cases (None: every case), as an
+        index holding only those chunks would compute it (store/vectors.py)."""
+        from dutytrace.store.vectors import idf
+
+        cases = None if case_ids is None else set(case_ids)
+
+        def weights(terms: list[int]) -> list[float]:
+            chunks, df = self.term_counts(terms, cases)
+            return [idf(chunks, df.get(int(t), 0)) for t in terms]
+        return weights
+
     def update_analysis(self, doc_id: str, analysis: Analysis) -> bool:
         """Replace a document's analysis and its chunks' tags (re-tagging without re-parsing). When any
         chunk's tags changed the document is marked not indexed, so its points get the new tags.
@@ -282,14 +364,59 @@ def _chunk_row(r: sqlite3.Row) -> dict:
     return d
 
 
-def _insert_document(db: sqlite3.Connection, doc: Document, chunks: list[Chunk], analysis: Analysis) -> None:
+class _TermCounts:
+    """BM25 document frequencies of some chunks, per case, to add to (or take from) the catalog's."""
+
+    def __init__(self):
+        self.df: dict[str, dict[int, int]] = {}
+        self.chunks: dict[str, int] = {}
+
+    def add(self, rows) -> None:
+        from dutytrace.store.vectors import sparse_terms
+
+        for case_id, text in rows:
+            terms = sparse_terms(text)
+            if terms:
+                self.chunks[case_id] = self.chunks.get(case_id, 0) + 1
+                counts = self.df.setdefault(case_id, {})
+                for t in terms:
+                    counts[t] = counts.get(t, 0) + 1
+
+    def write(self, db, sign: int) -> None:
+        for case_id, counts in self.df.items():
+            db.executemany("INSERT INTO bm25_df(case_id, term, n) VALUES (?,?,?) ON CONFLICT (case_id, term) "
+                           "DO UPDATE SET n = bm25_df.n + excluded.n",
+                           [(case_id, t, sign * n) for t, n in counts.items()])
+        db.executemany("INSERT INTO bm25_chunks(case_id, n) VALUES (?,?) ON CONFLICT (case_id) "
+                       "DO UPDATE SET n = bm25_chunks.n + excluded.n",
+                       [(case_id, sign * n) for case_id, n in self.chunks.items()])
+        if sign < 0:
+            for case_id in self.df:
+                db.execute("DELETE FROM bm25_df WHERE case_id=? AND n <= 0", (case_id,))
+            db.executemany("DELETE FROM bm25_chunks WHERE case_id=? AND n <= 0", [(c,) for c in self.chunks])
+
+
+def _remove_document(db, doc_id: str) -> None:
+    """Delete a document's rows and take its chunks out of the BM25 statistics (inside a transaction)."""
+    counts = _TermCounts()
+    counts.add(db.execute("SELECT case_id, text FROM chunks WHERE doc_id=?", (doc_id,)).fetchall())
+    counts.write(db, -1)
+    for table in ("chunks", "pages", "documents"):
+        db.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
+
+
+def _insert_document(db: sqlite3.Connection, doc: Document, chunks: list[Chunk], analysis: Analysis,
+                     content: str | None = None) -> None:
+    """Insert a document, its pages and chunks, and count its chunks' terms (inside a transaction).
+    content: the bytes' SHA-256 (identity.py); the id when not given (the rule before per-case ids)."""
     now = time.time()
     db.execute("INSERT OR IGNORE INTO cases(case_id, title, updated) VALUES (?,?,?)", (doc.case_id, None, now))
     db.execute(
         "INSERT INTO documents(doc_id, case_id, path, name, kind, language, fmt, pages, meta, analysis,"
-        " indexed, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,0,?)",
+        " indexed, ingested_at, content) VALUES (?,?,?,?,?,?,?,?,?,?,0,?,?)",
         (doc.doc_id, doc.case_id, doc.path, doc.name, doc.kind, doc.language, doc.fmt, len(doc.pages),
-         json.dumps(doc.meta, ensure_ascii=False), json.dumps(analysis.to_json(), ensure_ascii=False), now))
+         json.dumps(doc.meta, ensure_ascii=False), json.dumps(analysis.to_json(), ensure_ascii=False), now,
+         content or doc.doc_id))
     db.executemany("INSERT INTO pages(doc_id, page, text, ocr) VALUES (?,?,?,?)",
                    [(doc.doc_id, p.number, p.text, int(p.ocr)) for p in doc.pages])
     db.executemany(
@@ -297,3 +424,6 @@ def _insert_document(db: sqlite3.Connection, doc: Document, chunks: list[Chunk],
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         [(c.chunk_id, c.doc_id, c.case_id, c.seq, c.page, c.start, c.end, c.text, c.speaker, c.section,
           int(c.ocr), json.dumps(analysis.chunk_tags.get(c.seq, []))) for c in chunks])
+    counts = _TermCounts()
+    counts.add((c.case_id, c.text) for c in chunks)
+    counts.write(db, +1)

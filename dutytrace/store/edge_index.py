@@ -6,9 +6,32 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dutytrace.errors import IndexLocked
+from dutytrace.errors import IndexLocked, IndexOutdated
 from dutytrace.store.vectors import (DENSE, INTEGER_FIELDS, KEYWORD_FIELDS, RRF_K, SPARSE, Filters, IndexOptions,
                                      IndexPoint, Scored, record_point)
+
+
+def sparse_params(q):
+    """The BM25 sparse vector: term-frequency values only, no IDF modifier (query weights carry the IDF
+    over what the user may see; see store/vectors.py)."""
+    return q.EdgeSparseVectorParams(modifier=getattr(q.Modifier, "None"))  # Modifier.None (a Python keyword)
+
+
+def check_bm25_config(path: Path) -> None:
+    """Refuse a shard whose BM25 vector has Qdrant's IDF modifier (made before BM25 statistics were
+    computed per user): its scores would count restricted documents and weigh every term twice."""
+    import json
+
+    try:
+        config = json.loads((Path(path) / "edge_config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # no readable config: the shard's own load reports what is wrong
+    modifier = str(((config.get("sparse_vectors") or {}).get(SPARSE) or {}).get("modifier") or "none").lower()
+    if modifier == "idf":
+        raise IndexOutdated(
+            f"the embedded index at {path} was built by an older Dutytrace whose BM25 statistics counted every "
+            "case, restricted ones included. Run `dutytrace reindex` (an admin) to rebuild it from the catalog; "
+            "nothing stored is lost.")
 
 
 class EdgeIndex:
@@ -23,13 +46,15 @@ class EdgeIndex:
         config = q.EdgeConfig(
             vectors={DENSE: q.EdgeVectorParams(size=dim, distance=q.Distance.Cosine,
                                                memory=q.Memory.Cold if o.on_disk else None)},
-            sparse_vectors={SPARSE: q.EdgeSparseVectorParams(modifier=q.Modifier.Idf)},
+            sparse_vectors={SPARSE: sparse_params(q)},
             hnsw_config=q.HnswIndexConfig(m=o.hnsw_m, ef_construct=o.hnsw_ef_construct, full_scan_threshold=10000),
             quantization_config=quant,
         )
         qp = q.QuantizationSearchParams(rescore=True, oversampling=2.0) if o.quantization else None
         self._params = q.SearchParams(hnsw_ef=o.hnsw_ef, quantization=qp)
         fresh = not self.path.exists() or not any(self.path.iterdir())
+        if not fresh:
+            check_bm25_config(self.path)
         try:
             if fresh:
                 self.path.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,7 @@
-"""Original files, kept by content (SHA-256) under DUTYTRACE_HOME/files, so that the viewer can show
-the page an investigator cites even after the archive it came from has moved or gone."""
+"""Original files, kept by document id under DUTYTRACE_HOME/files, so that the viewer can show the
+page an investigator cites even after the archive it came from has moved or gone. A document id is per
+case (identity.py): the same file filed in two cases is kept once per case, so that removing it from one
+case never takes it from the other."""
 
 from __future__ import annotations
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from dutytrace.errors import IndexOutdated
 from dutytrace.store.vectors import (DENSE, INTEGER_FIELDS, KEYWORD_FIELDS, RRF_K, SPARSE, Filters, IndexOptions,
                                      IndexPoint, Scored, record_point)
 
 
 class ClientIndex:
-    def __init__(self, url: str, api_key: str | None, collection: str, dim: int, options: IndexOptions | None = None):
+    def __init__(self, url: str, api_key: str | None, collection: str, dim: int, options: IndexOptions | None = None,
+                 replace_outdated: bool = False):
         from qdrant_client import QdrantClient, models
 
         self.m = models
@@ -24,6 +26,13 @@ class ClientIndex:
             self.client = QdrantClient(url=url, api_key=api_key, timeout=60)
         qp = models.QuantizationSearchParams(rescore=True, oversampling=2.0) if o.quantization else None
         self._params = models.SearchParams(hnsw_ef=o.hnsw_ef, quantization=qp)
+        if self.client.collection_exists(collection) and self._bm25_outdated():
+            if not replace_outdated:
+                raise IndexOutdated(
+                    f"the collection '{collection}' was built by an older Dutytrace whose BM25 statistics counted "
+                    "every case, restricted ones included. Run `dutytrace reindex` (an admin) to rebuild it from the "
+                    "catalog; nothing stored is lost.")
+            self.client.delete_collection(collection)  # reindex: rebuilt from the catalog right after
         if not self.client.collection_exists(collection):
             quant = models.ScalarQuantization(scalar=models.ScalarQuantizationConfig(
                 type=models.ScalarType.INT8, quantile=0.99, always_ram=True)) if o.quantization == "int8" else None
@@ -31,7 +40,8 @@ class ClientIndex:
                 collection,
                 vectors_config={DENSE: models.VectorParams(size=dim, distance=models.Distance.COSINE,
                                                            on_disk=o.on_disk or None)},
-                sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+                # term-frequency values only: the query carries the IDF over what the user may see (vectors.py)
+                sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.NONE)},
                 shard_number=o.shards, replication_factor=o.replication_factor,
                 write_consistency_factor=o.write_consistency,
                 hnsw_config=models.HnswConfigDiff(m=o.hnsw_m, ef_construct=o.hnsw_ef_construct),
@@ -41,6 +51,12 @@ class ClientIndex:
                 self.client.create_payload_index(collection, f, models.PayloadSchemaType.KEYWORD)
             for f in INTEGER_FIELDS:
                 self.client.create_payload_index(collection, f, models.PayloadSchemaType.INTEGER)
+
+    def _bm25_outdated(self) -> bool:
+        """A collection whose BM25 vector has Qdrant's IDF modifier (collection-wide statistics)."""
+        sparse = self.client.get_collection(self.collection).config.params.sparse_vectors or {}
+        params = sparse.get(SPARSE)
+        return params is not None and params.modifier == self.m.Modifier.IDF
 
     def _filter(self, filters: Filters | None):
         if not filters:

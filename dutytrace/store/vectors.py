@@ -4,12 +4,20 @@
   opened by one process and shared with the others (SharedIndex, store/index_owner.py);
 - ClientIndex: qdrant-client against a Qdrant server or cluster (DUTYTRACE_QDRANT_URL) or `:memory:`.
 
-Each point is one chunk: a dense vector ("dense", cosine) and a BM25 sparse vector ("bm25", IDF
-modifier), both computed in Python (the BM25 vectors by qdrant_edge.Bm25 with the multilingual
-tokenizer), so that both backends index identical vectors and rank alike."""
+Each point is one chunk: a dense vector ("dense", cosine) and a BM25 sparse vector ("bm25"), both
+computed in Python (the BM25 vectors by qdrant_edge.Bm25 with the multilingual tokenizer), so that both
+backends index identical vectors and rank alike.
+
+BM25 statistics never cross a clearance boundary. The sparse vector holds only BM25's term-frequency
+part (no IDF modifier in the index: the index would count every chunk, restricted cases included);
+a query's term weights are the IDF over the chunks the user may see, from the document frequencies
+the catalog keeps per case (store/catalog.py `term_weights`). A user's BM25 scores then equal those of
+an index holding only the user's visible chunks with Qdrant's own IDF modifier."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -106,17 +114,38 @@ def sparse_document(text: str) -> tuple[list[int], list[float]]:
     return list(v.indices), list(v.values)
 
 
-def sparse_query(text: str) -> tuple[list[int], list[float]]:
+def sparse_terms(text: str) -> set[int]:
+    """The term ids a chunk's BM25 vector holds (what its document frequencies count)."""
+    v = bm25().embed_document(text)
+    return {int(i) for i, x in zip(v.indices, v.values) if x > 0}
+
+
+def idf(chunks: int, df: int) -> float:
+    """BM25 IDF as Qdrant's IDF modifier computes it: chunks = points with a non-empty BM25 vector,
+    df = those holding the term."""
+    return math.log(1.0 + (chunks - df + 0.5) / (df + 0.5))
+
+
+TermWeights = Callable[[list[int]], list[float]]  # query term ids -> their weights (IDF over a visible set)
+
+
+def sparse_query(text: str, weights: TermWeights | None = None) -> tuple[list[int], list[float]]:
+    """A query's BM25 vector: its term ids, weighted by `weights` (the IDF over what the user may see;
+    without it every term weighs 1, i.e. term-frequency ranking)."""
     v = bm25().embed_query(text)
-    return list(v.indices), list(v.values)
+    indices = [int(i) for i in v.indices]
+    return indices, (list(weights(indices)) if weights is not None and indices else list(v.values))
 
 
-def open_index(settings, dim: int) -> VectorIndex:
+def open_index(settings, dim: int, replace_outdated: bool = False) -> VectorIndex:
+    """The configured index. An index of an older schema raises IndexOutdated, unless replace_outdated
+    (reindex, which rebuilds it from the catalog; the embedded index is removed by reindex itself)."""
     options = IndexOptions.from_settings(settings)
     if settings.qdrant_url:
         from dutytrace.store.qdrant_client_index import ClientIndex
 
-        return ClientIndex(settings.qdrant_url, settings.qdrant_api_key, settings.collection, dim, options)
+        return ClientIndex(settings.qdrant_url, settings.qdrant_api_key, settings.collection, dim, options,
+                           replace_outdated=replace_outdated)
     from dutytrace.store.index_owner import SharedIndex
 
     # one process owns the shard; the others reach it through that process (store/index_owner.py)
