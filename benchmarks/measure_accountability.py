@@ -1,0 +1,251 @@
+"""Measure accountability extraction (person, post, organisation, level, sanction) against the gold.
+
+Cases: every case with gold people in corpus/gold/cases.jsonl and corpus/dev/gold/cases.jsonl (the
+development sets) and, reported apart as the held-back figure, corpus/blind/gold/cases.jsonl. Each
+case's documents (CORPUS/archive/<case_id>/) are read and chunked as ingest does
+(`dutytrace.ingest.reader.read_document` + `dutytrace.ingest.chunk.chunk_document`, cached pickled in
+--cache so that reruns only re-extract); every document that is not a transcript then goes through
+`extract_accountability` (a Chinese document in traditional script is read in simplified characters,
+as `dutytrace/nlp/analyze.py` does).
+
+Per case the entries of its documents are merged by person (report first, then decisions, then other
+documents): post, organisation and level from the first document that gives them, the most severe
+sanction of any.
+
+Matching persons: names are normalised (NFKC, lower case, a leading Mr/Mrs/Ms/Dr dropped, spaces and
+punctuation dropped); a prediction matches a gold person with the same normalised name, or, for an
+enterprise, when both end in a company word (有限公司, 公司, Co. Ltd, ...) and one's stem contains the
+other's (恒远公司 = 临川市恒远精细化工有限公司). Each gold person is matched at most once.
+Recall = matched gold / gold; precision = matched predictions / predictions.
+Among matched persons: post exact and organisation exact (whitespace collapsed, case folded,
+full/half-width unified), level exact, sanction exact. The gold's sanction vocabulary is the coarse one
+(warning ... fine, other); a finer code of the codebook (admonishment_talk, circulated_criticism, ...)
+is compared through its `coarse:` code in codebook.yaml.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/measure_accountability.py [--cache /tmp/acccache]
+        [--old COMMIT] [--blind] [--show dev|gold] [--cases ID...]
+
+`--old COMMIT` measures dutytrace/nlp/accountability.py as it was at COMMIT too, in the same run
+(BEFORE beside AFTER). `--blind` adds the held-back cases (measure them once, at the end).
+`--show` prints each mismatch of the development cases.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import pickle
+import re
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from dutytrace.config import Settings  # noqa: E402
+from dutytrace.indexing import max_chars  # noqa: E402
+from dutytrace.ingest.chunk import chunk_document  # noqa: E402
+from dutytrace.ingest.reader import read_document  # noqa: E402
+from dutytrace.nlp.codebook import load_codebook  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = {"gold": ROOT / "corpus", "dev": ROOT / "corpus" / "dev", "blind": ROOT / "corpus" / "blind"}
+KIND_ORDER = {"report": 0, "decision": 1, "other": 2}
+SEVERITY = ("transfer_to_judicial_organs", "expulsion_from_party", "dismissal", "removal", "major_demerit",
+            "demerit", "serious_warning", "warning", "fine", "other")
+_COMPANY_END = re.compile(r"(?:有限责任公司|股份有限公司|有限公司|公司|集团|coltd|co|ltd|limited|company|inc|plc|gmbh)$")
+
+
+def norm_name(s) -> str:
+    s = unicodedata.normalize("NFKC", str(s or "")).lower()
+    s = re.sub(r"^(?:mr|mrs|ms|dr)\.?\s+", "", s)
+    return re.sub(r"[\s\W_]+", "", s)
+
+
+def norm_text(s) -> str:
+    return " ".join(unicodedata.normalize("NFKC", str(s or "")).lower().split())
+
+
+def same_person(pred: str, gold: str) -> bool:
+    p, g = norm_name(pred), norm_name(gold)
+    if not p or not g:
+        return False
+    if p == g:
+        return True
+    if _COMPANY_END.search(p) and _COMPANY_END.search(g):
+        cp, cg = _COMPANY_END.sub("", p), _COMPANY_END.sub("", g)
+        cp, cg = _COMPANY_END.sub("", cp), _COMPANY_END.sub("", cg)  # "co ltd"
+        return min(len(cp), len(cg)) >= 2 and (cp in cg or cg in cp)
+    return False
+
+
+def load_module(commit: str | None):
+    """extract_accountability of the working tree, or as it was at `commit` (loaded from git show)."""
+    if commit is None:
+        from dutytrace.nlp.accountability import extract_accountability
+        return extract_accountability
+    src = subprocess.run(["git", "show", f"{commit}:dutytrace/nlp/accountability.py"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    path = Path(tempfile.mkdtemp()) / f"accountability_{commit[:8]}.py"
+    path.write_text(src, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(f"accountability_{commit[:8]}", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.extract_accountability
+
+
+def parsed(folder: Path, cache: Path, settings: Settings) -> list:
+    out = []
+    for f in sorted(folder.iterdir()):
+        if f.name in ("case.yaml", "case.json") or not f.is_file():
+            continue
+        key = cache / folder.parent.parent.name / folder.name / (f.name + ".pkl")
+        if key.is_file() and key.stat().st_mtime >= f.stat().st_mtime:
+            out.append(pickle.loads(key.read_bytes()))
+            continue
+        doc = read_document(f.read_bytes(), str(f), folder.name, f.name, settings.parse_timeout_s)
+        chunks = chunk_document(doc, max_chars(settings, doc.language))
+        key.parent.mkdir(parents=True, exist_ok=True)
+        key.write_bytes(pickle.dumps((doc, chunks)))
+        out.append((doc, chunks))
+    return out
+
+
+def extract_doc(extract, doc, chunks, codebook) -> list:
+    if doc.language == "zh":
+        from dutytrace.script import Simplified, is_traditional, to_simplified
+        if is_traditional(doc.text):
+            back = Simplified(doc.text).original
+            got = extract([replace(c, text=to_simplified(c.text)) for c in chunks], "zh", codebook)
+            return [replace(a, person=back(a.person), role=back(a.role), organisation=back(a.organisation)) for a in got]
+    return extract(chunks, doc.language, codebook)
+
+
+def case_people(extract, docs, codebook) -> list[dict]:
+    people: list[dict] = []
+    for doc, chunks in sorted(docs, key=lambda x: KIND_ORDER.get(x[0].kind, 3)):
+        if doc.kind == "transcript":
+            continue
+        for a in extract_doc(extract, doc, chunks, codebook):
+            row = {"person": a.person, "role": a.role, "organisation": a.organisation, "level": a.level,
+                   "sanction": a.sanction}
+            same = next((p for p in people if same_person(p["person"], a.person)), None)
+            if same is None:
+                people.append(row)
+                continue
+            for k in ("role", "organisation", "level"):
+                same[k] = same[k] or row[k]
+            same["sanction"] = worst(same["sanction"], row["sanction"], codebook)
+    return people
+
+
+def coarse(code, codebook) -> str | None:
+    if not code:
+        return None
+    if code in SEVERITY:
+        return code
+    entry = codebook.get("sanctions", code)
+    return getattr(entry, "coarse", None) or "other"
+
+
+def worst(a, b, codebook):
+    ranked = [s for s in (a, b) if s]
+    if not ranked:
+        return None
+    return min(ranked, key=lambda s: SEVERITY.index(coarse(s, codebook)))
+
+
+def score(cases, extract, codebook, show: bool) -> dict:
+    tot = defaultdict(lambda: defaultdict(int))
+    for case_id, lang, gold, docs in cases:
+        pred = case_people(extract, docs, codebook)
+        t = tot[lang]
+        t["gold"] += len(gold)
+        t["pred"] += len(pred)
+        used: set[int] = set()
+        for g in gold:
+            i = next((i for i, p in enumerate(pred) if i not in used and same_person(p["person"], g["person"])), None)
+            if i is None:
+                if show:
+                    print(f"  {case_id} MISSED {g['person']} ({g['role']}, {g['organisation']}, {g['sanction']})")
+                continue
+            used.add(i)
+            p = pred[i]
+            t["matched"] += 1
+            checks = {"post": norm_text(p["role"]) == norm_text(g["role"]),
+                      "organisation": norm_text(p["organisation"]) == norm_text(g["organisation"]),
+                      "level": p["level"] == g["level"],
+                      "sanction": coarse(p["sanction"], codebook) == g["sanction"]}
+            for k, ok in checks.items():
+                t[k] += ok
+                if show and not ok:
+                    key = {"post": "role"}.get(k, k)
+                    print(f"  {case_id} {g['person']} {k}: got {p[key]!r} want {g[key]!r}")
+        if show:
+            for i, p in enumerate(pred):
+                if i not in used:
+                    print(f"  {case_id} EXTRA {p['person']} ({p['role']}, {p['organisation']}, {p['sanction']})")
+    return tot
+
+
+def fmt(t) -> str:
+    m = t["matched"] or 1
+    return (f"cases-people {t['gold']:4d}  recall {t['matched'] / max(t['gold'], 1):.3f}  "
+            f"precision {t['matched'] / max(t['pred'], 1):.3f}  | of {t['matched']} matched: post {t['post'] / m:.3f}  "
+            f"org {t['organisation'] / m:.3f}  level {t['level'] / m:.3f}  sanction {t['sanction'] / m:.3f}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "acccache")
+    ap.add_argument("--old", default=None, help="also measure accountability.py as it was at this commit")
+    ap.add_argument("--blind", action="store_true", help="add the held-back cases (corpus/blind)")
+    ap.add_argument("--show", choices=("gold", "dev"), default=None, help="print mismatches of one development set")
+    ap.add_argument("--cases", nargs="*")
+    args = ap.parse_args()
+
+    settings, codebook = Settings(), load_codebook()
+    sets = ["gold", "dev"] + (["blind"] if args.blind else [])
+    cases: dict[str, list] = {}
+    for name in sets:
+        base = CORPORA[name]
+        rows = []
+        for line in (base / "gold" / "cases.jsonl").read_text(encoding="utf-8").splitlines():
+            g = json.loads(line)
+            if not g.get("accountability") or args.cases and g["case_id"] not in args.cases:
+                continue
+            folder = base / "archive" / g["case_id"]
+            if not folder.is_dir():
+                print(f"{name}/{g['case_id']}: no archive folder; skipped", file=sys.stderr)
+                continue
+            rows.append((g["case_id"], g["language"], g["accountability"], parsed(folder, args.cache, settings)))
+        cases[name] = rows
+
+    versions = ([(f"BEFORE ({args.old[:8]})", load_module(args.old))] if args.old else []) + [("AFTER (working tree)", load_module(None))]
+    for label, extract in versions:
+        print(f"== {label}")
+        for name in sets:
+            show = args.show == name and label.startswith("AFTER")
+            tot = score(cases[name], extract, codebook, show)
+            title = {"gold": "corpus/gold (development)", "dev": "corpus/dev (development)",
+                     "blind": "corpus/blind (HELD BACK)"}[name]
+            for lang in sorted(tot):
+                print(f"  {title:28s} {lang}: {fmt(tot[lang])}")
+            if name in ("gold", "dev"):
+                dev_tot = globals().setdefault("_dev", {}).setdefault(label, defaultdict(lambda: defaultdict(int)))
+                for lang, t in tot.items():
+                    for k, v in t.items():
+                        dev_tot[lang][k] += v
+        for lang, t in sorted(globals().get("_dev", {}).get(label, {}).items()):
+            print(f"  {'development total':28s} {lang}: {fmt(t)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
