@@ -119,6 +119,9 @@ def _is_pdf(catalog, doc_id: str) -> bool:
 
 
 def duplicates(catalog) -> dict[str, str]:
-    """doc_id -> the document it nearly duplicates."""
+    """doc_id -> the document it nearly duplicates, within one case (a pair across cases, recorded
+    before groups were kept within a case and not yet undone by an ingest, is ignored)."""
     catalog.db.executescript(SCHEMA)
-    return {r[0]: r[1] for r in catalog.db.execute("SELECT doc_id, dup_of FROM near_duplicates")}
+    return {r[0]: r[1] for r in catalog.db.execute(
+        "SELECT n.doc_id, n.dup_of FROM near_duplicates n JOIN documents a ON a.doc_id = n.doc_id "
+        "JOIN documents b ON b.doc_id = n.dup_of WHERE a.case_id = b.case_id")}

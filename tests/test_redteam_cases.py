@@ -225,6 +225,14 @@ def test_home_made_before_per_case_ids(settings_factory, tmp_path_factory, monke
             for table in ("bm25_df", "bm25_chunks", "catalog_meta"):
                 db.execute(f"DROP TABLE {table}")
         old_ids = {(d["case_id"], d["path"]): d["doc_id"] for d in old.catalog.documents()}
+        # and a near-duplicate pair across cases, as grouping across the archive recorded them
+        from dutytrace.dedupe import SCHEMA as DEDUPE_SCHEMA
+
+        db.executescript(DEDUPE_SCHEMA)
+        culvert, tower = (old_ids[("case-culvert", str(root / "case-culvert" / "report.txt"))],
+                          old_ids[("case-tower", str(root / "case-tower" / "report.txt"))])
+        with db:
+            db.execute("INSERT INTO near_duplicates(doc_id, dup_of, similarity) VALUES (?, ?, 0.9)", (tower, culvert))
         old.close()
     assert all(i == hashlib.sha256((Path(p).read_bytes())).hexdigest() for (_, p), i in old_ids.items())
 
@@ -241,6 +249,9 @@ def test_home_made_before_per_case_ids(settings_factory, tmp_path_factory, monke
             assert svc.catalog.term_counts(terms) == fresh.catalog.term_counts(terms)
         finally:
             fresh.close()
+        from dutytrace.dedupe import duplicates
+
+        assert duplicates(svc.catalog) == {}  # the pair across cases hides nothing any more
         with pytest.raises(IndexOutdated, match="dutytrace reindex"):
             svc.search("hydrogen sulphide", mode="lexical")
         svc.reindex()
@@ -257,8 +268,30 @@ def test_home_made_before_per_case_ids(settings_factory, tmp_path_factory, monke
         assert {h.case_id for h in svc.search("rescuers breathing apparatus lifeline", mode="lexical")
                 if "lifeline" in h.text} == {"case-culvert", "case-tower"}
         assert svc.index.count() == svc.catalog.chunk_count()
+        assert svc.catalog.db.execute("SELECT COUNT(*) FROM near_duplicates").fetchone()[0] == 0
     finally:
         svc.close()
+
+
+def test_server_collection_with_idf_modifier_is_refused_then_replaced_by_reindex(tmp_path):
+    from qdrant_client import QdrantClient, models
+
+    from dutytrace.store.qdrant_client_index import ClientIndex
+    from dutytrace.store.vectors import DENSE, SPARSE
+
+    folder = tmp_path / "qdrant-local"
+    client = QdrantClient(path=str(folder))
+    client.create_collection("dutytrace", vectors_config={DENSE: models.VectorParams(size=4, distance=models.Distance.COSINE)},
+                             sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)})
+    client.close()
+    with pytest.raises(IndexOutdated, match="dutytrace reindex"):
+        ClientIndex(f"local:{folder}", None, "dutytrace", 4)
+    idx = ClientIndex(f"local:{folder}", None, "dutytrace", 4, replace_outdated=True)
+    try:
+        assert not idx._bm25_outdated()
+    finally:
+        idx.close()
+    ClientIndex(f"local:{folder}", None, "dutytrace", 4).close()  # now opens as it is
 
 
 def _terms(text: str) -> set[int]:
