@@ -118,9 +118,13 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for, i
                 n = int(q.get("limit") or limit)
                 m = q.get("mode") or mode
                 if by_case:
-                    res = {"query": q["query"], "cases": [c.to_json() for c in svc.search_cases(q["query"], n, m, f)]}
+                    found = svc.find_cases(q["query"], n, m, f)
+                    res = {"query": q["query"], "cases": [c.to_json() for c in found.cases], "total": found.total}
                 else:
-                    res = {"query": q["query"], "hits": [h.to_json() for h in svc.search(q["query"], n, m, f)]}
+                    found = svc.find_passages(q["query"], n, m, f)
+                    res = {"query": q["query"], "hits": [h.to_json() for h in found.hits], "total": found.total}
+                if found.message:
+                    res["message"] = found.message
                 if batch:
                     res = {"id": q["id"], **res}
                 rows.extend(csv_rows(q, res))

@@ -56,6 +56,15 @@ def csv_rows(q: dict, res: dict) -> list[dict]:
 
 
 def print_results(res: dict, out: Console) -> None:
+    if res.get("message"):
+        out.print(res["message"])
+        return
+    if not (res.get("cases") or res.get("hits")):
+        out.print("no matching cases" if "cases" in res else "no matching passages")
+        return
+    if "total" in res:
+        what = "matching cases" if "cases" in res else "matching passages"
+        out.print(f"[dim]{res['total']} {what}[/dim]")
     if "cases" in res:
         for i, c in enumerate(res["cases"], 1):
             out.print(f"[bold]{i}. {c['case_id']}[/bold]  {c['title']}  [dim]score {c['score']:.4f}[/dim]")

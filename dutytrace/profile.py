@@ -59,8 +59,9 @@ def case_profile(catalog: Catalog, case_id: str) -> dict[str, Any]:
     languages = sorted({d["language"] for d in docs})
     return {
         "case_id": case_id, "title": title, "meta": meta, "facts": facts, "year": year,
-        "tags": sorted(tags.values(), key=lambda t: -t["score"]),
-        "entities": [{"text": t, "label": lab, "count": n} for (t, lab), n in entities.most_common(60)],
+        "tags": sorted(tags.values(), key=lambda t: (-t["score"], t["tag"])),
+        "entities": [{"text": t, "label": lab, "count": n}
+                     for (t, lab), n in sorted(entities.items(), key=lambda kv: (-kv[1], kv[0]))[:60]],
         "accountability": accountability, "languages": languages,
         "documents": [{k: d[k] for k in ("doc_id", "name", "path", "kind", "language", "fmt", "pages")} for d in docs],
     }
@@ -88,9 +89,21 @@ def scored_tags(profile: dict[str, Any]) -> set[str]:
     return {t["tag"] for t in profile.get("tags") or [] if t.get("score", 0) >= CASE_TAG_MIN}
 
 
+def decided(tag: dict[str, Any]) -> bool:
+    """The one case-tag decision: scored at CASE_TAG_MIN or more, or accepted by a reviewer (a rejected tag
+    never reaches a profile). Chips, the case page, filters, facets, analytics, exports and similar-case
+    reasons all use it."""
+    return tag.get("score", 0) >= CASE_TAG_MIN or bool(tag.get("accepted"))
+
+
 def case_tags(profile: dict[str, Any]) -> list[str]:
-    """The issues a case carries: its tags scored at CASE_TAG_MIN or more, and those a reviewer accepted."""
-    return [t["tag"] for t in profile.get("tags") or [] if t.get("score", 0) >= CASE_TAG_MIN or t.get("accepted")]
+    """The issues a case carries (`decided`), strongest first, ties by tag id."""
+    return [t["tag"] for t in profile.get("tags") or [] if decided(t)]
+
+
+def possible_tags(profile: dict[str, Any]) -> list[dict[str, Any]]:
+    """Tags below the decision (shown, if at all, only as "possible", with their score)."""
+    return [t for t in profile.get("tags") or [] if not decided(t)]
 
 
 def index_payload(profile: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,14 @@ from dutytrace.lang import detect_language
 from dutytrace.nlp.codebook import Codebook, Entry
 
 
+# Function words that say nothing about what to look for. English ones are dropped by the BM25
+# tokenizer itself; these are the Chinese ones it keeps (as the multilingual tokenizer segments them).
+STOPWORDS = tuple("""的 了 是 在 和 与 及 或 等 也 就 都 而 之 其 这 那 这个 那个 一 一个 个 有 对 把 被 为 以 于
+ 中 上 下 我 你 他 她 它 我们 你们 他们 吗 呢 吧 啊 着 过 又 还 但 并 从 向 到 由 将 则 即 所 该 此 些 哪 什么
+ 怎么 如何 哪些 那些 这些 不 没 没有 很 更 最 已 已经 被 让 给 时 后 前 里 内 外 因 因为 所以 如果 虽然 但是
+ 以及 并且 或者 而且 关于 对于""".split())
+
+
 @dataclass(frozen=True)
 class QueryIntent:
     language: str

@@ -6,9 +6,19 @@
   with query understanding through the codebook: a query that names a responsibility issue or an
   accident type also reaches the cases tagged with it, in either language.
 
-Passages (`search`) are fused inside Qdrant (prefetch + weighted RRF). Cases (`search_cases`) are
-ranked per leg by the sum of their five best passage scores (a case that matches the query in several
-places is a better precedent than one lucky passage) and the legs fused at case level by rank; the
+What a search promises (issue 17):
+- a filter is a hard constraint: every leg and every concept lookup runs inside the user's filters;
+  what the query names is added to them (`narrow`), never put in their place;
+- a case (or passage) appears only with evidence for the query: a BM25 hit (after stop words), a
+  named issue or accident type it carries (hybrid), or a dense score at or above the floor. Legs are
+  read deep enough (`match_depth`) to find every such case, so `total` counts them all and a facet
+  value's count is the number of cases the same search returns with that value added as a filter;
+- ties are broken by a stable key (score, then case id, document, page, passage id), never by the
+  order the index happens to store points in.
+
+Cases (`search_cases`) are ranked per leg by the sum of their five best passage scores among the
+leg's first `depth` passages (a case that matches the query in several places is a better precedent
+than one lucky passage; cases found only deeper follow), and the legs fused at case level by rank; the
 settings were chosen on the tuning half of the corpus gold (see benchmarks/tune_search.py)."""
 
 from __future__ import annotations
@@ -18,8 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dutytrace.models import CaseHit, Hit
-from dutytrace.query import QueryIntent, understand
-from dutytrace.store.vectors import Scored, VectorIndex, sparse_query
+from dutytrace.profile import case_tags, index_payload
+from dutytrace.query import STOPWORDS, QueryIntent, understand
+from dutytrace.store.vectors import Scored, VectorIndex, conditions, narrow, sparse_query
 
 MODES = ("hybrid", "dense", "lexical")
 FILTER_KEYS = {"tag": "case_tags", "chunk_tag": "tags", "case": "case_id", "case_id": "case_id",
@@ -27,27 +38,54 @@ FILTER_KEYS = {"tag": "case_tags", "chunk_tag": "tags", "case": "case_id", "case
                "industry": "industry", "region": "region", "grade": "grade", "year": "year", "doc": "doc_id",
                "clearance": "clearance", "level": "levels", "entity": "entities"}
 FACET_FIELDS = ("accident_type", "industry", "region", "year", "grade", "case_tags", "levels", "language", "kind")
+CHUNK_FIELDS = ("language", "kind")  # facet fields a passage carries from its document (the rest are the case's)
+NO_WORDS = ("the query has no searchable words: it holds only stop words (such as 'the', 'of', '的', '了'). "
+            "Add a word that says what to look for.")
 
 
 @dataclass(frozen=True)
 class RankConfig:
     """Hybrid ranking settings. The defaults were chosen by benchmarks/tune_search.py on the tuning
-    queries of the corpus gold (the held-back queries are only reported)."""
+    queries of the corpus gold (the held-back queries are only reported).
+
+    `dense_floor` is the cosine a passage needs for the dense leg to count as evidence (below it the
+    dense leg always returns *something*, which is padding, not a match). Calibrated by
+    benchmarks/calibrate_floor.py on the corpus gold queries (40 cases, 61 queries): see FLOOR_NOTE."""
 
     rrf_k: int = 30
     # (dense, lexical, cross-language) leg weights by query language
     weights: dict = field(default_factory=lambda: {"en": (0.0, 1.0, 1.0), "zh": (0.0, 1.0, 1.0)})
-    # passage search (`search`) fuses dense and lexical inside Qdrant; MiniLM is an English model
+    # passage search (`search`): weighted RRF of the dense and lexical legs; MiniLM is an English model
     passage_weights: dict = field(default_factory=lambda: {"en": (1.0, 1.0), "zh": (0.2, 1.0)})
     synonyms: bool = True  # add the named concepts' same-language synonyms to the lexical leg
     tag_boost: float = 0.003  # added to a case's fused score for each issue the query names and the case has
     type_boost: float = 0.01  # ... and for the accident type
-    depth: int = 100  # passages fetched per leg
+    depth: int = 100  # passages per leg that rank cases
     passage_decay: float = 1.0  # a case's leg score, over its five best passages: best + decay * 2nd + ...
+    dense_floor: float = 0.45  # cosine at or above which a dense passage is evidence (calibrated, see above)
+    match_depth: int = 5000  # passages read per leg to find every matching case (and count them)
+    passage_rrf_k: int = 60  # RRF constant of passage search (as Qdrant's fusion used)
 
 
 class SearchError(ValueError):
     pass
+
+
+@dataclass
+class CaseResult:
+    """Cases for a query: the first `limit` in rank order, how many match in all, and a message when the
+    query itself cannot match (stop words only)."""
+
+    cases: list[CaseHit]
+    total: int
+    message: str | None = None
+
+
+@dataclass
+class PassageResult:
+    hits: list[Hit]
+    total: int
+    message: str | None = None
 
 
 def parse_filters(items: list[str] | None) -> dict[str, Any]:
@@ -78,11 +116,46 @@ def parse_filters(items: list[str] | None) -> dict[str, Any]:
     return out
 
 
+def allows(filters: dict | None, key: str, value: Any) -> bool:
+    """Whether a payload with `key` = `value` can pass the filters' conditions on that key."""
+    for k, cond in conditions(filters):
+        if k != key:
+            continue
+        if isinstance(cond, tuple) and cond and cond[0] == "range":
+            if not (isinstance(value, (int, float)) and cond[1] <= value <= cond[2]):
+                return False
+        elif isinstance(cond, (list, set)):
+            if value not in cond:
+                return False
+        elif cond != value:
+            return False
+    return True
+
+
+def passage_key(s: Scored | Hit):
+    """The stable order of passages: score (best first), then case, document, page, passage id."""
+    p = s.payload if isinstance(s, Scored) else {"case_id": s.case_id, "doc_id": s.doc_id, "page": s.page,
+                                                 "chunk_id": s.chunk_id}
+    return (-s.score, str(p.get("case_id") or ""), str(p.get("doc_id") or ""), int(p.get("page") or 0),
+            str(p.get("chunk_id") or getattr(s, "id", "") or ""))
+
+
 def to_hit(s: Scored) -> Hit:
     p = s.payload
     return Hit(case_id=p.get("case_id"), doc_id=p.get("doc_id"), path=p.get("path"), name=p.get("name"),
                page=int(p.get("page") or 1), score=s.score, text=p.get("text", ""), tags=list(p.get("tags") or []),
                speaker=p.get("speaker"), kind=p.get("kind"), chunk_id=p.get("chunk_id"))
+
+
+_STOP_IDS: set[int] | None = None
+
+
+def stop_ids() -> set[int]:
+    """BM25 term ids of the stop words (English ones the tokenizer drops itself)."""
+    global _STOP_IDS
+    if _STOP_IDS is None:
+        _STOP_IDS = {int(i) for w in STOPWORDS for i in sparse_query(w)[0]}
+    return _STOP_IDS
 
 
 class Searcher:
@@ -91,55 +164,103 @@ class Searcher:
         self.index = index
         self.reranker = reranker  # optional cross-encoder (rerank.py)
         self.duplicates = duplicates or {}  # doc_id -> the document it nearly duplicates (collapsed in results)
-        self.term_weights = term_weights  # BM25 query term ids -> IDF over the user's visible cases (vectors.py)
         self.embed_query = embed_query  # text -> vector
         self.case_info = case_info  # case_id -> profile dict
         self.codebook = codebook
         self.config = config or RankConfig()
+        self.term_weights = term_weights  # BM25 query term ids -> weights (IDF over what the user may see)
+        self._vectors: dict[str, list[float]] = {}
 
+    # -- pieces --------------------------------------------------------------------------------------
     def _check(self, query: str, mode: str) -> None:
         if mode not in MODES:
             raise SearchError(f"unknown mode '{mode}'; use one of {', '.join(MODES)}")
         if not query.strip():
             raise SearchError("empty query")
 
-    def _legs(self, query: str, mode: str, limit: int, filters: dict | None, intent: QueryIntent) -> dict:
-        legs = self._raw_legs(query, mode, limit, filters, intent)
-        if self.duplicates:
-            legs = {k: [s for s in v if s.payload.get("doc_id") not in self.duplicates] for k, v in legs.items()}
-        return legs
+    def _sparse(self, text: str) -> tuple[list[int], list[float]]:
+        """The query's BM25 vector without its stop words."""
+        sp = sparse_query(text, self.term_weights) if self.term_weights is not None else sparse_query(text)
+        stop = stop_ids()
+        keep = [(i, v) for i, v in zip(*sp) if int(i) not in stop]
+        return [i for i, _ in keep], [v for _, v in keep]
 
-    def _raw_legs(self, query: str, mode: str, limit: int, filters: dict | None, intent: QueryIntent) -> dict:
+    def searchable(self, query: str) -> bool:
+        """Whether the query holds a word BM25 can look for (not only stop words or punctuation)."""
+        return bool(self._sparse(query)[0])
+
+    def _dense(self, query: str) -> list[float]:
+        if query not in self._vectors:
+            self._vectors[query] = self.embed_query(query).tolist()
+        return self._vectors[query]
+
+    def _leg(self, kind: str, query_vec, filters: dict | None) -> list[Scored]:
+        """One leg's evidence, best first in the stable order: every BM25 hit, or every dense passage at
+        or above the floor (near-duplicate documents collapsed)."""
+        cfg = self.config
+        if kind == "dense":
+            got = [s for s in self.index.query("dense", query_vec, None, cfg.match_depth, filters)
+                   if s.score >= cfg.dense_floor]
+        else:
+            if not query_vec[0]:
+                return []
+            got = self.index.query("lexical", None, query_vec, cfg.match_depth, filters)
+        if self.duplicates:
+            got = [s for s in got if s.payload.get("doc_id") not in self.duplicates]
+        return sorted(got, key=passage_key)
+
+    def _legs(self, query: str, mode: str, filters: dict | None, intent: QueryIntent) -> dict[str, list[Scored]]:
         legs = {}
         if mode in ("dense", "hybrid"):
-            legs["dense"] = self.index.query("dense", self.embed_query(query).tolist(), None, limit, filters)
+            legs["dense"] = self._leg("dense", self._dense(query), filters)
         if mode in ("lexical", "hybrid"):
             text = query + (" " + intent.synonyms if mode == "hybrid" and self.config.synonyms else "")
-            legs["lexical"] = self.index.query("lexical", None, sparse_query(text, self.term_weights), limit, filters)
+            legs["lexical"] = self._leg("lexical", self._sparse(text), filters)
         if mode == "hybrid" and intent.translation:
             # the query carried into the other language through the codebook's bilingual concepts
             other = "en" if intent.language == "zh" else "zh"
-            if (filters or {}).get("language", other) == other:
-                legs["cross"] = self.index.query("lexical", None, sparse_query(intent.translation, self.term_weights), limit,
-                                                 {**(filters or {}), "language": other})
+            if allows(filters, "language", other):
+                legs["cross"] = self._leg("lexical", self._sparse(intent.translation), narrow(filters, "language", other))
         return legs
 
+    # -- passages ------------------------------------------------------------------------------------
     def search(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None) -> list[Hit]:
-        """Passages, best first. Hybrid fuses the legs inside Qdrant (weighted RRF)."""
+        """Passages, best first (see find_passages)."""
+        return self.find_passages(query, limit, mode, filters).hits
+
+    def find_passages(self, query: str, limit: int = 10, mode: str = "hybrid",
+                      filters: dict | None = None) -> PassageResult:
+        """Passages with evidence for the query, best first: hybrid fuses the dense and lexical legs by
+        weighted RRF (both inside the filters)."""
         self._check(query, mode)
+        if not self.searchable(query):
+            return PassageResult([], 0, NO_WORDS)
+        cfg = self.config
         intent = understand(query, self.codebook)
-        dense = self.embed_query(query).tolist() if mode != "lexical" else None
-        sparse = sparse_query(query, self.term_weights) if mode != "dense" else None
-        weights = self.config.passage_weights.get(intent.language, (1.0, 1.0))
-        extra = len(self.duplicates) and limit  # fetch more so that collapsing still fills the page
-        depth = limit * 3 if self.reranker else limit
-        scored = self.index.query(mode, dense, sparse, depth + extra, filters, weights=weights)
-        hits = [h for h in map(to_hit, scored) if h.doc_id not in self.duplicates][:depth]
+        legs = {}
+        if mode != "lexical":
+            legs["dense"] = self._leg("dense", self._dense(query), filters)
+        if mode != "dense":
+            legs["lexical"] = self._leg("lexical", self._sparse(query), filters)
+        if mode == "hybrid":
+            w_dense, w_lex = cfg.passage_weights.get(intent.language, (1.0, 1.0))
+            fused: dict[str, float] = defaultdict(float)
+            first: dict[str, Scored] = {}
+            for leg, w in (("dense", w_dense), ("lexical", w_lex)):
+                for rank, s in enumerate(legs[leg]):
+                    fused[s.id] += w / (cfg.passage_rrf_k + rank + 1)
+                    first.setdefault(s.id, s)
+            scored = [Scored(i, fused[i], first[i].payload) for i in first]
+        else:
+            scored = legs[mode]
+        hits = sorted((to_hit(s) for s in scored), key=passage_key)
+        total = len(hits)
         if self.reranker:
+            hits = hits[:limit * 3]
             for h, s in zip(hits, self.reranker.scores(query, [h.text for h in hits])):
                 h.score = s
-            hits.sort(key=lambda h: -h.score)
-        return self._mark(hits[:limit])
+            hits.sort(key=passage_key)
+        return PassageResult(self._mark(hits[:limit]), total)
 
     def _mark(self, hits: list[Hit]) -> list[Hit]:
         from dutytrace.highlight import cue_spans
@@ -148,46 +269,81 @@ class Searcher:
             h.cues = cue_spans(h.text, h.tags, self.codebook)
         return hits
 
+    # -- cases ---------------------------------------------------------------------------------------
     def search_cases(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None,
                      passages: int = 3) -> list[CaseHit]:
-        self._check(query, mode)
+        return self.find_cases(query, limit, mode, filters, passages).cases
+
+    def _concepts(self, intent: QueryIntent) -> list[tuple[str, str, float]]:
+        cfg = self.config
+        return [(f, v, b) for f, values, b in (("case_tags", intent.tags, cfg.tag_boost),
+                                               ("accident_type", intent.accident_types, cfg.type_boost))
+                for v in values]
+
+    def _rank(self, query: str, mode: str, filters: dict | None):
+        """Every case with evidence for the query inside the filters: (scores, passages, evidence
+        documents per case). Raises nothing for a query without searchable words: the caller checks."""
         cfg = self.config
         intent = understand(query, self.codebook)
-        legs = self._legs(query, mode, cfg.depth, filters, intent)
+        legs = self._legs(query, mode, filters, intent)
         best: dict[str, list[Hit]] = defaultdict(list)
         scores: dict[str, float] = defaultdict(float)
+        docs: dict[str, set[str]] = defaultdict(set)
+        for leg in legs.values():
+            for s in leg:
+                docs[s.payload.get("case_id")].add(s.payload.get("doc_id"))
         if mode == "hybrid":
             w_dense, w_lex, w_cross = cfg.weights.get(intent.language, (1.0, 1.0, 0.5))
             for leg, weight in (("dense", w_dense), ("lexical", w_lex), ("cross", w_cross)):
-                for rank, (case_id, hits) in enumerate(_case_ranking(legs.get(leg, []), cfg.passage_decay)):
+                for rank, (case_id, hits) in enumerate(_leg_cases(legs.get(leg, []), cfg.depth, cfg.passage_decay)):
                     scores[case_id] += weight / (cfg.rrf_k + rank + 1)
                     best[case_id].extend(hits)
-            self._understanding_boost(intent, filters, scores, best)
+            for field_name, value, boost in self._concepts(intent):
+                flt = narrow(filters, field_name, value)
+                for case_id, _ in self.index.facet("case_id", flt, limit=100_000):
+                    scores[case_id] += boost
+                    if not best[case_id] and field_name == "case_tags":
+                        best[case_id].extend(self._tag_evidence(flt, case_id, value))
         else:
-            for case_id, hits in _case_ranking(legs[mode]):
+            for case_id, hits in _leg_cases(legs[mode], cfg.depth):
                 scores[case_id] = hits[0].score + 0.1 * sum(h.score for h in hits[1:3])
                 best[case_id].extend(hits)
-        ranked = sorted(scores, key=lambda c: -scores[c])[:limit]
+        return intent, scores, best, docs
+
+    def _tag_evidence(self, flt: dict, case_id: str, tag: str) -> list[Hit]:
+        """Passages of a case reached only through a tag the query names: those that carry the tag."""
+        where = narrow(narrow(flt, "case_id", case_id), "tags", tag)
+        ev = self.index.query("lexical", None, self._sparse(tag.replace("_", " ")), 2, where)
+        return [to_hit(s) for s in sorted(ev, key=passage_key)]
+
+    def find_cases(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None,
+                   passages: int = 3) -> CaseResult:
+        """The cases with evidence for the query inside the filters, best first, and how many there are."""
+        self._check(query, mode)
+        if not self.searchable(query):
+            return CaseResult([], 0, NO_WORDS)
+        _, scores, best, _ = self._rank(query, mode, filters)
+        ranked = sorted(scores, key=lambda c: (-scores[c], c))
+        total = len(ranked)
         if self.reranker:
-            ranked = self._rerank_cases(query, sorted(scores, key=lambda c: -scores[c])[:max(limit, 30)], best, scores)
-            ranked = ranked[:limit]
+            ranked = self._rerank_cases(query, ranked[:max(limit, 30)], best, scores)
         out = []
-        for case_id in ranked:
+        for case_id in ranked[:limit]:
             info = self.case_info(case_id) or {}
             seen, ps = set(), []
-            for h in sorted(best[case_id], key=lambda h: -h.score):
+            for h in sorted(best[case_id], key=passage_key):
                 if h.chunk_id not in seen:
                     seen.add(h.chunk_id)
                     ps.append(h)
             out.append(CaseHit(case_id, scores[case_id], info.get("title") or case_id, self._mark(ps[:passages]),
-                               facts=info.get("facts", {}), tags=[t["tag"] for t in info.get("tags", [])][:8]))
-        return out
+                               facts=info.get("facts", {}), tags=case_tags(info)[:8] if info else []))
+        return CaseResult(out, total)
 
     def _rerank_cases(self, query: str, candidates: list[str], best: dict, scores: dict) -> list[str]:
         """Score each candidate's top passages with the cross-encoder; a case takes its best passage's score."""
         texts, owners = [], []
         for case_id in candidates:
-            for h in sorted(best[case_id], key=lambda h: -h.score)[:3]:
+            for h in sorted(best[case_id], key=passage_key)[:3]:
                 texts.append(h.text)
                 owners.append((case_id, h))
         case_score: dict[str, float] = {}
@@ -199,57 +355,72 @@ class Searcher:
         best.update(rescored)  # a case shows the passages the cross-encoder read, in its order
         for case_id in candidates:
             scores[case_id] = case_score.get(case_id, float("-inf"))
-        return sorted(candidates, key=lambda c: -scores[c])
+        return sorted(candidates, key=lambda c: (-scores[c], c))
+
+    # -- facets --------------------------------------------------------------------------------------
+    def _docs_by_case(self, flt: dict | None) -> dict[str, set[str]]:
+        """Every case with a passage inside `flt`, with the documents of those passages."""
+        cases = [c for c, _ in self.index.facet("case_id", flt, limit=100_000)]
+        doc_ids = {d for d, _ in self.index.facet("doc_id", flt, limit=1_000_000)}
+        out: dict[str, set[str]] = {}
+        for c in cases:
+            prof = self.case_info(c)
+            if prof:
+                out[c] = {d["doc_id"] for d in prof.get("documents", []) if d["doc_id"] in doc_ids}
+        return out
+
+    def matching(self, query: str | None, mode: str = "hybrid", filters: dict | None = None) -> dict[str, set[str]]:
+        """The cases a search returns (all of them, not a page), each with the documents of its evidence;
+        without a query, every case with a passage inside the filters."""
+        if not (query and query.strip()):
+            return self._docs_by_case(filters)
+        self._check(query, mode)
+        if not self.searchable(query):
+            return {}
+        intent, scores, _, docs = self._rank(query, mode, filters)
+        if mode == "hybrid":
+            for field_name, value, _ in self._concepts(intent):
+                for c, ds in self._docs_by_case(narrow(filters, field_name, value)).items():
+                    docs[c] |= ds
+        return {c: docs.get(c, set()) for c in scores}
 
     def facets(self, query: str | None, mode: str = "hybrid", filters: dict | None = None, depth: int = 100,
                fields: tuple[str, ...] = FACET_FIELDS) -> dict[str, list[tuple[Any, int]]]:
-        """How many cases of the current result carry each value of each field (for the sidebar).
-        Without a query the result is every case that passes the filters."""
-        from dutytrace.profile import index_payload
-
-        if query and query.strip():
-            case_ids = [c.case_id for c in self.search_cases(query, depth, mode, filters, passages=0)]
-        else:
-            case_ids = [c for c, _ in self.index.facet("case_id", filters, limit=100_000)]
+        """How many cases of the current result carry each value of each field (for the sidebar): the
+        number of cases the same search would return with that value added to the filters. A case
+        counts under a document-level value (language, kind) when a passage of its evidence has it.
+        (`depth` is accepted for compatibility: every matching case counts.)"""
         counts: dict[str, dict[Any, int]] = {f: defaultdict(int) for f in fields}
-        for case_id in case_ids:
+        for case_id, doc_ids in self.matching(query, mode, filters).items():
             prof = self.case_info(case_id)
             if not prof:
                 continue
-            values = {**index_payload(prof), "language": prof.get("languages", []),
-                      "kind": sorted({d["kind"] for d in prof.get("documents", [])})}
+            docs = [d for d in prof.get("documents", []) if d["doc_id"] in doc_ids]
+            values = {**index_payload(prof), "language": sorted({d["language"] for d in docs}),
+                      "kind": sorted({d["kind"] for d in docs})}
             for f in fields:
                 v = values.get(f)
-                for x in (v if isinstance(v, list) else [v]):
+                for x in set(v if isinstance(v, list) else [v]):
                     if x is not None:
                         counts[f][x] += 1
         return {f: sorted(c.items(), key=lambda kv: (-kv[1], str(kv[0]))) for f, c in counts.items()}
 
-    def _understanding_boost(self, intent: QueryIntent, filters, scores, best) -> None:
-        """Cases that carry the issues or the accident type the query names gain a fixed amount per
-        match; cases reached only this way get the passages that carry the tag as their evidence."""
-        cfg = self.config
-        for field_name, values, boost in (("case_tags", intent.tags, cfg.tag_boost),
-                                          ("accident_type", intent.accident_types, cfg.type_boost)):
-            for value in values:
-                flt = {**(filters or {}), field_name: value}
-                for case_id, _ in self.index.facet("case_id", flt, limit=10_000):
-                    scores[case_id] += boost
-                    if not best[case_id] and field_name == "case_tags":
-                        ev = self.index.query("lexical", None, sparse_query(value.replace("_", " "), self.term_weights), 2,
-                                              {**flt, "case_id": case_id, "tags": value})
-                        best[case_id].extend(to_hit(s) for s in ev)
-
 
 def _case_ranking(scored: list[Scored], decay: float = 0.0) -> list[tuple[str, list[Hit]]]:
     """Cases in the order of their best passage (with `decay`, of best + decay * 2nd + decay² * 3rd ... over
-    their five best), each with its passages (best first)."""
+    their five best), each with its passages (best first); ties by case id."""
     groups: dict[str, list[Hit]] = {}
-    for s in scored:
+    for s in sorted(scored, key=passage_key):
         groups.setdefault(s.payload.get("case_id"), []).append(to_hit(s))
-    if not decay:
-        return list(groups.items())
 
     def value(hits: list[Hit]) -> float:
-        return sum(h.score * decay ** i for i, h in enumerate(hits[:5]))
-    return sorted(groups.items(), key=lambda kv: -value(kv[1]))
+        return sum(h.score * decay ** i for i, h in enumerate(hits[:5])) if decay else hits[0].score
+    return sorted(groups.items(), key=lambda kv: (-value(kv[1]), kv[0]))
+
+
+def _leg_cases(leg: list[Scored], depth: int, decay: float = 0.0) -> list[tuple[str, list[Hit]]]:
+    """A leg's case ranking: the cases of its first `depth` passages as `_case_ranking` orders them, then
+    the cases found only deeper (by their passages there)."""
+    head = _case_ranking(leg[:depth], decay)
+    seen = {c for c, _ in head}
+    return head + [(c, hits) for c, hits in _case_ranking(leg[depth:], decay) if c not in seen]

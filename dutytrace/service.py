@@ -17,7 +17,7 @@ from dutytrace.audit import Audit
 from dutytrace.errors import NotFound
 from dutytrace.security import LOCAL, AuthRequired, Principal, Users, case_clearances
 from dutytrace.indexing import Ingestor, IngestReport, prepare
-from dutytrace.profile import case_profile, index_payload, scored_tags
+from dutytrace.profile import case_profile, case_tags, index_payload
 from dutytrace.search import Searcher
 from dutytrace.store.catalog import Catalog
 from dutytrace.store.files import FileStore
@@ -247,6 +247,17 @@ class Dutytrace:
         self._search_audit(query, mode, filters, "cases")
         return self.searcher().search_cases(query, limit, mode, self._scoped(filters))
 
+    def find_cases(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None):
+        """search_cases with how many cases match in all and, for a query of stop words only, a message
+        (search.CaseResult)."""
+        self._search_audit(query, mode, filters, "cases")
+        return self.searcher().find_cases(query, limit, mode, self._scoped(filters))
+
+    def find_passages(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None):
+        """search with how many passages match in all (search.PassageResult)."""
+        self._search_audit(query, mode, filters, "passages")
+        return self.searcher().find_passages(query, limit, mode, self._scoped(filters))
+
     def facets(self, query: str | None = None, mode: str = "hybrid", filters: dict | None = None) -> dict:
         """Counts of cases per field value for the current query and filters: {field: [(value, count)]}."""
         self.principal.require("search")
@@ -365,7 +376,7 @@ class Dutytrace:
             self._check_case(case_id)
             prof = case_profile(self.catalog, case_id)
             material = Material([c["text"] for c in self.catalog.chunks_of_case(case_id)],
-                                (prof["languages"] or ["en"])[0], scored_tags(prof),
+                                (prof["languages"] or ["en"])[0], set(case_tags(prof)),
                                 prof["facts"].get("accident_type"), {e["text"] for e in prof["entities"]}, case_id)
         self.principal.require("search")
         visible = self._visible()

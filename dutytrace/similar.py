@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 from dutytrace.nlp.codebook import Codebook
 from dutytrace.query import understand
-from dutytrace.search import to_hit
-from dutytrace.store.vectors import sparse_query
-from dutytrace.profile import scored_tags
+from dutytrace.search import passage_key, to_hit
+from dutytrace.store.vectors import sparse_query, narrow
+from dutytrace.profile import case_tags
 
 WEIGHTS = {"votes": 0.40, "concepts": 0.25, "tags": 0.20, "type": 0.15}
 RRF_K = 60.0
@@ -87,12 +87,12 @@ def rank_similar(material: Material, index, embedder, case_profile, case_texts, 
         if intent.translation:
             other = "en" if intent.language == "zh" else "zh"
             legs.append(index.query("lexical", None, sparse_query(intent.translation, term_weights), 20,
-                                    {**(filters or {}), "language": other}))
+                                    narrow(filters, "language", other)))
         if vec is not None:
             legs.append(index.query("dense", vec.tolist(), None, 20, filters))
         for leg in legs:
             seen: set[str] = set()
-            for rank, s in enumerate(leg):
+            for rank, s in enumerate(sorted(leg, key=passage_key)):
                 cid = s.payload.get("case_id")
                 if cid == material.exclude or cid in seen:
                     continue
@@ -102,13 +102,13 @@ def rank_similar(material: Material, index, embedder, case_profile, case_texts, 
     my_concepts = concept_counts(texts, codebook)
     top_votes = max(votes.values(), default=1.0)
     out = []
-    for cid in (set(votes) | set(case_texts.keys())) & set(case_texts.keys()):
+    for cid in sorted(case_texts):
         if cid == material.exclude:
             continue
         prof = case_profile(cid)
         if prof is None:
             continue
-        their_tags = scored_tags(prof)
+        their_tags = set(case_tags(prof))  # the one tag decision (profile.decided)
         union = material.tags | their_tags
         tag_sim = len(material.tags & their_tags) / len(union) if union else 0.0
         their_concepts = case_concepts(cid, case_texts.get(cid, []), codebook)
@@ -117,12 +117,12 @@ def rank_similar(material: Material, index, embedder, case_profile, case_texts, 
         score = (WEIGHTS["votes"] * votes.get(cid, 0.0) / top_votes + WEIGHTS["concepts"] * concept_sim
                  + WEIGHTS["tags"] * tag_sim + WEIGHTS["type"] * same_type)
         best, shown = [], set()
-        for item in sorted(pairs.get(cid, []), key=lambda x: -x[0]):
+        for item in sorted(pairs.get(cid, []), key=lambda x: (-x[0], passage_key(x[2]))):
             if item[2].id not in shown and len(best) < 3:
                 shown.add(item[2].id)
                 best.append(item)
         shared_concepts = sorted(set(my_concepts) & set(their_concepts),
-                                 key=lambda c: -(my_concepts[c] * their_concepts[c]))
+                                 key=lambda c: (-(my_concepts[c] * their_concepts[c]), c))
         out.append({
             "case_id": cid, "title": prof["title"], "score": round(score, 4),
             "shared_tags": sorted(material.tags & their_tags),
@@ -134,5 +134,5 @@ def rank_similar(material: Material, index, embedder, case_profile, case_texts, 
                            "tags": round(tag_sim, 3), "accident_type": float(same_type)},
             "passages": [{"query_text": q, **to_hit(s).to_json()} for _, q, s in best],
         })
-    out.sort(key=lambda x: -x["score"])
+    out.sort(key=lambda x: (-x["score"], x["case_id"]))
     return out[:limit]

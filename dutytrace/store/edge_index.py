@@ -8,7 +8,7 @@ from typing import Any
 
 from dutytrace.errors import IndexLocked, IndexOutdated
 from dutytrace.store.vectors import (DENSE, INTEGER_FIELDS, KEYWORD_FIELDS, RRF_K, SPARSE, Filters, IndexOptions,
-                                     IndexPoint, Scored, record_point)
+                                     IndexPoint, Scored, conditions, record_point)
 
 
 def sparse_params(q):
@@ -79,7 +79,7 @@ class EdgeIndex:
             return None
         q = self.q
         must = []
-        for key, value in filters.items():
+        for key, value in conditions(filters):
             if isinstance(value, tuple) and value and value[0] == "range":
                 must.append(q.FieldCondition(key=key, range=q.RangeFloat(gte=value[1], lte=value[2])))
             elif isinstance(value, (list, set)):

@@ -7,7 +7,7 @@ from typing import Any
 
 from dutytrace.errors import IndexOutdated
 from dutytrace.store.vectors import (DENSE, INTEGER_FIELDS, KEYWORD_FIELDS, RRF_K, SPARSE, Filters, IndexOptions,
-                                     IndexPoint, Scored, record_point)
+                                     IndexPoint, Scored, conditions, record_point)
 
 
 class ClientIndex:
@@ -63,7 +63,7 @@ class ClientIndex:
             return None
         m = self.m
         must = []
-        for key, value in filters.items():
+        for key, value in conditions(filters):
             if isinstance(value, tuple) and value and value[0] == "range":
                 must.append(m.FieldCondition(key=key, range=m.Range(gte=value[1], lte=value[2])))
             elif isinstance(value, (list, set)):

@@ -52,7 +52,30 @@ class Scored:
     payload: dict[str, Any]
 
 
-Filters = dict[str, Any]  # field -> value | list of values (any) | ("range", lo, hi)
+Filters = dict[str, Any]  # field -> value | list of values (any) | ("range", lo, hi) | ("all", [condition, ...])
+
+
+def conditions(filters: Filters | None):
+    """(field, condition) pairs that must all hold: a field's ("all", [...]) gives one pair per condition, so
+    that one field can carry two conditions (the user's tag filter and the tag a query names)."""
+    for key, value in (filters or {}).items():
+        if isinstance(value, tuple) and value and value[0] == "all":
+            for v in value[1]:
+                yield key, v
+        else:
+            yield key, value
+
+
+def narrow(filters: Filters | None, key: str, value: Any) -> Filters:
+    """`filters` with one more condition on `key` (AND): never replaces what is there."""
+    out = dict(filters or {})
+    if key not in out:
+        out[key] = value
+        return out
+    prev = out[key]
+    prev_list = list(prev[1]) if isinstance(prev, tuple) and prev and prev[0] == "all" else [prev]
+    out[key] = ("all", prev_list + [value])
+    return out
 
 
 @dataclass(frozen=True)
