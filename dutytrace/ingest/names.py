@@ -4,7 +4,8 @@ surrogate-escaped str, which cannot be written to the catalog or printed).
 
 The rule, applied to the raw bytes of each name: UTF-8 if they are valid UTF-8, else GB18030 (a
 superset of GBK and GB2312) if they decode as that, else the bytes are kept surrogate-escaped for
-reading and shown with U+FFFD (the replacement character) for each byte that does not decode. The
+reading and shown decoded as whichever of the two leaves fewer bytes undecoded, each such byte shown
+as U+FFFD (the replacement character). Each '/'-separated part is decoded on its own. The
 name shown and stored (case id, document name, path) is always valid Unicode; the file itself is
 still opened by its original name."""
 
@@ -16,13 +17,17 @@ REPLACEMENT = "\ufffd"
 
 
 def decode_name(raw: bytes) -> str:
-    """Text of a name given as bytes, by the rule above; never raises."""
+    """Text of a name given as bytes, by the rule above, each '/'-separated part on its own (a GBK or
+    Big5 byte is never '/'); never raises."""
+    if b"/" in raw:
+        return "/".join(decode_name(part) for part in raw.split(b"/"))
     for enc in ("utf-8", "gb18030"):
         try:
             return raw.decode(enc)
         except UnicodeDecodeError:
             continue
-    return raw.decode("utf-8", errors="replace")
+    as_utf8, as_gb = raw.decode("utf-8", errors="replace"), raw.decode("gb18030", errors="replace")
+    return as_gb if as_gb.count(REPLACEMENT) < as_utf8.count(REPLACEMENT) else as_utf8
 
 
 def display(name: str) -> str:
@@ -36,7 +41,8 @@ def display(name: str) -> str:
 
 
 def display_path(path: str | os.PathLike) -> str:
-    return display(os.fspath(path))
+    """A path made valid Unicode part by part (one undecodable folder name leaves the others readable)."""
+    return "/".join(display(part) for part in os.fspath(path).split("/"))
 
 
 def zip_name(info) -> str:

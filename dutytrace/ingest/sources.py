@@ -127,7 +127,7 @@ def _walk_dir(root: Path, max_bytes: int, seen: set) -> Iterator:
                 continue
             if not p.is_file():
                 continue
-            rel = PurePosixPath(display(p.relative_to(root).as_posix()))
+            rel = PurePosixPath(display_path(p.relative_to(root).as_posix()))
             yield from _file(p, rel, _case_of(rel), max_bytes, seen)
 
 
@@ -256,7 +256,7 @@ def _tar_members(src, max_bytes: int, budget: limits.ArchiveBudget) -> Iterator:
     is: past MAX_RATIO it is refused as a bomb without being read further."""
     with tarfile.open(fileobj=src, mode="r|*") as tf:  # streaming mode: members in order, each read before the next
         for m in tf:
-            name = display(m.name)
+            name = display_path(m.name)
             if not m.isfile():
                 if m.issym() or m.islnk():
                     yield name, SourceError(name, "link in archive; skipped")
