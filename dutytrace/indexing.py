@@ -31,9 +31,11 @@ from dutytrace.index_stage import failpoint as _failpoint
 from dutytrace.errors import UnreadableDocument
 from dutytrace.identity import content_hash, document_id
 from dutytrace.ingest.chunk import chunk_document
+from dutytrace.ingest.limits import time_limit
+from dutytrace.ingest.names import display_path
 from dutytrace.ingest.reader import read_document
 from dutytrace.ingest.report import IngestReport
-from dutytrace.ingest.sources import Source, SourceError, count_files, iter_sources
+from dutytrace.ingest.sources import Source, SourceError, SourceSkipped, count_files, iter_sources
 from dutytrace.ingest.worker import new_pool
 from dutytrace.models import Analysis, Chunk, Document
 from dutytrace.nlp.analyze import analyze
@@ -59,13 +61,16 @@ def max_chars(settings: Settings, lang: str) -> int:
 
 
 def prepare(data: bytes, path: str, case_id: str, name: str, settings: Settings) -> tuple[Document, list[Chunk], Analysis]:
-    """Parse, chunk and analyse one file. Pure: writes nothing. Raises UnreadableDocument."""
-    doc = read_document(data, path, case_id, name, settings.parse_timeout_s)
-    doc = replace(doc, doc_id=document_id(case_id, data))  # per case (identity.py); chunk ids follow
-    chunks = chunk_document(doc, max_chars(settings, doc.language))
-    if not chunks:
-        raise UnreadableDocument(path, "no text to index after parsing")
-    analysis = analyze(doc, chunks, load_codebook(settings.codebook), settings.spacy_en)
+    """Parse, chunk and analyse one file. Pure: writes nothing. Raises UnreadableDocument. One time
+    limit (settings.parse_timeout_s) covers all three where the process can be interrupted (OCR pages
+    have their own); the size budgets are ingest/budget.py's."""
+    with time_limit(settings.parse_timeout_s, path):
+        doc = read_document(data, path, case_id, name, settings.parse_timeout_s)
+        doc = replace(doc, doc_id=document_id(case_id, data))  # per case (identity.py); chunk ids follow
+        chunks = chunk_document(doc, max_chars(settings, doc.language))
+        if not chunks:
+            raise UnreadableDocument(path, "no text to index after parsing")
+        analysis = analyze(doc, chunks, load_codebook(settings.codebook), settings.spacy_en)
     return doc, chunks, analysis
 
 
@@ -115,7 +120,7 @@ class Ingestor(IndexWriter):
         report = IngestReport(run_id=uuid.uuid4().hex[:12])
         self.report, self.progress = report, progress or (lambda event, info: None)
         self.run_id = report.run_id
-        self.catalog.start_run(self.run_id, {"paths": [str(p) for p in paths], "workers": workers})
+        self.catalog.start_run(self.run_id, {"paths": [display_path(p) for p in paths], "workers": workers})
         self.progress("start", {"files": count_files(paths), "run_id": self.run_id})
         self.touched: set[str] = set()
         self.pending: list[str] = []
@@ -129,7 +134,11 @@ class Ingestor(IndexWriter):
             if workers > 1:
                 self._pool = new_pool(workers)
             for item in iter_sources(paths, max_bytes):
-                if isinstance(item, SourceError):
+                if isinstance(item, SourceSkipped):  # hidden or reached twice: a report line, not a failure
+                    self.report.skip(item.path, item.reason)
+                    self.progress("file", {"path": item.path, "status": "skipped", "reason": item.reason,
+                                           **self._counts()})
+                elif isinstance(item, SourceError):
                     self._failed(item.path, item.error)
                 elif isinstance(item, tuple):
                     self._case_meta(item[1], item[2])
