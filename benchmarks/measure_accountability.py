@@ -20,7 +20,7 @@ Recall = matched gold / gold; precision = matched predictions / predictions.
 Among matched persons: post exact and organisation exact (whitespace collapsed, case folded,
 full/half-width unified), level exact, sanction exact. The gold's sanction vocabulary is the coarse one
 (warning ... fine, other); a finer code of the codebook (admonishment_talk, circulated_criticism, ...)
-is compared through its `coarse:` code in codebook.yaml.
+is compared through the coarse code it counts as (COARSE in dutytrace/nlp/accountability.py).
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/measure_accountability.py [--cache /tmp/acccache]
         [--old COMMIT] [--blind] [--show dev|gold] [--cases ID...]
@@ -150,8 +150,11 @@ def coarse(code, codebook) -> str | None:
         return None
     if code in SEVERITY:
         return code
-    entry = codebook.get("sanctions", code)
-    return getattr(entry, "coarse", None) or "other"
+    try:
+        from dutytrace.nlp.accountability import COARSE
+    except ImportError:  # an older module knew only the coarse codes
+        COARSE = {}
+    return COARSE.get(code, "other")
 
 
 def worst(a, b, codebook):

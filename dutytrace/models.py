@@ -97,6 +97,8 @@ class Accountability:
     organisation: str | None
     sanction: str | None
     level: str | None = None
+    evidence: str | None = None  # the sentence that states the sanction (else the one that names the person)
+    page: int | None = None  # the page of that sentence
 
 
 @dataclass

@@ -53,7 +53,7 @@ def test_english_persons_posts_organisations_sanctions():
     assert got["Mr. Wang Jun"].organisation == "Lanshan County Transport Bureau"
     assert got["Mr. Wang Jun"].level == "industry_supervision"
     assert got["Sun Li"].sanction == "warning"
-    assert got["Deng Ke"].sanction == "other" and got["Deng Ke"].level == "leadership"
+    assert got["Deng Ke"].sanction == "ordered_self_examination" and got["Deng Ke"].level == "leadership"
     assert got["Lanshan Harbour Logistics Co., Ltd."].sanction == "fine"
 
 

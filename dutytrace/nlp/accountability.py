@@ -30,20 +30,33 @@ from dutytrace.nlp.codebook import Codebook
 from dutytrace.nlp.entities import EN_COMPANY, EN_NAME, EN_NOT_NAME, ZH_COMPANY, ZH_NAME
 
 SEVERITY = ("transfer_to_judicial_organs", "expulsion_from_party", "dismissal", "removal", "major_demerit",
-            "demerit", "serious_warning", "warning", "fine", "other")  # most severe first
+            "demerit", "serious_warning", "warning", "fine", "licence_revocation", "organisational_handling",
+            "admonishment_talk", "circulated_criticism", "ordered_self_examination", "interview_summons",
+            "reminder_talk", "criticism_education", "other")  # most severe first; names in codebook.yaml
+# the coarse code a finer one counts as (the gold files and older catalogs use the coarse vocabulary)
+COARSE = {s: "other" for s in SEVERITY[SEVERITY.index("fine") + 1:]}
 _CUES = {  # checked together with the codebook's sanction cues
     "transfer_to_judicial_organs": r"移送.{0,6}(?:司法|检察|公安)|追究刑事责任|刑事拘留|逮捕|取保候审|审查起诉|留置|涉嫌.{0,16}罪|"
                                    r"judicial organs?|criminal|prosecut|arrested|compulsory measures|public security organs|detained|custody",
     "expulsion_from_party": r"开除党籍|expell?(?:ed|ion) from the party",
     "dismissal": r"开除公职|政务开除|解除劳动合同|辞退|dismiss(?!ed from (?:his |her )?post)|terminated (?:his |her |their )?(?:employment|contract)|sacked",
     "removal": r"撤职|免职|撤销.{0,8}职务|降级|罢免|责令辞职|remov(?:ed|al) (?:\w+ )?from|demot|relieved of|dismissed from (?:his |her )?post",
-    "major_demerit": r"记大过|major demerit",
-    "demerit": r"(?<!大)记过|(?<!major )demerit",
-    "serious_warning": r"严重警告|serious warning",
-    "warning": r"(?<!严重)警告|(?<!serious )warning|formal caution|\bcaution(?:ed)?\b|admonish",
+    "major_demerit": r"记大过|major (?:administrative )?demerit",
+    "demerit": r"(?<!大)记过|(?<!major )(?<!major administrative )demerit",
+    "serious_warning": r"严重警告|serious (?:administrative )?warning",
+    "warning": r"(?<!严重)警告|(?<!serious )(?<!serious administrative )(?<!wind )(?<!weather )(?<!storm )(?<!early )warning|"
+               r"formal caution|\bcaution(?:ed)?\b",
     "fine": r"罚款|\bfined?\b|administrative penalty|penalty of",
-    "other": r"诫勉|暂停执业|书面检查|深刻检查|通报批评|批评教育|约谈|吊销|暂扣|self-criticism|self-examination|improvement notice|"
-             r"prohibition notice|reprimand|written explanation|revoked",
+    "licence_revocation": r"吊销|暂扣|暂停执业|revok|licen[cs]e (?:was |is )?(?:withdrawn|suspended)",
+    "organisational_handling": r"组织处理|调离(?:工作)?岗位|停职检查|organi[sz]ational (?:handling|measures)",
+    "admonishment_talk": r"诫勉|admonish|admonition",
+    "circulated_criticism": r"通报批评|予以通报|circulated (?:a )?(?:notice of )?criticism|criticism (?:in|by) (?:a )?(?:circular|notice)|"
+                            r"public(?:ly)? (?:reprimand|criticis)",
+    "ordered_self_examination": r"书面检查|深刻检查|责令.{0,6}检查|作出检查|self-criticism|self-examination|written (?:explanation|examination)",
+    "interview_summons": r"约谈|summoned for a (?:formal )?talk",
+    "reminder_talk": r"提醒谈话|谈话提醒|reminder talk",
+    "criticism_education": r"批评教育|criticism and education|reprimand",
+    "other": r"improvement notice|prohibition notice",
 }
 _CUE_RES = {k: re.compile(v, re.I) for k, v in _CUES.items()}
 _START = re.compile(r"responsib\w*[^.\n]{0,40}(?:finding|handling|recommend|enforcement|action|sanction)|conclusions? on responsibility|"
@@ -61,32 +74,66 @@ _EN_ALIAS = re.compile(r"(" + EN_COMPANY.pattern + r"|(?:[A-Z][\w&'-]+ ){1,6}(?:
 _ZH_ALIAS = re.compile(r"([\u4e00-\u9fff]{3,40}?)（以下简称[“\"]?([^）”\"]{2,12})[”\"]?）")
 _ZH_ORG = re.compile(r"^(.+?(?:公司|集团|合作社|人民政府|政府|办事处|管委会|委员会|办公室|分局|局|派出所|监督站|站|管理所|所|大队|中队|队|村委会|村|社区|处|厂|矿))(?=.)")
 _ZH_SKIP = re.compile(r"^(?:中共(?:预备)?党员|非中共党员|群众|男|女|\d|[一二三四五六七八九]十?[多余]?岁|汉族|大学|研究生|高中)")
-_LEVEL_RULES = [  # (level, pattern on the post, pattern on the organisation); first match wins
-    ("leadership", r"副?[县区市州]长|magistrate|mayor|(?:county|district) head", None),
-    ("enterprise", None, r"公司|合作社|集团|施工队|装修队|采掘队|Co\.|Ltd|Limited|Company|Inc\.|team|contractor"),
-    ("local_management", None, r"镇|乡|街道|村|社区|管委会|管理委员会|园区|Town|Township|Village|Sub-district|Management Committee|Park|Community"),
-    ("comprehensive_supervision", None, r"应急管理|安全生产监督|安监|安委|Emergency Management|Work Safety|Safety Supervision"),
-    ("industry_supervision", None, r"局|站|所|大队|处|Bureau|Station|Brigade|Administration|Department|Inspectorate|Office"),
+# Levels (DESIGN.md): read on the organisation first, then on the post; first match wins.
+_LEADER_POST = re.compile(r"副?(?:县|区|市|州|省)长|(?:县|区|市)委(?:副)?书记|(?:county|district|municipal|city)? ?(?:party )?secretary of the "
+                          r"(?:county|district|city)|magistrate|\bmayor|(?:county|district|city) (?:head|governor)|"
+                          r"head of (?:the )?(?:[A-Z][\w'-]+ )*(?:County|District|City)(?: People's)? Government", re.I)
+_LEVEL_ORG = [
+    ("enterprise", r"公司|合作社|集团|施工队|装修队|采掘队|班组|供应点|餐饮店|饭店|门店|经营部|商行|\bCo\.|\bLtd\b|Limited|Company|\bInc\b|Cooperative|"
+                   r"\bplc\b|\bLLC\b|contractor|gang\b|\bteam\b|supply point|\bshop\b|restaurant"),
+    ("local_management", r"镇|乡|街道|村|社区|管委会|管理委员会|园区|开发区|工业区|集中区|新区|Towns?hip|\bTown\b|Village|Sub-district|Street|"
+                         r"Management Committee|\bPark\b|Community|Development Zone|New Area Management"),
+    ("comprehensive_supervision", r"应急管理|安全生产监督|安全生产监察|安监|安委|应急局|Emergency Management|Work Safety|Safety Supervision|"
+                                  r"Safety Production|Production Safety|Safety Committee"),
+    ("industry_supervision", r"局|站|所|大队|支队|中队|处|委员会|Bureau|Station|Brigade|Detachment|Administration|Department|Inspectorate|"
+                             r"Office|Commission|Authority|Regulator"),
+    ("leadership", r"人民政府|People's Government|(?:County|District|City|Municipal) Government|Party Committee|(?:县|区|市)委$|"
+                   r"^中共[\u4e00-\u9fff]{1,8}?(?:县|区|市)(?:委员会|委)$"),
 ]
+_LEVEL_ORG = [(lv, re.compile(p, re.I)) for lv, p in _LEVEL_ORG]
+_ENTERPRISE_POST = re.compile(r"董事长|总经理|经理|厂长|矿长|车间|班组长|班长|安全员|法定代表人|实际控制人|股东|监理|项目|技术负责人|操作工|"
+                              r"工人|驾驶员|司机|电工|焊工|送气工|经营者|承包人|包工头|"
+                              r"manager|chairman|managing director|foreman|supervisor|operator|driver|worker|fitter|electrician|"
+                              r"welder|engineer|owner|employer|legal representative|controller|shift leader|team leader|skipper", re.I)
+_GOV_POST = re.compile(r"局长|科长|股长|站长|所长|队长|科员|主任|书记|县长|区长|镇长|乡长|市长|委员|干部|"
+                       r"director|inspector|officer|chief of|section|deputy head|head of the|magistrate|mayor|official|captain|clerk", re.I)
 
 
 def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -> list[Accountability]:
-    """Every person or enterprise the document holds accountable, most severe sanction kept."""
+    """Every person or enterprise the document holds accountable, most severe sanction kept, each with
+    the sentence that states it and its page."""
     text = _document_text(chunks)
     flat = _flatten(text, lang)
     aliases = _aliases(flat, lang)
+    orgs = _known_orgs(flat, lang, aliases)
+    sections = _sections(text, lang)
+    strict = not sections  # no accountability section and no decision: only "X ... was dismissed" sentences count
     found: dict[str, dict] = {}
-    for section in _sections(text, lang):
-        for rec in _read_section(_flatten(section, lang), lang, codebook, aliases):
+    for section in sections or [text]:
+        for rec in _read_section(_flatten(section, lang), lang, codebook, aliases, strict):
             cur = found.get(rec["person"])
             if cur is None:
                 found[rec["person"]] = rec
             else:
-                cur["sanction"] = _worst(cur["sanction"], rec["sanction"])
+                if _worst(cur["sanction"], rec["sanction"]) != cur["sanction"]:
+                    cur["sanction"], cur["evidence"] = rec["sanction"], rec.get("evidence")
                 cur["role"] = cur["role"] or rec["role"]
                 cur["organisation"] = cur["organisation"] or rec["organisation"]
-    return [Accountability(r["person"], r["role"], r["organisation"], r["sanction"], _level(r, lang))
-            for r in found.values()]
+    if lang == "zh":
+        for rec in found.values():
+            if not rec["enterprise"] and not (rec["role"] and rec["organisation"]):
+                _zh_biography(rec, flat, aliases)
+    pages = _page_texts(chunks, lang)
+    out = []
+    for r in found.values():
+        role, org = _clean_role(r["role"], lang), _expand_org(_clean_org(r["organisation"], lang), orgs, lang)
+        if r["enterprise"]:
+            role = role or r.get("kind_word") or ("事故责任单位" if lang == "zh" else "enterprise")
+        r.update(role=role, organisation=org)
+        evidence = re.sub(r"\s+", " ", r.get("evidence") or "").strip() or None
+        out.append(Accountability(r["person"], role, org, r["sanction"], _level(r, lang), evidence,
+                                  _locate(evidence, pages) if evidence else None))
+    return out
 
 
 def _document_text(chunks: list[Chunk]) -> str:
@@ -105,8 +152,31 @@ def _document_text(chunks: list[Chunk]) -> str:
     return "\n".join(out)
 
 
+_ZH_HEADING_LINE = re.compile(r"(?m)^(\s*(?:（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|\d{1,2}(?:\.\d{1,2})*[.、]?)[^。；\n]{1,28}?)(?<![，、：:。；])[ \t]*$")
+
+
 def _flatten(text: str, lang: str) -> str:
+    if lang == "zh":  # a heading on its own line ends a sentence: "（一）事故单位情况" is not the start of a company's name
+        text = _ZH_HEADING_LINE.sub(r"\1。", text)
     return re.sub(r"[ \t]*\n[ \t]*", "" if lang == "zh" else " ", text)
+
+
+def _page_texts(chunks: list[Chunk], lang: str) -> list[tuple[int, str]]:
+    pages: dict[int, list[str]] = {}
+    for ch in sorted(chunks, key=lambda c: c.seq):
+        pages.setdefault(ch.page, []).append(ch.text)
+    return [(n, re.sub(r"\s+", "", _flatten("\n".join(v), lang))) for n, v in sorted(pages.items())]
+
+
+def _locate(sentence: str, pages: list[tuple[int, str]]) -> int | None:
+    """The page a sentence starts on (its first characters, spaces ignored)."""
+    key = re.sub(r"\s+", "", _NUMBERING.sub("", sentence, count=1))
+    for size in (24, 12, 6):
+        probe = key[:size]
+        hit = next((n for n, t in pages if probe and probe in t), None)
+        if hit is not None:
+            return hit
+    return pages[0][0] if pages else None
 
 
 def _sections(text: str, lang: str) -> list[str]:
@@ -167,15 +237,20 @@ def _worst(a: str | None, b: str | None) -> str | None:
     return min(ranked, key=lambda s: SEVERITY.index(s) if s in SEVERITY else len(SEVERITY)) if ranked else None
 
 
-def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, str]) -> list[dict]:
+def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, str], strict: bool = False) -> list[dict]:
+    """The records of one section. `strict` (a document without an accountability section): a person
+    counts only when the sentence that names them states their sanction."""
     done: list[dict] = []
     group: list[dict] = []  # persons of the current subsection
     current: list[dict] = []
     ctx: str | None = None
+    last_org: list[str] = []
 
     def close():
         for r in group:
-            r["sanction"] = _worst(r["sanction"], ctx)
+            if ctx and _worst(r["sanction"], ctx) != r["sanction"]:
+                r["sanction"] = ctx
+                r["evidence"] = r["evidence"] or r["said"]
             if r["sanction"] and not r["dead"]:
                 done.append(r)
         group.clear()
@@ -185,12 +260,24 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
         sent = _NUMBERING.sub("", raw, count=1)
         sanction = _sanction(sent, lang, codebook)
         subjects = _subjects(sent, lang, aliases)
+        if strict and not sanction:
+            subjects = []
         if subjects:
             current = subjects
             for r in subjects:
+                org = r["organisation"] or ""
+                if org.startswith("="):  # "of the same bureau"
+                    head = org[1:].lower()
+                    r["organisation"] = next((o for o in reversed(last_org) if o.lower().endswith(head)), None)
+                elif org and not r["enterprise"]:
+                    last_org.append(org)
                 r["sanction"] = sanction
+                r["said"] = raw
+                r["evidence"] = raw if sanction else None
                 r["dead"] = bool(_DECEASED.search(sent))
             group.extend(subjects)
+            continue
+        if strict:
             continue
         if (numbered or _SUBHEAD.search(sent)) and len(sent) < 90 and not re.search(r"\d{4}", sent):  # subsection heading
             close()
@@ -203,20 +290,28 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
         if sanction:
             targets = current + [r for r in group if not r["sanction"]] if _GROUP.search(sent) else current
             for r in targets:
-                r["sanction"] = _worst(r["sanction"], sanction)
+                if _worst(r["sanction"], sanction) != r["sanction"]:
+                    r["sanction"], r["evidence"] = sanction, raw
             if sanction == "fine":
                 for name in _fined_enterprises(sent, lang, aliases):
                     if not any(r["person"] == name for r in group):
-                        group.append({"person": name, "role": None, "organisation": name,
-                                      "sanction": "fine", "dead": False, "enterprise": True})
+                        group.append({"person": name, "role": None, "organisation": name, "sanction": "fine",
+                                      "dead": False, "enterprise": True, "said": raw, "evidence": raw})
     close()
     return done
+
+
+_EN_LEAD = re.compile(r"^(?:and\s+|(?:the\s+)?(?:team|commission|committee|bureau|board|panel|investigation team|investigators?)\s+"
+                      r"(?:recommends?|recommended|proposes?|proposed|decided|decides|orders?|ordered|requires?|required)\s+that\s+|"
+                      r"(?:it is|we) (?:recommended|propose|recommend|decided) that\s+)", re.I)
+_EN_PAIR = re.compile(r"(" + EN_NAME.pattern + r")\s+and\s+(" + EN_NAME.pattern + r")(?=\s+(?:are|were|have|had|both|each|shall|will|should)\b)")
 
 
 def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
     if lang == "zh":
         head = re.split(r"[，,：:。；]", sent, maxsplit=1)[0]
-        names = list(ZH_NAME.finditer(head))
+        titled = re.search(r"关于(?:给予|对)?", head)  # a decision's title names its person, not their post
+        names = [] if titled else list(ZH_NAME.finditer(head))
         if not names:
             m = re.search(r"(?:给予|决定给予|对)(" + ZH_NAME.pattern + r")", sent)
             if not m:
@@ -228,23 +323,41 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
             prev = m.end()
             role_text = before
             if not before:  # "周某某，恒远公司董事长，..." : the apposition follows
-                rest = [c for c in re.split(r"[，,]", sent[len(head):]) if c][:3]
-                role_text = next((c for c in rest if not _ZH_SKIP.match(c)), "")
-                role_text = role_text if len(role_text) <= 30 else ""
+                rest = [c for c in re.split(r"[，,]", sent[len(head):]) if c][:4]
+                k = next((i for i, c in enumerate(rest) if not _ZH_SKIP.match(c)), None)
+                role_text = rest[k] if k is not None else ""
+                role_text = role_text if len(role_text) <= 30 and not _ZH_ACT.search(role_text) else ""
+                if role_text and k + 1 < len(rest):  # "副县长，分管安全生产" : the post's remit
+                    remit = re.match(r"分管([^，。；]{2,20}?)(?:工作)?$", rest[k + 1])
+                    if remit:
+                        role_text += f"（分管{remit.group(1)}）"
             org, role = _zh_split(role_text, aliases)
             out.append(_person(m.group(0), role, org))
         return out
-    sent = re.sub(r"^and\s+", "", sent)
-    m = re.match(r"(" + EN_NAME.pattern + r")(?=\s*,|\s+(?:is|was|has|had|and|who|\()\b)", sent)
+    sent = _EN_LEAD.sub("", sent, count=1)
+    pair = _EN_PAIR.match(sent)
+    if pair and not EN_NOT_NAME.match(pair.group(1)) and not EN_NOT_NAME.match(pair.group(2)):
+        return [_person(pair.group(1), None, None), _person(pair.group(2), None, None)]
+    m = re.match(r"(" + EN_NAME.pattern + r")(?=\s*,|\s+(?:is|was|has|had|and|who|be|shall|should|will|receives?|received|\()\b)", sent)
     if m and not EN_NOT_NAME.match(m.group(1)) and not EN_COMPANY.match(sent):
         rest = sent[m.end():].lstrip(", ")
-        role, org = _en_split(re.split(r",(?!\s*Ltd)|\s+(?:is|was|has|had|who)\s|\.\s*$", rest, maxsplit=1)[0], rest, aliases)
+        if re.match(r"(?:is|was|has|had|who|be|shall|should|will|receives?|received)\b", rest):
+            return [_person(m.group(1), None, None)]
+        appo = re.split(r",(?!\s*Ltd)|\s+(?:is|was|has|had|who|be|shall|should|will|receives?|received)\s|:|;|\.\s*$", rest, maxsplit=1)[0]
+        role, org = _en_split(appo, rest, aliases)
         return [_person(m.group(1), role, org)]
     c = EN_COMPANY.match(sent)
     if c:
         name = c.group(0)
-        return [{"person": name, "role": None, "organisation": name, "enterprise": True}]
+        rec = {"person": name, "role": None, "organisation": name, "enterprise": True}
+        kind = re.match(r",\s*(?:the\s+)?([a-z][a-z /-]{2,40}?),", sent[c.end():])
+        if kind:
+            rec["kind_word"] = kind.group(1)
+        return [rec]
     return []
+
+
+_ZH_ACT = re.compile(r"未|没有|违反|负责|负有|组织|明知|默许|擅自|涉嫌|建议|给予|对事故|导致|致使|履职|指挥|安排")
 
 
 def _person(name: str, role: str | None, org: str | None) -> dict:
@@ -256,14 +369,28 @@ def _zh_enterprise_subject(head: str, aliases: dict[str, str]) -> list[dict]:
     short = [a for a in aliases if head.startswith(a) and ZH_COMPANY.search(aliases[a])]
     m = ZH_COMPANY.match(head)
     name = max(short, key=len) if short else m.group(0) if m and re.fullmatch(r"(?:对.*)?", head[m.end():]) \
-        and not re.match(r"建议|由|在|经|该|对|依|其", head) else None
+        and not re.match(r"建议|由|在|经|该|对|依|其|隶属", head) else None
     if name is None:
         return []
     return [{"person": aliases.get(name, name), "role": None, "organisation": aliases.get(name, name), "enterprise": True}]
 
 
+_ZH_TOWN_POST = re.compile(r"^(.{1,8}?(?:镇|乡))(副?(?:镇|乡)长)$")
+_ZH_TOWN_PARTY = re.compile(r"^(.{1,8}?(?:镇|乡))((?:镇|乡)?党委(?:副)?书记)$")
+
+
 def _zh_split(text: str, aliases: dict[str, str]) -> tuple[str | None, str | None]:
-    text = re.sub(r"（以下简称[^）]*）", "", re.sub(r"^(?:原|系|任|时任)", "", text.strip()))
+    text = re.sub(r"（以下简称[^）]*）", "", re.sub(r"^(?:原|系|任|时任|现任)", "", text.strip()))
+    town = _ZH_TOWN_POST.match(text)
+    if town:
+        return town.group(1) + "人民政府", town.group(2)
+    party = _ZH_TOWN_PARTY.match(text)
+    if party:
+        kind = party.group(1)[-1]
+        return f"中共{party.group(1)}委员会", party.group(2) if party.group(2).startswith(kind) else kind + party.group(2)
+    for a in sorted(aliases, key=len, reverse=True):  # "恒远公司董事长", "管委会副主任"
+        if text.startswith(a) and len(text) > len(a) and not ZH_NAME.fullmatch(a):
+            return aliases[a], text[len(a):]
     m = _ZH_ORG.match(text)
     if not m:
         return None, text or None
@@ -271,18 +398,33 @@ def _zh_split(text: str, aliases: dict[str, str]) -> tuple[str | None, str | Non
     return aliases.get(org, org), text[m.end():] or None
 
 
+_EN_ORG = r"(?:the\s+)?((?:[A-Z][\w&'.-]*|No\.\s?\d+|\d+)(?:\s+(?:(?:of|and|for|on|the|&)\s+)*(?:[A-Z][\w&'.-]*|No\.\s?\d+|\d+))*(?:,\s*Ltd\.?)?)"
+_EN_UNIT = re.compile(r"(?:Workshop|Section|Department|Division|Team|Office|Shift|Unit|Group|Squad)(?:\s+No\.\s?\d+|\s+\d+)?$")
+_EN_PLACE = re.compile(r"^(.*\b(County|District|City|Town|Township))$")
+
+
 def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str | None, str | None]:
-    role, org = apposition.strip(), None
-    m = re.match(r"(.+?) of (?:the )?((?:[A-Z][\w&'-]*[.,]{0,2}\s?)+)(.*)$", role)
-    if m:
-        role, org = (m.group(1) + m.group(3)).strip(), m.group(2).strip()
-    elif re.fullmatch(r"[A-Z][\w&'. -]+", role or "-"):
+    role, org = re.sub(r"^(?:the|a|an)\s+", "", apposition.strip()), None
+    same = re.match(r"(.+?) of the (?:same|said|above|that) ([a-z]+)\b(.*)$", role)
+    m = re.match(r"(.+?) (?:of|at|in|with|for) " + _EN_ORG + r"(.*)$", role)
+    if same:
+        role, org = (same.group(1) + same.group(3)).strip(), "=" + same.group(2)
+    elif m and not _EN_UNIT.search(m.group(2)):
+        role, org, tail = m.group(1).strip(), m.group(2).strip(), m.group(3).strip()
+        place = _EN_PLACE.match(org)
+        if place:  # "deputy head of Dongsha Town" : the post of the place's government
+            kind = place.group(2).lower()
+            if re.fullmatch(r"(?:deputy |vice )?head", role):
+                role = re.sub(r"head$", f"{kind} head", role)
+            org = org + " People's Government"
+        role = f"{role} {tail}".strip()
+    elif re.fullmatch(r"[A-Z][\w&'. -]+", role or "-") and not _EN_UNIT.search(role):
         role, org = None, role
     else:  # "Gareth Pollard, site supervisor, M&Q."
         nxt = re.match(r"[^,]*,\s*([A-Z][\w&'. -]{1,60}?)(?:[.,]|$)", rest)
-        org = nxt.group(1).strip() if nxt else None
-    role = (role or "").strip(" .;,") or None
-    if org:
+        org = nxt.group(1).strip() if nxt and not EN_NAME.fullmatch(nxt.group(1).strip()) else None
+    role = re.sub(r"\s+(?:who|which|whose)\b.*$", "", role or "").strip(" .;,") or None
+    if org and not org.startswith("="):
         org = re.sub(r"[ ;,]+$|(?<!Ltd)(?<!Co)(?<!Inc)\.$", "", org.strip())
         org = aliases.get(org, org)
     return role, org
@@ -296,11 +438,97 @@ def _fined_enterprises(sent: str, lang: str, aliases: dict[str, str]) -> list[st
     return [n for n in dict.fromkeys(names) if n not in ("Co., Ltd", "有限公司")]
 
 
+_ZH_ORG_JUNK = re.compile(r"^.*?(?:给予|决定给予|名义发包给|隶属于?|\d+月\d+日|日(?=[\u4e00-\u9fff]{2,}[县区市镇乡])|对(?=[\u4e00-\u9fff]{2,}))|^(?:由|经|系|原|时任|任|在)")
+
+
+def _clean_org(org: str | None, lang: str) -> str | None:
+    if not org:
+        return None
+    org = org.strip(" ，,。；;：:")
+    if lang == "zh":
+        org = _ZH_ORG_JUNK.sub("", org)
+        org = re.sub(r"^.*[的了和与及、](?=[\u4e00-\u9fff]{3,}$)", "", org) if len(org) > 8 else org
+    return org or None
+
+
+def _clean_role(role: str | None, lang: str) -> str | None:
+    if not role:
+        return None
+    role = role.strip(" ，,。；;：:")
+    if lang == "zh":
+        role = re.sub(r"^(?:给予|对|原|系|时任|任|现任)", "", role)
+    else:
+        role = re.sub(r"^(?:the|a|an)\s+", "", role)
+        role = re.sub(r"\s*:.*$", "", role).strip(" .;,")
+    return role or None
+
+
+def _known_orgs(flat: str, lang: str, aliases: dict[str, str]) -> list[str]:
+    """Full organisation names the document writes, most frequent first (for expanding "县安监局")."""
+    if lang != "zh":
+        return []
+    from dutytrace.nlp.entities import ZH_GOV
+    counts: dict[str, int] = {}
+    for m in list(ZH_GOV.finditer(flat)) + list(ZH_COMPANY.finditer(flat)):
+        name = re.sub(r"^.*[的对和与及给予由在是为等向被经于从把让至同以因据了、，。；：“”]", "", m.group(0))
+        if len(name) >= 5:
+            counts[name] = counts.get(name, 0) + 1
+    for full in aliases.values():
+        counts[full] = counts.get(full, 0) + 3
+    return sorted(counts, key=lambda k: (-counts[k], len(k)))
+
+
+def _subsequence(short: str, full: str) -> bool:
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
+def _expand_org(org: str | None, orgs: list[str], lang: str) -> str | None:
+    """"县安监局" -> "沙河县安全生产监督管理局": a longer name of the document that holds the short one's
+    characters in order and ends as it does; else the document's own county or district is prefixed."""
+    if not org or lang != "zh" or not re.match(r"[县区市镇乡]|管委会|街道", org):
+        return org
+    for full in orgs:
+        if len(full) > len(org) and full[-1] == org[-1] and full[0] != org[0] and _subsequence(org, full) \
+                and re.search(r"[县区市]", full[:full.find(org[0]) + 1] if org[0] in full else ""):
+            return full
+    if org[0] in "县区":
+        places = [o for o in orgs if re.match(r"[\u4e00-\u9fff]{2,3}" + org[0], o)]
+        if places:
+            prefix = re.match(r"[\u4e00-\u9fff]{2,3}" + org[0], places[0]).group(0)
+            return prefix + org[1:]
+    return org
+
+
 def _level(rec: dict, lang: str) -> str | None:
     if rec.get("enterprise"):
         return "enterprise"
     role, org = rec.get("role") or "", rec.get("organisation") or ""
-    for level, role_pat, org_pat in _LEVEL_RULES:
-        if role_pat and re.search(role_pat, role, re.I) or org_pat and re.search(org_pat, org, re.I):
-            return level
-    return "enterprise" if not org else None
+    order = ("enterprise", "local_management", "comprehensive_supervision", "leadership", "industry_supervision")
+    rules = dict(_LEVEL_ORG)
+    if _LEADER_POST.search(role) and not (org and (rules["enterprise"].search(org) or rules["local_management"].search(org))):
+        return "leadership"
+    for text in (org, role):
+        if not text:
+            continue
+        for level in order:
+            if rules[level].search(text):
+                if level == "enterprise" and text is role and _GOV_POST.search(role) and not _ENTERPRISE_POST.search(role):
+                    continue
+                return level
+    if _ENTERPRISE_POST.search(role):
+        return "enterprise"
+    return None
+
+
+def _zh_biography(rec: dict, flat: str, aliases: dict[str, str]) -> None:
+    """A decision gives the post in the person's record: "陈某某，男，1964年3月出生，……2011年4月起任沙河县安全生产
+    监督管理局党组成员、副局长。"."""
+    name = re.escape(rec["person"])
+    m = re.search(name + r"[，,][^。]{0,120}?(?:起任|现任|时任|曾任|任|系)([^，。；,;]{4,40}?)(?:期间)?[。；;，,]", flat)
+    if not m:
+        return
+    org, role = _zh_split(m.group(1), aliases)
+    if org and role:
+        rec["organisation"] = rec["organisation"] or org
+        rec["role"] = rec["role"] or role

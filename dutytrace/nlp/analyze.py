@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dutytrace.models import Accountability, Analysis, Chunk, Document, Entity, TagResult
+from dutytrace.models import Analysis, Chunk, Document, Entity, TagResult
 from dutytrace.nlp.accountability import extract_accountability
 from dutytrace.nlp.codebook import Codebook
 from dutytrace.nlp.entities import extract_entities
@@ -64,8 +64,8 @@ def _analyze_traditional(doc: Document, chunks: list[Chunk], codebook: Codebook,
         simple,
         tags=[TagResult(t.tag, t.score, tuple(replace(e, text=back(e.text)) for e in t.evidence)) for t in simple.tags],
         entities=[Entity(back(e.text), e.label, e.page) for e in simple.entities],
-        accountability=[Accountability(back(a.person), back(a.role), back(a.organisation), a.sanction, a.level)
-                        for a in simple.accountability],
+        accountability=[replace(a, person=back(a.person), role=back(a.role), organisation=back(a.organisation),
+                                evidence=back(a.evidence)) for a in simple.accountability],
         facts={k: back(v) if k in ("location", "enterprise", "title") and isinstance(v, str) else v
                for k, v in simple.facts.items()},
     )
