@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from dutytrace.lang import detect_language
+from dutytrace.script import to_simplified
 from dutytrace.nlp.codebook import Codebook, Entry
 
 
@@ -50,7 +51,7 @@ def _hits(entries, text: str) -> list[str]:
 
 
 def understand(query: str, codebook: Codebook) -> QueryIntent:
-    q = re.sub(r"\s+", " ", query).strip()
+    q = to_simplified(re.sub(r"\s+", " ", query).strip())  # 瞞報 names what 瞒报 does
     lang = detect_language(q)
     other = "en" if lang == "zh" else "zh"
     concepts = [c for c in codebook.concepts if c.named_in(q, (lang,))]

@@ -68,3 +68,15 @@ def test_a_traditional_transcript_has_its_speakers(tmp_path, settings_factory):
     speakers = {c.speaker for c in chunks if c.speaker}
     assert "陳國強" in speakers, speakers  # 答 resolved to the interviewee, named as written
     assert any("沒有，來了就直接上架子" in c.text for c in chunks)
+
+
+def test_lexical_terms_and_query_understanding_are_script_blind():
+    from dutytrace.nlp.codebook import load_codebook
+    from dutytrace.query import understand
+    from dutytrace.store.vectors import sparse_document, sparse_query
+
+    trad, simp = "礦長隱瞞事故，遲報4小時", "矿长隐瞒事故，迟报4小时"
+    assert sparse_query(trad) == sparse_query(simp)
+    assert sparse_document(trad) == sparse_document(simp)
+    book = load_codebook(None)
+    assert understand("瞞報事故", book).tags == understand("瞒报事故", book).tags != ()

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from dutytrace.script import to_simplified
+
 DENSE, SPARSE = "dense", "bm25"
 KEYWORD_FIELDS = ("case_id", "doc_id", "language", "kind", "tags", "case_tags", "accident_type", "industry",
                   "region", "grade", "entities", "levels", "clearance", "dup_of")
@@ -133,13 +135,15 @@ def bm25():
 
 
 def sparse_document(text: str) -> tuple[list[int], list[float]]:
-    v = bm25().embed_document(text)
+    """A chunk's BM25 vector (term frequencies), read in simplified script (dutytrace/script.py): a report
+    typed in traditional characters shares its terms with the simplified ones and with queries."""
+    v = bm25().embed_document(to_simplified(text))
     return list(v.indices), list(v.values)
 
 
 def sparse_terms(text: str) -> set[int]:
     """The term ids a chunk's BM25 vector holds (what its document frequencies count)."""
-    v = bm25().embed_document(text)
+    v = bm25().embed_document(to_simplified(text))
     return {int(i) for i, x in zip(v.indices, v.values) if x > 0}
 
 
@@ -155,7 +159,7 @@ TermWeights = Callable[[list[int]], list[float]]  # query term ids -> their weig
 def sparse_query(text: str, weights: TermWeights | None = None) -> tuple[list[int], list[float]]:
     """A query's BM25 vector: its term ids, weighted by `weights` (the IDF over what the user may see;
     without it every term weighs 1, i.e. term-frequency ranking)."""
-    v = bm25().embed_query(text)
+    v = bm25().embed_query(to_simplified(text))
     indices = [int(i) for i in v.indices]
     return indices, (list(weights(indices)) if weights is not None and indices else list(v.values))
 
