@@ -98,3 +98,106 @@ def test_english_accountability_headings_in_other_words():
         got = by_person(extract_accountability(chunks("VII. Causes\nThe roof fell.\n" + heading + "\n" + body), "en", CB))
         assert set(got) == {"Ding Wenbo", "Yao Dingbang"}, heading
         assert got["Yao Dingbang"].sanction == "major_demerit"
+
+
+# --- issue 18: layouts, clean fields, levels, sanction codes, evidence -----------------------------
+
+def pages(*texts: str) -> list[Chunk]:
+    return [Chunk(f"c{i}", "d", "case", i, i + 1, 0, len(t), t) for i, t in enumerate(texts)]
+
+
+def test_decision_title_is_not_a_post():
+    """zh01: the title "…监察局关于给予陈某某…的决定" named the person; the post comes from their record."""
+    text = ("中共沙河县纪律检查委员会 沙河县监察局关于给予陈某某开除党籍、开除公职处分的决定\n"
+            "陈某某，男，1964年3月出生，大学学历，2011年4月起任沙河县安全生产监督管理局党组成员、副局长。"
+            "经查，陈某某严重违反党的纪律，其行为涉嫌犯罪。决定给予陈某某开除党籍、开除公职处分，涉嫌犯罪问题移送司法机关依法处理。")
+    got = by_person(extract_accountability(chunks(text), "zh", CB))
+    chen = got["陈某某"]
+    assert "关于" not in (chen.role or "") and chen.role == "党组成员、副局长"
+    assert chen.organisation == "沙河县安全生产监督管理局"
+    assert chen.level == "comprehensive_supervision"
+    assert chen.sanction == "transfer_to_judicial_organs"
+
+
+def test_management_committee_is_local_management():
+    text = ("一、基本情况\n沙河县化工集中区管理委员会（以下简称管委会）负责区内企业安全监管。\n"
+            "五、事故责任认定及处理建议\n8. 冯某，中共党员，管委会副主任，建议给予党内严重警告处分。\n"
+            "9. 钱某某，管委会安全环保科科长，建议给予诫勉谈话。\n六、防范措施\n")
+    got = by_person(extract_accountability(chunks(text), "zh", CB))
+    assert got["冯某"].organisation == "沙河县化工集中区管理委员会" and got["冯某"].role == "副主任"
+    assert got["冯某"].level == "local_management" and got["冯某"].sanction == "serious_warning"
+    assert got["钱某某"].level == "local_management" and got["钱某某"].sanction == "admonishment_talk"
+    en = ("7. Responsibility findings and handling recommendations\n"
+          "Ren Jiachen, deputy director of the Beiwan Chemical Industrial Park Management Committee in charge of safety, "
+          "is recommended for a serious warning within the Party.\n8. Recommendations\n")
+    ren = by_person(extract_accountability(chunks(en), "en", CB))["Ren Jiachen"]
+    assert ren.level == "local_management"
+    assert ren.organisation == "Beiwan Chemical Industrial Park Management Committee"
+    assert ren.role == "deputy director in charge of safety"
+
+
+def test_chinese_dui_gei_yu_and_judicial_and_party_warning_layouts():
+    text = ("关于青禾县“5·12”事故有关责任人员处理意见的通报\n"
+            "对青禾县应急管理局副局长赵某某给予政务记过处分。\n"
+            "给予青禾县交通运输局局长孙某党内严重警告处分。\n"
+            "建议由司法机关对宏达公司总经理李某某依法追究刑事责任。\n"
+            "青禾县人民政府副县长周某某，分管安全生产，予以通报批评。\n")
+    got = by_person(extract_accountability(chunks(text), "zh", CB))
+    assert got["赵某某"].sanction == "demerit" and got["赵某某"].organisation == "青禾县应急管理局"
+    assert got["赵某某"].role == "副局长" and got["赵某某"].level == "comprehensive_supervision"
+    assert got["孙某"].sanction == "serious_warning" and got["孙某"].level == "industry_supervision"
+    assert got["李某某"].sanction == "transfer_to_judicial_organs"
+    assert got["周某某"].sanction == "circulated_criticism" and got["周某某"].level == "leadership"
+
+
+def test_numbered_list_and_table_lines():
+    text = ("六、对事故有关责任人员的处理建议\n"
+            "（一）建议给予党纪政务处分的人员\n"
+            "1. 吴某某，青禾县住房和城乡建设局副局长，建议给予政务记大过处分。\n"
+            "2. 郑某，青禾县住房和城乡建设局质安站站长，责令作出书面检查。\n"
+            "七、整改措施\n")
+    got = by_person(extract_accountability(chunks(text), "zh", CB))
+    assert got["吴某某"].sanction == "major_demerit" and got["吴某某"].role == "副局长"
+    assert got["郑某"].sanction == "ordered_self_examination"
+    assert got["郑某"].level == "industry_supervision"
+
+
+def test_english_short_notice_names_two_people():
+    text = ("Notice of sanctions\n"
+            "John Carter, the deputy director of the Elm County Transport Bureau, was given a serious demerit. "
+            "The team recommends that Mary Lowe, site manager of Elmfield Builders Ltd., be dismissed.")
+    got = by_person(extract_accountability(chunks(text), "en", CB))
+    assert set(got) == {"John Carter", "Mary Lowe"}
+    assert got["John Carter"].role == "deputy director"
+    assert got["John Carter"].organisation == "Elm County Transport Bureau"
+    assert got["John Carter"].sanction == "major_demerit" and got["John Carter"].level == "industry_supervision"
+    assert got["Mary Lowe"].sanction == "dismissal" and got["Mary Lowe"].level == "enterprise"
+
+
+def test_english_simple_report_without_a_section_heading():
+    text = ("Report on the fall at Riverside Depot\n"
+            "On 3 May 2021 a worker fell through a roof light. Peter Hall, a colleague, called the ambulance.\n"
+            "Tom Reed, the depot manager of Riverside Depot Ltd., was dismissed. "
+            "Ann Bell, the safety officer of Riverside Depot Ltd., received a written warning.\n")
+    got = by_person(extract_accountability(chunks(text), "en", CB))
+    assert set(got) == {"Tom Reed", "Ann Bell"}
+    assert got["Tom Reed"].sanction == "dismissal" and got["Ann Bell"].sanction == "warning"
+    assert got["Ann Bell"].role == "safety officer" and got["Ann Bell"].organisation == "Riverside Depot Ltd."
+
+
+def test_each_entry_carries_its_sentence_and_page():
+    got = by_person(extract_accountability(pages(
+        "7. Responsibility findings and handling recommendations\nThe team examined the conduct of the officials.",
+        "Wang Jun, deputy director of the Lanshan County Transport Bureau, is recommended for a major demerit.\n"
+        "8. Recommendations\n"), "en", CB))
+    assert got["Wang Jun"].page == 2
+    assert "major demerit" in got["Wang Jun"].evidence
+
+
+def test_every_sanction_code_has_names_in_both_languages():
+    from dutytrace.nlp.accountability import SEVERITY
+    ids = {e.id: e for e in CB.sanctions}
+    for code in SEVERITY:
+        assert code in ids, code
+        assert ids[code].name.get("en") and ids[code].name.get("zh"), code
+    assert ids["admonishment_talk"].name["zh"] == "诫勉谈话"

@@ -41,7 +41,7 @@ _CUES = {  # checked together with the codebook's sanction cues
     "expulsion_from_party": r"开除党籍|expell?(?:ed|ion) from the party",
     "dismissal": r"开除公职|政务开除|解除劳动合同|辞退|dismiss(?!ed from (?:his |her )?post)|terminated (?:his |her |their )?(?:employment|contract)|sacked",
     "removal": r"撤职|免职|撤销.{0,8}职务|降级|罢免|责令辞职|remov(?:ed|al) (?:\w+ )?from|demot|relieved of|dismissed from (?:his |her )?post",
-    "major_demerit": r"记大过|major (?:administrative )?demerit",
+    "major_demerit": r"记大过|(?:major|serious) (?:administrative )?demerit",
     "demerit": r"(?<!大)记过|(?<!major )(?<!major administrative )demerit",
     "serious_warning": r"严重警告|serious (?:administrative )?warning",
     "warning": r"(?<!严重)警告|(?<!serious )(?<!serious administrative )(?<!wind )(?<!weather )(?<!storm )(?<!early )warning|"
@@ -72,7 +72,8 @@ _SUBHEAD = re.compile(r"^(?:persons?|officials?|enterprises?|units?|companies|st
 _EN_ALIAS = re.compile(r"(" + EN_COMPANY.pattern + r"|(?:[A-Z][\w&'-]+ ){1,6}(?:Bureau|Committee|Commission|Station))"
                        r"\s*\((?:(?:hereinafter|hereafter)(?: called| referred to as)?\s*)?(?:the\s+)?[\"“]?([A-Z][\w&'. -]{1,30}?)[\"”]?\)")
 _ZH_ALIAS = re.compile(r"([\u4e00-\u9fff]{3,40}?)（以下简称[“\"]?([^）”\"]{2,12})[”\"]?）")
-_ZH_ORG = re.compile(r"^(.+?(?:公司|集团|合作社|人民政府|政府|办事处|管委会|委员会|办公室|分局|局|派出所|监督站|站|管理所|所|大队|中队|队|村委会|村|社区|处|厂|矿))(?=.)")
+_ZH_ORG = re.compile(r"^(.+?(?:公司|集团|合作社|人民政府|政府|办事处|管委会|委员会|办公室|分局|局|派出所|监督站|站|管理所|所(?!有)|大队|中队|队|"
+                     r"村委会|村(?=党|村民|委|主任|书记|支部|会计)|社区|处|厂|矿(?!长)))(?=.)")
 _ZH_SKIP = re.compile(r"^(?:中共(?:预备)?党员|非中共党员|群众|男|女|\d|[一二三四五六七八九]十?[多余]?岁|汉族|大学|研究生|高中)")
 # Levels (DESIGN.md): read on the organisation first, then on the post; first match wins.
 _LEADER_POST = re.compile(r"副?(?:县|区|市|州|省)长|(?:县|区|市)委(?:副)?书记|(?:county|district|municipal|city)? ?(?:party )?secretary of the "
@@ -81,7 +82,7 @@ _LEADER_POST = re.compile(r"副?(?:县|区|市|州|省)长|(?:县|区|市)委(?:
 _LEVEL_ORG = [
     ("enterprise", r"公司|合作社|集团|施工队|装修队|采掘队|班组|供应点|餐饮店|饭店|门店|经营部|商行|\bCo\.|\bLtd\b|Limited|Company|\bInc\b|Cooperative|"
                    r"\bplc\b|\bLLC\b|contractor|gang\b|\bteam\b|supply point|\bshop\b|restaurant"),
-    ("local_management", r"镇|乡|街道|村|社区|管委会|管理委员会|园区|开发区|工业区|集中区|新区|Towns?hip|\bTown\b|Village|Sub-district|Street|"
+    ("local_management", r"镇|(?<!城)乡|街道|(?<!农)村|社区|管委会|管理委员会|园区|开发区|工业区|集中区|新区|Towns?hip|\bTown\b|Village|Sub-district|Street|"
                          r"Management Committee|\bPark\b|Community|Development Zone|New Area Management"),
     ("comprehensive_supervision", r"应急管理|安全生产监督|安全生产监察|安监|安委|应急局|Emergency Management|Work Safety|Safety Supervision|"
                                   r"Safety Production|Production Safety|Safety Committee"),
@@ -158,6 +159,9 @@ _ZH_HEADING_LINE = re.compile(r"(?m)^(\s*(?:（[一二三四五六七八九十\d
 def _flatten(text: str, lang: str) -> str:
     if lang == "zh":  # a heading on its own line ends a sentence: "（一）事故单位情况" is not the start of a company's name
         text = _ZH_HEADING_LINE.sub(r"\1。", text)
+        text = re.sub(r"(?m)^([^\n。；]{4,60}(?:决定|通报|意见|报告|通知))[ \t]*$", r"\1。", text)  # a title line
+    else:  # so does a short title line ("Notice of sanctions") before a capitalised line
+        text = re.sub(r"(?m)^([^\n]{3,60}?[A-Za-z0-9)])[ \t]*\n(?=[ \t]*[A-Z])", r"\1.\n", text)
     return re.sub(r"[ \t]*\n[ \t]*", "" if lang == "zh" else " ", text)
 
 
@@ -271,6 +275,9 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                     r["organisation"] = next((o for o in reversed(last_org) if o.lower().endswith(head)), None)
                 elif org and not r["enterprise"]:
                     last_org.append(org)
+                elif not org and r["role"] and _ENTERPRISE_POST.search(r["role"]) and not _GOV_POST.search(r["role"]):
+                    # "2. 葛某某，矿长" under "1. 鞠某某，石堰沟煤业董事长": the same company
+                    r["organisation"] = next((o for o in reversed(last_org) if _LEVEL_ORG[0][1].search(o)), None)
                 r["sanction"] = sanction
                 r["said"] = raw
                 r["evidence"] = raw if sanction else None
@@ -319,10 +326,11 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
             return [_person(m.group(1), None, None)]
         out, prev = [], 0
         for m in names:
-            before = head[prev:m.start()].strip("、和及与 ")
+            raw_before = head[prev:m.start()].strip("、和及与 ")
+            before = re.sub(r"^.*?(?:建议由.*?对|建议对|决定对|建议给予|决定给予|给予|对)", "", raw_before)
             prev = m.end()
             role_text = before
-            if not before:  # "周某某，恒远公司董事长，..." : the apposition follows
+            if not raw_before:  # "周某某，恒远公司董事长，..." : the apposition follows
                 rest = [c for c in re.split(r"[，,]", sent[len(head):]) if c][:4]
                 k = next((i for i, c in enumerate(rest) if not _ZH_SKIP.match(c)), None)
                 role_text = rest[k] if k is not None else ""
@@ -392,7 +400,7 @@ def _zh_split(text: str, aliases: dict[str, str]) -> tuple[str | None, str | Non
         if text.startswith(a) and len(text) > len(a) and not ZH_NAME.fullmatch(a):
             return aliases[a], text[len(a):]
     m = _ZH_ORG.match(text)
-    if not m:
+    if not m or len(text) - m.end() < 2:  # "生产副矿长" is a post, not 生产副矿 + 长
         return None, text or None
     org = m.group(1)
     return aliases.get(org, org), text[m.end():] or None
@@ -463,19 +471,21 @@ def _clean_role(role: str | None, lang: str) -> str | None:
     return role or None
 
 
-def _known_orgs(flat: str, lang: str, aliases: dict[str, str]) -> list[str]:
-    """Full organisation names the document writes, most frequent first (for expanding "县安监局")."""
+def _known_orgs(flat: str, lang: str, aliases: dict[str, str]) -> dict[str, int]:
+    """Full organisation names the document writes, with how often (for expanding "县安监局"). A match may
+    carry words before the name ("处分石岭县应急管理局"): every ending of it is counted, so that the name
+    itself, written after many different words, outcounts any one of its longer readings."""
     if lang != "zh":
-        return []
+        return {}
     from dutytrace.nlp.entities import ZH_GOV
     counts: dict[str, int] = {}
     for m in list(ZH_GOV.finditer(flat)) + list(ZH_COMPANY.finditer(flat)):
-        name = re.sub(r"^.*[的对和与及给予由在是为等向被经于从把让至同以因据了、，。；：“”]", "", m.group(0))
-        if len(name) >= 5:
-            counts[name] = counts.get(name, 0) + 1
+        name = re.sub(r"^.*[的对和与及由在是为等向被经于从把让至同以因据了、，。；：“”]", "", m.group(0))
+        for k in range(0, max(0, len(name) - 4)):
+            counts[name[k:]] = counts.get(name[k:], 0) + 1
     for full in aliases.values():
         counts[full] = counts.get(full, 0) + 3
-    return sorted(counts, key=lambda k: (-counts[k], len(k)))
+    return counts
 
 
 def _subsequence(short: str, full: str) -> bool:
@@ -486,14 +496,17 @@ def _subsequence(short: str, full: str) -> bool:
 def _expand_org(org: str | None, orgs: list[str], lang: str) -> str | None:
     """"县安监局" -> "沙河县安全生产监督管理局": a longer name of the document that holds the short one's
     characters in order and ends as it does; else the document's own county or district is prefixed."""
-    if not org or lang != "zh" or not re.match(r"[县区市镇乡]|管委会|街道", org):
+    if not org or lang != "zh":
         return org
-    for full in orgs:
-        if len(full) > len(org) and full[-1] == org[-1] and full[0] != org[0] and _subsequence(org, full) \
-                and re.search(r"[县区市]", full[:full.find(org[0]) + 1] if org[0] in full else ""):
-            return full
+    fits = [f for f in orgs if len(f) > len(org) and f[-1] == org[-1] and f[0] != org[0] and re.match(r"[县区市镇乡]|管委会|街道", org)
+            and _subsequence(org, f) and re.search(r"[县区市]", f[:f.find(org[0]) + 1])]
+    fits += [f for f in orgs if f.endswith(org) and re.fullmatch(r"[\u4e00-\u9fff]{2,3}[县区市]", f[:-len(org)])]
+    if fits:
+        return max(fits, key=lambda f: (orgs[f], len(f)))
+    if not re.match(r"[县区]", org):
+        return org
     if org[0] in "县区":
-        places = [o for o in orgs if re.match(r"[\u4e00-\u9fff]{2,3}" + org[0], o)]
+        places = sorted((o for o in orgs if re.match(r"[\u4e00-\u9fff]{2,3}" + org[0], o)), key=lambda o: -orgs[o])
         if places:
             prefix = re.match(r"[\u4e00-\u9fff]{2,3}" + org[0], places[0]).group(0)
             return prefix + org[1:]
@@ -516,7 +529,7 @@ def _level(rec: dict, lang: str) -> str | None:
                 if level == "enterprise" and text is role and _GOV_POST.search(role) and not _ENTERPRISE_POST.search(role):
                     continue
                 return level
-    if _ENTERPRISE_POST.search(role):
+    if _ENTERPRISE_POST.search(role) or not org and role and not _GOV_POST.search(role):
         return "enterprise"
     return None
 
