@@ -160,8 +160,8 @@ def _flatten(text: str, lang: str) -> str:
     if lang == "zh":  # a heading on its own line ends a sentence: "（一）事故单位情况" is not the start of a company's name
         text = _ZH_HEADING_LINE.sub(r"\1。", text)
         text = re.sub(r"(?m)^([^\n。；]{4,60}(?:决定|通报|意见|报告|通知))[ \t]*$", r"\1。", text)  # a title line
-    else:  # so does a short title line ("Notice of sanctions") before a capitalised line
-        text = re.sub(r"(?m)^([^\n]{3,60}?[A-Za-z0-9)])[ \t]*\n(?=[ \t]*[A-Z])", r"\1.\n", text)
+    else:  # so does the document's title line ("Notice of sanctions") before a capitalised line
+        text = re.sub(r"^(\s*[^\n]{3,80}?[A-Za-z0-9)])[ \t]*\n(?=[ \t]*[A-Z])", r"\1.\n", text)
     return re.sub(r"[ \t]*\n[ \t]*", "" if lang == "zh" else " ", text)
 
 
@@ -217,8 +217,9 @@ def _sentences(flat: str, lang: str) -> list[str]:
         parts = re.split(r"(?<=[。；;！？])|(?<=[人员位象]：)|(?<=[人员位象]:)|(?=\s?(?<!第)\d{1,2}\.\s*[\u4e00-\u9fff])|(?=（[一二三四五六七八九十]+）)", flat)
     else:
         parts, start = [], 0
-        for m in re.finditer(r"(?<=[.!?;])\s+(?=[A-Z0-9\"“(])|(?<=;)\s+(?=and [A-Z])|(?<=:)\s+(?=[A-Z][a-z]+ [A-Z][a-z]+,)|\s+(?=\d{1,2}\.(?:\d{1,2})?\s+[A-Z])", flat):
-            if re.search(r"\b(?:Mr|Mrs|Ms|Dr|No|Art|St|Co|Nos)\.$", flat[start:m.start()]):
+        for m in re.finditer(r"(?<=[.!?;])\s+(?=[A-Z0-9\"“(])|(?<=;)\s+(?=and [A-Z])|(?<=:)\s+(?=[A-Z][a-z]+ [A-Z][a-z]+,)|\s+(?=\d{1,2}\.(?:\d{1,2})?\s+[A-Z])|\s+(?=\(\d{1,2}\)\s+[A-Z])", flat):
+            if re.search(r"\b(?:Mr|Mrs|Ms|Dr|No|Art|St|Co|Nos)\.$", flat[start:m.start()]) or \
+                    re.fullmatch(r"\s*(?:\d{1,2}(?:\.\d{1,2})*|[IVX]+)\.", flat[start:m.start()]):  # "8. Responsibility ..." is one heading
                 continue
             parts.append(flat[start:m.start()])
             start = m.end()
@@ -259,9 +260,15 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                 done.append(r)
         group.clear()
 
+    ctx_sig: str | None = None  # the numbering of the subsection heading that set ctx ("9.", "(9)", "（一）")
     for raw in _sentences(flat, lang):
-        numbered = bool(_NUMBERING.match(raw))
+        num = _NUMBERING.match(raw)
+        numbered = bool(num)
+        sig = _numbering_sig(num.group(0)) if num else None
         sent = _NUMBERING.sub("", raw, count=1)
+        if sig and sig == ctx_sig:  # the next item at the heading's level ends the heading's subsection
+            close()
+            ctx, ctx_sig, current = None, None, []
         sanction = _sanction(sent, lang, codebook)
         subjects = _subjects(sent, lang, aliases)
         if strict and not sanction:
@@ -288,7 +295,7 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
             continue
         if (numbered or _SUBHEAD.search(sent)) and len(sent) < 90 and not re.search(r"\d{4}", sent):  # subsection heading
             close()
-            ctx = sanction
+            ctx, ctx_sig = sanction, sig
             current = []
             continue
         if _DECEASED.search(sent):
@@ -306,6 +313,10 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                                       "dead": False, "enterprise": True, "said": raw, "evidence": raw})
     close()
     return done
+
+
+def _numbering_sig(num: str) -> str:
+    return re.sub(r"[一二三四五六七八九十]+", "一", re.sub(r"\d+", "9", num.strip()))
 
 
 _EN_LEAD = re.compile(r"^(?:and\s+|(?:the\s+)?(?:team|commission|committee|bureau|board|panel|investigation team|investigators?)\s+"
