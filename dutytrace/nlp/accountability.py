@@ -260,6 +260,7 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                 done.append(r)
         group.clear()
 
+    prev_org: str | None = None  # the organisation of the person named before
     ctx_sig: str | None = None  # the numbering of the subsection heading that set ctx ("9.", "(9)", "（一）")
     for raw in _sentences(flat, lang):
         num = _NUMBERING.match(raw)
@@ -282,9 +283,10 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                     r["organisation"] = next((o for o in reversed(last_org) if o.lower().endswith(head)), None)
                 elif org and not r["enterprise"]:
                     last_org.append(org)
-                elif not org and r["role"] and _ENTERPRISE_POST.search(r["role"]) and not _GOV_POST.search(r["role"]):
-                    # "2. 葛某某，矿长" under "1. 鞠某某，石堰沟煤业董事长": the same company
-                    r["organisation"] = next((o for o in reversed(last_org) if _LEVEL_ORG[0][1].search(o)), None)
+                elif not org and r["role"] and not _GOV_UNIT.search(r["role"]) and prev_org and _LEVEL_ORG[0][1].search(prev_org):
+                    # "2. 葛某某，矿长" after "1. 鞠某某，石堰沟煤业董事长": the same company
+                    r["organisation"] = prev_org
+                prev_org = r["organisation"] or prev_org
                 r["sanction"] = sanction
                 r["said"] = raw
                 r["evidence"] = raw if sanction else None
@@ -376,6 +378,8 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
     return []
 
 
+_GOV_UNIT = re.compile(r"bureau|county|district|township|\btown\b|village|government|station|brigade|committee|commission|"
+                       r"局|镇|乡|县|区|政府|站|大队|中队|委员会|管委会|街道|村", re.I)
 _ZH_ACT = re.compile(r"未|没有|违反|负责|负有|组织|明知|默许|擅自|涉嫌|建议|给予|对事故|导致|致使|履职|指挥|安排")
 
 
@@ -424,12 +428,16 @@ _EN_PLACE = re.compile(r"^(.*\b(County|District|City|Town|Township))$")
 
 def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str | None, str | None]:
     role, org = re.sub(r"^(?:the|a|an)\s+", "", apposition.strip()), None
-    same = re.match(r"(.+?) of the (?:same|said|above|that) ([a-z]+)\b(.*)$", role)
+    same = re.match(r"(.+?) of the (?:(?:same|said|above|that) ([a-z]+)|(bureau|brigade|committee|station|commission|"
+                    r"administration|government|company|park|township|town|county|district))\b(.*)$", role)
     m = re.match(r"(.+?) (?:of|at|in|with|for) " + _EN_ORG + r"(.*)$", role)
     if same:
-        role, org = (same.group(1) + same.group(3)).strip(), "=" + same.group(2)
+        role, org = (same.group(1) + same.group(4)).strip(), "=" + (same.group(2) or same.group(3))
     elif m and not _EN_UNIT.search(m.group(2)):
         role, org, tail = m.group(1).strip(), m.group(2).strip(), m.group(3).strip()
+        unit = re.match(r"(.+?(?:Section|Department|Division|Office|Team|Unit|Centre|Center))\s+of\s+(?:the\s+)?([A-Z].+)$", org)
+        if unit:  # "head of the Safety Section of the County Emergency Management Bureau"
+            role, org = f"{role} of the {unit.group(1)}", unit.group(2)
         place = _EN_PLACE.match(org)
         if place:  # "deputy head of Dongsha Town" : the post of the place's government
             kind = place.group(2).lower()
@@ -487,7 +495,12 @@ def _known_orgs(flat: str, lang: str, aliases: dict[str, str]) -> dict[str, int]
     carry words before the name ("处分石岭县应急管理局"): every ending of it is counted, so that the name
     itself, written after many different words, outcounts any one of its longer readings."""
     if lang != "zh":
-        return {}
+        counts = {}
+        for m in re.finditer(r"(?:[A-Z][\w'&.-]*\s+(?:(?:of|and|for|the)\s+)*)+(?:Bureau|Station|Committee|Government|Office|Brigade|"
+                             r"Detachment|Administration|Commission|Department)\b|" + EN_COMPANY.pattern, flat):
+            name = re.sub(r"^(?:(?:The|A|An|On|In|At|By|Under|From|of|and|for|the)\s+)+", "", m.group(0))
+            counts[name] = counts.get(name, 0) + 1
+        return counts
     from dutytrace.nlp.entities import ZH_GOV
     counts: dict[str, int] = {}
     for m in list(ZH_GOV.finditer(flat)) + list(ZH_COMPANY.finditer(flat)):
@@ -507,8 +520,14 @@ def _subsequence(short: str, full: str) -> bool:
 def _expand_org(org: str | None, orgs: list[str], lang: str) -> str | None:
     """"县安监局" -> "沙河县安全生产监督管理局": a longer name of the document that holds the short one's
     characters in order and ends as it does; else the document's own county or district is prefixed."""
-    if not org or lang != "zh":
+    if not org:
         return org
+    if lang != "zh":  # "New Area Construction Safety Supervision Station" written in full once
+        longer = [f for f in orgs if f.endswith(" " + org) and re.fullmatch(r"(?:[A-Z][\w'-]*\s+){1,3}", f[:-len(org)])]
+        return max(longer, key=lambda f: (orgs[f], len(f))) if longer else org
+    cut = re.search(r".*(?:收到|发给|要求|通知|转发|报送|报告|联合|会同)(?=[\u4e00-\u9fff]{4,}$)", org)
+    if cut:
+        org = org[cut.end():]
     fits = [f for f in orgs if len(f) > len(org) and f[-1] == org[-1] and f[0] != org[0] and re.match(r"[县区市镇乡]|管委会|街道", org)
             and _subsequence(org, f) and re.search(r"[县区市]", f[:f.find(org[0]) + 1])]
     fits += [f for f in orgs if f.endswith(org) and re.fullmatch(r"[\u4e00-\u9fff]{2,3}[县区市]", f[:-len(org)])]
