@@ -151,7 +151,7 @@ class _Owner:
             while True:
                 try:
                     name, args, kwargs = conn.recv()
-                except (EOFError, OSError):
+                except Exception:  # the user went away, or close() closed this connection under us
                     return
                 with self.lock:
                     if self.closed:
