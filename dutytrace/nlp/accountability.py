@@ -380,7 +380,7 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
 
 _GOV_UNIT = re.compile(r"bureau|county|district|township|\btown\b|village|government|station|brigade|committee|commission|"
                        r"局|镇|乡|县|区|政府|站|大队|中队|委员会|管委会|街道|村", re.I)
-_ZH_ACT = re.compile(r"未|没有|违反|负责|负有|组织|明知|默许|擅自|涉嫌|建议|给予|对事故|导致|致使|履职|指挥|安排")
+_ZH_ACT = re.compile(r"未|没有|违反|负责(?!人)|负有|组织|明知|默许|擅自|涉嫌|建议|给予|对事故|导致|致使|履职|指挥|安排")
 
 
 def _person(name: str, role: str | None, org: str | None) -> dict:
@@ -398,8 +398,11 @@ def _zh_enterprise_subject(head: str, aliases: dict[str, str]) -> list[dict]:
     return [{"person": aliases.get(name, name), "role": None, "organisation": aliases.get(name, name), "enterprise": True}]
 
 
-_ZH_TOWN_POST = re.compile(r"^(.{1,8}?(?:镇|乡))(副?(?:镇|乡)长)$")
-_ZH_TOWN_PARTY = re.compile(r"^(.{1,8}?(?:镇|乡))((?:镇|乡)?党委(?:副)?书记)$")
+_ZH_TOWN_POST = re.compile(r"^(.{1,8}?(?:镇|乡))((?:党委委员、)?副?(?:镇|乡)长.*)$")
+_ZH_TOWN_PARTY = re.compile(r"^(.{1,8}?(?:镇|乡))((?:镇|乡)?党委(?:副)?书记.*)$")
+_ZH_STREET = re.compile(r"^(.{2,8}?街道)(?!办事处)(.{2,})$")
+# a unit of a township or sub-district (安监站, 城建办, 综合执法中队): its post belongs to that government
+_ZH_LOCAL_UNIT = re.compile(r"^(.{1,8}?(?:镇|乡|街道))(?:人民政府|办事处)?(.{1,12}?(?:站|所|中队|办|办公室|科))$")
 
 
 def _zh_split(text: str, aliases: dict[str, str]) -> tuple[str | None, str | None]:
@@ -411,14 +414,23 @@ def _zh_split(text: str, aliases: dict[str, str]) -> tuple[str | None, str | Non
     if party:
         kind = party.group(1)[-1]
         return f"中共{party.group(1)}委员会", party.group(2) if party.group(2).startswith(kind) else kind + party.group(2)
+    street = _ZH_STREET.match(text)
+    if street:  # "城东街道党工委书记", "西关街道城市管理科科长"
+        if street.group(2).startswith("党工委"):
+            return f"中共{street.group(1)}工作委员会", street.group(2)
+        return street.group(1) + "办事处", street.group(2)
     for a in sorted(aliases, key=len, reverse=True):  # "恒远公司董事长", "管委会副主任"
         if text.startswith(a) and len(text) > len(a) and not ZH_NAME.fullmatch(a):
             return aliases[a], text[len(a):]
     m = _ZH_ORG.match(text)
     if not m or len(text) - m.end() < 2:  # "生产副矿长" is a post, not 生产副矿 + 长
         return None, text or None
-    org = m.group(1)
-    return aliases.get(org, org), text[m.end():] or None
+    org, role = m.group(1), text[m.end():]
+    unit = _ZH_LOCAL_UNIT.match(org)
+    if unit:  # "石堰镇安监站站长": the station's head, of the township government
+        gov = unit.group(1) + ("办事处" if unit.group(1).endswith("街道") else "人民政府")
+        return gov, unit.group(2) + role
+    return aliases.get(org, org), role or None
 
 
 _EN_ORG = r"(?:the\s+)?((?:[A-Z][\w&'.-]*|No\.\s?\d+|\d+)(?:\s+(?:(?:of|and|for|on|the|&)\s+)*(?:[A-Z][\w&'.-]*|No\.\s?\d+|\d+))*(?:,\s*Ltd\.?)?)"
