@@ -13,7 +13,8 @@ from dutytrace.nlp.codebook import Codebook
 from dutytrace.nlp.entities import extract_entities
 from dutytrace.nlp.facts import extract_facts
 from dutytrace.nlp.pipeline import get_nlp, use_codebook
-from dutytrace.nlp.responsibility import tag_chunks
+from dutytrace.nlp.learned import packaged_tagger, rows_from_readings
+from dutytrace.nlp.responsibility import sentence_readings, tag_chunks
 from dutytrace.nlp.tag_semantics import tag_similarity
 
 
@@ -39,18 +40,18 @@ def parse_chunks(chunks: list[Chunk], lang: str, codebook: Codebook, en_model: s
     return nlp, texts, docs
 
 
-def analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str) -> Analysis:
+def analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str, tagger: str = "learned") -> Analysis:
     """Everything NLP reads from a document. A Chinese document in traditional script is read in its
     simplified twin (dutytrace/script.py) and what was read is given back in the original's characters."""
     if doc.language == "zh":
         from dutytrace.script import is_traditional
 
         if is_traditional(doc.text):
-            return _analyze_traditional(doc, chunks, codebook, en_model)
-    return _analyze(doc, chunks, codebook, en_model)
+            return _analyze_traditional(doc, chunks, codebook, en_model, tagger)
+    return _analyze(doc, chunks, codebook, en_model, tagger)
 
 
-def _analyze_traditional(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str) -> Analysis:
+def _analyze_traditional(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str, tagger: str) -> Analysis:
     from dutytrace.script import Simplified, to_simplified
 
     pages = tuple(replace(p, text=to_simplified(p.text)) for p in doc.pages)
@@ -58,7 +59,7 @@ def _analyze_traditional(doc: Document, chunks: list[Chunk], codebook: Codebook,
     simple = _analyze(replace(doc, pages=pages),
                       [replace(c, text=to_simplified(c.text), section=c.section and to_simplified(c.section),
                                speaker=c.speaker and to_simplified(c.speaker)) for c in chunks],
-                      codebook, en_model)
+                      codebook, en_model, tagger)
     back = Simplified(doc.text).original
     return replace(
         simple,
@@ -71,11 +72,11 @@ def _analyze_traditional(doc: Document, chunks: list[Chunk], codebook: Codebook,
     )
 
 
-def _analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str) -> Analysis:
+def _analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str, tagger: str = "learned") -> Analysis:
     lang = doc.language
     nlp, texts, docs = parse_chunks(chunks, lang, codebook, en_model)
     accountability = extract_accountability(chunks, lang, codebook) if doc.kind != "transcript" else []
-    tags, chunk_tags = tag_chunks(chunks, lang, codebook, doc.kind, docs, tag_similarity(codebook), accountability)
+    tags, chunk_tags = tag_document(chunks, lang, codebook, doc.kind, docs, accountability, tagger)
     facts = extract_facts(doc.text, lang, codebook) if doc.kind in ("report", "other", "decision") else {}
     return Analysis(
         language=lang,
@@ -86,3 +87,27 @@ def _analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: s
         accountability=accountability,
         chunk_tags=chunk_tags,
     )
+
+
+def tag_document(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str, docs: list, people: list,
+                 tagger: str = "learned"):
+    """The document's responsibility tags and each chunk's tags. `learned` (the default): the trained
+    sentence classifier (nlp/learned.py) decides the tags it was trained on, the cue tagger those of a
+    user codebook it does not know; `cues`: the cue tagger alone (responsibility.py)."""
+    if tagger not in ("learned", "cues"):
+        from dutytrace.errors import ConfigError
+
+        raise ConfigError(f"DUTYTRACE_TAGGER='{tagger}' is not a tagger; use learned or cues")
+    readings = list(sentence_readings(chunks, lang, codebook, kind, docs, people))
+    model = packaged_tagger() if tagger == "learned" else None
+    if model is None:
+        return tag_chunks(chunks, lang, codebook, kind, docs, tag_similarity(codebook), people, readings)
+    tags, per_chunk = model.tag(rows_from_readings(readings, lang, kind))
+    unknown = [t for t in codebook.tag_ids() if t not in model.tag_ids]
+    if unknown:  # tags of a user codebook: decided by their cues
+        cue_tags, cue_chunks = tag_chunks(chunks, lang, codebook, kind, docs, tag_similarity(codebook), people, readings)
+        tags = sorted([t for t in tags if t.tag in codebook.tag_ids()] + [t for t in cue_tags if t.tag in unknown],
+                      key=lambda t: (-t.score, t.tag))
+        for seq, ids in cue_chunks.items():
+            per_chunk.setdefault(seq, []).extend(t for t in ids if t in unknown)
+    return tags, per_chunk

@@ -179,14 +179,16 @@ def calibrate(support: float, against: float, similarity: float = 0.0) -> float:
 
 
 def tag_chunks(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str = "report", docs: list | None = None,
-               similarity=None, people: list | None = None) -> tuple[list[TagResult], dict[int, list[str]]]:
+               similarity=None, people: list | None = None, readings: list | None = None,
+               ) -> tuple[list[TagResult], dict[int, list[str]]]:
     """Document-level tags (best first) and the tag ids found in each chunk (by seq). `docs` are the
     chunks' spaCy Docs (already through the pipeline); without them the pipeline runs here.
-    `similarity(sentences, lang) -> {tag: [(sentence index, similarity)]}` adds semantic evidence."""
-    features, per_chunk = tag_evidence(chunks, lang, codebook, kind, docs, similarity, people)
+    `similarity(sentences, lang) -> {tag: [(sentence index, similarity)]}` adds semantic evidence;
+    `readings`: the document's sentence_readings when already made."""
+    features, per_chunk = tag_evidence(chunks, lang, codebook, kind, docs, similarity, people, readings)
     results = [TagResult(tag, calibrate(f["support"], f["against"], f["similarity"]), tuple(f["evidence"]))
                for tag, f in features.items() if f["support"] > 0 or f["similarity"] > 0]
-    results.sort(key=lambda t: -t.score)
+    results.sort(key=lambda t: (-t.score, t.tag))
     return results, per_chunk
 
 
@@ -263,14 +265,17 @@ def sentence_readings(chunks: list[Chunk], lang: str, codebook: Codebook, kind: 
 
 
 def tag_evidence(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str = "report", docs: list | None = None,
-                 similarity=None, people: list | None = None) -> tuple[dict[str, dict], dict[int, list[str]]]:
+                 similarity=None, people: list | None = None, readings: list | None = None,
+                 ) -> tuple[dict[str, dict], dict[int, list[str]]]:
     """Per tag: support (weighted distinct sentences), against (weighted denials in findings),
     similarity (best weighted similarity of a sentence to the tag) and the evidence, best first."""
     support: dict[str, dict[str, tuple[float, Evidence]]] = defaultdict(dict)
     against: dict[str, float] = defaultdict(float)
     per_chunk: dict[int, list[str]] = {}
     candidates: list[tuple[str, float, Evidence]] = []
-    for r in sentence_readings(chunks, lang, codebook, kind, docs, people):
+    if readings is None:
+        readings = sentence_readings(chunks, lang, codebook, kind, docs, people)
+    for r in readings:
         candidates.append((r.sentence, r.weight, r.evidence))
         for tag, (pol, cue, w) in r.cues.items():
             if pol == DENIED and r.context.role == "text" and kind in ("report", "decision"):

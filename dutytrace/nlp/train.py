@@ -1,0 +1,341 @@
+"""Train the learned responsibility tagger (nlp/learned.py) from the genre corpus, and measure it
+leave-one-genre-out beside the cue tagger, in one run.
+
+    python -m dutytrace.nlp.train [--corpus corpus/genres] [--out dutytrace/nlp/tagger_model.npz]
+                                  [--logo] [--house] [--cache DIR] [--json OUT]
+
+The corpus: corpus/genres/archive/<case>/<documents> and corpus/genres/gold/cases-*.jsonl (tags,
+accident type, facts, genre; for many cases the sentences that carry each tag and look-alikes that do
+not). Labels per sentence: in a case with sentence labels, a sentence carries the tags of the labelled
+sentences it matches and is a negative for every other tag; in a case without them, every sentence is a
+negative for the tags the case does not carry (and unknown for those it does).
+
+`--logo` trains on every genre but one and tests on that one, for each genre (thresholds chosen by
+cross-validation inside the training genres only); `--house` adds the house-format corpus
+(corpus/archive, corpus/dev, corpus/blind: case labels only) as a test set for the model trained on all
+genres. Training is deterministic (fixed folds and solver)."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import pickle
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from dutytrace.config import Settings  # noqa: E402
+from dutytrace.models import CASE_TAG_MIN  # noqa: E402
+from dutytrace.nlp.learned import (FEATURE_VERSION, MODEL_PATH, LearnedTagger, Row, embed_rows,  # noqa: E402
+                                   featurize, noisy_or, normalise, rows_from_readings)
+
+ROOT = Path(__file__).resolve().parents[2]
+THRESHOLD_GRID = np.round(np.arange(0.15, 0.91, 0.05), 2)
+DEFAULT_THRESHOLD = 0.5
+C = 1.0
+
+
+@dataclass
+class CaseData:
+    case_id: str
+    genre: str
+    language: str
+    tags: set
+    accident_type: str | None
+    fatalities: int | None
+    sentence_labelled: bool
+    docs: list = field(default_factory=list)  # [(name, rows, old_tags {tag: score}, facts)]
+
+
+# -- reading the corpus -------------------------------------------------------------------------------
+def load_gold(corpus: Path) -> list[dict]:
+    gold = []
+    for f in sorted((corpus / "gold").glob("cases*.jsonl")):
+        gold += [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return gold
+
+
+def _document(path: Path, case_id: str, settings: Settings, codebook, cache: Path | None):
+    """(rows, the cue tagger's tags {tag: score}, facts) of one document, cached by its bytes and the code."""
+    data = path.read_bytes()
+    key = hashlib.sha256(data + f"{FEATURE_VERSION}|{_code_stamp()}".encode()).hexdigest()[:24]
+    hit = cache / f"{key}.pkl" if cache else None
+    if hit is not None and hit.exists():
+        return pickle.loads(hit.read_bytes())
+    from dataclasses import replace
+
+    from dutytrace.indexing import max_chars
+    from dutytrace.ingest.chunk import chunk_document
+    from dutytrace.ingest.reader import read_document
+    from dutytrace.nlp.accountability import extract_accountability
+    from dutytrace.nlp.analyze import parse_chunks
+    from dutytrace.nlp.facts import extract_facts
+    from dutytrace.nlp.responsibility import sentence_readings, tag_chunks
+    from dutytrace.nlp.tag_semantics import tag_similarity
+    from dutytrace.script import to_simplified
+
+    doc = read_document(data, str(path), case_id, path.name, settings.parse_timeout_s)
+    chunks = chunk_document(doc, max_chars(settings, doc.language))
+    lang = doc.language
+    if lang == "zh":
+        chunks = [replace(c, text=to_simplified(c.text), section=c.section and to_simplified(c.section),
+                          speaker=c.speaker and to_simplified(c.speaker)) for c in chunks]
+    _, _, docs = parse_chunks(chunks, lang, codebook, settings.spacy_en)
+    people = extract_accountability(chunks, lang, codebook) if doc.kind != "transcript" else []
+    rows = rows_from_readings(sentence_readings(chunks, lang, codebook, doc.kind, docs, people), lang, doc.kind)
+    old, _ = tag_chunks(chunks, lang, codebook, doc.kind, docs, tag_similarity(codebook), people)
+    text = to_simplified(doc.text) if lang == "zh" else doc.text
+    facts = extract_facts(text, lang, codebook) if doc.kind in ("report", "other", "decision") else {}
+    out = (rows, {t.tag: t.score for t in old}, facts, doc.kind)
+    if hit is not None:
+        hit.write_bytes(pickle.dumps(out))
+    return out
+
+
+def _code_stamp() -> str:
+    """A digest of the NLP code the cached readings depend on (a change re-reads the corpus)."""
+    h = hashlib.sha256()
+    for name in ("responsibility.py", "tag_context.py", "polarity.py", "actors.py", "codebook.yaml", "facts.py",
+                 "accountability.py", "learned.py"):
+        h.update((Path(__file__).with_name(name)).read_bytes())
+    return h.hexdigest()[:12]
+
+
+def load_cases(corpus: Path, settings: Settings, cache: Path | None, gold: list[dict] | None = None,
+               genre: str | None = None, progress=print) -> list[CaseData]:
+    from dutytrace.nlp.codebook import load_codebook
+
+    codebook = load_codebook(settings.codebook)
+    cases = []
+    gold = gold if gold is not None else load_gold(corpus)
+    for g in gold:
+        folder = corpus / "archive" / g["case_id"]
+        if not folder.is_dir():
+            progress(f"  {g['case_id']}: no folder, skipped")
+            continue
+        ev = g.get("evidence") or []
+        cd = CaseData(g["case_id"], genre or g.get("genre", "?"), g.get("language", "en"), set(g.get("tags") or []),
+                      g.get("accident_type"), (g.get("facts") or {}).get("fatalities"), bool(ev))
+        for path in sorted(p for p in folder.iterdir() if p.is_file() and p.name not in ("case.yaml", "case.json")):
+            rows, old, facts, kind = _document(path, g["case_id"], settings, codebook, cache)
+            if ev:
+                marks = [(normalise(e["text"]), set(e.get("tags") or [])) for e in ev
+                         if e.get("doc") in (None, path.name)]
+                for r in rows:
+                    n = normalise(r.text)
+                    for m, tags in marks:
+                        if tags and len(n) >= 6 and (n in m or m in n):
+                            r.labels |= tags
+            cd.docs.append((path.name, rows, old, facts, kind))
+        cases.append(cd)
+    return cases
+
+
+# -- training ----------------------------------------------------------------------------------------
+def _matrix(cases: list[CaseData], tag_ids: list[str], use_embeddings: bool):
+    rows, owners = [], []
+    for ci, c in enumerate(cases):
+        for di, (_, rs, *_rest) in enumerate(c.docs):
+            for r in rs:
+                rows.append(r)
+                owners.append((ci, di))
+    emb = _embeddings(rows) if use_embeddings else None
+    x = featurize(rows, tag_ids, emb) if rows else None
+    y = np.zeros((len(rows), len(tag_ids)), np.int8)
+    known = np.zeros((len(rows), len(tag_ids)), bool)
+    for i, (r, (ci, _)) in enumerate(zip(rows, owners)):
+        c = cases[ci]
+        for j, t in enumerate(tag_ids):
+            if c.sentence_labelled:
+                y[i, j], known[i, j] = t in r.labels, True
+            elif t not in c.tags:
+                known[i, j] = True
+    return x, y, known, owners
+
+
+_EMB_MEMO: dict[str, np.ndarray] = {}
+
+
+def _embeddings(rows: list[Row]) -> np.ndarray:
+    todo = [r for r in rows if r.evidence.text not in _EMB_MEMO]
+    if todo:
+        for r, v in zip(todo, embed_rows(todo)):
+            _EMB_MEMO[r.evidence.text] = v
+    return np.stack([_EMB_MEMO[r.evidence.text] for r in rows])
+
+
+def _fit(x, y, known, tag_ids):
+    from sklearn.linear_model import LogisticRegression
+
+    coef = np.zeros((len(tag_ids), x.shape[1]), np.float32)
+    intercept = np.full(len(tag_ids), -5.0, np.float32)
+    for j in range(len(tag_ids)):
+        m = known[:, j]
+        yj = y[m, j]
+        if yj.sum() < 2 or yj.sum() == len(yj):
+            continue
+        clf = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=2000)
+        clf.fit(x[m], yj)
+        coef[j], intercept[j] = clf.coef_[0], clf.intercept_[0]
+    return coef, intercept
+
+
+def _case_scores(probs: np.ndarray, owners, n_cases: int, n_tags: int) -> np.ndarray:
+    """Case x tag scores: the best document's noisy-or over its sentences."""
+    by_doc: dict[tuple, list[int]] = defaultdict(list)
+    for i, o in enumerate(owners):
+        by_doc[o].append(i)
+    out = np.zeros((n_cases, n_tags), np.float32)
+    for (ci, _), idx in by_doc.items():
+        for j in range(n_tags):
+            out[ci, j] = max(out[ci, j], noisy_or(probs[idx, j]))
+    return out
+
+
+def _choose_thresholds(cases, tag_ids, use_embeddings, folds: int = 5) -> np.ndarray:
+    """Per tag, the case-level threshold with the best F1 over grouped cross-validation predictions."""
+    x, y, known, owners = _matrix(cases, tag_ids, use_embeddings)
+    case_of = np.array([ci for ci, _ in owners])
+    oof = np.zeros((len(owners), len(tag_ids)), np.float32)
+    order = sorted(range(len(cases)), key=lambda i: hashlib.sha256(cases[i].case_id.encode()).hexdigest())
+    fold_of = {ci: k % folds for k, ci in enumerate(order)}
+    row_fold = np.array([fold_of[ci] for ci in case_of])
+    for k in range(folds):
+        tr, te = row_fold != k, row_fold == k
+        coef, b = _fit(x[tr], y[tr], known[tr], tag_ids)
+        oof[te] = 1 / (1 + np.exp(-(np.asarray(x[te] @ coef.T) + b)))
+    scores = _case_scores(oof, owners, len(cases), len(tag_ids))
+    out = np.full(len(tag_ids), DEFAULT_THRESHOLD, np.float32)
+    for j, t in enumerate(tag_ids):
+        gold = np.array([t in c.tags for c in cases])
+        if gold.sum() < 3:
+            continue
+        best = max(THRESHOLD_GRID, key=lambda th: (_f1(scores[:, j] >= th, gold), -abs(th - 0.5)))
+        out[j] = best
+    return out
+
+
+def _f1(pred: np.ndarray, gold: np.ndarray) -> float:
+    tp = float((pred & gold).sum())
+    return 0.0 if tp == 0 else 2 * tp / (pred.sum() + gold.sum())
+
+
+def train(cases: list[CaseData], tag_ids: list[str], use_embeddings: bool, meta: dict | None = None) -> LearnedTagger:
+    thresholds = _choose_thresholds(cases, tag_ids, use_embeddings)
+    x, y, known, _ = _matrix(cases, tag_ids, use_embeddings)
+    coef, b = _fit(x, y, known, tag_ids)
+    return LearnedTagger(tag_ids, coef, b, thresholds, use_embeddings, meta)
+
+
+def predict_cases(model: LearnedTagger, cases: list[CaseData]) -> dict[str, set[str]]:
+    out = {}
+    for c in cases:
+        tags = set()
+        for _, rows, *_ in c.docs:
+            results, _ = model.tag(rows)
+            tags |= {t.tag for t in results if t.score >= CASE_TAG_MIN}
+        out[c.case_id] = tags
+    return out
+
+
+def old_cases(cases: list[CaseData]) -> dict[str, set[str]]:
+    return {c.case_id: {t for _, _, old, *_ in c.docs for t, s in old.items() if s >= CASE_TAG_MIN} for c in cases}
+
+
+# -- measuring -----------------------------------------------------------------------------------------
+def figures(pred: dict[str, set[str]], cases: list[CaseData], tag_ids: list[str]) -> dict:
+    from dutytrace.evaluate import tag_scores
+
+    gold = {c.case_id: c.tags for c in cases}
+    s = tag_scores(pred, gold, tag_ids)
+    recalls = [v["recall"] for v in s["per_tag"].values() if v["support"] > 0]
+    return {"micro_f1": s["micro"]["f1"], "macro_f1": s["macro"]["f1"], "micro_p": s["micro"]["precision"],
+            "micro_r": s["micro"]["recall"], "mean_recall": sum(recalls) / len(recalls) if recalls else 0.0,
+            "per_tag_recall": {t: round(v["recall"], 2) for t, v in s["per_tag"].items() if v["support"] > 0}}
+
+
+def fact_figures(cases: list[CaseData]) -> dict:
+    """Accident type and deaths as the facts reader gives them (report, decision or other documents)."""
+    typed = [c for c in cases if c.accident_type]
+    dead = [c for c in cases if c.fatalities is not None]
+
+    def fact(c, key):
+        order = {"report": 0, "decision": 1, "other": 2, "transcript": 3}
+        for *_, facts, kind in sorted(c.docs, key=lambda d: order.get(d[4], 4)):
+            if facts.get(key) is not None:
+                return facts[key]
+        return None
+    return {"type_acc": sum(fact(c, "accident_type") == c.accident_type for c in typed) / max(1, len(typed)),
+            "type_none": sum(fact(c, "accident_type") is None for c in typed),
+            "deaths_exact": sum(fact(c, "fatalities") == c.fatalities for c in dead) / max(1, len(dead))}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "genres")
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--logo", action="store_true", help="leave-one-genre-out figures, beside the cue tagger")
+    ap.add_argument("--house", action="store_true", help="also test on the house-format corpus")
+    ap.add_argument("--embeddings", choices=("on", "off"), default="off")
+    ap.add_argument("--cache", type=Path, default=None)
+    ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--no-save", action="store_true")
+    a = ap.parse_args(argv)
+    if a.cache:
+        a.cache.mkdir(parents=True, exist_ok=True)
+    settings = Settings.from_env()
+    from dutytrace.nlp.codebook import load_codebook
+
+    tag_ids = load_codebook(settings.codebook).tag_ids()
+    use_emb = a.embeddings == "on"
+    t0 = time.time()
+    cases = load_cases(a.corpus, settings, a.cache)
+    n_rows = sum(len(r) for c in cases for _, r, *_ in c.docs)
+    print(f"{len(cases)} cases ({sum(c.sentence_labelled for c in cases)} with sentence labels), {n_rows} sentences, "
+          f"read in {time.time() - t0:.0f} s", flush=True)
+    report: dict = {"cases": len(cases), "sentences": n_rows, "embeddings": use_emb, "genres": {}}
+    if a.logo:
+        genres = sorted({c.genre for c in cases})
+        print(f"\nleave-one-genre-out ({len(genres)} genres): learned vs cue tagger")
+        print(f"{'genre':<11}{'n':>3}  {'micro':>6}{'macro':>6}{'m.rec':>6}   {'cue micro':>9}{'macro':>6}{'m.rec':>6}"
+              f"   {'type':>5}{'deaths':>7}")
+        for g in genres:
+            test = [c for c in cases if c.genre == g]
+            model = train([c for c in cases if c.genre != g], tag_ids, use_emb)
+            new, old = figures(predict_cases(model, test), test, tag_ids), figures(old_cases(test), test, tag_ids)
+            ff = fact_figures(test)
+            report["genres"][g] = {"n": len(test), "learned": new, "cue": old, **ff}
+            print(f"{g:<11}{len(test):>3}  {new['micro_f1']:6.2f}{new['macro_f1']:6.2f}{new['mean_recall']:6.2f}   "
+                  f"{old['micro_f1']:9.2f}{old['macro_f1']:6.2f}{old['mean_recall']:6.2f}   {ff['type_acc']:5.2f}"
+                  f"{ff['deaths_exact']:7.2f}", flush=True)
+    model = train(cases, tag_ids, use_emb, {"trained_on": sorted({c.genre for c in cases}), "cases": len(cases)})
+    if a.house:
+        for name, corpus in (("house-archive", ROOT / "corpus"), ("house-dev", ROOT / "corpus" / "dev"),
+                             ("house-blind", ROOT / "corpus" / "blind")):
+            gold = [json.loads(x) for x in (corpus / "gold" / "cases.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+            test = load_cases(corpus, settings, a.cache, gold, genre=name)
+            new, old = figures(predict_cases(model, test), test, tag_ids), figures(old_cases(test), test, tag_ids)
+            report["genres"][name] = {"n": len(test), "learned": new, "cue": old}
+            print(f"{name:<14} n={len(test)}  learned micro {new['micro_f1']:.2f} macro {new['macro_f1']:.2f} "
+                  f"m.rec {new['mean_recall']:.2f} | cue micro {old['micro_f1']:.2f} macro {old['macro_f1']:.2f} "
+                  f"m.rec {old['mean_recall']:.2f}", flush=True)
+    if not a.no_save:
+        model.save(a.out)
+        print(f"\nmodel: {a.out} ({a.out.stat().st_size / 1e6:.1f} MB), thresholds "
+              + ", ".join(f"{t}={th:.2f}" for t, th in zip(tag_ids, model.thresholds)))
+    if a.json:
+        a.json.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
