@@ -477,7 +477,9 @@ def _fined_enterprises(sent: str, lang: str, aliases: dict[str, str]) -> list[st
     return [n for n in dict.fromkeys(names) if n not in ("Co., Ltd", "有限公司")]
 
 
-_ZH_ORG_JUNK = re.compile(r"^.*?(?:给予|决定给予|名义发包给|隶属于?|\d+月\d+日|日(?=[\u4e00-\u9fff]{2,}[县区市镇乡])|对(?=[\u4e00-\u9fff]{2,}))|^(?:由|经|系|原|时任|任|在)")
+_ZH_ORG_JUNK = re.compile(r"^.*(?:给予|名义发包给|发包给|分包给|转包给|隶属于?|划转(?:至|到|给)?|暂留|纳入|告知|发函|责成|移交|交由|委托|"
+                          r"报请|提请|抄送|处分|收到|发给|要求|通知|转发|报送|联合|会同|\d+月\d+日)(?=[\u4e00-\u9fff]{3,})|"
+                          r"^.*?(?:日(?=[\u4e00-\u9fff]{2,}[县区市镇乡])|对(?=[\u4e00-\u9fff]{2,}))|^(?:由|经|系|原|时任|任|在)")
 
 
 def _clean_org(org: str | None, lang: str) -> str | None:
@@ -545,6 +547,10 @@ def _expand_org(org: str | None, orgs: list[str], lang: str) -> str | None:
     fits += [f for f in orgs if f.endswith(org) and re.fullmatch(r"[\u4e00-\u9fff]{2,3}[县区市]", f[:-len(org)])]
     if fits:
         return max(fits, key=lambda f: (orgs[f], len(f)))
+    street = re.match(r"(中共)?([\u4e00-\u9fff]{2,6}街道.*)$", org)
+    if street:  # a sub-district is named with its district: "城东街道办事处" -> "青溪区城东街道办事处"
+        district = _main_place(orgs, "区")
+        return f"{street.group(1) or ''}{district}{street.group(2)}" if district else org
     if not re.match(r"[县区]", org):
         return org
     if org[0] in "县区":
@@ -553,6 +559,16 @@ def _expand_org(org: str | None, orgs: list[str], lang: str) -> str | None:
             prefix = re.match(r"[\u4e00-\u9fff]{2,3}" + org[0], places[0]).group(0)
             return prefix + org[1:]
     return org
+
+
+def _main_place(orgs: dict[str, int], kind: str) -> str | None:
+    """The district (kind 区) or county (县) the document's organisations are named with most often."""
+    places: dict[str, int] = {}
+    for name, n in orgs.items():
+        m = re.match(r"(?:.{0,3}?[省市])?([\u4e00-\u9fff]{2}" + kind + r")(?![区县市])", name)
+        if m and not re.search(r"[的了在对和与]", m.group(1)):
+            places[m.group(1)] = places.get(m.group(1), 0) + n
+    return max(places, key=places.get) if places else None
 
 
 def _level(rec: dict, lang: str) -> str | None:
