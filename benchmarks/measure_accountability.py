@@ -9,8 +9,8 @@ case's documents (CORPUS/archive/<case_id>/) are read and chunked as ingest does
 as `dutytrace/nlp/analyze.py` does).
 
 Per case the entries of its documents are merged by person (report first, then decisions, then other
-documents): post, organisation and level from the first document that gives them, the most severe
-sanction of any.
+documents): post, organisation and level from the document that gives the longest post (the most
+specific; a decision often names the post without its remit), the most severe sanction of any.
 
 Matching persons: names are normalised (NFKC, lower case, a leading Mr/Mrs/Ms/Dr dropped, spaces and
 punctuation dropped); a prediction matches a gold person with the same normalised name, or, for an
@@ -139,6 +139,9 @@ def case_people(extract, docs, codebook) -> list[dict]:
             if same is None:
                 people.append(row)
                 continue
+            if len(row["role"] or "") > len(same["role"] or ""):  # the most specific post, with its organisation
+                same.update(role=row["role"], organisation=row["organisation"] or same["organisation"],
+                            level=row["level"] or same["level"])
             for k in ("role", "organisation", "level"):
                 same[k] = same[k] or row[k]
             same["sanction"] = worst(same["sanction"], row["sanction"], codebook)

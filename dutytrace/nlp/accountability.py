@@ -280,7 +280,7 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                 org = r["organisation"] or ""
                 if org.startswith("="):  # "of the same bureau"
                     head = org[1:].lower()
-                    r["organisation"] = next((o for o in reversed(last_org) if o.lower().endswith(head)), None)
+                    r["organisation"] = next((o for o in reversed(last_org) if re.search(r"\b" + head + r"\b", o, re.I)), None)
                 elif org and not r["enterprise"]:
                     last_org.append(org)
                 elif not org and r["role"] and not _GOV_UNIT.search(r["role"]) and prev_org and _LEVEL_ORG[0][1].search(prev_org):
@@ -435,27 +435,36 @@ def _zh_split(text: str, aliases: dict[str, str]) -> tuple[str | None, str | Non
 
 _EN_ORG = r"(?:the\s+)?((?:[A-Z][\w&'.-]*|No\.\s?\d+|\d+)(?:\s+(?:(?:of|and|for|on|the|&)\s+)*(?:[A-Z][\w&'.-]*|No\.\s?\d+|\d+))*(?:,\s*Ltd\.?)?)"
 _EN_UNIT = re.compile(r"(?:Workshop|Section|Department|Division|Team|Office|Shift|Unit|Group|Squad)(?:\s+No\.\s?\d+|\s+\d+)?$")
+_EN_GOV_BODY = re.compile(r"Bureau|Government|Committee|Commission|Sub-district Office|Station|Brigade|Detachment|Administration|"
+                          r"Inspectorate|Co\.|Ltd|Company")
 _EN_PLACE = re.compile(r"^(.*\b(County|District|City|Town|Township))$")
 
 
 def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str | None, str | None]:
     role, org = re.sub(r"^(?:the|a|an)\s+", "", apposition.strip()), None
     same = re.match(r"(.+?) of the (?:(?:same|said|above|that) ([a-z]+)|(bureau|brigade|committee|station|commission|"
-                    r"administration|government|company|park|township|town|county|district))\b(.*)$", role)
+                    r"administration|government|company|park|township|town|county|district))(?![\w'])(.*)$", role)
+    owner = re.match(r"(.+?) of the (bureau|brigade|committee|station|commission|company|park|township|town|county|district)'s (.+)$", role)
     m = re.match(r"(.+?) (?:of|at|in|with|for) " + _EN_ORG + r"(.*)$", role)
-    if same:
+    unit_org = m and _EN_UNIT.search(m.group(2)) and not _EN_GOV_BODY.search(m.group(2))
+    local = unit_org and re.match(r"(.+?\b(?:County|District|Town|Township|City))\s+(.+)$", m.group(2))
+    if owner:  # "head of the park's safety office"
+        role, org = f"{owner.group(1)} of the {owner.group(3)}", "=" + owner.group(2)
+    elif same:
         role, org = (same.group(1) + same.group(4)).strip(), "=" + (same.group(2) or same.group(3))
-    elif m and not _EN_UNIT.search(m.group(2)):
+    elif local:  # "director of the Qingshi Township Safety Production Office": an office of the township government
+        role, org = f"{m.group(1).strip()} of the {local.group(2)} {m.group(3).strip()}".strip(), local.group(1) + " People's Government"
+    elif m and not unit_org:
         role, org, tail = m.group(1).strip(), m.group(2).strip(), m.group(3).strip()
         unit = re.match(r"(.+?(?:Section|Department|Division|Office|Team|Unit|Centre|Center))\s+of\s+(?:the\s+)?([A-Z].+)$", org)
         if unit:  # "head of the Safety Section of the County Emergency Management Bureau"
             role, org = f"{role} of the {unit.group(1)}", unit.group(2)
-        place = _EN_PLACE.match(org)
+        place = _EN_PLACE.match(org) or re.match(r"(.*\b(County|District|City|Town|Township))(?: People's)? Government$", org)
         if place:  # "deputy head of Dongsha Town" : the post of the place's government
             kind = place.group(2).lower()
-            if re.fullmatch(r"(?:deputy |vice )?head", role):
+            if re.fullmatch(r"(?:deputy |vice |executive deputy )?head", role):
                 role = re.sub(r"head$", f"{kind} head", role)
-            org = org + " People's Government"
+            org = place.group(1) + " People's Government"
         role = f"{role} {tail}".strip()
     elif re.fullmatch(r"[A-Z][\w&'. -]+", role or "-") and not _EN_UNIT.search(role):
         role, org = None, role
