@@ -62,7 +62,8 @@ CREATE INDEX IF NOT EXISTS journal_run ON journal(run, status);
 TERMS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS bm25_df (
   case_id TEXT NOT NULL, term INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (case_id, term));
-CREATE INDEX IF NOT EXISTS bm25_df_term ON bm25_df(term);
+DROP INDEX IF EXISTS bm25_df_term;
+CREATE INDEX IF NOT EXISTS bm25_df_terms ON bm25_df(term, case_id, n);
 CREATE TABLE IF NOT EXISTS bm25_chunks (case_id TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS catalog_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
@@ -299,36 +300,45 @@ class Catalog:
 
     # -- BM25 statistics over a visible set -----------------------------------------------------
     def term_counts(self, terms: list[int], case_ids: set[str] | None = None) -> tuple[int, dict[int, int]]:
-        """(chunks with a BM25 vector, {term: chunks holding it}) over the given cases (None: all)."""
+        """(chunks with a BM25 vector, {term: chunks holding it}) over the given cases (None: all).
+        Reads the rows of the query's terms only (a covering index), whatever the size of the archive."""
+        return self._chunks_with_terms(case_ids), self._term_df(terms, case_ids)
+
+    def _chunks_with_terms(self, case_ids: set[str] | None) -> int:
+        if case_ids is None:
+            return int(self.db.execute("SELECT COALESCE(SUM(n), 0) FROM bm25_chunks").fetchone()[0] or 0)
+        return sum(int(r[1]) for r in self.db.execute("SELECT case_id, n FROM bm25_chunks") if r[0] in case_ids)
+
+    def _term_df(self, terms: list[int], case_ids: set[str] | None) -> dict[int, int]:
         terms = sorted({int(t) for t in terms})
-        df: dict[int, int] = {}
-        chunks = 0
         if not terms:
-            return 0, df
-        tmarks = ",".join("?" * len(terms))
-        parts: list[list[str] | None] = [None]
-        if case_ids is not None:
-            ids = sorted(case_ids)
-            parts = [ids[i:i + 400] for i in range(0, len(ids), 400)]
-        for part in parts:
-            where, args = ("", []) if part is None else (f" AND case_id IN ({','.join('?' * len(part))})", part)
-            chunks += self.db.execute("SELECT COALESCE(SUM(n), 0) FROM bm25_chunks WHERE 1=1" + where,
-                                      args).fetchone()[0] or 0
-            for term, n in self.db.execute(f"SELECT term, SUM(n) FROM bm25_df WHERE term IN ({tmarks}){where} "
-                                           "GROUP BY term", [*terms, *args]):
+            return {}
+        marks = ",".join("?" * len(terms))
+        df: dict[int, int] = {}
+        if case_ids is None:
+            for term, n in self.db.execute(f"SELECT term, SUM(n) FROM bm25_df WHERE term IN ({marks}) GROUP BY term",
+                                           terms):
+                df[int(term)] = int(n)
+            return df
+        for term, case_id, n in self.db.execute(f"SELECT term, case_id, n FROM bm25_df WHERE term IN ({marks})", terms):
+            if case_id in case_ids:
                 df[int(term)] = df.get(int(term), 0) + int(n)
-        return int(chunks), df
+        return df
 
     def term_weights(self, case_ids: set[str] | None = None):
         """A query's term weights: BM25 IDF over the chunks of these cases (None: every case), as an
-        index holding only those chunks would compute it (store/vectors.py)."""
+        index holding only those chunks would compute it (store/vectors.py). Made for one search: the
+        number of chunks is read once."""
         from dutytrace.store.vectors import idf
 
-        cases = None if case_ids is None else set(case_ids)
+        cases = None if case_ids is None else frozenset(case_ids)
+        total: list[int] = []
 
         def weights(terms: list[int]) -> list[float]:
-            chunks, df = self.term_counts(terms, cases)
-            return [idf(chunks, df.get(int(t), 0)) for t in terms]
+            if not total:
+                total.append(self._chunks_with_terms(cases))
+            df = self._term_df(terms, cases)
+            return [idf(total[0], df.get(int(t), 0)) for t in terms]
         return weights
 
     def update_analysis(self, doc_id: str, analysis: Analysis) -> bool:
