@@ -15,7 +15,9 @@ specific; a decision often names the post without its remit), the most severe sa
 Matching persons: names are normalised (NFKC, lower case, a leading Mr/Mrs/Ms/Dr dropped, spaces and
 punctuation dropped); a prediction matches a gold person with the same normalised name, or, for an
 enterprise, when both end in a company word (有限公司, 公司, Co. Ltd, ...) and one's stem contains the
-other's (恒远公司 = 临川市恒远精细化工有限公司). Each gold person is matched at most once.
+other's (恒远公司 = 临川市恒远精细化工有限公司), or when the gold names an enterprise by a short name
+(石堰沟煤业) whose organisation is the enterprise the prediction names in full. Each gold person is
+matched at most once.
 Recall = matched gold / gold; precision = matched predictions / predictions.
 Among matched persons: post exact and organisation exact (whitespace collapsed, case folded,
 full/half-width unified), level exact, sanction exact. The gold's sanction vocabulary is the coarse one
@@ -70,6 +72,16 @@ def norm_name(s) -> str:
 
 def norm_text(s) -> str:
     return " ".join(unicodedata.normalize("NFKC", str(s or "")).lower().split())
+
+
+def same_entry(pred: dict, gold: dict) -> bool:
+    """Same person; an enterprise also by its full name (the gold may name it by its short name, 恒远公司,
+    with the full name as its organisation)."""
+    if same_person(pred["person"], gold["person"]):
+        return True
+    gp, go = norm_name(gold["person"]), norm_name(gold.get("organisation"))
+    return bool(go) and gp != go and len(gp) >= 2 and gp[:2] in go and \
+        (same_person(pred["person"], gold["organisation"]) and pred["person"] == pred.get("organisation"))
 
 
 def same_person(pred: str, gold: str) -> bool:
@@ -177,6 +189,8 @@ def score(cases, extract, codebook, show: bool) -> dict:
         used: set[int] = set()
         for g in gold:
             i = next((i for i, p in enumerate(pred) if i not in used and same_person(p["person"], g["person"])), None)
+            if i is None:
+                i = next((i for i, p in enumerate(pred) if i not in used and same_entry(p, g)), None)
             if i is None:
                 if show:
                     print(f"  {case_id} MISSED {g['person']} ({g['role']}, {g['organisation']}, {g['sanction']})")

@@ -32,7 +32,7 @@ from dutytrace.nlp.entities import EN_COMPANY, EN_NAME, EN_NOT_NAME, ZH_COMPANY,
 SEVERITY = ("transfer_to_judicial_organs", "expulsion_from_party", "dismissal", "removal", "major_demerit",
             "demerit", "serious_warning", "warning", "fine", "licence_revocation", "organisational_handling",
             "admonishment_talk", "circulated_criticism", "ordered_self_examination", "interview_summons",
-            "reminder_talk", "criticism_education", "other")  # most severe first; names in codebook.yaml
+            "reminder_talk", "criticism_education", "internal_handling", "other")  # most severe first; names in codebook.yaml
 # the coarse code a finer one counts as (the gold files and older catalogs use the coarse vocabulary)
 COARSE = {s: "other" for s in SEVERITY[SEVERITY.index("fine") + 1:]}
 _CUES = {  # checked together with the codebook's sanction cues
@@ -56,10 +56,13 @@ _CUES = {  # checked together with the codebook's sanction cues
     "interview_summons": r"约谈|summoned for a (?:formal )?talk",
     "reminder_talk": r"提醒谈话|谈话提醒|reminder talk",
     "criticism_education": r"批评教育|criticism and education|reprimand",
+    "internal_handling": r"dealt with by (?:the|its) (?:company|employer|enterprise)|(?:company|employer)'s (?:internal )?(?:rules|discipline)|"
+                         r"由.{0,12}(?:公司|企业|单位)(?:按|依照|根据)?.{0,10}(?:内部|规章|制度|规定).{0,6}处理|(?:公司|企业)内部处理",
     "other": r"improvement notice|prohibition notice",
 }
 _CUE_RES = {k: re.compile(v, re.I) for k, v in _CUES.items()}
 _START = re.compile(r"responsib\w*[^.\n]{0,40}(?:finding|handling|recommend|enforcement|action|sanction)|conclusions? on responsibility|"
+                    r"(?:enforcement|sanctions?|penalties|discipline) and responsibilit|recommended (?:handling|sanctions|action against)|"
                     r"(?:handling|treatment|punishment|sanctions?) (?:of|for) [^.\n]{0,30}(?:responsib|accountab|liab)|\baccountability\b|"
                     r"(?:责任|问责)[^。\n]{0,24}(?:处理|建议|意见|认定)|处理建议|处理意见", re.I)
 _END = re.compile(r"recommend|rectif|prevent|measures|lessons|suggestion|appendix|防范|整改|措施|教训|附件", re.I)
@@ -107,11 +110,12 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
     flat = _flatten(text, lang)
     aliases = _aliases(flat, lang)
     orgs = _known_orgs(flat, lang, aliases)
+    main = _main_company(flat, lang, aliases)
     sections = _sections(text, lang)
     strict = not sections  # no accountability section and no decision: only "X ... was dismissed" sentences count
     found: dict[str, dict] = {}
     for section in sections or [text]:
-        for rec in _read_section(_flatten(section, lang), lang, codebook, aliases, strict):
+        for rec in _read_section(_flatten(section, lang), lang, codebook, aliases, strict, main):
             cur = found.get(rec["person"])
             if cur is None:
                 found[rec["person"]] = rec
@@ -124,6 +128,10 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
         for rec in found.values():
             if not rec["enterprise"] and not (rec["role"] and rec["organisation"]):
                 _zh_biography(rec, flat, aliases)
+    for rec in found.values():  # "Chen Lili, safety manager": of the enterprise the report is about
+        if main and not rec["enterprise"] and not rec["organisation"] and rec["role"] \
+                and _ENTERPRISE_POST.search(rec["role"]) and not _GOV_UNIT.search(rec["role"]):
+            rec["organisation"] = main
     pages = _page_texts(chunks, lang)
     out = []
     for r in found.values():
@@ -242,7 +250,8 @@ def _worst(a: str | None, b: str | None) -> str | None:
     return min(ranked, key=lambda s: SEVERITY.index(s) if s in SEVERITY else len(SEVERITY)) if ranked else None
 
 
-def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, str], strict: bool = False) -> list[dict]:
+def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, str], strict: bool = False,
+                  main: str | None = None) -> list[dict]:
     """The records of one section. `strict` (a document without an accountability section): a person
     counts only when the sentence that names them states their sanction."""
     done: list[dict] = []
@@ -309,9 +318,9 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                 if _worst(r["sanction"], sanction) != r["sanction"]:
                     r["sanction"], r["evidence"] = sanction, raw
             if sanction == "fine":
-                for name in _fined_enterprises(sent, lang, aliases):
+                for name in _fined_enterprises(sent, lang, aliases, main):
                     if not any(r["person"] == name for r in group):
-                        group.append({"person": name, "role": None, "organisation": name, "sanction": "fine",
+                        group.append({"person": name, "role": None, "organisation": aliases.get(name, name), "sanction": "fine",
                                       "dead": False, "enterprise": True, "said": raw, "evidence": raw})
     close()
     return done
@@ -388,7 +397,7 @@ def _person(name: str, role: str | None, org: str | None) -> dict:
 
 
 def _zh_enterprise_subject(head: str, aliases: dict[str, str]) -> list[dict]:
-    head = head.strip()
+    head = re.sub(r"^(?:隶属于?|给予)(?=[\u4e00-\u9fff]{4,})", "", head.strip())
     short = [a for a in aliases if head.startswith(a) and ZH_COMPANY.search(aliases[a])]
     m = ZH_COMPANY.match(head)
     name = max(short, key=len) if short else m.group(0) if m and re.fullmatch(r"(?:对.*)?", head[m.end():]) \
@@ -478,12 +487,35 @@ def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str 
     return role, org
 
 
-def _fined_enterprises(sent: str, lang: str, aliases: dict[str, str]) -> list[str]:
+def _main_company(flat: str, lang: str, aliases: dict[str, str]) -> str | None:
+    """The enterprise the document names most often (its short names counted for it)."""
+    pat = ZH_COMPANY if lang == "zh" else EN_COMPANY
+    counts: dict[str, int] = {}
+    for m in pat.finditer(flat):
+        name = _clean_org(m.group(0), lang) or ""
+        if lang == "en":
+            name = re.sub(r"^(?:(?:The|A|An|On|In|At|By|Under|From|of|and|for|the)\s+)+", "", name)
+        if len(name) >= 4 and name not in ("Co., Ltd", "Co., Ltd.", "有限公司"):
+            counts[name] = counts.get(name, 0) + 1
+    for short, full in aliases.items():
+        if full in counts:
+            counts[full] += len(re.findall(re.escape(short), flat))
+    return max(counts, key=counts.get) if counts else None
+
+
+def _fined_enterprises(sent: str, lang: str, aliases: dict[str, str], main: str | None = None) -> list[str]:
     names = [m.group(0) for m in (ZH_COMPANY if lang == "zh" else EN_COMPANY).finditer(sent)]
+    short = re.match(r"(?:\(?\d{1,2}[.)]\s*)?([A-Z][a-z]{3,})\s+(?:is|was|shall|will)\b", sent) if lang == "en" else None
+    if short and main and re.search(r"\b" + short.group(1) + r"\b", main):  # "Fengtai is to be fined": the enterprise's short name
+        names.append(main)
+    if lang == "zh":  # "对鑫旺公司处以罚款": the company, not the preposition
+        names = [re.sub(r"^(?:.*?(?:对|给予|隶属于?|并|将|向))(?=[\u4e00-\u9fff]{2,}$)|^由", "", n) for n in names]
     names += [aliases[a] if lang == "en" else a for a in aliases
               if re.search(r"(?<![\w])" + re.escape(a) + r"(?![\w])", sent)
               and (ZH_COMPANY if lang == "zh" else EN_COMPANY).search(aliases[a])]
-    return [n for n in dict.fromkeys(names) if n not in ("Co., Ltd", "有限公司")]
+    fulls = {aliases.get(n, n) for n in names}
+    names = [n for n in names if n in fulls or aliases.get(n) not in names]  # a short name only when its full name is not there
+    return [n for n in dict.fromkeys(names) if n not in ("Co., Ltd", "有限公司") and len(n) > 2]
 
 
 _ZH_ORG_JUNK = re.compile(r"^.*(?:给予|名义发包给|发包给|分包给|转包给|隶属于?|划转(?:至|到|给)?|暂留|纳入|告知|发函|责成|移交|交由|委托|"
