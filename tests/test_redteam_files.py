@@ -219,6 +219,16 @@ def test_ocr_temp_folder_is_private_and_removed_also_on_error(tmp_path, monkeypa
     assert list(tmp_path.iterdir()) == []  # removed on error too
 
 
+def test_ocr_of_one_document_stops_at_its_time_budget(monkeypatch):
+    if ocr.ocr_status():
+        pytest.skip(ocr.ocr_status())
+    monkeypatch.setattr(budget, "MAX_OCR_SECONDS", 0.0)  # spent after the first page
+    with pytest.raises(ocr.OcrOverBudget) as err:
+        ocr.ocr_pages(scanned_text_pdf(), [1, 1])
+    assert str(err.value) == "took longer than 0 s to read by OCR (1 of 2 scanned pages done); skipped"
+    assert reason_of(str(err.value)) == "timeout"
+
+
 # -- archives and text ------------------------------------------------------------------------------------
 def test_tar_gz_bomb_member_is_refused_while_streaming_and_the_rest_is_read(tmp_path):
     data = tar_gz([("case/bomb.txt", b"\x00" * (150 * 2**20)), ("case/ok.txt", GOOD.encode())])
@@ -350,6 +360,24 @@ def test_one_line_20mb_text_is_refused_and_the_batch_goes_on(svc, tmp_path):
     report = svc.ingest([tmp_path])
     assert [(f["path"], f["reason"]) for f in report.failed] == [(str(tmp_path / "case-line" / "line.txt"), "too_large")]
     assert report.ingested == 2
+
+
+def test_chunking_and_nlp_are_under_a_time_limit_that_grows_with_the_text(monkeypatch, tmp_path):
+    from dutytrace.indexing import prepare
+    from dutytrace.ingest.limits import ParseTimeout
+
+    assert budget.nlp_seconds(120, 1_000_000) == 620 and budget.nlp_seconds(2, 0) == 120
+    assert budget.nlp_seconds(0, 10**6) == 0
+    settings = Settings(home=tmp_path, parse_timeout_s=2)
+    prepare(GOOD.encode(), "c/warm.txt", "c", "warm.txt", settings)  # models loaded (within the 120 s floor)
+    monkeypatch.setattr(budget, "NLP_MIN_SECONDS", 0)
+    monkeypatch.setattr(budget, "NLP_CHARS_PER_SECOND", 10**12)  # the limit is the parse limit alone: 2 s
+    text = (GOOD + " ") * 300  # 60 KB on one line: parsed at once, analysed in many seconds
+    with pytest.raises(ParseTimeout) as err:
+        prepare(text.encode(), "c/long.txt", "c", "long.txt", settings)
+    assert err.value.reason.startswith("took longer than 2 s to chunk and analyse; skipped (the limit is "
+                                       "DUTYTRACE_PARSE_TIMEOUT (at least 120 s) plus 1 s per 2,000 characters)")
+    assert reason_of(err.value.reason) == "timeout"
 
 
 # -- transcripts ------------------------------------------------------------------------------------------

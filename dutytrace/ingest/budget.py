@@ -7,7 +7,10 @@ each refusing the file with a reason the ingest report codes (`bomb`, `too_large
   (inflated with a bounded buffer, never whole), the number of text-showing operators in a stream,
   and the declared pixels of each image;
 - OCR: a page is rendered at a scale that keeps it under MAX_RENDER_PIXELS, however large its
-  MediaBox (a PDF page may be 200 x 200 inches);
+  MediaBox (a PDF page may be 200 x 200 inches); a document's OCR stops after MAX_OCR_SECONDS (the
+  parse time limit is paused during OCR, which has these limits instead);
+- time: parsing has the parse limit (limits.time_limit); chunking and NLP a limit that grows with the
+  text (nlp_seconds), so a document within the size budgets is never cut short for being long;
 - the parse helper process (limits.run_isolated) runs under an address-space limit (MAX_PARSE_MEMORY).
 Module constants, read at call time, so that tests may lower them."""
 
@@ -26,7 +29,11 @@ MAX_DECODED_BYTES = 256 * 2**20  # all of a PDF's decoded non-image streams
 MAX_STREAM_SHOWS = 200_000  # text-showing operators (Tj, TJ, ', ") in one stream
 MAX_IMAGE_PIXELS = 200_000_000  # an image's declared width x height
 MAX_RENDER_PIXELS = 40_000_000  # a page rendered for OCR (A4 at 300 dpi is 8.7 million)
+MAX_OCR_SECONDS = 3600.0  # all OCR of one document (each page also has ocr.PAGE_TIMEOUT_S)
 MAX_PARSE_MEMORY = 2 * 2**30  # address space of the parse helper process
+NLP_CHARS_PER_SECOND = 2_000  # the time limit of chunking and NLP grows by a second per this many characters
+NLP_MIN_SECONDS = 120.0  # ... from at least this: the first document of a process also loads the models
+NLP_LIMIT_IS = "DUTYTRACE_PARSE_TIMEOUT (at least 120 s) plus 1 s per 2,000 characters"
 
 _STREAM = re.compile(rb"(?<=[>\s])stream(?:\r\n|\n|\r)")
 _LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
@@ -111,6 +118,17 @@ def _inflate_count(raw: bytes, step: int = 2**20) -> tuple[int, int]:
     except zlib.error:
         pass
     return size, shows
+
+
+def nlp_seconds(parse_seconds: float | None, chars: int) -> float:
+    """The time limit of chunking and analysing a document of `chars` characters: the parse limit (at
+    least NLP_MIN_SECONDS: the first document of a process loads spaCy and the tagger's models within
+    it) plus a second per NLP_CHARS_PER_SECOND characters (measured: about 10,000 characters a second
+    on two busy cores), so a long document that is real work finishes and a stuck one stops. A parse
+    limit of 0 (none): no limit."""
+    if not parse_seconds or parse_seconds <= 0:
+        return 0
+    return max(parse_seconds, NLP_MIN_SECONDS) + chars / NLP_CHARS_PER_SECOND
 
 
 def render_scale(width_pt: float, height_pt: float, dpi: int) -> float:

@@ -111,8 +111,9 @@ class time_limit:
     """`with time_limit(seconds, path):` raises ParseTimeout when the block runs longer. Without a limit
     (None or <= 0), nested, or off the main thread it does nothing: see `run_isolated` for threads."""
 
-    def __init__(self, seconds: float | None, path: str):
+    def __init__(self, seconds: float | None, path: str, stage: str = "parse", limit_is: str = "DUTYTRACE_PARSE_TIMEOUT"):
         self.seconds, self.path, self.active = seconds, path, False
+        self.stage, self.limit_is = stage, limit_is
 
     def __enter__(self):
         global _armed
@@ -141,8 +142,8 @@ class time_limit:
                 continue
         self.active = False
         if et is not None and issubclass(et, _Expired):
-            raise ParseTimeout(self.path, f"took longer than {self.seconds:g} s to parse; skipped "
-                                          "(the limit is DUTYTRACE_PARSE_TIMEOUT)") from None
+            raise ParseTimeout(self.path, f"took longer than {self.seconds:g} s to {self.stage}; skipped "
+                                          f"(the limit is {self.limit_is})") from None
         return False
 
 

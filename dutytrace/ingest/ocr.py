@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from functools import lru_cache
 
 OCR_LANGS = ("eng", "chi_sim")
@@ -25,6 +26,10 @@ _CJK_GAP = re.compile(rf"(?<={_CJK})[ \t]+(?={_CJK}|\d)|(?<=\d)[ \t]+(?={_CJK})"
 
 class OcrUnavailable(Exception):
     """Tesseract or one of its language packs is missing."""
+
+
+class OcrOverBudget(Exception):
+    """The pages of one document took longer than budget.MAX_OCR_SECONDS in all."""
 
 
 def ocr_status() -> str | None:
@@ -66,7 +71,7 @@ def ocr_pages(data: bytes, numbers: list[int], temp_root: str | None = None) -> 
         raise OcrUnavailable(why)
     import pypdfium2 as pdfium
 
-    from dutytrace.ingest.budget import render_scale
+    from dutytrace.ingest import budget
 
     exe = shutil.which("tesseract")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one thread per page: the pool gives the parallelism
@@ -74,11 +79,15 @@ def ocr_pages(data: bytes, numbers: list[int], temp_root: str | None = None) -> 
     out: dict[int, str] = {}
     folder = tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=temp_root)  # mode 0700
     pdf = pdfium.PdfDocument(data)
+    started = time.monotonic()
     try:
         for n in numbers:
+            if out and time.monotonic() - started > budget.MAX_OCR_SECONDS:
+                raise OcrOverBudget(f"took longer than {budget.MAX_OCR_SECONDS:g} s to read by OCR "
+                                    f"({len(out)} of {len(numbers)} scanned pages done); skipped")
             page = pdf[n - 1]
             width, height = page.get_size()
-            image = page.render(scale=render_scale(width, height, OCR_DPI), grayscale=True).to_pil()
+            image = page.render(scale=budget.render_scale(width, height, OCR_DPI), grayscale=True).to_pil()
             png, base = os.path.join(folder, f"page-{n}.png"), os.path.join(folder, f"page-{n}")
             image.save(png)
             del image

@@ -69,10 +69,12 @@ MIN_TEXT_LAYER_CHARS = 3  # a page with less text than this but with an image is
 def _ocr_fallback(data: bytes, path: str, pages: list[Page], scanned: list[int]) -> list[Page]:
     """Read pages without a text layer by OCR (Tesseract); their Pages are marked ocr=True. Without
     Tesseract a document with no text at all fails with that reason; other pages are kept."""
-    from dutytrace.ingest.ocr import OcrUnavailable, ocr_pages
+    from dutytrace.ingest.ocr import OcrOverBudget, OcrUnavailable, ocr_pages
 
     try:
         texts = ocr_pages(data, scanned)
+    except OcrOverBudget as e:
+        raise UnreadableDocument(path, str(e)) from None
     except OcrUnavailable as e:
         if all(len(p.text.strip()) < MIN_TEXT_LAYER_CHARS for p in pages):
             raise UnreadableDocument(path, f"no text layer (scanned PDF) and OCR unavailable: {e}") from None
