@@ -31,6 +31,7 @@ from dutytrace.index_stage import failpoint as _failpoint
 from dutytrace.errors import UnreadableDocument
 from dutytrace.identity import content_hash, document_id
 from dutytrace.ingest.chunk import chunk_document
+from dutytrace.ingest.budget import NLP_LIMIT_IS, nlp_seconds
 from dutytrace.ingest.limits import time_limit
 from dutytrace.ingest.names import display_path
 from dutytrace.ingest.reader import read_document
@@ -61,12 +62,12 @@ def max_chars(settings: Settings, lang: str) -> int:
 
 
 def prepare(data: bytes, path: str, case_id: str, name: str, settings: Settings) -> tuple[Document, list[Chunk], Analysis]:
-    """Parse, chunk and analyse one file. Pure: writes nothing. Raises UnreadableDocument. One time
-    limit (settings.parse_timeout_s) covers all three where the process can be interrupted (OCR pages
-    have their own); the size budgets are ingest/budget.py's."""
-    with time_limit(settings.parse_timeout_s, path):
-        doc = read_document(data, path, case_id, name, settings.parse_timeout_s)
-        doc = replace(doc, doc_id=document_id(case_id, data))  # per case (identity.py); chunk ids follow
+    """Parse, chunk and analyse one file. Pure: writes nothing. Raises UnreadableDocument. Parsing has
+    the parse time limit (OCR pages their own), chunking and NLP one that grows with the text
+    (budget.nlp_seconds); the size budgets are ingest/budget.py's."""
+    doc = read_document(data, path, case_id, name, settings.parse_timeout_s)
+    doc = replace(doc, doc_id=document_id(case_id, data))  # per case (identity.py); chunk ids follow
+    with time_limit(nlp_seconds(settings.parse_timeout_s, len(doc.text)), path, "chunk and analyse", NLP_LIMIT_IS):
         chunks = chunk_document(doc, max_chars(settings, doc.language))
         if not chunks:
             raise UnreadableDocument(path, "no text to index after parsing")
