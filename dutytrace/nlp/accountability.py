@@ -84,11 +84,12 @@ _LEADER_POST = re.compile(r"副?(?:县|区|市|州|省)长|(?:县|区|市)委(?:
                           r"head of (?:the )?(?:[A-Z][\w'-]+ )*(?:County|District|City)(?: People's)? Government", re.I)
 _LEVEL_ORG = [
     ("enterprise", r"公司|合作社|集团|施工队|装修队|采掘队|班组|供应点|餐饮店|饭店|门店|经营部|商行|\bCo\.|\bLtd\b|Limited|Company|\bInc\b|Cooperative|"
-                   r"\bplc\b|\bLLC\b|contractor|gang\b|\bteam\b|supply point|\bshop\b|restaurant"),
+                   r"\bplc\b|\bLLC\b|contractor|\bgang\b|\bteam\b|supply point|\bshop\b|restaurant"),
     ("local_management", r"镇|(?<!城)乡|街道|(?<!农)村|社区|管委会|管理委员会|园区|开发区|工业区|集中区|新区|Towns?hip|\bTown\b|Village|Sub-district|Street|"
                          r"Management Committee|\bPark\b|Community|Development Zone|New Area Management"),
-    ("comprehensive_supervision", r"应急管理|安全生产监督|安全生产监察|安监|安委|应急局|Emergency Management|Work Safety|Safety Supervision|"
-                                  r"Safety Production|Production Safety|Safety Committee"),
+    ("comprehensive_supervision", r"应急管理|安全生产监督|安全生产监察|安监|安委|应急局|Emergency Management|Work Safety|"
+                                  r"Safety Supervision (?:and Administration )?(?:Bureau|Administration)|Safety Production (?:Supervision|Office|Committee)|"
+                                  r"Production Safety (?:Supervision|Office|Committee)|Safety Committee"),
     ("industry_supervision", r"局|站|所|大队|支队|中队|处|委员会|Bureau|Station|Brigade|Detachment|Administration|Department|Inspectorate|"
                              r"Office|Commission|Authority|Regulator"),
     ("leadership", r"人民政府|People's Government|(?:County|District|City|Municipal) Government|Party Committee|(?:县|区|市)委$|"
@@ -97,7 +98,7 @@ _LEVEL_ORG = [
 _LEVEL_ORG = [(lv, re.compile(p, re.I)) for lv, p in _LEVEL_ORG]
 _ENTERPRISE_POST = re.compile(r"董事长|总经理|经理|厂长|矿长|车间|班组长|班长|安全员|法定代表人|实际控制人|股东|监理|项目|技术负责人|操作工|"
                               r"工人|驾驶员|司机|电工|焊工|送气工|经营者|承包人|包工头|"
-                              r"manager|chairman|managing director|foreman|supervisor|operator|driver|worker|fitter|electrician|"
+                              r"manager|chairman|managing director|foreman|supervisor|operator|driver|worker|fitter|electrician|safety officer|"
                               r"welder|engineer|owner|employer|legal representative|controller|shift leader|team leader|skipper", re.I)
 _GOV_POST = re.compile(r"局长|科长|股长|站长|所长|队长|科员|主任|书记|县长|区长|镇长|乡长|市长|委员|干部|"
                        r"director|inspector|officer|chief of|section|deputy head|head of the|magistrate|mayor|official|captain|clerk", re.I)
@@ -540,7 +541,7 @@ def _clean_role(role: str | None, lang: str) -> str | None:
     if lang == "zh":
         role = re.sub(r"^(?:给予|对|原|系|时任|任|现任)", "", role)
     else:
-        role = re.sub(r"^(?:the|a|an)\s+", "", role)
+        role = re.sub(r"^(?:the|a|an|formerly|former|then)\s+", "", role)
         role = re.sub(r"\s*:.*$", "", role).strip(" .;,")
     return role or None
 
