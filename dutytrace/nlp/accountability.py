@@ -138,7 +138,8 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
     for r in found.values():
         role, org = _clean_role(r["role"], lang), _expand_org(_clean_org(r["organisation"], lang), orgs, lang)
         if r["enterprise"]:
-            role = role or r.get("kind_word") or ("事故责任单位" if lang == "zh" else "enterprise")
+            role = role or r.get("kind_word") or (_zh_unit_kind(flat, r["person"], org, aliases) if lang == "zh" else None) \
+                or ("事故责任单位" if lang == "zh" else "enterprise")
         r.update(role=role, organisation=org)
         evidence = re.sub(r"\s+", " ", r.get("evidence") or "").strip() or None
         out.append(Accountability(r["person"], role, org, r["sanction"], _level(r, lang), evidence,
@@ -358,10 +359,6 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
                 k = next((i for i, c in enumerate(rest) if not _ZH_SKIP.match(c)), None)
                 role_text = rest[k] if k is not None else ""
                 role_text = role_text if len(role_text) <= 30 and not _ZH_ACT.search(role_text) else ""
-                if role_text and k + 1 < len(rest):  # "副县长，分管安全生产" : the post's remit
-                    remit = re.match(r"分管([^，。；]{2,20}?)(?:工作)?$", rest[k + 1])
-                    if remit:
-                        role_text += f"（分管{remit.group(1)}）"
             org, role = _zh_split(role_text, aliases)
             out.append(_person(m.group(0), role, org))
         return out
@@ -631,6 +628,16 @@ def _level(rec: dict, lang: str) -> str | None:
                 return level
     if _ENTERPRISE_POST.search(role) or not org and role and not _GOV_POST.search(role):
         return "enterprise"
+    return None
+
+
+def _zh_unit_kind(flat: str, name: str, org: str | None, aliases: dict[str, str]) -> str | None:
+    """What the document calls an enterprise: "监理单位为澄湖正衡工程监理有限公司" -> 监理单位."""
+    names = {n for n in (name, org) if n} | {a for a, f in aliases.items() if f in (name, org)}
+    for n in sorted(names, key=len, reverse=True):
+        m = re.search(r"([\u4e00-\u9fff]{2,10}?(?:单位|企业))(?:为|是|：|:)" + re.escape(n), flat)
+        if m:
+            return re.sub(r"^.*[的，、；。]|^(?:其中|该|本|此)", "", m.group(1))
     return None
 
 
