@@ -11,6 +11,8 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from dutytrace.profile import decided
+
 COLUMNS = ("rank", "case_id", "case_title", "document", "kind", "page", "speaker", "passage", "issues", "score")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,10 +33,11 @@ def rows_from_search(case_hits: Iterable, labels: Callable[[str], str] | None = 
 
 
 def rows_from_case(profile: dict[str, Any], labels: Callable[[str], str] | None = None) -> list[dict[str, Any]]:
-    """One row per piece of evidence of each responsibility issue of a case (strongest issue first)."""
+    """One row per piece of evidence of each responsibility issue of a case (strongest issue first): the
+    issues the case carries (profile.decided); a tag below the decision is not exported as an issue."""
     kinds = {d["doc_id"]: d.get("kind", "") for d in profile.get("documents") or []}
     rows = []
-    for rank, tag in enumerate(profile.get("tags") or [], start=1):
+    for rank, tag in enumerate([t for t in profile.get("tags") or [] if decided(t)], start=1):
         for ev in tag.get("evidence") or []:
             rows.append({"rank": rank, "case_id": profile["case_id"], "case_title": profile.get("title") or "",
                          "document": ev.get("name", ""), "kind": kinds.get(ev.get("doc_id"), ""),

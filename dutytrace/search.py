@@ -62,7 +62,8 @@ class RankConfig:
     type_boost: float = 0.01  # ... and for the accident type
     depth: int = 100  # passages per leg that rank cases
     passage_decay: float = 1.0  # a case's leg score, over its five best passages: best + decay * 2nd + ...
-    dense_floor: float = 0.45  # cosine at or above which a dense passage is evidence (calibrated, see above)
+    # cosine at or above which a dense passage is evidence, by query language (calibrated, see above)
+    dense_floor: dict = field(default_factory=lambda: {"en": 0.45, "zh": 1.01})
     match_depth: int = 5000  # passages read per leg to find every matching case (and count them)
     passage_rrf_k: int = 60  # RRF constant of passage search (as Qdrant's fusion used)
 
@@ -194,13 +195,13 @@ class Searcher:
             self._vectors[query] = self.embed_query(query).tolist()
         return self._vectors[query]
 
-    def _leg(self, kind: str, query_vec, filters: dict | None) -> list[Scored]:
+    def _leg(self, kind: str, query_vec, filters: dict | None, language: str = "en") -> list[Scored]:
         """One leg's evidence, best first in the stable order: every BM25 hit, or every dense passage at
         or above the floor (near-duplicate documents collapsed)."""
         cfg = self.config
         if kind == "dense":
             got = [s for s in self.index.query("dense", query_vec, None, cfg.match_depth, filters)
-                   if s.score >= cfg.dense_floor]
+                   if s.score >= cfg.dense_floor.get(language, 1.01)]
         else:
             if not query_vec[0]:
                 return []
@@ -212,7 +213,7 @@ class Searcher:
     def _legs(self, query: str, mode: str, filters: dict | None, intent: QueryIntent) -> dict[str, list[Scored]]:
         legs = {}
         if mode in ("dense", "hybrid"):
-            legs["dense"] = self._leg("dense", self._dense(query), filters)
+            legs["dense"] = self._leg("dense", self._dense(query), filters, intent.language)
         if mode in ("lexical", "hybrid"):
             text = query + (" " + intent.synonyms if mode == "hybrid" and self.config.synonyms else "")
             legs["lexical"] = self._leg("lexical", self._sparse(text), filters)
@@ -239,7 +240,7 @@ class Searcher:
         intent = understand(query, self.codebook)
         legs = {}
         if mode != "lexical":
-            legs["dense"] = self._leg("dense", self._dense(query), filters)
+            legs["dense"] = self._leg("dense", self._dense(query), filters, intent.language)
         if mode != "dense":
             legs["lexical"] = self._leg("lexical", self._sparse(query), filters)
         if mode == "hybrid":

@@ -68,6 +68,13 @@ _S: dict[str, tuple[str, str]] = {
     "search.score": ("score {score:.4f}", "得分 {score:.4f}"),
     "search.issues": ("Issues", "责任问题"),
     "search.dead": ("{n} dead", "{n} 人死亡"),
+    "search.total": ("{n} matching cases", "共 {n} 个匹配案件"),
+    "search.no_words": ("The query has no searchable words: only stop words such as 'the', 'of' or 的. Add a word "
+                        "that says what to look for.", "检索词中没有可检索的词语（只有“的”“了”等虚词），请输入要查找的内容。"),
+    "search.filters_used": ("Filters of the search page: {filters}", "检索页的筛选条件：{filters}"),
+    "tag.possible": ("possible", "可能"),
+    "tag.possible_help": ("Below the case threshold: not counted in filters, facets, analytics or exports until a "
+                          "reviewer accepts it.", "低于案件阈值：在审核确认前不计入筛选、统计和导出。"),
     "search.export": ("Evidence list of this search", "本次检索的证据清单"),
     "f.language": ("Document language", "文档语言"),
     "f.kind": ("Document kind", "文档类型"),

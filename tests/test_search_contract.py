@@ -286,3 +286,41 @@ def test_crash_resume_gives_the_same_order(small_archive, tmp_path, settings_fac
     assert ties > 0, "the archive should produce tied scores, or the test proves nothing"
     diff = [k for k in expected if expected[k] != got[k]]
     assert not diff, (diff[:5], [(expected[k], got[k]) for k in diff[:2]])
+
+
+# -- the UI says it too -------------------------------------------------------------------------------
+def test_ui_shows_count_no_match_no_words_and_possible_tags(service, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    app_file = str(Path(__file__).resolve().parents[1] / "search_app.py")
+    monkeypatch.setenv("DUTYTRACE_HOME", str(service.settings.home))
+    st.cache_resource.clear()
+    try:
+        def searched(q):
+            at = AppTest.from_file(app_file, default_timeout=180)
+            at.run()
+            at.text_input(key="query").input(q).run()
+            assert not at.exception, at.exception
+            return at
+        at = searched("confined space entered without a gas test")
+        total = service.find_cases("confined space entered without a gas test").total
+        assert f"{total} matching cases" in "\n".join(m.value for m in at.markdown)
+        assert "No matching cases" in " ".join(i.value for i in searched(NONSENSE[0]).info)
+        assert "no searchable words" in " ".join(i.value for i in searched("的").info)
+        # the case page draws a tag below the decision as "possible", apart from the decided ones
+        cid, tag = next((c, t) for c in service.case_ids() for t in possible_tags(service.case(c)))
+        at = AppTest.from_file(app_file, default_timeout=180)
+        at.query_params["case"] = cid
+        at.switch_page("ui_pages/case.py").run()
+        assert not at.exception, at.exception
+        chips = next(m.value for m in at.markdown if "<span class='dt-tag" in m.value)
+        assert "dt-possible" in chips and f"{tag['score']:.2f}" in chips
+        prof = service.case(cid)
+        assert chips.count("<span class='dt-tag'>") == len(case_tags(prof))
+        assert chips.count("dt-possible") == len(possible_tags(prof))
+    finally:
+        from ui_pages.common import shared
+
+        shared().close()
+        st.cache_resource.clear()

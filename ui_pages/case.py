@@ -8,7 +8,8 @@ import streamlit as st
 
 from dutytrace import analytics, export
 from dutytrace.errors import NotFound
-from ui_pages.common import (PAGES, can, case_options, changed, exported, chunk_for, doc_button, esc, level_label, service, t, tag_label,
+from dutytrace.profile import decided
+from ui_pages.common import (PAGES, can, case_options, changed, tag_chip, exported, chunk_for, doc_button, esc, level_label, service, t, tag_label,
                           type_label, unless_empty)
 
 svc = service()
@@ -53,9 +54,8 @@ st.subheader(t("case.facts"))
 st.markdown("<div class='dt-facts'>" + "".join(
     f"<div class='dt-fact'><b>{esc(t(k))}</b>{esc(v) if v not in (None, '') else '—'}</div>" for k, v in cells)
     + "</div>", unsafe_allow_html=True)
-if prof["tags"]:
-    st.markdown(" ".join(f"<span class='dt-tag'>{esc(tag_label(tg['tag']))}</span>" for tg in prof["tags"]),
-                unsafe_allow_html=True)
+if prof["tags"]:  # decided issues as chips; those below the decision only as "possible", drawn apart
+    st.markdown(" ".join(tag_chip(tg) for tg in prof["tags"]), unsafe_allow_html=True)
 
 tab_tags, tab_acc, tab_docs, tab_time = st.tabs([t("case.tags"), t("case.accountability"), t("case.documents"),
                                                  t("case.timeline")])
@@ -66,9 +66,11 @@ with tab_tags:
         st.info(t("case.no_tags"))
     for i, tag in enumerate(prof["tags"]):
         status = " ✔ " + t("tag.accepted") if tag.get("accepted") else ""
+        if not decided(tag):
+            status = f" · <span class='dt-tag dt-possible' title='{esc(t('tag.possible_help'))}'>{t('tag.possible')}</span>"
         with st.container(border=True):
             st.markdown(f"**{esc(tag_label(tag['tag']))}** · `{esc(tag['tag'])}` · "
-                        f"{t('tag.confidence', score=tag['score'])}{status}")
+                        f"{t('tag.confidence', score=tag['score'])}{status}", unsafe_allow_html=True)
             for j, ev in enumerate(tag["evidence"]):
                 cite, btn = st.columns([6, 1])
                 who = f" — {esc(ev['speaker'])}" if ev.get("speaker") else ""

@@ -84,6 +84,17 @@ def tag_label(tag: str) -> str:
     return e.label(lang()) if e else tag
 
 
+def tag_chip(tag: dict) -> str:
+    """A case's tag as a chip: a decided issue (profile.decided) plainly; one below the decision with a
+    dashed outline, the word "possible" and its score."""
+    from dutytrace.profile import decided
+
+    if decided(tag):
+        return f"<span class='dt-tag'>{esc(tag_label(tag['tag']))}</span>"
+    return (f"<span class='dt-tag dt-possible' title='{esc(t('tag.possible_help'))}'>{esc(t('tag.possible'))}: "
+            f"{esc(tag_label(tag['tag']))} {float(tag.get('score', 0)):.2f}</span>")
+
+
 def type_label(value: str | None) -> str:
     if not value:
         return t("an.unknown")
@@ -210,6 +221,7 @@ mark.dt-target{background:#ffd9c9;box-shadow:0 0 0 1px #f0a283;-webkit-box-decor
 .dt-fact b{display:block;font-size:.75rem;color:#666;font-weight:600;text-transform:uppercase;letter-spacing:.03em}
 .dt-tag{display:inline-block;background:#f2e6d9;color:#5a3412;border-radius:10px;padding:0 .55rem;margin:0 .25rem .25rem 0;
   font-size:.82rem}
+.dt-possible{background:none;color:#777;border:1px dashed #b59a7d}
 .dt-page{white-space:pre-wrap;font-family:inherit;line-height:1.6;border:1px solid rgba(128,128,128,.3);border-radius:6px;
   padding:.8rem 1rem;max-height:760px;overflow-y:auto}
 .dt-turn{margin:.15rem 0}

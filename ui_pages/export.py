@@ -24,10 +24,15 @@ if source == "search":
     query = st.text_input(t("search.query"), value=ss.get("query", ""), key="ex_query",
                           placeholder=t("search.placeholder"))
     limit = st.slider(t("search.limit"), 3, 50, 10, key="ex_limit")
+    last = ss.get("last_search") or {}
+    filters = last.get("filters") or {} if last.get("query") == query else {}  # the search page's, for its query
+    if filters:
+        st.caption(t("search.filters_used", filters=", ".join(f"{k} = {v[1] if isinstance(v, tuple) and v[0] == 'all' else v}"
+                                                               for k, v in filters.items())))
     if query.strip():
         try:
-            rows = export.rows_from_search(svc.search_cases(query, limit=limit, mode=ss.get("mode", "hybrid")),
-                                           tag_label)
+            rows = export.rows_from_search(svc.search_cases(query, limit=limit, mode=ss.get("mode", "hybrid"),
+                                                            filters=filters), tag_label)
             name = "dutytrace-search"
         except (SearchError, DutytraceError) as e:
             st.error(str(e))

@@ -29,8 +29,9 @@ def current_filters() -> dict:
         v = ss.get(f"f_{f}", ANY)
         if v not in (ANY, None):
             filters[f] = v
-    if ss.get("f_case_tags"):
-        filters["case_tags"] = list(ss["f_case_tags"])
+    tags = list(ss.get("f_case_tags") or [])
+    if tags:  # several issues: cases that carry all of them (as the counts beside them promise)
+        filters["case_tags"] = tags[0] if len(tags) == 1 else ("all", tags)
     yr = ss.get("f_year")
     if yr and yr != ss.get("_year_bounds"):
         filters["year"] = ("range", int(yr[0]), int(yr[1]))
@@ -40,12 +41,14 @@ def current_filters() -> dict:
 query = ss["query"]
 mode = ss["mode"]
 filters = current_filters()
-cases, error = [], None
+cases, error, total, no_words = [], None, 0, False
 if query.strip():
     try:
-        cases = svc.search_cases(query, limit=int(ss["limit"]), mode=mode, filters=filters)
+        found = svc.find_cases(query, limit=int(ss["limit"]), mode=mode, filters=filters)
+        cases, total, no_words = found.cases, found.total, bool(found.message)
     except (SearchError, DutytraceError) as e:
         error = str(e)
+ss["last_search"] = {"query": query, "mode": mode, "filters": filters}  # the Export page exports the same
 
 # facet counts: the service's (counts of cases for the query) when it has them, else the catalog's
 profiles = {p["case_id"]: p for p in all_profiles()}
@@ -99,8 +102,12 @@ if error:
     st.error(error)
 elif not query.strip():
     st.info(t("search.intro"))
+elif no_words:
+    st.info(t("search.no_words"))
 elif not cases:
     st.info(t("search.none"))
+else:
+    st.markdown(f"**{t('search.total', n=total)}**")
 
 for rank, case in enumerate(cases, start=1):
     facts = case.facts
