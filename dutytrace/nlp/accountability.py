@@ -441,7 +441,7 @@ def _zh_split(text: str, aliases: dict[str, str]) -> tuple[str | None, str | Non
 
 
 _EN_ORG = r"(?:the\s+)?((?:[A-Z][\w&'.-]*|No\.\s?\d+|\d+)(?:\s+(?:(?:of|and|for|on|the|&)\s+)*(?:[A-Z][\w&'.-]*|No\.\s?\d+|\d+))*(?:,\s*Ltd\.?)?)"
-_EN_UNIT = re.compile(r"(?:Workshop|Section|Department|Division|Team|Office|Shift|Unit|Group|Squad)(?:\s+No\.\s?\d+|\s+\d+)?$")
+_EN_UNIT = re.compile(r"(?:Workshop|Section|Department|Division|Team|Shift|Unit|Group|Squad)(?:\s+No\.\s?\d+|\s+\d+)?$")
 _EN_GOV_BODY = re.compile(r"Bureau|Government|Committee|Commission|Sub-district Office|Station|Brigade|Detachment|Administration|"
                           r"Inspectorate|Co\.|Ltd|Company")
 _EN_PLACE = re.compile(r"^(.*\b(County|District|City|Town|Township))$")
@@ -453,8 +453,12 @@ def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str 
                     r"administration|government|company|park|township|town|county|district))(?![\w'])(.*)$", role)
     owner = re.match(r"(.+?) of the (bureau|brigade|committee|station|commission|company|park|township|town|county|district)'s (.+)$", role)
     m = re.match(r"(.+?) (?:of|at|in|with|for) " + _EN_ORG + r"(.*)$", role)
+    if m and re.match(r"[a-z]", m.group(3).strip()) and not re.match(r"(?:in charge|responsible|for|from|since|until|at|who)\b",
+                                                                     m.group(3).strip()):
+        m = None  # "manager of the Ashby Road elevator": a description, not "post of Organisation"
     unit_org = m and _EN_UNIT.search(m.group(2)) and not _EN_GOV_BODY.search(m.group(2))
-    local = unit_org and re.match(r"(.+?\b(?:County|District|Town|Township|City))\s+(.+)$", m.group(2))
+    local = m and re.match(r"(.+?\b(?:Town|Township))\s+(.+(?:Office|Section|Department|Centre|Team))$", m.group(2)) \
+        or unit_org and re.match(r"(.+?\b(?:County|District|Town|Township|City))\s+(.+)$", m.group(2))
     if owner:  # "head of the park's safety office"
         role, org = f"{owner.group(1)} of the {owner.group(3)}", "=" + owner.group(2)
     elif same:
@@ -538,7 +542,7 @@ def _clean_role(role: str | None, lang: str) -> str | None:
     if lang == "zh":
         role = re.sub(r"^(?:给予|对|原|系|时任|任|现任)", "", role)
     else:
-        role = re.sub(r"^(?:the|a|an|formerly|former|then)\s+", "", role)
+        role = re.sub(r"^(?:the|a|an|formerly|former|then|its|his|her|their)\s+", "", role)
         role = re.sub(r"\s*:.*$", "", role).strip(" .;,")
     return role or None
 
