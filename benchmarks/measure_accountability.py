@@ -20,7 +20,7 @@ other's (恒远公司 = 临川市恒远精细化工有限公司), or when the go
 matched at most once.
 Recall = matched gold / gold; precision = matched predictions / predictions.
 Among matched persons: post exact and organisation exact (whitespace collapsed, case folded,
-full/half-width unified), level exact, sanction exact. The gold's sanction vocabulary is the coarse one
+full/half-width unified, a final full stop ignored: "Ltd." = "Ltd"), level exact, sanction exact. The gold's sanction vocabulary is the coarse one
 (warning ... fine, other); a finer code of the codebook (admonishment_talk, circulated_criticism, ...)
 is compared through the coarse code it counts as (COARSE in dutytrace/nlp/accountability.py).
 
@@ -71,7 +71,7 @@ def norm_name(s) -> str:
 
 
 def norm_text(s) -> str:
-    return " ".join(unicodedata.normalize("NFKC", str(s or "")).lower().split())
+    return " ".join(unicodedata.normalize("NFKC", str(s or "")).lower().split()).rstrip(".")
 
 
 def same_entry(pred: dict, gold: dict) -> bool:

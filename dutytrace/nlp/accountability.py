@@ -292,6 +292,7 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                 if org.startswith("="):  # "of the same bureau"
                     head = org[1:].lower()
                     r["organisation"] = next((o for o in reversed(last_org) if re.search(r"\b" + head + r"\b", o, re.I)), None)
+                    r["org_hint"] = head  # "the Station" named before this document's section: its kind still tells the level
                 elif org and not r["enterprise"]:
                     last_org.append(org)
                 elif not org and r["role"] and not _GOV_UNIT.search(r["role"]) and prev_org and _LEVEL_ORG[0][1].search(prev_org):
@@ -465,6 +466,8 @@ def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str 
         role, org = (same.group(1) + same.group(4)).strip(), "=" + (same.group(2) or same.group(3))
     elif local:  # "director of the Qingshi Township Safety Production Office": an office of the township government
         role, org = f"{m.group(1).strip()} of the {local.group(2)} {m.group(3).strip()}".strip(), local.group(1) + " People's Government"
+    elif m and re.fullmatch(r"(?:Station|Bureau|Brigade|Committee|Office|Centre|Company|Park)", m.group(2).strip()):
+        role, org = f"{m.group(1).strip()} {m.group(3).strip()}".strip(), "=" + m.group(2).strip().lower()  # "of the Station"
     elif m and not unit_org:
         role, org, tail = m.group(1).strip(), m.group(2).strip(), m.group(3).strip()
         unit = re.match(r"(.+?(?:Section|Department|Division|Office|Team|Unit|Centre|Center))\s+of\s+(?:the\s+)?([A-Z].+)$", org)
@@ -553,6 +556,9 @@ def _known_orgs(flat: str, lang: str, aliases: dict[str, str]) -> dict[str, int]
     itself, written after many different words, outcounts any one of its longer readings."""
     if lang != "zh":
         counts = {}
+        for m in re.finditer(r"\b([A-Z][a-z]+ (?:County|District))\b", flat):  # the places, for "County Transport Bureau"
+            if m.group(1).split()[0] not in ("The", "This", "That", "Each", "Every", "Which", "Whose", "Same"):
+                counts[m.group(1)] = counts.get(m.group(1), 0) + 1
         for m in re.finditer(r"(?:[A-Z][\w'&.-]*\s+(?:(?:of|and|for|the)\s+)*)+(?:Bureau|Station|Committee|Government|Office|Brigade|"
                              r"Detachment|Administration|Commission|Department)\b|" + EN_COMPANY.pattern, flat):
             name = re.sub(r"^(?:(?:The|A|An|On|In|At|By|Under|From|of|and|for|the)\s+)+", "", m.group(0))
@@ -580,8 +586,16 @@ def _expand_org(org: str | None, orgs: list[str], lang: str) -> str | None:
     if not org:
         return org
     if lang != "zh":  # "New Area Construction Safety Supervision Station" written in full once
-        longer = [f for f in orgs if f.endswith(" " + org) and re.fullmatch(r"(?:[A-Z][\w'-]*\s+){1,3}", f[:-len(org)])]
-        return max(longer, key=lambda f: (orgs[f], len(f))) if longer else org
+        org = re.sub(r"^(?:Its|His|Her|Their|The)\s+", "", org)
+        longer = [f for f in orgs if f.endswith(" " + org) and re.fullmatch(r"(?:[A-Z][\w'-]*\s+){1,5}", f[:-len(org)])]
+        if longer:
+            return max(longer, key=lambda f: (orgs[f], len(f)))
+        kind = re.match(r"(County|District)\b", org)
+        if kind:  # "County Transport Bureau" in a report on Qingtai County
+            places = {k: n for k, n in orgs.items() if re.fullmatch(r"[A-Z][a-z]+ " + kind.group(1), k)}
+            if places:
+                return max(places, key=places.get) + org[len(kind.group(1)):]
+        return org
     cut = re.search(r".*(?:收到|发给|要求|通知|转发|报送|报告|联合|会同)(?=[\u4e00-\u9fff]{4,}$)", org)
     if cut:
         org = org[cut.end():]
@@ -617,7 +631,7 @@ def _main_place(orgs: dict[str, int], kind: str) -> str | None:
 def _level(rec: dict, lang: str) -> str | None:
     if rec.get("enterprise"):
         return "enterprise"
-    role, org = rec.get("role") or "", rec.get("organisation") or ""
+    role, org = rec.get("role") or "", rec.get("organisation") or rec.get("org_hint") or ""
     order = ("enterprise", "local_management", "comprehensive_supervision", "leadership", "industry_supervision")
     rules = dict(_LEVEL_ORG)
     if _LEADER_POST.search(role) and not (org and (rules["enterprise"].search(org) or rules["local_management"].search(org))):
