@@ -567,9 +567,11 @@ def _known_orgs(flat: str, lang: str, aliases: dict[str, str]) -> dict[str, int]
     from dutytrace.nlp.entities import ZH_GOV
     counts: dict[str, int] = {}
     for m in list(ZH_GOV.finditer(flat)) + list(ZH_COMPANY.finditer(flat)):
-        name = re.sub(r"^.*[的对和与及由在是为等向被经于从把让至同以因据了、，。；：“”]", "", m.group(0))
+        name = _clean_org(re.sub(r"^.*[的对和与及由在是为等向被经于从把让至同以因据了、，。；：“”]", "", m.group(0)), "zh") or ""
         for k in range(0, max(0, len(name) - 4)):
-            counts[name[k:]] = counts.get(name[k:], 0) + 1
+            # an ending counts where a name can start: a two-character place and its level ("石岭县…", "临川市…")
+            if k == 0 or re.match(r"[\u4e00-\u9fff]{2}[省市县区]", name[k:]):
+                counts[name[k:]] = counts.get(name[k:], 0) + 1
     for full in aliases.values():
         counts[full] = counts.get(full, 0) + 3
     return counts
@@ -599,9 +601,9 @@ def _expand_org(org: str | None, orgs: list[str], lang: str) -> str | None:
     cut = re.search(r".*(?:收到|发给|要求|通知|转发|报送|报告|联合|会同)(?=[\u4e00-\u9fff]{4,}$)", org)
     if cut:
         org = org[cut.end():]
-    fits = [f for f in orgs if len(f) > len(org) and f[-1] == org[-1] and f[0] != org[0] and re.match(r"[县区市镇乡]|管委会|街道", org)
+    fits = [f for f in orgs if _clean_org(f, "zh") == f and len(f) > len(org) and f[-1] == org[-1] and f[0] != org[0] and re.match(r"[县区市镇乡]|管委会|街道", org)
             and _subsequence(org, f) and re.search(r"[县区市]", f[:f.find(org[0]) + 1])]
-    fits += [f for f in orgs if f.endswith(org) and re.fullmatch(r"[\u4e00-\u9fff]{2,3}[县区市]", f[:-len(org)])]
+    fits += [f for f in orgs if _clean_org(f, "zh") == f and f.endswith(org) and re.fullmatch(r"[\u4e00-\u9fff]{2,3}[县区市]", f[:-len(org)])]
     if fits:
         return max(fits, key=lambda f: (orgs[f], len(f)))
     street = re.match(r"(中共)?([\u4e00-\u9fff]{2,6}街道.*)$", org)
