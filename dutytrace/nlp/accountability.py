@@ -414,7 +414,7 @@ _ZH_LOCAL_UNIT = re.compile(r"^(.{1,8}?(?:镇|乡|街道))(?:人民政府|办事
 
 
 def _zh_split(text: str, aliases: dict[str, str]) -> tuple[str | None, str | None]:
-    text = re.sub(r"（以下简称[^）]*）", "", re.sub(r"^(?:原|系|任|时任|现任)", "", text.strip()))
+    text = re.sub(r"（以下简称[^）]*）", "", re.sub(r"^(?:原(?!料)|系|任|时任|现任|该|其|涉事)", "", text.strip()))
     town = _ZH_TOWN_POST.match(text)
     if town:
         return town.group(1) + "人民政府", town.group(2)
@@ -434,6 +434,12 @@ def _zh_split(text: str, aliases: dict[str, str]) -> tuple[str | None, str | Non
     if not m or len(text) - m.end() < 2:  # "生产副矿长" is a post, not 生产副矿 + 长
         return None, text or None
     org, role = m.group(1), text[m.end():]
+    if org.endswith("街道办事处"):  # "城东街道办事处副主任": the post as written, 办事处副主任
+        return org, "办事处" + role
+    if re.search(r"(?:社区|村)$", org) and role.startswith("党"):  # "桥头村党支部书记": 村党支部书记
+        return org, ("社区" if org.endswith("社区") else "村") + role
+    if len(org) <= 4 and re.fullmatch(r"[\u4e00-\u9fff]{0,2}(?:施工队|装修队|采掘队|作业队|班组|工程队|队)", org) and org not in aliases:
+        return None, text  # "采掘队负责人": a crew is part of the post, not a named body
     unit = _ZH_LOCAL_UNIT.match(org)
     if unit:  # "石堰镇安监站站长": the station's head, of the township government
         gov = unit.group(1) + ("办事处" if unit.group(1).endswith("街道") else "人民政府")
@@ -601,6 +607,11 @@ def _expand_org(org: str | None, orgs: list[str], lang: str) -> str | None:
     cut = re.search(r".*(?:收到|发给|要求|通知|转发|报送|报告|联合|会同)(?=[\u4e00-\u9fff]{4,}$)", org)
     if cut:
         org = org[cut.end():]
+    if len(org) <= 4 and not re.match(r"[县区市镇乡]|管委会|街道", org):  # "监督站": the station the document names in full
+        ends = [f for f in orgs if f.endswith(org) and len(f) > len(org) + 2 and _clean_org(f, "zh") == f
+                and re.match(r"[\u4e00-\u9fff]{2}[省市县区镇]", f)]
+        if ends:
+            return max(ends, key=lambda f: (orgs[f], len(f)))
     fits = [f for f in orgs if _clean_org(f, "zh") == f and len(f) > len(org) and f[-1] == org[-1] and f[0] != org[0] and re.match(r"[县区市镇乡]|管委会|街道", org)
             and _subsequence(org, f) and re.search(r"[县区市]", f[:f.find(org[0]) + 1])]
     fits += [f for f in orgs if _clean_org(f, "zh") == f and f.endswith(org) and re.fullmatch(r"[\u4e00-\u9fff]{2,3}[县区市]", f[:-len(org)])]
