@@ -50,7 +50,7 @@ _CUES = {  # checked together with the codebook's sanction cues
     "licence_revocation": r"吊销|暂扣|暂停执业|revok|licen[cs]e (?:was |is )?(?:withdrawn|suspended)",
     "organisational_handling": r"组织处理|调离(?:工作)?岗位|停职检查|organi[sz]ational (?:handling|measures)",
     "admonishment_talk": r"诫勉|admonish|admonition",
-    "circulated_criticism": r"通报批评|予以通报|circulated (?:a )?(?:notice of )?criticism|criticism (?:in|by) (?:a )?(?:circular|notice)|"
+    "circulated_criticism": r"通报批评|予以通报|circulated (?:a )?(?:notice of )?criticism|criticis\w* (?:in|by) (?:a )?(?:circular|notice)|"
                             r"public(?:ly)? (?:reprimand|criticis)",
     "ordered_self_examination": r"书面检查|深刻检查|责令.{0,6}检查|作出检查|self-criticism|self-examination|written (?:explanation|examination)",
     "interview_summons": r"约谈|summoned for a (?:formal )?talk",
@@ -283,6 +283,8 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
             ctx, ctx_sig, current = None, None, []
         sanction = _sanction(sent, lang, codebook)
         subjects = _subjects(sent, lang, aliases)
+        if lang == "en" and sanction and not strict:  # "…it is to be fined, and Pan Dexin, its general manager, 30 per cent of his income"
+            subjects += _en_more_subjects(sent, {r["person"] for r in subjects}, aliases)
         if strict and not sanction:
             subjects = []
         if subjects:
@@ -327,6 +329,21 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                                       "dead": False, "enterprise": True, "said": raw, "evidence": raw})
     close()
     return done
+
+
+_EN_MORE = re.compile(r"(?:,|;|\band)\s+(" + EN_NAME.pattern + r"),\s+((?:the |its |his |her )?[a-z][^,;:]{2,80}?),")
+
+
+def _en_more_subjects(sent: str, named: set[str], aliases: dict[str, str]) -> list[dict]:
+    out = []
+    for m in _EN_MORE.finditer(sent):
+        name = m.group(1)
+        if name in named or EN_NOT_NAME.match(name) or not _ENTERPRISE_POST.search(m.group(2)) and not _GOV_POST.search(m.group(2)):
+            continue
+        role, org = _en_split(m.group(2), "", aliases)
+        out.append(_person(name, role, org))
+        named.add(name)
+    return out
 
 
 def _numbering_sig(num: str) -> str:
