@@ -110,6 +110,19 @@ def test_copy_of_restricted_report_is_stored_in_the_investigators_case(world):
     assert (again.ingested, again.unchanged) == (0, 1) and "case-lanxi" not in _json(again)
 
 
+def test_the_restricted_file_itself_ingested_into_another_case_is_no_oracle(world):
+    """The very file the admin ingested (same path, size and time: its stamp matches) given by an
+    investigator as a file of her own: stored in her case, not skipped as unchanged."""
+    svc, _ = world
+    olga = as_user(svc, "olga")
+    path = Path(svc.catalog.documents("case-lanxi")[0]["path"])
+    assert svc.catalog.file_stamp(str(path)) is not None
+    report = olga.ingest([path])
+    assert (report.ingested, report.unchanged, report.failed) == (1, 0, []), report.to_json()
+    assert "case-lanxi" not in _json(report) and report.near_duplicates == []
+    assert [d["case_id"] for d in svc.catalog.documents() if d["path"] == str(path)].count("case-lanxi") == 1
+
+
 def test_near_copy_is_neither_named_nor_hidden(world):
     svc, tmp = world
     olga, boss = as_user(svc, "olga"), as_user(svc, "boss")
