@@ -69,7 +69,7 @@ _END = re.compile(r"recommend|rectif|prevent|measures|lessons|suggestion|appendi
 _HEADING = re.compile(r"^\s*(?:\d{1,2}\.?(?=\s+[A-Z\u4e00-\u9fff])|Section \d+|Part [A-Z][a-z]+|[IVX]+\.|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分])")
 _DOC_CUE = re.compile(r"决定|通报|问责|处分|decision|notice|accountability|disciplinary", re.I)
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?(?=\s|[\u4e00-\u9fff])|\(\d+\)|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|[a-z]\))\s*")
-_DECEASED = re.compile(r"died in the accident|deceased|killed in the accident|已死亡|在事故中死亡|不再追究|no further action", re.I)
+_DECEASED = re.compile(r"died in the accident|deceased|killed in the accident|已死亡|在事故中死亡|不再追究", re.I)
 _GROUP = re.compile(r"以上\s*[\d一二三四五六七八九十两]+\s*人|上述\s*[\d一二三四五六七八九十两]*\s*人|[二两三四五六]人|均|分别|\ball\b|\bboth\b|\bthem\b|\bthey\b|\beach\b", re.I)
 _SUBHEAD = re.compile(r"^(?:persons?|officials?|enterprises?|units?|companies|staff|individuals)\b|recommended for|(?:人员|单位)(?:[（(][\d一二三四五六七八九十]+人[）)])?[：:]?$", re.I)
 _EN_ALIAS = re.compile(r"(" + EN_COMPANY.pattern + r"|(?:[A-Z][\w&'-]+ ){1,6}(?:Bureau|Committee|Commission|Station))"
@@ -171,7 +171,8 @@ def _flatten(text: str, lang: str) -> str:
         text = _ZH_HEADING_LINE.sub(r"\1。", text)
         text = re.sub(r"(?m)^([^\n。；]{4,60}(?:决定|通报|意见|报告|通知))[ \t]*$", r"\1。", text)  # a title line
     else:  # so does the document's title line ("Notice of sanctions") before a capitalised line
-        text = re.sub(r"^(\s*[^\n]{3,80}?[A-Za-z0-9)])[ \t]*\n(?=[ \t]*[A-Z])", r"\1.\n", text)
+        text = re.sub(r"^(\s*[^\n]{3,80}?[A-Za-z0-9)])(?<!\bfor)(?<!\bof)(?<!\band)(?<!\bthe)(?<!\bon)(?<!\bin)(?<!\bto)(?<!\bat)"
+                      r"[ \t]*\n(?=[ \t]*[A-Z])", r"\1.\n", text)
     return re.sub(r"[ \t]*\n[ \t]*", "" if lang == "zh" else " ", text)
 
 
