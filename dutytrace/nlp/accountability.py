@@ -46,7 +46,7 @@ _CUES = {  # checked together with the codebook's sanction cues
     "serious_warning": r"严重警告|serious (?:administrative )?warning",
     "warning": r"(?<!严重)警告|(?<!serious )(?<!serious administrative )(?<!wind )(?<!weather )(?<!storm )(?<!early )warning|"
                r"formal caution|\bcaution(?:ed)?\b",
-    "fine": r"罚款|\bfined?\b|administrative penalty|penalty of",
+    "fine": r"罚款|\bfined?\b|administrative penalty|penalt(?:y|ies) (?:of|totalling|amounting)",
     "licence_revocation": r"吊销|暂扣|暂停执业|revok|licen[cs]e (?:was |is )?(?:withdrawn|suspended)",
     "organisational_handling": r"组织处理|调离(?:工作)?岗位|停职检查|organi[sz]ational (?:handling|measures)",
     "admonishment_talk": r"诫勉|admonish|admonition",
@@ -69,7 +69,7 @@ _END = re.compile(r"recommend|rectif|prevent|measures|lessons|suggestion|appendi
 _HEADING = re.compile(r"^\s*(?:\d{1,2}\.?(?=\s+[A-Z\u4e00-\u9fff])|Section \d+|Part [A-Z][a-z]+|[IVX]+\.|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分])")
 _DOC_CUE = re.compile(r"决定|通报|问责|处分|decision|notice|accountability|disciplinary", re.I)
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?(?=\s|[\u4e00-\u9fff])|\(\d+\)|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|[a-z]\))\s*")
-_DECEASED = re.compile(r"died in the accident|deceased|killed in the accident|已死亡|在事故中死亡|不再追究", re.I)
+_DECEASED = re.compile(r"died in the accident|deceased|killed in the accident|\b(?:both|all|he|she|they)\s+(?:\w+\s+)?died\b|已死亡|在事故中死亡|不再追究", re.I)
 _GROUP = re.compile(r"以上\s*[\d一二三四五六七八九十两]+\s*人|上述\s*[\d一二三四五六七八九十两]*\s*人|[二两三四五六]人|均|分别|\ball\b|\bboth\b|\bthem\b|\bthey\b|\beach\b", re.I)
 _SUBHEAD = re.compile(r"^(?:persons?|officials?|enterprises?|units?|companies|staff|individuals)\b|recommended for|(?:人员|单位)(?:[（(][\d一二三四五六七八九十]+人[）)])?[：:]?$", re.I)
 _EN_ALIAS = re.compile(r"(" + EN_COMPANY.pattern + r"|(?:[A-Z][\w&'-]+ ){1,6}(?:Bureau|Committee|Commission|Station))"
@@ -219,6 +219,7 @@ def _aliases(flat: str, lang: str) -> dict[str, str]:
         full, short = m.group(1).strip(), m.group(m.lastindex).strip()
         if lang == "zh":
             full = re.sub(r"^.*?(?:为|是|由|在|位于|的)(?=[\u4e00-\u9fff]{4,}$)", "", full)
+            full = _clean_org(full, "zh") or full
         out[short] = full
     return out
 
@@ -288,6 +289,10 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
             subjects += _en_more_subjects(sent, {r["person"] for r in subjects}, aliases)
         if strict and not sanction:
             subjects = []
+        if subjects and lang == "en" and main:  # "Luojia Ferry is to be fined": the enterprise, by a short name
+            for r in subjects:
+                if not r["enterprise"] and re.search(r"\b" + re.escape(r["person"]) + r"\b", main):
+                    r.update(person=main, organisation=main, enterprise=True, role=None)
         if subjects:
             current = subjects
             for r in subjects:
