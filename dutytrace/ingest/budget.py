@@ -4,8 +4,9 @@ each refusing the file with a reason the ingest report codes (`bomb`, `too_large
 - text files: bytes before decoding; every document: characters after parsing (NLP and embedding
   cost grows with them; a 20 MB one-line text file is refused, not parsed for minutes);
 - PDFs, before pdfminer or pdfium reads them: pages, the decoded size of each compressed stream
-  (inflated with a bounded buffer, never whole), the number of text-showing operators in a stream,
-  and the declared pixels of each image;
+  (inflated with a bounded buffer, never whole), the bytes of text strings in a stream (pdfplumber
+  keeps an object of about 2 KB per glyph of a page: measured 474 MB for a page of 200,000), and the
+  declared pixels of each image;
 - OCR: a page is rendered at a scale that keeps it under MAX_RENDER_PIXELS, however large its
   MediaBox (a PDF page may be 200 x 200 inches); a document's OCR stops after MAX_OCR_SECONDS (the
   parse time limit is paused during OCR, which has these limits instead);
@@ -26,7 +27,7 @@ MAX_DOC_CHARS = 3_000_000  # a document's text, all pages (about 1,000 dense pag
 MAX_PDF_PAGES = 5_000
 MAX_STREAM_BYTES = 32 * 2**20  # one decoded PDF stream (content, object stream, font); images excepted
 MAX_DECODED_BYTES = 256 * 2**20  # all of a PDF's decoded non-image streams
-MAX_STREAM_SHOWS = 200_000  # text-showing operators (Tj, TJ, ', ") in one stream
+MAX_STREAM_GLYPHS = 300_000  # bytes of text strings in one stream (pdfplumber: ~2 KB of memory per glyph)
 MAX_IMAGE_PIXELS = 200_000_000  # an image's declared width x height
 MAX_RENDER_PIXELS = 40_000_000  # a page rendered for OCR (A4 at 300 dpi is 8.7 million)
 MAX_OCR_SECONDS = 3600.0  # all OCR of one document (each page also has ocr.PAGE_TIMEOUT_S)
@@ -41,7 +42,8 @@ _FILTER = re.compile(rb"/Filter\s*(?:/(\w+)|\[\s*/(\w+))")
 _IMAGE = re.compile(rb"/Subtype\s*/Image")
 _WIDTH = re.compile(rb"/(?:Width|W)\s+(\d+)")
 _HEIGHT = re.compile(rb"/(?:Height|H)\s+(\d+)")
-_SHOW = re.compile(rb"(?:\)|\]|>)\s*(?:Tj|TJ|'|\")")
+_PAREN = re.compile(rb"(?<!\\)[()]")  # a literal string's delimiters (nested pairs count once)
+_HEX = re.compile(rb"<[0-9A-Fa-f\s]+>")
 
 
 def _mib(n: int) -> str:
@@ -83,13 +85,13 @@ def check_pdf(data: bytes, path: str) -> None:
             end = data.find(b"endstream", start)
             if end < 0:
                 end = len(data)
-        size, shows = _inflate_count(data[start:end])
+        size, glyphs = _inflate_count(data[start:end])
         if size > MAX_STREAM_BYTES:
             raise UnreadableDocument(path, f"PDF stream expands to more than {_mib(MAX_STREAM_BYTES)} (from "
                                            f"{(end - start) / 1024:.0f} KiB); refused as a decompression bomb")
-        if shows > MAX_STREAM_SHOWS:
-            raise UnreadableDocument(path, f"PDF page with more than {MAX_STREAM_SHOWS:,} text operations in one "
-                                           "stream; refused as a decompression bomb")
+        if glyphs > MAX_STREAM_GLYPHS:
+            raise UnreadableDocument(path, f"PDF page with more than {MAX_STREAM_GLYPHS:,} characters of text in "
+                                           "one stream; refused as a decompression bomb")
         total += size
         if total > MAX_DECODED_BYTES:
             raise UnreadableDocument(path, f"PDF streams expand to more than {_mib(MAX_DECODED_BYTES)}; refused "
@@ -97,11 +99,12 @@ def check_pdf(data: bytes, path: str) -> None:
 
 
 def _inflate_count(raw: bytes, step: int = 2**20) -> tuple[int, int]:
-    """(decoded size, text-showing operators) of a deflated stream, inflated a MiB at a time and
-    stopped past the limits; a broken stream counts what decoded before the break."""
+    """(decoded size, bytes of text strings) of a deflated stream, inflated a MiB at a time and
+    stopped past the limits; a broken stream counts what decoded before the break. Literal strings
+    are followed across the MiB pieces (the work is one step per parenthesis, and the count stops at
+    the limit); a hex string cut by a piece boundary is missed: the count is an estimate for a limit."""
     d = zlib.decompressobj()
-    size = shows = 0
-    tail = b""
+    size = glyphs = depth = 0
     buf = raw
     try:
         while True:
@@ -109,15 +112,28 @@ def _inflate_count(raw: bytes, step: int = 2**20) -> tuple[int, int]:
             if not out:
                 break
             size += len(out)
-            window = tail + out
-            shows += len(_SHOW.findall(window)) - len(_SHOW.findall(tail))
-            tail = out[-16:]
-            if size > MAX_STREAM_BYTES or shows > MAX_STREAM_SHOWS:
+            opened = 0  # where the string open at the piece's start began in it
+            for m in _PAREN.finditer(out):
+                if out[m.start()] == 0x28:  # (
+                    if depth == 0:
+                        opened = m.start() + 1
+                    depth += 1
+                elif depth:
+                    depth -= 1
+                    if depth == 0:
+                        glyphs += m.start() - opened
+                        if glyphs > MAX_STREAM_GLYPHS:
+                            break
+            if depth:
+                glyphs += len(out) - opened
+            if depth == 0:
+                glyphs += sum((m.end() - m.start() - 2) // 2 for m in _HEX.finditer(out))
+            if size > MAX_STREAM_BYTES or glyphs > MAX_STREAM_GLYPHS:
                 break
             buf = d.unconsumed_tail
     except zlib.error:
         pass
-    return size, shows
+    return size, glyphs
 
 
 def nlp_seconds(parse_seconds: float | None, chars: int) -> float:
