@@ -89,7 +89,7 @@ _LEVEL_ORG = [
                          r"Management Committee|\bPark\b|Community|Development Zone|New Area Management"),
     ("comprehensive_supervision", r"应急管理|安全生产监督|安全生产监察|安监|安委|应急局|Emergency Management|Work Safety|"
                                   r"Safety Supervision (?:and Administration )?(?:Bureau|Administration)|Safety Production (?:Supervision|Office|Committee)|"
-                                  r"Production Safety (?:Supervision|Office|Committee)|Safety Committee"),
+                                  r"Production Safety (?:Supervision|Office|Committee)|Safety Committee|Labour Inspectorate|Safety Bureau"),
     ("industry_supervision", r"局|站|所|大队|支队|中队|处|委员会|Bureau|Station|Brigade|Detachment|Administration|Department|Inspectorate|"
                              r"Office|Commission|Authority|Regulator"),
     ("leadership", r"人民政府|People's Government|(?:County|District|City|Municipal) Government|Party Committee|(?:县|区|市)委$|"
@@ -553,7 +553,7 @@ def _fined_enterprises(sent: str, lang: str, aliases: dict[str, str], main: str 
 
 
 _ZH_ORG_JUNK = re.compile(r"^.*(?:给予|名义发包给|发包给|分包给|转包给|隶属于?|划转(?:至|到|给)?|暂留|纳入|告知|发函|责成|移交|交由|委托|"
-                          r"报请|提请|抄送|处分|收到|发给|要求|通知|转发|报送|联合|会同|\d+月\d+日)(?=[\u4e00-\u9fff]{3,})|"
+                          r"报请|提请|抄送|处分|收到|发给|要求|通知|转发|报送|联合|会同|举报|反映|投诉|\d+月\d+日)(?=[\u4e00-\u9fff]{3,})|"
                           r"^.*?(?:日(?=[\u4e00-\u9fff]{2,}[县区市镇乡])|对(?=[\u4e00-\u9fff]{2,}))|^(?:由|经|系|原|时任|任|在)")
 
 
@@ -589,7 +589,7 @@ def _known_orgs(flat: str, lang: str, aliases: dict[str, str]) -> dict[str, int]
             if m.group(1).split()[0] not in ("The", "This", "That", "Each", "Every", "Which", "Whose", "Same"):
                 counts[m.group(1)] = counts.get(m.group(1), 0) + 1
         for m in re.finditer(r"(?:[A-Z][\w'&.-]*\s+(?:(?:of|and|for|the)\s+)*)+(?:Bureau|Station|Committee|Government|Office|Brigade|"
-                             r"Detachment|Administration|Commission|Department)\b|" + EN_COMPANY.pattern, flat):
+                             r"Detachment|Administration|Commission|Department|Inspectorate|Authority|Centre)\b|" + EN_COMPANY.pattern, flat):
             name = re.sub(r"^(?:(?:The|A|An|On|In|At|By|Under|From|of|and|for|the)\s+)+", "", m.group(0))
             counts[name] = counts.get(name, 0) + 1
         return counts
@@ -672,6 +672,9 @@ def _level(rec: dict, lang: str) -> str | None:
     rules = dict(_LEVEL_ORG)
     if _LEADER_POST.search(role) and not (org and (rules["enterprise"].search(org) or rules["local_management"].search(org))):
         return "leadership"
+    bureau = re.search(r"(?:局|Bureau|Inspectorate)$", org)
+    if bureau and not rules["enterprise"].search(org):  # a bureau is what it supervises, whichever zone or town it serves
+        return "comprehensive_supervision" if rules["comprehensive_supervision"].search(org) else "industry_supervision"
     for text in (org, role):
         if not text:
             continue
