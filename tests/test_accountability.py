@@ -201,3 +201,36 @@ def test_every_sanction_code_has_names_in_both_languages():
         assert code in ids, code
         assert ids[code].name.get("en") and ids[code].name.get("zh"), code
     assert ids["admonishment_talk"].name["zh"] == "诫勉谈话"
+
+
+def test_table_rows_read_as_text_lines():
+    """A decision's table, as the DOCX reader gives it (cells joined by " | ") or as PDF text lines."""
+    zh = ("关于“6·3”事故责任人员处理情况的通报\n"
+          "序号 姓名 单位及职务 处理意见\n"
+          "1 王某某 青禾县住房和城乡建设局副局长 政务记过\n"
+          "2 赵某 青禾县应急管理局科员 诫勉谈话\n")
+    got = by_person(extract_accountability(chunks(zh), "zh", CB))
+    assert set(got) == {"王某某", "赵某"}
+    assert got["王某某"].organisation == "青禾县住房和城乡建设局" and got["王某某"].role == "副局长"
+    assert got["王某某"].sanction == "demerit" and got["王某某"].level == "industry_supervision"
+    assert got["赵某"].sanction == "admonishment_talk" and got["赵某"].level == "comprehensive_supervision"
+    en = ("Decision on sanctions for the Elm Street fire\n"
+          "No. | Name | Post | Sanction\n"
+          "1 | John Carter | deputy director of the Elm County Transport Bureau | major demerit\n"
+          "2 | Mary Lowe | site manager of Elmfield Builders Ltd. | dismissal\n")
+    got = by_person(extract_accountability(chunks(en), "en", CB))
+    assert set(got) == {"John Carter", "Mary Lowe"}
+    assert got["John Carter"].sanction == "major_demerit" and got["John Carter"].organisation == "Elm County Transport Bureau"
+    assert got["Mary Lowe"].sanction == "dismissal" and got["Mary Lowe"].level == "enterprise"
+
+
+def test_subsection_default_sanction_ends_at_the_next_item():
+    text = ("VIII. Responsibility and recommended handling\n"
+            "1. Recommended for transfer to judicial organs: Qian Jin, owner of Jinsheng Textile Co., Ltd., who ordered the exits locked.\n"
+            "2. Xie Ming, officer of the Yuecheng District Fire and Rescue Brigade, closed a complaint without a site check: removal from post.\n"
+            "3. Wang Fu, shift leader, is to be dealt with by the company under its rules.\n"
+            "IX. Measures\n")
+    got = by_person(extract_accountability(chunks(text), "en", CB))
+    assert got["Qian Jin"].sanction == "transfer_to_judicial_organs"
+    assert got["Xie Ming"].sanction == "removal"
+    assert got["Wang Fu"].sanction == "internal_handling"

@@ -166,7 +166,31 @@ def _document_text(chunks: list[Chunk]) -> str:
 _ZH_HEADING_LINE = re.compile(r"(?m)^(\s*(?:（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|\d{1,2}(?:\.\d{1,2})*[.、]?)[^。；\n]{1,28}?)(?<![，、：:。；])[ \t]*$")
 
 
+_TABLE_HEAD = re.compile(r"姓名|序号|处理(?:意见|建议|结果)|\bName\b|\bNo\.?\s*(?:\||$)|\bSanction\b|\bPost\b", re.I)
+
+
+def _table_rows(text: str, lang: str) -> str:
+    """Table rows read as text lines ("1 | 王某某 | 县应急管理局副局长 | 政务记过", or in a PDF "1 王某某 县应急管理局副局长
+    政务记过") become one sentence each: "王某某，县应急管理局副局长，政务记过。"; the header row is dropped."""
+    comma, stop = ("，", "。") if lang == "zh" else (", ", ".")
+    out = []
+    for line in text.split("\n"):
+        cells = [c.strip() for c in line.split("|")] if line.count("|") >= 2 else None
+        if cells is None and lang == "zh":
+            m = re.match(r"\s*\d{1,3}\s+(" + ZH_NAME.pattern + r")\s+(\S+)\s+(\S.*?)\s*$", line)
+            cells = [m.group(1), m.group(2), m.group(3)] if m else None
+        if cells is None:
+            out.append(line)
+            continue
+        cells = [c for c in cells if c and not re.fullmatch(r"\d{1,3}\.?", c)]
+        if not cells or _TABLE_HEAD.search(line) and not any(ZH_NAME.fullmatch(c) or EN_NAME.fullmatch(c) for c in cells):
+            continue
+        out.append(comma.join(c.rstrip("。.，,") for c in cells) + stop)
+    return "\n".join(out)
+
+
 def _flatten(text: str, lang: str) -> str:
+    text = _table_rows(text, lang)
     if lang == "zh":  # a heading on its own line ends a sentence: "（一）事故单位情况" is not the start of a company's name
         text = _ZH_HEADING_LINE.sub(r"\1。", text)
         text = re.sub(r"(?m)^([^\n。；]{4,60}(?:决定|通报|意见|报告|通知))[ \t]*$", r"\1。", text)  # a title line
@@ -563,7 +587,8 @@ def _clean_org(org: str | None, lang: str) -> str | None:
     org = org.strip(" ，,。；;：:")
     if lang == "zh":
         org = _ZH_ORG_JUNK.sub("", org)
-        org = re.sub(r"^.*[的了和与及、](?=[\u4e00-\u9fff]{3,}$)", "", org) if len(org) > 8 else org
+        # "…的青禾县应急管理局", "市公安局和青禾县…" (never inside a name: 住房和城乡建设局)
+        org = re.sub(r"^.*(?:[的了、]|[和与及](?=[\u4e00-\u9fff]{2}[省市县区镇乡]))(?=[\u4e00-\u9fff]{3,}$)", "", org) if len(org) > 8 else org
     return org or None
 
 
