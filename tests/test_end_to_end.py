@@ -53,8 +53,10 @@ def test_case_metadata_and_facts(service):
 
 
 def test_filters_restrict_results(service):
-    hits = service.search("accident", limit=20, filters={"language": "zh"})
+    hits = service.search("事故", limit=20, filters={"language": "zh"})
     assert hits and all(h.case_id == "case-mine" for h in hits)
+    # an English word no Chinese passage holds: no match in Chinese (MiniLM does not read Chinese)
+    assert service.search("accident", limit=20, filters={"language": "zh"}) == []
     hits = service.search("accident", limit=20, filters={"kind": "transcript"})
     assert hits and all(h.kind == "transcript" for h in hits)
 
