@@ -234,3 +234,17 @@ def test_subsection_default_sanction_ends_at_the_next_item():
     assert got["Qian Jin"].sanction == "transfer_to_judicial_organs"
     assert got["Xie Ming"].sanction == "removal"
     assert got["Wang Fu"].sanction == "internal_handling"
+
+
+def test_chinese_real_names_not_only_mou():
+    """Documents that name people in full (张伟, 李红) and not 某某."""
+    text = ("五、对事故有关责任人员的处理建议\n"
+            "1. 张伟，男，中共党员，青禾县应急管理局副局长，建议给予政务记过处分。\n"
+            "2. 欧阳明，青禾县宏达纸业有限公司总经理，涉嫌重大责任事故罪，建议移送司法机关处理。\n"
+            "3. 建议给予李红党内警告处分。\n"
+            "六、防范和整改措施\n")
+    got = by_person(extract_accountability(chunks(text), "zh", CB))
+    assert set(got) == {"张伟", "欧阳明", "李红"}
+    assert got["张伟"].organisation == "青禾县应急管理局" and got["张伟"].sanction == "demerit"
+    assert got["欧阳明"].level == "enterprise" and got["欧阳明"].sanction == "transfer_to_judicial_organs"
+    assert got["李红"].sanction == "warning"

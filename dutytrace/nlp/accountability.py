@@ -27,7 +27,7 @@ import re
 
 from dutytrace.models import Accountability, Chunk
 from dutytrace.nlp.codebook import Codebook
-from dutytrace.nlp.entities import EN_COMPANY, EN_NAME, EN_NOT_NAME, ZH_COMPANY, ZH_NAME
+from dutytrace.nlp.entities import EN_COMPANY, EN_NAME, EN_NOT_NAME, ZH_COMPANY, ZH_NAME, ZH_POST
 
 SEVERITY = ("transfer_to_judicial_organs", "expulsion_from_party", "dismissal", "removal", "major_demerit",
             "demerit", "serious_warning", "warning", "fine", "licence_revocation", "organisational_handling",
@@ -390,9 +390,10 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
     if lang == "zh":
         head = re.split(r"[，,：:。；]", sent, maxsplit=1)[0]
         titled = re.search(r"关于(?:给予|对)?", head)  # a decision's title names its person, not their post
-        names = [] if titled else list(ZH_NAME.finditer(head))
+        names = [] if titled else list(ZH_NAME.finditer(head)) or _zh_real_names(head, sent)
         if not names:
-            m = re.search(r"(?:给予|决定给予|对)(" + ZH_NAME.pattern + r")", sent)
+            m = re.search(r"(?:给予|决定给予|对)(" + ZH_NAME.pattern + r")", sent) or \
+                re.search(r"(?:给予|决定给予)(" + _ZH_REAL_NAME + r")(?:同志)?(?=党内|党纪|政务|行政|记大?过|警告|严重警告|撤销|撤职|开除|降级|诫勉)", sent)
             if not m:
                 return _zh_enterprise_subject(head, aliases)
             return [_person(m.group(1), None, None)]
@@ -435,6 +436,28 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
 
 _GOV_UNIT = re.compile(r"bureau|county|district|township|\btown\b|village|government|station|brigade|committee|commission|"
                        r"局|镇|乡|县|区|政府|站|大队|中队|委员会|管委会|街道|村", re.I)
+# real names (documents that do not write 某某): a common surname and one or two characters, standing where a
+# subject stands and followed by what describes a person (男/女, 中共党员, a post)
+_ZH_SURNAMES = ("欧阳|司马|诸葛|上官|东方|皇甫|慕容|令狐|夏侯|司徒|端木|"
+                "[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
+                "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易"
+                "乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍"
+                "华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝]")
+_ZH_REAL_NAME = (r"(?!党内|党纪|党外|党委|党组|政务|行政|严重|警告|记过|记大过|撤销|撤职|开除|降级|诫勉|通报|相关|有关|全部|其他|和|于|与|及)"
+                 r"(?:" + _ZH_SURNAMES + r")[\u4e00-\u9fff]{1,2}")
+
+
+def _zh_real_names(head: str, sent: str) -> list:
+    """"张伟，男，…" / "张伟，青禾县应急管理局副局长，…": a real name as the subject of an item."""
+    m = re.fullmatch(r"(?:\d{1,2}[.、]\s*)?(" + _ZH_REAL_NAME + r")(?:同志)?", head.strip())
+    if not m:
+        return []
+    rest = sent[len(head):].lstrip("，,：: ")
+    if not (re.match(r"男|女|中共|非中共|群众|汉族|\d{4}年", rest) or ZH_POST.search(rest[:30]) or _ZH_ORG.match(rest[:30])):
+        return []
+    return [re.search(re.escape(m.group(1)), head)]
+
+
 _ZH_ACT = re.compile(r"未|没有|违反|负责(?!人)|负有|组织|明知|默许|擅自|涉嫌|建议|给予|对事故|导致|致使|履职|指挥|安排")
 
 
