@@ -34,7 +34,7 @@ class Turn:
 
 @dataclass(frozen=True)
 class Document:
-    doc_id: str  # SHA-256 of the file bytes
+    doc_id: str  # SHA-256 of the case id and the file bytes (identity.py): a document per case
     case_id: str
     path: str  # where it came from (archive members as archive.zip!member)
     name: str  # file name
