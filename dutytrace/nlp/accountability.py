@@ -39,7 +39,7 @@ _CUES = {  # checked together with the codebook's sanction cues
     "transfer_to_judicial_organs": r"移送.{0,6}(?:司法|检察|公安)|追究刑事责任|刑事拘留|逮捕|取保候审|审查起诉|留置|涉嫌.{0,16}罪|"
                                    r"judicial organs?|criminal|prosecut|arrested|compulsory measures|public security organs|detained|custody",
     "expulsion_from_party": r"开除党籍|expell?(?:ed|ion) from the party",
-    "dismissal": r"开除公职|政务开除|解除劳动合同|辞退|dismiss(?!ed from (?:his |her )?post)|terminated (?:his |her |their )?(?:employment|contract)|sacked",
+    "dismissal": r"开除公职|政务开除|解除.{0,4}劳动(?:合同|关系)|辞退|dismiss(?!ed from (?:his |her )?post)|terminated (?:his |her |their )?(?:employment|contract)|sacked",
     "removal": r"撤职|免职|撤销.{0,8}职务|降级|罢免|责令辞职|remov(?:ed|al) (?:\w+ )?from|demot|relieved of|dismissed from (?:his |her )?post",
     "major_demerit": r"记大过|(?:major|serious) (?:administrative )?demerit",
     "demerit": r"(?<!大)记过|(?<!major )(?<!major administrative )demerit",
