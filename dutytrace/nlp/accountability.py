@@ -75,7 +75,7 @@ _SUBHEAD = re.compile(r"^(?:persons?|officials?|enterprises?|units?|companies|st
 _EN_ALIAS = re.compile(r"(" + EN_COMPANY.pattern + r"|(?:[A-Z][\w&'-]+ ){1,6}(?:Bureau|Committee|Commission|Station))"
                        r"\s*\((?:(?:hereinafter|hereafter)(?: called| referred to as)?\s*)?(?:the\s+)?[\"“]?([A-Z][\w&'. -]{1,30}?)[\"”]?\)")
 _ZH_ALIAS = re.compile(r"([\u4e00-\u9fff]{3,40}?)（以下简称[“\"]?([^）”\"]{2,12})[”\"]?）")
-_ZH_ORG = re.compile(r"^(.+?(?:公司|集团|合作社|人民政府|政府|办事处|管委会|委员会|办公室|分局|局|派出所|监督站|站|管理所|所(?!有)|大队|中队|队|"
+_ZH_ORG = re.compile(r"^(管委会|.+?(?:公司|集团|合作社|人民政府|政府|办事处|管委会|委员会|办公室|分局|局|派出所|监督站|站|管理所|所(?!有)|大队|中队|队|"
                      r"村委会|村(?=党|村民|委|主任|书记|支部|会计)|社区|处|厂|矿(?!长)))(?=.)")
 _ZH_SKIP = re.compile(r"^(?:中共(?:预备)?党员|非中共党员|群众|男|女|\d|[一二三四五六七八九]十?[多余]?岁|汉族|大学|研究生|高中)")
 # Levels (DESIGN.md): read on the organisation first, then on the post; first match wins.
