@@ -1,24 +1,39 @@
-"""Accountability: who was held responsible (person, post, organisation, level, sanction).
+"""Accountability: who was held responsible (person, post, organisation, level, sanction), with the
+sentence that says so and its page.
 
 Approach (rules, both languages):
 
 1. Where to read. Reports name the accountable in one section ("8. Responsibility findings and
-   handling recommendations", "六、对事故有关责任人员的处理建议"); it runs to the next heading such as
-   "Recommendations" / "防范和整改措施". A decision or notice (its opening says 决定 / 通报 /
-   "Decision" / "Notice") is read whole. Nothing else is read, so a name mentioned elsewhere in a
-   report is never listed as accountable.
-2. Who. A sentence whose subject is a person ("Xu Guoliang, chairman ...", "1. 周某某，恒远公司董事长",
-   "城东街道党工委书记费某某，给予...") or an enterprise ("9.1 Korvel Parcel Logistics Ltd.", "13. 恒远公司，")
-   starts an item; the sentences after it belong to it until the next subject. In decisions
-   "给予陈某某...处分" also names the subject. A fine on an enterprise (or its short name) anywhere in
-   the section counts too.
-3. What. The most severe sanction in the item; a sanction in a sentence without a subject goes to
-   the item's person, or with "以上4人" / "all four" to everyone waiting in that subsection.
-   Subsection headings ("8.2 Persons recommended for transfer to the judicial organs",
-   "（一）建议追究刑事责任的人员") give a default sanction to their persons. A person with no sanction by
-   the end of the subsection, or who died in the accident, is not accountable.
-4. Post and organisation come from the apposition beside the name; short names ("Hengrui", "县安监局")
-   are expanded through "hereinafter" / "以下简称". The level follows from post and organisation.
+   handling recommendations", "Enforcement and responsibility", "六、对事故有关责任人员的处理建议"); it runs to
+   the next heading such as "Recommendations" / "防范和整改措施". A decision or notice (its opening says 决定 /
+   通报 / "Decision" / "Notice") is read whole. A document with neither is read strictly: only a sentence
+   that names a person and states their sanction counts ("Tom Reed, the depot manager, was dismissed").
+2. Layouts. Numbered lists, paragraphs and table rows read as text lines (DOCX cells joined by " | ",
+   PDF rows "1 王某某 县应急管理局副局长 政务记过") all become sentences; a title or heading line ends its sentence.
+3. Who. A sentence whose subject is a person ("Xu Guoliang, chairman ...", "1. 周某某，恒远公司董事长", real
+   names too: "张伟，男，…") or an enterprise starts an item; the sentences after it belong to it until the
+   next subject. "给予陈某某…处分", "对…副局长赵某某给予…", "建议由司法机关对李某某…", "The team recommends
+   that Z be dismissed", "X and Y are each …" and "…, and Pan Dexin, its general manager, …" name subjects
+   too. A fine on an enterprise (or its short name) anywhere in the section counts.
+4. What. The most severe sanction of the item (SEVERITY); a sentence without a subject gives its sanction
+   to the item's person, or with "以上4人" / "both" to everyone waiting in the subsection. A subsection
+   heading ("8.2 Persons recommended for transfer to the judicial organs") gives a default sanction to its
+   persons until the next heading or the next item at the heading's numbering level. A person with no
+   sanction, or who died in the accident, is not accountable. Sanctions below a fine have codes of their
+   own (诫勉谈话 admonishment_talk, 通报批评 circulated_criticism, 书面检查 ordered_self_examination, 组织处理,
+   约谈, ...; COARSE maps them to the older coarse code "other"); codebook.yaml names every code in both
+   languages.
+5. Post and organisation come from the apposition beside the name, split where the organisation's
+   name ends ("deputy director of the X Bureau in charge of safety" -> post "deputy director in charge of
+   safety", organisation "X Bureau"; "石堰镇安监站站长" -> 石堰镇人民政府, 安监站站长). A decision's title never
+   gives a post; the person's record does ("…起任沙河县安全生产监督管理局党组成员、副局长"). Short names are
+   expanded to the document's full name ("hereinafter", 以下简称, "县安监局" -> 沙河县安全生产监督管理局,
+   "城东街道办事处" with its district), "the same bureau" to the bureau named before, and an enterprise post
+   with no organisation to the enterprise the document is about.
+6. Level (DESIGN.md) from organisation, then post: an enterprise; township, sub-district, village,
+   development-zone management committee (管委会) -> local_management; emergency management / work
+   safety -> comprehensive_supervision; county heads and party committees -> leadership; other
+   departments -> industry_supervision. A bureau is what it supervises, whichever zone it serves.
 """
 
 from __future__ import annotations
