@@ -98,10 +98,11 @@ def same_person(pred: str, gold: str) -> bool:
 
 
 def load_module(commit: str | None):
-    """extract_accountability of the working tree, or as it was at `commit` (loaded from git show)."""
+    """extract_accountability of the working tree, or as it was at `commit` (loaded from git show) with
+    the codebook (its sanction cues) of that commit."""
     if commit is None:
         from dutytrace.nlp.accountability import extract_accountability
-        return extract_accountability
+        return extract_accountability, load_codebook()
     src = subprocess.run(["git", "show", f"{commit}:dutytrace/nlp/accountability.py"], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     path = Path(tempfile.mkdtemp()) / f"accountability_{commit[:8]}.py"
@@ -109,7 +110,19 @@ def load_module(commit: str | None):
     spec = importlib.util.spec_from_file_location(f"accountability_{commit[:8]}", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    return mod.extract_accountability
+    import dutytrace.nlp.codebook as codebook_module
+    old_yaml = Path(tempfile.mkdtemp()) / "codebook.yaml"
+    old_yaml.write_text(subprocess.run(["git", "show", f"{commit}:dutytrace/nlp/codebook.yaml"], cwd=ROOT,
+                                       capture_output=True, text=True, check=True).stdout, encoding="utf-8")
+    builtin = codebook_module.BUILTIN
+    try:
+        codebook_module.BUILTIN = old_yaml
+        codebook_module.load_codebook.cache_clear()
+        old_codebook = codebook_module.load_codebook()
+    finally:
+        codebook_module.BUILTIN = builtin
+        codebook_module.load_codebook.cache_clear()
+    return mod.extract_accountability, old_codebook
 
 
 def parsed(folder: Path, cache: Path, settings: Settings) -> list:
@@ -248,11 +261,11 @@ def main() -> int:
         cases[name] = rows
 
     versions = ([(f"BEFORE ({args.old[:8]})", load_module(args.old))] if args.old else []) + [("AFTER (working tree)", load_module(None))]
-    for label, extract in versions:
+    for label, (extract, version_codebook) in versions:
         print(f"== {label}")
         for name in sets:
             show = args.show == name and label.startswith("AFTER")
-            tot = score(cases[name], extract, codebook, show)
+            tot = score(cases[name], extract, version_codebook, show)
             title = {"gold": "corpus/gold (development)", "dev": "corpus/dev (development)",
                      "blind": "corpus/blind (HELD BACK)"}[name]
             for lang in sorted(tot):

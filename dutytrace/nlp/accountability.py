@@ -265,7 +265,7 @@ def _aliases(flat: str, lang: str) -> dict[str, str]:
 
 def _sentences(flat: str, lang: str) -> list[str]:
     if lang == "zh":
-        parts = re.split(r"(?<=[。；;！？])|(?<=[人员位象]：)|(?<=[人员位象]:)|(?=\s?(?<!第)\d{1,2}\.\s*[\u4e00-\u9fff])|(?=（[一二三四五六七八九十]+）)", flat)
+        parts = re.split(r"(?<=[。；;！？])|(?<=[人员位象]：)|(?<=[人员位象]:)|(?=\s?(?<!第)(?<!\d)\d{1,2}\.\s*[\u4e00-\u9fff])|(?=（[一二三四五六七八九十]+）)", flat)
     else:
         parts, start = [], 0
         for m in re.finditer(r"(?<=[.!?;])\s+(?=[A-Z0-9\"“(])|(?<=;)\s+(?=and [A-Z])|(?<=:)\s+(?=[A-Z][a-z]+ [A-Z][a-z]+,)|\s+(?=\d{1,2}\.(?:\d{1,2})?\s+[A-Z])|\s+(?=\(\d{1,2}\)\s+[A-Z])", flat):
@@ -765,7 +765,7 @@ def _zh_biography(rec: dict, flat: str, aliases: dict[str, str]) -> None:
     """A decision gives the post in the person's record: "陈某某，男，1964年3月出生，……2011年4月起任沙河县安全生产
     监督管理局党组成员、副局长。"."""
     name = re.escape(rec["person"])
-    m = re.search(name + r"[，,][^。]{0,120}?(?:起任|现任|时任|曾任|任|系)([^，。；,;]{4,40}?)(?:期间)?[。；;，,]", flat)
+    m = re.search(name + r"[，,][^。]{0,120}?(?:。[^。]{0,60}?)?(?:起任|现任|时任|曾任|任|系)([^，。；,;]{4,40}?)(?:期间)?[。；;，,]", flat)
     if not m:
         return
     org, role = _zh_split(m.group(1), aliases)
