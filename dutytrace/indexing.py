@@ -22,14 +22,14 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from dutytrace.config import Settings
 from dutytrace.index_stage import UPSERT_SLICE, IndexWriter
 from dutytrace.index_stage import failpoint as _failpoint
 from dutytrace.errors import UnreadableDocument
-from dutytrace.identity import content_hash, document_id
+from dutytrace.identity import content_hash
 from dutytrace.ingest.chunk import chunk_document
 from dutytrace.ingest.budget import NLP_LIMIT_IS, nlp_seconds
 from dutytrace.ingest.limits import time_limit
@@ -66,7 +66,6 @@ def prepare(data: bytes, path: str, case_id: str, name: str, settings: Settings)
     the parse time limit (OCR pages their own), chunking and NLP one that grows with the text
     (budget.nlp_seconds); the size budgets are ingest/budget.py's."""
     doc = read_document(data, path, case_id, name, settings.parse_timeout_s)
-    doc = replace(doc, doc_id=document_id(case_id, data))  # per case (identity.py); chunk ids follow
     with time_limit(nlp_seconds(settings.parse_timeout_s, len(doc.text)), path, "chunk and analyse", NLP_LIMIT_IS):
         chunks = chunk_document(doc, max_chars(settings, doc.language))
         if not chunks:

@@ -219,7 +219,7 @@ def test_home_made_before_per_case_ids(settings_factory, tmp_path_factory, monke
     """A home ingested with the old rules (id = the bytes' hash, no BM25 statistics in the catalog, an
     index with Qdrant's IDF modifier) is migrated on open; search asks for `reindex`; nothing is lost
     or duplicated by ingesting the archive again, and a regulation now joins its second case."""
-    import dutytrace.indexing as indexing
+    import dutytrace.ingest.reader as reader
     import dutytrace.store.edge_index as edge_index
 
     base = tmp_path_factory.mktemp("oldhome")
@@ -227,7 +227,7 @@ def test_home_made_before_per_case_ids(settings_factory, tmp_path_factory, monke
                                      "case-tower/report.txt": SCAFFOLD})
     settings = settings_factory()
     with monkeypatch.context() as m:  # the rules before this change
-        m.setattr(indexing, "document_id", lambda case_id, data: hashlib.sha256(data).hexdigest())
+        m.setattr(reader, "document_id", lambda case_id, data: hashlib.sha256(data).hexdigest())
         m.setattr(edge_index, "sparse_params", lambda q: q.EdgeSparseVectorParams(modifier=q.Modifier.Idf))
         old = Dutytrace(settings)
         assert old.ingest([root]).ingested == 3

@@ -3,7 +3,6 @@ language and what kind of document it is."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from dutytrace.errors import UnreadableDocument, UnsupportedFormat
@@ -15,6 +14,7 @@ from dutytrace.ingest.transcript import find_turns, is_question
 from dutytrace.lang import detect_language
 from dutytrace.script import to_simplified
 from dutytrace.models import Document, Page
+from dutytrace.identity import document_id
 
 _DECISION = re.compile(r"处分决定|处理决定|问责决定|党纪|政务处分|disciplinary|decision on|accountability decision|notice of sanction", re.I)
 _REPORT = re.compile(r"调查报告|事故报告|情况报告|investigation report|report on the|accident report|preliminary report", re.I)
@@ -56,7 +56,7 @@ def _read(data: bytes, path: str, case_id: str, name: str) -> Document:
     budget.check_chars(len(text), path)
     if len(text.strip()) < 2:
         raise UnreadableDocument(path, "no text in document")
-    return Document(doc_id=hashlib.sha256(data).hexdigest(), case_id=case_id, path=path, name=name,
+    return Document(doc_id=document_id(case_id, data), case_id=case_id, path=path, name=name,
                     kind=classify(pages, name), language=detect_language(text), pages=tuple(pages),
                     fmt=kind, meta=meta)
 
