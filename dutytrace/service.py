@@ -36,7 +36,12 @@ class _Resources:
 class Dutytrace:
     def __init__(self, settings: Settings | None = None, user: Principal | str | None = None):
         self.settings = settings or Settings.from_env()
-        self.settings.home.mkdir(parents=True, exist_ok=True)
+        try:
+            self.settings.home.mkdir(parents=True, exist_ok=True)
+        except OSError as e:  # a read-only or full disk: a clear message, not a traceback (store/disk.py)
+            from dutytrace.store.disk import not_writable, storage_error
+
+            raise storage_error(e, self.settings.home) or not_writable(self.settings.home, str(e)) from None
         self.catalog = Catalog(self.settings.database_url or self.settings.catalog_path)
         self._res = _Resources()
         self.users = Users(self.catalog)

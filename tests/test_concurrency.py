@@ -162,7 +162,7 @@ SEARCHER_SCRIPT = textwrap.dedent("""
     print(json.dumps(results))
 """)
 
-CASES = ("en01", "zh01")
+CASES = ("en01",)
 
 
 def _snapshot(home: Path) -> dict:
