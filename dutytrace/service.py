@@ -167,8 +167,10 @@ class Dutytrace:
         if self._index is not None:
             self._index.close()
             self._index = None
-        if not self.settings.qdrant_url:
-            shutil.rmtree(self.settings.index_path, ignore_errors=True)
+        if not self.settings.qdrant_url:  # emptied by whichever process holds it (store/index_owner.py)
+            from dutytrace.store.index_owner import open_fresh
+
+            self._index = open_fresh(self.settings, self.embedder.dim)
         else:
             idx = open_index(self.settings, self.embedder.dim, replace_outdated=True)  # an older schema: recreated
             idx.delete(list(idx.ids()))

@@ -221,3 +221,24 @@ def test_ingest_while_searching_and_the_ui_holds_the_home(tmp_path):
                        env={**env, "DUTYTRACE_HOME": str(calm)}, capture_output=True, text=True, timeout=1200)
     assert p.returncode == 0, p.stderr
     assert _snapshot(home) == _snapshot(calm)
+
+
+def test_reindex_empties_the_index_in_the_process_that_holds_it(tmp_path):
+    """`reindex` starts from an empty index: the owner makes it anew (a user never removes the shard
+    folder under its owner's feet), and the owner goes on serving it."""
+    path = tmp_path / "home" / "index"
+    holder, role = _start(path, "hold")
+    assert role == "owner"
+    idx = SharedIndex(path, 4, home=path.parent)
+    idx.upsert(_points("a", 20))
+    fresh = SharedIndex(path, 4, home=path.parent, fresh=True)
+    assert not fresh.owner and fresh.count() == 0 and idx.count() == 0
+    fresh.upsert(_points("b", 5))
+    assert sorted(idx.ids()) == sorted(p.id for p in _points("b", 5))
+    fresh.close()
+    idx.close()
+    holder.stdin.close()
+    assert holder.wait(60) == 0, holder.stderr.read()
+    alone = SharedIndex(path, 4, home=path.parent, fresh=True)  # no owner: this process empties it itself
+    assert alone.owner and alone.count() == 0
+    alone.close()

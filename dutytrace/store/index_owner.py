@@ -28,6 +28,7 @@ import fcntl
 import hashlib
 import os
 import secrets
+import shutil
 import threading
 import time
 from multiprocessing.connection import Client, Listener
@@ -40,8 +41,8 @@ from dutytrace.store.vectors import Filters, IndexOptions, IndexPoint, Scored
 
 # the operations served to other processes (scroll is served page by page: a generator cannot travel)
 OPERATIONS = frozenset({"upsert", "delete", "set_payload", "query", "facet", "count", "ids", "scroll_page",
-                        "optimize"})
-WRITES = frozenset({"upsert", "delete", "set_payload", "optimize"})
+                        "optimize", "reset"})
+WRITES = frozenset({"upsert", "delete", "set_payload", "optimize", "reset"})
 OWNER_WAIT_S = 120.0  # how long a user waits for a new owner to appear before giving up
 _MAX_SOCKET_PATH = 100  # sockaddr_un holds 108 bytes with the terminating NUL; stay clear of it
 
@@ -87,15 +88,17 @@ class _Owner:
     """This process holds the lock and the shard, and serves them to the other processes."""
 
     def __init__(self, path: Path, dim: int, options: IndexOptions, lock_fd: int, key: bytes, address: str,
-                 home: Path, min_free_mb: float):
+                 home: Path, min_free_mb: float, fresh: bool = False):
         from dutytrace.store.edge_index import EdgeIndex
 
-        self.path, self.home, self.min_free_mb = path, home, min_free_mb
+        self.path, self.home, self.min_free_mb, self.options = path, home, min_free_mb, options
         self.lock = threading.RLock()
         self.closed = False
         self._lock_fd, self._key, self._address = lock_fd, key, address
         self._conns: set = set()
         ensure_space(path.parent, min_free_mb, home)  # loading a shard may write (WAL replay)
+        if fresh:
+            shutil.rmtree(path, ignore_errors=True)
         self.index = EdgeIndex(path, dim, options)
         try:
             if not address.startswith("\0"):
@@ -122,6 +125,8 @@ class _Owner:
         if name in WRITES:
             ensure_space(self.path, self.min_free_mb, self.home)
         try:
+            if name == "reset":
+                return self._reset(*args)
             return getattr(self.index, name)(*args, **kwargs)
         except DutytraceError:
             raise
@@ -130,6 +135,14 @@ class _Owner:
             if clear is not None:
                 raise clear from None
             raise
+
+    def _reset(self, dim: int) -> None:
+        """Empty the index (a new shard of `dim` dimensions): reindex, here where the shard is held."""
+        from dutytrace.store.edge_index import EdgeIndex
+
+        self.index.close()
+        shutil.rmtree(self.path, ignore_errors=True)
+        self.index = EdgeIndex(self.path, dim, self.options)
 
     # -- the server ------------------------------------------------------------------------------
     def _accept(self) -> None:
@@ -225,7 +238,7 @@ class SharedIndex:
     """The embedded index, owned here or reached through its owner (see the module's docstring)."""
 
     def __init__(self, path: Path, dim: int, options: IndexOptions | None = None, home: Path | None = None,
-                 min_free_mb: float = 0, wait_s: float = OWNER_WAIT_S):
+                 min_free_mb: float = 0, wait_s: float = OWNER_WAIT_S, fresh: bool = False):
         self.path = Path(path).absolute()
         self.dim, self.options = dim, options or IndexOptions()
         self.home = Path(home) if home else self.path.parent
@@ -234,7 +247,11 @@ class SharedIndex:
         self._lock = threading.RLock()
         self._backend: _Owner | _User | None = None
         self._closed = False
+        self._fresh = fresh  # empty the index first (reindex), wherever it is held
         self._backend = self._acquire()  # open now: a home that cannot hold an index says so at once
+        if fresh and not self.owner:
+            self._call("reset", dim)
+        self._fresh = False
 
     @property
     def owner(self) -> bool:
@@ -271,7 +288,7 @@ class SharedIndex:
             return None
         try:
             return _Owner(self.path, self.dim, self.options, fd, _authkey(self._key_path), self._address, self.home,
-                          self.min_free_mb)
+                          self.min_free_mb, self._fresh)
         except BaseException as e:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
@@ -341,3 +358,10 @@ class SharedIndex:
             if self._backend is not None:
                 self._backend.close()
                 self._backend = None
+
+
+def open_fresh(settings, dim: int) -> SharedIndex:
+    """The embedded index of `settings`, emptied (for `reindex`): removed and made again by the process
+    that holds it, never under another process's feet."""
+    return SharedIndex(Path(settings.index_path), dim, IndexOptions.from_settings(settings), Path(settings.home),
+                       getattr(settings, "min_free_mb", 0), fresh=True)

@@ -43,7 +43,7 @@ def _dense_dim(src: VectorIndex) -> int:
 def migrate_embedded(settings, to_url: str, api_key: str | None = None, collection: str | None = None,
                      progress: Callable[[int, int], None] | None = None) -> dict:
     """Copy the embedded Qdrant Edge index of `settings.home` to the collection at `to_url`."""
-    from dutytrace.store.edge_index import EdgeIndex
+    from dutytrace.store.index_owner import SharedIndex
     from dutytrace.store.qdrant_client_index import ClientIndex
 
     path = Path(settings.index_path)
@@ -53,7 +53,7 @@ def migrate_embedded(settings, to_url: str, api_key: str | None = None, collecti
     if not to_url:
         raise MigrationError("no target: give --to http(s)://HOST:6333 (a Qdrant server or cluster node)")
     collection = collection or settings.collection
-    src = EdgeIndex(path, 0)
+    src = SharedIndex(path, 0, home=Path(settings.home))  # never a second open of a shard another process holds
     try:
         dim = _dense_dim(src)
         try:
