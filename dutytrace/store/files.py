@@ -23,11 +23,19 @@ class FileStore:
         path = self._path(doc_id)
         if path.exists():
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)  # atomic: a crash never leaves half a file under the final name
+        tmp = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)  # atomic: a crash never leaves half a file under the final name
+        except OSError as e:  # a full or read-only disk: a clear message naming the home (store/disk.py)
+            from dutytrace.store.disk import storage_error
+
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            raise storage_error(e, self.root.parent) or e from None
 
     def get(self, doc_id: str) -> bytes:
         path = self._path(doc_id)
