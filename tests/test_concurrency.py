@@ -242,3 +242,23 @@ def test_reindex_empties_the_index_in_the_process_that_holds_it(tmp_path):
     alone = SharedIndex(path, 4, home=path.parent, fresh=True)  # no owner: this process empties it itself
     assert alone.owner and alone.count() == 0
     alone.close()
+
+
+def test_the_owner_serves_only_holders_of_the_homes_key(tmp_path):
+    from multiprocessing import AuthenticationError
+    from multiprocessing.connection import Client
+
+    from dutytrace.store.index_owner import _files
+
+    path = tmp_path / "home" / "index"
+    owner = SharedIndex(path, 4, home=path.parent)
+    lock, key, address = _files(path)
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    with pytest.raises((AuthenticationError, EOFError, OSError)):
+        Client(address, family="AF_UNIX", authkey=b"not the key")
+    stalled = Client(address, family="AF_UNIX", authkey=None)  # connects, never answers the challenge
+    user = SharedIndex(path, 4, home=path.parent)  # ...and holds up nobody
+    assert not user.owner and user.count() == 0
+    stalled.close()
+    user.close()
+    owner.close()

@@ -31,7 +31,7 @@ import secrets
 import shutil
 import threading
 import time
-from multiprocessing.connection import Client, Listener
+from multiprocessing.connection import Client, Listener, answer_challenge, deliver_challenge
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +106,11 @@ class _Owner:
                     os.unlink(address)  # left by an owner that was killed: we hold the lock, so it is stale
                 except FileNotFoundError:
                     pass
-            self._listener = Listener(address, family="AF_UNIX", authkey=key)
+            # authenticated per connection, on that connection's thread: a client that stalls mid-handshake
+            # holds up nobody else
+            self._listener = Listener(address, family="AF_UNIX")
+            if not address.startswith("\0"):
+                os.chmod(address, 0o600)
         except BaseException:
             self.index.close()
             raise
@@ -149,7 +153,7 @@ class _Owner:
         while not self.closed:
             try:
                 conn = self._listener.accept()
-            except Exception:  # a client that failed authentication, or the listener closed
+            except Exception:  # the listener closed
                 if self.closed:
                     return
                 continue
@@ -161,6 +165,11 @@ class _Owner:
 
     def _serve(self, conn) -> None:
         try:
+            try:
+                deliver_challenge(conn, self._key)  # what Listener(authkey=...) does, in this thread
+                answer_challenge(conn, self._key)
+            except Exception:  # a wrong key, or a client that went away
+                return
             while True:
                 try:
                     name, args, kwargs = conn.recv()
