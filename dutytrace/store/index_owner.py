@@ -27,6 +27,7 @@ import atexit
 import fcntl
 import hashlib
 import os
+import pickle
 import secrets
 import shutil
 import threading
@@ -184,7 +185,7 @@ class _Owner:
                         try:
                             reply = ("ok", self._run(name, args, kwargs))
                         except DutytraceError as e:
-                            reply = ("err", e)
+                            reply = ("err", _portable(e))
                         except Exception as e:
                             reply = ("err", DutytraceError(f"the index owner (pid {os.getpid()}) failed on {name}: "
                                                            f"{type(e).__name__}: {str(e)[:300]}"))
@@ -218,6 +219,16 @@ class _Owner:
         except Exception:
             pass
         atexit.unregister(self.close)
+
+
+def _portable(e: DutytraceError) -> DutytraceError:
+    """`e`, or a DutytraceError with its message where `e` would not survive pickling (a subclass whose
+    constructor takes other arguments)."""
+    try:
+        pickle.loads(pickle.dumps(e))
+        return e
+    except Exception:
+        return DutytraceError(str(e))
 
 
 class _User:
