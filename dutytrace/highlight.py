@@ -17,7 +17,7 @@ def cue_spans(text: str, tags: list[str], codebook: Codebook) -> list[dict]:
                 for m in p.finditer(text):
                     if m.end() > m.start():
                         spans.append((m.start(), m.end(), tag))
-    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0]), s[2]))  # ties by tag id: the same marks every time
     out, last = [], -1
     for start, end, tag in spans:
         if start >= last:
