@@ -101,6 +101,19 @@ class Accountability:
     page: int | None = None  # the page of that sentence
 
 
+@dataclass(frozen=True)
+class Measure:
+    """One rectification measure of a report or decision (nlp/measures.py)."""
+
+    measure: str  # the text of the item, without its numbering
+    body: str | None = None  # the body responsible ("; " between several), when the text names one
+    bodies: tuple[str, ...] = ()
+    deadline: str | None = None  # an ISO date when a date is given, else the phrase ("within 60 days", "年底前")
+    due: str | None = None  # the ISO date it falls due, when it can be worked out
+    passage: str = ""  # the source passage
+    page: int | None = None
+
+
 @dataclass
 class Analysis:
     """What NLP found in one document."""
@@ -112,6 +125,7 @@ class Analysis:
     facts: dict[str, Any]
     accountability: list[Accountability]
     chunk_tags: dict[int, list[str]] = field(default_factory=dict)  # chunk seq -> tag ids
+    measures: list[Measure] = field(default_factory=list)  # rectification measures (reports, decisions)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -121,6 +135,7 @@ class Analysis:
             "tags": [t.to_json() for t in self.tags],
             "facts": self.facts,
             "accountability": [asdict(a) for a in self.accountability],
+            "measures": [{**asdict(m), "bodies": list(m.bodies)} for m in self.measures],
         }
 
 

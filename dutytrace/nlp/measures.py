@@ -1,0 +1,536 @@
+"""Rectification measures read from a report or a decision as items: the measure (one item, cleaned
+of its numbering), the body responsible when the text names one, a deadline when one is given, the
+source passage and its page.
+
+Where they are: the sections whose heading names them (防范和整改措施, 整改要求, 事故防范措施建议;
+"Rectification measures", "Preventive measures", "Recommendations", "Lessons and recommendations",
+"Measures to prevent recurrence"; not "Responsibility findings and handling recommendations", which
+are about people). A section runs to the next heading of its level (or a signature, an appendix).
+
+How a section becomes items, in this order:
+1. numbered lists: （一）… / 一是… / 1. … / (1) … / 9.1 … / First, … Second, … / Recommendation #1: …
+   / "To <body>: …" (CSB) — the numbering family with the longest run 1, 2, 3 … wins; the text
+   before the first number is a lead-in ("employers should:") that may name the body;
+2. otherwise sentences: each sentence with 要/应/须/必须/严禁/不得 or shall/should/must/is to/are to
+   starts an item, a sentence without one belongs to the item before it; a sentence whose
+   semicolon-separated clauses each carry such a word is one item per clause;
+3. in either case a list after a colon ("The company must, within 60 days: survey …; introduce …;
+   and set up …") is one item per entry, each keeping the lead's body and deadline.
+
+The body: the subject before the modal verb of a clause when it names an organisation ("the county
+emergency management bureau shall", "各乡镇要", "Employers should"); the agent of a passive ("are to
+be surveyed by the natural resources department"); several bodies of one item are all kept
+(`bodies`, and `body` joins them with "; "). The deadline: a date ("by 31 March 2017",
+"2017年3月31日前") as an ISO date, a period ("within 60 days", "一个月内", "年底前") as written, with
+the date it falls due worked out from the document's date (its title page) when there is one."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+from collections.abc import Sequence
+
+from dutytrace.models import Measure, Page
+
+# -- headings ----------------------------------------------------------------------------------------
+_ZH_NUM = "一二三四五六七八九十"
+_ZH_TOP = re.compile(rf"^\s*(?:[{_ZH_NUM}]+\s*[、.．]|第[{_ZH_NUM}]+(?:部分|章|节)[、，:：\s]*)")
+_ZH_SUB = re.compile(rf"^\s*[（(][{_ZH_NUM}]+[)）]")
+_ZH_MEASURE_HEAD = re.compile(r"(防范|整改|预防|改进|防止|纠正).{0,8}(措施|要求|建议|意见)|整改要求|防范措施|措施建议|教训")
+_ZH_NOT_MEASURE = re.compile(r"责任|处理建议|处理意见|处分|处罚|问责")
+_EN_TOP = re.compile(r"^\s*(?:(?:Part|Section|Chapter)\s+[\w]+\s*[.:—–-]?\s*|[IVXL]+\.\s*|\d{1,2}\.?\s+(?!\d)|\d{1,2}\s+)"
+                     r"(?=[A-Z])")
+_EN_MEASURE_HEAD = re.compile(r"(?i)\b(measures?|recommendations?|lessons|corrective actions?|preventive actions?|"
+                              r"prevention|rectification)\b")
+_EN_NOT_MEASURE = re.compile(r"(?i)responsib|handling|disciplin|sanction|finding|penalt|accountab|punish")
+_END_LINE = re.compile(r"^\s*(?:附件|附：|附:|Appendix|Annex|Attachment)|(?:事故)?调查组\s*$|^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$")
+
+
+def _heading(line: str, lang: str) -> tuple[int, str] | None:
+    """(level, title) of a heading line, or None. Level 1: 一、 / 1. / IX. / Part, Section; 2: （一）;
+    0: an unnumbered short title (ALL CAPS in English)."""
+    s = line.strip()
+    if not s or len(s) > (40 if lang == "zh" else 80) or s[-1] in ".;,:。；，：、!?！？)）\"”":
+        return None
+    if lang == "zh":
+        m = _ZH_TOP.match(s)
+        if m:
+            return 1, s[m.end():]
+        m = _ZH_SUB.match(s)
+        if m and len(s) <= 24:
+            return 2, s[m.end():]
+        return (0, s) if len(s) <= 20 and _ZH_MEASURE_HEAD.search(s) else None
+    m = _EN_TOP.match(s)
+    if m and len(s.split()) <= 10:
+        return 1, s[m.end():]
+    letters = [c for c in s if c.isalpha()]
+    if len(letters) >= 4 and all(c.isupper() for c in letters) and len(s.split()) <= 8:
+        return 0, s
+    return None
+
+
+def _is_measure_title(title: str, lang: str) -> bool:
+    if lang == "zh":
+        return bool(_ZH_MEASURE_HEAD.search(title)) and not _ZH_NOT_MEASURE.search(title)
+    return bool(_EN_MEASURE_HEAD.search(title)) and not _EN_NOT_MEASURE.search(title) and len(title.split()) <= 8
+
+
+def _sections(lines: list[tuple[int, str]], lang: str) -> list[list[tuple[int, str]]]:
+    """The measure sections: lists of (page, line)."""
+    out: list[list[tuple[int, str]]] = []
+    cur: list[tuple[int, str]] | None = None
+    level = 0
+    for page, line in lines:
+        h = _heading(line, lang)
+        if cur is not None:
+            if h is not None and (h[0] <= max(level, 1) or h[0] == 0) or _END_LINE.search(line):
+                out.append(cur)
+                cur = None
+            else:
+                if line.strip() and not re.fullmatch(r"\s*[-—–]?\s*\d{1,3}\s*[-—–]?\s*", line):  # page numbers
+                    cur.append((page, line))
+                continue
+        if h is not None and _is_measure_title(h[1], lang):
+            cur, level = [], h[0]
+    if cur is not None:
+        out.append(cur)
+    return [s for s in out if s]
+
+
+# -- flattening a section ----------------------------------------------------------------------------
+def _flatten(sec: list[tuple[int, str]], lang: str) -> tuple[str, list[int], set[int]]:
+    """The section as one text, each character's page, and the offsets where a line starts."""
+    text, pages, starts = [], [], set()
+    n = 0
+    for i, (page, line) in enumerate(sec):
+        line = line.strip()
+        if i:
+            prev = text[-1] if text else ""
+            sep = "" if lang == "zh" and not (prev[-1:].isascii() and line[:1].isascii() and prev[-1:].isalnum()) else " "
+            if lang == "en" and prev.endswith("-") and line[:1].islower():
+                text[-1] = prev[:-1]
+                n -= 1
+                pages.pop()
+                sep = ""
+            if sep:
+                text.append(sep)
+                pages.append(page)
+                n += 1
+        starts.add(n)
+        text.append(line)
+        pages.extend([page] * len(line))
+        n += len(line)
+    return "".join(text), pages, starts
+
+
+# -- numbering families ------------------------------------------------------------------------------
+_ORD = {w: i + 1 for i, w in enumerate(("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+                                         "ninth", "tenth"))}
+
+
+def _zh_int(s: str) -> int:
+    if s.isdigit():
+        return int(s)
+    v = {c: i + 1 for i, c in enumerate(_ZH_NUM)}
+    if s == "十":
+        return 10
+    if s.startswith("十"):
+        return 10 + v.get(s[1:], 0)
+    if s.endswith("十"):
+        return v.get(s[0], 0) * 10
+    if "十" in s:
+        a, b = s.split("十")
+        return v.get(a, 0) * 10 + v.get(b, 0)
+    return v.get(s, 0)
+
+
+_BOUNDARY_EN = re.compile(r"(?:^|[.;:!?)\"”’]\s+|\n)$")
+_FAMILIES = {
+    "zh": [
+        ("paren_cn", re.compile(rf"[（(]([{_ZH_NUM}]+)[)）]"), "any"),
+        ("shi", re.compile(rf"([{_ZH_NUM}]+)是(?=[^的])"), "zh_clause"),
+        ("di", re.compile(rf"第([{_ZH_NUM}]+)[，,、]"), "zh_clause"),
+        ("paren_num", re.compile(r"[（(](\d{1,2})[)）]"), "zh_clause"),
+        ("num", re.compile(r"(\d{1,2})[、.．](?!\d)"), "zh_clause"),
+        ("circled", re.compile(r"([①②③④⑤⑥⑦⑧⑨⑩⑪⑫])"), "any"),
+    ],
+    "en": [
+        ("paren_num", re.compile(r"\((\d{1,2})\)\s"), "en"),
+        ("decimal", re.compile(r"\b\d{1,2}\.(\d{1,2})\s+(?=[A-Z\"“])"), "en"),
+        ("num", re.compile(r"\b(\d{1,2})[.)]\s+(?=[A-Z\"“])"), "en"),
+        ("ordinal", re.compile(r"\b(First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth)(?:ly)?\s*,\s*"),
+         "en"),
+        ("recommendation", re.compile(r"\bRecommendation\s*(?:#|No\.?\s*)?(\d{1,2})\s*[:.]\s*"), "en"),
+        ("letter", re.compile(r"\(([a-j])\)\s"), "en"),
+    ],
+}
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫"
+
+
+def _value(family: str, raw: str) -> int:
+    if family == "ordinal":
+        return _ORD[raw.lower()]
+    if family == "circled":
+        return _CIRCLED.index(raw) + 1
+    if family == "letter":
+        return ord(raw) - ord("a") + 1
+    return _zh_int(raw)
+
+
+def _at_boundary(text: str, pos: int, kind: str, starts: set[int]) -> bool:
+    if pos in starts or pos == 0:
+        return True
+    before = text[max(0, pos - 3):pos]
+    if kind == "any":
+        return True
+    if kind == "zh_clause":
+        return bool(re.search(r"[。；;：:！？\s]$", before))
+    return bool(_BOUNDARY_EN.search(before))
+
+
+def _chain(text: str, starts: set[int], lang: str) -> list[tuple[int, int]]:
+    """The (start, end of marker) of the longest numbered run 1, 2, 3 … of one family ([] if under 2)."""
+    best: list[tuple[int, int]] = []
+    for family, rx, kind in _FAMILIES[lang]:
+        marks = [(m.start(), m.end(), _value(family, m.group(1))) for m in rx.finditer(text)
+                 if _at_boundary(text, m.start(), kind, starts)]
+        for i, (s0, e0, v0) in enumerate(marks):
+            if v0 != 1:
+                continue
+            run, want = [(s0, e0)], 2
+            for s, e, v in marks[i + 1:]:
+                if v == want and s >= run[-1][1]:
+                    run.append((s, e))
+                    want += 1
+            if len(run) > len(best):
+                best = run
+    return best if len(best) >= 2 else []
+
+
+_TO_BODY = re.compile(r"(?m)^To ([^:\n]{2,120}):\s*")
+
+
+# -- sentences and modals ----------------------------------------------------------------------------
+_EN_MODAL = (r"(?:shall|should|must|will|is to|are to|is asked to|are asked to|is required to|are required to|"
+             r"needs? to|may not|may only|may no longer|may be \w+ only|is recommended to|are recommended to|"
+             r"ought to|have to|has to|is expected to|are expected to)")
+_EN_MODAL_RX = re.compile(rf"\b{_EN_MODAL}\b", re.I)
+_ZH_MODAL_RX = re.compile(r"要|应当|应|须|必须|严禁|不得|一律|禁止|务必|切实|确保|建立|开展|加强|督促|落实|推行|完善")
+
+
+def _has_modal(s: str, lang: str) -> bool:
+    return bool((_ZH_MODAL_RX if lang == "zh" else _EN_MODAL_RX).search(s))
+
+
+def _sentences(text: str, lang: str) -> list[tuple[int, int]]:
+    rx = re.compile(r"([。！？])") if lang == "zh" else re.compile(r"([.!?][\"”’)]?)\s+(?=[A-Z\"“(])")
+    out, pos = [], 0
+    for m in rx.finditer(text):
+        end = m.start() + len(m.group(1))
+        if lang == "en" and re.search(r"\b(?:No|Art|Nos|e\.g|i\.e|Co|Ltd|Inc|St|Mr|Ms|Dr|para|cf)\.$", text[pos:end]):
+            continue
+        if end > pos:
+            out.append((pos, end))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, len(text)))
+    return out
+
+
+# -- body ----------------------------------------------------------------------------------------------
+_EN_ORG = re.compile(
+    r"(?i)\b(bureaus?|government|departments?|administration|authorit(?:y|ies)|stations?|centre|center|committees?|"
+    r"offices?|compan(?:y|ies)|contractors?|employers?|enterprises?|operators?|carriers?|owners?|users?|mines|"
+    r"quarries|agenc(?:y|ies)|clients?|handlers?|fillers?|district|city|county|townships?|municipality|park|utility|"
+    r"platforms?|teams?|brigades?|hotline|firms?|organi[sz]ations?|manufacturers?|ministry|council|commission|"
+    r"inspectorate|regulators?|police|fire departments?|corporation|group|industry|association|"
+    r"division|osha|niosh|msha|cdi|developers?|builders?|suppliers?|landlords?|schools?|hospitals?|states?|"
+    r"co\.|ltd|inc|llc|gangs?)\b")
+_EN_SUBJECT = re.compile(rf"(?i)(?:^|(?<=[;:,.])\s*|\band\s+|\bthat\s+)([^;:,.]{{2,120}}?)\s+(?:also\s+|therefore\s+)?"
+                         rf"({_EN_MODAL})\b(\s+(?:not\s+|never\s+|no longer\s+|only\s+|also\s+)?be\s+\w+(?:ed|en|wn|lt|ght)\b)?")
+_EN_AGENT = re.compile(r"\bby\s+((?:the|a|an|each|every|its|their)\s+[^,;.]{2,80}?)(?=\s+(?:with|and|before|within|"
+                       r"at|in|on|to|using|as|for|under|against|by)\b|[,;.]|$)", re.I)
+_ZH_ORG = (r"(?:人民政府|政府|委员会|管委会|管理委员会|安委办|安委会|局|委|办|厅|部门|公司|集团|单位|企业|机关|机构|站|所|中心|"
+           r"大队|支队|队|合作社|协会|街道|乡镇|园区|平台|海警|海事|渔政|党委|医院|学校|监理|业主|各地|县区|市|县|区|镇|乡|村)")
+_ZH_LEAD = (r"(?=要|应当|应|须|必须|需|将|对|在|按|于|以|把|从|向|与|会同|配合|牵头|负责|立即|尽快|限期|逐|组织|加强|推行|"
+            r"围绕|建立|开展|切实|进一步|全面|严格|认真|督促|统一|实行|落实|停业|停产|制定|修订|完善|聘请|配备|"
+            r"[一两二三四五六七八九十\d]+个?月内|年底前|\d{4}年)")
+_ZH_SUBJECT = re.compile(rf"(?:^|(?<=[。；;，,：:]))(?:由|请|建议由?)?((?:各|全|该)?[\u4e00-\u9fff、“”]{{0,16}}?{_ZH_ORG}){_ZH_LEAD}")
+_ZH_NOT_BODY = re.compile(r"^(?:明确|建立|开展|加强|落实|督促|推动|组织|完善|将|把|按|由|对|在|要|应)|的|和$|对|在|发现|检查|整改|问题|情况|人员$|工作$|要求|措施|事故|隐患|作业|安全$|^[市县区镇乡村]$")
+
+
+def _clean_body(b: str, lang: str) -> str | None:
+    b = b.strip(" ,;:，；、“”\"")
+    if lang == "en":
+        b = re.sub(r"^(?i:by|before|within|from|after)\s+[^,]*?(?:\d{4}|days?|weeks?|months?|years?)\s+", "", b)
+        b = re.sub(r"(?i)^(?:and|that|also|in addition|finally|further(?:more)?)\s+", "", b).strip()
+        if not _EN_ORG.search(b) or len(b.split()) > 12:
+            return None
+        if re.search(r"(?i)\b(?:no|any)\s+(?:one|person)\b", b):
+            return None
+        return b
+    if _ZH_NOT_BODY.search(b) or len(b) < 2:
+        return None
+    return b
+
+
+def _bodies(text: str, lang: str) -> list[str]:
+    found: list[str] = []
+    if lang == "en":
+        for m in _EN_SUBJECT.finditer(text):
+            subj, passive = m.group(1), m.group(3)
+            if passive:
+                stop = re.compile(r"[;.]").search(text, m.end())
+                agent = _EN_AGENT.search(text, m.end(), stop.start() if stop else len(text))
+                b = _clean_body(agent.group(1), lang) if agent else None
+            else:
+                b = _clean_body(subj, lang)
+            if b and b.lower() not in (x.lower() for x in found):
+                found.append(b)
+    else:
+        for m in _ZH_SUBJECT.finditer(text):
+            b = _clean_body(m.group(1), lang)
+            if b and b not in found and not any(b in x for x in found):
+                found.append(b)
+    return found
+
+
+# -- deadlines -------------------------------------------------------------------------------------------
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_EN_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+           "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "thirty": 30, "sixty": 60, "ninety": 90, "a": 1,
+           "an": 1}
+_EN_DATE = r"(?:(\d{1,2})\s+([A-Z][a-z]+)\s+(\d{4})|([A-Z][a-z]+)\s+(\d{1,2}),?\s+(\d{4}))"
+_EN_ABS = re.compile(rf"\b(?i:by|before|no later than|not later than|until|on or before|by the end of)\s+{_EN_DATE}")
+_EN_END_YEAR = re.compile(r"\bby the end of (?:(\d{4})|(?:the|this) year)\b", re.I)
+_EN_REL = re.compile(r"\bwithin\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+                     r"thirty|sixty|ninety|a|an)\s+(?:calendar\s+|working\s+)?(day|week|month|year)s?\b", re.I)
+_EN_COND = re.compile(r"\b(?:before (?:resuming|restarting|restart|reopening|production resumes)|"
+                      r"before (?:it|they|the \w+) (?:restarts?|resumes?|reopens?)|not restart \w+ \w+ until)\b", re.I)
+_ZH_DATE = r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日|底)?"
+_ZH_ABS = re.compile(rf"(?:于|在)?{_ZH_DATE}(?:前|之前|以前|底前)")
+_ZH_YEAR_END = re.compile(r"(?:(\d{4})年)?(?:年底|年末)前|(?:(\d{4})年)?年内")
+_ZH_REL = re.compile(r"([一两二三四五六七八九十\d]+)(?:个)?(月|日|天|周|个工作日|工作日)内")
+_ZH_COND = re.compile(r"(?:复产|复工|恢复生产|投入使用|投用|重新开业)(?:前|之前)")
+
+
+def _iso(y: int, m: int, d: int | None) -> str | None:
+    try:
+        if d is None:
+            d = calendar.monthrange(y, m)[1]
+        return _dt.date(y, m, d).isoformat()
+    except (ValueError, TypeError):
+        return None
+
+
+def _en_date(g: tuple) -> str | None:
+    if g[0]:
+        d, mon, y = g[0], g[1], g[2]
+    else:
+        mon, d, y = g[3], g[4], g[5]
+    m = _MONTHS.get(mon.lower())
+    return _iso(int(y), m, int(d)) if m else None
+
+
+def _add(base: _dt.date, n: int, unit: str) -> _dt.date:
+    if unit in ("day", "日", "天", "工作日", "个工作日"):
+        return base + _dt.timedelta(days=n * (7 / 5 if "工作" in unit else 1))
+    if unit in ("week", "周"):
+        return base + _dt.timedelta(weeks=n)
+    months = n * (12 if unit == "year" else 1)
+    y, m = divmod(base.month - 1 + months, 12)
+    y, m = base.year + y, m + 1
+    return _dt.date(y, m, min(base.day, calendar.monthrange(y, m)[1]))
+
+
+def deadline_of(text: str, lang: str, base: _dt.date | None = None) -> tuple[str | None, str | None]:
+    """(deadline, due): the deadline as an ISO date or as the phrase, and the ISO date it falls due
+    (None when it cannot be worked out)."""
+    if lang == "en":
+        m = _EN_ABS.search(text)
+        if m:
+            iso = _en_date(m.groups())
+            return (iso or m.group(0)), iso
+        m = _EN_END_YEAR.search(text)
+        if m:
+            y = int(m.group(1)) if m.group(1) else (base.year if base else None)
+            return m.group(0), _iso(y, 12, 31) if y else None
+        m = _EN_REL.search(text)
+        if m:
+            raw = m.group(1).lower()
+            n = int(raw) if raw.isdigit() else _EN_NUM[raw]
+            return m.group(0), _add(base, n, m.group(2).lower()).isoformat() if base else None
+        m = _EN_COND.search(text)
+        return (m.group(0), None) if m else (None, None)
+    m = _ZH_ABS.search(text)
+    if m:
+        iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None)
+        return (iso or m.group(0)), iso
+    m = _ZH_YEAR_END.search(text)
+    if m:
+        y = m.group(1) or m.group(2)
+        y = int(y) if y else (base.year if base else None)
+        return m.group(0), _iso(y, 12, 31) if y else None
+    m = _ZH_REL.search(text)
+    if m:
+        n, unit = _zh_int(m.group(1).replace("两", "二")), m.group(2)
+        return m.group(0), _add(base, n, {"月": "month"}.get(unit, unit)).isoformat() if base and n else None
+    m = _ZH_COND.search(text)
+    return (m.group(0), None) if m else (None, None)
+
+
+def document_date(pages: Sequence[Page], lang: str) -> _dt.date | None:
+    """The date the document bears: the latest date among the first lines of its first page."""
+    if not pages:
+        return None
+    head = "\n".join(pages[0].text.splitlines()[:10])
+    found: list[str] = []
+    if lang == "zh":
+        found = [_iso(int(y), int(m), int(d)) for y, m, d in re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", head)]
+    else:
+        found = [_en_date(g) for g in re.findall(_EN_DATE, head)]
+    found = [f for f in found if f]
+    return _dt.date.fromisoformat(max(found)) if found else None
+
+
+# -- items ---------------------------------------------------------------------------------------------
+def _clean(s: str, lang: str) -> str:
+    s = s.strip()
+    for _ in range(2):  # a leftover number ("10.1 ", "（一）", "First, ") and the lead-in's "and "
+        s = re.sub(rf"^(?:[（(][{_ZH_NUM}\d]{{1,3}}[)）]|\d{{1,2}}(?:\.\d{{1,2}})?[.、．)]?\s+|\d{{1,2}}[、．.](?!\d)|"
+                   rf"[{_ZH_NUM}]+是|第[{_ZH_NUM}]+[，,、]|[①-⑫]|[•·▪\-–]\s|"
+                   r"(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Finally|Lastly)(?:ly)?\s*,|"
+                   r"Recommendation\s*(?:#|No\.?\s*)?\d{1,2}\s*[:.])\s*", "", s)
+        s = re.sub(r"^(?:and|or)\s+", "", s)
+    s = re.sub(r"\s+", " " if lang == "en" else "", s) if lang == "zh" else re.sub(r"\s+", " ", s)
+    return s.strip(" ;；,，")
+
+
+def _colon_list(seg: str, lang: str) -> tuple[str, list[str], str] | None:
+    """A lead ending in a colon and ≥ 2 entries separated by semicolons: (lead, entries, rest after the
+    list's sentence), or None."""
+    m = re.search(r"[:：]\s*", seg)
+    if not m or not _has_modal(seg[:m.start()], lang):
+        return None
+    body = seg[m.end():]
+    stop = re.search(r"(?<=[.。])\s*(?=[A-Z\"“\u4e00-\u9fff])", body) if lang == "en" else re.search(r"(?<=。)", body)
+    lst, rest = (body[:stop.start()], body[stop.end():]) if stop else (body, "")
+    parts = [p for p in re.split(r"[;；]\s*", lst) if p.strip()]
+    if len(parts) < 2:
+        return None
+    return seg[:m.start()], parts, rest
+
+
+def _split_clauses(seg: str, lang: str) -> list[str]:
+    """A sentence whose semicolon-separated clauses each carry a modal: one entry per clause."""
+    parts = [p for p in re.split(r"[;；]\s*", seg) if p.strip()]
+    if len(parts) >= 2 and all(_has_modal(p, lang) for p in parts):
+        return parts
+    return [seg]
+
+
+class _Builder:
+    def __init__(self, lang: str, base: _dt.date | None, text: str, pages: list[int]):
+        self.lang, self.base, self.text, self.pages = lang, base, text, pages
+        self.items: list[Measure] = []
+
+    def page_at(self, pos: int) -> int | None:
+        return self.pages[min(max(pos, 0), len(self.pages) - 1)] if self.pages else None
+
+    def add(self, raw: str, pos: int, lead_body: list[str] | None = None, lead: str = "",
+            passage: str | None = None) -> None:
+        measure = _clean(raw, self.lang)
+        if len(measure) < (6 if self.lang == "zh" else 12):
+            return
+        bodies = _bodies(measure, self.lang) or list(lead_body or [])
+        deadline, due = deadline_of(raw, self.lang, self.base)
+        if deadline is None and lead:
+            deadline, due = deadline_of(lead, self.lang, self.base)
+        self.items.append(Measure(measure=measure, body="; ".join(bodies) or None, bodies=tuple(bodies),
+                                  deadline=deadline, due=due, passage=_clean_passage(passage or raw, self.lang),
+                                  page=self.page_at(pos)))
+
+    def item(self, raw: str, pos: int, numbered: bool, lead_body: list[str] | None) -> None:
+        """One numbered item or one sentence: split colon lists (and, for sentences, modal clauses)."""
+        seg = raw
+        cl = _colon_list(seg, self.lang)
+        if cl:
+            lead, parts, rest = cl
+            lead = _clean(lead, self.lang)
+            lb = _bodies(lead + (" shall" if self.lang == "en" and not _EN_MODAL_RX.search(lead) else ""),
+                         self.lang) or list(lead_body or [])
+            for p in parts:
+                self.add(p, pos + max(raw.find(p[:20]), 0), lb, lead, passage=raw)
+            for s, e in _sentences(rest, self.lang):
+                if _has_modal(rest[s:e], self.lang):
+                    self.add(rest[s:e], pos + max(raw.find(rest[s:e][:20]), 0), lead_body)
+            return
+        if numbered:
+            self.add(seg, pos, lead_body)
+            return
+        for clause in _split_clauses(seg, self.lang):
+            self.add(clause, pos + max(raw.find(clause[:20]), 0), lead_body, passage=raw)
+
+
+def _clean_passage(s: str, lang: str) -> str:
+    s = re.sub(r"\s+", " ", s).strip()
+    return s[:800]
+
+
+def _discussion_cut(s: str) -> str:
+    """FACE-style items: the recommendation without its "Discussion:" paragraph."""
+    m = re.search(r"\bDiscussion\s*:", s)
+    return s[:m.start()] if m else s
+
+
+def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None) -> list[Measure]:
+    text, pages, starts = _flatten(sec, lang)
+    b = _Builder(lang, base, text, pages)
+    if lang == "en":
+        heads = list(_TO_BODY.finditer("\n".join(ln.strip() for _, ln in sec)))
+        if len(heads) >= 2:  # CSB: "To <recipient>: <recommendation>"
+            joined = "\n".join(ln.strip() for _, ln in sec)
+            for i, m in enumerate(heads):
+                end = heads[i + 1].start() if i + 1 < len(heads) else len(joined)
+                raw = _discussion_cut(joined[m.end():end])
+                pos = text.find(raw.strip()[:30].replace("\n", " "))
+                b.item(raw.replace("\n", " "), max(pos, 0), True, [m.group(1).strip()])
+            return b.items
+    chain = _chain(text, starts, lang)
+    if chain:
+        pre = text[:chain[0][0]].strip()
+        lead_body = _bodies(pre + (" shall" if lang == "en" and pre.endswith(":") and not _EN_MODAL_RX.search(pre)
+                                   else ""), lang) if pre.endswith((":", "：")) else []
+        if pre and not pre.endswith((":", "：")) and _has_modal(pre, lang):
+            b.item(pre, 0, False, None)
+        for i, (s, _e) in enumerate(chain):
+            end = chain[i + 1][0] if i + 1 < len(chain) else len(text)
+            b.item(_discussion_cut(text[s:end]), s, True, lead_body)
+        return b.items
+    cur: tuple[int, int] | None = None
+    spans: list[tuple[int, int]] = []
+    for s, e in _sentences(text, lang):
+        if _has_modal(text[s:e], lang) or cur is None:
+            if cur is not None:
+                spans.append(cur)
+            cur = (s, e)
+        else:
+            cur = (cur[0], e)
+    if cur is not None:
+        spans.append(cur)
+    for s, e in spans:
+        if _has_modal(text[s:e], lang):
+            b.item(text[s:e], s, False, None)
+    return b.items
+
+
+def extract_measures(pages: Sequence[Page], lang: str) -> list[Measure]:
+    """The rectification measures of a document (report or decision), in document order."""
+    lines = [(p.number, ln) for p in pages for ln in p.text.splitlines()]
+    base = document_date(pages, lang)
+    out: list[Measure] = []
+    for sec in _sections(lines, lang):
+        out.extend(_section_items(sec, lang, base))
+    return out
