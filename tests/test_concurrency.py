@@ -262,3 +262,16 @@ def test_the_owner_serves_only_holders_of_the_homes_key(tmp_path):
     stalled.close()
     user.close()
     owner.close()
+
+
+def test_a_home_too_deep_for_a_socket_path_uses_an_abstract_socket(tmp_path):
+    path = tmp_path / ("deep-" * 20) / "index"
+    for _ in range(2):  # closing frees the address for the next owner, in this process too
+        owner = SharedIndex(path, 4, home=path.parent)
+        assert owner.owner and owner._address.startswith("\0")
+        owner.upsert(_points("a", 3))
+        reader, role = _start(path, "5")
+        assert role == "user"
+        out, err = reader.communicate(timeout=120)
+        assert reader.returncode == 0 and out.split() == ["user", "3"], err
+        owner.close()

@@ -30,6 +30,7 @@ import os
 import pickle
 import secrets
 import shutil
+import socket
 import threading
 import time
 from multiprocessing.connection import Client, Listener, answer_challenge, deliver_challenge
@@ -202,6 +203,15 @@ class _Owner:
             if self.closed:
                 return
             self.closed = True
+            # wake the accept loop (any connection does; it then sees `closed`) before closing its socket: a
+            # thread blocked in accept() would keep the socket, and an abstract address, alive
+            try:
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                    s.settimeout(5)
+                    s.connect(self._address)
+            except OSError:
+                pass
+            self._thread.join(timeout=5)
             try:
                 self._listener.close()  # also removes the socket file
             except Exception:
@@ -214,10 +224,6 @@ class _Owner:
             self.index.close()
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             os.close(self._lock_fd)
-        try:  # wake the accept loop so that its thread ends
-            Client(self._address, family="AF_UNIX", authkey=self._key).close()
-        except Exception:
-            pass
         atexit.unregister(self.close)
 
 
