@@ -215,8 +215,10 @@ class Searcher:
             if not query_vec[0]:
                 return []
             got = self.index.query("lexical", None, query_vec, cfg.match_depth, filters)
-        if self.duplicates:
-            got = [s for s in got if s.payload.get("doc_id") not in self.duplicates]
+        if self.duplicates:  # a near-duplicate gives way to its group's document, unless the filters leave that out
+            roots = {self.duplicates[d] for d in {s.payload.get("doc_id") for s in got} if d in self.duplicates}
+            shown = {r for r in roots if self.index.facet("doc_id", narrow(filters, "doc_id", r), limit=1)}
+            got = [s for s in got if self.duplicates.get(s.payload.get("doc_id")) not in shown]
         return sorted(got, key=passage_key)
 
     def _legs(self, query: str, mode: str, filters: dict | None, intent: QueryIntent) -> dict[str, list[Scored]]:

@@ -162,6 +162,12 @@ def test_near_duplicates_collapse_within_a_case_only(world):
     assert {"case-tower", "olga-tower"} <= cases
     gina = as_user(svc, "gina")
     assert "olga-tower" in {h.case_id for h in gina.search("guardrail harness", limit=20)}
+    # the collapsed copy is still found where its group's shown document is filtered out
+    (dup_id,) = [d for d in in_case if d in dups]
+    hits = gina.search("guardrail harness", limit=20, filters={"doc_id": dup_id})
+    assert hits and {h.doc_id for h in hits} == {dup_id}
+    shown = olga.search("scaffolder guardrail harness", limit=20, filters={"case_id": "olga-tower"})
+    assert {h.doc_id for h in shown} == {dups[dup_id]}  # beside its group's document it gives way
 
 
 def _scores(svc: Dutytrace, query: str) -> dict[str, float]:
