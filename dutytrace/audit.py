@@ -1,6 +1,8 @@
 """The audit trail: an append-only log in the catalog of who did what, when — logins, searches (query
-and filters), case and document views, exports, ingestions, tag reviews, user changes. Rows are never
-updated or deleted (SQLite triggers refuse it)."""
+and filters), case and document views, exports, ingestions (a start row before any work, an end row
+after), case metadata changes with their before/after values, analyses, evaluations, re-tagging,
+index moves, tag reviews, user changes, and every refused attempt (`denied`, with the action asked
+for). Rows are never updated or deleted (SQLite triggers refuse it)."""
 
 from __future__ import annotations
 
@@ -19,8 +21,9 @@ TRIGGERS = """
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
-ACTIONS = ("login", "login_failed", "search", "view_case", "view_document", "export", "ingest", "review_tag",
-           "user_change", "similar", "analytics", "reindex")
+ACTIONS = ("login", "login_failed", "search", "view_case", "view_document", "export", "ingest_start", "ingest",
+           "case_meta", "review_tag", "user_change", "similar", "analytics", "analyze", "eval", "retag_start", "retag",
+           "reindex", "index_migrate", "denied")
 
 
 class Audit:
@@ -32,7 +35,9 @@ class Audit:
         except Exception:
             pass
 
-    def record(self, user: str, action: str, target: str | None = None, **detail) -> None:
+    def record(self, user: str, action: str, target: str | None = None, /, **detail) -> None:
+        """Append a row. `detail` may use any key, `action` included (a `denied` row names the action
+        that was refused)."""
         with self.db:
             self.db.execute("INSERT INTO audit(at, user, action, target, detail) VALUES (?, ?, ?, ?, ?)",
                             (time.time(), user, action, target, json.dumps(detail, ensure_ascii=False, default=str)))
@@ -49,10 +54,14 @@ class Audit:
                  "time": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["at"]))} for r in rows]
 
     def to_csv(self, entries: list[dict]) -> str:
+        """The entries as CSV; targets, user names and details come from users and documents, so a cell a
+        spreadsheet would run as a formula gets a leading apostrophe (export.safe_cell)."""
+        from dutytrace.export import safe_cell
+
         buf = io.StringIO()
         w = csv.writer(buf)
         w.writerow(["id", "time", "user", "action", "target", "detail"])
         for e in entries:
-            w.writerow([e["id"], e["time"], e["user"], e["action"], e["target"] or "",
-                        json.dumps(e["detail"], ensure_ascii=False)])
+            w.writerow([safe_cell(v) for v in (e["id"], e["time"], e["user"], e["action"], e["target"] or "",
+                                               json.dumps(e["detail"], ensure_ascii=False))])
         return buf.getvalue()

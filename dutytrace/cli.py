@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from dutytrace.cli_output import csv_rows, print_eval, print_results, read_batch, write_csv
+from dutytrace.cli_output import csv_rows, esc, print_eval, print_results, read_batch, write_csv
 from dutytrace.errors import ConfigError, DutytraceError, NotFound
 from dutytrace.profile import case_tags
 
@@ -42,7 +42,7 @@ def _emit(obj) -> None:
 
 
 def _fail(e: Exception, code: int = 1):
-    err.print(f"[red]error:[/red] {e}")
+    err.print(f"[red]error:[/red] {esc(e)}")
     raise typer.Exit(code)
 
 
@@ -70,8 +70,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Folders, archives (zip,
     else:
         out.print(summary_table(r))
         for f in report.failed:
-            out.print(f"[red]failed[/red] ({f['reason']}) {f['path']}: {f['error']}", highlight=False)
-        out.print(f"report with every failure: {r['report_file']}", highlight=False)
+            out.print(f"[red]failed[/red] ({esc(f['reason'])}) {esc(f['path'])}: {esc(f['error'])}", highlight=False)
+        out.print(f"report with every failure: {esc(r['report_file'])}", highlight=False)
     raise typer.Exit(1 if report.failed else 0)
 
 
@@ -113,6 +113,8 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for, i
     rows: list[dict] = []
     try:
         with _service() as svc:
+            if csv_out:  # a viewer may search but not export: refused (and audited) before any search
+                svc.require("export", "export", str(csv_out), what="search results CSV")
             for q in queries:
                 f = {**flt, **parse_filters(q.get("filters") or [])} if isinstance(q.get("filters"), list) else flt
                 n = int(q.get("limit") or limit)
@@ -132,13 +134,15 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for, i
                     _emit(res)
                 else:
                     print_results(res, out)
+            if csv_out:
+                write_csv(csv_out, rows)
+                svc.record_export("search results CSV", path=str(csv_out), rows=len(rows), queries=len(queries))
     except SearchError as e:
         _fail(e, 2)
     except DutytraceError as e:
         _fail(e)
     if csv_out:
-        write_csv(csv_out, rows)
-        err.print(f"wrote {len(rows)} rows to {csv_out}")
+        err.print(f"wrote {len(rows)} rows to {esc(csv_out)}")
 
 
 @app.command()
@@ -159,45 +163,51 @@ def similar(file: Optional[Path] = typer.Argument(None, help="A new case's docum
         _emit({"cases": cases})
         return
     for i, c in enumerate(cases, 1):
-        out.print(f"[bold]{i}. {c['case_id']}[/bold] {c['title']} [dim]score {c['score']}[/dim]")
+        out.print(f"[bold]{i}. {esc(c['case_id'])}[/bold] {esc(c['title'])} [dim]score {c['score']}[/dim]")
         if c["shared_tags"]:
-            out.print(f"   shared issues: {', '.join(c['shared_tags'])}")
+            out.print(f"   shared issues: {esc(', '.join(c['shared_tags']))}")
         if c["same_accident_type"]:
-            out.print(f"   same accident type: {c['accident_type']}")
+            out.print(f"   same accident type: {esc(c['accident_type'])}")
         if c.get("shared_concepts"):
-            out.print(f"   shared: {', '.join(c['shared_concepts'][:8])}")
+            out.print(f"   shared: {esc(', '.join(c['shared_concepts'][:8]))}")
         for p in c["passages"][:2]:
-            out.print(f"   [cyan]{p['name']} p.{p['page']}[/cyan]: {p['text'][:200]}")
+            out.print(f"   [cyan]{esc(p['name'])} p.{p['page']}[/cyan]: {esc(p['text'][:200])}")
 
 
 @app.command()
 def analyze(files: list[Path] = typer.Argument(...), as_json: bool = typer.Option(False, "--json")):
-    """Entities, responsibility tags with evidence, facts and accountability of each file (one JSON per file)."""
-    from dutytrace.config import Settings
-    from dutytrace.indexing import prepare
+    """Entities, responsibility tags with evidence, facts and accountability of each file (one JSON per file).
+    Stores nothing; runs as the user and is audited like every command."""
+    from dutytrace.security import AccessDenied, AuthRequired
 
-    settings = Settings.from_env()
     failed = False
-    for f in files:
-        try:
-            if not f.is_file():
-                raise NotFound(f"{f}: no such file")
-            doc, chunks, analysis = prepare(f.read_bytes(), str(f), f.stem, f.name, settings)
-            res = {"path": str(f), "pages": len(doc.pages), **analysis.to_json()}
-        except DutytraceError as e:
-            failed = True
-            res = {"path": str(f), "error": str(getattr(e, "reason", e))}
-        if as_json:
-            _emit(res)
-        elif "error" in res:
-            err.print(f"[red]failed[/red] {f}: {res['error']}")
-        else:
-            out.print(f"[bold]{f}[/bold]  {res['language']} {res['kind']}, {res['pages']} pages")
-            out.print(f"  facts: {res['facts']}")
-            for t in res["tags"]:
-                out.print(f"  [green]{t['tag']}[/green] {t['score']:.2f}: {t['evidence'][0]['text'][:160] if t['evidence'] else ''}")
-            for a in res["accountability"]:
-                out.print(f"  held accountable: {a['person']} ({a['role']}, {a['organisation']}): {a['sanction']}")
+    try:
+        svc = _service()
+    except DutytraceError as e:
+        _fail(e)
+    with svc:
+        for f in files:
+            try:
+                res = svc.analyze_file(f)
+                res.pop("chunks", None)
+            except (AccessDenied, AuthRequired) as e:
+                _fail(e)
+            except DutytraceError as e:
+                failed = True
+                res = {"path": str(f), "error": str(getattr(e, "reason", e))}
+            if as_json:
+                _emit(res)
+            elif "error" in res:
+                err.print(f"[red]failed[/red] {esc(f)}: {esc(res['error'])}")
+            else:
+                out.print(f"[bold]{esc(f)}[/bold]  {esc(res['language'])} {esc(res['kind'])}, {res['pages']} pages")
+                out.print(f"  facts: {esc(res['facts'])}")
+                for t in res["tags"]:
+                    ev = t["evidence"][0]["text"][:160] if t["evidence"] else ""
+                    out.print(f"  [green]{esc(t['tag'])}[/green] {t['score']:.2f}: {esc(ev)}")
+                for a in res["accountability"]:
+                    out.print(f"  held accountable: {esc(a['person'])} ({esc(a['role'])}, {esc(a['organisation'])}): "
+                              f"{esc(a['sanction'])}")
     raise typer.Exit(1 if failed else 0)
 
 
@@ -207,7 +217,9 @@ def review(case_id: str = typer.Argument(..., help="The case"),
            accept: bool = typer.Option(False, "--accept", help="Confirm the tag"),
            reject: bool = typer.Option(False, "--reject", help="Reject the tag"),
            doc: Optional[str] = typer.Option(None, "--doc", help="Only on this document (id, id prefix or file name)"),
-           reviewer: Optional[str] = typer.Option(None, "--reviewer"),
+           reviewer: Optional[str] = typer.Option(None, "--reviewer",
+                                                  help="Admins only: enter the decision in another reviewer's name "
+                                                       "(both names are recorded); otherwise the reviewer is you"),
            as_json: bool = typer.Option(False, "--json")):
     """Accept or reject a responsibility tag of a case (or of one document); kept across re-ingestion."""
     from dutytrace.config import Settings
@@ -228,8 +240,9 @@ def review(case_id: str = typer.Argument(..., help="The case"),
         _fail(e)
     res = {"case_id": case_id, "tag": tag, "decision": "accepted" if accept else "rejected",
            "document": None if key == "*" else key.removeprefix("name:"), "case_tags": tags}
-    _emit(res) if as_json else out.print(f"{case_id}: {tag} {res['decision']}"
-                                         f"{' on ' + res['document'] if res['document'] else ''}; case tags: {', '.join(tags)}")
+    _emit(res) if as_json else out.print(esc(f"{case_id}: {tag} {res['decision']}"
+                                             f"{' on ' + res['document'] if res['document'] else ''}; "
+                                             f"case tags: {', '.join(tags)}"))
 
 
 @app.command()
@@ -243,21 +256,21 @@ def show(case_id: str, as_json: bool = typer.Option(False, "--json")):
     if as_json:
         _emit(prof)
         return
-    out.print(f"[bold]{prof['case_id']}[/bold]  {prof['title']}")
+    out.print(f"[bold]{esc(prof['case_id'])}[/bold]  {esc(prof['title'])}")
     for k, v in prof["facts"].items():
-        out.print(f"  {k}: {v}")
+        out.print(f"  {esc(k)}: {esc(v)}")
     out.print("[bold]Documents[/bold]")
     for d in prof["documents"]:
-        out.print(f"  {d['kind']:<10} {d['name']} ({d['pages']} p., {d['language']})")
+        out.print(esc(f"  {d['kind']:<10} {d['name']} ({d['pages']} p., {d['language']})"))
     out.print("[bold]Responsibility issues[/bold]")
     for t in prof["tags"]:
-        out.print(f"  [green]{t['tag']}[/green] {t['score']:.2f}")
+        out.print(f"  [green]{esc(t['tag'])}[/green] {t['score']:.2f}")
         for ev in t["evidence"][:2]:
-            out.print(f"     {ev['name']} p.{ev['page']}: {ev['text'][:160]}")
+            out.print(esc(f"     {ev['name']} p.{ev['page']}: {ev['text'][:160]}"))
     if prof["accountability"]:
         out.print("[bold]Held accountable[/bold]")
         for a in prof["accountability"]:
-            out.print(f"  {a['person']} — {a.get('role')}, {a.get('organisation')}: {a.get('sanction')}")
+            out.print(esc(f"  {a['person']} — {a.get('role')}, {a.get('organisation')}: {a.get('sanction')}"))
 
 
 index_app = typer.Typer(no_args_is_help=True, help="The vector index: move it to a Qdrant server or cluster.")
@@ -278,8 +291,8 @@ def index_migrate(to: str = typer.Option(..., "--to", help="Qdrant server or clu
     if as_json:
         _emit(res)
     else:
-        out.print(f"copied {res['copied']} points to {res['to']} (collection {res['collection']}, "
-                  f"{res['target_count']} points there). Set DUTYTRACE_QDRANT_URL={res['to']} to use it.")
+        out.print(esc(f"copied {res['copied']} points to {res['to']} (collection {res['collection']}, "
+                      f"{res['target_count']} points there). Set DUTYTRACE_QDRANT_URL={res['to']} to use it."))
 
 
 @app.command()
@@ -298,7 +311,8 @@ def eval_(gold: Path = typer.Option(Path("corpus/gold"), "--gold", help="Folder 
           modes: list[str] = typer.Option(["dense", "lexical", "hybrid"], "--mode"),
           per_query: bool = typer.Option(False, "--per-query", help="Include every query's scores in --json"),
           as_json: bool = typer.Option(False, "--json")):
-    """Retrieval (nDCG@10, Recall@10, MRR per mode and language) and tagging (P/R/F1 per tag) on the gold files."""
+    """Retrieval (nDCG@10, Recall@10, MRR per mode and language) and tagging (P/R/F1 per tag) on the gold files,
+    over the cases you may see (a case you may not see counts as not ingested)."""
     from dutytrace.evaluate import evaluate
 
     try:

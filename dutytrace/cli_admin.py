@@ -10,17 +10,22 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from dutytrace.cli_output import esc
 from dutytrace.errors import DutytraceError
 
 users_app = typer.Typer(no_args_is_help=True, help="Users, roles, clearance and per-case grants (admin).")
 
 
-def _admin(svc):
+def _admin(svc, change: str, target: str | None = None):
     """The acting user must be an admin — or no user exists yet and the first one is being made.
-    Remembers who acted, since adding the first user ends single-user mode."""
-    svc.principal.require("users")
-    svc.actor = svc.principal.name
+    Remembers who acted, since adding the first user ends single-user mode. A refusal is audited."""
+    svc.actor = svc.require("users", "user_change", target, change=change).name
     return svc
+
+
+def _refused(svc, change: str, target: str, e: Exception) -> None:
+    """A user change the rules refuse (e.g. leaving no admin) is audited as `denied` too."""
+    svc.audit.record(getattr(svc, "actor", "?"), "denied", target, action="user_change", change=change, reason=str(e))
 
 
 def _done(svc, action: str, target: str, **detail) -> None:
@@ -37,7 +42,7 @@ def users_add(name: str, role: str = typer.Option("investigator", "--role", help
 
     try:
         with _service() as svc:
-            _admin(svc)
+            _admin(svc, "add", name)
             if not svc.users.exist() and role != "admin":
                 raise DutytraceError("the first user must be an admin (--role admin)")
             svc.users.add(name, password, role, clearance)
@@ -54,7 +59,7 @@ def users_list(as_json: bool = typer.Option(False, "--json")):
 
     try:
         with _service() as svc:
-            rows = _admin(svc).users.list()
+            rows = _admin(svc, "list").users.list()
     except DutytraceError as e:
         _fail(e)
     if as_json:
@@ -62,18 +67,25 @@ def users_list(as_json: bool = typer.Option(False, "--json")):
         return
     t = Table("name", "role", "clearance", "disabled", "grants")
     for r in rows:
-        t.add_row(r["name"], r["role"], r["clearance"], "yes" if r["disabled"] else "", ", ".join(r["grants"]))
+        t.add_row(esc(r["name"]), r["role"], r["clearance"], "yes" if r["disabled"] else "", esc(", ".join(r["grants"])))
     out.print(t)
 
 
 @users_app.command("disable")
 def users_disable(name: str):
-    """Disable a user (kept for the audit trail; can no longer log in or act)."""
+    """Disable a user (kept for the audit trail; can no longer log in or act). The last active admin
+    cannot be disabled (by itself or another)."""
     from dutytrace.cli import _fail, _service
+    from dutytrace.security import AccessDenied
 
     try:
         with _service() as svc:
-            _admin(svc).users.disable(name)
+            try:
+                _admin(svc, "disable", name).users.disable(name)
+            except AccessDenied as e:
+                if getattr(svc, "actor", None):
+                    _refused(svc, "disable", name, e)
+                raise
             _done(svc, "disable", name)
     except DutytraceError as e:
         _fail(e)
@@ -87,7 +99,7 @@ def users_grant(name: str, case_id: str, revoke: bool = typer.Option(False, "--r
 
     try:
         with _service() as svc:
-            _admin(svc).users.grant(name, case_id, revoke)
+            _admin(svc, "revoke" if revoke else "grant", name).users.grant(name, case_id, revoke)
             _done(svc, "revoke" if revoke else "grant", name, case_id=case_id)
     except DutytraceError as e:
         _fail(e)
@@ -97,12 +109,18 @@ def users_grant(name: str, case_id: str, revoke: bool = typer.Option(False, "--r
 @users_app.command("set")
 def users_set(name: str, role: Optional[str] = typer.Option(None, "--role"),
               clearance: Optional[str] = typer.Option(None, "--clearance")):
-    """Change a user's role or clearance."""
+    """Change a user's role or clearance. The last active admin cannot be made a non-admin."""
     from dutytrace.cli import _fail, _service
+    from dutytrace.security import AccessDenied
 
     try:
         with _service() as svc:
-            _admin(svc).users.set(name, role, clearance)
+            try:
+                _admin(svc, "set", name).users.set(name, role, clearance)
+            except AccessDenied as e:
+                if getattr(svc, "actor", None):
+                    _refused(svc, "set", name, e)
+                raise
             _done(svc, "set", name, role=role, clearance=clearance)
     except DutytraceError as e:
         _fail(e)
@@ -114,12 +132,14 @@ def audit(user: Optional[str] = typer.Option(None, "--of", help="Only this user'
           limit: int = typer.Option(200, "--limit", "-n"),
           csv_out: Optional[Path] = typer.Option(None, "--csv", help="Export to a CSV file"),
           as_json: bool = typer.Option(False, "--json")):
-    """The audit trail, newest first (admin)."""
+    """The audit trail, newest first (admin). The CSV export is escaped against spreadsheet formulas."""
     from dutytrace.cli import _emit, _fail, _service, out
 
     try:
         with _service() as svc:
-            svc.principal.require("audit")
+            svc.require("audit", "audit", str(csv_out) if csv_out else None)
+            if csv_out:
+                svc.require("export", "export", str(csv_out), what="audit log")
             rows = svc.audit.entries(user, action, None, limit)
             if csv_out:
                 csv_out.write_text(svc.audit.to_csv(rows), encoding="utf-8-sig")
@@ -131,8 +151,8 @@ def audit(user: Optional[str] = typer.Option(None, "--of", help="Only this user'
         return
     t = Table("id", "time", "user", "action", "target", "detail")
     for r in rows:
-        t.add_row(str(r["id"]), r["time"], r["user"], r["action"], r["target"] or "",
-                  json.dumps(r["detail"], ensure_ascii=False)[:100])
+        t.add_row(str(r["id"]), r["time"], esc(r["user"]), esc(r["action"]), esc(r["target"] or ""),
+                  esc(json.dumps(r["detail"], ensure_ascii=False)[:100]))
     out.print(t)
     if csv_out:
         print(f"wrote {len(rows)} entries to {csv_out}", file=sys.stderr)

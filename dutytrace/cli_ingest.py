@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -49,7 +50,7 @@ class IngestDisplay:
             return
         self.done, self.chunks, self.failed = info["done"], info["indexed_chunks"], info["failed"]
         if event == "file" and info["status"] == "failed" and not self.quiet:
-            self.err.print(f"[yellow]failed[/yellow] {info['path']}: {info['error']}")
+            self.err.print(f"[yellow]failed[/yellow] {escape(str(info['path']))}: {escape(str(info['error']))}")
         elapsed = max(time.time() - self.t0, 1e-9)
         fps, cps = self.done / elapsed, self.chunks / elapsed
         total = max(self.total or 0, self.done)
@@ -69,7 +70,7 @@ def summary_table(r: dict) -> Table:
     t.add_column("count", justify="right")
     rows = [("files seen", r["files"]), ("ingested", r["ingested"]), ("  of which replaced a changed file", r["replaced"]),
             ("unchanged (skipped)", r["unchanged"]), ("failed", len(r["failed"]))]
-    rows += [(f"  {reason.replace('_', ' ')}", n) for reason, n in r["failures_by_reason"].items()]
+    rows += [(f"  {escape(reason.replace('_', ' '))}", n) for reason, n in r["failures_by_reason"].items()]
     rows += [("cases touched", r["cases"]), ("pages", r["pages"]), ("  read by OCR", r["ocr_pages"]),
              ("chunks stored", r["chunks"]), ("chunks indexed", r["indexed_chunks"])]
     if r["resumed_documents"]:

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+from dutytrace.export import safe_cell
 
 
 def read_batch(path: Path) -> list[dict]:
@@ -24,17 +27,22 @@ def read_batch(path: Path) -> list[dict]:
     return rows
 
 
+def esc(value) -> str:
+    """Text from documents, users or the catalog, printed literally (not read as Rich markup: a passage
+    with `[/bold]` must not crash the printing, nor `[redacted]` vanish)."""
+    return escape(str(value))
+
+
 def write_csv(path: Path, rows: list[dict]) -> None:
     """UTF-8 with BOM (Excel opens Chinese text right); cells that a spreadsheet would run as a formula
-    are prefixed with an apostrophe."""
+    are prefixed with an apostrophe (export.safe_cell)."""
     cols = ["query_id", "query", "rank", "case_id", "case_title", "case_score", "document", "page", "speaker",
             "text", "tags"]
     with open(path, "w", newline="", encoding="utf-8-sig") as f:
         w = csv.DictWriter(f, fieldnames=cols)
         w.writeheader()
         for r in rows:
-            w.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
-                        for k, v in r.items()})
+            w.writerow({k: safe_cell(v) for k, v in r.items()})
 
 
 def csv_rows(q: dict, res: dict) -> list[dict]:
@@ -67,15 +75,15 @@ def print_results(res: dict, out: Console) -> None:
         out.print(f"[dim]{res['total']} {what}[/dim]")
     if "cases" in res:
         for i, c in enumerate(res["cases"], 1):
-            out.print(f"[bold]{i}. {c['case_id']}[/bold]  {c['title']}  [dim]score {c['score']:.4f}[/dim]")
+            out.print(f"[bold]{i}. {esc(c['case_id'])}[/bold]  {esc(c['title'])}  [dim]score {c['score']:.4f}[/dim]")
             for p in c["passages"]:
                 who = f" — {p['speaker']}" if p.get("speaker") else ""
-                out.print(f"   [cyan]{p['name']} p.{p['page']}{who}[/cyan]: {p['text'][:220]}")
+                out.print(f"   [cyan]{esc(p['name'])} p.{p['page']}{esc(who)}[/cyan]: {esc(p['text'][:220])}")
     else:
         for i, h in enumerate(res["hits"], 1):
             who = f" — {h['speaker']}" if h.get("speaker") else ""
-            out.print(f"[bold]{i}. {h['case_id']}[/bold] [cyan]{h['name']} p.{h['page']}{who}[/cyan] "
-                      f"[dim]{h['score']:.4f}[/dim]\n   {h['text'][:260]}")
+            out.print(f"[bold]{i}. {esc(h['case_id'])}[/bold] [cyan]{esc(h['name'])} p.{h['page']}{esc(who)}[/cyan] "
+                      f"[dim]{h['score']:.4f}[/dim]\n   {esc(h['text'][:260])}")
 
 
 def print_eval(res: dict, out: Console) -> None:
@@ -96,7 +104,7 @@ def print_eval(res: dict, out: Console) -> None:
             t.add_column(f"{split} {col}", justify="right")
     tags = list(res["tagging"]["tune"]["per_tag"])
     for tag in tags + ["micro", "macro"]:
-        row = [tag]
+        row = [esc(tag)]
         for split in ("tune", "test"):
             b = res["tagging"][split]
             v = b["per_tag"][tag] if tag in b["per_tag"] else b[tag]

@@ -38,6 +38,8 @@ class Settings:
     qdrant_hnsw_m: int = 16
     qdrant_hnsw_ef_construct: int = 100
     qdrant_hnsw_ef: int = 128
+    # folders on the server the UI's "folder on the server" ingest may read (admins only); none: off
+    ingest_roots: tuple[str, ...] = ()
     min_free_mb: int = 256  # writes to the home stop with DiskFull when its disk has less free space than this
 
     @property
@@ -73,6 +75,7 @@ class Settings:
             "qdrant_hnsw_m": int(env.get("DUTYTRACE_QDRANT_HNSW_M", s.qdrant_hnsw_m)),
             "qdrant_hnsw_ef_construct": int(env.get("DUTYTRACE_QDRANT_HNSW_EF_CONSTRUCT", s.qdrant_hnsw_ef_construct)),
             "qdrant_hnsw_ef": int(env.get("DUTYTRACE_QDRANT_HNSW_EF", s.qdrant_hnsw_ef)),
+            "ingest_roots": tuple(r for r in env.get("DUTYTRACE_INGEST_ROOTS", "").split(os.pathsep) if r.strip()),
             "min_free_mb": int(env.get("DUTYTRACE_MIN_FREE_MB", s.min_free_mb)),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})

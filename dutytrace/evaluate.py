@@ -7,7 +7,12 @@ Tagging: per-tag precision/recall/F1 of the case-level tags with micro and macro
 type accuracy; accuracy of extracted facts; recall of the people held accountable.
 
 The gold is split into a tuning part and a held-back part (`split` in corpus/gold/*.jsonl); both are
-reported, and only the tuning part may be used to choose settings."""
+reported, and only the tuning part may be used to choose settings.
+
+The evaluation runs as the service's user: the user is checked before the gold is read, every
+search is limited to the cases the user may see (in the index query, as any search), and a case the
+user may not see is treated exactly as one that is not ingested — the same error, never ranked — so
+neither scores nor messages tell whether a restricted case exists. It is audited (`eval`)."""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from dutytrace.errors import ConfigError
-from dutytrace.profile import scored_tags
+from dutytrace.profile import case_profile, scored_tags
 
 K = 10
 MODES = ("dense", "lexical", "hybrid")
@@ -103,8 +108,9 @@ FACT_KEYS = ("date", "location", "enterprise", "fatalities", "injuries", "direct
 
 # -- evaluation -----------------------------------------------------------------------------------------
 def evaluate(svc, gold_dir: Path, modes=MODES, config=None, tagging: bool = True) -> dict[str, Any]:
+    me = svc.require("search", "eval", str(gold_dir))  # before anything is read or said about the catalog
     cases, queries = load_gold(gold_dir)
-    known = set(svc.catalog.case_ids())
+    known = set(svc.case_ids())  # the cases this user may see: an invisible case is an absent one
     missing = [c["case_id"] for c in cases if c["case_id"] not in known]
     if missing:
         raise ConfigError(f"{len(missing)} gold cases are not ingested (e.g. {missing[:3]}); "
@@ -112,9 +118,10 @@ def evaluate(svc, gold_dir: Path, modes=MODES, config=None, tagging: bool = True
     out: dict[str, Any] = {"retrieval": {}, "tagging": {}, "queries": len(queries), "cases": len(cases)}
     per_query: list[dict] = []
     searcher = svc.searcher(config)
+    scope = svc.scope_filter(None)
     for q in queries:
         for mode in modes:
-            ranking = [c.case_id for c in searcher.search_cases(q["query"], limit=K, mode=mode)]
+            ranking = [c.case_id for c in searcher.search_cases(q["query"], limit=K, mode=mode, filters=scope)]
             rel = {k: int(v) for k, v in q["relevance"].items()}
             per_query.append({"id": q["id"], "mode": mode, "language": q.get("language", "en"),
                               "split": q.get("split", "tune"), "ndcg@10": ndcg_at_k(ranking, rel),
@@ -129,12 +136,14 @@ def evaluate(svc, gold_dir: Path, modes=MODES, config=None, tagging: bool = True
             block[mode] = entry
         out["retrieval"][split] = block
     out["per_query"] = per_query
+    svc.audit.record(me.name, "eval", str(gold_dir), queries=len(queries), cases=len(cases), modes=list(modes),
+                     tagging=tagging)
     if not tagging:
         return out
     from dutytrace.nlp.codebook import load_codebook
 
     tags = load_codebook(svc.settings.codebook).tag_ids()
-    profiles = {c["case_id"]: svc.case(c["case_id"]) for c in cases}
+    profiles = {c["case_id"]: case_profile(svc.catalog, c["case_id"]) for c in cases}  # all visible (above)
     for split in ("tune", "test", "all"):
         sel = [c for c in cases if split == "all" or c.get("split", "tune") == split]
         gold_tags = {c["case_id"]: set(c["tags"]) for c in sel}

@@ -30,13 +30,16 @@ from dutytrace.index_stage import UPSERT_SLICE, IndexWriter
 from dutytrace.index_stage import failpoint as _failpoint
 from dutytrace.errors import UnreadableDocument
 from dutytrace.identity import content_hash
+from dutytrace.ingest.case_meta import MAX_BYTES as META_MAX_BYTES
+from dutytrace.ingest.case_meta import CaseGate, OpenGate
 from dutytrace.ingest.chunk import chunk_document
 from dutytrace.ingest.budget import NLP_LIMIT_IS, nlp_seconds
 from dutytrace.ingest.limits import time_limit
 from dutytrace.ingest.names import display_path
 from dutytrace.ingest.reader import read_document
 from dutytrace.ingest.report import IngestReport
-from dutytrace.ingest.sources import Source, SourceError, SourceSkipped, count_files, iter_sources
+from dutytrace.ingest.sources import (CASE_META_FILES, Source, SourceError, SourceSkipped, count_files,
+                                      iter_sources)
 from dutytrace.ingest.worker import new_pool
 from dutytrace.models import Analysis, Chunk, Document
 from dutytrace.nlp.analyze import analyze
@@ -115,9 +118,13 @@ class Ingestor(IndexWriter):
 
     # -- the run ----------------------------------------------------------------------------------
     def run(self, paths: list[Path], workers: int = 1, progress: Callable[[str, dict], None] | None = None,
-            report_dir: Path | None = None) -> IngestReport:
-        """Ingest paths. workers=1 parses in this process; more start that many worker processes."""
+            report_dir: Path | None = None, gate: CaseGate | None = None) -> IngestReport:
+        """Ingest paths. workers=1 parses in this process; more start that many worker processes.
+        `gate` (ingest/case_meta.py) says which cases this run may write — the service passes the
+        user's; without one every case may be written. Files of a refused case are reported with the
+        gate's reason (`denied`, `case_meta`) and never read; the rest of the batch goes on."""
         report = IngestReport(run_id=uuid.uuid4().hex[:12])
+        self.gate = gate or OpenGate(self.catalog)
         self.report, self.progress = report, progress or (lambda event, info: None)
         self.run_id = report.run_id
         self.catalog.start_run(self.run_id, {"paths": [display_path(p) for p in paths], "workers": workers})
@@ -133,6 +140,7 @@ class Ingestor(IndexWriter):
             self.recover()
             if workers > 1:
                 self._pool = new_pool(workers)
+            self._case_metas_first(paths)
             for item in iter_sources(paths, max_bytes):
                 if isinstance(item, SourceSkipped):  # hidden or reached twice: a report line, not a failure
                     self.report.skip(item.path, item.reason)
@@ -142,6 +150,8 @@ class Ingestor(IndexWriter):
                     self._failed(item.path, item.error)
                 elif isinstance(item, tuple):
                     self._case_meta(item[1], item[2])
+                elif (refused := self.gate.check(item.case_id)) is not None:
+                    self._failed(item.path, refused[1], reason=refused[0])
                 else:
                     job = self._submit(item)
                     if job is not None:
@@ -256,8 +266,10 @@ class Ingestor(IndexWriter):
                 except BrokenProcessPool:
                     return Failed(job.src.path, "corrupt: the parser process crashed on this file")
 
-    def _failed(self, path: str, error: str) -> None:
+    def _failed(self, path: str, error: str, reason: str | None = None) -> None:
         item = self.report.fail(path, error)
+        if reason:
+            item["reason"] = reason
         self._journal.append((path, "failed", error, None))
         self.progress("file", {"path": path, "status": "failed", "error": error, "reason": item["reason"],
                                **self._counts()})
@@ -272,23 +284,45 @@ class Ingestor(IndexWriter):
         self.progress("file", {"path": path, "status": "unchanged", **self._counts()})
         self._maybe_flush_journal()
 
-    def _case_meta(self, case_id: str, data: bytes) -> None:
-        import json
+    def _case_meta(self, case_id: str, data: bytes, file: str | None = None) -> None:
+        """A case's metadata file: validated and written under the run's gate (ingest/case_meta.py);
+        a refusal is a failure line of the report, named by case and file, and the batch goes on."""
+        refused = self.gate.apply_meta(case_id, data, file)
+        if refused is not None:
+            self._failed(refused[0], refused[2], reason=refused[1])
+        else:
+            self.touched.add(case_id)
 
-        import yaml
-
-        try:
-            meta = json.loads(data) if data.strip()[:1] == b"{" else yaml.safe_load(data.decode("utf-8"))
-            if not isinstance(meta, dict):
-                raise ValueError("not a mapping")
-        except Exception as e:
-            self._failed(f"{case_id}/case metadata", f"corrupt case metadata ({str(e)[:160]})")
-            return
-        row = self.catalog.case_row(case_id)
-        if row is None or row["meta"] != meta:
-            self.catalog.set_case_meta(case_id, meta)
-            self.catalog.mark_stale([case_id])
-        self.touched.add(case_id)
+    def _case_metas_first(self, paths: list[Path]) -> None:
+        """Apply the metadata file of each case folder (<folder>/<case>/case.yaml|yml|json) before
+        any document of the run is stored, so that a case's clearance holds from its first document
+        and a broken file stops its case's documents too. The walk yields these files again later;
+        the gate applies each once. (Archives are read in their own order.) Names that are not valid
+        UTF-8 and links are left to the walk, which names and checks them."""
+        for root in map(Path, paths):
+            try:
+                folders = sorted(os.listdir(root)) if root.is_dir() else []
+            except OSError:
+                continue
+            for case_id in folders:
+                folder = root / case_id
+                try:
+                    case_id.encode("utf-8")
+                    if case_id.startswith(".") or folder.is_symlink() or not folder.is_dir():
+                        continue
+                    names = sorted(os.listdir(folder))
+                except (UnicodeEncodeError, OSError):
+                    continue
+                for fn in names:
+                    meta = folder / fn
+                    if fn.lower() not in CASE_META_FILES or meta.is_symlink() or not meta.is_file():
+                        continue
+                    try:
+                        with open(meta, "rb") as f:
+                            data = f.read(META_MAX_BYTES + 1)
+                    except OSError:
+                        continue  # the walk reports it
+                    self._case_meta(case_id, data, "case.json" if fn.lower().endswith(".json") else fn.lower())
 
     def _counts(self) -> dict:
         r = self.report

@@ -100,6 +100,7 @@ class Users:
 
     def disable(self, name: str) -> None:
         self._get(name)
+        self._keep_an_admin(name, "disable")
         with self.db:
             self.db.execute("UPDATE users SET disabled=1 WHERE name=?", (name,))
 
@@ -107,6 +108,8 @@ class Users:
         self._get(name)
         if role and role not in ROLES or clearance and clearance not in LEVELS:
             raise DutytraceError(f"role must be one of {ROLES}, clearance one of {LEVELS}")
+        if role and role != "admin":
+            self._keep_an_admin(name, f"make a {role}")
         with self.db:
             if role:
                 self.db.execute("UPDATE users SET role=? WHERE name=?", (role, name))
@@ -139,6 +142,15 @@ class Users:
         if row["disabled"]:
             raise AccessDenied(f"user '{name}' is disabled")
         return Principal(name, row["role"], row["clearance"], frozenset(self._grants(name)))
+
+    def _keep_an_admin(self, name: str, what: str) -> None:
+        """Refuse a change that would leave no active admin (whoever asks: the last admin itself or
+        another): nobody could then manage users or read the audit log."""
+        others = self.db.execute("SELECT COUNT(*) FROM users WHERE role='admin' AND disabled=0 AND name<>?",
+                                 (name,)).fetchone()[0]
+        row = self._get(name)
+        if row["role"] == "admin" and not row["disabled"] and others == 0:
+            raise AccessDenied(f"cannot {what} '{name}': it is the last active admin; add another admin first")
 
     def _get(self, name: str):
         row = self.db.execute("SELECT * FROM users WHERE name=?", (name,)).fetchone()

@@ -14,8 +14,8 @@ from typing import Any
 
 from dutytrace.config import Settings
 from dutytrace.audit import Audit
-from dutytrace.errors import NotFound
-from dutytrace.security import LOCAL, AuthRequired, Principal, Users, case_clearances
+from dutytrace.errors import ConfigError, NotFound
+from dutytrace.security import LOCAL, AccessDenied, AuthRequired, Principal, Users, case_clearances
 from dutytrace.indexing import Ingestor, IngestReport, prepare
 from dutytrace.profile import case_profile, case_tags, index_payload
 from dutytrace.search import Searcher
@@ -46,7 +46,11 @@ class Dutytrace:
         self._res = _Resources()
         self.users = Users(self.catalog)
         self.audit = Audit(self.catalog)
-        self._user = self.users.principal(user) if isinstance(user, str) else user
+        try:
+            self._user = self.users.principal(user) if isinstance(user, str) else user
+        except (AccessDenied, AuthRequired) as e:  # a disabled or unknown user: recorded, then refused
+            self.audit.record(str(user), "denied", None, action="act_as", reason=str(e))
+            raise
 
     def for_user(self, user: Principal) -> "Dutytrace":
         """The same service (catalog, model, index) acting as another user."""
@@ -62,6 +66,21 @@ class Dutytrace:
         if self.users.exist():
             raise AuthRequired("users are defined: log in, or act as one with --user NAME / DUTYTRACE_USER")
         return LOCAL
+
+    def require(self, permission: str, action: str, target: str | None = None, **detail) -> Principal:
+        """The acting user, who must hold `permission` for `action`; a refusal is written to the audit
+        log (action `denied`, with the action asked for) before it is raised."""
+        try:
+            me = self.principal
+            me.require(permission)
+        except (AccessDenied, AuthRequired) as e:
+            self._denied(action, target, str(e), **detail)
+            raise
+        return me
+
+    def _denied(self, action: str, target: str | None, reason: str, **detail) -> None:
+        who = self._user.name if self._user is not None else "(no user)" if self.users.exist() else LOCAL.name
+        self.audit.record(who, "denied", target, action=action, reason=reason, **detail)
 
     def login(self, name: str, password: str) -> Principal | None:
         p = self.users.authenticate(name, password)
@@ -87,10 +106,20 @@ class Dutytrace:
         out["case_id"] = sorted(visible) or ["\x00no-visible-case"]
         return out
 
-    def _check_case(self, case_id: str) -> None:
+    def _check_case(self, case_id: str, action: str = "view_case") -> None:
+        """NotFound, in the same words, for a case that does not exist and for one the user may not see
+        (the latter is recorded in the audit log as `denied`)."""
         visible = self._visible()
-        if not self.catalog.documents(case_id) or (visible is not None and case_id not in visible):
+        exists = bool(self.catalog.documents(case_id))
+        if not exists or (visible is not None and case_id not in visible):
+            if exists:
+                self._denied(action, case_id, "not cleared for this case")
             raise NotFound(f"no case '{case_id}' in the catalog; `dutytrace search` lists case ids")
+
+    def scope_filter(self, filters: dict | None = None) -> dict | None:
+        """The filters narrowed to the cases this user may see (for callers that search through
+        `searcher()` directly, such as the evaluation)."""
+        return self._scoped(filters)
 
     # -- resources ---------------------------------------------------------------------------------
     @property
@@ -130,30 +159,87 @@ class Dutytrace:
 
     # -- ingest ------------------------------------------------------------------------------------
     def ingest(self, paths: list[Path], workers: int = 1, progress=None) -> IngestReport:
+        """Ingest files, folders and archives as this user: a case that exists already is written
+        (documents added, metadata changed) only when the user can see it, and a clearance is lowered
+        only by an admin (ingest/case_meta.py); everything else of the batch goes on. The audit log gets
+        `ingest_start` before any work (so a killed run shows), a row per metadata change with its
+        before/after values (`case_meta`), a `denied` row per refused case, and `ingest` at the end."""
         from dutytrace.dedupe import mark_near_duplicates
+        from dutytrace.ingest.case_meta import DENIED, CaseGate
 
-        self.principal.require("ingest")
+        from dutytrace.ingest.names import display_path
 
+        target = ",".join(map(display_path, paths))[:500]  # valid Unicode, whatever the names' bytes
+        me = self.require("ingest", "ingest", target)
+        self.audit.record(me.name, "ingest_start", target, workers=workers)
+
+        def changed(case_id: str, before: dict, after: dict) -> None:
+            self.audit.record(me.name, "case_meta", case_id, before=before, after=after)
+
+        def refused(case_id: str, reason: str, message: str) -> None:
+            if reason == DENIED:
+                self.audit.record(me.name, "denied", case_id, action="ingest", reason=message)
+
+        gate = CaseGate(self.catalog, me, on_change=changed, on_refused=refused)
         ing = Ingestor(self.settings, self.catalog, lambda: self.index, lambda: self.embedder)
-        report = ing.run([Path(p) for p in paths], workers=workers, progress=progress)
+        try:
+            report = ing.run([Path(p) for p in paths], workers=workers, progress=progress, gate=gate)
+        except BaseException as e:
+            try:  # the end of a failed run is recorded too, unless the catalog itself is what failed
+                self.audit.record(me.name, "ingest", target, status="failed", error=f"{type(e).__name__}: {str(e)[:200]}")
+            except Exception:
+                pass
+            raise
         report.near_duplicates = [{"doc_id": d, "duplicate_of": o, "similarity": round(s, 3)}
                                   for d, o, s in mark_near_duplicates(self.catalog)]
-        self.audit.record(self.principal.name, "ingest", ",".join(map(str, paths))[:500],
-                          ingested=report.ingested, unchanged=report.unchanged, failed=len(report.failed))
+        self.audit.record(me.name, "ingest", target, status="done", run_id=report.run_id, ingested=report.ingested,
+                          unchanged=report.unchanged, failed=len(report.failed),
+                          denied=sorted(c for c, r in gate.refused.items() if r == DENIED),
+                          metadata_changed=sorted({c["case_id"] for c in gate.changes}))
         return report
+
+    def ingest_server_folder(self, folder: str | Path, workers: int = 1, progress=None) -> IngestReport:
+        """Ingest a folder on the server (the UI's "folder on the server"): admins only, and only a
+        folder under one of the roots of DUTYTRACE_INGEST_ROOTS, checked on its resolved path (links
+        and `..` followed first). Without roots the option is off."""
+        me = self.require("ingest", "ingest", str(folder)[:500], origin="server folder")
+        if me.role != "admin":
+            self._denied("ingest", str(folder)[:500], "server folders are for admins", origin="server folder")
+            raise AccessDenied(f"user '{me.name}' ({me.role}) may not ingest a folder on the server: "
+                               "upload the files instead, or ask an admin")
+        roots = [Path(r).expanduser().resolve() for r in self.settings.ingest_roots]
+        if not roots:
+            self._denied("ingest", str(folder)[:500], "no ingest roots configured", origin="server folder")
+            raise ConfigError("ingesting a folder on the server is off: set DUTYTRACE_INGEST_ROOTS to the folders it "
+                              "may read (colon-separated, e.g. /srv/archive:/data/incoming) and restart the UI")
+        try:
+            path = Path(folder).expanduser().resolve(strict=True)
+        except (OSError, RuntimeError):
+            path = None
+        if path is None or not any(path == r or path.is_relative_to(r) for r in roots):
+            # the same words for a path that does not exist and one outside the roots
+            self._denied("ingest", str(folder)[:500], "outside the ingest roots", origin="server folder")
+            raise AccessDenied(f"'{folder}' is not a folder under the ingest roots "
+                               f"({', '.join(map(str, roots))})")
+        return self.ingest([path], workers=workers, progress=progress)
 
     def retag(self, workers: int = 1, progress=None) -> dict:
         """Re-run NLP on the stored text (after a codebook change) without re-parsing; re-index what changed."""
-        self.principal.require("reindex")
+        me = self.require("reindex", "retag")
+        self.audit.record(me.name, "retag_start", None, workers=workers)
         ing = Ingestor(self.settings, self.catalog, lambda: self.index, lambda: self.embedder)
-        return ing.retag(workers=workers, progress=progress)
+        res = ing.retag(workers=workers, progress=progress)
+        self.audit.record(me.name, "retag", None, documents=res.get("documents"), reindexed=res.get("reindexed"),
+                          failed=len(res.get("failed") or []))
+        return res
 
     def migrate_index(self, to_url: str, api_key: str | None = None, collection: str | None = None,
                       progress=None) -> dict:
         """Copy the embedded index to a Qdrant server/cluster (then set DUTYTRACE_QDRANT_URL to it)."""
         from dutytrace.store.migrate import migrate_embedded
 
-        self.principal.require("reindex")
+        me = self.require("reindex", "index_migrate", to_url)
+        self.audit.record(me.name, "index_migrate", to_url, collection=collection or self.settings.collection)
 
         if self._index is not None:
             self._index.close()
@@ -162,8 +248,8 @@ class Dutytrace:
 
     def reindex(self, progress=None) -> dict:
         """Rebuild the vector index from the catalog (after a model change, or a lost index)."""
-        self.principal.require("reindex")
-        self.audit.record(self.principal.name, "reindex")
+        me = self.require("reindex", "reindex")
+        self.audit.record(me.name, "reindex")
         if self._index is not None:
             self._index.close()
             self._index = None
@@ -186,7 +272,7 @@ class Dutytrace:
     # -- read --------------------------------------------------------------------------------------
     def case(self, case_id: str) -> dict[str, Any]:
         """A case's profile (facts, documents, tags with evidence, accountability). Audited."""
-        self.principal.require("view")
+        self.require("view", "view_case", case_id)
         self._check_case(case_id)
         self.audit.record(self.principal.name, "view_case", case_id)
         return case_profile(self.catalog, case_id)
@@ -198,7 +284,7 @@ class Dutytrace:
 
     def case_profiles(self) -> list[dict[str, Any]]:
         """Profiles of every case this user may see (for analytics; audited once, not per case)."""
-        self.principal.require("view")
+        self.require("view", "analytics")
         self.audit.record(self.principal.name, "analytics", None)
         return [case_profile(self.catalog, c) for c in self.case_ids()]
 
@@ -242,7 +328,7 @@ class Dutytrace:
                         term_weights=self.catalog.term_weights(self._visible()))
 
     def _search_audit(self, query: str, mode: str, filters: dict | None, what: str) -> None:
-        self.principal.require("search")
+        self.require("search", "search", query=query)
         self.audit.record(self.principal.name, "search", None, query=query, mode=mode, what=what,
                           filters={k: v for k, v in (filters or {}).items()})
 
@@ -267,7 +353,7 @@ class Dutytrace:
 
     def facets(self, query: str | None = None, mode: str = "hybrid", filters: dict | None = None) -> dict:
         """Counts of cases per field value for the current query and filters: {field: [(value, count)]}."""
-        self.principal.require("search")
+        self.require("search", "facets")
         return self.searcher().facets(query, mode, self._scoped(filters))
 
     def page_text(self, doc_id: str, page: int) -> str:
@@ -281,8 +367,8 @@ class Dutytrace:
         doc = self.catalog.document(doc_id)
         if doc is None:
             raise NotFound(f"no document {doc_id[:12]} in the catalog")
-        self.principal.require("view")
-        self._check_case(doc["case_id"])
+        self.require("view", "view_document", doc_id)
+        self._check_case(doc["case_id"], "view_document")
         return doc
 
     def document(self, doc_id: str) -> dict:
@@ -349,15 +435,19 @@ class Dutytrace:
                 "chunks": self.catalog.chunk_count_of([d["doc_id"] for d in docs])}
 
     def record_export(self, what: str, **detail) -> None:
-        """Exports made by the UI (CSV/XLSX of evidence) are checked and audited here."""
-        self.principal.require("export")
+        """Exports (the UI's CSV/XLSX of evidence, the CLI's `search --csv` and `audit --csv`) are
+        checked and audited here."""
+        self.require("export", "export", what=what)
         self.audit.record(self.principal.name, "export", None, what=what, **detail)
 
     # -- analyse a file without storing it -------------------------------------------------------
     def analyze_file(self, path: Path) -> dict[str, Any]:
+        """Analyse a file without storing it (reads nothing of the catalog). Audited."""
         path = Path(path)
+        me = self.require("view", "analyze", str(path))
         if not path.is_file():
             raise NotFound(f"{path}: no such file")
+        self.audit.record(me.name, "analyze", str(path))
         doc, chunks, analysis = prepare(path.read_bytes(), str(path), path.stem, path.name, self.settings)
         return {"path": str(path), "pages": len(doc.pages), "chunks": len(chunks), **analysis.to_json()}
 
@@ -380,12 +470,12 @@ class Dutytrace:
                                 {t.tag for t in analysis.tags if t.score >= CASE_TAG_MIN}, kind,
                                 {e.text for e in analysis.entities if e.label in ("ORG", "GOV", "POST", "LAW")})
         else:
-            self._check_case(case_id)
+            self._check_case(case_id, "similar")
             prof = case_profile(self.catalog, case_id)
             material = Material([c["text"] for c in self.catalog.chunks_of_case(case_id)],
                                 (prof["languages"] or ["en"])[0], set(case_tags(prof)),
                                 prof["facts"].get("accident_type"), {e["text"] for e in prof["entities"]}, case_id)
-        self.principal.require("search")
+        self.require("search", "similar", case_id or (path.name if path else None))
         visible = self._visible()
         case_texts = {cid: [c["text"] for c in self.catalog.chunks_of_case(cid)] for cid in self.catalog.case_ids()
                       if visible is None or cid in visible}
@@ -397,12 +487,21 @@ class Dutytrace:
     def review_tag(self, case_id: str, doc_id: str | None, tag: str, decision: str, reviewer: str | None = None) -> str:
         """Accept or reject a tag on one document (doc_id, an id prefix or the file name) or, with doc_id
         None or "*", on the whole case. A document decision is kept by file name, so it holds for a new
-        version of the file too; re-ingesting never undoes it. Returns the key it was stored under."""
+        version of the file too; re-ingesting never undoes it. Returns the key it was stored under.
+        The reviewer is the caller; only an admin may enter a decision in another reviewer's name
+        (e.g. from a paper record), and then both names are recorded."""
         if decision not in ("accepted", "rejected"):
             raise ValueError("decision must be 'accepted' or 'rejected'")
-        self.principal.require("review")
-        self._check_case(case_id)
-        reviewer = reviewer or self.principal.name
+        me = self.require("review", "review_tag", case_id, tag=tag)
+        self._check_case(case_id, "review_tag")
+        if reviewer and reviewer != me.name:
+            if me.role != "admin":
+                self._denied("review_tag", case_id, "reviewer override", reviewer=reviewer, tag=tag)
+                raise AccessDenied(f"user '{me.name}' ({me.role}) may not record a decision as '{reviewer}': "
+                                   "the reviewer recorded is the one who decides (admins may enter another's)")
+            reviewer = f"{reviewer} (entered by {me.name})"
+        else:
+            reviewer = me.name
         docs = self.catalog.documents(case_id)
         if not docs:
             raise NotFound(f"no case '{case_id}' in the catalog")
@@ -413,7 +512,7 @@ class Dutytrace:
                 raise NotFound(f"case '{case_id}' has {'no' if not match else 'more than one'} document '{doc_id}'")
             key = "name:" + match[0]["name"]
         self.catalog.review_tag(case_id, key, tag, decision, reviewer)
-        self.audit.record(self.principal.name, "review_tag", case_id, doc=key, tag=tag, decision=decision)
+        self.audit.record(me.name, "review_tag", case_id, doc=key, tag=tag, decision=decision, reviewer=reviewer)
         self.index.set_payload(case_id, index_payload(case_profile(self.catalog, case_id)))
         return key
 
@@ -422,7 +521,7 @@ class Dutytrace:
         [{"topic", "statements": [{"speaker", "role", "doc", "page", "text"}]}]."""
         from dutytrace.nlp.statements import group_statements
 
-        self._check_case(case_id)
+        self._check_case(case_id, "statements")
         docs = [d for d in self.catalog.documents(case_id)]
         pages = {d["doc_id"]: self.catalog.pages(d["doc_id"]) for d in docs}
         return group_statements(docs, pages, self.embedder.encode, min_speakers=min_speakers)

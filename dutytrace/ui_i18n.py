@@ -160,6 +160,16 @@ _S: dict[str, tuple[str, str]] = {
     "ing.run": ("Ingest", "开始导入"),
     "ing.nothing": ("Choose files or a folder first.", "请先选择文件或文件夹。"),
     "ing.no_folder": ("{path}: no such folder on the server.", "{path}：服务器上没有该文件夹。"),
+    "ing.folder_off": ("Ingesting a folder on the server is off. An administrator turns it on by setting "
+                       "DUTYTRACE_INGEST_ROOTS to the folders it may read (colon-separated, e.g. "
+                       "/srv/archive:/data/incoming) and restarting the UI; it is for admins only.",
+                       "服务器文件夹导入未开启。管理员可将 DUTYTRACE_INGEST_ROOTS 设为允许读取的文件夹（以冒号分隔，如 "
+                       "/srv/archive:/data/incoming）并重启界面后开启；仅限管理员使用。"),
+    "ing.folder_roots": ("Allowed folders: {roots}", "允许的文件夹：{roots}"),
+    "ing.crashed": ("The ingest stopped on an unexpected error ({kind}); the details are in the server log. "
+                    "What was stored before it stays; run it again to finish.",
+                    "导入因意外错误（{kind}）中止，详情见服务器日志。已导入的内容保留；再次运行即可继续。"),
+    "ing.reason": ("Code", "代码"),
     "ing.progress": ("{done} of {total} files · {path}", "已处理 {done}/{total} 个文件 · {path}"),
     "ing.done": ("Ingested {ingested}, unchanged {unchanged}, failed {failed} · {cases} cases, {chunks} passages, "
                  "{seconds:.1f} s", "导入 {ingested}，未变 {unchanged}，失败 {failed} · {cases} 个案件，{chunks} 个段落，"

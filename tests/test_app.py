@@ -329,6 +329,12 @@ def test_ingest_page_folder_and_upload_with_error_report(app_home, tmp_path):
     (folder / "case-new" / "notes.txt").write_text("Record of a site visit to the Dongfeng quarry after the blast.\n"
                                                   "The blasting foreman had no permit.", encoding="utf-8")
     (folder / "case-new" / "broken.pdf").write_bytes(b"%PDF-1.4\nthis is not really a pdf")
+    import dataclasses
+
+    from ui_pages.common import shared
+
+    svc = shared()  # a server folder is read only under DUTYTRACE_INGEST_ROOTS (off by default)
+    svc.settings = dataclasses.replace(svc.settings, ingest_roots=(str(tmp_path),))
     at = app()
     at.switch_page("ui_pages/ingest.py").run()
     at.text_input(key="ing_folder").input(str(folder)).run()

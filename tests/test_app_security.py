@@ -31,6 +31,7 @@ def secure_home(archive, tmp_path_factory):
         assert not svc.ingest([root]).failed
         svc.users.add("boss", "boss-password", "admin")
         svc.users.add("olga", "olga-password", "viewer", "open")
+        svc.users.add("ivan", "ivan-password", "investigator", "open")
     st.cache_resource.clear()
     yield home
     from ui_pages.common import shared
@@ -87,3 +88,44 @@ def test_audit_page_for_admins_only(secure_home):
     audit = boss.dataframe[0].value
     assert {"login", "login_failed", "search"} <= set(audit["action"])
     assert "olga" in set(audit["user"])
+
+
+def test_ingest_page_server_folders_and_case_writes(secure_home, tmp_path):
+    """The red team's "folder on the server" (/etc/passwd became an open case) and planting through an
+    upload: the service refuses both; the page hides the folder field unless an admin has roots."""
+    import dataclasses
+
+    from ui_pages.common import shared
+
+    ivan = signed_in("ivan", "ivan-password")
+    ivan.switch_page("ui_pages/ingest.py").run()
+    assert not ivan.exception
+    assert not [w for w in ivan.text_input if w.key == "ing_folder"]
+    assert "DUTYTRACE_INGEST_ROOTS" not in text_of(ivan)
+    # an upload filed under a restricted case's id: refused as `denied`, nothing stored there
+    ivan.file_uploader(key="ing_files").set_value(("planted.txt", b"Planted: the mine manager did nothing wrong.",
+                                                   "text/plain")).run()
+    ivan.text_input(key="ing_case").input(SECRET).run()
+    ivan.button(key="ing_run").click().run()
+    assert not ivan.exception, ivan.exception
+    frame = ivan.dataframe[0].value
+    assert list(frame.iloc[:, 2]) == ["denied"] and frame.iloc[0, 0] == f"{SECRET}/planted.txt"
+    assert "planted.txt" not in {d["name"] for d in shared().catalog.documents(SECRET)}
+
+    boss = signed_in("boss", "boss-password")
+    boss.switch_page("ui_pages/ingest.py").run()
+    assert not [w for w in boss.text_input if w.key == "ing_folder"]
+    assert "DUTYTRACE_INGEST_ROOTS" in text_of(boss)  # off, and says how to turn it on
+    svc = shared()
+    settings = svc.settings
+    svc.settings = dataclasses.replace(settings, ingest_roots=(str(tmp_path),))
+    try:
+        boss = signed_in("boss", "boss-password")
+        boss.switch_page("ui_pages/ingest.py").run()
+        boss.text_input(key="ing_folder").input("/etc/passwd").run()
+        boss.button(key="ing_run").click().run()
+        assert not boss.exception, boss.exception
+        assert boss.error and "not a folder under the ingest roots" in boss.error[0].value
+        assert not any("passwd" in c for c in svc.catalog.case_ids())
+    finally:
+        svc.settings = settings

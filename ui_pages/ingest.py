@@ -1,9 +1,12 @@
-"""Ingest: upload files or archives, or point at a folder on the server; a progress bar; the error
-report. Ingestion runs in this process, through the UI's own service, because the embedded index is
-owned by one process (a CLI ingest into the same home would stop with IndexLocked while the UI runs)."""
+"""Ingest: upload files or archives, or (admins, with DUTYTRACE_INGEST_ROOTS set) point at a folder on
+the server; a progress bar; the error report. Ingestion runs in this process, through the UI's own
+service, as the signed-in user: the service decides which cases the user may write and which server
+folders may be read (the field is only hidden here). An unexpected error is logged on the server and
+shown without a traceback or server paths."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -29,8 +32,26 @@ uploads = st.file_uploader(t("ing.upload"), accept_multiple_files=True, key="ing
                            type=["pdf", "docx", "txt", "md", "zip", "tar", "tgz", "gz", "bz2", "xz", "yaml", "yml",
                                  "json"])
 case_id = st.text_input(t("ing.case_id"), value="new-case", key="ing_case")
-folder = st.text_input(t("ing.folder"), key="ing_folder", placeholder="/srv/archive/2021")
+folder = ""
+if svc.principal.role == "admin" and svc.settings.ingest_roots:
+    folder = st.text_input(t("ing.folder"), key="ing_folder", placeholder=svc.settings.ingest_roots[0])
+    st.caption(t("ing.folder_roots", roots=", ".join(svc.settings.ingest_roots)))
+elif svc.principal.role == "admin":
+    st.caption(t("ing.folder_off"))
 workers = st.number_input(t("ing.workers"), 1, max(1, os.cpu_count() or 1), 1, key="ing_workers")
+
+
+def _shown(text: str, staging: Path | None) -> str:
+    """A path or message as the user should see it: uploads by their own names, not the server's
+    staging folder."""
+    return text.replace(f"{staging}{os.sep}", "") if staging is not None else text
+
+
+def _merged(reports: list[dict], staging: Path | None) -> dict:
+    out = {k: sum(r.get(k) or 0 for r in reports) for k in ("ingested", "unchanged", "cases", "chunks", "seconds")}
+    out["failed"] = [{**f, "path": _shown(str(f.get("path")), staging), "error": _shown(str(f.get("error")), staging)}
+                     for r in reports for f in r.get("failed") or []]
+    return out
 
 
 def _stage(files, case: str, root: Path) -> None:
@@ -47,13 +68,10 @@ if st.button(t("ing.run"), type="primary", icon=":material/upload:", key="ing_ru
     paths: list[Path] = []
     staging = None
     ok = True
-    if folder.strip():
-        p = Path(folder.strip()).expanduser()
-        if not p.exists():
-            st.error(t("ing.no_folder", path=str(p)))
-            ok = False
-        else:
-            paths.append(p)
+    if folder.strip():  # checked by the service: admin, under DUTYTRACE_INGEST_ROOTS, resolved path
+        server_folder = folder.strip()
+    else:
+        server_folder = None
     if uploads:
         if not re.fullmatch(r"[\w.-]+", case_id.strip()):
             st.error(t("ing.bad_case_id"))
@@ -62,7 +80,7 @@ if st.button(t("ing.run"), type="primary", icon=":material/upload:", key="ing_ru
             staging = Path(tempfile.mkdtemp(prefix="upload-", dir=svc.settings.home))
             _stage(uploads, case_id.strip(), staging)
             paths.append(staging)
-    if ok and not paths:
+    if ok and not paths and not server_folder:
         st.warning(t("ing.nothing"))
     elif ok:
         bar = st.progress(0.0)
@@ -81,12 +99,19 @@ if st.button(t("ing.run"), type="primary", icon=":material/upload:", key="ing_ru
             # other events (newer ingestion may send more) are ignored
 
         try:
-            report = svc.ingest(paths, workers=int(workers), progress=progress)
+            reports = []
+            if server_folder:
+                reports.append(svc.ingest_server_folder(server_folder, workers=int(workers), progress=progress))
+            if paths:
+                reports.append(svc.ingest(paths, workers=int(workers), progress=progress))
             bar.progress(1.0)
-            ss["ing_report"] = report.to_json()
+            ss["ing_report"] = _merged([r.to_json() for r in reports], staging)
             changed()
         except DutytraceError as e:
-            st.error(str(e))
+            st.error(_shown(str(e), staging))
+        except Exception as e:  # never a traceback with server paths on the page; the log has it
+            logging.getLogger("dutytrace.ui").exception("ingest failed")
+            st.error(t("ing.crashed", kind=type(e).__name__))
         finally:
             if staging is not None:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -98,5 +123,6 @@ if rep:
           cases=rep.get("cases", 0), chunks=rep.get("chunks", 0), seconds=float(rep.get("seconds") or 0)))
     if rep.get("failed"):
         st.subheader(t("ing.errors"))
-        st.dataframe(pd.DataFrame([{t("ing.path"): f.get("path"), t("ing.error"): f.get("error")} for f in rep["failed"]]),
+        st.dataframe(pd.DataFrame([{t("ing.path"): f.get("path"), t("ing.error"): f.get("error"),
+                                    t("ing.reason"): f.get("reason")} for f in rep["failed"]]),
                      hide_index=True, width="stretch")
