@@ -199,6 +199,29 @@ def test_page_count_over_the_budget_is_refused(monkeypatch):
         path.unlink()
 
 
+def test_the_parse_helper_runs_under_a_memory_cap():
+    """A thread that cannot take signals (the UI) parses in the helper process: it has RLIMIT_AS set,
+    and an allocation past the cap fails there as MemoryError (reported as this file's error)."""
+    import sys
+    import threading
+
+    from dutytrace.ingest import limits
+
+    out = {}
+    th = threading.Thread(target=lambda: out.setdefault("doc", read_document(GOOD.encode(), "ok.txt", "c", "ok.txt", 30)))
+    th.start()
+    th.join(120)
+    assert out["doc"].pages[0].text == GOOD
+    helper = limits._helper[0]
+    with open(f"/proc/{helper.pid}/limits") as f:
+        row = next(line for line in f if line.startswith("Max address space"))
+    assert row.split()[3] == str(budget.MAX_PARSE_MEMORY)  # the soft limit, in bytes
+    probe = subprocess.run([sys.executable, "-c", "from dutytrace.ingest.limits import cap_memory\n"
+                            "cap_memory(512 * 2**20)\ntry:\n    bytearray(2**30)\nexcept MemoryError:\n    print('refused')"],
+                           capture_output=True, text=True, timeout=120)
+    assert probe.stdout.strip() == "refused", probe.stderr
+
+
 # -- OCR temp files ------------------------------------------------------------------------------------
 def test_ocr_temp_folder_is_private_and_removed_also_on_error(tmp_path, monkeypatch):
     if ocr.ocr_status():
