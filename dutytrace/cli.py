@@ -273,6 +273,58 @@ def show(case_id: str, as_json: bool = typer.Option(False, "--json")):
             out.print(esc(f"  {a['person']} — {a.get('role')}, {a.get('organisation')}: {a.get('sanction')}"))
 
 
+@app.command()
+def measures(case_id: str = typer.Argument(..., help="The case"),
+             set_id: Optional[str] = typer.Option(None, "--set", help="The id of a measure whose status to record"),
+             status: Optional[str] = typer.Argument(None, help="With --set: open | in_progress | done | overdue"),
+             note: Optional[str] = typer.Option(None, "--note", help="With --set: a note on the follow-up"),
+             checked: Optional[str] = typer.Option(None, "--checked", help="With --set: the date checked (YYYY-MM-DD; "
+                                                                            "default today)"),
+             as_json: bool = typer.Option(False, "--json")):
+    """A case's rectification measures (measure, body responsible, deadline, status, page), or with
+    `--set ID STATUS [--note TEXT]` the follow-up of one of them (needs the review permission; audited)."""
+    from dutytrace.store.measures import BadStatus, check_status
+
+    if set_id is None and (status is not None or note is not None or checked is not None):
+        err.print("error: a STATUS, --note or --checked goes with --set ID")
+        raise typer.Exit(2)
+    try:
+        if set_id is not None:
+            if status is None:
+                raise BadStatus("give the status after --set ID: open, in_progress, done or overdue")
+            check_status(status)
+            with _service() as svc:
+                item = svc.set_measure_status(case_id, set_id, status, note, checked)
+            if as_json:
+                _emit({"case_id": case_id, "item": item})
+            else:
+                out.print(esc(f"{case_id} {item['id']}: {item['recorded_status']}"
+                              f"{' (overdue)' if item['overdue'] else ''}{' — ' + item['note'] if item['note'] else ''}"),
+                          highlight=False)
+            return
+        with _service() as svc:
+            res = svc.measures(case_id)
+    except (NotFound, BadStatus) as e:
+        _fail(e, 2)
+    except DutytraceError as e:
+        _fail(e)
+    if as_json:
+        _emit(res)
+        return
+    if not res["items"]:
+        out.print(esc(f"{case_id}: no rectification measures found in its reports or decisions"))
+        return
+    for it in res["items"]:
+        due = f" by {it['deadline']}" if it["deadline"] else ""
+        out.print(f"[bold]{esc(it['id'])}[/bold] [{'red' if it['status'] == 'overdue' else 'green'}]"
+                  f"{esc(it['status'])}[/]{esc(due)}  {esc(it['document'])} p.{esc(it['page'])}", highlight=False)
+        if it["body"]:
+            out.print(esc(f"  body: {it['body']}"), highlight=False)
+        out.print(esc(f"  {it['measure']}"), highlight=False)
+        if it["note"]:
+            out.print(esc(f"  note ({it['by']}, {it['checked']}): {it['note']}"), highlight=False)
+
+
 index_app = typer.Typer(no_args_is_help=True, help="The vector index: move it to a Qdrant server or cluster.")
 app.add_typer(index_app, name="index")
 

@@ -526,3 +526,30 @@ class Dutytrace:
         pages = {d["doc_id"]: self.catalog.pages(d["doc_id"]) for d in docs}
         return group_statements(docs, pages, self.embedder.encode, min_speakers=min_speakers)
 
+
+    # -- rectification measures and their follow-up (store/measures.py) ---------------------------
+    def measures(self, case_id: str) -> dict:
+        """A case's rectification measures with their follow-up: {"case_id", "items": [{"id", "measure",
+        "body", "deadline", "status", "page", ...}]}. Audited as a view of the case."""
+        from dutytrace.store.measures import MeasureStore
+
+        self.require("view", "view_case", case_id, what="measures")
+        self._check_case(case_id, "measures")
+        self.audit.record(self.principal.name, "view_case", case_id, what="measures")
+        return {"case_id": case_id, "items": MeasureStore(self.catalog).items(case_id)}
+
+    def set_measure_status(self, case_id: str, item_id: str, status: str, note: str | None = None,
+                           checked: str | None = None) -> dict:
+        """Record the status of one measure (open | in_progress | done | overdue), with a note and the
+        date checked (today when not given), in the caller's name; needs the `review` permission.
+        Audited (`measure_status`) with the values before and after. Returns the item."""
+        from dutytrace.store.measures import MeasureStore, check_status
+
+        check_status(status)
+        me = self.require("review", "measure_status", case_id, item=item_id)
+        self._check_case(case_id, "measure_status")
+        before, after = MeasureStore(self.catalog).set_status(case_id, item_id, status, note, me.name, checked)
+        keys = ("recorded_status", "note", "checked", "by")
+        self.audit.record(me.name, "measure_status", case_id, item=item_id, document=after["document"],
+                          before={k: before[k] for k in keys}, after={k: after[k] for k in keys})
+        return after

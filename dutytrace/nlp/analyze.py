@@ -14,6 +14,7 @@ from dutytrace.nlp.entities import extract_entities
 from dutytrace.nlp.facts import extract_facts
 from dutytrace.nlp.pipeline import get_nlp, use_codebook
 from dutytrace.nlp.learned import packaged_tagger, rows_from_readings
+from dutytrace.nlp.measures import extract_measures, in_original_script
 from dutytrace.nlp.responsibility import sentence_readings, tag_chunks
 from dutytrace.nlp.tag_semantics import tag_similarity
 
@@ -69,6 +70,7 @@ def _analyze_traditional(doc: Document, chunks: list[Chunk], codebook: Codebook,
                                 evidence=back(a.evidence)) for a in simple.accountability],
         facts={k: back(v) if k in ("location", "enterprise", "title") and isinstance(v, str) else v
                for k, v in simple.facts.items()},
+        measures=in_original_script(simple.measures, doc.text),
     )
 
 
@@ -86,6 +88,7 @@ def _analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: s
         facts=facts,
         accountability=accountability,
         chunk_tags=chunk_tags,
+        measures=extract_measures(doc.pages, lang) if doc.kind != "transcript" else [],
     )
 
 

@@ -216,7 +216,7 @@ _EN_MODAL = (r"(?:shall|should|must|will|is to|are to|is asked to|are asked to|i
              r"needs? to|may not|may only|may no longer|may be \w+ only|is recommended to|are recommended to|"
              r"ought to|have to|has to|is expected to|are expected to)")
 _EN_MODAL_RX = re.compile(rf"\b{_EN_MODAL}\b", re.I)
-_ZH_MODAL_RX = re.compile(r"要|应当|应|须|必须|严禁|不得|一律|禁止|务必|切实|确保|建立|开展|加强|督促|落实|推行|完善")
+_ZH_MODAL_RX = re.compile(r"(?<![主重纲摘概只扼])要(?![求素点害闻])|应当|应|须|必须|严禁|不得|一律|禁止|务必|切实|确保|建立|开展|加强|督促|落实|推行|完善")
 
 
 def _has_modal(s: str, lang: str) -> bool:
@@ -256,6 +256,8 @@ _ZH_ORG = (r"(?:人民政府|政府|委员会|管委会|管理委员会|安委�
 _ZH_LEAD = (r"(?=要|应当|应|须|必须|需|将|对|在|按|于|以|把|从|向|与|会同|配合|牵头|负责|立即|尽快|限期|逐|组织|加强|推行|"
             r"围绕|建立|开展|切实|进一步|全面|严格|认真|督促|统一|实行|落实|停业|停产|制定|修订|完善|聘请|配备|"
             r"[一两二三四五六七八九十\d]+个?月内|年底前|\d{4}年)")
+_ZH_BODY = re.compile(rf"(?:各|全|该)?[\u4e00-\u9fff、“”]{{0,16}}?{_ZH_ORG}")
+_ZH_LEAD_RX = re.compile(_ZH_LEAD)
 _ZH_SUBJECT = re.compile(rf"(?:^|(?<=[。；;，,：:]))(?:由|请|建议由?)?((?:各|全|该)?[\u4e00-\u9fff、“”]{{0,16}}?{_ZH_ORG}){_ZH_LEAD}")
 _ZH_NOT_BODY = re.compile(r"^(?:明确|建立|开展|加强|落实|督促|推动|组织|完善|将|把|按|由|对|在|要|应)|的|和$|对|在|发现|检查|整改|问题|情况|人员$|工作$|要求|措施|事故|隐患|作业|安全$|^[市县区镇乡村]$")
 
@@ -265,7 +267,9 @@ def _clean_body(b: str, lang: str) -> str | None:
     if lang == "en":
         b = re.sub(r"^(?i:by|before|within|from|after)\s+[^,]*?(?:\d{4}|days?|weeks?|months?|years?)\s+", "", b)
         b = re.sub(r"(?i)^(?:and|that|also|in addition|finally|further(?:more)?)\s+", "", b).strip()
-        if not _EN_ORG.search(b) or len(b.split()) > 12:
+        words = b.split()
+        proper = len(words) >= 2 and all(w[:1].isupper() or w in ("of", "and", "&") for w in words)
+        if not (_EN_ORG.search(b) or proper) or len(words) > 12:
             return None
         if re.search(r"(?i)\b(?:no|any)\s+(?:one|person)\b", b):
             return None
@@ -289,10 +293,16 @@ def _bodies(text: str, lang: str) -> list[str]:
             if b and b.lower() not in (x.lower() for x in found):
                 found.append(b)
     else:
-        for m in _ZH_SUBJECT.finditer(text):
-            b = _clean_body(m.group(1), lang)
-            if b and b not in found and not any(b in x for x in found):
-                found.append(b)
+        for st in [0] + [m.end() for m in re.finditer(r"[。；;，,：:]", text)]:
+            st += len(re.match(r"(?:由|请|建议由?)?", text[st:]).group(0))
+            for n in range(min(18, len(text) - st), 1, -1):  # the longest name that reads as a body
+                cand = text[st:st + n]
+                if _ZH_BODY.fullmatch(cand) and _ZH_LEAD_RX.match(text, st + n):
+                    b = _clean_body(cand, lang)
+                    if b:
+                        if b not in found and not any(b in x for x in found):
+                            found.append(b)
+                        break
     return found
 
 
@@ -307,7 +317,7 @@ _EN_ABS = re.compile(rf"\b(?i:by|before|no later than|not later than|until|on or
 _EN_END_YEAR = re.compile(r"\bby the end of (?:(\d{4})|(?:the|this) year)\b", re.I)
 _EN_REL = re.compile(r"\bwithin\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
                      r"thirty|sixty|ninety|a|an)\s+(?:calendar\s+|working\s+)?(day|week|month|year)s?\b", re.I)
-_EN_COND = re.compile(r"\b(?:before (?:resuming|restarting|restart|reopening|production resumes)|"
+_EN_COND = re.compile(r"\b(?:before (?:resuming|restarting|restart|reopening)(?: (?:production|operations?|work))?|"
                       r"before (?:it|they|the \w+) (?:restarts?|resumes?|reopens?)|not restart \w+ \w+ until)\b", re.I)
 _ZH_DATE = r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日|底)?"
 _ZH_ABS = re.compile(rf"(?:于|在)?{_ZH_DATE}(?:前|之前|以前|底前)")
@@ -346,51 +356,53 @@ def _add(base: _dt.date, n: int, unit: str) -> _dt.date:
 
 
 def deadline_of(text: str, lang: str, base: _dt.date | None = None) -> tuple[str | None, str | None]:
-    """(deadline, due): the deadline as an ISO date or as the phrase, and the ISO date it falls due
-    (None when it cannot be worked out)."""
+    """(deadline, due): the first deadline the text gives, as an ISO date or as the phrase, and the
+    ISO date it falls due (None when it cannot be worked out)."""
+    found: list[tuple[int, str, str | None]] = []
     if lang == "en":
-        m = _EN_ABS.search(text)
-        if m:
+        for m in _EN_ABS.finditer(text):
             iso = _en_date(m.groups())
-            return (iso or m.group(0)), iso
-        m = _EN_END_YEAR.search(text)
-        if m:
+            found.append((m.start(), iso or m.group(0), iso))
+        for m in _EN_END_YEAR.finditer(text):
             y = int(m.group(1)) if m.group(1) else (base.year if base else None)
-            return m.group(0), _iso(y, 12, 31) if y else None
-        m = _EN_REL.search(text)
-        if m:
+            found.append((m.start(), m.group(0), _iso(y, 12, 31) if y else None))
+        for m in _EN_REL.finditer(text):
             raw = m.group(1).lower()
             n = int(raw) if raw.isdigit() else _EN_NUM[raw]
-            return m.group(0), _add(base, n, m.group(2).lower()).isoformat() if base else None
-        m = _EN_COND.search(text)
-        return (m.group(0), None) if m else (None, None)
-    m = _ZH_ABS.search(text)
-    if m:
-        iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None)
-        return (iso or m.group(0)), iso
-    m = _ZH_YEAR_END.search(text)
-    if m:
-        y = m.group(1) or m.group(2)
-        y = int(y) if y else (base.year if base else None)
-        return m.group(0), _iso(y, 12, 31) if y else None
-    m = _ZH_REL.search(text)
-    if m:
-        n, unit = _zh_int(m.group(1).replace("两", "二")), m.group(2)
-        return m.group(0), _add(base, n, {"月": "month"}.get(unit, unit)).isoformat() if base and n else None
-    m = _ZH_COND.search(text)
+            found.append((m.start(), m.group(0), _add(base, n, m.group(2).lower()).isoformat() if base else None))
+        cond = _EN_COND
+    else:
+        for m in _ZH_ABS.finditer(text):
+            iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None)
+            found.append((m.start(), iso or m.group(0), iso))
+        for m in _ZH_YEAR_END.finditer(text):
+            y = m.group(1) or m.group(2)
+            y = int(y) if y else (base.year if base else None)
+            found.append((m.start(), m.group(0), _iso(y, 12, 31) if y else None))
+        for m in _ZH_REL.finditer(text):
+            n, unit = _zh_int(m.group(1).replace("两", "二")), m.group(2)
+            due = _add(base, n, {"月": "month"}.get(unit, unit)).isoformat() if base and n else None
+            found.append((m.start(), m.group(0), due))
+        cond = _ZH_COND
+    if found:
+        _, deadline, due = min(found, key=lambda f: f[0])
+        return deadline, due
+    m = cond.search(text)
     return (m.group(0), None) if m else (None, None)
 
 
 def document_date(pages: Sequence[Page], lang: str) -> _dt.date | None:
-    """The date the document bears: the latest date among the first lines of its first page."""
+    """The date the document bears: the latest date that ends one of the first lines of its first page
+    (a title page's date line)."""
     if not pages:
         return None
     head = "\n".join(pages[0].text.splitlines()[:10])
     found: list[str] = []
     if lang == "zh":
-        found = [_iso(int(y), int(m), int(d)) for y, m, d in re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日", head)]
+        found = [_iso(int(y), int(m), int(d))
+                 for y, m, d in re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*$", head, re.M)]
     else:
-        found = [_en_date(g) for g in re.findall(_EN_DATE, head)]
+        found = [_en_date(g) for g in re.findall(_EN_DATE + r"\s*$", head, re.M)]
     found = [f for f in found if f]
     return _dt.date.fromisoformat(max(found)) if found else None
 
@@ -534,3 +546,22 @@ def extract_measures(pages: Sequence[Page], lang: str) -> list[Measure]:
     for sec in _sections(lines, lang):
         out.extend(_section_items(sec, lang, base))
     return out
+
+
+def in_original_script(measures: list[Measure], original: str) -> list[Measure]:
+    """Measures read from the simplified twin of a traditional-script text (dutytrace/script.py), given
+    back in the original's characters: the twin has the same length, so each simplified character
+    maps to the original character at its place."""
+    from dataclasses import replace
+
+    from dutytrace.script import to_simplified
+
+    chars: dict[str, str] = {}
+    for s, o in zip(to_simplified(original), original):
+        if s != o:
+            chars.setdefault(s, o)
+
+    def back(x: str | None) -> str | None:
+        return "".join(chars.get(c, c) for c in x) if x else x
+    return [replace(m, measure=back(m.measure), body=back(m.body), bodies=tuple(back(b) for b in m.bodies),
+                    deadline=back(m.deadline), passage=back(m.passage)) for m in measures]
