@@ -16,7 +16,10 @@ from dutytrace.script import to_simplified
 from dutytrace.models import Document, Page
 from dutytrace.identity import document_id
 
-_DECISION = re.compile(r"处分决定|处理决定|问责决定|党纪|政务处分|disciplinary|decision on|accountability decision|notice of sanction", re.I)
+_DECISION = re.compile(r"处分决定|处理决定|问责决定|处罚决定|处分的决定|处理的决定|问责的决定|纪律检查委员会|监察委员会|党纪|"
+                       r"政务处分|disciplinary|decision on|decision of the|penalty decision|accountability decision|"
+                       r"notice of sanction|commission for discipline inspection|supervision commission|"
+                       r"accountability of officials", re.I)
 _REPORT = re.compile(r"调查报告|事故报告|情况报告|investigation report|report on the|accident report|preliminary report", re.I)
 _TRANSCRIPT = re.compile(r"询问笔录|谈话笔录|笔录|record of interview|interview record|transcript|interview notes", re.I)
 
@@ -62,7 +65,8 @@ def _read(data: bytes, path: str, case_id: str, name: str) -> Document:
 
 
 def classify(pages: list[Page], name: str) -> str:
-    head = to_simplified(name + "\n" + pages[0].text[:400])  # 調查報告 is a report too
+    # 調查報告 is a report too; a title wrapped over two lines ("Commission for Discipline\nInspection") is one
+    head = re.sub(r"[ \t]*\n[ \t]*", " ", to_simplified(name + "\n" + pages[0].text[:400]))
     turns, _ = find_turns(pages)
     if _TRANSCRIPT.search(head) or (len(turns) >= 6 and any(is_question(t.speaker) for t in turns)):
         return "transcript"
