@@ -64,6 +64,9 @@ def build(folder: Path) -> dict[str, Path]:
         "baseline.txt": t.GOOD.encode(),
         "stream_bomb.pdf": t.stream_bomb_pdf(),
         "shows_bomb.pdf": t.shows_bomb_pdf(),
+        "one_string.pdf": t.one_page_pdf(b"BT /F1 1 Tf 10 10 Td (" + b"a" * 2_000_000 + b") Tj ET",
+                                         resources=b"/Font << /F1 5 0 R >>",
+                                         more=[b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]),
         "huge_page.pdf": t.huge_page_pdf(),
         # a tar.gz of ~0.9 MB whose text member expands to 190 MB, beside a good member
         "bomb.tar.gz": t.tar_gz([("case/minutes.txt", (b"The safety officer signed the checklist. " * 4_900_000)[:190 * 2**20]),

@@ -179,8 +179,10 @@ def test_symlink_in_a_folder_is_not_followed_outside_it(tmp_path):
     (root / "case-a" / "report.txt").write_text(GOOD)
     (root / "case-a" / "leak.txt").symlink_to(secret)
     (root / "case-a" / "alias.txt").symlink_to(root / "case-a" / "report.txt")  # inside: the file is read once
+    (root / "case-b").mkdir()
+    (root / "case-b" / "filed-too.txt").symlink_to(root / "case-a" / "report.txt")  # filed in another case too
     ok, bad = sources_of(root)
-    assert set(ok) == {str(root / "case-a" / "report.txt")}
+    assert set(ok) == {str(root / "case-a" / "report.txt"), str(root / "case-b" / "filed-too.txt")}
     skipped = [(i.path, i.reason) for i in iter_sources([root]) if isinstance(i, SourceSkipped)]
     assert skipped == [(str(root / "case-a" / "alias.txt"), "skipped_same_file")]
     assert bad == {str(root / "case-a" / "leak.txt"): "symbolic link to outside the ingested folder; not followed"}

@@ -372,10 +372,20 @@ def test_the_same_file_through_other_spellings_is_stored_once(svc, tmp_path):
     (tmp_path / "linked").symlink_to(real, target_is_directory=True)
     first = svc.ingest([real])
     assert first.ingested == 1
-    again = svc.ingest([tmp_path / "linked", Path(f"{real}/./case-spell/../case-spell"), real / "." / "case-spell"])
-    assert again.ingested == 0 and again.failed == []
+    again = svc.ingest([tmp_path / "linked", Path(f"{real}/./case-spell/.."), Path(f"{tmp_path}/linked/.")])
+    assert again.ingested == 0 and again.unchanged == 1 and again.failed == []
+    assert [s["reason"] for s in again.skipped] == ["skipped_same_file"] * 2  # read once in the run
     paths = [d["path"] for d in svc.catalog.documents() if d["case_id"] == "case-spell"]
     assert paths == [str(real / "case-spell" / "report.txt")]
+    # a hard link in the same case is the same file; in another case it is filed there too
+    os.link(real / "case-spell" / "report.txt", real / "case-spell" / "copy.txt")
+    (real / "case-other").mkdir()
+    os.link(real / "case-spell" / "report.txt", real / "case-other" / "regulation.txt")
+    third = svc.ingest([real])
+    assert [(s["path"], s["reason"]) for s in third.skipped] == [(str(real / "case-spell" / "report.txt"),
+                                                                   "skipped_same_file")]
+    assert third.failed == [] and [d["path"] for d in svc.catalog.documents() if d["case_id"] == "case-other"] == [
+        str(real / "case-other" / "regulation.txt")]
 
 
 def test_one_line_20mb_text_is_refused_and_the_batch_goes_on(svc, tmp_path):

@@ -10,7 +10,8 @@ members are read one by one as the walk reaches them (tar streams cannot be re-r
 Names: every path, case id and document name yielded is valid Unicode, decoded from the name's bytes by
 the rule in names.py (UTF-8, then GB18030, else shown with U+FFFD); files are still opened by their
 original names. Identity: each root is resolved (absolute, '.', '..' and symbolic links resolved), and a
-file reached twice in one run (two roots, or a link to a file inside the walked folder) is read once.
+file reached twice for one case in one run (two roots, a link or hard link inside the walked folder) is
+read once, under its own name (links come last); filed in two cases, it is read for each.
 Hidden entries (a name starting with '.') are not read: each is yielded as a SourceSkipped, a line of
 the ingest report that is not a failure."""
 
@@ -92,7 +93,7 @@ def sniff_file(path: Path) -> str | None:
 def iter_sources(paths: list[Path], max_bytes: int = MAX_MEMBER_BYTES
                  ) -> Iterator[Source | SourceError | SourceSkipped | tuple]:
     """Yield Sources, SourceErrors, SourceSkipped, and ("meta", case_id, bytes) for case metadata files."""
-    seen: set[tuple[int, int]] = set()  # (device, inode) of the files yielded in this walk
+    seen: set[tuple[int, int, str]] = set()  # (device, inode, case id) of the files yielded in this walk
     for root in paths:
         root = Path(root)
         if not root.exists():
@@ -114,16 +115,14 @@ def _walk_dir(root: Path, max_bytes: int, seen: set) -> Iterator:
             else:
                 kept.append(d)
         dirnames[:] = kept
-        for fn in sorted(filenames):
+        # links last: of two names of one file in one case, the file's own name is the one kept
+        for fn in sorted(filenames, key=lambda fn: (os.path.islink(os.path.join(dirpath, fn)), fn)):
             p = Path(dirpath) / fn
             if _hidden(fn):
                 yield SourceSkipped(display_path(p), HIDDEN)
                 continue
-            if p.is_symlink():
-                if limits.link_leaves(p, root):
-                    yield SourceError(display_path(p), "symbolic link to outside the ingested folder; not followed")
-                else:  # a second name of a file of this folder: the walk reaches the file itself
-                    yield SourceSkipped(display_path(p), SAME_FILE)
+            if p.is_symlink() and limits.link_leaves(p, root):
+                yield SourceError(display_path(p), "symbolic link to outside the ingested folder; not followed")
                 continue
             if not p.is_file():
                 continue
@@ -140,10 +139,10 @@ def _file(p: Path, rel: PurePosixPath, case_id: str | None, max_bytes: int, seen
     except OSError as e:
         yield SourceError(shown, f"cannot read file ({e.strerror or e})")
         return
-    if (st.st_dev, st.st_ino) in seen:
+    if (st.st_dev, st.st_ino, case_id) in seen:  # the same file in another case is filed there too
         yield SourceSkipped(shown, SAME_FILE)
         return
-    seen.add((st.st_dev, st.st_ino))
+    seen.add((st.st_dev, st.st_ino, case_id))
     if rel.name.lower() in CASE_META_FILES and len(rel.parts) == 2:
         yield ("meta", case_id, p.read_bytes())
         return
