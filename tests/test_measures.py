@@ -73,6 +73,12 @@ def test_face_and_csb_recommendations():
         "Employers should conduct a documented job hazard assessment before tree work.",
         "Employers should train all tree workers in aerial rescue."]
     assert {m.body for m in ms} == {"Employers"}
+    bullets = ("Ohio FACE investigators recommend:\n- Employers should install backup alarms on every truck\n"
+               "- Farm owners should keep rescue equipment at each pit\nINTRODUCTION\nThe investigator was told ...\n")
+    ms = items(bullets, "en")
+    assert [(m.body, m.measure) for m in ms] == [
+        ("Employers", "Employers should install backup alarms on every truck"),
+        ("Farm owners", "Farm owners should keep rescue equipment at each pit")]
     csb = ("RECOMMENDATIONS\n\nTo Southern Pine Pellet Company: Develop a combustible dust program.\n\n"
            "To the Occupational Safety and Health Administration: Promulgate a combustible dust standard.\n")
     ms = items(csb, "en")

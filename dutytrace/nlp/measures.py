@@ -41,7 +41,7 @@ _ZH_MEASURE_HEAD = re.compile(r"(防范|整改|预防|改进|防止|纠正).{0,8
 _ZH_NOT_MEASURE = re.compile(r"责任|处理建议|处理意见|处分|处罚|问责")
 _EN_TOP = re.compile(r"^\s*(?:(?:Part|Section|Chapter)\s+[\w]+\s*[.:—–-]?\s*|[IVXL]+\.\s*|\d{1,2}\.?\s+(?!\d)|\d{1,2}\s+)"
                      r"(?=[A-Z])")
-_EN_MEASURE_HEAD = re.compile(r"(?i)\b(measures?|recommendations?|lessons|corrective actions?|preventive actions?|"
+_EN_MEASURE_HEAD = re.compile(r"(?i)\b(measures?|recommendations?|recommends?|lessons|corrective actions?|preventive actions?|"
                               r"prevention|rectification)\b")
 _EN_NOT_MEASURE = re.compile(r"(?i)responsib|handling|disciplin|sanction|finding|penalt|accountab|punish")
 _END_LINE = re.compile(r"^\s*(?:附件|附：|附:|Appendix|Annex|Attachment)|(?:事故)?调查组\s*$|^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$")
@@ -51,6 +51,8 @@ def _heading(line: str, lang: str) -> tuple[int, str] | None:
     """(level, title) of a heading line, or None. Level 1: 一、 / 1. / IX. / Part, Section; 2: （一）;
     0: an unnumbered short title (ALL CAPS in English)."""
     s = line.strip()
+    if lang == "en" and re.fullmatch(r"(?:[A-Z][\w ]{0,60}\b(?:recommends?|Recommendations?)|Recommendations?)\s*:", s):
+        return 0, s[:-1]  # a FACE-style lead line: "Recommendations:", "Wisconsin FACE recommends:"
     if not s or len(s) > (40 if lang == "zh" else 80) or s[-1] in ".;,:。；，：、!?！？)）\"”":
         return None
     if lang == "zh":
@@ -208,6 +210,13 @@ def _chain(text: str, starts: set[int], lang: str) -> list[tuple[int, int]]:
     return best if len(best) >= 2 else []
 
 
+def _bullets(text: str, starts: set[int]) -> list[tuple[int, int]]:
+    """Lines that start with a bullet (- • · ▪ – *), when there are at least two."""
+    marks = [(i, i + len(m.group(0))) for i in sorted(starts)
+             for m in [re.match(r"[-•·▪–*]\s+", text[i:])] if m]
+    return marks if len(marks) >= 2 else []
+
+
 _TO_BODY = re.compile(r"(?m)^To ([^:\n]{2,120}):\s*")
 
 
@@ -220,6 +229,8 @@ _ZH_MODAL_RX = re.compile(r"(?<![主重纲摘概只扼])要(?![求素点害闻])
 
 
 def _has_modal(s: str, lang: str) -> bool:
+    if lang == "en" and re.match(r"\s*No\b[^.;]*\bmay\b", s):  # a prohibition: "No permit may be signed ..."
+        return True
     return bool((_ZH_MODAL_RX if lang == "zh" else _EN_MODAL_RX).search(s))
 
 
@@ -240,7 +251,7 @@ def _sentences(text: str, lang: str) -> list[tuple[int, int]]:
 
 # -- body ----------------------------------------------------------------------------------------------
 _EN_ORG = re.compile(
-    r"(?i)\b(bureaus?|government|departments?|administration|authorit(?:y|ies)|stations?|centre|center|committees?|"
+    r"(?i)\b(bureaus?|governments?|departments?|administration|authorit(?:y|ies)|stations?|centre|center|committees?|"
     r"offices?|compan(?:y|ies)|contractors?|employers?|enterprises?|operators?|carriers?|owners?|users?|mines|"
     r"quarries|agenc(?:y|ies)|clients?|handlers?|fillers?|district|city|county|townships?|municipality|park|utility|"
     r"platforms?|teams?|brigades?|hotline|firms?|organi[sz]ations?|manufacturers?|ministry|council|commission|"
@@ -253,13 +264,16 @@ _EN_AGENT = re.compile(r"\bby\s+((?:the|a|an|each|every|its|their)\s+[^,;.]{2,80
                        r"at|in|on|to|using|as|for|under|against|by)\b|[,;.]|$)", re.I)
 _ZH_ORG = (r"(?:人民政府|政府|委员会|管委会|管理委员会|安委办|安委会|局|委|办|厅|部门|公司|集团|单位|企业|机关|机构|站|所|中心|"
            r"大队|支队|队|合作社|协会|街道|乡镇|园区|平台|海警|海事|渔政|党委|医院|学校|监理|业主|各地|县区|市|县|区|镇|乡|村)")
-_ZH_LEAD = (r"(?=要|应当|应|须|必须|需|将|对|在|按|于|以|把|从|向|与|会同|配合|牵头|负责|立即|尽快|限期|逐|组织|加强|推行|"
-            r"围绕|建立|开展|切实|进一步|全面|严格|认真|督促|统一|实行|落实|停业|停产|制定|修订|完善|聘请|配备|"
-            r"[一两二三四五六七八九十\d]+个?月内|年底前|\d{4}年)")
+# what may follow a body's name at the start of a clause: not a character that goes on a name
+_ZH_LEAD = r"(?![的和与及、等之内外中里])[\u4e00-\u9fff\d“]"
 _ZH_BODY = re.compile(rf"(?:各|全|该)?[\u4e00-\u9fff、“”]{{0,16}}?{_ZH_ORG}")
 _ZH_LEAD_RX = re.compile(_ZH_LEAD)
-_ZH_SUBJECT = re.compile(rf"(?:^|(?<=[。；;，,：:]))(?:由|请|建议由?)?((?:各|全|该)?[\u4e00-\u9fff、“”]{{0,16}}?{_ZH_ORG}){_ZH_LEAD}")
-_ZH_NOT_BODY = re.compile(r"^(?:明确|建立|开展|加强|落实|督促|推动|组织|完善|将|把|按|由|对|在|要|应)|的|和$|对|在|发现|检查|整改|问题|情况|人员$|工作$|要求|措施|事故|隐患|作业|安全$|^[市县区镇乡村]$")
+_ZH_NOT_BODY = re.compile(r"^(?:明确|建立|开展|加强|落实|督促|推动|组织|完善|将|把|按|由|对|在|要|应(?!急)|所有|每|不|经|严禁|禁止|杜绝|严格|切实|进一步|坚决|认真|全面)|"
+                          r"的|和$|对|在|要|应当|必须|须|将|把|按|由|并|以|给|设置|接入|发现|检查|整改|问题|情况|人员$|工作$|要求|措施|事故|隐患|作业|安全$|^[市县区镇乡村]$")
+
+
+_EN_PREP = {"with", "in", "of", "for", "at", "on", "from", "under", "about", "to", "by", "within", "over", "near",
+            "across", "into", "that", "which", "who"}
 
 
 def _clean_body(b: str, lang: str) -> str | None:
@@ -269,12 +283,20 @@ def _clean_body(b: str, lang: str) -> str | None:
         b = re.sub(r"(?i)^(?:and|that|also|in addition|finally|further(?:more)?)\s+", "", b).strip()
         words = b.split()
         proper = len(words) >= 2 and all(w[:1].isupper() or w in ("of", "and", "&") for w in words)
-        if not (_EN_ORG.search(b) or proper) or len(words) > 12:
+        head = []  # the subject up to its first preposition: "every enterprise [with a listed process]"
+        for k, w in enumerate(words):
+            if k and w.lower() in _EN_PREP:
+                break
+            head.append(w.strip("'’\"“”()"))
+        orgs = [k for k, w in enumerate(head) if _EN_ORG.fullmatch(w)]
+        named = bool(orgs) and (orgs[-1] == len(head) - 1 or re.search(r"(?:ing|ed)$", head[orgs[-1] + 1]))
+        if not (named or proper) or len(words) > 12:
             return None
         if re.search(r"(?i)\b(?:no|any)\s+(?:one|person)\b", b):
             return None
         return b
-    if _ZH_NOT_BODY.search(b) or len(b) < 2:
+    if _ZH_NOT_BODY.search(b) or len(b) < 2 or (b[-1] in "市县区镇乡村" and len(b) > 4
+                                                 and not re.search(r"(?:园|社|景|矿|城|开发|新|保护)区$", b)):
         return None
     return b
 
@@ -297,7 +319,8 @@ def _bodies(text: str, lang: str) -> list[str]:
             st += len(re.match(r"(?:由|请|建议由?)?", text[st:]).group(0))
             for n in range(min(18, len(text) - st), 1, -1):  # the longest name that reads as a body
                 cand = text[st:st + n]
-                if _ZH_BODY.fullmatch(cand) and _ZH_LEAD_RX.match(text, st + n):
+                if (_ZH_BODY.fullmatch(cand) and _ZH_LEAD_RX.match(text, st + n)
+                        and not (cand[-1] in "市县区镇乡村" and text[st + n] in "域场级民")):
                     b = _clean_body(cand, lang)
                     if b:
                         if b not in found and not any(b in x for x in found):
@@ -510,7 +533,7 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None)
                 pos = text.find(raw.strip()[:30].replace("\n", " "))
                 b.item(raw.replace("\n", " "), max(pos, 0), True, [m.group(1).strip()])
             return b.items
-    chain = _chain(text, starts, lang)
+    chain = _chain(text, starts, lang) or _bullets(text, starts)
     if chain:
         pre = text[:chain[0][0]].strip()
         lead_body = _bodies(pre + (" shall" if lang == "en" and pre.endswith(":") and not _EN_MODAL_RX.search(pre)

@@ -1,0 +1,179 @@
+"""Recall and precision of the extracted rectification measures against corpus/gold/measures.jsonl, per
+language.
+
+    python benchmarks/measure_measures.py                      # reads the archive's reports itself
+    python benchmarks/measure_measures.py --home DIR           # what `dutytrace measures CASE` lists
+                                                               # from a catalog that ingested the archive
+    python benchmarks/measure_measures.py --show corpus/genres/archive/g06-enface-01 ...   # print items
+
+The gold (written by reading each report): per case the items of its measures section, one per
+numbered entry; in unnumbered text one per sentence that requires something (a sentence without a
+requirement belongs to the item before it), one per requirement where a sentence joins requirements
+of different subjects with semicolons, one per entry of a list after a colon; and the bodies each item
+names as responsible (none when it names none).
+
+Matching: texts are normalised (NFKC, lower case, letters and digits only) and an extracted item
+matches a gold item of the same case when their similarity (difflib's ratio, 2·matched characters /
+total characters) is at least 0.6; pairs are taken best first, each item at most once. Precision =
+matched extracted items / extracted items, recall = matched gold items / gold items. Body agreement,
+on matched pairs: every gold body appears in the extracted body (or contains it), and an item with no
+gold body has no extracted body."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import re
+import sys
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+THRESHOLD = 0.6
+
+
+def norm(s: str | None) -> str:
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", s or "")).lower()
+
+
+def body_norm(s: str) -> str:
+    return norm(re.sub(r"(?i)^\s*(?:both\s+)?(?:the\s+)?", "", s or ""))
+
+
+def match(gold: list[dict], found: list[dict]) -> list[tuple[int, int, float]]:
+    pairs = []
+    for i, g in enumerate(gold):
+        for j, f in enumerate(found):
+            r = difflib.SequenceMatcher(None, norm(g["measure"]), norm(f["measure"]), autojunk=False).ratio()
+            if r >= THRESHOLD:
+                pairs.append((r, i, j))
+    used_g, used_f, out = set(), set(), []
+    for r, i, j in sorted(pairs, reverse=True):
+        if i not in used_g and j not in used_f:
+            used_g.add(i)
+            used_f.add(j)
+            out.append((i, j, r))
+    return out
+
+
+def bodies_agree(gold_bodies: list[str], found_body: str | None) -> bool:
+    fb = body_norm(found_body or "")
+    if not gold_bodies:
+        return not fb
+    return bool(fb) and all(body_norm(b) in fb or fb in body_norm(b) for b in gold_bodies)
+
+
+def from_files(case_id: str) -> list[dict]:
+    """The items `analyze` stores for the case's report (the same function, on the same page text)."""
+    from dutytrace.ingest.reader import read_document
+    from dutytrace.nlp.measures import extract_measures, in_original_script
+    from dutytrace.script import Simplified, is_traditional  # noqa: F401
+
+    out = []
+    for path in sorted((ROOT / "corpus" / "archive" / case_id).glob("report.*")):
+        doc = read_document(path.read_bytes(), str(path), case_id, path.name, 120)
+        out.extend(_extract(doc, extract_measures, in_original_script))
+    return out
+
+
+def _extract(doc, extract_measures, in_original_script) -> list[dict]:
+    from dataclasses import asdict, replace
+
+    from dutytrace.models import Page
+    from dutytrace.script import is_traditional, to_simplified
+
+    if doc.language == "zh" and is_traditional(doc.text):
+        pages = [Page(p.number, to_simplified(p.text)) for p in doc.pages]
+        ms = in_original_script(extract_measures(pages, "zh"), doc.text)
+    else:
+        ms = extract_measures(doc.pages, doc.language)
+    return [asdict(replace(m)) for m in ms]
+
+
+def from_catalog(home: str, case_id: str) -> list[dict]:
+    from dutytrace.config import Settings
+    from dutytrace.service import Dutytrace
+
+    with Dutytrace(Settings(home=Path(home))) as svc:
+        return svc.measures(case_id)["items"]
+
+
+def evaluate(gold_file: Path, home: str | None, verbose: bool) -> dict:
+    per_lang: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    misses: list[str] = []
+    for line in gold_file.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        g = json.loads(line)
+        found = from_catalog(home, g["case_id"]) if home else from_files(g["case_id"])
+        pairs = match(g["items"], found)
+        s = per_lang[g["language"]]
+        s["cases"] += 1
+        s["gold"] += len(g["items"])
+        s["found"] += len(found)
+        s["matched"] += len(pairs)
+        s["body_agree"] += sum(bodies_agree(g["items"][i]["bodies"], found[j].get("body")) for i, j, _ in pairs)
+        if verbose:
+            hit_g, hit_f = {i for i, _, _ in pairs}, {j for _, j, _ in pairs}
+            misses += [f"{g['case_id']} missed: {g['items'][i]['measure'][:90]}" for i in range(len(g["items"]))
+                       if i not in hit_g]
+            misses += [f"{g['case_id']} extra:  {found[j]['measure'][:90]}" for j in range(len(found)) if j not in hit_f]
+            misses += [f"{g['case_id']} body:   gold {g['items'][i]['bodies']} vs {found[j].get('body')!r}"
+                       for i, j, _ in pairs if not bodies_agree(g["items"][i]["bodies"], found[j].get("body"))]
+    report = {}
+    total = defaultdict(int)
+    for lang, s in sorted(per_lang.items()):
+        for k, v in s.items():
+            total[k] += v
+        report[lang] = _scores(s)
+    report["all"] = _scores(total)
+    if verbose:
+        report["differences"] = misses
+    return report
+
+
+def _scores(s: dict) -> dict:
+    return {"cases": s["cases"], "gold_items": s["gold"], "extracted_items": s["found"], "matched": s["matched"],
+            "precision": round(s["matched"] / s["found"], 3) if s["found"] else None,
+            "recall": round(s["matched"] / s["gold"], 3) if s["gold"] else None,
+            "body_agreement": round(s["body_agree"] / s["matched"], 3) if s["matched"] else None}
+
+
+def show(paths: list[str]) -> None:
+    from dutytrace.ingest.reader import read_document
+    from dutytrace.nlp.measures import extract_measures, in_original_script
+
+    for folder in paths:
+        for path in sorted(Path(folder).glob("*")):
+            if path.suffix.lower() not in (".pdf", ".txt", ".docx"):
+                continue
+            doc = read_document(path.read_bytes(), str(path), path.parent.name, path.name, 120)
+            items = _extract(doc, extract_measures, in_original_script)
+            print(f"== {path} ({doc.kind}, {doc.language}): {len(items)} items")
+            for it in items:
+                print(f"   p{it['page']} [{it['body']}] <{it['deadline']}> {it['measure'][:150]}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--gold", default=str(ROOT / "corpus" / "gold" / "measures.jsonl"))
+    ap.add_argument("--home", help="read the items from this data home's catalog (after `dutytrace ingest corpus/archive`)")
+    ap.add_argument("--verbose", "-v", action="store_true", help="list missed, extra and body differences")
+    ap.add_argument("--show", nargs="+", metavar="FOLDER", help="print the items read from the files of these folders")
+    args = ap.parse_args()
+    if args.show:
+        show(args.show)
+        return
+    rep = evaluate(Path(args.gold), args.home, args.verbose)
+    diffs = rep.pop("differences", [])
+    for line in diffs:
+        print(line)
+    print(json.dumps(rep, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
