@@ -52,14 +52,15 @@ class RankConfig:
     dense leg always returns *something*, which is padding, not a match), by query language. Chosen by
     benchmarks/calibrate_floor.py on the corpus gold (40 cases, 1737 passages, 61 queries): on the
     tuning queries the floor that maximises F1 of "best passage cosine >= floor" against "judged
-    relevant", kept at least 0.05 above the best cosine of any nonsense probe (English probes reach
-    0.355, Chinese ones 0.737: MiniLM does not read Chinese).
-    en 0.41: tune P 0.377 R 0.368 F1 0.373, held-back P 0.565 R 0.271 F1 0.366;
-    zh 0.79: tune P 0.235 R 0.039, held-back P 0.750 R 0.041 (dense is almost never evidence for Chinese).
-    What it costs the dense baseline (dense-mode nDCG@10, no floor -> floor): en tune 0.616 -> 0.574,
-    en held-back 0.639 -> 0.468, zh tune 0.308 -> 0.053, zh held-back 0.454 -> 0.103 (the dense baseline
-    now returns only what it has evidence for). Hybrid's dense weight is 0: the floor only decides
-    which dense-only cases it lists after those with lexical or concept evidence."""
+    relevant", above the best cosine of every nonsense probe (English probes reach 0.355, Chinese ones
+    0.737: MiniLM does not read Chinese).
+    en 0.40: tune P 0.369 R 0.399 F1 0.383, held-back P 0.467 R 0.292 F1 0.359;
+    zh 0.75: tune P 0.196 R 0.097, held-back P 0.364 R 0.054 (dense is hardly ever evidence for Chinese).
+    What it costs the dense baseline (dense-mode nDCG@10, no floor -> floor): en tune 0.616 -> 0.589,
+    en held-back 0.639 -> 0.459, zh tune 0.308 -> 0.079, zh held-back 0.454 -> 0.158 (the dense
+    baseline now returns only what it has evidence for). Hybrid's dense weight is 0: the floor only
+    decides which dense-only cases it lists after those with lexical or concept evidence.
+    """
 
     rrf_k: int = 30
     # (dense, lexical, cross-language) leg weights by query language
@@ -72,7 +73,7 @@ class RankConfig:
     depth: int = 100  # passages per leg that rank cases
     passage_decay: float = 1.0  # a case's leg score, over its five best passages: best + decay * 2nd + ...
     # cosine at or above which a dense passage is evidence, by query language (calibrated, see above)
-    dense_floor: dict = field(default_factory=lambda: {"en": 0.41, "zh": 0.79})
+    dense_floor: dict = field(default_factory=lambda: {"en": 0.40, "zh": 0.75})
     match_depth: int = 5000  # passages read per leg to find every matching case (and count them)
     passage_rrf_k: int = 60  # RRF constant of passage search (as Qdrant's fusion used)
 
@@ -142,11 +143,18 @@ def allows(filters: dict | None, key: str, value: Any) -> bool:
     return True
 
 
+SCORE_DIGITS = 6  # scores equal to this many decimals tie (embedding batches differ in the last float bits)
+
+
+def score_key(score: float) -> float:
+    return -round(float(score), SCORE_DIGITS)
+
+
 def passage_key(s: Scored | Hit):
     """The stable order of passages: score (best first), then case, document, page, passage id."""
     p = s.payload if isinstance(s, Scored) else {"case_id": s.case_id, "doc_id": s.doc_id, "page": s.page,
                                                  "chunk_id": s.chunk_id}
-    return (-s.score, str(p.get("case_id") or ""), str(p.get("doc_id") or ""), int(p.get("page") or 0),
+    return (score_key(s.score), str(p.get("case_id") or ""), str(p.get("doc_id") or ""), int(p.get("page") or 0),
             str(p.get("chunk_id") or getattr(s, "id", "") or ""))
 
 
@@ -335,7 +343,7 @@ class Searcher:
         if not self.searchable(query):
             return CaseResult([], 0, NO_WORDS)
         _, scores, best, _ = self._rank(query, mode, filters)
-        ranked = sorted(scores, key=lambda c: (-scores[c], c))
+        ranked = sorted(scores, key=lambda c: (score_key(scores[c]), c))
         total = len(ranked)
         if self.reranker:
             ranked = self._rerank_cases(query, ranked[:max(limit, 30)], best, scores)
@@ -367,7 +375,7 @@ class Searcher:
         best.update(rescored)  # a case shows the passages the cross-encoder read, in its order
         for case_id in candidates:
             scores[case_id] = case_score.get(case_id, float("-inf"))
-        return sorted(candidates, key=lambda c: (-scores[c], c))
+        return sorted(candidates, key=lambda c: (score_key(scores[c]), c))
 
     # -- facets --------------------------------------------------------------------------------------
     def _docs_by_case(self, flt: dict | None) -> dict[str, set[str]]:
@@ -427,7 +435,7 @@ def _case_ranking(scored: list[Scored], decay: float = 0.0) -> list[tuple[str, l
 
     def value(hits: list[Hit]) -> float:
         return sum(h.score * decay ** i for i, h in enumerate(hits[:5])) if decay else hits[0].score
-    return sorted(groups.items(), key=lambda kv: (-value(kv[1]), kv[0]))
+    return sorted(groups.items(), key=lambda kv: (score_key(value(kv[1])), kv[0]))
 
 
 def _leg_cases(leg: list[Scored], depth: int, decay: float = 0.0) -> list[tuple[str, list[Hit]]]:

@@ -261,9 +261,9 @@ def _rankings(svc: Dutytrace) -> dict:
     for q in GOLD:
         for mode in MODES:
             out[(q["id"], mode)] = (
-                [(c.case_id, round(c.score, 9), [p.chunk_id for p in c.passages], c.tags)
+                [(c.case_id, round(c.score, 5), [p.chunk_id for p in c.passages], c.tags)
                  for c in svc.search_cases(q["query"], 10, mode)],
-                [(h.chunk_id, round(h.score, 9)) for h in svc.search(q["query"], 10, mode)])
+                [(h.chunk_id, round(h.score, 5)) for h in svc.search(q["query"], 10, mode)])
     return out
 
 
