@@ -70,6 +70,7 @@ pages = [
     st.Page(PAGES["document"], title=t("nav.document"), icon=":material/description:", url_path="document"),
     st.Page(PAGES["similar"], title=t("nav.similar"), icon=":material/compare:", url_path="similar"),
     st.Page(PAGES["analytics"], title=t("nav.analytics"), icon=":material/bar_chart:", url_path="analytics"),
+    st.Page(PAGES["followup"], title=t("nav.followup"), icon=":material/checklist:", url_path="followup"),
     st.Page(PAGES["export"], title=t("nav.export"), icon=":material/download:", url_path="export"),
     st.Page(PAGES["ingest"], title=t("nav.ingest"), icon=":material/upload:", url_path="ingest"),
 ]

@@ -553,3 +553,15 @@ class Dutytrace:
         self.audit.record(me.name, "measure_status", case_id, item=item_id, document=after["document"],
                           before={k: before[k] for k in keys}, after={k: after[k] for k in keys})
         return after
+
+    def measure_followup(self, statuses: list[str] | None = None) -> list[dict]:
+        """The measures of every case this user may see, with case title, region and age (the
+        follow-up view), optionally only those whose status is among `statuses`. Audited once (as
+        analytics), not per case."""
+        from dutytrace.store.measures import MeasureStore, check_status
+
+        wanted = {check_status(s) for s in statuses} if statuses else None
+        self.require("view", "analytics", what="measure follow-up")
+        self.audit.record(self.principal.name, "analytics", None, what="measure follow-up")
+        rows = MeasureStore(self.catalog).followup(self.case_ids())
+        return [r for r in rows if wanted is None or r["status"] in wanted]

@@ -229,6 +229,40 @@ def test_usage_errors_exit_2(world):
     assert r.exit_code == 2
 
 
+def test_followup_page_lists_counts_and_records_a_check(world, monkeypatch):
+    from pathlib import Path
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from dutytrace.audit import ACTIONS
+
+    assert "measure_status" in ACTIONS
+    target = measures(world["env"], "case-ammonia")["items"][2]
+    monkeypatch.setenv("DUTYTRACE_HOME", world["env"]["DUTYTRACE_HOME"])
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "search_app.py"), default_timeout=180)
+        at.switch_page("ui_pages/followup.py").run()
+        assert not at.exception, at.exception
+        frames = [d.value for d in at.dataframe]
+        assert any("drills" in " ".join(map(str, f.to_numpy().ravel())) for f in frames)  # an item
+        assert any("縣住建局" in " ".join(map(str, f.to_numpy().ravel())) for f in frames)  # a body
+        at.selectbox(key="fu_item").set_value(target["id"])
+        at.radio(key="fu_new_status").set_value("done")
+        at.text_input(key="fu_note").input("drill record seen")
+        next(b for b in at.button if b.label == "Save").click().run()
+        assert not at.exception, at.exception
+        assert at.success and target["id"] in at.success[0].value
+    finally:
+        from ui_pages.common import shared
+
+        shared().close()
+        st.cache_resource.clear()
+    item = measures(world["env"], "case-ammonia")["items"][2]
+    assert item["status"] == "done" and item["note"] == "drill record seen"
+
+
 def test_viewer_cannot_set_and_uncleared_user_cannot_list(world):
     from dutytrace.config import Settings
     from dutytrace.errors import NotFound

@@ -117,3 +117,33 @@ class MeasureStore:
             self.db.execute("INSERT OR REPLACE INTO measure_status(item_id, case_id, status, note, checked, checked_by, "
                             "updated) VALUES (?,?,?,?,?,?,?)", (item_id, case_id, status, note, checked, by, time.time()))
         return before, self.item(case_id, item_id)
+
+    def followup(self, case_ids: list[str], today: _dt.date | None = None) -> list[dict]:
+        """Every measure of these cases with its case (title, region, the date of the accident) and
+        its age in days since that date (None when the date is not known); overdue items also carry
+        how many days they are past their deadline."""
+        today = today or _dt.date.today()
+        rows: list[dict] = []
+        for case_id in case_ids:
+            case = self.catalog.case_row(case_id) or {"title": None, "meta": {}}
+            docs = self.catalog.documents(case_id)
+            facts: dict = {}
+            for d in sorted(docs, key=lambda d: _KIND_ORDER.get(d["kind"], 9)):
+                for k, v in (d["analysis"].get("facts") or {}).items():
+                    facts.setdefault(k, v)
+            date = _date(case["meta"].get("date") or facts.get("date"))
+            for it in self.items(case_id, today):
+                due = _date(it["due"])
+                rows.append({**it, "case_id": case_id, "title": case["title"] or facts.get("title") or case_id,
+                             "region": case["meta"].get("region") or facts.get("location"),
+                             "case_date": date.isoformat() if date else None,
+                             "age_days": (today - date).days if date else None,
+                             "days_overdue": (today - due).days if it["overdue"] and due else None})
+        return rows
+
+
+def _date(value) -> _dt.date | None:
+    try:
+        return _dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
