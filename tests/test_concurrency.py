@@ -185,8 +185,9 @@ def test_ingest_while_searching_and_the_ui_holds_the_home(tmp_path):
     seed = tmp_path / "seed"  # something to find from the first search on
     shutil.copytree(CORPUS / "en03", seed / "en03")
     home, calm = tmp_path / "home", tmp_path / "calm"
-    # small embedding batches: many index writes, interleaved with the searches
-    env = {**ENV, "DUTYTRACE_HOME": str(home), "DUTYTRACE_EMBED_BATCH_CHUNKS": "16"}
+    # small embedding batches: many index writes, interleaved with the searches; no wall-clock parse limit
+    # (this test loads the machine with its own processes: a file slowed past the limit is not what it tests)
+    env = {**ENV, "DUTYTRACE_HOME": str(home), "DUTYTRACE_EMBED_BATCH_CHUNKS": "16", "DUTYTRACE_PARSE_TIMEOUT": "0"}
     p = subprocess.run([EXE, "ingest", str(seed), "--json"], env=env, capture_output=True, text=True, timeout=900)
     assert p.returncode == 0, p.stderr
     shutil.copytree(home, calm, ignore=shutil.ignore_patterns("index.lock", "index.sock", "index.key"))
@@ -204,8 +205,8 @@ def test_ingest_while_searching_and_the_ui_holds_the_home(tmp_path):
         stop.touch()
     outs = [s.communicate(timeout=600) for s in searchers]
     held, held_err = holder.communicate(timeout=600)
-    assert ingest.returncode == 0, ingest.stderr
-    report = json.loads(ingest.stdout)
+    report = json.loads(ingest.stdout) if ingest.stdout.strip() else {}
+    assert ingest.returncode == 0, (report.get("failed"), ingest.stderr[-2000:])
     assert report["ingested"] > 0 and report["failed"] == []
     assert holder.returncode == 0, held_err
     assert int(held.strip()) > 0

@@ -37,10 +37,11 @@ def test_the_index_is_not_opened_or_written_under_the_margin(tmp_path):
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A real 200 MB filesystem (tmpfs) of our own, or a skip where this test may not mount one."""
+    """A real 512 MB filesystem (tmpfs) of our own, or a skip where this test may not mount one. (Qdrant Edge
+    grows its files in large steps: the second ingest below takes its index from 34 to about 150 MB.)"""
     mnt = tmp_path / "disk"
     mnt.mkdir()
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=200m", "tmpfs", str(mnt)], capture_output=True, text=True)
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512m", "tmpfs", str(mnt)], capture_output=True, text=True)
     if r.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({r.stderr.strip()[:100]})")
     yield mnt
