@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from dutytrace.cli import app
 from dutytrace.models import Page
-from dutytrace.nlp.measures import deadline_of, extract_measures, in_original_script
+from dutytrace.nlp.deadlines import deadline_of
+from dutytrace.nlp.measures import extract_measures, in_original_script
 from tests.conftest import make_pdf
 
 

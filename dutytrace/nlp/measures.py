@@ -22,16 +22,18 @@ emergency management bureau shall", "各乡镇要", "Employers should"); the age
 be surveyed by the natural resources department"); several bodies of one item are all kept
 (`bodies`, and `body` joins them with "; "). The deadline: a date ("by 31 March 2017",
 "2017年3月31日前") as an ISO date, a period ("within 60 days", "一个月内", "年底前") as written, with
-the date it falls due worked out from the document's date (its title page) when there is one."""
+the date it falls due worked out from the document's date (its title page) when there is one.
+Bodies are read by nlp/measure_bodies.py, deadlines by nlp/deadlines.py."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import re
 from collections.abc import Sequence
 
 from dutytrace.models import Measure, Page
+from dutytrace.nlp.deadlines import deadline_of, document_date, zh_int
+from dutytrace.nlp.measure_bodies import EN_MODAL, bodies
 
 # -- headings ----------------------------------------------------------------------------------------
 _ZH_NUM = "一二三四五六七八九十"
@@ -131,22 +133,6 @@ _ORD = {w: i + 1 for i, w in enumerate(("first", "second", "third", "fourth", "f
                                          "ninth", "tenth"))}
 
 
-def _zh_int(s: str) -> int:
-    if s.isdigit():
-        return int(s)
-    v = {c: i + 1 for i, c in enumerate(_ZH_NUM)}
-    if s == "十":
-        return 10
-    if s.startswith("十"):
-        return 10 + v.get(s[1:], 0)
-    if s.endswith("十"):
-        return v.get(s[0], 0) * 10
-    if "十" in s:
-        a, b = s.split("十")
-        return v.get(a, 0) * 10 + v.get(b, 0)
-    return v.get(s, 0)
-
-
 _BOUNDARY_EN = re.compile(r"(?:^|[.;:!?)\"”’]\s+|\n)$")
 _FAMILIES = {
     "zh": [
@@ -177,7 +163,7 @@ def _value(family: str, raw: str) -> int:
         return _CIRCLED.index(raw) + 1
     if family == "letter":
         return ord(raw) - ord("a") + 1
-    return _zh_int(raw)
+    return zh_int(raw)
 
 
 def _at_boundary(text: str, pos: int, kind: str, starts: set[int]) -> bool:
@@ -221,10 +207,7 @@ _TO_BODY = re.compile(r"(?m)^To ([^:\n]{2,120}):\s*")
 
 
 # -- sentences and modals ----------------------------------------------------------------------------
-_EN_MODAL = (r"(?:shall|should|must|will|is to|are to|is asked to|are asked to|is required to|are required to|"
-             r"needs? to|may not|may only|may no longer|may be \w+ only|is recommended to|are recommended to|"
-             r"ought to|have to|has to|is expected to|are expected to)")
-_EN_MODAL_RX = re.compile(rf"\b{_EN_MODAL}\b", re.I)
+_EN_MODAL_RX = re.compile(rf"\b{EN_MODAL}\b", re.I)
 _ZH_MODAL_RX = re.compile(r"(?<![主重纲摘概只扼])要(?![求素点害闻])|应当|应|须|必须|严禁|不得|一律|禁止|务必|切实|确保|建立|开展|加强|督促|落实|推行|完善")
 
 
@@ -247,187 +230,6 @@ def _sentences(text: str, lang: str) -> list[tuple[int, int]]:
     if pos < len(text):
         out.append((pos, len(text)))
     return out
-
-
-# -- body ----------------------------------------------------------------------------------------------
-_EN_ORG = re.compile(
-    r"(?i)\b(bureaus?|governments?|departments?|administration|authorit(?:y|ies)|stations?|centre|center|committees?|"
-    r"offices?|compan(?:y|ies)|contractors?|employers?|enterprises?|operators?|carriers?|owners?|users?|mines|"
-    r"quarries|agenc(?:y|ies)|clients?|handlers?|fillers?|district|city|county|townships?|municipality|park|utility|"
-    r"platforms?|teams?|brigades?|hotline|firms?|organi[sz]ations?|manufacturers?|ministry|council|commission|"
-    r"inspectorate|regulators?|police|fire departments?|corporation|group|industry|association|"
-    r"division|osha|niosh|msha|cdi|developers?|builders?|suppliers?|landlords?|schools?|hospitals?|states?|"
-    r"co\.|ltd|inc|llc|gangs?)\b")
-_EN_SUBJECT = re.compile(rf"(?i)(?:^|(?<=[;:,.])\s*|\band\s+|\bthat\s+)([^;:,.]{{2,120}}?)\s+(?:also\s+|therefore\s+)?"
-                         rf"({_EN_MODAL})\b(\s+(?:not\s+|never\s+|no longer\s+|only\s+|also\s+)?be\s+\w+(?:ed|en|wn|lt|ght)\b)?")
-_EN_AGENT = re.compile(r"\bby\s+((?:the|a|an|each|every|its|their)\s+[^,;.]{2,80}?)(?=\s+(?:with|and|before|within|"
-                       r"at|in|on|to|using|as|for|under|against|by)\b|[,;.]|$)", re.I)
-_ZH_ORG = (r"(?:人民政府|政府|委员会|管委会|管理委员会|安委办|安委会|局|委|办|厅|部门|公司|集团|单位|企业|机关|机构|站|所|中心|"
-           r"大队|支队|队|合作社|协会|街道|乡镇|园区|平台|海警|海事|渔政|党委|医院|学校|监理|业主|各地|县区|市|县|区|镇|乡|村)")
-# what may follow a body's name at the start of a clause: not a character that goes on a name
-_ZH_LEAD = r"(?![的和与及、等之内外中里])[\u4e00-\u9fff\d“]"
-_ZH_BODY = re.compile(rf"(?:各|全|该)?[\u4e00-\u9fff、“”]{{0,16}}?{_ZH_ORG}")
-_ZH_LEAD_RX = re.compile(_ZH_LEAD)
-_ZH_NOT_BODY = re.compile(r"^(?:明确|建立|开展|加强|落实|督促|推动|组织|完善|将|把|按|由|对|在|要|应(?!急)|所有|每|不|经|严禁|禁止|杜绝|严格|切实|进一步|坚决|认真|全面)|"
-                          r"的|和$|对|在|要|应当|必须|须|将|把|按|由|并|以|给|设置|接入|发现|检查|整改|问题|情况|人员$|工作$|要求|措施|事故|隐患|作业|安全$|^[市县区镇乡村]$")
-
-
-_EN_PREP = {"with", "in", "of", "for", "at", "on", "from", "under", "about", "to", "by", "within", "over", "near",
-            "across", "into", "that", "which", "who"}
-
-
-def _clean_body(b: str, lang: str) -> str | None:
-    b = b.strip(" ,;:，；、“”\"")
-    if lang == "en":
-        b = re.sub(r"^(?i:by|before|within|from|after)\s+[^,]*?(?:\d{4}|days?|weeks?|months?|years?)\s+", "", b)
-        b = re.sub(r"(?i)^(?:and|that|also|in addition|finally|further(?:more)?)\s+", "", b).strip()
-        words = b.split()
-        proper = len(words) >= 2 and all(w[:1].isupper() or w in ("of", "and", "&") for w in words)
-        head = []  # the subject up to its first preposition: "every enterprise [with a listed process]"
-        for k, w in enumerate(words):
-            if k and w.lower() in _EN_PREP:
-                break
-            head.append(w.strip("'’\"“”()"))
-        orgs = [k for k, w in enumerate(head) if _EN_ORG.fullmatch(w)]
-        named = bool(orgs) and (orgs[-1] == len(head) - 1 or re.search(r"(?:ing|ed)$", head[orgs[-1] + 1]))
-        if not (named or proper) or len(words) > 12:
-            return None
-        if re.search(r"(?i)\b(?:no|any)\s+(?:one|person)\b", b):
-            return None
-        return b
-    if _ZH_NOT_BODY.search(b) or len(b) < 2 or (b[-1] in "市县区镇乡村" and len(b) > 4
-                                                 and not re.search(r"(?:园|社|景|矿|城|开发|新|保护)区$", b)):
-        return None
-    return b
-
-
-def _bodies(text: str, lang: str) -> list[str]:
-    found: list[str] = []
-    if lang == "en":
-        for m in _EN_SUBJECT.finditer(text):
-            subj, passive = m.group(1), m.group(3)
-            if passive:
-                stop = re.compile(r"[;.]").search(text, m.end())
-                agent = _EN_AGENT.search(text, m.end(), stop.start() if stop else len(text))
-                b = _clean_body(agent.group(1), lang) if agent else None
-            else:
-                b = _clean_body(subj, lang)
-            if b and b.lower() not in (x.lower() for x in found):
-                found.append(b)
-    else:
-        for st in [0] + [m.end() for m in re.finditer(r"[。；;，,：:]", text)]:
-            st += len(re.match(r"(?:由|请|建议由?)?", text[st:]).group(0))
-            for n in range(min(18, len(text) - st), 1, -1):  # the longest name that reads as a body
-                cand = text[st:st + n]
-                if (_ZH_BODY.fullmatch(cand) and _ZH_LEAD_RX.match(text, st + n)
-                        and not (cand[-1] in "市县区镇乡村" and text[st + n] in "域场级民")):
-                    b = _clean_body(cand, lang)
-                    if b:
-                        if b not in found and not any(b in x for x in found):
-                            found.append(b)
-                        break
-    return found
-
-
-# -- deadlines -------------------------------------------------------------------------------------------
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-_EN_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-           "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "thirty": 30, "sixty": 60, "ninety": 90, "a": 1,
-           "an": 1}
-_EN_DATE = r"(?:(\d{1,2})\s+([A-Z][a-z]+)\s+(\d{4})|([A-Z][a-z]+)\s+(\d{1,2}),?\s+(\d{4}))"
-_EN_ABS = re.compile(rf"\b(?i:by|before|no later than|not later than|until|on or before|by the end of)\s+{_EN_DATE}")
-_EN_END_YEAR = re.compile(r"\bby the end of (?:(\d{4})|(?:the|this) year)\b", re.I)
-_EN_REL = re.compile(r"\bwithin\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
-                     r"thirty|sixty|ninety|a|an)\s+(?:calendar\s+|working\s+)?(day|week|month|year)s?\b", re.I)
-_EN_COND = re.compile(r"\b(?:before (?:resuming|restarting|restart|reopening)(?: (?:production|operations?|work))?|"
-                      r"before (?:it|they|the \w+) (?:restarts?|resumes?|reopens?)|not restart \w+ \w+ until)\b", re.I)
-_ZH_DATE = r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日|底)?"
-_ZH_ABS = re.compile(rf"(?:于|在)?{_ZH_DATE}(?:前|之前|以前|底前)")
-_ZH_YEAR_END = re.compile(r"(?:(\d{4})年)?(?:年底|年末)前|(?:(\d{4})年)?年内")
-_ZH_REL = re.compile(r"([一两二三四五六七八九十\d]+)(?:个)?(月|日|天|周|个工作日|工作日)内")
-_ZH_COND = re.compile(r"(?:复产|复工|恢复生产|投入使用|投用|重新开业)(?:前|之前)")
-
-
-def _iso(y: int, m: int, d: int | None) -> str | None:
-    try:
-        if d is None:
-            d = calendar.monthrange(y, m)[1]
-        return _dt.date(y, m, d).isoformat()
-    except (ValueError, TypeError):
-        return None
-
-
-def _en_date(g: tuple) -> str | None:
-    if g[0]:
-        d, mon, y = g[0], g[1], g[2]
-    else:
-        mon, d, y = g[3], g[4], g[5]
-    m = _MONTHS.get(mon.lower())
-    return _iso(int(y), m, int(d)) if m else None
-
-
-def _add(base: _dt.date, n: int, unit: str) -> _dt.date:
-    if unit in ("day", "日", "天", "工作日", "个工作日"):
-        return base + _dt.timedelta(days=n * (7 / 5 if "工作" in unit else 1))
-    if unit in ("week", "周"):
-        return base + _dt.timedelta(weeks=n)
-    months = n * (12 if unit == "year" else 1)
-    y, m = divmod(base.month - 1 + months, 12)
-    y, m = base.year + y, m + 1
-    return _dt.date(y, m, min(base.day, calendar.monthrange(y, m)[1]))
-
-
-def deadline_of(text: str, lang: str, base: _dt.date | None = None) -> tuple[str | None, str | None]:
-    """(deadline, due): the first deadline the text gives, as an ISO date or as the phrase, and the
-    ISO date it falls due (None when it cannot be worked out)."""
-    found: list[tuple[int, str, str | None]] = []
-    if lang == "en":
-        for m in _EN_ABS.finditer(text):
-            iso = _en_date(m.groups())
-            found.append((m.start(), iso or m.group(0), iso))
-        for m in _EN_END_YEAR.finditer(text):
-            y = int(m.group(1)) if m.group(1) else (base.year if base else None)
-            found.append((m.start(), m.group(0), _iso(y, 12, 31) if y else None))
-        for m in _EN_REL.finditer(text):
-            raw = m.group(1).lower()
-            n = int(raw) if raw.isdigit() else _EN_NUM[raw]
-            found.append((m.start(), m.group(0), _add(base, n, m.group(2).lower()).isoformat() if base else None))
-        cond = _EN_COND
-    else:
-        for m in _ZH_ABS.finditer(text):
-            iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None)
-            found.append((m.start(), iso or m.group(0), iso))
-        for m in _ZH_YEAR_END.finditer(text):
-            y = m.group(1) or m.group(2)
-            y = int(y) if y else (base.year if base else None)
-            found.append((m.start(), m.group(0), _iso(y, 12, 31) if y else None))
-        for m in _ZH_REL.finditer(text):
-            n, unit = _zh_int(m.group(1).replace("两", "二")), m.group(2)
-            due = _add(base, n, {"月": "month"}.get(unit, unit)).isoformat() if base and n else None
-            found.append((m.start(), m.group(0), due))
-        cond = _ZH_COND
-    if found:
-        _, deadline, due = min(found, key=lambda f: f[0])
-        return deadline, due
-    m = cond.search(text)
-    return (m.group(0), None) if m else (None, None)
-
-
-def document_date(pages: Sequence[Page], lang: str) -> _dt.date | None:
-    """The date the document bears: the latest date that ends one of the first lines of its first page
-    (a title page's date line)."""
-    if not pages:
-        return None
-    head = "\n".join(pages[0].text.splitlines()[:10])
-    found: list[str] = []
-    if lang == "zh":
-        found = [_iso(int(y), int(m), int(d))
-                 for y, m, d in re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*$", head, re.M)]
-    else:
-        found = [_en_date(g) for g in re.findall(_EN_DATE + r"\s*$", head, re.M)]
-    found = [f for f in found if f]
-    return _dt.date.fromisoformat(max(found)) if found else None
 
 
 # -- items ---------------------------------------------------------------------------------------------
@@ -479,11 +281,11 @@ class _Builder:
         measure = _clean(raw, self.lang)
         if len(measure) < (6 if self.lang == "zh" else 12):
             return
-        bodies = _bodies(measure, self.lang) or list(lead_body or [])
+        named = bodies(measure, self.lang) or list(lead_body or [])
         deadline, due = deadline_of(raw, self.lang, self.base)
         if deadline is None and lead:
             deadline, due = deadline_of(lead, self.lang, self.base)
-        self.items.append(Measure(measure=measure, body="; ".join(bodies) or None, bodies=tuple(bodies),
+        self.items.append(Measure(measure=measure, body="; ".join(named) or None, bodies=tuple(named),
                                   deadline=deadline, due=due, passage=_clean_passage(passage or raw, self.lang),
                                   page=self.page_at(pos)))
 
@@ -494,7 +296,7 @@ class _Builder:
         if cl:
             lead, parts, rest = cl
             lead = _clean(lead, self.lang)
-            lb = _bodies(lead + (" shall" if self.lang == "en" and not _EN_MODAL_RX.search(lead) else ""),
+            lb = bodies(lead + (" shall" if self.lang == "en" and not _EN_MODAL_RX.search(lead) else ""),
                          self.lang) or list(lead_body or [])
             for p in parts:
                 self.add(p, pos + max(raw.find(p[:20]), 0), lb, lead, passage=raw)
@@ -536,7 +338,7 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None)
     chain = _chain(text, starts, lang) or _bullets(text, starts)
     if chain:
         pre = text[:chain[0][0]].strip()
-        lead_body = _bodies(pre + (" shall" if lang == "en" and pre.endswith(":") and not _EN_MODAL_RX.search(pre)
+        lead_body = bodies(pre + (" shall" if lang == "en" and pre.endswith(":") and not _EN_MODAL_RX.search(pre)
                                    else ""), lang) if pre.endswith((":", "：")) else []
         if pre and not pre.endswith((":", "：")) and _has_modal(pre, lang):
             b.item(pre, 0, False, None)

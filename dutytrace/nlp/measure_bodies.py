@@ -1,0 +1,89 @@
+"""The body responsible named by a rectification measure (nlp/measures.py): the subject before the
+modal verb of a clause when it names an organisation ("the county emergency management bureau
+shall", "各乡镇要", "Employers should"), the agent of a passive ("are to be surveyed by the natural
+resources department"); every body of an item is kept, in order."""
+
+from __future__ import annotations
+
+import re
+
+EN_MODAL = (r"(?:shall|should|must|will|is to|are to|is asked to|are asked to|is required to|are required to|"
+            r"needs? to|may not|may only|may no longer|may be \w+ only|is recommended to|are recommended to|"
+            r"ought to|have to|has to|is expected to|are expected to)")
+_EN_ORG = re.compile(
+    r"(?i)\b(bureaus?|governments?|departments?|administration|authorit(?:y|ies)|stations?|centre|center|committees?|"
+    r"offices?|compan(?:y|ies)|contractors?|employers?|enterprises?|operators?|carriers?|owners?|users?|mines|"
+    r"quarries|agenc(?:y|ies)|clients?|handlers?|fillers?|district|city|county|townships?|municipality|park|utility|"
+    r"platforms?|teams?|brigades?|hotline|firms?|organi[sz]ations?|manufacturers?|ministry|council|commission|"
+    r"inspectorate|regulators?|police|fire departments?|corporation|group|industry|association|"
+    r"division|osha|niosh|msha|cdi|developers?|builders?|suppliers?|landlords?|schools?|hospitals?|states?|"
+    r"co\.|ltd|inc|llc|gangs?)\b")
+_EN_SUBJECT = re.compile(rf"(?i)(?:^|(?<=[;:,.])\s*|\band\s+|\bthat\s+)([^;:,.]{{2,120}}?)\s+(?:also\s+|therefore\s+)?"
+                         rf"({EN_MODAL})\b(\s+(?:not\s+|never\s+|no longer\s+|only\s+|also\s+)?be\s+\w+(?:ed|en|wn|lt|ght)\b)?")
+_EN_AGENT = re.compile(r"\bby\s+((?:the|a|an|each|every|its|their)\s+[^,;.]{2,80}?)(?=\s+(?:with|and|before|within|"
+                       r"at|in|on|to|using|as|for|under|against|by)\b|[,;.]|$)", re.I)
+_ZH_ORG = (r"(?:人民政府|政府|委员会|管委会|管理委员会|安委办|安委会|局|委|办|厅|部门|公司|集团|单位|企业|机关|机构|站|所|中心|"
+           r"大队|支队|队|合作社|协会|街道|乡镇|园区|平台|海警|海事|渔政|党委|医院|学校|监理|业主|各地|县区|市|县|区|镇|乡|村)")
+# what may follow a body's name at the start of a clause: not a character that goes on a name
+_ZH_LEAD = r"(?![的和与及、等之内外中里])[\u4e00-\u9fff\d“]"
+_ZH_BODY = re.compile(rf"(?:各|全|该)?[\u4e00-\u9fff、“”]{{0,16}}?{_ZH_ORG}")
+_ZH_LEAD_RX = re.compile(_ZH_LEAD)
+_ZH_NOT_BODY = re.compile(r"^(?:明确|建立|开展|加强|落实|督促|推动|组织|完善|将|把|按|由|对|在|要|应(?!急)|所有|每|不|经|严禁|禁止|杜绝|严格|切实|进一步|坚决|认真|全面)|"
+                          r"的|和$|对|在|要|应当|必须|须|将|把|按|由|并|以|给|设置|接入|发现|检查|整改|问题|情况|人员$|工作$|要求|措施|事故|隐患|作业|安全$|^[市县区镇乡村]$")
+
+
+_EN_PREP = {"with", "in", "of", "for", "at", "on", "from", "under", "about", "to", "by", "within", "over", "near",
+            "across", "into", "that", "which", "who"}
+
+
+def _clean_body(b: str, lang: str) -> str | None:
+    b = b.strip(" ,;:，；、“”\"")
+    if lang == "en":
+        b = re.sub(r"^(?i:by|before|within|from|after)\s+[^,]*?(?:\d{4}|days?|weeks?|months?|years?)\s+", "", b)
+        b = re.sub(r"(?i)^(?:and|that|also|in addition|finally|further(?:more)?)\s+", "", b).strip()
+        words = b.split()
+        proper = len(words) >= 2 and all(w[:1].isupper() or w in ("of", "and", "&") for w in words)
+        head = []  # the subject up to its first preposition: "every enterprise [with a listed process]"
+        for k, w in enumerate(words):
+            if k and w.lower() in _EN_PREP:
+                break
+            head.append(w.strip("'’\"“”()"))
+        orgs = [k for k, w in enumerate(head) if _EN_ORG.fullmatch(w)]
+        named = bool(orgs) and (orgs[-1] == len(head) - 1 or re.search(r"(?:ing|ed)$", head[orgs[-1] + 1]))
+        if not (named or proper) or len(words) > 12:
+            return None
+        if re.search(r"(?i)\b(?:no|any)\s+(?:one|person)\b", b):
+            return None
+        return b
+    if _ZH_NOT_BODY.search(b) or len(b) < 2 or (b[-1] in "市县区镇乡村" and len(b) > 4
+                                                 and not re.search(r"(?:园|社|景|矿|城|开发|新|保护)区$", b)):
+        return None
+    return b
+
+
+def bodies(text: str, lang: str) -> list[str]:
+    found: list[str] = []
+    if lang == "en":
+        for m in _EN_SUBJECT.finditer(text):
+            subj, passive = m.group(1), m.group(3)
+            if passive:
+                stop = re.compile(r"[;.]").search(text, m.end())
+                agent = _EN_AGENT.search(text, m.end(), stop.start() if stop else len(text))
+                b = _clean_body(agent.group(1), lang) if agent else None
+            else:
+                b = _clean_body(subj, lang)
+            if b and b.lower() not in (x.lower() for x in found):
+                found.append(b)
+    else:
+        for st in [0] + [m.end() for m in re.finditer(r"[。；;，,：:]", text)]:
+            st += len(re.match(r"(?:由|请|建议由?)?", text[st:]).group(0))
+            for n in range(min(18, len(text) - st), 1, -1):  # the longest name that reads as a body
+                cand = text[st:st + n]
+                if (_ZH_BODY.fullmatch(cand) and _ZH_LEAD_RX.match(text, st + n)
+                        and not (cand[-1] in "市县区镇乡村" and text[st + n] in "域场级民")):
+                    b = _clean_body(cand, lang)
+                    if b:
+                        if b not in found and not any(b in x for x in found):
+                            found.append(b)
+                        break
+    return found
