@@ -315,7 +315,8 @@ def measures(case_id: str = typer.Argument(..., help="The case"),
         out.print(esc(f"{case_id}: no rectification measures found in its reports or decisions"))
         return
     for it in res["items"]:
-        due = f" by {it['deadline']}" if it["deadline"] else ""
+        due = f" (deadline {it['deadline']}" + (f", due {it['due']}" if it["due"] and it["due"] != it["deadline"] else "") \
+            + ")" if it["deadline"] else ""
         out.print(f"[bold]{esc(it['id'])}[/bold] [{'red' if it['status'] == 'overdue' else 'green'}]"
                   f"{esc(it['status'])}[/]{esc(due)}  {esc(it['document'])} p.{esc(it['page'])}", highlight=False)
         if it["body"]:
