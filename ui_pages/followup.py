@@ -5,6 +5,7 @@ measure set with a note and the date checked (audited by the service)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import streamlit as st
@@ -34,7 +35,10 @@ st.write(t("fu.count", n=len(shown), total=len(rows)))
 
 
 def _label(r: dict, g: str) -> str:
-    return (r.get(g) or t("fu.unnamed")) if g != "case_id" else f"{r['case_id']} · {r['title']}"
+    if g == "case_id":
+        return f"{r['case_id']} · {r['title']}"
+    value = re.sub(r"(?i)^(?:both\s+)?the\s+", "", r.get(g) or "").strip()  # "The company" and "the company"
+    return value[:1].upper() + value[1:] if value else t("fu.unnamed")
 
 
 counts: dict[str, dict[str, int]] = {}
