@@ -38,12 +38,14 @@ from dutytrace.nlp.codebook import Codebook
 _EN_WORDS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
              "sixteen seventeen eighteen nineteen").split()
 _EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_EN_NUM = {w: i for i, w in enumerate(_EN_WORDS)} | _EN_TENS | {"a": 1, "an": 1, "no": 0}
+_EN_NUM = {w: i for i, w in enumerate(_EN_WORDS)} | _EN_TENS | {"a": 1, "an": 1, "no": 0, "both": 2}
 _ZH_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), start=1)}
-_NUM_EN = r"(\d+|(?:" + "|".join(_EN_TENS) + r")(?:-(?:" + "|".join(_EN_WORDS[1:10]) + r"))?|" + "|".join(_EN_WORDS) + r"|an?)"
+_NUM_EN = r"(\d+|(?:" + "|".join(_EN_TENS) + r")(?:-(?:" + "|".join(_EN_WORDS[1:10]) + r"))?|" + "|".join(_EN_WORDS) + r"|an?|both)"
 _NUM_ZH = r"([\d一二两三四五六七八九十百]+)"
+# a figure that is an age, a size or a share, not a head count: "27-year-old", "12-foot", "40 per cent"
+_NOT_COUNT = r"(?!-(?:year|yr|foot|feet|metre|meter|tonne|ton|inch|day|hour|week|month)|\s*(?:%|per ?cent|years? old|-))"
 
 
 def zh_number(s: str) -> int | None:
@@ -81,14 +83,51 @@ def grade(fatalities: int | None) -> str | None:
 
 
 _WHO = r"(?:\s+(?:(?!(?:" + "|".join(_EN_WORDS) + r")\b)[a-z]+\s+){0,2}?(?:people|persons|workers|employees|passengers|men|women|others|of them|rescuers|crew members|crew|crewmen|fishermen|miners|children|pupils|students|tenants|residents|occupants|villagers|customers|visitors|guests|pedestrians|labourers|laborers|firefighters|person|worker|man|woman|child|apprentice))?"
-_EN_DEATHS = [re.compile(r"\b(?!(?:19|20)\d\d\b)" + _NUM_EN + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was |had )?(?:killed|died|dead|deaths?|fatalities|lost their lives)\b", re.I),
-              re.compile(r"\b(?:killing|killed|deaths? of|claimed the lives of)\s+" + _NUM_EN + r"\b", re.I)]
-_EN_INJ = [re.compile(r"\b(?!(?:19|20)\d\d\b)" + _NUM_EN + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was )?(?:(?:slightly|seriously|severely|serious|slight|minor|other) )?(?:injured|injuries|injury|hurt)\b", re.I),
-           re.compile(r"\b(?:injured|injuring)\s+" + _NUM_EN + r"\b", re.I)]
+_EN_DEATHS = [re.compile(r"(?<!number )(?<!No\. )(?<![\d,.£$€])\b(?!(?:19|20)\d\d\b)" + _NUM_EN + _NOT_COUNT + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was |had )?(?:killed|died|drowned|dead|deaths?|fatalities|lost their lives)\b", re.I),
+              re.compile(r"\b(?:killing|killed|deaths? of|claimed the lives of)\s+" + _NUM_EN + r"\b" + _NOT_COUNT, re.I)]
+_EN_INJ = [re.compile(r"(?<!number )(?<!No\. )(?<![\d,.£$€])\b(?!(?:19|20)\d\d\b)" + _NUM_EN + _NOT_COUNT + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was )?(?:(?:slightly|seriously|severely|serious|slight|minor|other) )?(?:injured|injuries|injury|hurt)\b", re.I),
+           re.compile(r"\b(?:injured|injuring)\s+" + _NUM_EN + r"\b" + _NOT_COUNT, re.I)]
 _EN_NO_INJ = re.compile(r"\bno (?:other )?(?:one|person|people|worker|body)?\s*(?:else )?(?:was|were) (?:injured|hurt)|\bnobody (?:else )?was (?:injured|hurt)", re.I)
-_ZH_DEATHS = [re.compile(_NUM_ZH + r"人(?:死亡|遇难)")]
-_ZH_INJ = [re.compile(_NUM_ZH + r"人(?:受伤|重伤|轻伤|受轻伤|受重伤)")]
-_ZH_NO_INJ = re.compile(r"无人(?:员)?受伤|未造成人员受伤")
+_ZH_DIE = r"(?:死亡|遇难|身亡|丧生|罹难|殉职|殒命|毙命|不治)"
+_ZH_HURT = r"(?:受伤|重伤|轻伤|受轻伤|受重伤|烧伤|灼伤|中毒|送医|住院)"
+# "造成2名消防员及2名员工死亡", "造成驾驶员和一名路边早点摊主死亡": the victims listed are counted
+_ZH_LISTED_DEATHS = re.compile(r"(?:造成|致使|导致|致)([^，。；：]{1,30}?)" + _ZH_DIE)
+_ZH_LISTED_INJ = re.compile(r"(?:造成|致使|导致|致|死亡[，、]|另有)([^，。；：]{1,30}?)" + _ZH_HURT)
+_ZH_GAP = r"[^，。；：、\d一二两三四五六七八九十死伤亡]"
+_ZH_DEATHS = [re.compile(_NUM_ZH + r"(?:名|人|位)" + _ZH_GAP + r"{0,10}?" + _ZH_DIE),
+              re.compile(r"(?:死亡|遇难|罹难|身亡)" + _NUM_ZH + r"(?:人|名)")]
+_ZH_INJ = [re.compile(_NUM_ZH + r"(?:名|人|位)" + _ZH_GAP + r"{0,8}?" + _ZH_HURT),
+           re.compile(r"(?:受伤|伤)" + _NUM_ZH + r"(?:人|名)")]
+# one death where no figure is given: "一名工人...送院后证实死亡", "经抢救无效死亡", "致其死亡"
+_ZH_ONE_DEATH = [re.compile(r"(?:一|1)(?:名|位|个)[^。；]{0,60}?" + _ZH_DIE),
+                 re.compile(r"(?:经抢救无效|抢救无效|送院后(?:证实)?|送医后?|不幸|当场|致其|证实已?)" + _ZH_DIE)]
+_ZH_ONE_INJ = [re.compile(r"(?:一|1)(?:名|位|个)[^，。；]{0,30}?" + _ZH_HURT)]
+# a sentence about other accidents: a region's or a year's totals
+_ZH_STATS = re.compile(r"今年以来|去年以来|全年|近年|累计|全省|全国|同比|共发生|[\d十百]+起[^，。]{0,8}事故|历年|每年")
+_EN_STATS = re.compile(r"\b(?:last year|this year|each year|every year|per year|annually|since (?:19|20)\d\d|"
+                       r"so far|to date|nationwide|nationally|across the (?:country|state|industry|sector)|"
+                       r"in the (?:sector|industry|country|state|region)|over the (?:past|last)|between (?:19|20)\d\d|"
+                       r"statistics|figures show|on average)\b", re.I)
+# one death where no figure is given: "A 45-year-old laborer died", "a worker was fatally injured"
+_EN_DIE = (r"(?:died|drowned|was electrocuted|was (?:\w+ and )?killed|was (?:fatally|mortally) (?:injured|wounded|crushed|burned|electrocuted)|"
+           r"was crushed to death|was pronounced dead|lost (?:his|her|their) life|suffered (?:a )?fatal|received (?:a )?fatal|"
+           r"sustained (?:a )?fatal)")
+_EN_PERSON = (r"(?:victim|worker|employee|deceased|man|woman|occupant|driver|operator|labou?rer|operative|mechanic|"
+              r"apprentice|contractor|technician|helper|pedestrian|passenger|resident|tenant|farmer|miner|rigger|fitter|"
+              r"electrician|welder|boy|girl|child)")
+_EN_AND = r"(?:was [\w\s-]{1,40}? and )?"
+_EN_ONE_DEATH = [re.compile(r"\b(?:a|an|one)(?:\s+[\w'-]+){0,6}?(?:\s+\([^()]{1,30}\))?(?:,[^,.;]{1,50},)?\s+" + _EN_AND + _EN_DIE + r"\b", re.I),
+                 re.compile(r"\b(?:Mr|Mrs|Ms|Miss)\.? [A-Z][\w'-]+(?: [A-Z][\w'-]+)?(?: \([^()]{1,20}\))?(?:,[^,.;]{1,50},)?\s+"
+                            + _EN_AND + _EN_DIE + r"\b"),
+                 re.compile(r"\b(?:death|fatality|killing|electrocution) of (?:a|an|one|the)\b|\bkill(?:ed|ing) (?:a|an|one)\b|"
+                            r"\b\w+'s? death\b|\bfatally (?:injured|crushed|wounded)\b|\b(?:a|the) fatal (?:injury|fall|accident|incident)", re.I),
+                 re.compile(r"\b(?:he|she|the(?: [\w-]+){0,2}? " + _EN_PERSON + r")(?:,[^,.;]{1,50},)?\s+(?:[\w-]+\s+){0,2}?"
+                            r"(?:died|drowned|was pronounced dead|was killed|succumbed)\b", re.I)]
+_EN_ONE_INJ = [re.compile(r"\b(?:a|an|one|another|a second)\s+(?:[\w'-]+\s+){0,3}?(?:co-?worker|colleague|worker|employee|"
+                          r"labou?rer|operator|fire-?fighter|passer-by|neighbou?r|driver|helper|man|woman|occupant|resident)"
+                          r"(?:,[^,.;]{1,50},)?\s+(?:was (?:also )?(?:seriously |badly |critically |slightly )?"
+                          r"(?:injured|hurt|burned|burnt|hospitali[sz]ed)|suffered|sustained)\b(?! (?:a )?fatal)", re.I)]
+_ZH_NO_INJ = re.compile(r"无人(?:员)?受伤|未造成人员受伤|无其他人员受伤")
 _CUR = r"(?:CNY|RMB|USD|US\$|EUR|GBP|HKD|¥|\$|€|£)"
 _EN_LOSS = re.compile(r"direct (?:economic |financial )?loss(?:es)?")
 _EN_AMOUNT = re.compile(_CUR + r"\s?(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|thousand|m\b))?|(\d[\d,]*(?:\.\d+)?)\s*(million|billion|thousand)?\s*(?:yuan|euros?|dollars|pounds)", re.I)
@@ -123,8 +162,15 @@ def extract_facts(text: str, lang: str, codebook: Codebook) -> dict:
     facts["date"] = _date(flat, lang, title)
     deaths, inj, no_inj = (_ZH_DEATHS, _ZH_INJ, _ZH_NO_INJ) if lang == "zh" else (_EN_DEATHS, _EN_INJ, _EN_NO_INJ)
     conv = zh_number if lang == "zh" else en_number
-    facts["fatalities"] = _most_common(deaths, flat, conv)
-    injuries = _first(inj, flat, conv)
+    stats = _ZH_STATS if lang == "zh" else _EN_STATS
+    listed = _zh_listed(flat, _ZH_LISTED_DEATHS, stats) if lang == "zh" else []
+    facts["fatalities"] = _most_common(deaths, flat, conv, stats, listed)
+    if facts["fatalities"] is None and _any_of(_ZH_ONE_DEATH if lang == "zh" else _EN_ONE_DEATH, flat, stats):
+        facts["fatalities"] = 1
+    inj_listed = _zh_listed(flat, _ZH_LISTED_INJ, stats) if lang == "zh" else []
+    injuries = _first(inj, flat, conv, stats, inj_listed)
+    if injuries is None and _any_of(_ZH_ONE_INJ if lang == "zh" else _EN_ONE_INJ, flat, stats):
+        injuries = 1
     if injuries is None and (no_inj.search(flat) or facts["fatalities"] is not None):
         injuries = 0
     facts["injuries"] = injuries
@@ -165,21 +211,76 @@ def accident_type(text: str, lang: str, codebook: Codebook, title: str | None = 
 def _counted(m) -> bool:
     """A figure that counts people, not a casualty-table cell: in a table row the outcome column's
     "Dead" / "Died" stands capitalised after the row's last number ("Flat 402 Dead", "M 46 Welder Died")."""
-    last = m.group(0).split()[-1]
+    last = (m.group(0).split() or [""])[-1]
     return not (m.group(1).isdigit() and last[:1].isupper())
 
 
-def _most_common(patterns, text: str, conv) -> int | None:
-    vals = [v for p in patterns for m in p.finditer(text) if _counted(m) and (v := conv(m.group(1))) is not None]
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence holding text[start:end] (up to the ends of the neighbouring clauses)."""
+    a = max(text.rfind(c, 0, start) + len(c) for c in ("。", "；", ". ", "  ", "\n", "!", "?"))
+    ends = [i for c in ("。", "；", ". ", "  ", "!", "?") if (i := text.find(c, end)) >= 0]
+    return text[max(a, start - 80):min(ends) if ends else len(text)]
+
+
+def _historic(m, text: str, stats) -> bool:
+    """A figure of other accidents: "27 deaths in the sector last year", "今年以来全省...死亡27人"."""
+    return stats is not None and bool(stats.search(_sentence_around(text, m.start(), m.end())))
+
+
+def _zh_listed(text: str, pattern, stats) -> list[tuple[int, int, int]]:
+    """(start, end, count) of the victims a Chinese sentence lists: "造成2名消防员及2名员工死亡" -> 4,
+    "造成驾驶员和一名路边早点摊主死亡" -> 2; a list of one unnamed figure ("造成3人死亡") is left to the
+    counted patterns."""
+    out = []
+    for m in pattern.finditer(text):
+        parts = [p for p in re.split(r"及|和|与|、|以及", m.group(1)) if p]
+        if len(parts) == 1 and not re.search(r"[\d一二两三四五六七八九十]|人员|人$|多|群", parts[0]) and 1 < len(parts[0]) < 10:
+            out.append((m.start(), m.end(), 1))  # a victim named: "造成驾驶员刘成方死亡"
+            continue
+        if len(parts) < 2 or re.search(_ZH_DIE + r"|伤|事故", m.group(1)) or _historic(m, text, stats):
+            continue
+        total = 0
+        for p in parts:
+            n = re.match(_NUM_ZH + r"(?:名|人|位)", p)
+            v = zh_number(n.group(1)) if n else (None if re.search(r"\d|[一二两三四五六七八九十]人|多", p) else 1)
+            if v is None:
+                total = None
+                break
+            total += v
+        if total:
+            out.append((m.start(), m.end(), total))
+    return out
+
+
+def _any_of(patterns, text: str, stats) -> bool:
+    return any(not _historic(m, text, stats) for p in patterns for m in p.finditer(text))
+
+
+def _figures(patterns, text: str, conv, stats=None, listed=()) -> list[tuple[int, int]]:
+    """(position, figure) of the counted phrases, without those about other accidents and those inside a
+    listed count (which counts itself)."""
+    out = [(s, v) for s, _, v in listed]
+    for p in patterns:
+        for m in p.finditer(text):
+            if any(s <= m.start() < e for s, e, _ in listed) or not _counted(m) or _historic(m, text, stats):
+                continue
+            v = conv(m.group(1))
+            if v is not None:
+                out.append((m.start(), v))
+    return out
+
+
+def _most_common(patterns, text: str, conv, stats=None, listed=()) -> int | None:
+    vals = [v for _, v in _figures(patterns, text, conv, stats, listed)]
     if not vals:
         return None
     c = Counter(vals)  # the report's own total is the most frequent figure; ties go to the larger
     return max(c, key=lambda v: (c[v], v))
 
 
-def _first(patterns, text: str, conv) -> int | None:
+def _first(patterns, text: str, conv, stats=None, listed=()) -> int | None:
     """The first figure the text gives (the opening summary states the totals; tables come later)."""
-    found = [(m.start(), v) for p in patterns for m in p.finditer(text) if _counted(m) and (v := conv(m.group(1))) is not None]
+    found = _figures(patterns, text, conv, stats, listed)
     return min(found)[1] if found else None
 
 
