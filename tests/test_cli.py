@@ -39,10 +39,13 @@ def test_search_json_shape(home):
 
 
 def test_search_by_case_and_filters(home):
-    r = run(home, "search", "accident", "--by-case", "--json", "--filter", "language=zh")
+    r = run(home, "search", "事故", "--by-case", "--json", "--filter", "language=zh")
     res = json.loads(r.stdout)
-    assert [c["case_id"] for c in res["cases"]] == ["case-mine"]
+    assert [c["case_id"] for c in res["cases"]] == ["case-mine"] and res["total"] == 1
     assert set(res["cases"][0]) >= {"case_id", "score", "title", "passages"}
+    # an English word no Chinese passage holds: no matching case, said plainly, exit 0
+    r = run(home, "search", "accident", "--by-case", "--json", "--filter", "language=zh")
+    assert r.exit_code == 0 and json.loads(r.stdout)["cases"] == [] and json.loads(r.stdout)["total"] == 0
 
 
 def test_bad_filter_is_a_usage_error(home):
