@@ -132,8 +132,18 @@ _CUR = r"(?:CNY|RMB|USD|US\$|EUR|GBP|HKD|¥|\$|€|£)"
 _EN_LOSS = re.compile(r"direct (?:economic |financial )?loss(?:es)?")
 _EN_AMOUNT = re.compile(_CUR + r"\s?(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|thousand|m\b))?|(\d[\d,]*(?:\.\d+)?)\s*(million|billion|thousand)?\s*(?:yuan|euros?|dollars|pounds)", re.I)
 _ZH_LOSS = re.compile(r"直接经济损失[^。；]{0,80}?(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元)")
-_EN_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})|\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2}),?\s+(\d{4})", re.I)
-_ZH_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# months written out or abbreviated ("Aug. 21, 2024", "4 Sept 2023")
+_MONTH = r"(?:" + "|".join(_MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b\.?"
+_EN_DATE = re.compile(r"\b(\d{1,2})\s+(" + _MONTH + r")\s+(\d{4})|\b(" + _MONTH + r")\s+(\d{1,2}),?\s+(\d{4})", re.I)
+# a month and day whose year the text gives elsewhere: "on Tuesday 4 March", "on the morning of March 4"
+_EN_MONTH_DAY = re.compile(r"\b(?:on|of)\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?(?:(\d{1,2})(?:st|nd|rd|th)?\s+(" + _MONTH
+                           + r")|(" + _MONTH + r")\s+(\d{1,2})(?:st|nd|rd|th)?)(?!,?\s*\d)(?!\w)", re.I)
+# Chinese numerals ("二〇二二年五月十六日"), OCR's letters for digits ("2O24年5月l4日"), the Republic of China's years
+# ("民国一一〇年八月十二日" = 2021)
+_ZD = r"[\dOolI〇零一二三四五六七八九十]"
+_ZH_DATE = re.compile(r"((?:民国)?" + _ZD + r"{2,4})\s*年\s*(" + _ZD + r"{1,3})\s*月\s*(" + _ZD + r"{1,3})\s*日")
+_ZH_MONTH_DAY = re.compile(r"(?<![年\d〇零一二三四五六七八九十OolI])(" + _ZD + r"{1,3})\s*月\s*(" + _ZD + r"{1,3})\s*日")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _NICK = re.compile(r"[\"“”']\s*(\d{1,2})\s*[.·・．]\s*(\d{1,2})\s*[\"“”']")
 _EVENT = re.compile(r"accident|incident|explo|fire|collaps|killed|died|death|occurred|happened|struck|fell|overturn|"
                     r"capsiz|leak|事故|发生|爆炸|起火|火灾|坍塌|死亡|遇难|坠落|触电|中毒|窒息|倾覆|侧翻", re.I)
@@ -303,39 +313,112 @@ def _en_loss(text: str) -> float | None:
     return None
 
 
+# the sentence of a date tells an accident ("a worker died", "发生") or a later step of the case
+_DATE_ACCIDENT = re.compile(r"\b(?:died|killed|victim|fatal|fatally|injured|struck|fell|collapsed|caught|electrocuted|drowned|"
+                            r"crushed|exploded|overcome|engulfed|pinned|buried)\b|发生|死亡|身亡|坠落|触电|爆炸|起火|坍塌", re.I)
+_TIME_AFTER = re.compile(r",?\s*(?:at\s+)?(?:about\s+|around\s+|approximately\s+|approx\.\s+)?\d{1,2}[:.]\d{2}\b", re.I)
+_DATE_LATER = re.compile(r"\b(?:notified|investigators?|visited|interviewed|learned of|met with|site visit|reported to|"
+                         r"inspected|sentenced|fined|pleaded|hearing|convicted|cited|issued)\b|接报|调查组|成立|判决|开庭|通报|问责|立案|送达|告知书", re.I)
+
+
+def _zh_int(s: str) -> int | None:
+    s = s.translate(str.maketrans("OolI", "0011"))
+    if s.isdigit():
+        return int(s)
+    if all(c in "〇零一二三四五六七八九" for c in s):
+        return int("".join(str(_ZH_DIGIT.get(c, 0)) for c in s))
+    return zh_number(s)
+
+
+def _date_candidates(flat: str, lang: str):
+    """(start, end, iso, year_given) of each date of the text: full dates, then month-days that take the
+    year of the nearest year the text gives before them (else its first)."""
+    for m in (_ZH_DATE if lang == "zh" else _EN_DATE).finditer(flat):
+        iso = _iso(m, lang)
+        if iso:
+            yield m.start(), m.end(), iso, True
+    years = [(y.start(), int(y.group(1))) for y in _YEAR.finditer(flat)]
+    if not years:
+        return
+    full = [(m.start(), m.end(), _iso(m, lang)) for m in (_ZH_DATE if lang == "zh" else _EN_DATE).finditer(flat)]
+    full_md = {iso[5:] for _, _, iso in full if iso}
+    for m in (_ZH_MONTH_DAY if lang == "zh" else _EN_MONTH_DAY).finditer(flat):
+        if any(a <= m.start() < b or a < m.end() <= b for a, b, _ in full):
+            continue
+        # the year of the nearest full date before it, else of the nearest year named before it, else the first
+        dated = [int(iso[:4]) for a, _, iso in full if iso and a < m.start()]
+        before = [y for pos, y in years if pos < m.start()]
+        y = dated[-1] if dated else before[-1] if before else years[0][1]
+        if lang == "zh":
+            mo, d = _zh_int(m.group(1)), _zh_int(m.group(2))
+        elif m.group(1):
+            mo, d = _month(m.group(2)), int(m.group(1))
+        else:
+            mo, d = _month(m.group(3)), int(m.group(4))
+        if mo and d and 1 <= mo <= 12 and 1 <= d <= 31 and f"{mo:02d}-{d:02d}" not in full_md:
+            yield m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}", False
+
+
+def _month(s: str) -> int | None:
+    s = s.lower().rstrip(".")
+    return _MONTHS.get(s) or next((i for name, i in _MONTHS.items() if name.startswith(s[:3])), None)
+
+
 def _date(flat: str, lang: str, title: str) -> str | None:
-    pattern = _ZH_DATE if lang == "zh" else _EN_DATE
     nick = _NICK.search(title)
     best, best_score = None, -99
-    for m in pattern.finditer(flat):
-        iso = _iso(m, lang)
-        if iso is None:
-            continue
+    for start, end, iso, year_given in _date_candidates(flat, lang):
+        m = _Span(start, end)
         y, mo, d = (int(x) for x in iso.split("-"))
-        score = 0
+        score = 0 if year_given else -2
         if nick and (mo, d) == (int(nick.group(1)), int(nick.group(2))):
             score += 4
         after, before = flat[m.end():m.end() + 12], flat[max(0, m.start() - 40):m.start()]
-        if re.match(r"\s*\d{1,2}\s*时|\s*(?:凌晨|上午|下午|晚上|夜间|中午)", after) or _TIME_BEFORE.search(before):
+        timed = bool(re.match(r"\s*\d{1,2}\s*时|\s*(?:凌晨|上午|下午|晚上|夜间|中午)", after) or _TIME_BEFORE.search(before)
+                     or (lang == "en" and _TIME_AFTER.match(flat, m.end())))
+        if timed:
             score += 2
         sentence = flat[max(0, m.start() - 150):m.end() + 150]
         if _EVENT.search(sentence):
             score += 1
-        if m.start() < len(title) + 40:  # the title page's date is the report's own
+        opens = flat[max(0, m.start() - 3):m.start()] == "On " and flat[m.end():m.end() + 1] == ","
+        if m.start() < len(title) + 40 and not opens and not timed:  # the title page's date is the report's own ("On 4 May, ..." is not)
             score -= 3
+        own = _sentence_around(flat, m.start(), m.end())
+        if re.search(r"\breceived\b|\bstamp\b|收到|收文", flat[max(0, m.start() - 20):m.start()], re.I):
+            score -= 3  # an office's receipt stamp
+        if _DATE_LATER.search(own) and not _DATE_ACCIDENT.search(own):  # "visited the site on October 1"
+            score -= 2
         if score > best_score:
             best, best_score = iso, score
     return best
 
 
+class _Span:
+    def __init__(self, start: int, end: int):
+        self._s, self._e = start, end
+
+    def start(self) -> int:
+        return self._s
+
+    def end(self) -> int:
+        return self._e
+
+
 def _iso(m, lang: str) -> str | None:
     if lang == "zh":
-        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        roc = m.group(1).startswith("民国")
+        y, mo, d = _zh_int(m.group(1).removeprefix("民国")), _zh_int(m.group(2)), _zh_int(m.group(3))
+        if y is None or mo is None or d is None:
+            return None
+        y = y + 1911 if roc else y
+        if not 1900 <= y <= 2100:
+            return None
     elif m.group(1):
-        d, mo, y = int(m.group(1)), _MONTHS[m.group(2).lower()], int(m.group(3))
+        d, mo, y = int(m.group(1)), _month(m.group(2)), int(m.group(3))
     else:
-        mo, d, y = _MONTHS[m.group(4).lower()], int(m.group(5)), int(m.group(6))
-    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+        mo, d, y = _month(m.group(4)), int(m.group(5)), int(m.group(6))
+    return f"{y:04d}-{mo:02d}-{d:02d}" if mo and 1 <= mo <= 12 and 1 <= d <= 31 else None
 
 
 # "Xinyao Coal Mine of Heshan Xinyao Mining Co., Ltd.": the enterprise is the company, not its facility
