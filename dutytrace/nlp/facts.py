@@ -215,7 +215,10 @@ def accident_type(text: str, lang: str, codebook: Codebook, title: str | None = 
             for pat in at.cues.get(lang, ()):
                 scores[at.id] += weight * len(pat.findall(part))
     best = scores.most_common(1)
-    return best[0][0] if best and best[0][1] > 0 else None
+    if best and best[0][1] > 0:
+        return best[0][0]
+    # no cue anywhere: the type words of the opening lines (a news lead names what happened)
+    return next((at for at, pat in _TITLE_TYPES if re.search(pat, text[:300], re.I)), None)
 
 
 def _counted(m) -> bool:
@@ -495,13 +498,38 @@ _EN_JUNCTION = re.compile(r"\b(?:at|on|near) (the (?:junction|intersection|cross
 # what follows a place phrase in the sentence: a verb, a clause, a time
 _EN_PLACE_END = (r"(?=,? (?:collapsed|overturned|exploded|caught|struck|broke|burst|fell|leaked|ignited|capsized|sank|"
                  r"killing|killed|injuring|injured|and |on the|where|when|while|during|after|before|at about|at around|"
-                 r"a [a-z]|an [a-z])|$)")
+                 r"a [a-z]|an [a-z]|in the (?:early |late )?(?:hours|morning|afternoon|evening|night))|$)")
 _EN_PREP_PLACE = re.compile(r"(?:at|in|on|of) (?:the )?((?:[A-Z0-9][\w'+/-]*|No\.)[^;]{4,140}?)" + _EN_PLACE_END)
 # words that show the phrase has run into a clause ("of Li Ming, aged 24, who collapsed while ...")
 _EN_CLAUSE = re.compile(r"\b(?:who|which|that|whose|was|were|is|are|has|had|have|aged|while|when|because|after|before|"
                         r"during|killing|injuring|died|said)\b")
 # "the workshop of X Co., Ltd. in Heping Village, ..." - the place is what follows the company
-_EN_AFTER_COMPANY = re.compile(r"^.*\b(?:Co\.,? Ltd\.?|Ltd\.?|Limited|Inc\.|Corporation|Company|plc) (?:in|at) (?:the )?(?=[A-Z0-9])")
+_EN_AFTER_COMPANY = re.compile(r"^.*\b(?:Co\.,? Ltd\.?|Ltd\.?|Limited|Inc\.|Corporation|Company|plc)(?:'s? [a-z]+(?: [a-z]+){0,2})? (?:in|at|on) (?:the )?(?=[A-Z0-9])")
+_US_STATES = {"AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California", "CO": "Colorado",
+              "CT": "Connecticut", "DE": "Delaware", "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho",
+              "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+              "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+              "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+              "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York", "NC": "North Carolina",
+              "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
+              "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas",
+              "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington", "WV": "West Virginia",
+              "WI": "Wisconsin", "WY": "Wyoming"}
+_STATE_NAMES = "|".join(sorted(_US_STATES.values(), key=len, reverse=True))
+# a FACE narrative names its state: "Oregon FACE Investigation", "... Ramp - Kentucky" ending its title
+_EN_FACE_STATE = re.compile(r"\b(" + _STATE_NAMES + r") FACE\b|^[^.]{10,200}? [-–] (" + _STATE_NAMES + r")\b(?= )")
+# a news dateline: "BELLMONT, OH – A 27-year-old ...", "PERTH, Scotland —"
+_EN_DATELINE = re.compile(r"(?:^|  )([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}), ([A-Z]{2}|[A-Z][a-z]+(?: [A-Z][a-z]+)?)\.? [–—-] ")
+# a capitalised place in an accident sentence: "at a Marrindale building site", "at Castlebridge on 26 April"
+_EN_CAP_PLACE = re.compile(r"\b(?:at|in|near|on) (?:an? |the )?((?:[A-Z][a-z][\w'-]*)(?: (?:[A-Z][a-z][\w'-]*|of|on))*(?:, [A-Z][a-z][\w'-]*(?: [A-Z][a-z][\w'-]*)*)?)")
+_EN_NOT_PLACE = re.compile(r"^(?:(?:" + "|".join(m.capitalize() for m in _MONTHS) + r"|Mr|Mrs|Ms|Dr|The|A|An|He|She|It|They|"
+                           r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+                           r"Court|Crown|County Court|Magistrates|Sheriff|OSHA|HSE|WorkSafe)\b)")
+# a form's field: "Workplace: Tallis Timber Products Pty Ltd, Fenwick Road, Aldgrove  Date of incident: ..."
+_EN_PLACE_FIELD = re.compile(r"\b(?:Workplace|Location|Place of (?:incident|accident)|Site address|Address of (?:site|incident))"
+                             r"\s*:\s*(.{4,100}?)(?=\s+[A-Z][a-z]+(?: (?:of|\(?s\)?|[a-z]+))*\s*:|  |$)")
+_EN_ACCIDENT_WORDS = re.compile(r"\b(?:died|killed|fatal|fatally|injured|crushed|struck|fell|collapsed|exploded|drowned|"
+                                r"electrocuted|trapped|buried|caught|overturned|engulfed)\b", re.I)
 
 
 def _mask_abbr(flat: str) -> str:
@@ -516,9 +544,21 @@ def _location(flat: str, lang: str, date: str | None, title: str) -> str | None:
     m = _EN_SITE.search(masked)
     if m and _EN_PLACE_WORD.search(m.group(1)):
         return flat[m.start(1):m.end(1)].strip(" ,")
+    m = _EN_PLACE_FIELD.search(flat[:3000])
+    if m:
+        place = re.sub(r"^.*?\b(?:Ltd|Limited|Inc|LLC|plc|Co)\.?,\s*", "", m.group(1)).strip(" ,")
+        if len(place) >= 4:
+            return place
+    m = _EN_FACE_STATE.search(flat[:3000])
+    if m:
+        return m.group(1) or m.group(2)
     m = _EN_CHAINAGE.search(flat)
     if m:
         return m.group(1)
+    m = _EN_DATELINE.search(flat[:3000])
+    if m and not _EN_ENT.search(m.group(0)):
+        region = m.group(2)
+        return f"{m.group(1).title()}, {_US_STATES.get(region, region)}"
     before, lo = [], 0
     title_end = len(title) + 40
     for sm in _EN_DATE.finditer(masked):
@@ -536,7 +576,21 @@ def _location(flat: str, lang: str, date: str | None, title: str) -> str | None:
         starts = [x.end() for x in re.finditer(r"(?<=[a-z0-9)])\.\s+", head)]
         before.append(flat[sm.start() - len(head) + (starts[-1] if starts else 0):sm.start()])
     # "... at the Korvel parcel hub, Dock Road 4, Vell Industrial Zone, on the afternoon of 19 July 2023"
-    return next((p for b in before if (p := _en_place(b))), None)
+    place = next((p for b in before if (p := _en_place(b))), None)
+    return place or _en_accident_place(flat)
+
+
+def _en_accident_place(flat: str) -> str | None:
+    """The first capitalised place an accident sentence names ("...was crushed ... at a Marrindale building site")."""
+    for sent in re.split(r"(?<=[a-z0-9)])\.\s+|  ", _mask_abbr(flat)[:6000]):
+        if not _EN_ACCIDENT_WORDS.search(sent):
+            continue
+        for m in _EN_CAP_PLACE.finditer(sent):
+            place = m.group(1).replace("\u2024", ".")
+            if _EN_NOT_PLACE.match(place) or _EN_ENT.search(place + " ") or re.search(r"\b(?:Ltd|Inc|LLC|Co)\b", place):
+                continue
+            return place
+    return None
 
 
 def _en_place(sentence: str) -> str | None:
