@@ -94,8 +94,11 @@ def test_sidebar_filters_with_facet_counts(app_home):
     tags = at.multiselect(key="f_case_tags")
     assert "Concealment or false reporting (1)" in tags.options
     tags.select("concealment_or_false_reporting").run()
-    at.text_input(key="query").input("accident").run()
+    at.text_input(key="query").input("事故").run()
     assert "case-mine" in md(at) and "case-scaffold" not in md(at)
+    # a word no case holds: "No matching cases", not every case at score 0
+    at.text_input(key="query").input("accident").run()
+    assert "case-mine" not in md(at) and any("No matching cases" in i.value for i in at.info)
 
 
 def test_passage_opens_pdf_page_with_the_passage_marked(app_home):
