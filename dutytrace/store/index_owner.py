@@ -14,8 +14,10 @@ first one's writes), and its own lock does not reliably keep a second process ou
   repeated safely (upsert by id, delete, set_payload, reads), so an ingest never dies because a
   short-lived search happened to own the index.
 
-The lock file lives beside the shard folder, not in it: `reindex` removes the folder, and a lock file
-removed while held would let a second owner in.
+The lock file lives beside the shard folder, not in it: `reindex` has the owner remove and remake the
+folder (`open_fresh`), and a lock file removed while held would let a second owner in. The owner
+refuses to open or write the shard while the home's disk has less than DUTYTRACE_MIN_FREE_MB free
+(store/disk.py): Qdrant Edge writes through memory maps, and a full disk kills a process with SIGBUS.
 
 `SharedIndex` is what `open_index` returns for the embedded backend: the VectorIndex protocol, on
 the shard itself (owner) or on the owner's socket (user), switching between the two as owners come
