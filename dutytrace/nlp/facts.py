@@ -85,11 +85,11 @@ def grade(fatalities: int | None) -> str | None:
 _WHO = r"(?:\s+(?:(?!(?:" + "|".join(_EN_WORDS) + r")\b)[a-z]+\s+){0,2}?(?:people|persons|workers|employees|passengers|men|women|others|of them|rescuers|crew members|crew|crewmen|fishermen|miners|children|pupils|students|tenants|residents|occupants|villagers|customers|visitors|guests|pedestrians|labourers|laborers|firefighters|person|worker|man|woman|child|apprentice))?"
 _EN_DEATHS = [re.compile(r"(?<!number )(?<!No\. )(?<![\d,.£$€])\b(?!(?:19|20)\d\d\b)" + _NUM_EN + _NOT_COUNT + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was |had )?(?:killed|died|drowned|dead|deaths?|fatalities|lost their lives)\b", re.I),
               re.compile(r"\b(?:killing|killed|deaths? of|claimed the lives of)\s+" + _NUM_EN + r"\b" + _NOT_COUNT, re.I)]
-_EN_INJ = [re.compile(r"(?<!number )(?<!No\. )(?<![\d,.£$€])\b(?!(?:19|20)\d\d\b)" + _NUM_EN + _NOT_COUNT + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was )?(?:(?:slightly|seriously|severely|serious|slight|minor|other) )?(?:injured|injuries|injury|hurt)\b", re.I),
+_EN_INJ = [re.compile(r"(?<!number )(?<!No\. )(?<![\d,.£$€])\b(?!(?:19|20)\d\d\b)(?!both\b)" + _NUM_EN + _NOT_COUNT + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was )?(?:(?:slightly|seriously|severely|serious|slight|minor|other) )?(?:injured|injuries|injury|hurt)\b", re.I),
            re.compile(r"\b(?:injured|injuring)\s+" + _NUM_EN + r"\b" + _NOT_COUNT, re.I)]
 _EN_NO_INJ = re.compile(r"\bno (?:other )?(?:one|person|people|worker|body)?\s*(?:else )?(?:was|were) (?:injured|hurt)|\bnobody (?:else )?was (?:injured|hurt)", re.I)
-_ZH_DIE = r"(?:死亡|遇难|身亡|丧生|罹难|殉职|殒命|毙命|不治)"
-_ZH_HURT = r"(?:受伤|重伤|轻伤|受轻伤|受重伤|烧伤|灼伤|中毒|送医|住院)"
+_ZH_DIE = r"(?<![未没无不])(?:死亡|遇难|身亡|丧生|罹难|殉职|殒命|毙命|不治)"
+_ZH_HURT = r"(?<![未没无不])(?:受伤|重伤|轻伤|受轻伤|受重伤|烧伤|灼伤|中毒|送医|住院)"
 # "造成2名消防员及2名员工死亡", "造成驾驶员和一名路边早点摊主死亡": the victims listed are counted
 _ZH_LISTED_DEATHS = re.compile(r"(?:造成|致使|导致|致)([^，。；：]{1,30}?)" + _ZH_DIE)
 _ZH_LISTED_INJ = re.compile(r"(?:造成|致使|导致|致|死亡[，、]|另有)([^，。；：]{1,30}?)" + _ZH_HURT)
