@@ -622,14 +622,34 @@ _ZH_EQUIPMENT = re.compile(r"的[\dA-Za-z#\-一二三四五六七八九十]+号[
 def _zh_location(flat: str, date: str | None) -> str | None:
     """The place phrase of the accident's own sentence ("3时17分许，位于...发生"); else a "事故地点" field;
     else the place phrase of any sentence opening with the accident date."""
-    dated = [m for m in _ZH_DATE.finditer(flat) if _iso(m, "zh") == date]
+    dated = [_Span(a, b) for a, b, iso, _ in _date_candidates(flat, "zh") if iso == date]
     place = _zh_dated_place(flat, dated, r"[^，。]{0,12}?(?:\d+时(?:\d+分)?|[零一二三四五六七八九十]+时)(?:许|左右|前后)?，?")
     if place:
         return place
     m = re.search(r"(?:事故)?(?:发生)?地点[：:为]?([^，。；\n]{4,60})", flat)
     if m:
         return m.group(1)
-    return _zh_dated_place(flat, dated, r"(?:[^，。]{0,12}?(?:凌晨|上午|下午|中午|晚上|夜间|傍晚|早上)[^，。]{0,6}?)?，?")
+    return (_zh_dated_place(flat, dated, r"(?:[^，。]{0,12}?(?:凌晨|上午|下午|中午|晚上|夜间|傍晚|早上)[^，。]{0,6}?)?，?")
+            or _zh_news_place(flat))
+
+
+# news wording: "将军澳一个住宅地盘去年三月九日发生致命工业意外", "彰南县和平乡工业区一间工厂3日凌晨发生火警"
+_ZH_NEWS_EVENT = re.compile(r"([^，。；：！？“”]{3,50}?)发生(?:了)?(?:一[宗起场次])?[^，。]{0,12}?"
+                            r"(?:事故|意外|火警|火灾|大火|爆炸|爆燃|坍塌|垮塌|透水|冒顶|中毒|窒息|触电|侧翻|翻沉|灾害)")
+_ZH_WHEN = re.compile(r"(?:去年|今年|前年|昨日|今日|前日|昨天|今天|本月|上月|当日|当天)|[\d〇零一二三四五六七八九十OolI]{1,4}(?:年|月|日|时|点|分)"
+                      r"(?:许|左右)?|凌晨|上午|下午|晚间|晚上|中午|早上|傍晚|夜间|深夜")
+_ZH_PLACE_SUFFIX = re.compile(r"(?:[省市县区镇乡村路街号园厂场矿港湾湖河江桥站库楼厦井]|码头|地盘|工地|车间|厂房|街道|大厦|大楼)$")
+
+
+def _zh_news_place(flat: str) -> str | None:
+    """The place a news sentence puts before its "发生...事故/意外/火警" (its time words left out)."""
+    for m in _ZH_NEWS_EVENT.finditer(flat[:6000]):
+        place = _ZH_WHEN.sub("", m.group(1))
+        place = re.sub(r"^(?:.*?(?:于|在|位于))(?=[\u4e00-\u9fff]{3,})", "", place) if re.search(r"于|在", place) else place
+        place = place.strip("的 ")
+        if len(place) >= 3 and _ZH_PLACE_SUFFIX.search(place) and not re.search(r"事故|意外|公司$", place):
+            return _ZH_EQUIPMENT.sub("", _ZH_PROVINCE_CITY.sub("", place))
+    return None
 
 
 def _zh_dated_place(flat: str, dated: list, time_pat: str) -> str | None:
