@@ -149,7 +149,7 @@ _EVENT = re.compile(r"accident|incident|explo|fire|collaps|killed|died|death|occ
                     r"capsiz|leak|事故|发生|爆炸|起火|火灾|坍塌|死亡|遇难|坠落|触电|中毒|窒息|倾覆|侧翻", re.I)
 _TIME_BEFORE = re.compile(r"(?:\b(?:at|around|about|approximately)\s+\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:on|,)?\s*(?:\w+day\s+)?$)", re.I)
 _ZH_ENT = re.compile(r"[\u4e00-\u9fff（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|专业合作社|集团公司)")
-_EN_ENT = re.compile(r"\b(?:[A-Z][A-Za-z&'-]*\.? |&\s|No\. \d+ |of |and )*[A-Z][A-Za-z&'-]* (?:Co\., Ltd\.|Co\. Ltd\.?|Co\., Limited|Company Ltd\.?|Company Limited|Ltd\.?|Limited|Inc\.|Corporation|plc|LLC|GmbH)")
+_EN_ENT = re.compile(r"\b(?:[A-Z][A-Za-z&'-]*\.? |&\s|No\. \d+ |of |and )*[A-Z][A-Za-z&'-]* (?:Co\., Ltd\.|Co\. Ltd\.?|Co\., Limited|Company Ltd\.?|Company Limited|Ltd\.?|Limited|Inc\.|Corporation|plc|LLC|LLP|GmbH|Cooperative|Co-operative)")
 _EN_ALIAS = re.compile(r"\((?:(?:hereinafter|hereafter|the)\s*(?:called\s*|referred to as\s*)?[\"“]([^\"”]{2,30})[\"”]|([A-Z][A-Z0-9&.-]{1,9}))\)")
 _ZH_ALIAS = re.compile(r"（以下简称[“\"]?([^）”\"]{2,12})[”\"]?）")
 _TITLE_TYPES = [  # priority order: the more specific name first
@@ -461,7 +461,14 @@ def _enterprise(flat: str, lang: str, title: str) -> str | None:
     if not counts:
         # no registered company anywhere: the title may open with a works' own name ("某县某某煤矿“3.5”...")
         t = re.match(r"([\u4e00-\u9fff]{4,20}?(?:公司|煤矿|矿|厂|合作社))(?:“|\"|\d)", title) if lang == "zh" else None
-        return t.group(1) if t else None
+        if t:
+            return t.group(1)
+        # a works without a registered company that the text names and then shortens: "...58号老街坊家常菜馆（个体工商户，以下简称菜馆）"
+        a = re.search(r"([\u4e00-\u9fff]{3,20})（[^）]{0,12}?以下简称", flat) if lang == "zh" else None
+        if a:
+            name = re.sub(r"^.*(?:[省市县区镇乡村路街号]|位于|的)(?=[\u4e00-\u9fff]{3,})", "", a.group(1))
+            return name if re.search(r"(?:厂|场|馆|店|矿|社|站|部|中心|公司)$", name) else None
+        return None
     key = counts.most_common(1)[0][0]
     return forms[key].most_common(1)[0][0]
 
