@@ -85,11 +85,11 @@ def grade(fatalities: int | None) -> str | None:
 _WHO = r"(?:\s+(?:(?!(?:" + "|".join(_EN_WORDS) + r")\b)[a-z]+\s+){0,2}?(?:people|persons|workers|employees|passengers|men|women|others|of them|rescuers|crew members|crew|crewmen|fishermen|miners|children|pupils|students|tenants|residents|occupants|villagers|customers|visitors|guests|pedestrians|labourers|laborers|firefighters|person|worker|man|woman|child|apprentice))?"
 _EN_DEATHS = [re.compile(r"(?<!number )(?<!No\. )(?<![\d,.£$€])\b(?!(?:19|20)\d\d\b)" + _NUM_EN + _NOT_COUNT + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was |had )?(?:killed|died|drowned|dead|deaths?|fatalities|lost their lives)\b", re.I),
               re.compile(r"\b(?:killing|killed|deaths? of|claimed the lives of)\s+" + _NUM_EN + r"\b" + _NOT_COUNT, re.I)]
-_EN_INJ = [re.compile(r"(?<!number )(?<!No\. )(?<![\d,.£$€])\b(?!(?:19|20)\d\d\b)(?!both\b)" + _NUM_EN + _NOT_COUNT + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was )?(?:(?:slightly|seriously|severely|serious|slight|minor|other) )?(?:injured|injuries|injury|hurt)\b", re.I),
+_EN_INJ = [re.compile(r"(?<!number )(?<!No\. )(?<![\d,.£$€])\b(?!(?:19|20)\d\d\b)(?!both\b)" + _NUM_EN + _NOT_COUNT + _WHO + r"(?:,[^,.]{1,40},)?\s+(?:were |was )?(?:(?:slightly|seriously|severely|serious|slight|minor|other) )?(?:injured|injuries|injury|hurt|hospitali[sz]ed|treated (?:in|at|for))\b", re.I),
            re.compile(r"\b(?:injured|injuring)\s+" + _NUM_EN + r"\b" + _NOT_COUNT, re.I)]
 _EN_NO_INJ = re.compile(r"\bno (?:other )?(?:one|person|people|worker|body)?\s*(?:else )?(?:was|were) (?:injured|hurt)|\bnobody (?:else )?was (?:injured|hurt)", re.I)
 _ZH_DIE = r"(?<![未没无不])(?:死亡|遇难|身亡|丧生|罹难|殉职|殒命|毙命|不治)"
-_ZH_HURT = r"(?<![未没无不])(?:受伤|重伤|轻伤|受轻伤|受重伤|烧伤|灼伤|中毒|送医|住院)"
+_ZH_HURT = r"(?<![未没无不])(?:受伤|重伤|轻伤|受轻伤|受重伤|烧伤|灼伤|住院)"
 # "造成2名消防员及2名员工死亡", "造成驾驶员和一名路边早点摊主死亡": the victims listed are counted
 _ZH_LISTED_DEATHS = re.compile(r"(?:造成|致使|导致|致)([^，。；：]{1,30}?)" + _ZH_DIE)
 _ZH_LISTED_INJ = re.compile(r"(?:造成|致使|导致|致|死亡[，、]|另有)([^，。；：]{1,30}?)" + _ZH_HURT)
@@ -97,7 +97,8 @@ _ZH_GAP = r"[^，。；：、\d一二两三四五六七八九十死伤亡]"
 _ZH_DEATHS = [re.compile(_NUM_ZH + r"(?:名|人|位)" + _ZH_GAP + r"{0,10}?" + _ZH_DIE),
               re.compile(r"(?:死亡|遇难|罹难|身亡)" + _NUM_ZH + r"(?:人|名)")]
 _ZH_INJ = [re.compile(_NUM_ZH + r"(?:名|人|位)" + _ZH_GAP + r"{0,8}?" + _ZH_HURT),
-           re.compile(r"(?:受伤|伤)" + _NUM_ZH + r"(?:人|名)")]
+           re.compile(r"(?:受伤|伤)" + _NUM_ZH + r"(?:人|名)"),
+           re.compile(r"另有" + _NUM_ZH + r"(?:名|人)[^，。；]{0,12}?(?:送医|就医|中毒|不适)")]  # "另有2人吸入浓烟送医"
 # one death where no figure is given: "一名工人...送院后证实死亡", "经抢救无效死亡", "致其死亡"
 _ZH_ONE_DEATH = [re.compile(r"(?:一|1)(?:名|位|个)[^。；]{0,60}?" + _ZH_DIE),
                  re.compile(r"(?:经抢救无效|抢救无效|送院后(?:证实)?|送医后?|不幸|当场|致其|证实已?)" + _ZH_DIE)]
@@ -123,10 +124,12 @@ _EN_ONE_DEATH = [re.compile(r"\b(?:a|an|one)(?:\s+[\w'-]+){0,6}?(?:\s+\([^()]{1,
                             r"\b\w+'s? death\b|\bfatally (?:injured|crushed|wounded)\b|\b(?:a|the) fatal (?:injury|fall|accident|incident)", re.I),
                  re.compile(r"\b(?:he|she|the(?: [\w-]+){0,2}? " + _EN_PERSON + r")(?:,[^,.;]{1,50},)?\s+(?:[\w-]+\s+){0,2}?"
                             r"(?:died|drowned|was pronounced dead|was killed|succumbed)\b", re.I)]
-_EN_ONE_INJ = [re.compile(r"\b(?:a|an|one|another|a second)\s+(?:[\w'-]+\s+){0,3}?(?:co-?worker|colleague|worker|employee|"
-                          r"labou?rer|operator|fire-?fighter|passer-by|neighbou?r|driver|helper|man|woman|occupant|resident)"
+_EN_HURT_WHO = (r"(?:co-?worker|colleague|worker|employee|labou?rer|operator|fire-?fighter|passer-by|neighbou?r|driver|helper|"
+                r"man|woman|occupant|resident)")
+_EN_ONE_INJ = [re.compile(r"\b(?:(?:a|an|one|another|a second)\s+(?:[\w'-]+\s+){0,3}?" + _EN_HURT_WHO
+                          + r"|the (?:co-?worker|colleague|second worker|other worker))"
                           r"(?:,[^,.;]{1,50},)?\s+(?:was (?:also )?(?:seriously |badly |critically |slightly )?"
-                          r"(?:injured|hurt|burned|burnt|hospitali[sz]ed)|suffered|sustained)\b(?! (?:a )?fatal)", re.I)]
+                          r"(?:injured|hurt|burned|burnt|hospitali[sz]ed|treated)|suffered|sustained)\b(?! (?:a )?fatal)", re.I)]
 _ZH_NO_INJ = re.compile(r"无人(?:员)?受伤|未造成人员受伤|无其他人员受伤")
 _CUR = r"(?:CNY|RMB|USD|US\$|EUR|GBP|HKD|¥|\$|€|£)"
 _EN_LOSS = re.compile(r"direct (?:economic |financial )?loss(?:es)?")
