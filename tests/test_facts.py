@@ -142,3 +142,86 @@ def test_casualty_table_cells_are_not_counts():
     text = ("On 19 November 2024 a van overturned. Four children, aged four to six, died of head injuries. "
             "No Name Age Post Outcome 1 Liang Xinyue 5 Pupil Dead")
     assert extract_facts(text, "en", CB)["fatalities"] == 4
+
+
+# --- other genres: news, press releases, narratives, notices, traditional script, scans ---------------
+
+@pytest.mark.parametrize("sentence,deaths", [
+    ("A 52-year-old welder died when a scaffold gave way at a depot on 3 June 2024.", 1),
+    ("On 3 June 2024 a farmhand was fatally injured by a baler.", 1),
+    ("The inquiry into the blast of 3 June 2024 found it resulted in the death of a driver.", 1),
+    ("On 3 June 2024 a young apprentice lost his life in a grain bin.", 1),
+    ("On 3 June 2024 a packer, Mr Ivo Brandl, was trapped and died at the scene.", 1),
+    ("On 3 June 2024 the roof gave way. The victim was pronounced dead at the scene.", 1),
+    ("On 3 June 2024 two deckhands went overboard. Both drowned.", 2),
+    ("The firm was fined £250,000 after a cleaner was killed by a forklift on 3 June 2024.", 1),
+])
+def test_english_deaths_in_news_wording(sentence, deaths):
+    assert extract_facts(sentence, "en", CB)["fatalities"] == deaths
+
+
+def test_english_figures_of_other_accidents_and_ages_are_not_deaths():
+    text = ("A 27-year-old roofer died on 9 May 2024 when he fell through a skylight in Rowton. "
+            "Last year, 27 workers died in the sector, the regulator said.")
+    f = extract_facts(text, "en", CB)
+    assert f["fatalities"] == 1
+    assert f["injuries"] == 0
+    text = "On 9 May 2024 a scaffolder died and a co-worker suffered a broken leg at a site in Rowton."
+    assert extract_facts(text, "en", CB)["injuries"] == 1
+
+
+@pytest.mark.parametrize("sentence,deaths", [
+    ("2024年3月4日，一辆货车侧翻，致1名工人死亡。", 1),
+    ("2024年3月4日10时许，一名工人在检修时被卷入输送带，当场死亡。", 1),
+    ("2024年3月4日，该厂一名工人从脚手架坠落，经抢救无效死亡。", 1),
+    ("2024年3月4日，仓库发生火灾，死亡2人。", 2),
+    ("2024年3月4日，吊具脱钩，钢卷砸中一名外包工人，致其死亡。", 1),
+    ("2024年3月4日，厂房爆炸，造成3名工人及1名消防员死亡，另有2人受伤。", 4),
+    ("2024年3月4日，罐车侧翻，造成驾驶员王某死亡，押运员及一名路人受伤。", 1),
+])
+def test_chinese_deaths_in_news_and_notice_wording(sentence, deaths):
+    assert extract_facts(sentence, "zh", CB)["fatalities"] == deaths
+
+
+def test_chinese_listed_injuries_and_regional_statistics():
+    f = extract_facts("2024年3月4日，罐车侧翻，造成驾驶员王某死亡，押运员及一名路人受伤。", "zh", CB)
+    assert (f["fatalities"], f["injuries"]) == (1, 2)
+    text = ("2024年3月4日9时许，某建材厂一名工人在清理料仓时被埋，经抢救无效死亡。"
+            "今年以来全省共发生工贸事故12起，死亡15人。")
+    assert extract_facts(text, "zh", CB)["fatalities"] == 1
+    assert extract_facts("2024年3月4日，2名脱险人员经检查未受伤，事故造成3人死亡。", "zh", CB)["injuries"] == 0
+
+
+def test_dates_in_news_style():
+    # the year from the text, the weekday and abbreviations
+    text = "Posted 2024. A worker died on Tuesday 4 March at a yard in Kelso when a load fell on him."
+    assert extract_facts(text, "en", CB)["date"] == "2024-03-04"
+    assert extract_facts("WENLOCK, KS – Two workers died on Aug. 21, 2024, in a grain bin.", "en", CB)["date"] == "2024-08-21"
+    # the accident's date beats the dates of the investigation's later steps
+    text = ("SUMMARY On May 14, 2024, a 42-year-old technician (the victim) was crushed by a press. "
+            "NIOSH investigators visited the plant on June 4, 2024, and interviewed the plant manager.")
+    assert extract_facts(text, "en", CB)["date"] == "2024-05-14"
+    # Chinese numerals, the Republic of China's years, OCR's letters, a month-day with the year elsewhere
+    assert extract_facts("案情涉及一宗於二〇二二年五月十六日發生的致命意外。", "zh", CB)["date"] == "2022-05-16"
+    # (a traditional-script text reaches the reader in simplified characters: dutytrace/script.py)
+    assert extract_facts("民国一一〇年八月十二日上午，两名劳工在槽内昏倒。", "zh", CB)["date"] == "2021-08-12"
+    assert extract_facts("2O24年5月l4日10时许，养殖场发生中毒窒息事故。", "zh", CB)["date"] == "2024-05-14"
+    text = "2024年工作总结。3月4日凌晨，城东工业园一间仓库发生火灾，造成2人死亡。"
+    assert extract_facts(text, "zh", CB)["date"] == "2024-03-04"
+
+
+def test_places_in_news_and_narratives():
+    text = "BELLMONT, OH – A 27-year-old pipe layer died on June 18, 2024, when a trench collapsed on him."
+    assert extract_facts(text, "en", CB)["location"] == "Bellmont, Ohio"
+    text = ("Tree Trimmer Electrocuted by Power Line - Oregon  Oregon FACE Report 23OR014  SUMMARY  On July 11, 2023, "
+            "a tree trimmer (the victim) was electrocuted while pruning a maple tree.")
+    assert extract_facts(text, "en", CB)["location"] == "Oregon"
+    text = "On 2 November 2023, a rigger was crushed by a wall panel at a Marrindale building site. He died later."
+    assert extract_facts(text, "en", CB)["location"] == "Marrindale"
+    text = "INSPECTION REPORT (Fatality)  Workplace: Tallis Timber Pty Ltd, Fenwick Road, Aldgrove  Date of incident: 02/10/2024"
+    assert extract_facts(text, "en", CB)["location"] == "Fenwick Road, Aldgrove"
+    zh = "新闻：将军澳一个住宅地盘去年三月九日发生致命工业意外，一名工人被钢筋击中，送院后不治。"
+    assert extract_facts(zh, "zh", CB)["location"] == "将军澳一个住宅地盘"
+    f = extract_facts("2022年12月19日11时25分，西湖区杏林路58号老街坊家常菜馆（个体工商户，以下简称菜馆）后厨发生爆炸，"
+                      "造成1人死亡。", "zh", CB)
+    assert f["enterprise"] == "老街坊家常菜馆"

@@ -13,6 +13,16 @@ joined directly), so a phrase broken over two lines still matches. Then:
 - fatalities / injuries: counted phrases ("five workers were killed", "造成6人死亡、3人受伤"); the
   most frequent figure wins (the report repeats its totals). "No other person was injured" and
   "无人员受伤" give 0; with deaths known and no word on injuries, injuries are 0.
+  Other genres (news, press releases, FACE narratives, notices, scans): without a counted phrase, a
+  singular death ("A 45-year-old laborer died", "was fatally injured", "the death of a worker",
+  "一名工人…经抢救无效死亡", "致其死亡", "送院后不治") gives 1; listed victims are summed ("造成2名消防员及
+  2名员工死亡" -> 4, "造成驾驶员和一名摊主死亡" -> 2); a figure in a sentence of other accidents' totals
+  ("27 deaths in the sector last year", "今年以来全省…死亡15人") and an age or amount ("27-year-old",
+  "£900,000") is no count; "未受伤" is no injury.
+- dates also in news style: abbreviated months ("Aug. 21, 2024"), Chinese numerals ("二〇二二年五月十六日"),
+  Republic of China years ("民国一一〇年"), OCR letters ("2O24年5月l4日"), and a month-day without year ("on
+  Tuesday 4 March", "3月4日") with the year of the nearest full date or year before it. A date whose
+  sentence tells a later step (investigators visited, fined, 立案, 送达) or a receipt stamp loses.
 - direct loss: the first amount with a currency or unit after "direct economic loss" / "直接经济损失",
   skipping standard numbers (GB 6721-1986); 万元, 亿元, million, billion are applied.
 - enterprise: a company named in the title; else the company named most often, counting its short
@@ -26,6 +36,9 @@ joined directly), so a phrase broken over two lines still matches. Then:
   is what follows. Chinese: the place phrase nearest the start of the accident sentence ("位于...",
   "在...发生", or the sentence's opening words), without a leading "某省某市" before the county and
   without trailing equipment ("...二车间的2号反应釜").
+  Other genres: a form's "Workplace:" field, a FACE report's state ("Oregon FACE"), a news dateline
+  ("BELLMONT, OH –" -> "Bellmont, Ohio"), else the first capitalised place of an accident sentence; in
+  Chinese news the phrase before "发生…事故/意外/火警" without its time words ("将军澳一个住宅地盘去年三月九日发生").
 """
 
 from __future__ import annotations
@@ -469,7 +482,7 @@ def _enterprise(flat: str, lang: str, title: str) -> str | None:
         # a works without a registered company that the text names and then shortens: "...58号老街坊家常菜馆（个体工商户，以下简称菜馆）"
         a = re.search(r"([\u4e00-\u9fff]{3,20})（[^）]{0,12}?以下简称", flat) if lang == "zh" else None
         if a:
-            name = re.sub(r"^.*(?:[省市县区镇乡村路街号]|位于|的)(?=[\u4e00-\u9fff]{3,})", "", a.group(1))
+            name = re.sub(r"^.*(?:[省市县区镇乡村路号]|街道|位于|的)(?=[\u4e00-\u9fff]{3,})", "", a.group(1))
             return name if re.search(r"(?:厂|场|馆|店|矿|社|站|部|中心|公司)$", name) else None
         return None
     key = counts.most_common(1)[0][0]
