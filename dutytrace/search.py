@@ -143,11 +143,13 @@ def allows(filters: dict | None, key: str, value: Any) -> bool:
     return True
 
 
-SCORE_DIGITS = 6  # scores equal to this many decimals tie (embedding batches differ in the last float bits)
+SCORE_DIGITS = 5  # significant digits: scores equal to them tie. The index computes in float32, and the
+# same passage scores a little differently in an index built another way (a crash and resume: 10.93436
+# vs 10.93435), as do embeddings made in other batches; such noise must not reorder tied passages.
 
 
 def score_key(score: float) -> float:
-    return -round(float(score), SCORE_DIGITS)
+    return -float(f"{float(score):.{SCORE_DIGITS}g}")
 
 
 def passage_key(s: Scored | Hit):
