@@ -40,6 +40,7 @@ class Settings:
     qdrant_hnsw_ef: int = 128
     # folders on the server the UI's "folder on the server" ingest may read (admins only); none: off
     ingest_roots: tuple[str, ...] = ()
+    tagger: str = "learned"  # learned: the trained sentence classifier (nlp/learned.py); cues: the cue tagger alone
     min_free_mb: int = 256  # writes to the home stop with DiskFull when its disk has less free space than this
 
     @property
@@ -77,6 +78,7 @@ class Settings:
             "qdrant_hnsw_ef": int(env.get("DUTYTRACE_QDRANT_HNSW_EF", s.qdrant_hnsw_ef)),
             "ingest_roots": tuple(r for r in env.get("DUTYTRACE_INGEST_ROOTS", "").split(os.pathsep) if r.strip()),
             "min_free_mb": int(env.get("DUTYTRACE_MIN_FREE_MB", s.min_free_mb)),
+            "tagger": env.get("DUTYTRACE_TAGGER", s.tagger),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(s, **values)

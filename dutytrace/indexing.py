@@ -73,7 +73,7 @@ def prepare(data: bytes, path: str, case_id: str, name: str, settings: Settings)
         chunks = chunk_document(doc, max_chars(settings, doc.language))
         if not chunks:
             raise UnreadableDocument(path, "no text to index after parsing")
-        analysis = analyze(doc, chunks, load_codebook(settings.codebook), settings.spacy_en)
+        analysis = analyze(doc, chunks, load_codebook(settings.codebook), settings.spacy_en, settings.tagger)
     return doc, chunks, analysis
 
 

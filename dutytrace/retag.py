@@ -30,7 +30,7 @@ def _analyze(args) -> tuple[str, Analysis | str]:
     doc, pages, chunks, settings = args
     try:
         d, cs = rebuild(doc, pages, chunks)
-        return doc["doc_id"], analyze(d, cs, load_codebook(settings.codebook), settings.spacy_en)
+        return doc["doc_id"], analyze(d, cs, load_codebook(settings.codebook), settings.spacy_en, settings.tagger)
     except Exception as e:  # one bad document must not stop the stage
         return doc["doc_id"], f"{type(e).__name__}: {str(e)[:160]}"
 

@@ -80,6 +80,7 @@ def _analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: s
     accountability = extract_accountability(chunks, lang, codebook) if doc.kind != "transcript" else []
     tags, chunk_tags = tag_document(chunks, lang, codebook, doc.kind, docs, accountability, tagger)
     facts = extract_facts(doc.text, lang, codebook) if doc.kind in ("report", "other", "decision") else {}
+    facts.update(accident_type_of(doc.text, lang, codebook, facts.get("accident_type")))
     return Analysis(
         language=lang,
         kind=doc.kind,
@@ -90,6 +91,18 @@ def _analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: s
         chunk_tags=chunk_tags,
         measures=extract_measures(doc.pages, lang) if doc.kind != "transcript" else [],
     )
+
+
+def accident_type_of(text: str, lang: str, codebook: Codebook, rule: str | None = None) -> dict:
+    """The accident type with its confidence from the classifier (nlp/type_model.py), "other" when no
+    type fits; {} without a shipped classifier (the facts reader's cue rules answer then)."""
+    from dutytrace.nlp.type_model import packaged_classifier
+
+    model = packaged_classifier()
+    if model is None or not text.strip():
+        return {}
+    kind, p = model.predict(text, lang, codebook, rule)
+    return {"accident_type": kind, "accident_type_confidence": round(p, 3)}
 
 
 def tag_document(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str, docs: list, people: list,

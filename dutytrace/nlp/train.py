@@ -39,6 +39,7 @@ from dutytrace.nlp.learned import (FEATURE_VERSION, MODEL_PATH, LearnedTagger, R
                                    featurize, noisy_or, normalise, rows_from_readings)
 
 ROOT = Path(__file__).resolve().parents[2]
+CACHE_VERSION = 2  # the shape of a cached document (below)
 THRESHOLD_GRID = np.round(np.arange(0.15, 0.91, 0.05), 2)
 DEFAULT_THRESHOLD = 0.5
 C = 1.0
@@ -53,7 +54,7 @@ class CaseData:
     accident_type: str | None
     fatalities: int | None
     sentence_labelled: bool
-    docs: list = field(default_factory=list)  # [(name, rows, old_tags {tag: score}, facts)]
+    docs: list = field(default_factory=list)  # [_document dicts, with "name"]
 
 
 # -- reading the corpus -------------------------------------------------------------------------------
@@ -65,9 +66,11 @@ def load_gold(corpus: Path) -> list[dict]:
 
 
 def _document(path: Path, case_id: str, settings: Settings, codebook, cache: Path | None):
-    """(rows, the cue tagger's tags {tag: score}, facts) of one document, cached by its bytes and the code."""
+    """One document as training and measuring read it: its sentence rows, the cue tagger's tags
+    {tag: score}, the facts reader's facts, kind, language and (simplified) text; cached by its bytes
+    and the code."""
     data = path.read_bytes()
-    key = hashlib.sha256(data + f"{FEATURE_VERSION}|{_code_stamp()}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(data + f"{FEATURE_VERSION}|{CACHE_VERSION}|{_code_stamp()}".encode()).hexdigest()[:24]
     hit = cache / f"{key}.pkl" if cache else None
     if hit is not None and hit.exists():
         return pickle.loads(hit.read_bytes())
@@ -95,7 +98,8 @@ def _document(path: Path, case_id: str, settings: Settings, codebook, cache: Pat
     old, _ = tag_chunks(chunks, lang, codebook, doc.kind, docs, tag_similarity(codebook), people)
     text = to_simplified(doc.text) if lang == "zh" else doc.text
     facts = extract_facts(text, lang, codebook) if doc.kind in ("report", "other", "decision") else {}
-    out = (rows, {t.tag: t.score for t in old}, facts, doc.kind)
+    out = {"rows": rows, "old": {t.tag: t.score for t in old}, "facts": facts, "kind": doc.kind, "lang": lang,
+           "text": text[:20000]}
     if hit is not None:
         hit.write_bytes(pickle.dumps(out))
     return out
@@ -126,7 +130,8 @@ def load_cases(corpus: Path, settings: Settings, cache: Path | None, gold: list[
         cd = CaseData(g["case_id"], genre or g.get("genre", "?"), g.get("language", "en"), set(g.get("tags") or []),
                       g.get("accident_type"), (g.get("facts") or {}).get("fatalities"), bool(ev))
         for path in sorted(p for p in folder.iterdir() if p.is_file() and p.name not in ("case.yaml", "case.json")):
-            rows, old, facts, kind = _document(path, g["case_id"], settings, codebook, cache)
+            d = {**_document(path, g["case_id"], settings, codebook, cache), "name": path.name}
+            rows = d["rows"]
             if ev:
                 marks = [(normalise(e["text"]), set(e.get("tags") or [])) for e in ev
                          if e.get("doc") in (None, path.name)]
@@ -135,7 +140,7 @@ def load_cases(corpus: Path, settings: Settings, cache: Path | None, gold: list[
                     for m, tags in marks:
                         if tags and len(n) >= 6 and (n in m or m in n):
                             r.labels |= tags
-            cd.docs.append((path.name, rows, old, facts, kind))
+            cd.docs.append(d)
         cases.append(cd)
     return cases
 
@@ -144,8 +149,8 @@ def load_cases(corpus: Path, settings: Settings, cache: Path | None, gold: list[
 def _matrix(cases: list[CaseData], tag_ids: list[str], use_embeddings: bool):
     rows, owners = [], []
     for ci, c in enumerate(cases):
-        for di, (_, rs, *_rest) in enumerate(c.docs):
-            for r in rs:
+        for di, d in enumerate(c.docs):
+            for r in d["rows"]:
                 rows.append(r)
                 owners.append((ci, di))
     emb = _embeddings(rows) if use_embeddings else None
@@ -240,15 +245,15 @@ def predict_cases(model: LearnedTagger, cases: list[CaseData]) -> dict[str, set[
     out = {}
     for c in cases:
         tags = set()
-        for _, rows, *_ in c.docs:
-            results, _ = model.tag(rows)
+        for d in c.docs:
+            results, _ = model.tag(d["rows"])
             tags |= {t.tag for t in results if t.score >= CASE_TAG_MIN}
         out[c.case_id] = tags
     return out
 
 
 def old_cases(cases: list[CaseData]) -> dict[str, set[str]]:
-    return {c.case_id: {t for _, _, old, *_ in c.docs for t, s in old.items() if s >= CASE_TAG_MIN} for c in cases}
+    return {c.case_id: {t for d in c.docs for t, s in d["old"].items() if s >= CASE_TAG_MIN} for c in cases}
 
 
 # -- measuring -----------------------------------------------------------------------------------------
@@ -263,20 +268,59 @@ def figures(pred: dict[str, set[str]], cases: list[CaseData], tag_ids: list[str]
             "per_tag_recall": {t: round(v["recall"], 2) for t, v in s["per_tag"].items() if v["support"] > 0}}
 
 
-def fact_figures(cases: list[CaseData]) -> dict:
-    """Accident type and deaths as the facts reader gives them (report, decision or other documents)."""
+_ORDER = {"report": 0, "decision": 1, "other": 2, "transcript": 3}
+
+
+def main_document(c: CaseData) -> dict | None:
+    """The document that speaks for a case (a report, else a decision, ...), as case profiles choose."""
+    return min(c.docs, key=lambda d: _ORDER.get(d["kind"], 4)) if c.docs else None
+
+
+def fact_figures(cases: list[CaseData], types: "TypeClassifier | None" = None, codebook=None) -> dict:
+    """Accident type (the facts reader's, and the classifier's when given) and deaths exact."""
     typed = [c for c in cases if c.accident_type]
     dead = [c for c in cases if c.fatalities is not None]
 
     def fact(c, key):
-        order = {"report": 0, "decision": 1, "other": 2, "transcript": 3}
-        for *_, facts, kind in sorted(c.docs, key=lambda d: order.get(d[4], 4)):
-            if facts.get(key) is not None:
-                return facts[key]
+        for d in sorted(c.docs, key=lambda d: _ORDER.get(d["kind"], 4)):
+            if d["facts"].get(key) is not None:
+                return d["facts"][key]
         return None
-    return {"type_acc": sum(fact(c, "accident_type") == c.accident_type for c in typed) / max(1, len(typed)),
-            "type_none": sum(fact(c, "accident_type") is None for c in typed),
-            "deaths_exact": sum(fact(c, "fatalities") == c.fatalities for c in dead) / max(1, len(dead))}
+    out = {"type_acc_rules": sum(fact(c, "accident_type") == c.accident_type for c in typed) / max(1, len(typed)),
+           "type_none_rules": sum(fact(c, "accident_type") is None for c in typed),
+           "deaths_exact": sum(fact(c, "fatalities") == c.fatalities for c in dead) / max(1, len(dead))}
+    if types is not None:
+        hits = 0
+        for c in typed:
+            d = main_document(c)
+            hits += types.predict(d["text"], d["lang"], codebook, d["facts"].get("accident_type"))[0] == c.accident_type
+        out["type_acc"] = hits / max(1, len(typed))
+    return out
+
+
+def train_types(cases: list[CaseData], codebook) -> "TypeClassifier":
+    """The accident-type classifier, from every document of every typed case (each labelled with its case's type)."""
+    from dutytrace.nlp.type_model import TypeClassifier
+
+    docs = [(d["text"], d["lang"], c.accident_type, d["facts"].get("accident_type")) for c in cases if c.accident_type
+            for d in c.docs]
+    return TypeClassifier.fit([x[0] for x in docs], [x[1] for x in docs], [x[2] for x in docs], codebook,
+                              {"cases": len({c.case_id for c in cases})}, rules=[x[3] for x in docs])
+
+
+HOUSE = (("house-archive", ROOT / "corpus"), ("house-dev", ROOT / "corpus" / "dev"),
+         ("house-blind", ROOT / "corpus" / "blind"))
+
+
+def load_house(settings: Settings, cache: Path | None, names=("house-archive", "house-dev")) -> list[CaseData]:
+    """The house-format corpora (case labels only; corpus/blind stays out unless named)."""
+    out = []
+    for name, corpus in HOUSE:
+        if name in names:
+            gold = [json.loads(x) for x in (corpus / "gold" / "cases.jsonl").read_text(encoding="utf-8").splitlines()
+                    if x.strip()]
+            out += load_cases(corpus, settings, cache, gold, genre=name)
+    return out
 
 
 def main(argv=None) -> int:
@@ -284,7 +328,8 @@ def main(argv=None) -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "genres")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     ap.add_argument("--logo", action="store_true", help="leave-one-genre-out figures, beside the cue tagger")
-    ap.add_argument("--house", action="store_true", help="also test on the house-format corpus")
+    ap.add_argument("--house", action="store_true",
+                    help="test the tagger on the house-format corpora too (corpus/archive, dev, blind)")
     ap.add_argument("--embeddings", choices=("on", "off"), default="off")
     ap.add_argument("--cache", type=Path, default=None)
     ap.add_argument("--json", type=Path, default=None)
@@ -294,35 +339,52 @@ def main(argv=None) -> int:
         a.cache.mkdir(parents=True, exist_ok=True)
     settings = Settings.from_env()
     from dutytrace.nlp.codebook import load_codebook
+    from dutytrace.nlp.type_model import MODEL_PATH as TYPE_PATH
 
-    tag_ids = load_codebook(settings.codebook).tag_ids()
+    codebook = load_codebook(settings.codebook)
+    tag_ids = codebook.tag_ids()
     use_emb = a.embeddings == "on"
     t0 = time.time()
     cases = load_cases(a.corpus, settings, a.cache)
-    n_rows = sum(len(r) for c in cases for _, r, *_ in c.docs)
-    print(f"{len(cases)} cases ({sum(c.sentence_labelled for c in cases)} with sentence labels), {n_rows} sentences, "
-          f"read in {time.time() - t0:.0f} s", flush=True)
+    # the accident-type classifier learns from the house-format cases too (their gold gives the type);
+    # the tagger does not (they have no sentence labels, and they are the cue tagger's own format)
+    house = load_house(settings, a.cache)
+    n_rows = sum(len(d["rows"]) for c in cases for d in c.docs)
+    print(f"{len(cases)} genre cases ({sum(c.sentence_labelled for c in cases)} with sentence labels), {n_rows} "
+          f"sentences; {len(house)} house-format cases for the type classifier; read in {time.time() - t0:.0f} s",
+          flush=True)
     report: dict = {"cases": len(cases), "sentences": n_rows, "embeddings": use_emb, "genres": {}}
     if a.logo:
         genres = sorted({c.genre for c in cases})
-        print(f"\nleave-one-genre-out ({len(genres)} genres): learned vs cue tagger")
+        print(f"\nleave-one-genre-out ({len(genres)} genres): learned tagger vs cue tagger; accident type by the "
+              "classifier vs the cue rules; deaths exact")
         print(f"{'genre':<11}{'n':>3}  {'micro':>6}{'macro':>6}{'m.rec':>6}   {'cue micro':>9}{'macro':>6}{'m.rec':>6}"
-              f"   {'type':>5}{'deaths':>7}")
+              f"   {'type':>5}{'rules':>6}{'deaths':>7}")
         for g in genres:
             test = [c for c in cases if c.genre == g]
-            model = train([c for c in cases if c.genre != g], tag_ids, use_emb)
+            rest = [c for c in cases if c.genre != g]
+            model = train(rest, tag_ids, use_emb)
+            types = train_types(rest + house, codebook)
             new, old = figures(predict_cases(model, test), test, tag_ids), figures(old_cases(test), test, tag_ids)
-            ff = fact_figures(test)
+            ff = fact_figures(test, types, codebook)
             report["genres"][g] = {"n": len(test), "learned": new, "cue": old, **ff}
             print(f"{g:<11}{len(test):>3}  {new['micro_f1']:6.2f}{new['macro_f1']:6.2f}{new['mean_recall']:6.2f}   "
                   f"{old['micro_f1']:9.2f}{old['macro_f1']:6.2f}{old['mean_recall']:6.2f}   {ff['type_acc']:5.2f}"
-                  f"{ff['deaths_exact']:7.2f}", flush=True)
+                  f"{ff['type_acc_rules']:6.2f}{ff['deaths_exact']:7.2f}", flush=True)
+        for key in ("learned", "cue"):
+            for m in ("micro_f1", "macro_f1", "mean_recall"):
+                report[f"mean_{key}_{m}"] = sum(v[key][m] for v in report["genres"].values()) / len(genres)
+        report["mean_type_acc"] = sum(v["type_acc"] for v in report["genres"].values()) / len(genres)
+        report["mean_type_acc_rules"] = sum(v["type_acc_rules"] for v in report["genres"].values()) / len(genres)
+        print(f"{'mean':<14}  {report['mean_learned_micro_f1']:6.2f}{report['mean_learned_macro_f1']:6.2f}"
+              f"{report['mean_learned_mean_recall']:6.2f}   {report['mean_cue_micro_f1']:9.2f}"
+              f"{report['mean_cue_macro_f1']:6.2f}{report['mean_cue_mean_recall']:6.2f}   {report['mean_type_acc']:5.2f}"
+              f"{report['mean_type_acc_rules']:6.2f}")
     model = train(cases, tag_ids, use_emb, {"trained_on": sorted({c.genre for c in cases}), "cases": len(cases)})
+    types = train_types(cases + house, codebook)
     if a.house:
-        for name, corpus in (("house-archive", ROOT / "corpus"), ("house-dev", ROOT / "corpus" / "dev"),
-                             ("house-blind", ROOT / "corpus" / "blind")):
-            gold = [json.loads(x) for x in (corpus / "gold" / "cases.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-            test = load_cases(corpus, settings, a.cache, gold, genre=name)
+        for name, _ in HOUSE:
+            test = load_house(settings, a.cache, (name,))
             new, old = figures(predict_cases(model, test), test, tag_ids), figures(old_cases(test), test, tag_ids)
             report["genres"][name] = {"n": len(test), "learned": new, "cue": old}
             print(f"{name:<14} n={len(test)}  learned micro {new['micro_f1']:.2f} macro {new['macro_f1']:.2f} "
@@ -330,7 +392,8 @@ def main(argv=None) -> int:
                   f"m.rec {old['mean_recall']:.2f}", flush=True)
     if not a.no_save:
         model.save(a.out)
-        print(f"\nmodel: {a.out} ({a.out.stat().st_size / 1e6:.1f} MB), thresholds "
+        types.save(a.out.with_name(TYPE_PATH.name))
+        print(f"\nmodels: {a.out} ({a.out.stat().st_size / 1e6:.1f} MB), {TYPE_PATH.name}; thresholds "
               + ", ".join(f"{t}={th:.2f}" for t, th in zip(tag_ids, model.thresholds)))
     if a.json:
         a.json.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
