@@ -40,7 +40,7 @@ class Settings:
     qdrant_hnsw_ef: int = 128
     # folders on the server the UI's "folder on the server" ingest may read (admins only); none: off
     ingest_roots: tuple[str, ...] = ()
-    tagger: str = "learned"  # learned: the trained sentence classifier (nlp/learned.py); cues: the cue tagger alone
+    tagger: str = "cues"  # cues: the cue tagger; learned: the trained sentence classifier (nlp/learned.py) and the cues together
     min_free_mb: int = 256  # writes to the home stop with DiskFull when its disk has less free space than this
 
     @property

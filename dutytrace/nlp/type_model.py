@@ -78,11 +78,14 @@ class TypeClassifier:
             coef[types.index(t)], intercept[types.index(t)] = clf.coef_[k], clf.intercept_[k]
         return cls(types, coef, intercept, meta)
 
-    def predict(self, text: str, lang: str, codebook, rule: str | None = None) -> tuple[str, float]:
-        """(type, probability); "other" when no type reaches MIN_CONFIDENCE. `rule`: the cue rules' answer."""
+    def probabilities(self, text: str, lang: str, codebook, rule: str | None = None) -> np.ndarray:
         z = np.asarray(featurize([text], [lang], codebook, self.types, [rule]) @ self.coef.T)[0] + self.intercept
         p = np.exp(z - z.max())
-        p /= p.sum()
+        return p / p.sum()
+
+    def predict(self, text: str, lang: str, codebook, rule: str | None = None) -> tuple[str, float]:
+        """(type, probability); "other" when no type reaches MIN_CONFIDENCE. `rule`: the cue rules' answer."""
+        p = self.probabilities(text, lang, codebook, rule)
         k = int(np.argmax(p))
         if p[k] < MIN_CONFIDENCE:
             return "other", float(p[self.types.index("other")]) if "other" in self.types else 0.0
