@@ -138,7 +138,9 @@ def test_same_case_rankings_for_gold_queries(pair, mode):
         a, b = edge.search_cases(q["query"], 10, mode), other.search_cases(q["query"], 10, mode)
         _same(a, b, lambda c: c.case_id, lambda c: c.score, 10, (mode, q["id"]))
         compared += bool(a)
-    assert compared >= len(_queries()) // 2  # the queries did find cases
+    # the queries did find cases (not a vacuous comparison); in dense mode only passages above the
+    # calibrated floor count as evidence, so on a quarter of the archive fewer queries find any
+    assert compared >= len(_queries()) // 3
 
 
 @pytest.mark.parametrize("flt", FILTERS, ids=lambda f: next(iter(f)))

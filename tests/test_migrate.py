@@ -31,7 +31,11 @@ def test_migrate_keeps_rankings(service, tmp_path):
     server = ClientIndex(target, None, "moved", service.embedder.dim)
     try:
         assert server.ids() == service.index.ids()
-        s = Searcher(server, service.embedder.encode_query, service._case_info_fn(), load_codebook(None))
+        # the same searcher the service builds (BM25 term weights over what the user may see, collapsed
+        # near-duplicates), over the migrated collection
+        ref = service.searcher()
+        s = Searcher(server, service.embedder.encode_query, service._case_info_fn(), load_codebook(None),
+                     duplicates=ref.duplicates, term_weights=ref.term_weights)
         for (q, m), hits in before.items():
             assert [(h.chunk_id, round(h.score, 4)) for h in s.search(q, 8, m)] == hits, (q, m)
         assert sorted(server.facet("case_id")) == sorted(service.index.facet("case_id"))

@@ -185,7 +185,8 @@ def test_user_codebook_tag_in_analyze_and_search(tmp_path, settings_factory):
     assert "night_shift_fatigue" in {t.tag for t in zh.tags if t.score >= 0.4}
     with Dutytrace(settings) as svc:
         assert svc.ingest([root]).failed == []
-        hits = svc.search("operator fell asleep", limit=10, filters=parse_filters(["tag=night_shift_fatigue"]))
+        # a query with evidence in both cases (results are evidence for the query, never padding)
+        hits = svc.search("operator fell asleep 夜班作业", limit=10, filters=parse_filters(["tag=night_shift_fatigue"]))
         assert {h.case_id for h in hits} == {"case-night", "case-zh"}
         assert svc.search("kiln", limit=10, filters=parse_filters(["tag=formalism_bureaucratism"])) == []
 

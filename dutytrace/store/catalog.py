@@ -316,13 +316,13 @@ class Catalog:
         marks = ",".join("?" * len(terms))
         df: dict[int, int] = {}
         if case_ids is None:
-            for term, n in self.db.execute(f"SELECT term, SUM(n) FROM bm25_df WHERE term IN ({marks}) GROUP BY term",
-                                           terms):
-                df[int(term)] = int(n)
+            # rows by position: a PostgreSQL row iterates over its column names
+            for r in self.db.execute(f"SELECT term, SUM(n) FROM bm25_df WHERE term IN ({marks}) GROUP BY term", terms):
+                df[int(r[0])] = int(r[1])
             return df
-        for term, case_id, n in self.db.execute(f"SELECT term, case_id, n FROM bm25_df WHERE term IN ({marks})", terms):
-            if case_id in case_ids:
-                df[int(term)] = df.get(int(term), 0) + int(n)
+        for r in self.db.execute(f"SELECT term, case_id, n FROM bm25_df WHERE term IN ({marks})", terms):
+            if r[1] in case_ids:
+                df[int(r[0])] = df.get(int(r[0]), 0) + int(r[2])
         return df
 
     def term_weights(self, case_ids: set[str] | None = None):
@@ -409,7 +409,7 @@ class _TermCounts:
 def _remove_document(db, doc_id: str) -> None:
     """Delete a document's rows and take its chunks out of the BM25 statistics (inside a transaction)."""
     counts = _TermCounts()
-    counts.add(db.execute("SELECT case_id, text FROM chunks WHERE doc_id=?", (doc_id,)).fetchall())
+    counts.add((r[0], r[1]) for r in db.execute("SELECT case_id, text FROM chunks WHERE doc_id=?", (doc_id,)).fetchall())
     counts.write(db, -1)
     for table in ("chunks", "pages", "documents"):
         db.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
