@@ -23,7 +23,6 @@ feature version: `dutytrace/nlp/tagger_model.npz`, trained by `python -m dutytra
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -32,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from dutytrace.models import CASE_TAG_MIN, Evidence, TagResult
+from dutytrace.nlp import model_file
 from dutytrace.nlp.polarity import ASSERTED, DENIED, REPORTED
 
 FEATURE_VERSION = 1
@@ -145,21 +145,17 @@ class LearnedTagger:
 
     # -- persistence ---------------------------------------------------------------------------------
     def save(self, path: Path = MODEL_PATH) -> None:
-        meta = {**self.meta, "feature_version": FEATURE_VERSION, "tag_ids": self.tag_ids,
-                "use_embeddings": self.use_embeddings, "n_hash": N_HASH}
-        np.savez_compressed(path, coef=self.coef.astype(np.float16), intercept=self.intercept,
-                            thresholds=self.thresholds, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+        model_file.save(path, {**self.meta, "feature_version": FEATURE_VERSION, "tag_ids": self.tag_ids,
+                               "use_embeddings": self.use_embeddings, "n_hash": N_HASH},
+                        self.coef, intercept=self.intercept, thresholds=self.thresholds)
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "LearnedTagger | None":
-        if not Path(path).is_file():
+        got = model_file.load(path, FEATURE_VERSION, N_HASH)
+        if got is None:
             return None
-        z = np.load(path)
-        meta = json.loads(bytes(z["meta"]).decode())
-        if meta.get("feature_version") != FEATURE_VERSION or meta.get("n_hash") != N_HASH:
-            return None
-        return cls(meta["tag_ids"], z["coef"].astype(np.float32), z["intercept"], z["thresholds"],
-                   meta["use_embeddings"], meta)
+        z, meta = got
+        return cls(meta["tag_ids"], z["coef"], z["intercept"], z["thresholds"], meta["use_embeddings"], meta)
 
     # -- use --------------------------------------------------------------------------------------------
     def sentence_probs(self, rows: list[Row]) -> np.ndarray:

@@ -10,12 +10,13 @@ on the genre and house-format corpora; saved as `type_model.npz` beside this fil
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from dutytrace.nlp import model_file
 
 FEATURE_VERSION = 2
 MODEL_PATH = Path(__file__).with_name("type_model.npz")
@@ -92,19 +93,16 @@ class TypeClassifier:
         return self.types[k], float(p[k])
 
     def save(self, path: Path = MODEL_PATH) -> None:
-        meta = {**self.meta, "feature_version": FEATURE_VERSION, "types": self.types, "n_hash": N_HASH}
-        np.savez_compressed(path, coef=self.coef.astype(np.float16), intercept=self.intercept,
-                            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+        model_file.save(path, {**self.meta, "feature_version": FEATURE_VERSION, "types": self.types, "n_hash": N_HASH},
+                        self.coef, intercept=self.intercept)
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "TypeClassifier | None":
-        if not Path(path).is_file():
+        got = model_file.load(path, FEATURE_VERSION, N_HASH)
+        if got is None:
             return None
-        z = np.load(path)
-        meta = json.loads(bytes(z["meta"]).decode())
-        if meta.get("feature_version") != FEATURE_VERSION or meta.get("n_hash") != N_HASH:
-            return None
-        return cls(meta["types"], z["coef"].astype(np.float32), z["intercept"], meta)
+        z, meta = got
+        return cls(meta["types"], z["coef"], z["intercept"], meta)
 
 
 @lru_cache(maxsize=1)
