@@ -1,0 +1,58 @@
+"""Analysis speed with the cue tagger and with the learned tagger (the classifier and the cues
+together), in one run: the same documents parsed and chunked once, then analysed by each in turn,
+alternating rounds so that machine noise falls on both alike. Prints pages/s per tagger and the ratio.
+
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_tagger.py [--docs 24] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from dutytrace.config import Settings  # noqa: E402
+from dutytrace.indexing import max_chars  # noqa: E402
+from dutytrace.ingest.chunk import chunk_document  # noqa: E402
+from dutytrace.ingest.reader import read_document  # noqa: E402
+from dutytrace.nlp.analyze import analyze  # noqa: E402
+from dutytrace.nlp.codebook import load_codebook  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--docs", type=int, default=24)
+    ap.add_argument("--rounds", type=int, default=3)
+    a = ap.parse_args()
+    settings = Settings.from_env()
+    codebook = load_codebook(settings.codebook)
+    files = sorted(p for p in (ROOT / "corpus" / "archive").glob("*/*") if p.name != "case.yaml")
+    files = files[:: max(1, len(files) // a.docs)][: a.docs]
+    docs = []
+    for f in files:
+        d = read_document(f.read_bytes(), str(f), "bench", f.name, 120)
+        docs.append((d, chunk_document(d, max_chars(settings, d.language))))
+    pages = sum(len(d.pages) for d, _ in docs)
+    for tagger in ("cues", "learned"):  # warm-up: models loaded before timing
+        analyze(docs[0][0], docs[0][1], codebook, settings.spacy_en, tagger)
+    spent = {"cues": 0.0, "learned": 0.0}
+    for _ in range(a.rounds):
+        for tagger in ("cues", "learned"):
+            t = time.perf_counter()
+            for d, chunks in docs:
+                analyze(d, chunks, codebook, settings.spacy_en, tagger)
+            spent[tagger] += time.perf_counter() - t
+    rate = {k: pages * a.rounds / v for k, v in spent.items()}
+    print(f"{len(docs)} documents, {pages} pages, {a.rounds} rounds")
+    for k, v in rate.items():
+        print(f"  {k:<8} {v:6.1f} pages/s")
+    print(f"  learned / cues: {rate['learned'] / rate['cues']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
