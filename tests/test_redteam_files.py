@@ -409,7 +409,7 @@ def test_chunking_and_nlp_are_under_a_time_limit_that_grows_with_the_text(monkey
     prepare(GOOD.encode(), "c/warm.txt", "c", "warm.txt", settings)  # models loaded (within the 120 s floor)
     monkeypatch.setattr(budget, "NLP_MIN_SECONDS", 0)
     monkeypatch.setattr(budget, "NLP_CHARS_PER_SECOND", 10**12)  # the limit is the parse limit alone: 2 s
-    text = (GOOD + " ") * 300  # 60 KB on one line: parsed at once, analysed in many seconds
+    text = (GOOD + " ") * 3000  # 600 KB on one line: parsed at once, analysed in far more than 2 s
     with pytest.raises(ParseTimeout) as err:
         prepare(text.encode(), "c/long.txt", "c", "long.txt", settings)
     assert err.value.reason.startswith("took longer than 2 s to chunk and analyse; skipped (the limit is "
