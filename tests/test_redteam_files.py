@@ -26,6 +26,7 @@ from dutytrace.ingest.reader import read_document
 from dutytrace.ingest.report import reason_of
 from dutytrace.ingest.sources import Source, SourceError, SourceSkipped, iter_sources
 from dutytrace.ingest.text import decode
+from tests.conftest import pdf_bytes
 
 GOOD = ("Investigation report on the boiler explosion at Dongfeng Textile Mill. The boiler operator had no "
         "certificate and the pressure gauge had not been calibrated for three years. Two workers died.")
@@ -34,17 +35,6 @@ ZH_TRAD = "清江縣紅岩煤礦瓦斯爆炸事故調查報告。該礦超層越
 
 
 # -- builders -------------------------------------------------------------------------------------------
-def pdf_bytes(objects: list[bytes]) -> bytes:
-    """A PDF from its objects (1: catalog, ...), with a correct cross-reference table."""
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for i, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 def stream(body: bytes, extra: bytes = b"") -> bytes:
