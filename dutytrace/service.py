@@ -31,6 +31,8 @@ class _Resources:
     def __init__(self):
         self.embedder = None
         self.index: VectorIndex | None = None
+        self.query_vector = None  # the embedder's encode_query, remembering recent queries
+
 
 
 class Dutytrace:
@@ -322,10 +324,19 @@ class Dutytrace:
             from dutytrace.rerank import get_reranker
 
             reranker = get_reranker(self.settings.rerank_model, self.settings.device)
-        return Searcher(self.index, self.embedder.encode_query, self._case_info_fn(),
+        return Searcher(self.index, self._query_vector(), self._case_info_fn(),
                         load_codebook(self.settings.codebook),
                         config, duplicates(self.catalog), reranker,
                         term_weights=self.catalog.term_weights(self._visible()))
+
+    def _query_vector(self):
+        """Query text -> vector, shared by every searcher of this service: a page that searches and then
+        counts facets for the same query embeds it once (the vectors are read, never changed)."""
+        if self._res.query_vector is None:
+            from functools import lru_cache
+
+            self._res.query_vector = lru_cache(maxsize=256)(self.embedder.encode_query)
+        return self._res.query_vector
 
     def _search_audit(self, query: str, mode: str, filters: dict | None, what: str) -> None:
         self.require("search", "search", query=query)

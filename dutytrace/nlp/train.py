@@ -206,9 +206,10 @@ def _case_scores(probs: np.ndarray, owners, n_cases: int, n_tags: int) -> np.nda
     return out
 
 
-def _choose_thresholds(cases, tag_ids, use_embeddings, folds: int = 5) -> np.ndarray:
-    """Per tag, the case-level threshold with the best F1 over grouped cross-validation predictions."""
-    x, y, known, owners = _matrix(cases, tag_ids, use_embeddings)
+def _choose_thresholds(cases, tag_ids, matrix, folds: int = 5) -> np.ndarray:
+    """Per tag, the case-level threshold with the best F1 over grouped cross-validation predictions
+    (`matrix`: the cases' _matrix)."""
+    x, y, known, owners = matrix
     case_of = np.array([ci for ci, _ in owners])
     oof = np.zeros((len(owners), len(tag_ids)), np.float32)
     order = sorted(range(len(cases)), key=lambda i: hashlib.sha256(cases[i].case_id.encode()).hexdigest())
@@ -235,9 +236,9 @@ def _f1(pred: np.ndarray, gold: np.ndarray) -> float:
 
 
 def train(cases: list[CaseData], tag_ids: list[str], use_embeddings: bool, meta: dict | None = None) -> LearnedTagger:
-    thresholds = _choose_thresholds(cases, tag_ids, use_embeddings)
-    x, y, known, _ = _matrix(cases, tag_ids, use_embeddings)
-    coef, b = _fit(x, y, known, tag_ids)
+    matrix = _matrix(cases, tag_ids, use_embeddings)
+    thresholds = _choose_thresholds(cases, tag_ids, matrix)
+    coef, b = _fit(*matrix[:3], tag_ids)
     return LearnedTagger(tag_ids, coef, b, thresholds, use_embeddings, meta)
 
 
