@@ -230,7 +230,7 @@ _S: dict[str, tuple[str, str]] = {
     "fu.col.measure": ("Measure", "措施"),
     "fu.col.deadline": ("Deadline", "时限"),
     "fu.col.status": ("Status", "状态"),
-    "fu.col.age": ("Age (days)", "已过天数"),
+    "fu.col.age": ("Days since the accident", "距事故天数"),
     "fu.col.note": ("Note", "备注"),
     "fu.col.checked": ("Checked on", "核查日期"),
     "fu.col.by": ("By", "核查人"),

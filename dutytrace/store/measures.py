@@ -130,7 +130,8 @@ class MeasureStore:
             facts: dict = {}
             for d in sorted(docs, key=lambda d: _KIND_ORDER.get(d["kind"], 9)):
                 for k, v in (d["analysis"].get("facts") or {}).items():
-                    facts.setdefault(k, v)
+                    if v is not None:  # the report speaks first; a later document fills what it leaves open
+                        facts.setdefault(k, v)
             date = _date(case["meta"].get("date") or facts.get("date"))
             for it in self.items(case_id, today):
                 due = _date(it["due"])
