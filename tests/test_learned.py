@@ -117,3 +117,4 @@ def test_accident_type_is_always_answered(tmp_path, settings_factory):
 
     assert analysis.facts["accident_type"] in {t.id for t in load_codebook(None).accident_types}
     assert 0.0 <= analysis.facts["accident_type_confidence"] <= 1.0
+    assert analysis.facts["accident_type_source"] == "classifier"

@@ -44,10 +44,24 @@ if facts.get("injuries") is not None:
 elif facts.get("fatalities") is not None:
     cas = t("search.dead", n=facts["fatalities"])
 loss = facts.get("direct_loss")
+
+
+def _type_shown(facts: dict) -> str | None:
+    """The accident type in words; the classifier's guess where the cue rules found no type, made with
+    low confidence (under 0.6), says so with its confidence, as a tag below the decision does."""
+    kind = facts.get("accident_type")
+    if not kind:
+        return None
+    conf = facts.get("accident_type_confidence")
+    if facts.get("accident_type_source") == "classifier" and isinstance(conf, (int, float)) and conf < 0.6:
+        return f"{type_label(kind)} ({t('tag.possible')}, {conf:.2f})"
+    return type_label(kind)
+
+
 cells = [("fact.date", facts.get("date")), ("fact.location", facts.get("location")),
          ("fact.region", facts.get("region")), ("fact.enterprise", facts.get("enterprise")),
          ("fact.industry", facts.get("industry")),
-         ("fact.accident_type", type_label(facts.get("accident_type")) if facts.get("accident_type") else None),
+         ("fact.accident_type", _type_shown(facts)),
          ("fact.grade", facts.get("grade")), ("fact.casualties", cas),
          ("fact.direct_loss", f"{loss:,}" if isinstance(loss, (int, float)) else loss)]
 st.subheader(t("case.facts"))

@@ -106,9 +106,10 @@ def accident_type_of(text: str, lang: str, codebook: Codebook, rule: str | None 
         return {}
     if rule in model.types:
         p = model.probabilities(text, lang, codebook, rule)
-        return {"accident_type": rule, "accident_type_confidence": round(float(p[model.types.index(rule)]), 3)}
+        return {"accident_type": rule, "accident_type_confidence": round(float(p[model.types.index(rule)]), 3),
+                "accident_type_source": "rules"}
     kind, p = model.predict(text, lang, codebook, rule)
-    return {"accident_type": kind, "accident_type_confidence": round(p, 3)}
+    return {"accident_type": kind, "accident_type_confidence": round(p, 3), "accident_type_source": "classifier"}
 
 
 def tag_document(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str, docs: list, people: list,
