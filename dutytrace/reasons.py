@@ -1,0 +1,342 @@
+"""Why a past case is like the new material, in words, in the reader's language.
+
+`explain(result, lang, codebook, material)` turns one item of `Dutytrace.similar()` into a list of
+reasons: {"kind", "text", ...evidence refs}. Kinds, in the order given:
+
+- "issue": a responsibility issue both have, by its codebook name, with the passage that shows it in
+  their case (and in the new material, where the material's tag evidence is known);
+- "accident_type": the same accident type, by name;
+- "concepts": the codebook concepts both name (equipment, hazards, bodies, failures), by their name in
+  the reader's language — never a concept id; words every fatal-accident file has ("killed") are left out;
+- "names": bodies or enterprises both name, without generic ones ("the trade union", 在该公司, 副局);
+- "passages": a pair of passages that speak of the same things (the concepts or issues both name),
+  never boilerplate: a title page, an interview header, the same interview question, a fragment.
+
+`describe(material, lang, codebook)` is the line that says what was read from the uploaded document
+(kind, language, pages, accident type, issues), kind "read".
+
+`material` (optional) is a dict of what is known of the new document or case: name, kind, language,
+pages, accident_type, tags (ids, or dicts with "tag" and "evidence"), texts or chunks ([{text, page}]).
+Nothing here reads the catalog or the index: the caller passes what it has."""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from dutytrace.nlp.codebook import Codebook, Entry, term_pattern
+from dutytrace.profile import decided
+
+# concepts that every fatal-accident file names: no reason for a likeness
+GENERIC_CONCEPTS = {"killed", "injured"}
+MAX_PAIRS = 3
+MIN_PASSAGE = 30  # characters: a shorter passage is a heading or a fragment
+
+_W = {  # the wording of the reasons: (English, Chinese)
+    "issue": ("Both have the issue “{name}”", "均存在责任问题“{name}”"),
+    "issue_theirs": ("in {case}: {doc}, p. {page}", "本案见于 {doc} 第 {page} 页"),
+    "issue_yours": ("in your document: p. {page}", "新材料见第 {page} 页"),
+    "type": ("Same accident type: {name}", "事故类型相同：{name}"),
+    "concepts": ("Both name {names}", "均涉及{names}"),
+    "names": ("Both name the same bodies: {names}", "均提到相同单位：{names}"),
+    "pair": ("Your passage{yours} and theirs ({doc}, p. {page}) both speak of {what}",
+             "新材料段落{yours}与本案段落（{doc} 第 {page} 页）均涉及{what}"),
+    "pair_page": (" (p. {page})", "（第 {page} 页）"),
+    "read": ("Read from {name}: {kind} in {language}{pages}; accident type: {type}; issues found: {issues}",
+             "已读取 {name}：{language}{kind}{pages}；事故类型：{type}；发现的责任问题：{issues}"),
+    "read_pages": (", {n} pages", "，共 {n} 页"),
+    "none": ("none", "无"),
+    "unknown": ("not determined", "未能确定"),
+    "your_case": ("your case {case}", "案件 {case}"),
+}
+_KIND = {"report": ("an investigation report", "调查报告"), "transcript": ("an interview transcript", "询问笔录"),
+         "decision": ("an accountability decision", "问责决定"), "other": ("a document", "文档")}
+_LANG = {"en": ("English", "英文"), "zh": ("Chinese", "中文")}
+_SEP = {"en": ", ", "zh": "、"}
+
+
+def _w(key: str, lang: str, **values) -> str:
+    en, zh = _W[key]
+    return (zh if lang == "zh" else en).format(**values)
+
+
+def _join(items: list[str], lang: str) -> str:
+    items = [i for i in items if i]
+    if lang == "zh":
+        return "、".join(items)
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# concepts whose first codebook term reads badly as a name ("mining beyond", "lived in")
+_CONCEPT_NAMES = {
+    "gas_detection": ("gas testing", "气体检测"), "press_machine": ("power press", "冲床"),
+    "rubber_mill": ("rubber mill", "开炼机"), "mining_boundary": ("mining beyond the licensed area", "越界开采"),
+    "living_in_workplace": ("people living in the workplace", "生产经营场所住人"),
+    "production_pressure": ("production pressure", "赶工期"), "signing_for_others": ("signing for others", "代签"),
+    "qualification": ("licences and qualifications", "资质许可"), "contractor": ("contracting out", "承包分包"),
+    "licence_revocation": ("licence revocation", "吊销证照"), "warning_sanction": ("warnings and demerits", "警告、记过处分"),
+    "fine": ("fines", "罚款"), "fall_word": ("a fall", "坠落"), "struck_word": ("struck by an object", "物体打击"),
+    "electrocution_word": ("electrocution", "触电"), "drowning_word": ("drowning", "溺水"),
+    "vehicle_word": ("a crash", "车辆碰撞"), "roof_fall": ("roof fall", "冒顶"), "self_built_building": ("self-built building", "自建房"),
+    "grain_silo": ("grain silo", "粮仓"), "vessel": ("boat or ship", "船舶"), "driver_fatigue": ("driver fatigue", "疲劳驾驶"),
+    "supervision_engineer": ("site supervision engineer", "监理"), "affiliation": ("operating under another's name", "挂靠"),
+    "late_report": ("late or concealed report", "迟报瞒报"), "falsified_records": ("falsified records", "弄虚作假"),
+    "paperwork": ("paperwork", "台账留痕"), "prosecution": ("prosecution", "检察机关"),
+}
+
+
+def concept_name(entry: Entry, lang: str) -> str:
+    """A concept in words: its codebook name where it has one, else its first plain (unambiguous) term
+    in the reader's language, else in the other language; never its id."""
+    if entry.name.get(lang):
+        return entry.name[lang]
+    if entry.id in _CONCEPT_NAMES:
+        return _CONCEPT_NAMES[entry.id][1 if lang == "zh" else 0]
+    for lg in (lang, "en" if lang == "zh" else "zh"):
+        terms = list(entry.terms.get(lg) or ())
+        strong = {p.pattern for p in entry.cues.get(lg, ())}
+        plain = [t for t in terms if term_pattern(t, lg).pattern in strong]
+        if plain or terms:
+            return (plain or terms)[0]
+    return entry.id.replace("_", " ")
+
+
+def _concepts_in(text: str, codebook: Codebook) -> set[str]:
+    return {c.id for c in codebook.concepts if c.id not in GENERIC_CONCEPTS and c.named_in(text)}
+
+
+def _tags_in(text: str, tags: list[str] | set[str], codebook: Codebook) -> set[str]:
+    out = set()
+    for tag in tags:
+        e = codebook.get("tags", tag)
+        if e and any(p.search(text) for pats in e.cues.values() for p in pats):
+            out.add(tag)
+    return out
+
+
+# -- boilerplate ---------------------------------------------------------------------------------------
+
+_TITLE = re.compile(r"调查报告|事故.{0,6}报告$|询问笔录|讯问笔录|问责决定|处分决定|通报$|investigation report|"
+                    r"report (?:of|on|into) the|record of interview|interview (?:record|transcript)|notice of",
+                    re.I)
+_HEADER = re.compile(r"^(?:询问人|记录人|被询问人|询问地点|询问时间|时间|地点|工作单位|身份证|性别|"
+                     r"interviewer|interviewee|recorder|date|time|place|location|present)\s*[:：]", re.I | re.M)
+_QUESTION = re.compile(r"^\s*(?:问|Q)\s*[:：.]", re.I)
+_GENERIC_NAMES = {
+    "工会", "该公司", "本公司", "公司", "政府", "人民政府", "公安", "公安局", "派出所", "医院", "副局", "局长", "该局",
+    "该单位", "本单位", "事故调查组", "调查组", "党委", "纪委", "监委", "纪委监委", "应急管理局", "安监局",
+    "trade union", "the trade union", "union", "the company", "company", "the government", "government",
+    "the police", "police", "hospital", "the hospital", "the investigation team", "investigation team",
+    "the board", "the council", "the bureau", "the ministry", "the department", "the authority",
+}
+_ZH_LEADING = re.compile(r"^(?:在|该|对|由|与|经|从|向|据|于|被|给|和|及|其|本|此|这|那|各|某)")
+
+
+def generic_name(name: str) -> bool:
+    """A name every case could have, or a fragment taken for a name (在该公司, 副局, the trade union)."""
+    n = " ".join(str(name).split()).strip(" ,.;:，。；：、")
+    low = n.lower()
+    if not n or low in _GENERIC_NAMES or low.removeprefix("the ") in _GENERIC_NAMES:
+        return True
+    if re.search(r"[\u4e00-\u9fff]", n):
+        return len(n) < 4 or bool(_ZH_LEADING.match(n))
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'&.-]*", n) if w.lower() not in ("the", "of", "and", "for")]
+    capital = [w for w in words if w[0].isupper()]
+    return len(words) < 2 or not capital
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", "", str(text)).lower()
+
+
+def boilerplate_pair(yours: str, theirs: str) -> bool:
+    """Pairs that say nothing of the accident: a title page or heading, an interview header, the same
+    interview question in both, a fragment, or the same standard wording on both sides."""
+    for text in (yours, theirs):
+        plain = " ".join(str(text).split())
+        if len(plain) < MIN_PASSAGE:
+            return True
+        if len(plain) < 160 and _TITLE.search(plain):
+            return True
+        if len(_HEADER.findall(str(text))) >= 2:
+            return True
+    if _QUESTION.match(yours) and _QUESTION.match(theirs):
+        return True
+    a, b = _norm(yours)[:400], _norm(theirs)[:400]
+    return bool(a and b and SequenceMatcher(None, a, b).ratio() > 0.85)
+
+
+# -- material ----------------------------------------------------------------------------------------
+
+def _material_tags(material: dict | None) -> dict[str, list[dict]]:
+    """tag id -> its evidence in the material ([{text, page}]), from ids or tag dicts."""
+    out: dict[str, list[dict]] = {}
+    for t in (material or {}).get("tags") or []:
+        if isinstance(t, str):
+            out.setdefault(t, [])
+        elif isinstance(t, dict) and t.get("tag"):
+            out.setdefault(t["tag"], []).extend(t.get("evidence") or [])
+    return out
+
+
+def _material_chunks(material: dict | None) -> list[dict]:
+    m = material or {}
+    if m.get("chunks"):
+        return [{"text": c.get("text", ""), "page": c.get("page")} for c in m["chunks"]]
+    return [{"text": t, "page": None} for t in m.get("texts") or []]
+
+
+def _page_of(text: str, chunks: list[dict]) -> int | None:
+    probe = _norm(text)[:80]
+    for c in chunks:
+        if probe and probe in _norm(c["text"]):
+            return c.get("page")
+    return None
+
+
+def describe(material: dict, lang: str, codebook: Codebook) -> dict:
+    """The line that says what was read from the uploaded document: its kind, language, pages, accident
+    type and the issues found, in words."""
+    kind = material.get("kind") or "other"
+    kind_words = _KIND.get(kind, _KIND["other"])[1 if lang == "zh" else 0]
+    language = _LANG.get(material.get("language"), (material.get("language") or "?",) * 2)[1 if lang == "zh" else 0]
+    pages = _w("read_pages", lang, n=material["pages"]) if material.get("pages") else ""
+    atype = material.get("accident_type")
+    e = codebook.get("accident_types", atype) if atype else None
+    type_words = e.label(lang) if e else _w("unknown", lang)
+    tags = list(_material_tags(material))
+    names = [codebook.get("tags", t).label(lang) if codebook.get("tags", t) else t for t in tags]
+    issues = _join([f"“{n}”" for n in names], lang) if names else _w("none", lang)
+    return {"kind": "read", "text": _w("read", lang, name=material.get("name") or "?", kind=kind_words,
+                                       language=language, pages=pages, type=type_words, issues=issues),
+            "document": material.get("name"), "document_kind": kind, "language": material.get("language"),
+            "accident_type": atype, "tags": tags}
+
+
+# -- reasons -----------------------------------------------------------------------------------------
+
+def _evidence_ref(ev: dict, side: str) -> dict:
+    return {"side": side, "doc_id": ev.get("doc_id"), "document": ev.get("name"), "page": ev.get("page"),
+            "text": ev.get("text", "")}
+
+
+def explain(result: dict, lang: str, codebook: Codebook, material: dict | None = None,
+            profile: dict | None = None) -> list[dict]:
+    """The reasons, in words in `lang` ("en" or "zh"), why the past case `result` (one item of
+    `Dutytrace.similar()`) is like the material. `profile` (optional) is the past case's profile (its
+    tags with evidence) so that a shared issue cites its passage in their case too; without it the
+    matched passages that carry the tag are cited."""
+    lang = "zh" if lang == "zh" else "en"
+    reasons: list[dict] = []
+    passages = result.get("passages") or []
+    mine = _material_tags(material)
+    chunks = _material_chunks(material)
+    their_evidence: dict[str, list[dict]] = {}
+    for t in (profile or {}).get("tags") or []:
+        their_evidence[t["tag"]] = t.get("evidence") or []
+
+    for tag in result.get("shared_tags") or []:
+        e = codebook.get("tags", tag)
+        name = e.label(lang) if e else tag.replace("_", " ")
+        refs = []
+        theirs = their_evidence.get(tag) or [p for p in passages if tag in (p.get("tags") or [])]
+        if theirs:
+            refs.append(_evidence_ref(theirs[0], "theirs"))
+        if mine.get(tag):
+            ev = mine[tag][0]
+            refs.append({"side": "yours", "page": ev.get("page"), "text": ev.get("text", "")})
+        text = _w("issue", lang, name=name)
+        where = []
+        if theirs:
+            where.append(_w("issue_theirs", lang, case=result.get("case_id"), doc=theirs[0].get("name"),
+                            page=theirs[0].get("page")))
+        if mine.get(tag) and mine[tag][0].get("page"):
+            where.append(_w("issue_yours", lang, page=mine[tag][0]["page"]))
+        if where:
+            text += (" (" + "; ".join(where) + ")") if lang == "en" else "（" + "；".join(where) + "）"
+        reasons.append({"kind": "issue", "tag": tag, "name": name, "text": text, "refs": refs})
+
+    if result.get("same_accident_type") and result.get("accident_type"):
+        e = codebook.get("accident_types", result["accident_type"])
+        name = e.label(lang) if e else str(result["accident_type"]).replace("_", " ")
+        reasons.append({"kind": "accident_type", "accident_type": result["accident_type"], "name": name,
+                        "text": _w("type", lang, name=name), "refs": []})
+
+    concepts = [c for c in result.get("shared_concepts") or [] if c not in GENERIC_CONCEPTS]
+    names, ids = [], []
+    for cid in concepts:
+        e = codebook.get("concepts", cid)
+        if e is None:
+            continue
+        n = concept_name(e, lang)
+        if n not in names:
+            names.append(n)
+            ids.append(cid)
+    if names:
+        reasons.append({"kind": "concepts", "concepts": ids, "names": names[:8],
+                        "text": _w("concepts", lang, names=_join(names[:8], lang)), "refs": []})
+
+    bodies = []
+    for n in result.get("shared_entities") or []:
+        if not generic_name(n) and not any(n in b or b in n for b in bodies):
+            bodies.append(n)
+    if bodies:
+        reasons.append({"kind": "names", "names": bodies[:6],
+                        "text": _w("names", lang, names=_join(bodies[:6], lang)), "refs": []})
+
+    pairs = 0
+    for p in passages:
+        yours, theirs = str(p.get("query_text") or ""), str(p.get("text") or "")
+        if boilerplate_pair(yours, theirs):
+            continue
+        shared = sorted(_concepts_in(yours, codebook) & _concepts_in(theirs, codebook))
+        tags = sorted(_tags_in(yours, set(mine) | set(result.get("shared_tags") or []), codebook)
+                      & (_tags_in(theirs, result.get("shared_tags") or [], codebook) | set(p.get("tags") or [])))
+        what = [codebook.get("tags", t).label(lang) for t in tags if codebook.get("tags", t)]
+        what += [concept_name(codebook.get("concepts", c), lang) for c in shared]
+        what = list(dict.fromkeys(what))
+        if not what:
+            continue  # the pair shares no issue and no concept: nothing to say why it matches
+        page = _page_of(yours, chunks)
+        text = _w("pair", lang, yours=_w("pair_page", lang, page=page) if page else "", doc=p.get("name"),
+                  page=p.get("page"), what=_join(what[:5], lang))
+        reasons.append({"kind": "passages", "text": text, "concepts": shared, "tags": tags,
+                        "refs": [{"side": "yours", "page": page, "text": yours},
+                                 {"side": "theirs", "doc_id": p.get("doc_id"), "document": p.get("name"),
+                                  "page": p.get("page"), "chunk_id": p.get("chunk_id"), "text": theirs}]})
+        pairs += 1
+        if pairs >= MAX_PAIRS:
+            break
+    return reasons
+
+
+def material_from_profile(profile: dict, chunks: list[dict] | None = None) -> dict:
+    """The material dict of an existing case (when its likeness to others is asked): its decided tags
+    with their evidence."""
+    return {"name": profile.get("case_id"), "language": (profile.get("languages") or [None])[0],
+            "accident_type": (profile.get("facts") or {}).get("accident_type"),
+            "tags": [t for t in profile.get("tags") or [] if decided(t)], "chunks": chunks or []}
+
+
+def material_from_analysis(analysis: dict, name: str) -> dict:
+    """The material dict of an uploaded file, from `Dutytrace.analyze_file` (its JSON): the tags the
+    case decision would keep (profile.decided), with their evidence."""
+    return {"name": name, "kind": analysis.get("kind"), "language": analysis.get("language"),
+            "pages": analysis.get("pages"), "accident_type": (analysis.get("facts") or {}).get("accident_type"),
+            "tags": [{"tag": t["tag"], "evidence": t.get("evidence") or []} for t in analysis.get("tags") or []
+                     if decided(t)],
+            "chunks": analysis.get("chunks") or []}
+
+
+def material_for(svc, path=None, case_id: str | None = None) -> dict:
+    """The material dict of what `svc.similar` compared: an uploaded file (analysed, not stored) or an
+    existing case (its profile and passages). Goes through the service, so access and audit apply."""
+    if path is not None:
+        from pathlib import Path
+
+        return material_from_analysis(svc.analyze_file(Path(path)), Path(path).name)
+    prof = svc.case(case_id)
+    chunks = [c for d in prof.get("documents") or [] for c in svc.chunks(d["doc_id"])]
+    return material_from_profile(prof, [{"text": c["text"], "page": c.get("page")} for c in chunks])

@@ -1,0 +1,120 @@
+"""Similar-case reasons in words (dutytrace/reasons.py), on the real codebook: names not ids, both
+interface languages, boilerplate pairs and generic names left out, evidence cited in both cases."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dutytrace.nlp.codebook import load_codebook
+from dutytrace.reasons import boilerplate_pair, concept_name, describe, explain, generic_name
+
+CB = load_codebook()
+ID = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # a codebook id such as poisoning_word or inadequate_inspection
+
+CONTENT_EN = ("The two workers entered the sewer manhole without a gas test and were overcome by hydrogen "
+              "sulphide; no breathing apparatus was provided.")
+CONTENT_ZH = "两名工人未进行气体检测即进入污水井作业，因硫化氢中毒死亡，现场未配备空气呼吸器。"
+
+
+def result(**kw) -> dict:
+    base = {
+        "case_id": "zh03", "title": "某污水泵站中毒事故", "score": 0.61,
+        "shared_tags": ["inadequate_inspection"], "same_accident_type": True, "accident_type": "asphyxiation_poisoning",
+        "industry": "municipal", "shared_concepts": ["confined_space", "hydrogen_sulphide", "poisoning_word", "killed"],
+        "shared_entities": ["the trade union", "在该公司", "副局", "沙河县安全生产监督管理局"],
+        "components": {}, "passages": [
+            {"query_text": "Investigation Report into the Sewer Poisoning", "text": "某污水泵站“6·3”较大中毒事故调查报告",
+             "name": "report.pdf", "page": 1, "doc_id": "d1", "tags": []},
+            {"query_text": "Q: What is your job at the company?", "text": "问：你在公司担任什么职务？",
+             "name": "interview.txt", "page": 1, "doc_id": "d2", "tags": []},
+            {"query_text": CONTENT_EN, "text": CONTENT_ZH, "name": "report.pdf", "page": 3, "doc_id": "d1",
+             "chunk_id": "c9", "tags": ["inadequate_inspection"]},
+        ]}
+    base.update(kw)
+    return base
+
+
+PROFILE = {"case_id": "zh03", "tags": [{"tag": "inadequate_inspection", "score": 0.9, "evidence": [
+    {"doc_id": "d1", "name": "report.pdf", "page": 5, "text": "区城管局对该泵站未开展过安全检查。"}]}]}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_reasons_are_words_in_the_readers_language(lang):
+    reasons = explain(result(), lang, CB, None, PROFILE)
+    kinds = [r["kind"] for r in reasons]
+    assert kinds[:3] == ["issue", "accident_type", "concepts"]
+    for r in reasons:
+        assert r["text"] and not ID.search(r["text"]), r["text"]  # never an internal id
+    issue = reasons[0]
+    assert CB.get("tags", "inadequate_inspection").label(lang) in issue["text"]
+    assert issue["refs"][0] == {"side": "theirs", "doc_id": "d1", "document": "report.pdf", "page": 5,
+                                "text": "区城管局对该泵站未开展过安全检查。"}
+    assert ("p. 5" if lang == "en" else "第 5 页") in issue["text"]
+    assert CB.get("accident_types", "asphyxiation_poisoning").label(lang) in reasons[1]["text"]
+    concepts = reasons[2]
+    if lang == "zh":
+        assert {"有限空间", "硫化氢", "中毒"} <= set(concepts["names"])
+    else:
+        assert {"confined space", "hydrogen sulphide", "poisoning"} <= set(concepts["names"])
+    assert "killed" not in concepts["concepts"]  # every fatal case has it: no reason
+
+
+def test_generic_names_and_boilerplate_pairs_are_left_out():
+    reasons = explain(result(), "en", CB)
+    names = next(r for r in reasons if r["kind"] == "names")
+    assert names["names"] == ["沙河县安全生产监督管理局"]
+    pairs = [r for r in reasons if r["kind"] == "passages"]
+    assert len(pairs) == 1  # the title pages and the interview question are not reasons
+    pair = pairs[0]
+    assert pair["refs"][1]["page"] == 3 and pair["refs"][1]["chunk_id"] == "c9"
+    assert "hydrogen sulphide" in pair["text"] and "confined space" in pair["text"]
+
+
+def test_a_pair_that_shares_nothing_is_no_reason():
+    other = {"query_text": "The weather on the morning of the accident was dry and the wind was light from the west.",
+             "text": "事发当日天气晴，气温较高，风力较小，现场周边道路通行正常，无其他异常情况。",
+             "name": "report.pdf", "page": 2, "doc_id": "d1", "tags": []}
+    reasons = explain(result(passages=[other], shared_tags=[], same_accident_type=False, shared_concepts=[],
+                             shared_entities=[]), "en", CB)
+    assert reasons == []
+
+
+def test_boilerplate_rules():
+    assert boilerplate_pair("Q: Where were you at the time?", "Q: Where were you at the time of it?")
+    assert boilerplate_pair("询问人：王某  记录人：李某\n被询问人：张某", CONTENT_ZH)
+    assert boilerplate_pair("Report", CONTENT_ZH)  # a fragment
+    assert not boilerplate_pair(CONTENT_EN, CONTENT_ZH)
+    for g in ("the trade union", "在该公司", "副局", "工会", "the Company"):
+        assert generic_name(g), g
+    for n in ("沙河县安全生产监督管理局", "Harbour Gas Company", "Health and Safety Executive"):
+        assert not generic_name(n), n
+
+
+def test_concept_names_are_never_ids():
+    for c in CB.concepts:
+        for lang in ("en", "zh"):
+            name = concept_name(c, lang)
+            assert name and not ID.search(name), (c.id, lang, name)  # a one-word id may be its word
+    assert concept_name(CB.get("concepts", "poisoning_word"), "zh") == "中毒"
+    assert concept_name(CB.get("concepts", "fire_word"), "en") == "fire"
+
+
+def test_the_read_line_says_what_was_read():
+    material = {"name": "nc1.pdf", "kind": "report", "language": "en", "pages": 4,
+                "accident_type": "asphyxiation_poisoning",
+                "tags": [{"tag": "inadequate_inspection", "evidence": [{"text": "x", "page": 2}]}]}
+    en = describe(material, "en", CB)
+    assert en["kind"] == "read"
+    assert en["text"] == ("Read from nc1.pdf: an investigation report in English, 4 pages; accident type: "
+                          "Asphyxiation or poisoning; issues found: “Inadequate inspection and enforcement”")
+    zh = describe(material, "zh", CB)["text"]
+    assert "调查报告" in zh and "英文" in zh and "中毒和窒息" in zh and "监督检查不到位" in zh
+    none = describe({"name": "x.txt", "kind": "transcript", "language": "zh", "tags": []}, "en", CB)["text"]
+    assert "an interview transcript in Chinese" in none and "issues found: none" in none
+    assert "accident type: not determined" in none
+    # the material's own evidence page is cited beside theirs
+    reasons = explain(result(), "en", CB, material, PROFILE)
+    assert "in your document: p. 2" in reasons[0]["text"]
+    assert reasons[0]["refs"][1] == {"side": "yours", "page": 2, "text": "x"}
