@@ -65,3 +65,7 @@ class Audit:
             w.writerow([safe_cell(v) for v in (e["id"], e["time"], e["user"], e["action"], e["target"] or "",
                                                json.dumps(e["detail"], ensure_ascii=False))])
         return buf.getvalue()
+
+
+# the investigator's desk (store/desk.py): evidence reviews, undone reviews, working-set pins, notes
+ACTIONS += ("review_evidence", "review_undo", "pin", "unpin", "note")

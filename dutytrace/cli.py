@@ -213,36 +213,120 @@ def analyze(files: list[Path] = typer.Argument(...), as_json: bool = typer.Optio
 
 @app.command()
 def review(case_id: str = typer.Argument(..., help="The case"),
-           tag: str = typer.Argument(..., help="A tag id of the codebook"),
+           tag: Optional[str] = typer.Argument(None, help="A tag id of the codebook"),
            accept: bool = typer.Option(False, "--accept", help="Confirm the tag"),
            reject: bool = typer.Option(False, "--reject", help="Reject the tag"),
            doc: Optional[str] = typer.Option(None, "--doc", help="Only on this document (id, id prefix or file name)"),
+           evidence: Optional[str] = typer.Option(None, "--evidence",
+                                                  help="Only this piece of evidence (its id, from `--list` with a tag)"),
+           listing: bool = typer.Option(False, "--list", help="List the case's decisions with reviewer and time "
+                                                               "(with a TAG: the tag's evidence with ids)"),
+           undo: bool = typer.Option(False, "--undo", help="Take back the current decision on TAG (of --doc, "
+                                                           "--evidence or the whole case)"),
            reviewer: Optional[str] = typer.Option(None, "--reviewer",
                                                   help="Admins only: enter the decision in another reviewer's name "
                                                        "(both names are recorded); otherwise the reviewer is you"),
            as_json: bool = typer.Option(False, "--json")):
-    """Accept or reject a responsibility tag of a case (or of one document); kept across re-ingestion."""
+    """Accept or reject a responsibility tag of a case (or of one document, or one piece of evidence);
+    kept across re-ingestion. `--list` shows the decisions, `--undo` takes one back (audited)."""
     from dutytrace.config import Settings
     from dutytrace.nlp.codebook import load_codebook
 
-    if accept == reject:
-        err.print("error: give exactly one of --accept or --reject")
+    if listing:
+        return _review_list(case_id, tag, as_json)
+    if sum((accept, reject, undo)) != 1 or tag is None:
+        err.print("error: give a TAG and exactly one of --accept, --reject or --undo (or --list)")
         raise typer.Exit(2)
     try:
         if tag not in load_codebook(Settings.from_env().codebook).tag_ids():
             raise NotFound(f"'{tag}' is not a tag of the codebook")
         with _service() as svc:
-            key = svc.review_tag(case_id, doc, tag, "accepted" if accept else "rejected", reviewer)
+            if undo:
+                change = svc.undo_review(case_id, tag, doc, evidence)
+            elif evidence:
+                change = svc.review_evidence(case_id, tag, evidence, "accepted" if accept else "rejected")
+                key = change["doc_key"]
+            else:
+                key = svc.review_tag(case_id, doc, tag, "accepted" if accept else "rejected", reviewer)
             tags = case_tags(svc.case(case_id))
     except NotFound as e:
         _fail(e, 2)
     except DutytraceError as e:
         _fail(e)
+    if undo:
+        before, after = change["before"], change["after"]
+        res = {"case_id": case_id, "tag": tag, "undone": {k: change[k] for k in ("doc_key", "evidence", "before",
+                                                                                 "after")}, "case_tags": tags}
+        _emit(res) if as_json else out.print(esc(
+            f"{case_id}: {tag} {before['decision']} taken back; now {after['decision'] if after else 'no decision'}"
+            f"; case tags: {', '.join(tags)}"), highlight=False)
+        return
     res = {"case_id": case_id, "tag": tag, "decision": "accepted" if accept else "rejected",
            "document": None if key == "*" else key.removeprefix("name:"), "case_tags": tags}
+    if evidence:
+        res["evidence"] = evidence
     _emit(res) if as_json else out.print(esc(f"{case_id}: {tag} {res['decision']}"
-                                             f"{' on ' + res['document'] if res['document'] else ''}; "
+                                             f"{' on ' + res['document'] if res['document'] else ''}"
+                                             f"{' (evidence ' + evidence + ')' if evidence else ''}; "
                                              f"case tags: {', '.join(tags)}"))
+
+
+def _review_list(case_id: str, tag: str | None, as_json: bool) -> None:
+    """`review CASE --list`: the decisions; `review CASE TAG --list`: the tag's evidence with ids."""
+    try:
+        with _service() as svc:
+            items = svc.tag_evidence(case_id, tag) if tag else svc.review_decisions(case_id)
+    except NotFound as e:
+        _fail(e, 2)
+    except DutytraceError as e:
+        _fail(e)
+    if as_json:
+        _emit({"case_id": case_id, "tag": tag, "evidence": items} if tag else {"case_id": case_id, "decisions": items})
+        return
+    if not items:
+        out.print(esc(f"{case_id}: " + (f"no evidence for {tag}" if tag else "no review decisions")), highlight=False)
+    for it in items:
+        if tag:
+            state = f" [{it['decision']} by {it['reviewer']}, {it['time']}]" if it["decision"] else ""
+            out.print(esc(f"{it['id']}  {it['name']} p.{it['page']}{state}: {(it['text'] or '')[:140]}"),
+                      highlight=False)
+        else:
+            where = it["document"] or "whole case"
+            what = f"evidence {it['evidence']} (p.{it['page']})" if it["kind"] == "evidence" else where
+            out.print(esc(f"{it['time']}  {it['tag']} {it['decision']} — {what}, by {it['reviewer']}"),
+                      highlight=False)
+
+
+@app.command()
+def notes(case_id: str = typer.Argument(..., help="The case"),
+          add: Optional[str] = typer.Option(None, "--add", help="Add this note (in your name; audited)"),
+          passage: Optional[str] = typer.Option(None, "--passage", help="On this passage (its chunk id) only"),
+          as_json: bool = typer.Option(False, "--json")):
+    """A case's notes (author, time, text), or with --add a new one on the case or on one passage."""
+    from dutytrace.store.desk import DeskError
+
+    try:
+        with _service() as svc:
+            if add is not None:
+                note = svc.add_note(case_id, add, passage)
+            else:
+                items = svc.notes(case_id, passage)
+    except (NotFound, DeskError) as e:
+        _fail(e, 2)
+    except DutytraceError as e:
+        _fail(e)
+    if add is not None:
+        _emit({"case_id": case_id, "note": note}) if as_json else out.print(
+            esc(f"{case_id}: note {note['id']} added by {note['author']}, {note['time']}"), highlight=False)
+        return
+    if as_json:
+        _emit({"case_id": case_id, "passage": passage, "notes": items})
+        return
+    if not items:
+        out.print(esc(f"{case_id}: no notes"), highlight=False)
+    for n in items:
+        where = f" (passage {n['chunk_id']}, p.{n['page']})" if n.get("chunk_id") else ""
+        out.print(esc(f"{n['time']}  {n['author']}{where}: {n['text']}"), highlight=False)
 
 
 @app.command()

@@ -513,19 +513,174 @@ class Dutytrace:
             reviewer = f"{reviewer} (entered by {me.name})"
         else:
             reviewer = me.name
+        key = self._doc_key(case_id, doc_id)
+        before, after = self._desk().decide_tag(case_id, key, tag, decision, reviewer, me.name)
+        self.audit.record(me.name, "review_tag", case_id, doc=key, tag=tag, decision=decision, reviewer=reviewer,
+                          before=before, after=after)
+        self._case_changed(case_id)
+        return key
+
+    def _doc_key(self, case_id: str, doc_id: str | None) -> str:
+        """The key a review decision is kept under: "*" for the whole case, else `name:<file name>` of
+        the one document that `doc_id` (an id, an id prefix or the file name) names."""
         docs = self.catalog.documents(case_id)
         if not docs:
             raise NotFound(f"no case '{case_id}' in the catalog")
-        key = "*"
-        if doc_id not in (None, "", "*"):
-            match = [d for d in docs if d["doc_id"].startswith(doc_id) or d["name"] == doc_id]
-            if len(match) != 1:
-                raise NotFound(f"case '{case_id}' has {'no' if not match else 'more than one'} document '{doc_id}'")
-            key = "name:" + match[0]["name"]
-        self.catalog.review_tag(case_id, key, tag, decision, reviewer)
-        self.audit.record(me.name, "review_tag", case_id, doc=key, tag=tag, decision=decision, reviewer=reviewer)
+        if doc_id in (None, "", "*"):
+            return "*"
+        if doc_id.startswith("name:"):
+            doc_id = doc_id[5:]
+        match = [d for d in docs if d["doc_id"].startswith(doc_id) or d["name"] == doc_id]
+        if len(match) != 1:
+            raise NotFound(f"case '{case_id}' has {'no' if not match else 'more than one'} document '{doc_id}'")
+        return "name:" + match[0]["name"]
+
+    def _case_changed(self, case_id: str) -> None:
+        """A review decision changed the case's tags: its index payload (filters, facets) follows."""
         self.index.set_payload(case_id, index_payload(case_profile(self.catalog, case_id)))
-        return key
+
+    # -- the investigator's desk: review history and undo, working sets, notes (store/desk.py, desk.py)
+    def _desk(self):
+        from dutytrace.store.desk import DeskStore
+
+        return DeskStore(self.catalog)
+
+    def review_decisions(self, case_id: str) -> list[dict]:
+        """The case's current review decisions (tags per document or case, single pieces of evidence),
+        newest first, each with reviewer and time. Needs the same clearance as the case."""
+        from dutytrace.desk import with_times
+
+        self.require("view", "view_case", case_id, what="review decisions")
+        self._check_case(case_id, "review_decisions")
+        return with_times(self._desk().decisions(case_id))
+
+    def tag_evidence(self, case_id: str, tag: str) -> list[dict]:
+        """Every piece of evidence of a tag in the case, each with its id and decision (if any)."""
+        from dutytrace.desk import with_times
+
+        self.require("view", "view_case", case_id, what="tag evidence")
+        self._check_case(case_id, "tag_evidence")
+        return with_times(self._desk().tag_evidence(case_id, tag))
+
+    def review_evidence(self, case_id: str, tag: str, evidence_id: str, decision: str) -> dict:
+        """Accept or reject one piece of evidence of a tag, in the caller's name; the tag decision of
+        its document follows (store/desk.py). Audited (`review_evidence`) with before/after."""
+        from dutytrace.store.desk import DECISIONS, DeskError
+
+        if decision not in DECISIONS:
+            raise DeskError("decision must be 'accepted' or 'rejected'")
+        me = self.require("review", "review_evidence", case_id, tag=tag, evidence=evidence_id)
+        self._check_case(case_id, "review_evidence")
+        ch = self._desk().decide_evidence(case_id, tag, evidence_id, decision, me.name, me.name)
+        self.audit.record(me.name, "review_evidence", case_id, tag=tag, evidence=evidence_id, doc=ch["doc_key"],
+                          before=ch["before"], after=ch["after"], tag_before=ch["tag_before"],
+                          tag_after=ch["tag_after"])
+        self._case_changed(case_id)
+        return ch
+
+    def undo_review(self, case_id: str, tag: str, doc_id: str | None = None, evidence_id: str | None = None) -> dict:
+        """Take back the current decision on a tag (of one document, or of the case) or on one piece of
+        evidence: it goes back to what it was before (none, for a first decision). Needs the review
+        permission; audited (`review_undo`) with before/after."""
+        me = self.require("review", "review_undo", case_id, tag=tag)
+        self._check_case(case_id, "review_undo")
+        key = None if evidence_id else self._doc_key(case_id, doc_id)
+        ch = self._desk().undo(case_id, tag, key, evidence_id, by=me.name)
+        self.audit.record(me.name, "review_undo", case_id, tag=tag, doc=ch["doc_key"], evidence=evidence_id,
+                          before=ch["before"], after=ch["after"], tag_before=ch["tag_before"],
+                          tag_after=ch["tag_after"])
+        self._case_changed(case_id)
+        return ch
+
+    def pin(self, case_id: str, workset: str | None = None, pinned: bool = True) -> bool:
+        """Pin a case to (or, pinned=False, unpin it from) one of the caller's named working sets
+        ("default" when unnamed). Returns whether anything changed. Audited (`pin` / `unpin`)."""
+        from dutytrace.store.desk import check_workset
+
+        ws = check_workset(workset)
+        me = self.require("view", "pin" if pinned else "unpin", case_id, workset=ws)
+        self._check_case(case_id, "pin" if pinned else "unpin")
+        desk = self._desk()
+        did = desk.pin(me.name, ws, case_id) if pinned else desk.unpin(me.name, ws, case_id)
+        self.audit.record(me.name, "pin" if pinned else "unpin", case_id, workset=ws,
+                          before=not pinned if did else pinned, after=pinned)
+        return did
+
+    def pinned_in(self, case_id: str) -> list[str]:
+        """The caller's working sets that hold this case (nothing for a case the caller may not see)."""
+        self._check_case(case_id, "pinned_in")
+        return sorted({p["workset"] for p in self._desk().pins(self.principal.name) if p["case_id"] == case_id})
+
+    def worksets(self) -> dict[str, int]:
+        """The caller's working sets with how many of their cases the caller may see now."""
+        visible = self._visible()
+        out: dict[str, int] = {}
+        for p in self._desk().pins(self.require("view", "worksets").name):
+            out.setdefault(p["workset"], 0)
+            if visible is None or p["case_id"] in visible:
+                out[p["workset"]] += 1
+        return out
+
+    def workset(self, workset: str | None = None, tag_label=str) -> list[dict]:
+        """The cases of one of the caller's working sets with their facts and decided tags, in the
+        order pinned: only cases the caller is cleared for now (a pin of a case whose clearance the
+        caller lost stays stored, unseen). Audited as a view."""
+        from dutytrace.desk import workset_rows
+        from dutytrace.store.desk import check_workset
+
+        ws = check_workset(workset)
+        me = self.require("view", "view_case", None, what="workset", workset=ws)
+        visible = self._visible()
+        pins = [p for p in self._desk().pins(me.name, ws) if visible is None or p["case_id"] in visible]
+        profiles = {p["case_id"]: case_profile(self.catalog, p["case_id"]) for p in pins
+                    if self.catalog.documents(p["case_id"])}
+        self.audit.record(me.name, "view_case", None, what="workset", workset=ws, cases=sorted(profiles))
+        return workset_rows(pins, profiles, tag_label)
+
+    def workset_csv(self, workset: str | None = None, tag_label=str, header: dict | None = None) -> bytes:
+        """The working set as CSV (formula-escaped). Needs the export permission; audited."""
+        from dutytrace.desk import workset_csv
+
+        self.require("export", "export", what="workset CSV")
+        rows = self.workset(workset, tag_label)
+        self.record_export("workset CSV", workset=workset or "default", rows=len(rows))
+        return workset_csv(rows, header)
+
+    def notes(self, case_id: str, chunk_id: str | None = None) -> list[dict]:
+        """A case's notes (or a passage's), oldest first, with author and time. Only for users
+        cleared for the case (others get the same NotFound as for a case that does not exist)."""
+        from dutytrace.desk import with_times
+
+        self.require("view", "view_case", case_id, what="notes")
+        self._check_case(case_id, "notes")
+        return with_times(self._desk().notes(case_id, chunk_id=chunk_id))
+
+    def document_notes(self, doc_id: str) -> dict[str, list[dict]]:
+        """The notes on the passages of one document, by chunk id (for the document viewer)."""
+        from dutytrace.desk import notes_by_chunk, with_times
+
+        doc = self._check_document(doc_id)
+        return notes_by_chunk(with_times(self._desk().notes(doc["case_id"], doc_id=doc_id)))
+
+    def add_note(self, case_id: str, text: str, chunk_id: str | None = None) -> dict:
+        """A note on a case or, with `chunk_id`, on one of its passages, in the caller's name. Needs the
+        review permission and clearance for the case; audited (`note`, before none, after the note)."""
+        from dutytrace.desk import with_times
+        from dutytrace.store.desk import check_note
+
+        text = check_note(text)
+        me = self.require("review", "note", case_id, passage=chunk_id)
+        self._check_case(case_id, "note")
+        doc_id = page = None
+        if chunk_id:
+            chunk = next((c for c in self.catalog.chunks_of_case(case_id) if c["chunk_id"] == chunk_id), None)
+            if chunk is None:
+                raise NotFound(f"case '{case_id}' has no passage '{chunk_id}'")
+            doc_id, page = chunk["doc_id"], chunk["page"]
+        note = self._desk().add_note(case_id, me.name, text, chunk_id, doc_id, page)
+        self.audit.record(me.name, "note", case_id, note=note["id"], passage=chunk_id, before=None,
+                          after={"text": text, "author": me.name})
+        return with_times([note])[0]
 
     def statements(self, case_id: str, min_speakers: int = 2) -> list[dict]:
         """Statements of different interviewees of a case about the same fact, lined up:
