@@ -69,6 +69,8 @@ pages = [
     st.Page(PAGES["case"], title=t("nav.case"), icon=":material/folder_open:", url_path="case"),
     st.Page(PAGES["document"], title=t("nav.document"), icon=":material/description:", url_path="document"),
     st.Page(PAGES["similar"], title=t("nav.similar"), icon=":material/compare:", url_path="similar"),
+    st.Page(PAGES["compare"], title=t("nav.compare"), icon=":material/view_column:", url_path="compare"),
+    st.Page(PAGES["sanctions"], title=t("nav.sanctions"), icon=":material/gavel:", url_path="sanctions"),
     st.Page(PAGES["analytics"], title=t("nav.analytics"), icon=":material/bar_chart:", url_path="analytics"),
     st.Page(PAGES["followup"], title=t("nav.followup"), icon=":material/checklist:", url_path="followup"),
     st.Page(PAGES["export"], title=t("nav.export"), icon=":material/download:", url_path="export"),

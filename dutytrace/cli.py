@@ -519,5 +519,11 @@ from dutytrace.cli_admin import audit as _audit, users_app  # noqa: E402
 app.add_typer(users_app, name="users")
 app.command("audit")(_audit)
 
+from dutytrace.cli_desk import brief as _brief, compare as _compare, sanctions as _sanctions  # noqa: E402
+
+app.command("brief")(_brief)
+app.command("compare")(_compare)
+app.command("sanctions")(_sanctions)
+
 if __name__ == "__main__":
     app()

@@ -731,3 +731,87 @@ class Dutytrace:
         self.audit.record(self.principal.name, "analytics", None, what="measure follow-up")
         rows = MeasureStore(self.catalog).followup(self.case_ids())
         return [r for r in rows if wanted is None or r["status"] in wanted]
+
+    # -- the investigator's desk: precedent brief, comparison, sanctions (brief.py, compare.py, sanctions.py)
+    def brief(self, path: Path | None = None, case_id: str | None = None, lang: str = "en", limit: int = 5,
+              results: list[dict] | None = None) -> dict:
+        """The precedent brief's content (brief.py) for a new document or an existing case, in `lang`.
+        The document is read once (`_prepare`, shared with `similar`); `results` (the Similar page's)
+        saves ranking again. Only cases this user may see are named: results passed in are checked again.
+        Needs the export permission; audited (`export`, what=brief, with the cases it names)."""
+        from dutytrace.brief import build
+        from dutytrace.nlp.codebook import load_codebook
+        from dutytrace.profile import decided
+        from dutytrace.store.measures import MeasureStore
+
+        if (path is None) == (case_id is None):
+            raise ValueError("a brief is for a FILE or a case, not both")
+        target = case_id or Path(path).name
+        me = self.require("export", "brief", target)
+        if path is not None:
+            path = Path(path)
+            if not path.is_file():
+                raise NotFound(f"{path}: no such file")
+            doc, _, analysis = self._read_again(path)
+            facts = dict(analysis.facts)
+            tags = [t for t in analysis.to_json()["tags"] if decided(t)]
+            source = {"name": path.name, "language": doc.language, "kind": doc.kind, "pages": len(doc.pages)}
+        else:
+            self._check_case(case_id, "brief")
+            prof = case_profile(self.catalog, case_id)
+            facts, tags = prof["facts"], [t for t in prof["tags"] if decided(t)]
+            source = {"name": case_id, "case_id": case_id, "title": prof["title"],
+                      "language": (prof["languages"] or [None])[0]}
+        if results is None:
+            results = self.similar(path=path, case_id=case_id, limit=limit)
+        visible = self._visible()
+        results = [r for r in results[:limit] if r.get("case_id") != case_id and self.catalog.documents(r["case_id"])
+                   and (visible is None or r["case_id"] in visible)]
+        profiles = {r["case_id"]: case_profile(self.catalog, r["case_id"]) for r in results}
+        store = MeasureStore(self.catalog)
+        model = build(source, facts, tags, results, profiles, {cid: store.items(cid) for cid in profiles},
+                      load_codebook(self.settings.codebook), lang, user=me.name)
+        self.audit.record(me.name, "export", target, what="brief", lang=model["lang"], cases=model["case_ids"])
+        return model
+
+    def _read_again(self, path: Path):
+        """What `similar` read of this file, found by its bytes even when it was read from another
+        temporary path (the Similar page's upload), else read now (`_prepare`)."""
+        import hashlib
+
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        for key, value in list(getattr(self._res, "prepared", {}).items()):
+            if key[0] == sha and value[0].name == path.name:
+                return value
+        if hasattr(self, "_prepare"):
+            return self._prepare(path)
+        return prepare(path.read_bytes(), str(path), "__new__", path.name, self.settings)
+
+    def compare(self, case_ids: list[str]) -> dict:
+        """Two or three cases side by side, aligned by issue (compare.py). Each case is checked for this
+        user; audited as a view of each."""
+        from dutytrace.compare import compare
+        from dutytrace.nlp.codebook import load_codebook
+        from dutytrace.store.measures import MeasureStore
+
+        ids = list(dict.fromkeys(case_ids))
+        if not 2 <= len(ids) <= 3:
+            raise ValueError("compare two or three different cases")
+        me = self.require("view", "compare", ",".join(ids))
+        for cid in ids:
+            self._check_case(cid, "compare")
+        store = MeasureStore(self.catalog)
+        out = compare([case_profile(self.catalog, c) for c in ids], {c: store.items(c) for c in ids},
+                      load_codebook(self.settings.codebook))
+        for cid in ids:
+            self.audit.record(me.name, "view_case", cid, what="compare", cases=ids)
+        return out
+
+    def sanctions(self, level: str | None = None, group: str | None = None) -> list[dict]:
+        """Sanctions across the cases this user may see, by responsibility level and post group
+        (sanctions.py). Audited once (as analytics)."""
+        from dutytrace.sanctions import table
+
+        self.require("view", "analytics", what="sanctions")
+        self.audit.record(self.principal.name, "analytics", None, what="sanctions", level=level, group=group)
+        return table([case_profile(self.catalog, c) for c in self.case_ids()], level, group)

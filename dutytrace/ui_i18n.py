@@ -239,6 +239,65 @@ _S: dict[str, tuple[str, str]] = {
     "fu.item": ("Measure", "措施"),
     "fu.save": ("Save", "保存"),
     "fu.saved": ("{id}: {status}", "{id}：{status}"),
+    # the investigator's desk: precedent brief, comparison, sanctions, analytics views (issue 19)
+    "nav.compare": ("Compare cases", "案件对比"),
+    "nav.sanctions": ("Sanctions", "处理情况"),
+    "an.dim.province": ("Province / state", "省份"),
+    "an.dim.county": ("County / district", "县（区）"),
+    "an.counts_cases": ("Each bar counts cases; the bars add up to {n} cases, every case once (a case whose value "
+                        "is not stated counts under “(unknown)”).", "每个条形为案件数；各条形合计 {n} 个案件，每个案件计一次（未写明的计入“（未知）”）。"),
+    "an.counts_tags": ("Each bar counts the cases that carry the issue. A case with several issues counts under each, "
+                       "so the bars add up to {pairs} case–issue pairs over {n} cases.",
+                       "每个条形为存在该责任问题的案件数。一个案件有多个问题时分别计入，因此各条形合计为 {pairs} 个“案件—问题”组合（共 {n} 个案件）。"),
+    "an.cases_with_issue": ("Cases carrying the issue", "存在该问题的案件数"),
+    "an.by_issue": ("The issues within each bar: each bar counts the cases with that value that carry the issue.",
+                    "各取值下的责任问题：每个条形为该取值下存在该问题的案件数。"),
+    "an.cube": ("Issues by county and year", "责任问题 × 县（区）× 年份"),
+    "an.cube_intro": ("For the annual report: the number of cases carrying each issue, per county (or district) and "
+                      "year of the accident.", "年度报告用：按县（区）和事故年份统计存在各责任问题的案件数。"),
+    "an.cube_empty": ("No case carries a responsibility issue yet.", "尚无案件存在已确定的责任问题。"),
+    "an.cube_csv": ("Download this table (CSV)", "下载此表（CSV）"),
+    "cmp.intro": ("Two or three cases side by side, aligned by responsibility issue: the evidence of each issue, the "
+                  "people held accountable whose sanction names it, and the rectification measures.",
+                  "并排对比两到三个案件，按责任问题对齐：各问题的证据、处理决定中涉及该问题的被追责人员，以及整改措施。"),
+    "cmp.pick": ("Cases to compare (two or three)", "要对比的案件（两到三个）"),
+    "cmp.need": ("Pick two or three cases.", "请选择两到三个案件。"),
+    "cmp.facts": ("Facts", "基本情况"),
+    "cmp.fact": ("Fact", "项目"),
+    "cmp.issues": ("Responsibility issues, aligned", "责任问题（对齐）"),
+    "cmp.no_issues": ("None of these cases carries a responsibility issue.", "这些案件均无已确定的责任问题。"),
+    "cmp.carried_by": ("in {k} of {n} cases", "{n} 个案件中有 {k} 个"),
+    "cmp.not_carried": ("Not found in this case.", "本案未发现该问题。"),
+    "cmp.people": ("Held accountable for it", "相关被追责人员"),
+    "cmp.measures": ("Measures", "整改措施"),
+    "cmp.accountability": ("People held accountable, by responsibility level", "被追责人员（按责任层级）"),
+    "cmp.no_people": ("None of these cases names anybody held accountable.", "这些案件均未载明被追责人员。"),
+    "cmp.other_measures": ("Other rectification measures", "其他整改措施"),
+    "sn.intro": ("For each responsibility level and post, the sanctions past cases imposed, on how many people and in "
+                 "which cases, with the issues of those cases: a reference for a proportionate proposal. Posts are "
+                 "grouped by level of government, kind of body and rank.",
+                 "按责任层级和职务列出以往案件的处理结果、人数和案件，以及这些案件存在的责任问题，供提出适当处理建议参考。"
+                 "职务按行政层级、单位类型和职级归类。"),
+    "sn.none": ("No case you may see names anybody held accountable with a sanction.", "您有权查看的案件中没有载明处理结果的被追责人员。"),
+    "sn.level": ("Responsibility level", "责任层级"),
+    "sn.all_levels": ("(all levels)", "（全部层级）"),
+    "sn.group": ("Post", "职务"),
+    "sn.all_groups": ("(all posts)", "（全部职务）"),
+    "sn.count": ("{groups} posts · {people} people · {cases} cases", "{groups} 类职务 · {people} 人 · {cases} 个案件"),
+    "sn.people": ("{n} people", "{n} 人"),
+    "sn.cases": ("{n} cases", "{n} 个案件"),
+    "sn.issues": ("issues in these cases: {issues}", "这些案件的责任问题：{issues}"),
+    "sn.no_issue": ("no issue decided in these cases", "这些案件无已确定的责任问题"),
+    "sn.who": ("Who, in which case ({n})", "人员及案件（{n}）"),
+    "brief.title": ("Precedent brief", "先例简报"),
+    "brief.lang": ("Brief language", "简报语言"),
+    "brief.make": ("Prepare a precedent brief", "生成先例简报"),
+    "brief.docx": ("Download brief (DOCX)", "下载简报（DOCX）"),
+    "brief.pdf": ("Download brief (PDF)", "下载简报（PDF）"),
+    "brief.help": ("The facts read, the most similar past cases with their reasons, the shared issues with quoted "
+                   "evidence and pages, the people held accountable and the open rectification items.",
+                   "包括读取的事实、最相似的以往案件及理由、共同责任问题的原文证据和页码、被追责人员及尚未落实的整改措施。"),
+    "brief.failed": ("The brief could not be prepared: {why}", "未能生成简报：{why}"),
 }
 
 

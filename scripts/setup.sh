@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim chromium chromium-driver poppler-utils fonts-noto-cjk postgresql)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim chromium chromium-driver poppler-utils fonts-noto-cjk fonts-wqy-zenhei postgresql)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

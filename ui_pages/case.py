@@ -155,3 +155,6 @@ c3.download_button(t("ex.xlsx"), export.to_xlsx(rows), f"{case_id}-evidence.xlsx
                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="case-xlsx",
                    help=t("case.export"), disabled=not can("export"), on_click=exported,
                    args=("case evidence XLSX",), kwargs={"case_id": case_id, "rows": len(rows)})
+from ui_pages.brief_button import brief_buttons  # noqa: E402  the precedent brief of this case (issue 19)
+
+brief_buttons("case-brief", case_id=case_id)

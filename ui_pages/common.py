@@ -18,7 +18,8 @@ from dutytrace.ui_text import safe
 
 PAGES = {"search": "ui_pages/search.py", "case": "ui_pages/case.py", "document": "ui_pages/document.py",
          "similar": "ui_pages/similar.py", "ingest": "ui_pages/ingest.py", "analytics": "ui_pages/analytics.py",
-         "export": "ui_pages/export.py", "admin": "ui_pages/admin.py", "followup": "ui_pages/followup.py"}
+         "export": "ui_pages/export.py", "admin": "ui_pages/admin.py", "followup": "ui_pages/followup.py",
+         "compare": "ui_pages/compare.py", "sanctions": "ui_pages/sanctions.py"}
 
 
 @st.cache_resource(show_spinner="Loading the index and models… / 正在加载索引和模型…")
