@@ -75,6 +75,7 @@ pages = [
     st.Page(PAGES["followup"], title=t("nav.followup"), icon=":material/checklist:", url_path="followup"),
     st.Page(PAGES["export"], title=t("nav.export"), icon=":material/download:", url_path="export"),
     st.Page(PAGES["ingest"], title=t("nav.ingest"), icon=":material/upload:", url_path="ingest"),
+    st.Page(PAGES["worksets"], title=t("nav.worksets"), icon=":material/push_pin:", url_path="worksets"),
 ]
 if svc.principal.can("audit"):
     pages.append(st.Page(PAGES["admin"], title=t("nav.admin"), icon=":material/shield_person:", url_path="admin"))

@@ -158,3 +158,8 @@ c3.download_button(t("ex.xlsx"), export.to_xlsx(rows), f"{case_id}-evidence.xlsx
 from ui_pages.brief_button import brief_buttons  # noqa: E402  the precedent brief of this case (issue 19)
 
 brief_buttons("case-brief", case_id=case_id)
+
+# -- review history with undo, evidence review, shortlist pin and notes (ui_pages/desk_ui.py) -----------
+from ui_pages.desk_ui import case_desk  # noqa: E402
+
+case_desk(case_id, prof)

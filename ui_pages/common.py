@@ -181,6 +181,9 @@ def chunk_for(doc_id: str, page: int, text: str) -> str | None:
     return None
 
 
+PAGES["worksets"] = "ui_pages/worksets.py"  # the shortlist of pinned cases (ui_pages/desk_ui.py)
+
+
 def open_document(doc_id: str, page: int, chunk_id: str | None = None, case_id: str | None = None) -> None:
     params = {"doc": doc_id, "page": str(page)}
     if chunk_id:

@@ -91,3 +91,8 @@ if chunk:
     # scroll the marked passage into view (the script reaches the app from its same-origin frame)
     st.iframe("<script>const el = window.parent.document.getElementById('dt-target');"
               "if (el) { el.scrollIntoView({block: 'center'}); }</script>", height=1)
+
+# notes on this page's passages, and a note on the marked one (ui_pages/desk_ui.py)
+from ui_pages.desk_ui import passage_notes  # noqa: E402
+
+passage_notes(doc, page, chunk)

@@ -123,6 +123,9 @@ for rank, case in enumerate(cases, start=1):
                       f"{t('search.score', score=case.score)}")
         with btn:
             case_button(case.case_id, key=f"case-{rank}")
+            from ui_pages.desk_ui import pin_button  # the shortlist
+
+            pin_button(case.case_id, key=f"pin-{rank}")
         if case.tags:
             head.markdown(" ".join(f"<span class='dt-tag'>{esc(tag_label(tg))}</span>" for tg in case.tags),
                           unsafe_allow_html=True)
