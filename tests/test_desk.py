@@ -258,3 +258,69 @@ def test_cli_review_list_undo_and_notes(tmp_path, archive):
     assert "Gas detector broken" in r.stdout and note["time"] in r.stdout
     assert run("notes", SEWER, "--add", "x", "--passage", "nope").exit_code == 2
     assert run("notes", "no-such-case").exit_code == 2
+
+
+@pytest.fixture(scope="module")
+def app_home(archive, tmp_path_factory):
+    import streamlit as st
+
+    mp = pytest.MonkeyPatch()
+    home = tmp_path_factory.mktemp("desk-app-home")
+    mp.setenv("DUTYTRACE_HOME", str(home))
+    from dutytrace.config import Settings
+
+    with Dutytrace(Settings.from_env()) as svc:
+        assert not svc.ingest([archive]).failed
+    st.cache_resource.clear()  # the app's service is made for this home
+    yield home
+    from ui_pages.common import shared
+
+    shared().close()
+    st.cache_resource.clear()
+    mp.undo()
+
+
+def test_case_desk_and_shortlist_pages_under_apptest(app_home):
+    """The Case page's desk section and the Shortlist page, run by AppTest: evidence rejected one by one
+    and the decision listed and undone, a note added, the case pinned and listed, in both languages."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from ui_pages.common import service
+
+    app = str(Path(__file__).resolve().parent.parent / "search_app.py")
+    at = AppTest.from_file(app, default_timeout=180)
+    at.query_params["case"] = SEWER
+    at.switch_page("ui_pages/case.py").run()
+    assert not at.exception, at.exception
+    tag = at.selectbox(key=f"ev-tag-{SEWER}").value
+    n_ev = len(service().tag_evidence(SEWER, tag))
+    at.button(key="ev-rejected-0").click().run()
+    assert not at.exception, at.exception
+    listed = service().review_decisions(SEWER)
+    assert [(d["kind"], d["decision"]) for d in listed][:1] == [("evidence", "rejected")]
+    assert any("by local" in m.value for m in at.markdown)
+    at.button(key="undo-0").click().run()
+    assert not at.exception, at.exception
+    assert not [d for d in service().review_decisions(SEWER) if d["kind"] == "evidence"]
+    assert len(service().tag_evidence(SEWER, tag)) == n_ev
+
+    at.text_area(key="case-note-text").input("Check the contractor's training records.")
+    next(b for b in at.button if b.label == "Add note").click().run()
+    assert not at.exception, at.exception
+    assert [n["text"] for n in service().notes(SEWER)] == ["Check the contractor's training records."]
+    assert any("training records." in m.value and "local" in m.value for m in at.markdown)
+
+    at.button(key="case-pin").click().run()
+    assert service().pinned_in(SEWER) == ["default"]
+    at.switch_page("ui_pages/worksets.py").run()
+    assert not at.exception, at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert SEWER in text and "1 case" in text
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception, at.exception
+    assert any("1 个案件" in m.value for m in at.markdown)
+    at.button(key="ws-unpin-0").click().run()
+    assert service().pinned_in(SEWER) == []

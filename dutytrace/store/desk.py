@@ -211,7 +211,8 @@ class DeskStore:
                 for r in self.db.execute("SELECT * FROM evidence_reviews WHERE case_id=?", (case_id,))]
         for d in out:
             d["document"] = None if d["doc_key"] == "*" else d["doc_key"].removeprefix("name:")
-        return sorted(out, key=lambda d: (-(d["at"] or 0), d["tag"], d["doc_key"]))
+        # newest first; a tag decision that an evidence decision moved (same time) after that one
+        return sorted(out, key=lambda d: (-(d["at"] or 0), d["kind"] != "evidence", d["tag"], d["doc_key"]))
 
     def history(self, case_id: str) -> list[dict]:
         rows = self.db.execute("SELECT * FROM review_log WHERE case_id=? ORDER BY at DESC", (case_id,)).fetchall()
