@@ -190,10 +190,11 @@ def build(source: dict, facts: dict, material_tags: list[dict], similar: list[di
     people = []
     for r in precedents:
         prof = profiles[r["case_id"]]
-        rows = []
-        for a in prof.get("accountability") or []:
-            if not a.get("sanction"):
+        rows, seen = [], set()
+        for a in prof.get("accountability") or []:  # a person named in the report and the decision: once
+            if not a.get("sanction") or (a.get("person"), a.get("sanction")) in seen:
                 continue
+            seen.add((a.get("person"), a.get("sanction")))
             org = a.get("organisation")
             rows.append({"person": a.get("person") or "", "post": a.get("role") or "",
                          "organisation": org if org and org.lower() != "none" else "",

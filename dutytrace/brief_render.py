@@ -81,7 +81,7 @@ def to_docx(model: dict) -> bytes:
     for issue in model["issues"]:
         d.add_heading(issue["name"], level=2)
         for q in issue["yours"]:
-            _docx_quote(d, model["your_quote"], q)
+            _docx_quote(d, None, q)
         for c in issue["cases"]:
             for q in c["quotes"]:
                 _docx_quote(d, f"{c['case_id']} · {c['title']}", q)
@@ -107,10 +107,10 @@ def to_docx(model: dict) -> bytes:
     return buf.getvalue()
 
 
-def _docx_quote(d, who: str, q: dict) -> None:
+def _docx_quote(d, who: str | None, q: dict) -> None:
     p = d.add_paragraph(style="Quote")
     p.add_run(f"“{q['text']}”")
-    p.add_run(f" — {who}, {q['cite']}").italic = True
+    p.add_run(f" — {who}, {q['cite']}" if who else f" — {q['cite']}").italic = True
 
 
 def _docx_table(d, header: list[str], rows: list[list[str]]) -> None:
@@ -140,9 +140,9 @@ def to_pdf(model: dict) -> bytes:
         "title": ParagraphStyle("title", parent=base, fontSize=18, leading=24, spaceAfter=4),
         "sub": ParagraphStyle("sub", parent=base, fontSize=11, leading=15),
         "meta": ParagraphStyle("meta", parent=base, fontSize=8.5, textColor=colors.HexColor("#555555"), spaceAfter=6),
-        "h1": ParagraphStyle("h1", parent=base, fontSize=13, leading=18, spaceBefore=10, spaceAfter=4,
+        "h1": ParagraphStyle("h1", parent=base, fontSize=13, leading=18, spaceBefore=10, spaceAfter=4, keepWithNext=1,
                              textColor=colors.HexColor("#7a1f12")),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=10.5, leading=15, spaceBefore=6, spaceAfter=2),
+        "h2": ParagraphStyle("h2", parent=base, fontSize=10.5, leading=15, spaceBefore=6, spaceAfter=2, keepWithNext=1),
         "p": base,
         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=10, bulletIndent=2),
         "quote": ParagraphStyle("quote", parent=base, leftIndent=12, borderPadding=(2, 4, 2, 6), spaceBefore=2,
@@ -183,9 +183,10 @@ def to_pdf(model: dict) -> bytes:
         flow.append(para(model["empty"]["issues"]))
     for issue in model["issues"]:
         flow.append(para(issue["name"], "h2"))
-        for who, q in [(model["your_quote"], q) for q in issue["yours"]] + \
+        for who, q in [(None, q) for q in issue["yours"]] + \
                       [(f"{c['case_id']} · {c['title']}", q) for c in issue["cases"] for q in c["quotes"]]:
-            flow.append(Paragraph(f"“{escape(q['text'])}” <i>— {escape(who)}, {escape(q['cite'])}</i>", st["quote"]))
+            source = f"{who}, {q['cite']}" if who else q["cite"]
+            flow.append(Paragraph(f"“{escape(q['text'])}” <i>— {escape(source)}</i>", st["quote"]))
     flow.append(para(s["people"], "h1"))
     if not model["people"]:
         flow.append(para(model["empty"]["people"]))

@@ -88,10 +88,12 @@ def compare(cases: list[str] = typer.Argument(..., help="Two or three case ids")
     out = c.out
     out.print("[bold]" + c.esc(" | ".join(f"{x['case_id']} {x['title']}" for x in res["cases"])) + "[/bold]",
               highlight=False)
-    for f in res["facts"]:
-        vals = [name("accident_types", v) if f["key"] == "accident_type" else ("—" if v is None else str(v))
-                for v in f["values"]]
-        out.print(c.esc(f"  {f['key']}: " + " | ".join(vals)), highlight=False)
+    from dutytrace.brief import fact_lines
+
+    per_case = [{x["label"]: x["value"] for x in fact_lines({f["key"]: f["values"][k] for f in res["facts"]}, cb, "en")}
+                for k in range(len(res["cases"]))]
+    for label in dict.fromkeys(lbl for facts in per_case for lbl in facts):
+        out.print(c.esc(f"  {label}: " + " | ".join(facts.get(label, "—") for facts in per_case)), highlight=False)
     for issue in res["issues"]:
         out.print(f"[green]{c.esc(name('tags', issue['tag']))}[/green] "
                   f"({issue['carried_by']} of {len(res['cases'])})", highlight=False)

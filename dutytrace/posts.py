@@ -9,9 +9,11 @@ A group is three parts, each decided by a short list of written rules (English a
   name names (省 / Province, 市 / City, 县 区 / County District, 镇 乡 街道 / Town Township Sub-district,
   村 社区 / Village Community; 市场 is not a city, 园区 开发区 are development zones). Enterprises have none.
 - body: what kind of organisation (BODIES, first match wins: party committee, people's government,
-  development-zone management committee, emergency management / work safety, fire and rescue, public
-  security, housing and construction, transport, natural resources, market supervision, industry,
-  urban management, fisheries and maritime, coal, commerce, another department; an enterprise).
+  village committee, development-zone management committee (管委会), emergency management / work
+  safety, fire and rescue, public security, housing and construction, transport, natural resources,
+  market supervision, industry and economy (coal, energy), urban management, water / ocean / fisheries,
+  another sector department; an enterprise where its name says so (Co., Ltd., 公司), or by weaker words
+  (plant, mine, team, 工程队) when no government body is named; a government department otherwise).
 - rank: the post within it (GOV_RANKS / ENTERPRISE_RANKS, first match wins: a deputy before a head,
   a section chief before a head, the chairman or legal representative before the general manager).
 
@@ -31,7 +33,7 @@ _ZH_TIER_OF = {"省": "province", "自治区": "province", "市": "city", "自�
 _EN_TIER = [
     (re.compile(r"\bvillage\b|\b(?:community|neighbourhood|residents') committee\b", re.I), "village"),
     (re.compile(r"\b(?:town|township|sub-?district)\b", re.I), "township"),
-    (re.compile(r"\b(?:county|district|borough)\b", re.I), "county"),
+    (re.compile(r"\b(?:county|district|borough|new area|development zone)\b", re.I), "county"),
     (re.compile(r"\b(?:city|municipal|municipality)\b", re.I), "city"),
     (re.compile(r"\b(?:province|provincial|state|territory)\b", re.I), "province"),
 ]
@@ -45,7 +47,7 @@ _WEAK_ENTERPRISE = (re.compile(r"\b(?:plant|factory|mine|quarry|team|gang|contra
 BODIES: list[tuple[str, str, str]] = [  # (id, English pattern, Chinese pattern); first match wins
     ("party", r"party committee|party working committee|discipline inspection", r"党委|党工委|党组(?!成员)|纪委|监委"),
     ("village", r"\bvillage\b|residents' committee|community committee", r"村民委员会|村委会|居委会|村$|村党|社区$"),
-    ("zone", r"management committee|development zone|industrial park|new area", r"管委会|管理委员会|开发区|园区|新区"),
+    ("zone", r"management committee|administrative committee", r"管委会|管理委员会"),
     ("emergency", r"emergency management|work safety|safety supervision bureau|safety production office|safety committee",
      r"应急管理|安全生产监督|安监局|安委会|安委办|安全生产委员会|安全生产办公室|安办"),
     ("fire", r"fire (?:and rescue|brigade|department|service|supervision)", r"消防"),

@@ -43,6 +43,12 @@ if st.button(t("sim.run"), type="primary", icon=":material/compare:", key="sim_r
 res = ss.get("sim_result")
 if res:
     st.subheader(f"{t('nav.similar')}: {res['source']}")
+    from ui_pages.brief_button import brief_buttons  # the precedent brief of this search (issue 19)
+
+    if res["source"] in options:  # a past case was compared
+        brief_buttons("sim-brief", case_id=res["source"], results=res["cases"])
+    elif upload is not None and upload.name == res["source"]:
+        brief_buttons("sim-brief", upload_name=upload.name, upload_bytes=upload.getvalue(), results=res["cases"])
     if not res["cases"]:
         st.info(t("sim.empty"))
     for rank, c in enumerate(res["cases"], start=1):
