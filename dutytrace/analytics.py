@@ -257,10 +257,11 @@ def timeline(profile: dict[str, Any], pages: dict[str, list[dict]], per_doc: int
                 key = (day, d["doc_id"])
                 if key in events or n >= per_doc:
                     continue
-                if _HEADER_LINE.match(p["text"][p["text"].rfind("\n", 0, s) + 1:s]):
-                    continue  # 询问时间：… / Date: … of an interview record's header
+                # 询问时间：… / Time: … of an interview record's header: the interview itself is the event
+                # (interview: True), not the header's text
+                header = bool(_HEADER_LINE.match(p["text"][p["text"].rfind("\n", 0, s) + 1:s]))
                 n += 1
-                events[key] = {"date": day.isoformat(), "text": _sentence_around(p["text"], s, e), "doc_id": d["doc_id"],
-                               "name": d["name"], "kind": d.get("kind"), "page": p["page"],
-                               "accident": day.isoformat() == accident}
+                events[key] = {"date": day.isoformat(), "text": "" if header else _sentence_around(p["text"], s, e),
+                               "doc_id": d["doc_id"], "name": d["name"], "kind": d.get("kind"), "page": p["page"],
+                               "accident": day.isoformat() == accident, "interview": header}
     return sorted(events.values(), key=lambda ev: (ev["date"], ev["name"]))

@@ -149,29 +149,39 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for, i
 def similar(file: Optional[Path] = typer.Argument(None, help="A new case's document"),
             case: Optional[str] = typer.Option(None, "--case", help="Or an existing case id"),
             limit: int = typer.Option(10, "--limit", "-n", min=1),
-            as_json: bool = typer.Option(False, "--json")):
-    """Past cases most similar to a new document, with the reasons."""
+            as_json: bool = typer.Option(False, "--json"),
+            lang: str = typer.Option("en", "--lang", help="Language of the reasons: en or zh")):
+    """Past cases most similar to a new document, with the reasons in words."""
     if (file is None) == (case is None):
         err.print("error: give a FILE or --case CASE_ID")
         raise typer.Exit(2)
+    from dutytrace.nlp.codebook import load_codebook
+    from dutytrace.reasons import describe, explain, material_for
+
     try:
         with _service() as svc:
             cases = svc.similar(path=file, case_id=case, limit=limit)
+            material = material_for(svc, path=file, case_id=case)
+            codebook = load_codebook(svc.settings.codebook)
+            for c in cases:  # additive: the reasons in words beside the existing keys
+                c["reasons"] = explain(c, lang, codebook, material, svc.case(c["case_id"]))
+            read = describe(material, lang, codebook) if file is not None else None
     except DutytraceError as e:
         _fail(e)
     if as_json:
-        _emit({"cases": cases})
+        _emit({"cases": cases, **({"read": read} if read else {})})
         return
+    if read:
+        out.print(f"[dim]{esc(read['text'])}[/dim]")
     for i, c in enumerate(cases, 1):
         out.print(f"[bold]{i}. {esc(c['case_id'])}[/bold] {esc(c['title'])} [dim]score {c['score']}[/dim]")
-        if c["shared_tags"]:
-            out.print(f"   shared issues: {esc(', '.join(c['shared_tags']))}")
-        if c["same_accident_type"]:
-            out.print(f"   same accident type: {esc(c['accident_type'])}")
-        if c.get("shared_concepts"):
-            out.print(f"   shared: {esc(', '.join(c['shared_concepts'][:8]))}")
-        for p in c["passages"][:2]:
-            out.print(f"   [cyan]{esc(p['name'])} p.{p['page']}[/cyan]: {esc(p['text'][:200])}")
+        for r in c["reasons"]:
+            out.print(f"   - {esc(r['text'])}")
+            if r["kind"] == "passages":
+                for ref in r["refs"]:
+                    text = " ".join(ref["text"].split())
+                    out.print(f"     [cyan]{'yours' if ref['side'] == 'yours' else esc(ref.get('document'))}"
+                              f"{' p.' + str(ref['page']) if ref.get('page') else ''}[/cyan]: {esc(text[:160])}")
 
 
 @app.command()

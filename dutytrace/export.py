@@ -1,5 +1,7 @@
 """Evidence lists as CSV and XLSX: the passages of a search (grouped by case) or the tag evidence of a
-case, one row each with case, document, page, speaker, passage and responsibility issues.
+case, one row each with case, the case's facts (date, region, industry, accident type, grade, deaths,
+injuries, direct loss), document, page, speaker, passage and responsibility issues. A search's rows are
+the search's own (its filters, every passage per case it was asked for: Dutytrace.search_cases).
 
 Cells are written as text; a cell that a spreadsheet would read as a formula (starting with =, +, -,
 @ or a control character) is prefixed with an apostrophe, because documents are untrusted input."""
@@ -13,7 +15,8 @@ from typing import Any
 
 from dutytrace.profile import decided
 
-COLUMNS = ("rank", "case_id", "case_title", "document", "kind", "page", "speaker", "passage", "issues", "score")
+FACTS = ("date", "region", "industry", "accident_type", "grade", "fatalities", "injuries", "direct_loss")
+COLUMNS = ("rank", "case_id", "case_title", *FACTS, "document", "kind", "page", "speaker", "passage", "issues", "score")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -21,25 +24,49 @@ def _label(labels: Callable[[str], str] | None, tag: str) -> str:
     return labels(tag) if labels else tag
 
 
-def rows_from_search(case_hits: Iterable, labels: Callable[[str], str] | None = None) -> list[dict[str, Any]]:
-    """One row per passage of each CaseHit, in rank order. `issues` are the passage's own tags."""
+def facts_cells(facts: dict[str, Any] | None, values: Callable[[str, Any], str] | None = None) -> dict[str, Any]:
+    """The facts columns of a case; `values(field, value)` words a coded value (accident type, grade,
+    industry) in the reader's language, else the value as stored. Empty cells for facts not found."""
+    facts = facts or {}
+    out = {}
+    for f in FACTS:
+        v = facts.get(f)
+        if v is None or v == "":
+            out[f] = ""
+        elif values and f in ("accident_type", "grade", "industry"):
+            out[f] = values(f, v)
+        elif isinstance(v, float) and v.is_integer():
+            out[f] = int(v)  # 3968000, not 3968000.0
+        else:
+            out[f] = v
+    return out
+
+
+def rows_from_search(case_hits: Iterable, labels: Callable[[str], str] | None = None,
+                     values: Callable[[str, Any], str] | None = None) -> list[dict[str, Any]]:
+    """One row per passage of each CaseHit, in rank order, with the case's facts. `issues` are the
+    passage's own tags."""
     rows = []
     for rank, c in enumerate(case_hits, start=1):
+        facts = facts_cells(getattr(c, "facts", None), values)
         for p in c.passages:
-            rows.append({"rank": rank, "case_id": c.case_id, "case_title": c.title, "document": p.name,
+            rows.append({"rank": rank, "case_id": c.case_id, "case_title": c.title, **facts, "document": p.name,
                          "kind": p.kind or "", "page": p.page, "speaker": p.speaker or "", "passage": p.text,
                          "issues": "; ".join(_label(labels, t) for t in p.tags), "score": round(c.score, 6)})
     return rows
 
 
-def rows_from_case(profile: dict[str, Any], labels: Callable[[str], str] | None = None) -> list[dict[str, Any]]:
-    """One row per piece of evidence of each responsibility issue of a case (strongest issue first): the
-    issues the case carries (profile.decided); a tag below the decision is not exported as an issue."""
+def rows_from_case(profile: dict[str, Any], labels: Callable[[str], str] | None = None,
+                   values: Callable[[str, Any], str] | None = None) -> list[dict[str, Any]]:
+    """One row per piece of evidence of each responsibility issue of a case (strongest issue first), with
+    the case's facts: the issues the case carries (profile.decided); a tag below the decision is not
+    exported as an issue."""
     kinds = {d["doc_id"]: d.get("kind", "") for d in profile.get("documents") or []}
+    facts = facts_cells(profile.get("facts"), values)
     rows = []
     for rank, tag in enumerate([t for t in profile.get("tags") or [] if decided(t)], start=1):
         for ev in tag.get("evidence") or []:
-            rows.append({"rank": rank, "case_id": profile["case_id"], "case_title": profile.get("title") or "",
+            rows.append({"rank": rank, "case_id": profile["case_id"], "case_title": profile.get("title") or "", **facts,
                          "document": ev.get("name", ""), "kind": kinds.get(ev.get("doc_id"), ""),
                          "page": ev.get("page", ""), "speaker": ev.get("speaker") or "", "passage": ev.get("text", ""),
                          "issues": _label(labels, tag["tag"]), "score": round(float(tag.get("score", 0)), 3)})

@@ -28,7 +28,7 @@ from dutytrace.nlp.codebook import Codebook, Entry, term_pattern
 from dutytrace.profile import decided
 
 # concepts that every fatal-accident file names: no reason for a likeness
-GENERIC_CONCEPTS = {"killed", "injured"}
+GENERIC_CONCEPTS = {"killed", "injured", "inspection_visit"}
 MAX_PAIRS = 3
 MIN_PASSAGE = 30  # characters: a shorter passage is a heading or a fragment
 
@@ -45,6 +45,7 @@ _W = {  # the wording of the reasons: (English, Chinese)
     "read": ("Read from {name}: {kind} in {language}{pages}; accident type: {type}; issues found: {issues}",
              "已读取 {name}：{language}{kind}{pages}；事故类型：{type}；发现的责任问题：{issues}"),
     "read_pages": (", {n} pages", "，共 {n} 页"),
+    "read_page": (", 1 page", "，共 1 页"),
     "none": ("none", "无"),
     "unknown": ("not determined", "未能确定"),
     "your_case": ("your case {case}", "案件 {case}"),
@@ -118,7 +119,8 @@ def _tags_in(text: str, tags: list[str] | set[str], codebook: Codebook) -> set[s
 
 # -- boilerplate ---------------------------------------------------------------------------------------
 
-_TITLE = re.compile(r"调查报告|事故.{0,6}报告$|询问笔录|讯问笔录|问责决定|处分决定|通报$|investigation report|"
+_TITLE = re.compile(r"调查报告|事故.{0,6}报告$|询问笔录|讯问笔录|问责决定|处分的?决定|处理的?决定|决定书|情况的通报|"
+                    r"investigation report|decision (?:of|on) the|notification of the|"
                     r"report (?:of|on|into) the|record of interview|interview (?:record|transcript)|notice of",
                     re.I)
 _HEADER = re.compile(r"^(?:询问人|记录人|被询问人|询问地点|询问时间|时间|地点|工作单位|身份证|性别|"
@@ -131,6 +133,10 @@ _GENERIC_NAMES = {
     "the police", "police", "hospital", "the hospital", "the investigation team", "investigation team",
     "the board", "the council", "the bureau", "the ministry", "the department", "the authority",
 }
+_ZH_BODY = r"(?:局|委员会|委|政府|公司|集团|厂|矿|站|所|队|办|办公室|办事处|中心|院|部|会|社|处|科|场|街道|镇|乡|村|社区|管委会)"
+_EN_BODY = re.compile(r"\b(?:bureau|company|co\.?|ltd\.?|limited|department|office|administration|commission|committee|"
+                      r"government|station|brigade|corporation|group|inspectorate|authority|council|agency|ministry|"
+                      r"executive|factory|plant|mine|colliery|works|shipyard|institute|centre|center|association)\b", re.I)
 _ZH_LEADING = re.compile(r"^(?:在|该|对|由|与|经|从|向|据|于|被|给|和|及|其|本|此|这|那|各|某)")
 
 
@@ -140,8 +146,15 @@ def generic_name(name: str) -> bool:
     low = n.lower()
     if not n or low in _GENERIC_NAMES or low.removeprefix("the ") in _GENERIC_NAMES:
         return True
+    if re.search(r"trade unions?|工会|public security|公安|procuratorate|检察院|people's court|人民法院|hospital|医院", low):
+        return True  # bodies every case names (the union, the police, the courts, the hospital)
+    if n.startswith("《") or re.search(r"\b(?:act|law|regulations?|code|measures|provisions)\b", low):
+        return True  # laws: every case cites them
     if re.search(r"[\u4e00-\u9fff]", n):
-        return len(n) < 4 or bool(_ZH_LEADING.match(n))
+        # a body (not a post such as 党组成员, 实际控制人), named with its place (市监察局 alone is any city's)
+        return not re.search(_ZH_BODY + r"$", n) or len(n) < 5 or bool(_ZH_LEADING.match(n))
+    if not re.search(_EN_BODY, n):
+        return True  # a post or a person's title, not a body
     words = [w for w in re.findall(r"[A-Za-z][A-Za-z'&.-]*", n) if w.lower() not in ("the", "of", "and", "for")]
     capital = [w for w in words if w[0].isupper()]
     return len(words) < 2 or not capital
@@ -158,8 +171,8 @@ def boilerplate_pair(yours: str, theirs: str) -> bool:
         plain = " ".join(str(text).split())
         if len(plain) < MIN_PASSAGE:
             return True
-        if len(plain) < 160 and _TITLE.search(plain):
-            return True
+        if _TITLE.search(plain[:100]):
+            return True  # a title page or a heading: the passage opens with the document's title
         if len(_HEADER.findall(str(text))) >= 2:
             return True
     if _QUESTION.match(yours) and _QUESTION.match(theirs):
@@ -183,7 +196,7 @@ def _material_tags(material: dict | None) -> dict[str, list[dict]]:
 
 def _material_chunks(material: dict | None) -> list[dict]:
     m = material or {}
-    if m.get("chunks"):
+    if isinstance(m.get("chunks"), list) and m["chunks"]:
         return [{"text": c.get("text", ""), "page": c.get("page")} for c in m["chunks"]]
     return [{"text": t, "page": None} for t in m.get("texts") or []]
 
@@ -202,7 +215,8 @@ def describe(material: dict, lang: str, codebook: Codebook) -> dict:
     kind = material.get("kind") or "other"
     kind_words = _KIND.get(kind, _KIND["other"])[1 if lang == "zh" else 0]
     language = _LANG.get(material.get("language"), (material.get("language") or "?",) * 2)[1 if lang == "zh" else 0]
-    pages = _w("read_pages", lang, n=material["pages"]) if material.get("pages") else ""
+    pages = "" if not material.get("pages") else _w("read_page", lang) if material["pages"] == 1 else \
+        _w("read_pages", lang, n=material["pages"])
     atype = material.get("accident_type")
     e = codebook.get("accident_types", atype) if atype else None
     type_words = e.label(lang) if e else _w("unknown", lang)
@@ -327,7 +341,7 @@ def material_from_analysis(analysis: dict, name: str) -> dict:
             "pages": analysis.get("pages"), "accident_type": (analysis.get("facts") or {}).get("accident_type"),
             "tags": [{"tag": t["tag"], "evidence": t.get("evidence") or []} for t in analysis.get("tags") or []
                      if decided(t)],
-            "chunks": analysis.get("chunks") or []}
+            "chunks": analysis["chunks"] if isinstance(analysis.get("chunks"), list) else []}  # analyze_file: a count
 
 
 def material_for(svc, path=None, case_id: str | None = None) -> dict:

@@ -347,9 +347,11 @@ class Dutytrace:
         self._search_audit(query, mode, filters, "passages")
         return self.searcher().search(query, limit, mode, self._scoped(filters))
 
-    def search_cases(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None):
+    def search_cases(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None,
+                     passages: int = 3):
+        """The best cases for the query inside the filters, each with up to `passages` passages."""
         self._search_audit(query, mode, filters, "cases")
-        return self.searcher().search_cases(query, limit, mode, self._scoped(filters))
+        return self.searcher().search_cases(query, limit, mode, self._scoped(filters), passages=passages)
 
     def find_cases(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None):
         """search_cases with how many cases match in all and, for a query of stop words only, a message

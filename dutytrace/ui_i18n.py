@@ -149,6 +149,58 @@ _S: dict[str, tuple[str, str]] = {
     "sim.yours": ("Yours", "新文档"),
     "sim.theirs": ("Theirs", "以往案件"),
     "sim.empty": ("No similar case found.", "未找到相似案件。"),
+    # issue 18: what the screen says, in words (reasons, errors, values, marks, query explanation)
+    "sim.nothing": ("Upload a document or pick a case first.", "请先上传文档或选择案件。"),
+    "sim.issue_evidence": ("Evidence of “{name}” in their case (p. {page})", "本案“{name}”的证据（第 {page} 页）"),
+    "sim.no_reason": ("Alike in wording only: no shared issue, type or concept.", "仅措辞相近：无共同责任问题、事故类型或要素。"),
+    "err.unreadable": ("{name} could not be read: {reason}", "{name} 无法读取：{reason}"),
+    "err.not_found": ("Not found: it may have been removed, or you are not cleared to see it.",
+                      "未找到：可能已被删除，或您无权查看。"),
+    "err.busy": ("The archive is busy with another task; try again in a moment.", "档案库正忙于其他任务，请稍后再试。"),
+    "err.config": ("The server is not set up right; an administrator has to fix its settings (see the server log).",
+                   "服务器配置有误，需由管理员修正设置（详见服务器日志）。"),
+    "err.disk_full": ("The server's disk is full: nothing was changed. Ask an administrator to free space.",
+                      "服务器磁盘已满，未作任何更改。请联系管理员清理空间。"),
+    "err.read_only": ("The archive cannot be written on this server: nothing was changed. Ask an administrator.",
+                      "服务器上的档案库不可写入，未作任何更改。请联系管理员。"),
+    "err.outdated": ("The search index was made by an older version and must be rebuilt by an administrator.",
+                     "检索索引由旧版本建立，需由管理员重建。"),
+    "err.other": ("Something went wrong (reference {ref}); the details are in the server log.",
+                  "操作出错（编号 {ref}），详情见服务器日志。"),
+    "why.corrupt": ("the file is damaged", "文件已损坏"), "why.encrypted": ("the file is password-protected", "文件有密码保护"),
+    "why.empty": ("the file is empty", "文件为空"), "why.too_large": ("the file is too large", "文件过大"),
+    "why.no_text": ("no text could be read from it", "未能读出文字"),
+    "why.no_text_ocr_unavailable": ("it is a scan and text recognition is not installed", "该文件为扫描件，且未安装文字识别"),
+    "why.unsupported": ("this kind of file is not read", "不支持该文件类型"), "why.unsafe": ("the file is unsafe", "文件不安全"),
+    "why.bomb": ("the file would expand to an unsafe size", "文件解压后过大，不安全"),
+    "why.timeout": ("reading it took too long", "读取超时"), "why.denied": ("you may not add to this case", "您无权向该案件添加文件"),
+    "why.other": ("see the details", "见详情"),
+    "why.case_meta": ("the case description file (case.yaml) is invalid", "案件说明文件（case.yaml）有误"),
+    "an.behind.one": ("1 case", "1 个案件"),
+    "search.total.one": ("1 matching case", "共 1 个匹配案件"),
+    "grade.general": ("General (fewer than 3 deaths)", "一般事故"),
+    "grade.larger": ("Larger (3 to 9 deaths)", "较大事故"),
+    "grade.major": ("Major (10 to 29 deaths)", "重大事故"),
+    "grade.especially_major": ("Especially major (30 or more deaths)", "特别重大事故"),
+    "loss": ("{amount} {currency}", "{amount}{currency}"),
+    "acc.passage": ("Passage", "原文"),
+    "acc.open": ("Open the passage that states each sanction", "打开载明处理的原文"),
+    "acc.stated": ("{person}: {sanction} — {doc}, p. {page}", "{person}：{sanction}——{doc} 第 {page} 页"),
+    "mark.legend": ("Marks:", "标记说明："),
+    "mark.query": ("a word of your query", "检索词"),
+    "mark.translated": ("your query's word in the other language", "检索词的另一种语言译法"),
+    "mark.cue": ("wording of a responsibility issue", "责任问题的表述"),
+    "mark.ent": ("a named body or enterprise", "单位或企业名称"),
+    "mark.target": ("the passage opened", "所打开的段落"),
+    "ex.per_case": ("Passages per case", "每个案件的段落数"),
+    "ex.use_filters": ("Apply the search page's filters ({filters})", "应用检索页的筛选条件（{filters}）"),
+    "ex.no_filters": ("No filter: every case you may see.", "无筛选条件：包括您有权查看的全部案件。"),
+    "ing.details": ("Details", "详情"),
+    "ing.skipped": ("Passed over on purpose (hidden files, a second name of the same file): {files}",
+                    "按规则跳过（隐藏文件、同一文件的另一个名称）：{files}"),
+    "tl.interview": ("Interview held (the record's header gives this date)", "进行询问（笔录首部所记日期）"),
+    "q.read_as": ("Your query was read as: {concepts}.", "检索词被理解为：{concepts}。"),
+    "q.translated": ("Also searched in {language} as: {terms}", "同时以{language}检索：{terms}"),
     # ingest
     "ing.intro": ("Add documents to the catalog and the index. Each folder inside an archive or server folder is "
                   "one case; uploaded loose files form one case named below.",
@@ -302,6 +354,8 @@ _S: dict[str, tuple[str, str]] = {
 
 
 def t(key: str, lang: str = "en", **values) -> str:
+    if values.get("n") == 1 and f"{key}.one" in _S:  # "1 case", not "1 cases"
+        key = f"{key}.one"
     en, zh = _S.get(key, (key, key))
     text = zh if lang == "zh" and zh else en
     return text.format(**values) if values else text

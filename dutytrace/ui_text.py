@@ -25,33 +25,104 @@ def safe(text: str) -> str:
     return text.translate(_SAFE).replace("\r\n", "\n").replace("\n", "<br>")
 
 
-def query_terms(query: str) -> list[str]:
+def query_terms(query: str, concept_terms: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The words of a query worth marking. A Chinese run has no spaces: the codebook terms it contains
+    (`concept_terms`, e.g. 有限空间) are kept whole, and only the rest is marked by 2-character pieces."""
     terms = []
+    zh_known = sorted({w for w in concept_terms if re.search(r"[\u4e00-\u9fff]", w)}, key=len, reverse=True)
     for m in _WORD.finditer(query):
         t = m.group(0)
         if t.lower() in _STOP:
             continue
         if detect_language(t) == "zh" and len(t) > 2:
-            # Chinese queries have no spaces: highlight overlapping 2-character pieces
-            terms.extend(t[i:i + 2] for i in range(len(t) - 1))
+            rest = t
+            for w in zh_known:
+                if w in rest:
+                    terms.append(w)
+                    rest = rest.replace(w, "\x00")
+            for piece in rest.split("\x00"):
+                terms.extend(piece[i:i + 2] for i in range(len(piece) - 1))
         else:
             terms.append(t)
     return sorted(set(terms), key=len, reverse=True)
 
 
-def highlight(text: str, query: str, entities: list[str] | tuple[str, ...] = (), cues: list[dict] | tuple = ()) -> str:
+# a query's word inside a company's legal form is not the query's word: 有限 of 有限空间 in 某某有限公司
+_LEGAL_FORM = re.compile(r"(?:股份)?有限(?:责任)?公司|(?:集团)?股份公司|Co\.,? Ltd\.?|Limited|Ltd\.?", re.I)
+# what an entity recogniser may glue before a Chinese body's name: a date or its tail, a verb of sending
+_ZH_ENTITY_LEAD = re.compile(r"^(?:.*(?:[\d一二三四五六七八九十〇零]+[年月日号]|[发送交报转呈]给))(?=[\u4e00-\u9fff]{3,}$)")
+
+
+def clean_entity(name: str) -> str:
+    """An entity name as it should be marked: "月发给区城管局" -> "区城管局" (the recogniser's span took the
+    words before the body's name); other names unchanged."""
+    name = " ".join(str(name).split())
+    if re.search(r"[\u4e00-\u9fff]", name):
+        cut = _ZH_ENTITY_LEAD.sub("", name)
+        return cut if len(cut) >= 3 else name
+    return name
+
+
+def highlight(text: str, query: str, entities: list[str] | tuple[str, ...] = (), cues: list[dict] | tuple = (),
+              codebook=None, reading=None) -> str:
     """Escape `text` (`safe`) and mark responsibility cues (`cues`: [{start, end, tag}] offsets into `text`,
-    as search hits carry them) with <mark class="dt-cue">, the query's terms with <mark> and the given
-    entity names with <mark class="dt-ent">. Safe to render as HTML: every piece of document text goes
-    through `safe`, and marks never nest (an earlier kind wins an overlap)."""
+    as search hits carry them) with <mark class="dt-cue">, the query's terms with <mark>, the terms of the
+    codebook concepts the query names in the other language and their synonyms (`reading`, a
+    highlight.QueryReading; read from the query with `codebook`, or the service's codebook, when not
+    given) with <mark class="dt-trans">, and the given entity names with <mark class="dt-ent">. Safe to
+    render as HTML: every piece of document text goes through `safe`, and marks never nest (an earlier
+    kind wins an overlap). A query word inside a company's legal form (有限 in 有限公司) is not marked."""
+    if reading is None and query:
+        from dutytrace.highlight import read_query
+
+        try:
+            reading = read_query(query, codebook)
+        except Exception:  # a broken user codebook must not break the page: the query's words still mark
+            reading = None
+    concept_terms = [w for c in (reading.concepts if reading else []) for lg in ("en", "zh") for w in c["terms"][lg]]
+    protected = [] if _LEGAL_FORM.search(query or "") else [(m.start(), m.end()) for m in _LEGAL_FORM.finditer(text)]
     spans: list[tuple[int, int, str]] = [(int(c["start"]), int(c["end"]), "dt-cue") for c in cues
                                          if 0 <= int(c["start"]) < int(c["end"]) <= len(text)]
-    for cls, words in (("", query_terms(query)), ("dt-ent", entities)):
+    words_by_kind = (("", query_terms(query, concept_terms)), ("dt-trans", reading.marks() if reading else []),
+                     ("dt-ent", [clean_entity(e) for e in entities]))
+    for cls, words in words_by_kind:
         for w in sorted({w for w in words if w and len(w.strip()) >= 2}, key=len, reverse=True):
             # English words whole, with a plural or verb ending (not "off" in "office"), as concept terms match
             for m in term_pattern(w, "en" if re.search(r"[A-Za-z]$", w) else "zh").finditer(text):
+                if cls != "dt-ent" and any(a <= m.start() and m.end() <= b for a, b in protected):
+                    continue
                 spans.append((m.start(), m.end(), cls))
     return mark_spans(text, spans)
+
+
+LEGEND = (("", "mark.query"), ("dt-trans", "mark.translated"), ("dt-cue", "mark.cue"), ("dt-ent", "mark.ent"),
+          ("dt-target", "mark.target"))
+
+
+def legend_html(lang: str, kinds: tuple[str, ...] = ("", "dt-trans", "dt-cue", "dt-ent")) -> str:
+    """A line that says what each kind of mark means, each drawn as it is drawn in the passages."""
+    from dutytrace.ui_i18n import t
+
+    items = [f"<mark{f' class={chr(34)}{cls}{chr(34)}' if cls else ''}>{safe(t(key, lang))}</mark>"
+             for cls, key in LEGEND if cls in kinds]
+    return f"<div class='dt-legend'>{safe(t('mark.legend', lang))} " + " · ".join(items) + "</div>"
+
+
+def explain_query(reading, lang: str) -> str:
+    """The query explanation in words: the concepts the query was read as (names in `lang`) and the
+    terms it was also searched by in the other language. Empty when the query names no concept."""
+    from dutytrace.ui_i18n import t
+
+    if reading is None or not reading.concepts:
+        return ""
+    sep = "、" if lang == "zh" else ", "
+    names = sep.join(c["name"]["zh" if lang == "zh" else "en"] for c in reading.concepts)
+    other = "en" if reading.language == "zh" else "zh"
+    out = t("q.read_as", lang, concepts=names)
+    if reading.translated:
+        lang_name = {"en": ("English", "英文"), "zh": ("Chinese", "中文")}[other][1 if lang == "zh" else 0]
+        out += " " + t("q.translated", lang, language=lang_name, terms=sep.join(reading.translated[:12]))
+    return out
 
 
 def mark_spans(text: str, spans: list[tuple[int, int, str]], target: tuple[int, int] | None = None) -> str:
@@ -103,3 +174,143 @@ def draw_boxes(png: bytes, boxes: list[tuple[float, float, float, float]]) -> by
     out = io.BytesIO()
     Image.alpha_composite(img, layer).convert("RGB").save(out, format="PNG")
     return out.getvalue()
+
+
+def ui_message(error: Exception, lang: str) -> str:
+    """An error as the UI says it, in the interface language: what happened and what to do, in the
+    user's words — never the command line's wording ("run dutytrace reindex", "--case"), a server path or
+    a traceback. The original message goes to the server log with a reference shown to the user."""
+    import logging
+    import uuid
+    from pathlib import PurePath
+
+    from dutytrace import errors
+    from dutytrace.ui_i18n import t
+
+    if isinstance(error, errors.UnreadableDocument):
+        from dutytrace.ingest.report import reason_of
+
+        code = reason_of(str(getattr(error, "reason", "") or error))
+        why = t(f"why.{code}", lang)
+        return t("err.unreadable", lang, name=PurePath(str(error.path)).name,
+                 reason=why if why != f"why.{code}" else t("why.no_text", lang))
+    simple = [(errors.NotFound, "err.not_found"), (errors.IndexLocked, "err.busy"), (errors.DiskFull, "err.disk_full"),
+              (errors.HomeNotWritable, "err.read_only"), (errors.IndexOutdated, "err.outdated"),
+              (errors.ConfigError, "err.config")]
+    try:
+        from dutytrace.security import AccessDenied
+
+        simple.insert(0, (AccessDenied, "denied"))
+    except ImportError:  # pragma: no cover - security is part of the package
+        pass
+    for cls, key in simple:
+        if isinstance(error, cls):
+            logging.getLogger("dutytrace.ui").info("%s: %s", type(error).__name__, error)
+            return t(key, lang)
+    ref = uuid.uuid4().hex[:8]
+    logging.getLogger("dutytrace.ui").error("[%s] %s: %s", ref, type(error).__name__, error)
+    return t("err.other", lang, ref=ref)
+
+
+# -- raw values in words ----------------------------------------------------------------------------
+
+INDUSTRIES = {  # the industry values of case.yaml files, in words (others: underscores read as spaces)
+    "agriculture": ("Agriculture", "农业"), "chemicals": ("Chemicals", "化工"), "construction": ("Construction", "建筑施工"),
+    "fishery": ("Fishery", "渔业"), "food": ("Food processing", "食品加工"), "gas_supply": ("Gas supply", "燃气供应"),
+    "logistics": ("Logistics", "物流"), "manufacturing": ("Manufacturing", "制造业"), "mining": ("Mining", "矿山"),
+    "municipal": ("Municipal works", "市政"), "other": ("Other", "其他行业"), "power": ("Electric power", "电力"),
+    "shipbuilding": ("Shipbuilding", "船舶修造"), "textile": ("Textiles", "纺织"), "transport": ("Transport", "交通运输"),
+    "warehousing": ("Warehousing", "仓储"), "hazardous_chemicals": ("Hazardous chemicals", "危险化学品"),
+    "metallurgy": ("Metallurgy", "冶金"), "trade": ("Trade and retail", "商贸"), "catering": ("Catering", "餐饮"),
+}
+
+
+def industry_words(value, lang: str) -> str:
+    if value in (None, ""):
+        return ""
+    key = str(value).strip().lower()
+    if key in INDUSTRIES:
+        return INDUSTRIES[key][1 if lang == "zh" else 0]
+    return str(value).replace("_", " ")
+
+
+_CURRENCY = [  # (pattern, code): the currency written beside an amount
+    (re.compile(r"(?:人民币|元|RMB|CNY|yuan)", re.I), "CNY"), (re.compile(r"(?:US\$|USD|\$|dollars?)", re.I), "USD"),
+    (re.compile(r"(?:£|GBP|pounds?(?: sterling)?)", re.I), "GBP"), (re.compile(r"(?:€|EUR|euros?)", re.I), "EUR"),
+    (re.compile(r"(?:HK\$|HKD)", re.I), "HKD"), (re.compile(r"(?:A\$|AUD)", re.I), "AUD"),
+]
+_LOSS = re.compile(r"直接经济损失|direct (?:economic |financial )?loss(?:es)?", re.I)
+_CURRENCY_WORDS = {"CNY": ("yuan", "元"), "USD": ("US dollars", "美元"), "GBP": ("pounds", "英镑"), "EUR": ("euros", "欧元"),
+                   "HKD": ("Hong Kong dollars", "港元"), "AUD": ("Australian dollars", "澳元")}
+
+
+def loss_currency(texts, language: str | None = None) -> str | None:
+    """The currency of the direct loss: the one written within 80 characters after "direct economic
+    loss" / 直接经济损失 in the documents' text; yuan for a Chinese document that names none."""
+    for text in texts:
+        for m in _LOSS.finditer(text or ""):
+            window = text[m.end():m.end() + 80]
+            found = [(mm.start(), code) for pat, code in _CURRENCY for mm in [pat.search(window)] if mm]
+            if found:
+                return min(found)[1]
+    return "CNY" if language == "zh" else None
+
+
+def money_words(amount, currency: str | None, lang: str) -> str:
+    """3968000.0 -> "3,968,000 yuan" / "396.8万元": no ".0", the currency named."""
+    if not isinstance(amount, (int, float)):
+        return "" if amount is None else str(amount)
+    whole = float(amount).is_integer()
+    unit = _CURRENCY_WORDS.get(currency or "", ("", ""))[1 if lang == "zh" else 0]
+    if lang == "zh" and abs(amount) >= 10_000:
+        wan = amount / 10_000
+        num = f"{wan:.2f}".rstrip("0").rstrip(".")
+        return f"{num}万{unit or ''}".rstrip()
+    num = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
+    if not unit:
+        return num
+    return f"{num}{unit}" if lang == "zh" else f"{num} {unit}"
+
+
+# -- people held accountable ------------------------------------------------------------------------
+
+def people_rows(accountability: list[dict], documents: list[dict], lang: str, codebook) -> list[dict]:
+    """The People tab's rows: one per person and document (the most severe sanction kept, the post and
+    organisation the fullest given), sanction and level in words in `lang` (codebook names, never codes),
+    no "None", and where the sentence that states the sanction is: doc_id, document name, page, text."""
+    from dutytrace.nlp.accountability import SEVERITY
+
+    def rank(code):
+        return SEVERITY.index(code) if code in SEVERITY else len(SEVERITY)
+
+    def words(section, code):
+        if not code:
+            return ""
+        e = codebook.get(section, code)
+        return e.label(lang) if e else str(code).replace("_", " ")
+
+    ids = {d["name"]: d["doc_id"] for d in documents}
+    merged: dict[tuple, dict] = {}
+    for a in accountability:
+        person = " ".join(str(a.get("person") or "").split())
+        if not person:
+            continue
+        key = (a.get("doc"), person)
+        old = merged.get(key)
+        if old is None:
+            merged[key] = dict(a, person=person)
+            continue
+        if rank(a.get("sanction")) < rank(old.get("sanction")):
+            old.update(sanction=a.get("sanction"), evidence=a.get("evidence"), page=a.get("page"))
+        for f in ("role", "organisation", "level"):
+            if len(str(a.get(f) or "")) > len(str(old.get(f) or "")):
+                old[f] = a[f]
+    rows = []
+    for a in merged.values():
+        clean = {f: ("" if a.get(f) in (None, "None", "none", "null") else str(a[f])) for f in ("role", "organisation")}
+        rows.append({"person": a["person"], "role": clean["role"], "organisation": clean["organisation"],
+                     "level": words("responsibility_levels", a.get("level")),
+                     "sanction": words("sanctions", a.get("sanction")), "sanction_code": a.get("sanction"),
+                     "doc": a.get("doc") or "", "doc_id": ids.get(a.get("doc")), "page": a.get("page"),
+                     "evidence": a.get("evidence") or ""})
+    return rows

@@ -163,10 +163,17 @@ def test_case_page_facts_accountability_documents_timeline(app_home):
     at = app(case="case-scaffold")
     at.switch_page("ui_pages/case.py").run()
     people = service().case("case-scaffold")["accountability"]
-    if people:  # the table shows whom the extractor found, with post, level and sanction
-        frame = at.dataframe[0].value
-        assert frame.iloc[:, 0].tolist() == [a["person"] for a in people]
-        assert frame.iloc[:, 4].tolist() == [a.get("sanction") for a in people]
+    if people:  # whom the extractor found, sanctions and levels in words (never codes), a link to the passage
+        from dutytrace.nlp.codebook import load_codebook
+        from dutytrace.ui_text import safe
+
+        cb, text = load_codebook(), md(at)
+        for a in people:
+            assert safe(a["person"]) in text
+            if a.get("sanction"):
+                assert f"<td>{safe(cb.get('sanctions', a['sanction']).label('en'))}</td>" in text
+                assert f"<td>{a['sanction']}</td>" not in text
+        assert "dt-people" in text and "href='document?doc=" in text and "<td>None</td>" not in text
     else:
         assert "No accountability found in the documents." in [i.value for i in at.info]
 
@@ -312,6 +319,17 @@ def test_timeline_reads_english_and_chinese_dates():
     assert found == ["2019-07-14", "2021-03-03", "2018-11-06"]
 
 
+def test_timeline_events_are_never_cut_mid_number_and_headers_are_the_interview():
+    prof = {"facts": {"date": "2019-05-01"}, "documents": [{"doc_id": "d", "name": "x.pdf", "kind": "report"}]}
+    text = ("询问时间：2019年5月3日9时至10时\n问：你叫什么？\n2019年5月1日发生事故，直接经济损失2316.5万元。随后开展调查。\n"
+            "On 2 May 2019 the crane fell 3.5 m onto the deck. Next sentence.")
+    events = analytics.timeline(prof, {"d": [{"page": 1, "text": text}]})
+    by_date = {e["date"]: e for e in events}
+    assert by_date["2019-05-01"]["text"] == "2019年5月1日发生事故，直接经济损失2316.5万元。"
+    assert by_date["2019-05-02"]["text"] == "On 2 May 2019 the crane fell 3.5 m onto the deck."
+    assert by_date["2019-05-03"]["interview"] and by_date["2019-05-03"]["text"] == ""  # not the header's text
+
+
 def test_passage_boxes_and_drawing(app_home):
     from ui_pages.common import service
 
@@ -345,7 +363,8 @@ def test_ingest_page_folder_and_upload_with_error_report(app_home, tmp_path):
     assert not at.exception, at.exception
     assert "Ingested 1, unchanged 0, failed 1" in at.warning[0].value
     frame = at.dataframe[0].value
-    assert "broken.pdf" in frame.iloc[0, 0] and "PDF" in frame.iloc[0, 1]
+    assert "broken.pdf" in frame.iloc[0, 0] and frame.iloc[0, 1] == "the file is damaged"  # the reason in words
+    assert "PDF" in frame.iloc[0, 2]  # the details
     # an upload of loose files becomes one named case
     at.text_input(key="ing_folder").input("").run()
     at.file_uploader(key="ing_files").set_value(("memo.txt", b"Memo on the quarry blast: the permit had expired.",

@@ -118,3 +118,66 @@ def test_the_read_line_says_what_was_read():
     reasons = explain(result(), "en", CB, material, PROFILE)
     assert "in your document: p. 2" in reasons[0]["text"]
     assert reasons[0]["refs"][1] == {"side": "yours", "page": 2, "text": "x"}
+
+
+# -- highlighting and the query explanation (dutytrace/highlight.py, ui_text.highlight) ----------------
+
+def test_a_chinese_term_is_not_marked_inside_a_company_name():
+    from dutytrace.ui_text import highlight
+
+    out = highlight("某某环保科技有限公司的两名工人进入有限空间作业", "有限空间作业")
+    assert "<mark>有限空间</mark>" in out
+    assert "<mark>有限</mark>公司" not in out and "有限公司" in out  # 有限 of the query is not 有限 of 有限公司
+    # a query that names the company form itself still marks it
+    assert "<mark>有限</mark>" in highlight("某某有限公司", "有限公司")
+
+
+def test_cue_underlines_end_on_word_boundaries():
+    from dutytrace.highlight import cue_spans
+
+    text = "The company did not carry out its primary responsibility for safety; bureaucratic habits ruled."
+    spans = cue_spans(text, ["enterprise_primary_responsibility", "formalism_bureaucratism"], CB)
+    assert spans
+    for s in spans:
+        piece = text[s["start"]:s["end"]]
+        assert not (s["start"] > 0 and text[s["start"] - 1].isalpha()), piece
+        assert not (s["end"] < len(text) and text[s["end"]].isalpha()), piece
+    assert any(text[s["start"]:s["end"]] == "bureaucratic" for s in spans)
+
+
+def test_entity_spans_drop_what_the_recogniser_glued_on():
+    from dutytrace.ui_text import clean_entity, highlight
+
+    assert clean_entity("月发给区城管局") == "区城管局"
+    assert clean_entity("2019年3月5日县应急管理局") == "县应急管理局"
+    for keep in ("和平区应急管理局", "日照市应急管理局", "Harbour Gas Company"):
+        assert clean_entity(keep) == keep
+    out = highlight("3月发给区城管局的函件", "函件", ["月发给区城管局"])
+    assert '<mark class="dt-ent">区城管局</mark>' in out and "月发给" not in out.split('<mark class="dt-ent">')[1]
+
+
+def test_an_english_query_marks_its_translated_terms_in_chinese_passages_and_back():
+    from dutytrace.highlight import read_query
+    from dutytrace.ui_text import explain_query, highlight
+
+    zh = "两名工人未进行气体检测即进入污水井作业。"
+    out = highlight(zh, "workers entered a manhole without a gas test")
+    assert '<mark class="dt-trans">污水井</mark>' in out and '<mark class="dt-trans">气体检测</mark>' in out
+    en = "The men entered the sewer manhole without any gas test."
+    back = highlight(en, "有限空间 气体检测")
+    assert '<mark class="dt-trans">manhole</mark>' in back and '<mark class="dt-trans">gas test</mark>' in back
+    reading = read_query("workers entered a manhole without a gas test", CB)
+    assert [c["id"] for c in reading.concepts] == ["confined_space", "gas_detection"]
+    line = explain_query(reading, "en")
+    assert line.startswith("Your query was read as: confined space, gas testing.") and "in Chinese as: 有限空间" in line
+    assert explain_query(reading, "zh").startswith("检索词被理解为：有限空间、气体检测。")
+    assert explain_query(read_query("the weather was fine", CB), "en") == ""  # no concept: nothing to explain
+
+
+def test_the_legend_names_every_mark_in_both_languages():
+    from dutytrace.ui_text import legend_html
+
+    en, zh = legend_html("en"), legend_html("zh")
+    for cls in ('<mark>', 'class="dt-trans"', 'class="dt-cue"', 'class="dt-ent"'):
+        assert cls in en and cls in zh
+    assert "a word of your query" in en and "检索词" in zh

@@ -3,14 +3,16 @@ and accept/reject buttons, a timeline; the case's evidence list for download."""
 
 from __future__ import annotations
 
-import pandas as pd
+from urllib.parse import urlencode
+
 import streamlit as st
 
 from dutytrace import analytics, export
 from dutytrace.errors import NotFound
 from dutytrace.profile import decided
-from ui_pages.common import (PAGES, can, case_options, changed, tag_chip, exported, chunk_for, doc_button, esc, level_label, service, t, tag_label,
-                          type_label, unless_empty)
+from dutytrace.ui_text import industry_words, loss_currency, money_words, people_rows
+from ui_pages.common import (PAGES, can, case_options, changed, tag_chip, exported, chunk_for, codebook, doc_button, esc, lang,
+                          service, t, tag_label, type_label, unless_empty)
 
 svc = service()
 options = unless_empty(case_options())
@@ -58,12 +60,20 @@ def _type_shown(facts: dict) -> str | None:
     return type_label(kind)
 
 
+def _loss_shown(amount) -> str | None:
+    """The direct loss in words with its currency (the one the documents write beside it), no ".0"."""
+    if not isinstance(amount, (int, float)):
+        return amount
+    texts = (p["text"] for d in prof["documents"] for p in svc.pages(d["doc_id"]))
+    return money_words(amount, loss_currency(texts, (prof["languages"] or [None])[0]), lang())
+
+
 cells = [("fact.date", facts.get("date")), ("fact.location", facts.get("location")),
          ("fact.region", facts.get("region")), ("fact.enterprise", facts.get("enterprise")),
-         ("fact.industry", facts.get("industry")),
+         ("fact.industry", industry_words(facts.get("industry"), lang())),
          ("fact.accident_type", _type_shown(facts)),
-         ("fact.grade", facts.get("grade")), ("fact.casualties", cas),
-         ("fact.direct_loss", f"{loss:,}" if isinstance(loss, (int, float)) else loss)]
+         ("fact.grade", t(f"grade.{facts['grade']}") if facts.get("grade") else None), ("fact.casualties", cas),
+         ("fact.direct_loss", _loss_shown(loss))]
 st.subheader(t("case.facts"))
 st.markdown("<div class='dt-facts'>" + "".join(
     f"<div class='dt-fact'><b>{esc(t(k))}</b>{esc(v) if v not in (None, '') else '—'}</div>" for k, v in cells)
@@ -83,7 +93,7 @@ with tab_tags:
         if not decided(tag):
             status = f" · <span class='dt-tag dt-possible' title='{esc(t('tag.possible_help'))}'>{t('tag.possible')}</span>"
         with st.container(border=True):
-            st.markdown(f"**{esc(tag_label(tag['tag']))}** · `{esc(tag['tag'])}` · "
+            st.markdown(f"**{esc(tag_label(tag['tag']))}** · "
                         f"{t('tag.confidence', score=tag['score'])}{status}", unsafe_allow_html=True)
             for j, ev in enumerate(tag["evidence"]):
                 cite, btn = st.columns([6, 1])
@@ -111,11 +121,31 @@ with tab_tags:
 
 # -- people held accountable ---------------------------------------------------------------------------
 with tab_acc:
-    if prof["accountability"]:
-        st.dataframe(pd.DataFrame([{
-            t("acc.person"): a.get("person"), t("acc.role"): a.get("role"), t("acc.organisation"): a.get("organisation"),
-            t("acc.level"): level_label(a.get("level")), t("acc.sanction"): a.get("sanction"), t("acc.doc"): a.get("doc"),
-        } for a in prof["accountability"]]), hide_index=True, width="stretch")
+    people = people_rows(prof["accountability"], prof["documents"], lang(), codebook())
+    if people:
+        def _source(r: dict) -> str:
+            """The document and page that state the sanction, as a link that opens that page."""
+            if not r["doc_id"]:
+                return esc(r["doc"])
+            page = int(r["page"] or 1)
+            params = {"doc": r["doc_id"], "page": page, "case": case_id, "lang": lang()}
+            chunk = chunk_for(r["doc_id"], page, r["evidence"]) if r["evidence"] else None
+            if chunk:
+                params["chunk"] = chunk
+            return (f"<a href='document?{esc(urlencode(params))}' target='_self' title='{esc(r['evidence'])}'>"
+                    f"{esc(r['doc'])}, {t('page', page=page)}</a>")
+
+        st.markdown("<style>.dt-people{border-collapse:collapse;width:100%;font-size:.9rem}.dt-people th,.dt-people td{"
+                    "border-bottom:1px solid rgba(128,128,128,.3);padding:.3rem .5rem;text-align:left;vertical-align:top;"
+                    "white-space:normal;overflow-wrap:anywhere}.dt-people th{font-weight:600}</style>", unsafe_allow_html=True)
+        head = [t("acc.person"), t("acc.role"), t("acc.organisation"), t("acc.level"), t("acc.sanction"), t("acc.doc")]
+        st.markdown("<table class='dt-people'><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head)
+                    + "</tr></thead><tbody>" + "".join(
+                        "<tr>" + "".join(f"<td>{esc(v) if v else '—'}</td>" for v in
+                                         (r["person"], r["role"], r["organisation"], r["level"], r["sanction"]))
+                        + f"<td>{_source(r)}</td></tr>" for r in people) + "</tbody></table>",
+                    unsafe_allow_html=True)
+        st.caption(t("acc.open"))
     else:
         st.info(t("case.no_accountability"))
 
@@ -136,16 +166,19 @@ with tab_time:
     for k, ev in enumerate(events):
         c1, c2 = st.columns([6, 1])
         mark = " ⚠" if ev["accident"] else ""
+        said = t("tl.interview") if ev.get("interview") else ev["text"]  # an interview, not its header's text
         c1.markdown(f"<span class='dt-when'>{esc(ev['date'])}{mark}</span> · <b>{esc(ev['name'])}</b>, "
-                    f"{t('page', page=ev['page'])}<br>{esc(ev['text'])}", unsafe_allow_html=True)
+                    f"{t('page', page=ev['page'])}<br>{esc(said)}", unsafe_allow_html=True)
         with c2:
             doc_button(t("open_page", page=ev["page"]), key=f"tl-{k}", doc_id=ev["doc_id"], page=ev["page"],
-                       chunk_id=chunk_for(ev["doc_id"], ev["page"], ev["text"]), case_id=case_id)
+                       chunk_id=chunk_for(ev["doc_id"], ev["page"], ev["text"]) if ev["text"] else None,
+                       case_id=case_id)
 
 st.divider()
 c1, c2, c3 = st.columns([2, 1, 1])
 if c1.button(t("case.similar"), icon=":material/compare:", key="to-similar"):
     st.session_state["sim_case"] = case_id
+    st.session_state["sim_autorun"] = True  # the Similar page runs the search at once
     st.switch_page(PAGES["similar"])
 rows = export.rows_from_case(prof, tag_label)
 c2.download_button(t("ex.csv"), export.to_csv(rows), f"{case_id}-evidence.csv", "text/csv", key="case-csv",

@@ -219,6 +219,8 @@ CSS = """<style>
 mark{background:#ffe48a;padding:0 .1em;border-radius:2px}
 mark.dt-ent{background:#d7ecff}
 mark.dt-cue{background:none;border-bottom:2px solid #b3261e;padding:0}
+mark.dt-trans{background:#dcefd2;border-bottom:1px dashed #3f7a2e}
+.dt-legend{font-size:.8rem;color:#555;margin:.1rem 0 .5rem 0}.dt-legend mark{font-size:.78rem}
 mark.dt-target{background:#ffd9c9;box-shadow:0 0 0 1px #f0a283;-webkit-box-decoration-break:clone;box-decoration-break:clone}
 .dt-facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:.5rem .9rem;margin:.3rem 0 1rem 0}
 .dt-fact{border:1px solid rgba(128,128,128,.3);border-radius:6px;padding:.4rem .6rem}

@@ -7,8 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dutytrace.errors import NotFound
-from dutytrace.ui_text import draw_boxes, mark_spans
-from ui_pages.common import case_button, entity_names, esc, service, t
+from dutytrace.highlight import read_query
+from dutytrace.ui_text import clean_entity, draw_boxes, legend_html, mark_spans, query_terms, ui_message
+from ui_pages.common import case_button, codebook, entity_names, esc, lang, service, t
 
 svc = service()
 qp = st.query_params
@@ -16,7 +17,7 @@ doc_id = qp.get("doc")
 try:
     doc = svc.document(doc_id) if doc_id else None
 except NotFound as e:
-    st.error(str(e))
+    st.error(ui_message(e, lang()))
     doc = None
 if doc is None:
     st.info(t("doc.none"))
@@ -44,14 +45,21 @@ if n_pages > 1:
         st.rerun()
 if chunk and chunk["page"] != page:
     chunk = None
-entities = entity_names({"entities": [e for e in doc["analysis"].get("entities", [])
-                                       if e.get("label") in ("ORG", "GOV", "POST")]})
+entities = [clean_entity(e) for e in entity_names({"entities": [e for e in doc["analysis"].get("entities", [])
+                                                                 if e.get("label") in ("ORG", "GOV", "POST")]})]
+query = qp.get("q") or ""  # a search's query, when the page was opened from its results: its words are marked
+reading = read_query(query, codebook()) if query else None
 
 
 def page_html(text: str) -> str:
     """The page text, escaped, entities marked, the passage marked as the target."""
-    spans = [(m_start, m_start + len(e), "dt-ent") for e in sorted(set(entities), key=len, reverse=True)
-             for m_start in _find_all(text, e)]
+    words = [("", w) for w in query_terms(query, [x for c in reading.concepts for lg in ("en", "zh")
+                                                   for x in c["terms"][lg]])] if reading else []
+    words += [("dt-trans", w) for w in (reading.marks() if reading else [])]
+    spans = [(m_start, m_start + len(w), cls) for cls, w in sorted(words, key=lambda x: -len(x[1])) if len(w) >= 2
+             for m_start in _find_all(text, w)]
+    spans += [(m_start, m_start + len(e), "dt-ent") for e in sorted(set(entities), key=len, reverse=True)
+              for m_start in _find_all(text, e)]
     target = (chunk["start"], chunk["end"]) if chunk and 0 <= chunk["start"] < chunk["end"] <= len(text) else None
     return mark_spans(text, spans, target=target)
 
@@ -65,6 +73,8 @@ def _find_all(text: str, word: str) -> list[int]:
 
 
 text = svc.page_text(doc_id, page)
+st.markdown(legend_html(lang(), ("", "dt-trans", "dt-ent", "dt-target") if reading else ("dt-ent", "dt-target")),
+            unsafe_allow_html=True)
 image = svc.page_image(doc_id, page) if doc["fmt"] == "pdf" and doc["kind"] != "transcript" else None
 if image is not None:
     boxes = []

@@ -17,7 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from dutytrace.errors import DutytraceError
-from ui_pages.common import can, changed, service, t
+from dutytrace.ui_text import ui_message
+from ui_pages.common import can, changed, lang, service, t
 
 ARCHIVES = (".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz")
 svc = service()
@@ -43,14 +44,19 @@ workers = st.number_input(t("ing.workers"), 1, max(1, os.cpu_count() or 1), 1, k
 
 def _shown(text: str, staging: Path | None) -> str:
     """A path or message as the user should see it: uploads by their own names, not the server's
-    staging folder."""
-    return text.replace(f"{staging}{os.sep}", "") if staging is not None else text
+    staging folder (as given or resolved: the service stores resolved paths)."""
+    if staging is None:
+        return text
+    for prefix in {str(staging), str(staging.resolve())}:
+        text = text.replace(f"{prefix}{os.sep}", "").replace(prefix, "")
+    return text
 
 
 def _merged(reports: list[dict], staging: Path | None) -> dict:
     out = {k: sum(r.get(k) or 0 for r in reports) for k in ("ingested", "unchanged", "cases", "chunks", "seconds")}
     out["failed"] = [{**f, "path": _shown(str(f.get("path")), staging), "error": _shown(str(f.get("error")), staging)}
                      for r in reports for f in r.get("failed") or []]
+    out["skipped"] = [{**f, "path": _shown(str(f.get("path")), staging)} for r in reports for f in r.get("skipped") or []]
     return out
 
 
@@ -62,6 +68,12 @@ def _stage(files, case: str, root: Path) -> None:
         target = root / name if name.lower().endswith(ARCHIVES) else root / case / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(f.getvalue())
+
+
+def _why(reason: str | None) -> str:
+    """A failure's reason code in words (the code itself only where no words exist for it)."""
+    words = t(f"why.{reason}")
+    return words if words != f"why.{reason}" else str(reason or "")
 
 
 if st.button(t("ing.run"), type="primary", icon=":material/upload:", key="ing_run"):
@@ -108,7 +120,7 @@ if st.button(t("ing.run"), type="primary", icon=":material/upload:", key="ing_ru
             ss["ing_report"] = _merged([r.to_json() for r in reports], staging)
             changed()
         except DutytraceError as e:
-            st.error(_shown(str(e), staging))
+            st.error(_shown(ui_message(e, lang()), staging))
         except Exception as e:  # never a traceback with server paths on the page; the log has it
             logging.getLogger("dutytrace.ui").exception("ingest failed")
             st.error(t("ing.crashed", kind=type(e).__name__))
@@ -123,6 +135,8 @@ if rep:
           cases=rep.get("cases", 0), chunks=rep.get("chunks", 0), seconds=float(rep.get("seconds") or 0)))
     if rep.get("failed"):
         st.subheader(t("ing.errors"))
-        st.dataframe(pd.DataFrame([{t("ing.path"): f.get("path"), t("ing.error"): f.get("error"),
-                                    t("ing.reason"): f.get("reason")} for f in rep["failed"]]),
+        st.dataframe(pd.DataFrame([{t("ing.path"): f.get("path"), t("ing.error"): _why(f.get("reason")),
+                                    t("ing.details"): f.get("error")} for f in rep["failed"]]),
                      hide_index=True, width="stretch")
+    if rep.get("skipped"):
+        st.caption(t("ing.skipped", files=", ".join(str(f.get("path")) for f in rep["skipped"])))

@@ -20,6 +20,11 @@ _DECISION = re.compile(r"处分决定|处理决定|问责决定|处罚决定|处
                        r"政务处分|disciplinary|decision on|decision of the|penalty decision|accountability decision|"
                        r"notice of sanction|commission for discipline inspection|supervision commission|"
                        r"accountability of officials", re.I)
+# a decision said in other words: 给予某某…处分 (关于给予…处分的通知), 处罚决定书, a notice on the handling of an
+# accident or on accountability; read after the report's title, so a report that mentions them stays a report
+_DECISION_WORDS = re.compile(r"给予.{0,40}处分|处罚决定|处分通知|处理意见的通知|问责情况|追责问责|"
+                             r"on the (?:investigation and )?handling of|on (?:the )?accountability|sanction(?:s|ed)? (?:on|against)|"
+                             r"disciplinary (?:decision|sanction|action)", re.I)
 _REPORT = re.compile(r"调查报告|事故报告|情况报告|investigation report|report on the|accident report|preliminary report", re.I)
 _TRANSCRIPT = re.compile(r"询问笔录|谈话笔录|笔录|record of interview|interview record|transcript|interview notes", re.I)
 
@@ -67,6 +72,7 @@ def _read(data: bytes, path: str, case_id: str, name: str) -> Document:
 def classify(pages: list[Page], name: str) -> str:
     # 調查報告 is a report too; a title wrapped over two lines ("Commission for Discipline\nInspection") is one
     head = re.sub(r"[ \t]*\n[ \t]*", " ", to_simplified(name + "\n" + pages[0].text[:400]))
+    head = re.sub(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff])", "", head)  # 处 分 决 定 spaced out
     turns, _ = find_turns(pages)
     if _TRANSCRIPT.search(head) or (len(turns) >= 6 and any(is_question(t.speaker) for t in turns)):
         return "transcript"
@@ -74,4 +80,6 @@ def classify(pages: list[Page], name: str) -> str:
         return "decision"
     if _REPORT.search(head):
         return "report"
+    if _DECISION_WORDS.search(head):
+        return "decision"
     return "report" if len(pages) >= 3 else "other"
