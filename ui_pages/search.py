@@ -8,9 +8,10 @@ import streamlit as st
 from dutytrace import analytics, export
 from dutytrace.errors import DutytraceError
 from dutytrace.search import SearchError
-from dutytrace.ui_text import highlight, reflow
-from ui_pages.common import (all_profiles, can, case_button, doc_button, exported, entity_names, esc, service, t, tag_label, type_label,
-                          value_label)
+from dutytrace.highlight import read_query
+from dutytrace.ui_text import explain_query, highlight, industry_words, legend_html, reflow
+from ui_pages.common import (all_profiles, can, case_button, codebook, doc_button, exported, entity_names, esc, lang, service, t,
+                          tag_label, type_label, value_label)
 
 ANY = "__any__"
 SELECTS = ("language", "kind", "accident_type", "industry", "region", "grade")
@@ -98,6 +99,7 @@ with st.sidebar:
 st.title(t("app.title"))
 st.caption(t("app.caption"))
 st.text_input(t("search.query"), placeholder=t("search.placeholder"), key="query")
+reading = None
 if error:
     st.error(error)
 elif not query.strip():
@@ -108,13 +110,17 @@ elif not cases:
     st.info(t("search.none"))
 else:
     st.markdown(f"**{t('search.total', n=total)}**")
+    reading = read_query(query, codebook())  # the concepts and translations the query was searched by
+    if explain_query(reading, lang()):
+        st.caption(explain_query(reading, lang()))
+    st.markdown(legend_html(lang()), unsafe_allow_html=True)
 
 for rank, case in enumerate(cases, start=1):
     facts = case.facts
     prof = profiles.get(case.case_id, {})
     entities = entity_names(prof)
     bits = [str(x) for x in (facts.get("date"), type_label(facts.get("accident_type")) if facts.get("accident_type")
-                             else None, facts.get("industry"), facts.get("region")) if x]
+                             else None, industry_words(facts.get("industry"), lang()), facts.get("region")) if x]
     if facts.get("fatalities") is not None:
         bits.append(t("search.dead", n=facts["fatalities"]))
     with st.container(border=True, key=f"result-{rank}"):
@@ -131,7 +137,7 @@ for rank, case in enumerate(cases, start=1):
                           unsafe_allow_html=True)
         for i, p in enumerate(case.passages):
             who = f" — {esc(p.speaker)}" if p.speaker else ""
-            marked = highlight(reflow(p.text), query, entities, getattr(p, "cues", None) or ())
+            marked = highlight(reflow(p.text), query, entities, getattr(p, "cues", None) or (), reading=reading)
             cite, open_ = st.columns([6, 1])
             cite.markdown(f"<div class='dt-cite'><b>{esc(p.name)}</b>, {t('page', page=p.page)}{who}</div>"
                           f"<div class='dt-passage'>{marked}</div>",
