@@ -17,9 +17,9 @@ queries) and times, over --queries seeded queries drawn from the vocabulary:
 - facets: `Dutytrace.facets(q)` (the sidebar's counts for the same query);
 - similar: `Dutytrace.similar(path)` for a generated new document (.txt), which per call parses and
   analyses the file (spaCy, tagger), embeds up to 60 passages, queries the index per passage, then
-  reads every chunk of every visible case from the catalog and builds every case's profile (the
-  first call also counts every case's concepts; later calls find them in a per-process cache, so the
-  first call is reported apart: similar_first_ms);
+  scores the candidate cases from their stored profiles (before issue 20 it read every chunk of every
+  visible case and built every case's profile, and its first call counted every case's concepts into
+  a per-process cache; the first call is still reported apart: similar_first_ms);
 - case page: `Dutytrace.case(case_id)` for random cases.
 One call of each is profiled (cProfile): the largest cumulative entries go to "profile".
 

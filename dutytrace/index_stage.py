@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import signal
 
-from dutytrace.profile import case_profile, index_payload
+from dutytrace.profile import index_payload, read_profiles
 from dutytrace.store.vectors import IndexPoint, sparse_document
 
 UPSERT_SLICE = 256
@@ -26,11 +26,18 @@ def failpoint(name: str) -> None:
 _HITS: dict[str, int] = {}
 
 
-def chunk_payload(c: dict, doc: dict, case_fields: dict) -> dict:
-    return {"case_id": c["case_id"], "doc_id": c["doc_id"], "chunk_id": c["chunk_id"], "seq": c["seq"],
-            "path": doc["path"], "name": doc["name"], "kind": doc["kind"], "language": doc["language"],
-            "page": c["page"], "start": c["start"], "end": c["end"], "speaker": c["speaker"],
-            "section": c["section"], "ocr": bool(c["ocr"]), "text": c["text"], "tags": c["tags"], **case_fields}
+def chunk_payload(c: dict, doc: dict, case_payload: dict) -> dict:
+    """A point's payload: ids and filter fields only (the passage's text, file name, speaker and offsets
+    stay in the catalog and are read by chunk id for what is shown: Catalog.passages)."""
+    return {"case_id": c["case_id"], "doc_id": c["doc_id"], "chunk_id": c["chunk_id"], "kind": doc["kind"],
+            "language": doc["language"], "page": c["page"], "tags": c["tags"], **case_payload}
+
+
+def _codebook(writer):
+    from dutytrace.nlp.codebook import load_codebook
+
+    settings = getattr(writer, "settings", None)
+    return load_codebook(getattr(settings, "codebook", None))
 
 
 class IndexWriter:
@@ -53,10 +60,11 @@ class IndexWriter:
         if not done:
             return cases
         vectors = self.embedder_fn().encode([c["text"] for c, _ in rows]) if rows else []
+        stored = read_profiles(self.catalog, sorted(cases), _codebook(self))  # built and kept where the case changed
         points: list[IndexPoint] = []
         for (c, doc), v in zip(rows, vectors):
             if doc["case_id"] not in profiles:
-                profiles[doc["case_id"]] = index_payload(case_profile(self.catalog, doc["case_id"]))
+                profiles[doc["case_id"]] = index_payload(stored[doc["case_id"]])
             points.append(IndexPoint(c["chunk_id"], v.tolist(), sparse_document(c["text"]),
                                      chunk_payload(c, doc, profiles[doc["case_id"]])))
         for i in range(0, len(points), self.upsert_slice):
@@ -88,7 +96,10 @@ class IndexWriter:
         self.catalog.clear_stale(stale)
 
     def refresh_cases(self, case_ids: set[str]) -> None:
-        """Push case-level fields (tags, facts, metadata) to every point of each case."""
+        """Build and keep each case's profile, and push its case-level fields (tags, facts, metadata) to
+        every point of the case."""
+        codebook = _codebook(self)
         for case_id in sorted(case_ids):
             if self.catalog.documents(case_id):
-                self.index_fn().set_payload(case_id, index_payload(case_profile(self.catalog, case_id)))
+                prof = read_profiles(self.catalog, [case_id], codebook)[case_id]
+                self.index_fn().set_payload(case_id, index_payload(prof))

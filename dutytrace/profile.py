@@ -1,18 +1,266 @@
 """Case profiles: what a case is, aggregated from its documents' analyses, its case.yaml and the
-reviewers' decisions. Used for index payloads, case pages and similar-case explanations."""
+reviewers' decisions, with the codebook concepts its passages name. Used for index payloads, search
+cards, facets, case pages, analytics and similar cases.
+
+A profile is kept, not recomputed: `CaseProfile` (typed) is stored in the catalog (store/catalog.py
+`case_profiles`) with the case's revision and review stamp, and built again only when the case changed
+since (ingest, retag, a tag review, a case.yaml change, a document removed) or the schema did. Readers
+take it by `case_profile` / `ProfileReader` (batched); `materialise_missing` builds every missing one
+(a home made before profiles were stored: done when the service opens it, and by `dutytrace reindex`)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
+import re
 from collections import Counter
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from dutytrace.models import CASE_TAG_MIN
 from dutytrace.store.catalog import Catalog
 
 FACT_KEYS = ("date", "location", "enterprise", "accident_type", "fatalities", "injuries", "direct_loss", "grade")
+SCHEMA = 1  # raise when what a profile holds changes: every stored profile is then built again
 
 
-def case_profile(catalog: Catalog, case_id: str) -> dict[str, Any]:
+@dataclass
+class CaseTag:
+    tag: str
+    score: float
+    evidence: list[dict] = field(default_factory=list)
+    accepted: bool = False
+
+
+@dataclass
+class ProfileDocument:
+    doc_id: str
+    name: str
+    path: str
+    kind: str
+    language: str
+    fmt: str
+    pages: int
+
+
+@dataclass
+class CaseProfile:
+    """A case as the product reads it. `to_json()` is the dict the service returns (case page, analytics,
+    exports); `concepts` counts the passages naming each codebook concept (language independent)."""
+
+    case_id: str
+    title: str
+    meta: dict
+    facts: dict
+    year: int | None
+    tags: list[CaseTag]
+    entities: list[dict]
+    accountability: list[dict]
+    languages: list[str]
+    documents: list[ProfileDocument]
+    concepts: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("concepts")
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict, concepts: dict | None = None) -> "CaseProfile":
+        return cls(d["case_id"], d["title"], d.get("meta") or {}, d.get("facts") or {}, d.get("year"),
+                   [CaseTag(**t) for t in d.get("tags") or []], list(d.get("entities") or []),
+                   list(d.get("accountability") or []), list(d.get("languages") or []),
+                   [ProfileDocument(**x) for x in d.get("documents") or []], dict(concepts or {}))
+
+    def decided_tags(self) -> list[str]:
+        """The issues the case carries (`decided`), strongest first."""
+        return [t.tag for t in self.tags if t.score >= CASE_TAG_MIN or t.accepted]
+
+
+def concept_counts(texts, codebook) -> Counter:
+    """How many of the texts name each codebook concept (Entry.named_in: one of its plain terms, or two
+    of its ambiguous ones). A term's pattern is tried only where the term occurs as plain text (a
+    substring test, much cheaper than the pattern, which adds word edges and endings)."""
+    matchers = _matchers(codebook)
+    counts: Counter = Counter()
+    for text in texts:
+        low = text.lower()
+        for cid, strong, weak in matchers:
+            if any(w in low and p.search(text) for w, p in strong) or (
+                    len(weak) >= 2 and sum(1 for w, p in weak if w in low and p.search(text)) >= 2):
+                counts[cid] += 1
+    return counts
+
+
+_MATCHERS: dict[int, tuple[Any, list]] = {}
+
+
+def _matchers(codebook) -> list:
+    """Per concept: (id, [(plain term lower-cased, its pattern)] of its plain terms, ... of its ambiguous ones)."""
+    hit = _MATCHERS.get(id(codebook))
+    if hit is None or hit[0] is not codebook:
+        out = []
+        for c in codebook.concepts:
+            strong, weak = [], []
+            for lang in sorted(set(c.cues) | set(c.weak)):
+                # Entry.terms: every term of the language as written (ambiguous ones without their "~")
+                by_pattern: dict[str, str] = {}
+                for w in c.terms.get(lang, ()):
+                    by_pattern.setdefault(_pattern_text(w, lang), w)
+                strong += [(_needle(by_pattern, p), p) for p in c.cues.get(lang, ())]
+                weak += [(_needle(by_pattern, p), p) for p in c.weak.get(lang, ())]
+            out.append((c.id, strong, weak))
+        hit = _MATCHERS[id(codebook)] = (codebook, out)
+    return hit[1]
+
+
+def _pattern_text(word: str, lang: str) -> str:
+    from dutytrace.nlp.codebook import term_pattern
+
+    return term_pattern(word, lang).pattern
+
+
+def _needle(by_pattern: dict, p) -> str:
+    """The plain text a term's pattern needs to find (lower-cased); "" (always tried) when unknown."""
+    return by_pattern.get(p.pattern, "").lower()
+
+
+_FINGERPRINTS: dict[int, tuple[Any, str]] = {}
+
+
+def codebook_fingerprint(codebook) -> str:
+    """Identifies a codebook's concepts (a stored profile's concept counts hold for that codebook only)."""
+    if codebook is None:
+        return ""
+    hit = _FINGERPRINTS.get(id(codebook))
+    if hit is None or hit[0] is not codebook:
+        h = hashlib.sha256()
+        for c in codebook.concepts:
+            h.update(c.id.encode())
+            for lang in sorted(c.cues):
+                h.update("".join(p.pattern for p in c.cues[lang]).encode())
+            for lang in sorted(c.weak):
+                h.update(("~" + "".join(p.pattern for p in c.weak[lang])).encode())
+        hit = _FINGERPRINTS[id(codebook)] = (codebook, h.hexdigest()[:16])
+    return hit[1]
+
+
+def build_profile(catalog: Catalog, case_id: str, codebook=None) -> CaseProfile:
+    """A case's profile from what the catalog holds now (its concepts too, given the codebook)."""
+    d = _aggregate(catalog, case_id)
+    counts = concept_counts((c["text"] for c in catalog.chunks_of_case(case_id)), codebook) if codebook else {}
+    return CaseProfile.from_json(d, dict(counts))
+
+
+def _terms(p: CaseProfile) -> list[tuple[str, str, float]]:
+    out = [("tag", t, 1.0) for t in p.decided_tags()]
+    if p.facts.get("accident_type"):
+        out.append(("type", str(p.facts["accident_type"]), 1.0))
+    norm = math.sqrt(sum(v * v for v in p.concepts.values())) or 1.0
+    out.extend(("concept", c, n / norm) for c, n in p.concepts.items() if n)
+    return out
+
+
+def store_profile(catalog: Catalog, case_id: str, codebook=None) -> CaseProfile:
+    """Build a case's profile and keep it in the catalog (stamped with the state it was built from)."""
+    stamp = catalog.profile_stamp(case_id)
+    p = build_profile(catalog, case_id, codebook)
+    if stamp is not None and p.documents:
+        catalog.put_profile(case_id, stamp, SCHEMA, codebook_fingerprint(codebook),
+                            json.dumps(p.to_json(), ensure_ascii=False), json.dumps(p.concepts), _terms(p))
+    return p
+
+
+def read_raw(catalog: Catalog, case_ids, codebook=None) -> dict[str, tuple[dict, dict]]:
+    """{case_id: (profile dict, concept counts)} of these cases: stored ones that still hold, the rest
+    built and stored. With a codebook, a profile whose concepts were counted with another codebook is
+    built again; without one, any stored profile will do (its concepts are not read)."""
+    ids = list(dict.fromkeys(case_ids))
+    stored = catalog.stored_profiles(ids, SCHEMA)
+    want = codebook_fingerprint(codebook) if codebook is not None else None
+    out: dict[str, tuple[dict, dict]] = {}
+    for cid in ids:
+        row = stored.get(cid)
+        if row is not None and (want is None or row[2] == want):
+            out[cid] = (json.loads(row[0]), json.loads(row[1]))
+        else:
+            p = store_profile(catalog, cid, codebook if codebook is not None else _default_codebook())
+            out[cid] = (p.to_json(), p.concepts)
+    return out
+
+
+def read_profiles(catalog: Catalog, case_ids, codebook=None) -> dict[str, CaseProfile]:
+    """`read_raw`, typed."""
+    return {c: CaseProfile.from_json(d, k) for c, (d, k) in read_raw(catalog, case_ids, codebook).items()}
+
+
+def _default_codebook():
+    from dutytrace.nlp.codebook import load_codebook
+
+    return load_codebook(None)
+
+
+def materialise_missing(catalog: Catalog, codebook=None, progress=None) -> int:
+    """Build and store every profile that is missing or out of date; returns how many were built."""
+    missing = catalog.cases_without_profile(SCHEMA)
+    for i, cid in enumerate(missing):
+        store_profile(catalog, cid, codebook if codebook is not None else _default_codebook())
+        if progress:
+            progress(i + 1, len(missing))
+    return len(missing)
+
+
+class ProfileReader:
+    """The stored profiles of the cases a user may see, for one search, facet count or similar-case
+    ranking: read in batches, each once; None for a case that is not visible or has no documents.
+    Called with a case id it is the Searcher's `case_info` (the profile as a dict, not to be changed)."""
+
+    def __init__(self, catalog: Catalog, codebook=None, visible: set[str] | None = None):
+        self.catalog, self.codebook, self.visible = catalog, codebook, visible
+        self._seen: dict[str, tuple[dict, dict] | None] = {}
+
+    def _load(self, case_ids) -> None:
+        need = [c for c in dict.fromkeys(case_ids) if c not in self._seen]
+        if not need:
+            return
+        shown = [c for c in need if self.visible is None or c in self.visible]
+        got = read_raw(self.catalog, shown, self.codebook) if shown else {}
+        for c in need:
+            hit = got.get(c)
+            self._seen[c] = hit if hit is not None and hit[0].get("documents") else None
+
+    def many(self, case_ids) -> dict[str, dict]:
+        """{case_id: profile dict} of those of these cases that are visible and have documents."""
+        ids = list(case_ids)
+        self._load(ids)
+        return {c: hit[0] for c in ids if (hit := self._seen.get(c)) is not None}
+
+    def __call__(self, case_id: str) -> dict | None:
+        return self.many([case_id]).get(case_id)
+
+    def profile(self, case_id: str) -> CaseProfile | None:
+        self._load([case_id])
+        hit = self._seen.get(case_id)
+        return CaseProfile.from_json(*hit) if hit is not None else None
+
+    def concepts(self, case_id: str) -> dict[str, int]:
+        self._load([case_id])
+        hit = self._seen.get(case_id)
+        return hit[1] if hit is not None else {}
+
+    def sharing(self, kind: str, terms) -> list[tuple[str, str, float]]:
+        """(case_id, term, w) of the visible cases whose stored profile lists one of these terms."""
+        rows = self.catalog.cases_with_terms(kind, [str(t) for t in terms if t])
+        return [r for r in rows if self.visible is None or r[0] in self.visible]
+
+
+def case_profile(catalog: Catalog, case_id: str, codebook=None) -> dict[str, Any]:
+    """A case's profile as a dict (stored, or built and stored when the case changed since)."""
+    return read_raw(catalog, [case_id], codebook)[case_id][0]
+
+
+def _aggregate(catalog: Catalog, case_id: str) -> dict[str, Any]:
     row = catalog.case_row(case_id) or {"case_id": case_id, "title": None, "meta": {}}
     meta = row["meta"]
     docs = catalog.documents(case_id)
@@ -106,11 +354,13 @@ def possible_tags(profile: dict[str, Any]) -> list[dict[str, Any]]:
     return [t for t in profile.get("tags") or [] if not decided(t)]
 
 
-def index_payload(profile: dict[str, Any]) -> dict[str, Any]:
-    """The case-level fields every chunk of the case carries in the index (for filters and facets)."""
+def index_payload(profile: dict[str, Any] | CaseProfile) -> dict[str, Any]:
+    """The case-level fields every chunk of the case carries in the index (for filters and facets; the
+    title and the rest of the profile stay in the catalog)."""
+    if isinstance(profile, CaseProfile):
+        profile = profile.to_json()
     f = profile["facts"]
     return {
-        "title": profile["title"],
         "case_tags": case_tags(profile),
         "accident_type": f.get("accident_type"),
         "industry": f.get("industry") or profile["meta"].get("industry"),

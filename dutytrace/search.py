@@ -30,7 +30,7 @@ from typing import Any
 from dutytrace.models import CaseHit, Hit
 from dutytrace.profile import case_tags, index_payload
 from dutytrace.query import STOPWORDS, QueryIntent, understand
-from dutytrace.store.vectors import Scored, VectorIndex, conditions, narrow, sparse_query
+from dutytrace.store.vectors import PASSAGE_FIELDS, Scored, VectorIndex, conditions, narrow, sparse_query
 
 MODES = ("hybrid", "dense", "lexical")
 FILTER_KEYS = {"tag": "case_tags", "chunk_tag": "tags", "case": "case_id", "case_id": "case_id",
@@ -180,8 +180,11 @@ def stop_ids() -> set[int]:
 
 class Searcher:
     def __init__(self, index: VectorIndex, embed_query, case_info, codebook, config: RankConfig | None = None,
-                 duplicates: dict[str, str] | None = None, reranker=None, term_weights=None):
+                 duplicates: dict[str, str] | None = None, reranker=None, term_weights=None, passages=None):
         self.index = index
+        # chunk ids -> {chunk_id: {text, path, name, speaker}} (Catalog.passages): the index payloads hold
+        # ids and filter fields only, so what is shown of a passage is read from the catalog, in one batch
+        self.passages = passages
         self.reranker = reranker  # optional cross-encoder (rerank.py)
         self.duplicates = duplicates or {}  # doc_id -> the document it nearly duplicates (collapsed in results)
         self.embed_query = embed_query  # text -> vector
@@ -219,12 +222,12 @@ class Searcher:
         or above the floor (near-duplicate documents collapsed)."""
         cfg = self.config
         if kind == "dense":
-            got = [s for s in self.index.query("dense", query_vec, None, cfg.match_depth, filters)
+            got = [s for s in self.index.query("dense", query_vec, None, cfg.match_depth, filters, fields=PASSAGE_FIELDS)
                    if s.score >= cfg.dense_floor.get(language, 1.01)]
         else:
             if not query_vec[0]:
                 return []
-            got = self.index.query("lexical", None, query_vec, cfg.match_depth, filters)
+            got = self.index.query("lexical", None, query_vec, cfg.match_depth, filters, fields=PASSAGE_FIELDS)
         if self.duplicates:  # a near-duplicate gives way to its group's document, unless the filters leave that out
             roots = {self.duplicates[d] for d in {s.payload.get("doc_id") for s in got} if d in self.duplicates}
             shown = {r for r in roots if self.index.facet("doc_id", narrow(filters, "doc_id", r), limit=1)}
@@ -277,12 +280,24 @@ class Searcher:
             scored = legs[mode]
         hits = sorted((to_hit(s) for s in scored), key=passage_key)
         total = len(hits)
+        hits = self.fill(hits[:limit * 3 if self.reranker else limit])
         if self.reranker:
-            hits = hits[:limit * 3]
             for h, s in zip(hits, self.reranker.scores(query, [h.text for h in hits])):
                 h.score = s
             hits.sort(key=passage_key)
         return PassageResult(self._mark(hits[:limit]), total)
+
+    def fill(self, hits: list[Hit]) -> list[Hit]:
+        """The hits with their text, file name, path and speaker, read from the catalog by chunk id in one
+        batch (an index made before slim payloads still has them in the payload)."""
+        need = [h.chunk_id for h in hits if not h.text and h.chunk_id]
+        if need and self.passages is not None:
+            got = self.passages(need)
+            for h in hits:
+                row = got.get(h.chunk_id) if not h.text else None
+                if row:
+                    h.text, h.path, h.name, h.speaker = row["text"], row["path"], row["name"], row["speaker"]
+        return hits
 
     def _mark(self, hits: list[Hit]) -> list[Hit]:
         from dutytrace.highlight import cue_spans
@@ -350,20 +365,26 @@ class Searcher:
         if self.reranker:
             ranked = self._rerank_cases(query, ranked[:max(limit, 30)], best, scores)
         out = []
+        shown: dict[str, list[Hit]] = {}
         for case_id in ranked[:limit]:
-            info = self.case_info(case_id) or {}
             seen, ps = set(), []
             for h in sorted(best[case_id], key=passage_key):
                 if h.chunk_id not in seen:
                     seen.add(h.chunk_id)
                     ps.append(h)
-            out.append(CaseHit(case_id, scores[case_id], info.get("title") or case_id, self._mark(ps[:passages]),
+            shown[case_id] = ps[:passages]
+        self.fill([h for ps in shown.values() for h in ps])
+        infos = self._infos(list(shown))
+        for case_id, ps in shown.items():
+            info = infos.get(case_id) or {}
+            out.append(CaseHit(case_id, scores[case_id], info.get("title") or case_id, self._mark(ps),
                                facts=info.get("facts", {}), tags=case_tags(info)[:8] if info else []))
         return CaseResult(out, total)
 
     def _rerank_cases(self, query: str, candidates: list[str], best: dict, scores: dict) -> list[str]:
         """Score each candidate's top passages with the cross-encoder; a case takes its best passage's score."""
         texts, owners = [], []
+        self.fill([h for c in candidates for h in sorted(best[c], key=passage_key)[:3]])
         for case_id in candidates:
             for h in sorted(best[case_id], key=passage_key)[:3]:
                 texts.append(h.text)
@@ -385,11 +406,19 @@ class Searcher:
         cases = [c for c, _ in self.index.facet("case_id", flt, limit=100_000)]
         doc_ids = {d for d, _ in self.index.facet("doc_id", flt, limit=1_000_000)}
         out: dict[str, set[str]] = {}
+        infos = self._infos(cases)
         for c in cases:
-            prof = self.case_info(c)
+            prof = infos.get(c)
             if prof:
                 out[c] = {d["doc_id"] for d in prof.get("documents", []) if d["doc_id"] in doc_ids}
         return out
+
+    def _infos(self, case_ids: list[str]) -> dict[str, dict]:
+        """case_info for many cases, in one batch where the service's case_info reads batches."""
+        many = getattr(self.case_info, "many", None)
+        if many is not None:
+            return many(case_ids)
+        return {c: p for c in case_ids if (p := self.case_info(c))}
 
     def matching(self, query: str | None, mode: str = "hybrid", filters: dict | None = None) -> dict[str, set[str]]:
         """The cases a search returns (all of them, not a page), each with the documents of its evidence;
@@ -413,8 +442,10 @@ class Searcher:
         counts under a document-level value (language, kind) when a passage of its evidence has it.
         (`depth` is accepted for compatibility: every matching case counts.)"""
         counts: dict[str, dict[Any, int]] = {f: defaultdict(int) for f in fields}
-        for case_id, doc_ids in self.matching(query, mode, filters).items():
-            prof = self.case_info(case_id)
+        matched = self.matching(query, mode, filters)
+        infos = self._infos(list(matched))
+        for case_id, doc_ids in matched.items():
+            prof = infos.get(case_id)
             if not prof:
                 continue
             docs = [d for d in prof.get("documents", []) if d["doc_id"] in doc_ids]

@@ -17,7 +17,7 @@ from dutytrace.audit import Audit
 from dutytrace.errors import ConfigError, NotFound
 from dutytrace.security import LOCAL, AccessDenied, AuthRequired, Principal, Users, case_clearances
 from dutytrace.indexing import Ingestor, IngestReport, prepare
-from dutytrace.profile import case_profile, case_tags, index_payload
+from dutytrace.profile import ProfileReader, case_profile, case_tags, index_payload, materialise_missing
 from dutytrace.search import Searcher
 from dutytrace.store.catalog import Catalog
 from dutytrace.store.files import FileStore
@@ -32,6 +32,7 @@ class _Resources:
         self.embedder = None
         self.index: VectorIndex | None = None
         self.query_vector = None  # the embedder's encode_query, remembering recent queries
+        self.prepared: dict = {}  # the last few files analysed without storing them (Dutytrace._prepare)
 
 
 
@@ -46,6 +47,7 @@ class Dutytrace:
             raise storage_error(e, self.settings.home) or not_writable(self.settings.home, str(e)) from None
         self.catalog = Catalog(self.settings.database_url or self.settings.catalog_path)
         self._res = _Resources()
+        self._build_profiles()
         self.users = Users(self.catalog)
         self.audit = Audit(self.catalog)
         try:
@@ -53,6 +55,23 @@ class Dutytrace:
         except (AccessDenied, AuthRequired) as e:  # a disabled or unknown user: recorded, then refused
             self.audit.record(str(user), "denied", None, action="act_as", reason=str(e))
             raise
+
+    def _codebook(self):
+        from dutytrace.nlp.codebook import load_codebook
+
+        return load_codebook(self.settings.codebook)
+
+    def _build_profiles(self) -> None:
+        """Case profiles are kept in the catalog (profile.py): a home made before that, or one whose
+        profiles are out of date (another codebook, a newer schema), gets them built here, once. A bad
+        user codebook is reported where it is used; the profiles are then built when first read."""
+        from dutytrace.errors import ConfigError as _ConfigError
+
+        try:
+            codebook = self._codebook()
+        except _ConfigError:
+            return
+        materialise_missing(self.catalog, codebook)
 
     def for_user(self, user: Principal) -> "Dutytrace":
         """The same service (catalog, model, index) acting as another user."""
@@ -268,7 +287,7 @@ class Dutytrace:
             ing.index_documents(docs[i:i + 16])
             if progress:
                 progress(min(i + 16, len(docs)), len(docs))
-        ing.refresh_cases(set(self.catalog.case_ids()))
+        ing.refresh_cases(set(self.catalog.case_ids()))  # builds and keeps every case's profile too
         return {"documents": len(docs), "chunks": self.index.count()}
 
     # -- read --------------------------------------------------------------------------------------
@@ -277,7 +296,7 @@ class Dutytrace:
         self.require("view", "view_case", case_id)
         self._check_case(case_id)
         self.audit.record(self.principal.name, "view_case", case_id)
-        return case_profile(self.catalog, case_id)
+        return case_profile(self.catalog, case_id, self._codebook())
 
     def case_ids(self) -> list[str]:
         """The ids of the cases this user may see."""
@@ -288,7 +307,9 @@ class Dutytrace:
         """Profiles of every case this user may see (for analytics; audited once, not per case)."""
         self.require("view", "analytics")
         self.audit.record(self.principal.name, "analytics", None)
-        return [case_profile(self.catalog, c) for c in self.case_ids()]
+        ids = self.case_ids()
+        found = ProfileReader(self.catalog, self._codebook()).many(ids)  # stored profiles, read in batches
+        return [found[c] for c in ids if c in found]
 
     def pages(self, doc_id: str) -> list[dict]:
         self._check_document(doc_id)
@@ -298,22 +319,11 @@ class Dutytrace:
         self._check_document(doc_id)
         return self.catalog.chunks(doc_id)
 
-    def _case_info_fn(self):
-        """case_id -> a visible case's profile (or None), for ranking and result cards (not audited: not a
-        view), made for one search or similar-case ranking: the visible case ids are read once,
-        not once for every candidate case (that was a catalog-wide query per case on the hot path),
-        and each case's profile is built once (facets rank the cases, then read them again)."""
-        visible = self._visible()
-        seen: dict[str, dict | None] = {}
-
-        def info(case_id: str) -> dict | None:
-            if visible is not None and case_id not in visible:
-                return None
-            if case_id not in seen:
-                profile = case_profile(self.catalog, case_id)
-                seen[case_id] = profile if profile["documents"] else None
-            return seen[case_id]
-        return info
+    def _case_info_fn(self) -> ProfileReader:
+        """case_id -> a visible case's stored profile (or None), for ranking and result cards (not audited:
+        not a view), made for one search or similar-case ranking: the visible case ids are read once,
+        and profiles are read from the catalog in batches (`many`), each once (profile.ProfileReader)."""
+        return ProfileReader(self.catalog, self._codebook(), self._visible())
 
     def searcher(self, config=None) -> Searcher:
         from dutytrace.dedupe import duplicates
@@ -327,7 +337,7 @@ class Dutytrace:
         return Searcher(self.index, self._query_vector(), self._case_info_fn(),
                         load_codebook(self.settings.codebook),
                         config, duplicates(self.catalog), reranker,
-                        term_weights=self.catalog.term_weights(self._visible()))
+                        term_weights=self.catalog.term_weights(self._visible()), passages=self.catalog.passages)
 
     def _query_vector(self):
         """Query text -> vector, shared by every searcher of this service: a page that searches and then
@@ -461,41 +471,54 @@ class Dutytrace:
         if not path.is_file():
             raise NotFound(f"{path}: no such file")
         self.audit.record(me.name, "analyze", str(path))
-        doc, chunks, analysis = prepare(path.read_bytes(), str(path), path.stem, path.name, self.settings)
+        doc, chunks, analysis = self._prepare(path)
         return {"path": str(path), "pages": len(doc.pages), "chunks": len(chunks), **analysis.to_json()}
 
     def similar(self, path: Path | None = None, case_id: str | None = None, limit: int = 10) -> list[dict]:
         """Past cases most like a new document (or an existing case), each with its reasons (similar.py)."""
-        from dutytrace.nlp.codebook import load_codebook
         from dutytrace.similar import Material, rank_similar
 
+        codebook = self._codebook()
         if path is not None:
             path = Path(path)
             if not path.is_file():
                 raise NotFound(f"{path}: no such file")
-            doc, chunks, analysis = prepare(path.read_bytes(), str(path), "__new__", path.name, self.settings)
+            doc, chunks, analysis = self._prepare(path)
             kind = analysis.facts.get("accident_type")
             if kind is None:  # interviews carry no facts block; the text still says what happened
                 from dutytrace.nlp.facts import accident_type
 
-                kind = accident_type(doc.text, doc.language, load_codebook(self.settings.codebook))
+                kind = accident_type(doc.text, doc.language, codebook)
             material = Material([c.text for c in chunks], doc.language,
                                 {t.tag for t in analysis.tags if t.score >= CASE_TAG_MIN}, kind,
                                 {e.text for e in analysis.entities if e.label in ("ORG", "GOV", "POST", "LAW")})
         else:
             self._check_case(case_id, "similar")
-            prof = case_profile(self.catalog, case_id)
+            prof = case_profile(self.catalog, case_id, codebook)
             material = Material([c["text"] for c in self.catalog.chunks_of_case(case_id)],
                                 (prof["languages"] or ["en"])[0], set(case_tags(prof)),
                                 prof["facts"].get("accident_type"), {e["text"] for e in prof["entities"]}, case_id)
         self.require("search", "similar", case_id or (path.name if path else None))
         visible = self._visible()
-        case_texts = {cid: [c["text"] for c in self.catalog.chunks_of_case(cid)] for cid in self.catalog.case_ids()
-                      if visible is None or cid in visible}
         self.audit.record(self.principal.name, "similar", case_id or (path.name if path else None))
-        return rank_similar(material, self.index, self.embedder, self._case_info_fn(), case_texts,
-                            load_codebook(self.settings.codebook), limit, self._scoped(None),
-                            term_weights=self.catalog.term_weights(visible))
+        # candidates from the index and the stored profiles, never a read of every case (similar.py)
+        return rank_similar(material, self.index, self.embedder, ProfileReader(self.catalog, codebook, visible),
+                            codebook, limit, self._scoped(None), term_weights=self.catalog.term_weights(visible),
+                            passages=self.catalog.passages)
+
+    def _prepare(self, path: Path):
+        """`prepare` of a file not to be stored (similar, analyze_file), remembered for the last few files
+        by their bytes: the Similar page ranks an upload and then says what it read of it (one analysis)."""
+        import hashlib
+
+        data = path.read_bytes()
+        key = (hashlib.sha256(data).hexdigest(), str(path))
+        cache = self._res.prepared
+        if key not in cache:
+            if len(cache) >= 4:
+                cache.pop(next(iter(cache)))
+            cache[key] = prepare(data, str(path), "__new__", path.name, self.settings)
+        return cache[key]
 
     def review_tag(self, case_id: str, doc_id: str | None, tag: str, decision: str, reviewer: str | None = None) -> str:
         """Accept or reject a tag on one document (doc_id, an id prefix or the file name) or, with doc_id

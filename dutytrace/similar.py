@@ -2,7 +2,7 @@
 
 A case-level profile of the new material — its passages, responsibility tags, accident type, and the
 codebook concepts it names (equipment, hazards, kinds of bodies and posts, failures, sanctions, which
-are bilingual and so carry across languages) — is ranked against every case:
+are bilingual and so carry across languages) — is ranked against candidate cases:
 
     score = 0.40 * passage votes     (each passage retrieves passages; the cases they belong to get
                                       reciprocal-rank votes; lexical, cross-language and, for English,
@@ -10,6 +10,12 @@ are bilingual and so carry across languages) — is ranked against every case:
           + 0.25 * concept overlap   (cosine of concept-count vectors: language independent)
           + 0.20 * tag overlap       (Jaccard of responsibility tags)
           + 0.15 * same accident type
+
+The candidates are found, never scanned for: the cases the passages' index neighbours belong to, and
+the cases whose stored profile shares the material's decided tags, accident type or main concepts
+(looked up by term in the catalog, store/catalog.py `case_terms`), each list cut to its best; every
+candidate is then scored exactly from its stored profile (profile.py), concept counts included. The
+time grows with the material and the candidates, not with the archive.
 
 Each result carries its explanation: shared tags, same accident type or industry, shared concepts
 (including kinds of bodies and posts), shared entities, and the pairs of passages that match."""
@@ -21,14 +27,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from dutytrace.nlp.codebook import Codebook
+from dutytrace.profile import concept_counts  # noqa: F401  (the material's concepts; also used by callers)
 from dutytrace.query import understand
 from dutytrace.search import passage_key, to_hit
-from dutytrace.store.vectors import sparse_query, narrow
+from dutytrace.store.vectors import PASSAGE_FIELDS, narrow, sparse_query
 from dutytrace.profile import case_tags
 
 WEIGHTS = {"votes": 0.40, "concepts": 0.25, "tags": 0.20, "type": 0.15}
 RRF_K = 60.0
 MAX_PASSAGES = 60
+MAX_VOTED = 150  # candidates from passage votes: the cases with the most votes
+MAX_SHARING = 100  # candidates from shared tags, type and concepts: the best by what they share
+TOP_CONCEPTS = 20  # the material's concepts the lookup goes by (its most named ones)
 
 
 @dataclass
@@ -41,55 +51,54 @@ class Material:
     accident_type: str | None
     entities: set[str]
     exclude: str | None = None  # the case itself, when comparing an existing case
+    concepts: Counter | None = None  # its concept counts, when known (a stored case's); else counted
 
 
-def concept_counts(texts: list[str], codebook: Codebook) -> Counter:
-    counts: Counter = Counter()
-    for text in texts:
-        for c in codebook.concepts:
-            if c.named_in(text):
-                counts[c.id] += 1
-    return counts
-
-
-_CASE_CONCEPTS: dict[tuple, Counter] = {}
-
-
-def case_concepts(case_id: str, texts: list[str], codebook: Codebook) -> Counter:
-    """concept_counts of a stored case, remembered while its text and the codebook stay the same:
-    counting is a regular-expression pass over every passage, most of a lookup's time otherwise."""
-    key = (case_id, id(codebook), len(texts), hash("\x00".join(texts)))
-    if key not in _CASE_CONCEPTS:
-        if len(_CASE_CONCEPTS) > 50_000:
-            _CASE_CONCEPTS.clear()
-        _CASE_CONCEPTS[key] = concept_counts(texts, codebook)
-    return _CASE_CONCEPTS[key]
-
-
-def cosine(a: Counter, b: Counter) -> float:
+def cosine(a, b) -> float:
     if not a or not b:
         return 0.0
     dot = sum(v * b.get(k, 0) for k, v in a.items())
     return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
 
 
-def rank_similar(material: Material, index, embedder, case_profile, case_texts, codebook: Codebook,
-                 limit: int = 10, filters: dict | None = None, term_weights=None) -> list[dict]:
-    """`filters` narrows every index query (the service passes the cases the user may see);
-    `term_weights` gives the BM25 IDF over those cases (store/vectors.py)."""
+def sharing_candidates(material: Material, my_concepts: Counter, profiles) -> dict[str, float]:
+    """Cases whose stored profile shares the material's decided tags, accident type or main concepts,
+    with an estimate of the score those parts give (for cutting the list; not the score)."""
+    est: dict[str, float] = defaultdict(float)
+    if material.tags:
+        for cid, _, _ in profiles.sharing("tag", material.tags):
+            est[cid] += WEIGHTS["tags"] / len(material.tags)
+    if material.accident_type:
+        for cid, _, _ in profiles.sharing("type", [material.accident_type]):
+            est[cid] += WEIGHTS["type"]
+    if my_concepts:
+        norm = math.sqrt(sum(v * v for v in my_concepts.values()))
+        top = dict(sorted(my_concepts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CONCEPTS])
+        for cid, term, w in profiles.sharing("concept", top):
+            est[cid] += WEIGHTS["concepts"] * w * top[term] / norm
+    est.pop(material.exclude, None)
+    return dict(est)
+
+
+def rank_similar(material: Material, index, embedder, profiles, codebook: Codebook, limit: int = 10,
+                 filters: dict | None = None, term_weights=None, passages=None) -> list[dict]:
+    """`profiles`: the stored profiles of the cases the user may see (profile.ProfileReader);
+    `filters` narrows every index query (the service passes the cases the user may see);
+    `term_weights` gives the BM25 IDF over those cases (store/vectors.py); `passages` reads the shown
+    passages' text from the catalog by chunk id (Catalog.passages)."""
     texts = material.texts[:MAX_PASSAGES]
     vectors = embedder.encode(texts) if material.language == "en" else [None] * len(texts)
     votes: dict[str, float] = defaultdict(float)
     pairs: dict[str, list] = defaultdict(list)
     for text, vec in zip(texts, vectors):
-        legs = [index.query("lexical", None, sparse_query(text, term_weights), 20, filters)]
+        legs = [index.query("lexical", None, sparse_query(text, term_weights), 20, filters, fields=PASSAGE_FIELDS)]
         intent = understand(text, codebook)
         if intent.translation:
             other = "en" if intent.language == "zh" else "zh"
             legs.append(index.query("lexical", None, sparse_query(intent.translation, term_weights), 20,
-                                    narrow(filters, "language", other)))
+                                    narrow(filters, "language", other), fields=PASSAGE_FIELDS))
         if vec is not None:
-            legs.append(index.query("dense", vec.tolist(), None, 20, filters))
+            legs.append(index.query("dense", vec.tolist(), None, 20, filters, fields=PASSAGE_FIELDS))
         for leg in legs:
             seen: set[str] = set()
             for rank, s in enumerate(sorted(leg, key=passage_key)):
@@ -99,28 +108,23 @@ def rank_similar(material: Material, index, embedder, case_profile, case_texts, 
                 seen.add(cid)
                 votes[cid] += 1.0 / (RRF_K + len(seen))
                 pairs[cid].append((1.0 / (RRF_K + len(seen)), text, s))
-    my_concepts = concept_counts(texts, codebook)
+    my_concepts = material.concepts if material.concepts is not None else concept_counts(texts, codebook)
     top_votes = max(votes.values(), default=1.0)
+    voted = sorted((c for c in votes if c != material.exclude), key=lambda c: (-votes[c], c))[:MAX_VOTED]
+    sharing = sharing_candidates(material, my_concepts, profiles)
+    candidates = set(voted) | set(sorted(sharing, key=lambda c: (-sharing[c], c))[:MAX_SHARING])
+    found = profiles.many(sorted(candidates))  # visible cases with documents, read in one batch
     out = []
-    for cid in sorted(case_texts):
-        if cid == material.exclude:
-            continue
-        prof = case_profile(cid)
-        if prof is None:
-            continue
+    for cid in sorted(found):
+        prof = found[cid]
         their_tags = set(case_tags(prof))  # the one tag decision (profile.decided)
         union = material.tags | their_tags
         tag_sim = len(material.tags & their_tags) / len(union) if union else 0.0
-        their_concepts = case_concepts(cid, case_texts.get(cid, []), codebook)
+        their_concepts = profiles.concepts(cid)
         concept_sim = cosine(my_concepts, their_concepts)
         same_type = bool(material.accident_type and material.accident_type == prof["facts"].get("accident_type"))
         score = (WEIGHTS["votes"] * votes.get(cid, 0.0) / top_votes + WEIGHTS["concepts"] * concept_sim
                  + WEIGHTS["tags"] * tag_sim + WEIGHTS["type"] * same_type)
-        best, shown = [], set()
-        for item in sorted(pairs.get(cid, []), key=lambda x: (-x[0], passage_key(x[2]))):
-            if item[2].id not in shown and len(best) < 3:
-                shown.add(item[2].id)
-                best.append(item)
         shared_concepts = sorted(set(my_concepts) & set(their_concepts),
                                  key=lambda c: (-(my_concepts[c] * their_concepts[c]), c))
         out.append({
@@ -132,7 +136,25 @@ def rank_similar(material: Material, index, embedder, case_profile, case_texts, 
             "shared_entities": sorted(material.entities & {e["text"] for e in prof["entities"]})[:20],
             "components": {"passages": round(votes.get(cid, 0.0) / top_votes, 3), "concepts": round(concept_sim, 3),
                            "tags": round(tag_sim, 3), "accident_type": float(same_type)},
-            "passages": [{"query_text": q, **to_hit(s).to_json()} for _, q, s in best],
+            "passages": [],
         })
     out.sort(key=lambda x: (-x["score"], x["case_id"]))
-    return out[:limit]
+    out = out[:limit]
+    shown = {}
+    for item in out:  # the best three passage pairs of each case shown, their text read in one batch
+        best, seen = [], set()
+        for pair in sorted(pairs.get(item["case_id"], []), key=lambda x: (-x[0], passage_key(x[2]))):
+            if pair[2].id not in seen and len(best) < 3:
+                seen.add(pair[2].id)
+                best.append((pair[1], to_hit(pair[2])))
+        shown[item["case_id"]] = best
+    hits = [h for best in shown.values() for _, h in best]
+    need = [h.chunk_id for h in hits if not h.text and h.chunk_id]
+    got = passages(need) if passages is not None and need else {}
+    for h in hits:
+        row = got.get(h.chunk_id)
+        if row:
+            h.text, h.path, h.name, h.speaker = row["text"], row["path"], row["name"], row["speaker"]
+    for item in out:
+        item["passages"] = [{"query_text": q, **h.to_json()} for q, h in shown[item["case_id"]]]
+    return out

@@ -68,6 +68,22 @@ CREATE TABLE IF NOT EXISTS bm25_chunks (case_id TEXT PRIMARY KEY, n INTEGER NOT 
 CREATE TABLE IF NOT EXISTS catalog_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+# Case profiles kept, not recomputed (profile.py): one row per case, valid while the case's revision
+# (cases.rev, raised by every write to its documents, analyses or metadata), its tag reviews (count and
+# latest time: reviews are also written outside this module) and the profile schema are those it was
+# built from. case_terms lists what similar-case candidates are looked up by: the case's decided tags
+# ('tag'), its accident type ('type') and its codebook concepts ('concept', w = count / norm).
+PROFILE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS case_profiles (
+  case_id TEXT PRIMARY KEY, rev INTEGER NOT NULL, reviews_n INTEGER NOT NULL, reviews_at REAL NOT NULL,
+  profile_schema INTEGER NOT NULL, codebook TEXT NOT NULL, profile TEXT NOT NULL, concepts TEXT NOT NULL,
+  updated REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS case_terms (
+  case_id TEXT NOT NULL, kind TEXT NOT NULL, term TEXT NOT NULL, w REAL NOT NULL,
+  PRIMARY KEY (case_id, kind, term));
+CREATE INDEX IF NOT EXISTS case_terms_term ON case_terms(kind, term, case_id, w);
+"""
+
 
 class Catalog:
     def __init__(self, path: Path | str):
@@ -79,6 +95,7 @@ class Catalog:
         self.db.executescript(SCHEMA)
         self.db.executescript(INGEST_SCHEMA)
         self.db.executescript(TERMS_SCHEMA)
+        self.db.executescript(PROFILE_SCHEMA)
         self._migrate()
 
     def _migrate(self) -> None:
@@ -99,6 +116,14 @@ class Catalog:
             with self.transaction() as tx:
                 tx.execute("UPDATE documents SET content = doc_id WHERE content IS NULL")
         db.execute("CREATE INDEX IF NOT EXISTS documents_content ON documents(case_id, content)")
+        try:  # cases.rev: the revision a stored case profile is checked against
+            db.execute("SELECT rev FROM cases LIMIT 1").fetchall()
+        except Exception:
+            try:
+                with self.transaction() as tx:
+                    tx.execute("ALTER TABLE cases ADD COLUMN rev INTEGER NOT NULL DEFAULT 0")
+            except Exception:  # another process added it first
+                db.execute("SELECT rev FROM cases LIMIT 1").fetchall()
         if db.execute("SELECT 1 FROM catalog_meta WHERE key='bm25_df'").fetchone() is None:
             token = uuid.uuid4().hex  # the write comes first (it takes the lock): one process counts
             with self.transaction() as tx:
@@ -188,6 +213,7 @@ class Catalog:
                        "ON CONFLICT(case_id) DO UPDATE SET title=excluded.title, meta=excluded.meta, "
                        "updated=excluded.updated",
                        (case_id, meta.get("title"), json.dumps(meta, ensure_ascii=False), time.time()))
+            _changed(db, case_id)
 
     def case_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute(
@@ -341,6 +367,73 @@ class Catalog:
             return [idf(total[0], df.get(int(t), 0)) for t in terms]
         return weights
 
+    # -- stored case profiles (profile.py) -------------------------------------------------------
+    _REVIEWS_N = "(SELECT COUNT(*) FROM tag_reviews r WHERE r.case_id = {t}.case_id)"
+    _REVIEWS_AT = "(SELECT COALESCE(MAX(r.at), 0) FROM tag_reviews r WHERE r.case_id = {t}.case_id)"
+
+    def profile_stamp(self, case_id: str) -> tuple[int, int, float] | None:
+        """(revision, number of tag reviews, latest review time) of a case: read before its profile is
+        built, stored with it, and compared when it is read."""
+        r = self.db.execute(f"SELECT c.rev, {self._REVIEWS_N.format(t='c')}, {self._REVIEWS_AT.format(t='c')} "
+                            "FROM cases c WHERE c.case_id=?", (case_id,)).fetchone()
+        return (int(r[0]), int(r[1]), float(r[2])) if r else None
+
+    def stored_profiles(self, case_ids: list[str], schema: int) -> dict[str, tuple[str, str, str]]:
+        """{case_id: (profile JSON, concepts JSON, codebook fingerprint)} of the given cases whose stored
+        profile still holds (same revision, same reviews, same schema)."""
+        out: dict[str, tuple[str, str, str]] = {}
+        ids = list(dict.fromkeys(case_ids))
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            q = ("SELECT p.case_id, p.profile, p.concepts, p.codebook FROM case_profiles p "
+                 "JOIN cases c ON c.case_id = p.case_id "
+                 f"WHERE p.case_id IN ({_marks(part)}) AND p.rev = c.rev AND p.profile_schema = ? "
+                 f"AND p.reviews_n = {self._REVIEWS_N.format(t='p')} AND p.reviews_at = {self._REVIEWS_AT.format(t='p')}")
+            for r in self.db.execute(q, (*part, schema)):
+                out[r[0]] = (r[1], r[2], r[3])
+        return out
+
+    def put_profile(self, case_id: str, stamp: tuple[int, int, float], schema: int, codebook: str, profile: str,
+                    concepts: str, terms: list[tuple[str, str, float]]) -> None:
+        """Store a case's profile as built from the state `stamp` was read at (a change since then leaves
+        it invalid: it is built again when next read), with its candidate terms (kind, term, w)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO case_profiles(case_id, rev, reviews_n, reviews_at, profile_schema, codebook,"
+                       " profile, concepts, updated) VALUES (?,?,?,?,?,?,?,?,?)",
+                       (case_id, stamp[0], stamp[1], stamp[2], schema, codebook, profile, concepts, time.time()))
+            db.execute("DELETE FROM case_terms WHERE case_id=?", (case_id,))
+            db.executemany("INSERT INTO case_terms(case_id, kind, term, w) VALUES (?,?,?,?)",
+                           [(case_id, k, t, float(w)) for k, t, w in terms])
+
+    def cases_without_profile(self, schema: int) -> list[str]:
+        """Cases with documents whose stored profile is missing or no longer holds."""
+        ids = self.case_ids()
+        have = set(self.stored_profiles(ids, schema))
+        return [c for c in ids if c not in have]
+
+    def cases_with_terms(self, kind: str, terms: list[str]) -> list[tuple[str, str, float]]:
+        """(case_id, term, w) of the cases whose profile lists one of these terms of this kind."""
+        terms = sorted(set(terms))
+        out: list[tuple[str, str, float]] = []
+        for i in range(0, len(terms), 200):
+            part = terms[i:i + 200]
+            out.extend((r[0], r[1], float(r[2])) for r in self.db.execute(
+                f"SELECT case_id, term, w FROM case_terms WHERE kind=? AND term IN ({_marks(part)})", (kind, *part)))
+        return out
+
+    def passages(self, chunk_ids: list[str]) -> dict[str, dict]:
+        """{chunk_id: {text, speaker, section, seq, path, name}} of these chunks, in batches (the index
+        payloads carry ids and filter fields only: search results take their text from here)."""
+        out: dict[str, dict] = {}
+        ids = list(dict.fromkeys(c for c in chunk_ids if c))
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            for r in self.db.execute(
+                    "SELECT c.chunk_id, c.text, c.speaker, c.section, c.seq, d.path, d.name FROM chunks c "
+                    f"JOIN documents d ON d.doc_id = c.doc_id WHERE c.chunk_id IN ({_marks(part)})", part):
+                out[r[0]] = {"text": r[1], "speaker": r[2], "section": r[3], "seq": r[4], "path": r[5], "name": r[6]}
+        return out
+
     def update_analysis(self, doc_id: str, analysis: Analysis) -> bool:
         """Replace a document's analysis and its chunks' tags (re-tagging without re-parsing). When any
         chunk's tags changed the document is marked not indexed, so its points get the new tags.
@@ -358,7 +451,18 @@ class Catalog:
             if changed:
                 db.execute("UPDATE documents SET indexed=0 WHERE doc_id=?", (doc_id,))
             db.execute("INSERT OR IGNORE INTO stale_cases VALUES (?)", (row[0],))
+            _changed(db, row[0])
         return bool(changed)
+
+
+def _changed(db, case_id: str) -> None:
+    """A case's documents, analyses or metadata changed (inside the transaction that changes them): its
+    stored profile no longer holds."""
+    db.execute("UPDATE cases SET rev = rev + 1 WHERE case_id=?", (case_id,))
+
+
+def _marks(items) -> str:
+    return ",".join("?" * len(items))
 
 
 def _doc_row(r: sqlite3.Row) -> dict:
@@ -411,6 +515,9 @@ def _remove_document(db, doc_id: str) -> None:
     counts = _TermCounts()
     counts.add((r[0], r[1]) for r in db.execute("SELECT case_id, text FROM chunks WHERE doc_id=?", (doc_id,)).fetchall())
     counts.write(db, -1)
+    row = db.execute("SELECT case_id FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+    if row:
+        _changed(db, row[0])
     for table in ("chunks", "pages", "documents"):
         db.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
 
@@ -421,6 +528,7 @@ def _insert_document(db: sqlite3.Connection, doc: Document, chunks: list[Chunk],
     content: the bytes' SHA-256 (identity.py); the id when not given (the rule before per-case ids)."""
     now = time.time()
     db.execute("INSERT OR IGNORE INTO cases(case_id, title, updated) VALUES (?,?,?)", (doc.case_id, None, now))
+    _changed(db, doc.case_id)
     db.execute(
         "INSERT INTO documents(doc_id, case_id, path, name, kind, language, fmt, pages, meta, analysis,"
         " indexed, ingested_at, content) VALUES (?,?,?,?,?,?,?,?,?,?,0,?,?)",

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from dutytrace.errors import IndexLocked, IndexOutdated
-from dutytrace.store.vectors import (DENSE, INTEGER_FIELDS, KEYWORD_FIELDS, RRF_K, SPARSE, Filters, IndexOptions,
-                                     IndexPoint, Scored, conditions, record_point)
+from dutytrace.store.vectors import (DENSE, FAT_KEYS, INTEGER_FIELDS, KEYWORD_FIELDS, RRF_K, SPARSE, Filters,
+                                     IndexOptions, IndexPoint, Scored, conditions, record_point)
 
 
 def sparse_params(q):
@@ -73,6 +73,21 @@ class EdgeIndex:
             for f in fields:
                 if f not in have:
                     self.shard.update(q.UpdateOperation.create_field_index(f, schema))
+        if not fresh:
+            self.migrate_slim()
+
+    def migrate_slim(self) -> bool:
+        """An index made before slim payloads carries each passage's text (and file name, speaker,
+        offsets) in its payload: those keys are dropped from every point, once, when it is opened (the
+        catalog holds them all; nothing is lost). Returns whether anything was dropped."""
+        q = self.q
+        points, _ = self.shard.scroll(q.ScrollRequest(limit=1, with_payload=True))
+        if not points or not any(k in (points[0].payload or {}) for k in FAT_KEYS):
+            return False
+        self.shard.update(q.UpdateOperation.delete_payload_by_filter(q.Filter(must=[]), list(FAT_KEYS)))
+        self.shard.flush()
+        self.shard.optimize()
+        return True
 
     def _filter(self, filters: Filters | None):
         if not filters:
@@ -115,17 +130,19 @@ class EdgeIndex:
         self.shard.update(self.q.UpdateOperation.set_payload_by_filter(self._filter({"case_id": case_id}), payload))
         self.shard.flush()
 
-    def query(self, mode, dense, sparse, limit, filters=None, weights=(1.0, 1.0)) -> list[Scored]:
+    def query(self, mode, dense, sparse, limit, filters=None, weights=(1.0, 1.0), fields=None) -> list[Scored]:
         q = self.q
         flt = self._filter(filters)
+        with_payload = q.PayloadSelector.Include(list(fields)) if fields else True
         sv = q.SparseVector(indices=sparse[0], values=sparse[1]) if sparse else None
         if mode == "dense":
             req = q.QueryRequest(limit=limit, query=q.Query.Nearest(list(map(float, dense)), using=DENSE),
-                                 filter=flt, with_payload=True, params=self._params)
+                                 filter=flt, with_payload=with_payload, params=self._params)
         elif mode == "lexical":
             if not sparse or not sparse[0]:
                 return []
-            req = q.QueryRequest(limit=limit, query=q.Query.Nearest(sv, using=SPARSE), filter=flt, with_payload=True)
+            req = q.QueryRequest(limit=limit, query=q.Query.Nearest(sv, using=SPARSE), filter=flt,
+                                 with_payload=with_payload)
         else:
             prefetch = [q.Prefetch(limit=limit * 4, query=q.Query.Nearest(list(map(float, dense)), using=DENSE),
                                    filter=flt, params=self._params)]
@@ -133,7 +150,7 @@ class EdgeIndex:
                 prefetch.append(q.Prefetch(limit=limit * 4, query=q.Query.Nearest(sv, using=SPARSE), filter=flt))
             w = list(weights[:len(prefetch)])
             req = q.QueryRequest(limit=limit, prefetches=prefetch, query=q.Fusion.Rrf(k=RRF_K, weights=w),
-                                 filter=flt, with_payload=True)
+                                 filter=flt, with_payload=with_payload)
         return [Scored(str(p.id), float(p.score), dict(p.payload or {})) for p in self.shard.query(req)]
 
     def facet(self, key, filters=None, limit=50):

@@ -356,8 +356,9 @@ class SharedIndex:
     def set_payload(self, case_id: str, payload: dict[str, Any]) -> None:
         self._call("set_payload", case_id, payload)
 
-    def query(self, mode, dense, sparse, limit, filters: Filters | None = None, weights=(1.0, 1.0)) -> list[Scored]:
-        return self._call("query", mode, dense, sparse, limit, filters, weights)
+    def query(self, mode, dense, sparse, limit, filters: Filters | None = None, weights=(1.0, 1.0),
+              fields: tuple[str, ...] | None = None) -> list[Scored]:
+        return self._call("query", mode, dense, sparse, limit, filters, weights, fields)
 
     def facet(self, key, filters: Filters | None = None, limit: int = 50):
         return self._call("facet", key, filters, limit)

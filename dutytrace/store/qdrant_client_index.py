@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from dutytrace.errors import IndexOutdated
-from dutytrace.store.vectors import (DENSE, INTEGER_FIELDS, KEYWORD_FIELDS, RRF_K, SPARSE, Filters, IndexOptions,
-                                     IndexPoint, Scored, conditions, record_point)
+from dutytrace.store.vectors import (DENSE, FAT_KEYS, INTEGER_FIELDS, KEYWORD_FIELDS, RRF_K, SPARSE, Filters,
+                                     IndexOptions, IndexPoint, Scored, conditions, record_point)
 
 
 class ClientIndex:
@@ -51,6 +51,18 @@ class ClientIndex:
                 self.client.create_payload_index(collection, f, models.PayloadSchemaType.KEYWORD)
             for f in INTEGER_FIELDS:
                 self.client.create_payload_index(collection, f, models.PayloadSchemaType.INTEGER)
+        else:
+            self.migrate_slim()
+
+    def migrate_slim(self) -> bool:
+        """Drop the passage text (and file name, speaker, offsets) from the payloads of a collection made
+        before slim payloads (the catalog holds them). Returns whether anything was dropped."""
+        points, _ = self.client.scroll(self.collection, limit=1, with_payload=True)
+        if not points or not any(k in (points[0].payload or {}) for k in FAT_KEYS):
+            return False
+        self.client.delete_payload(self.collection, keys=list(FAT_KEYS),
+                                   points=self.m.FilterSelector(filter=self.m.Filter(must=[])))
+        return True
 
     def _bm25_outdated(self) -> bool:
         """A collection whose BM25 vector has Qdrant's IDF modifier (collection-wide statistics)."""
@@ -89,18 +101,20 @@ class ClientIndex:
         self.client.set_payload(self.collection, payload=payload,
                                 points=self.m.FilterSelector(filter=self._filter({"case_id": case_id})))
 
-    def query(self, mode, dense, sparse, limit, filters=None, weights=(1.0, 1.0)) -> list[Scored]:
+    def query(self, mode, dense, sparse, limit, filters=None, weights=(1.0, 1.0), fields=None) -> list[Scored]:
         m = self.m
         flt = self._filter(filters)
+        with_payload = list(fields) if fields else True
         sv = m.SparseVector(indices=sparse[0], values=sparse[1]) if sparse else None
         if mode == "dense":
             res = self.client.query_points(self.collection, query=list(map(float, dense)), using=DENSE,
-                                           query_filter=flt, limit=limit, with_payload=True, search_params=self._params)
+                                           query_filter=flt, limit=limit, with_payload=with_payload,
+                                           search_params=self._params)
         elif mode == "lexical":
             if not sparse or not sparse[0]:
                 return []
             res = self.client.query_points(self.collection, query=sv, using=SPARSE, query_filter=flt, limit=limit,
-                                           with_payload=True)
+                                           with_payload=with_payload)
         else:
             prefetch = [m.Prefetch(query=list(map(float, dense)), using=DENSE, limit=limit * 4, filter=flt,
                                    params=self._params)]
@@ -109,7 +123,7 @@ class ClientIndex:
             res = self.client.query_points(
                 self.collection, prefetch=prefetch,
                 query=m.RrfQuery(rrf=m.Rrf(k=RRF_K, weights=list(weights[:len(prefetch)]))),
-                query_filter=flt, limit=limit, with_payload=True)
+                query_filter=flt, limit=limit, with_payload=with_payload)
         return [Scored(str(p.id), float(p.score), dict(p.payload or {})) for p in res.points]
 
     def facet(self, key, filters=None, limit=50):

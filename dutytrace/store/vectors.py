@@ -29,6 +29,12 @@ KEYWORD_FIELDS = ("case_id", "doc_id", "language", "kind", "tags", "case_tags", 
                   "region", "grade", "entities", "levels", "clearance", "dup_of")
 INTEGER_FIELDS = ("year", "page")
 RRF_K = 60
+# What a search leg reads of each point: enough to rank and group passages (the rest of the payload is
+# filter fields, which the index applies itself; what is shown of a passage comes from the catalog).
+PASSAGE_FIELDS = ("case_id", "doc_id", "chunk_id", "page", "tags", "kind", "language")
+# Keys an index made before the slim payloads carries besides those: the passage text and what the
+# catalog holds of the chunk and its document. Dropped from such an index when it is opened (migrate_slim).
+FAT_KEYS = ("text", "path", "name", "seq", "start", "end", "speaker", "section", "ocr", "title")
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,8 @@ class VectorIndex(Protocol):
     def delete(self, ids: list[str]) -> None: ...
     def set_payload(self, case_id: str, payload: dict[str, Any]) -> None: ...
     def query(self, mode: str, dense: list[float] | None, sparse: tuple[list[int], list[float]] | None,
-              limit: int, filters: Filters | None = None, weights: tuple[float, float] = (1.0, 1.0)) -> list[Scored]: ...
+              limit: int, filters: Filters | None = None, weights: tuple[float, float] = (1.0, 1.0),
+              fields: tuple[str, ...] | None = None) -> list[Scored]: ...  # fields: payload keys to return (None: all)
     def facet(self, key: str, filters: Filters | None = None, limit: int = 50) -> list[tuple[Any, int]]: ...
     def count(self) -> int: ...
     def ids(self) -> set[str]: ...
