@@ -54,7 +54,6 @@ def test_restore_note_and_shortlist_in_chromium(desk_home):
         # -- the rejected tag is listed with reviewer and time, and restored ---------------------------
         page.goto(f"{url}/case?case={CASE}")
         expect(page.locator(".dt-facts")).to_be_visible()
-        page.get_by_role("tab", name="Reviewed tags").click()
         row = page.locator(".st-key-review-0")
         expect(row).to_contain_text(label)
         expect(row).to_contain_text("Rejected")
@@ -68,7 +67,6 @@ def test_restore_note_and_shortlist_in_chromium(desk_home):
         expect(page.locator(".dt-tag", has_text=label).first).to_be_visible()  # the tag is back on the page
 
         # -- a note with author and time -------------------------------------------------------------
-        page.get_by_role("tab", name="Notes").click()
         expect(page.get_by_text("No notes on this case yet.")).to_be_visible()
         text = "Compare the ventilation finding with the 2016 Jiaozuo case."
         page.get_by_label("New note").fill(text)

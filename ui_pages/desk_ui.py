@@ -65,13 +65,13 @@ def case_desk(case_id: str, prof: dict) -> None:
     with st.container(key="desk-pin"):
         workset_picker("case-ws")
         pin_button(case_id, key="case-pin")
-    tab_rev, tab_ev, tab_notes = st.tabs([t("desk.reviews"), t("desk.evidence"), t("desk.notes")])
-    with tab_rev:
-        review_list(case_id)
-    with tab_ev:
+    # sections, not tabs: the page's tabs above are the case's own (issues, people, documents, timeline)
+    st.markdown(f"#### {esc(t('desk.reviews'))}")
+    review_list(case_id)
+    with st.expander(t("desk.evidence")):
         evidence_review(case_id, prof)
-    with tab_notes:
-        case_notes(case_id)
+    st.markdown(f"#### {esc(t('desk.notes'))}")
+    case_notes(case_id)
 
 
 def _decision_word(decision: str | None) -> str:
