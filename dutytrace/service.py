@@ -636,6 +636,15 @@ class Dutytrace:
         self._check_case(case_id, "pinned_in")
         return sorted({p["workset"] for p in self._desk().pins(self.principal.name) if p["case_id"] == case_id})
 
+    def pinned_cases(self, workset: str | None = None) -> set[str]:
+        """The ids of the cases in one of the caller's working sets that the caller may see now (for
+        the pin buttons of a page of results: one query, not one per card)."""
+        from dutytrace.store.desk import check_workset
+
+        visible = self._visible()
+        return {p["case_id"] for p in self._desk().pins(self.principal.name, check_workset(workset))
+                if visible is None or p["case_id"] in visible}
+
     def worksets(self) -> dict[str, int]:
         """The caller's working sets with how many of their cases the caller may see now."""
         visible = self._visible()

@@ -28,7 +28,7 @@ def pin_button(case_id: str, key: str) -> None:
     svc = service()
     ws = current_workset()
     try:
-        pinned = ws in svc.pinned_in(case_id)
+        pinned = case_id in svc.pinned_cases(ws)
     except DutytraceError:
         return
     label = t("ws.unpin" if pinned else "ws.pin", ws=workset_label(ws))

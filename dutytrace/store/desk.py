@@ -97,7 +97,9 @@ class DeskStore:
     def __init__(self, catalog):
         self.catalog = catalog
         self.db = catalog.db
-        self.db.executescript(SCHEMA)
+        if not getattr(catalog, "_desk_tables", False):  # once per catalog object, not per call
+            self.db.executescript(SCHEMA)
+            catalog._desk_tables = True
 
     # -- tag decisions (the catalog's tag_reviews) with their history -------------------------------
     def tag_decision(self, case_id: str, doc_key: str, tag: str) -> dict | None:
