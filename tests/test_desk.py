@@ -20,6 +20,7 @@ from dutytrace.profile import case_tags
 from dutytrace.security import AccessDenied
 from dutytrace.service import Dutytrace
 from dutytrace.store.desk import DeskError
+from tests.test_postgres import pg_url  # noqa: F401 - the PostgreSQL server fixture
 
 SECRET = "case-mine"  # restricted
 SEWER = "case-sewer"
@@ -327,3 +328,29 @@ def test_case_desk_and_shortlist_pages_under_apptest(app_home):
     assert any("1 个案件" in m.value for m in at.markdown)
     at.button(key="ws-unpin-0").click().run()
     assert service().pinned_in(SEWER) == []
+
+
+
+def test_desk_tables_on_postgresql(pg_url):
+    """The desk's SQL in PostgreSQL's dialect (store/db.py translates it): a tag decision, a second
+    one and their undo, pins, notes."""
+    from dutytrace.store.catalog import Catalog
+    from dutytrace.store.desk import DeskStore
+
+    cat = Catalog(pg_url)
+    try:
+        desk = DeskStore(cat)
+        desk.decide_tag("c1", "*", "dereliction_of_duty", "accepted", "olga", "olga")
+        desk.decide_tag("c1", "*", "dereliction_of_duty", "rejected", "ivan", "ivan")
+        assert cat.reviews("c1") == {("*", "dereliction_of_duty"): "rejected"}
+        assert desk.undo("c1", "dereliction_of_duty", "*", by="ivan")["after"]["reviewer"] == "olga"
+        assert cat.reviews("c1") == {("*", "dereliction_of_duty"): "accepted"}
+        desk.undo("c1", "dereliction_of_duty", "*", by="ivan")
+        assert cat.reviews("c1") == {} and [d["decision"] for d in desk.decisions("c1")] == []
+        assert len(desk.history("c1")) == 4
+        assert desk.pin("olga", "w", "c1") and not desk.pin("olga", "w", "c1")
+        assert [p["case_id"] for p in desk.pins("olga", "w")] == ["c1"] and desk.unpin("olga", "w", "c1")
+        note = desk.add_note("c1", "olga", "100% sure: it's the foreman", chunk_id="k1", doc_id="d1", page=2)
+        assert [n["text"] for n in desk.notes("c1", chunk_id="k1")] == [note["text"]]
+    finally:
+        cat.close()
