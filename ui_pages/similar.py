@@ -62,12 +62,6 @@ if res:
         brief_buttons("sim-brief", case_id=res["source"], results=res["cases"])
     elif upload is not None and upload.name == res["source"]:
         brief_buttons("sim-brief", upload_name=upload.name, upload_bytes=upload.getvalue(), results=res["cases"])
-    from ui_pages.brief_button import brief_buttons  # the precedent brief of this search (issue 19)
-
-    if res["source"] in options:  # a past case was compared
-        brief_buttons("sim-brief", case_id=res["source"], results=res["cases"])
-    elif upload is not None and upload.name == res["source"]:
-        brief_buttons("sim-brief", upload_name=upload.name, upload_bytes=upload.getvalue(), results=res["cases"])
     if res.get("upload"):
         st.markdown(f"<div class='dt-cite' data-testid='dt-read'>{esc(describe(res['material'], here, cb)['text'])}</div>",
                     unsafe_allow_html=True)
