@@ -562,7 +562,7 @@ class Dutytrace:
 
     def _case_changed(self, case_id: str) -> None:
         """A review decision changed the case's tags: its index payload (filters, facets) follows."""
-        self.index.set_payload(case_id, index_payload(case_profile(self.catalog, case_id)))
+        self.index.set_payload(case_id, index_payload(case_profile(self.catalog, case_id, self._codebook())))
 
     # -- the investigator's desk: review history and undo, working sets, notes (store/desk.py, desk.py)
     def _desk(self):
@@ -666,8 +666,7 @@ class Dutytrace:
         me = self.require("view", "view_case", None, what="workset", workset=ws)
         visible = self._visible()
         pins = [p for p in self._desk().pins(me.name, ws) if visible is None or p["case_id"] in visible]
-        profiles = {p["case_id"]: case_profile(self.catalog, p["case_id"]) for p in pins
-                    if self.catalog.documents(p["case_id"])}
+        profiles = ProfileReader(self.catalog, self._codebook(), visible).many([p["case_id"] for p in pins])
         self.audit.record(me.name, "view_case", None, what="workset", workset=ws, cases=sorted(profiles))
         return workset_rows(pins, profiles, tag_label)
 

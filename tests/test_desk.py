@@ -88,9 +88,16 @@ def test_undo_walks_back_one_decision_at_a_time(world):
     tag = "dereliction_of_duty"
     olga.review_tag(SEWER, "report.pdf", tag, "accepted")
     olga.review_tag(SEWER, "report.pdf", tag, "rejected")
+    other = next(t for t in case_tags(olga.case(SEWER)) if t != tag)
+    olga.review_tag(SEWER, "interview-zhao.txt", other, "accepted")  # the latest review is another one
+    assert tag_of(olga, SEWER, tag) is None or not tag_of(olga, SEWER, tag)["accepted"]
     assert [d["decision"] for d in olga.review_decisions(SEWER) if d["tag"] == tag] == ["rejected"]
     ch = olga.undo_review(SEWER, tag, "report.pdf")
     assert ch["after"]["decision"] == "accepted" and ch["after"]["reviewer"] == "olga"
+    # the older decision is back (the stored profile was rebuilt though the reviews' count and latest
+    # time did not change)
+    assert tag_of(olga, SEWER, tag)["accepted"] is True
+    olga.undo_review(SEWER, other, "interview-zhao.txt")
     assert [d["document"] for d in olga.review_decisions(SEWER) if d["tag"] == tag] == ["report.pdf"]
     olga.undo_review(SEWER, tag, "report.pdf")
     assert not [d for d in olga.review_decisions(SEWER) if d["tag"] == tag]

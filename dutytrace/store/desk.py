@@ -27,6 +27,7 @@ import time
 import uuid
 
 from dutytrace.errors import DutytraceError, NotFound
+from dutytrace.store.catalog import _changed as _case_changed  # raises cases.rev: stored profiles rebuild
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS review_log (
@@ -108,6 +109,10 @@ class DeskStore:
         return {"decision": r["decision"], "reviewer": r["reviewer"], "at": r["at"]} if r else None
 
     def _set_tag(self, db, case_id: str, doc_key: str, tag: str, state: dict | None) -> None:
+        """Write (or, for None, remove) a tag decision, in the caller's transaction. The case's stored
+        profile is marked out of date too: an undo can put back an older decision, which leaves the
+        reviews' count and latest time (the profile's review stamp) as they were."""
+        _case_changed(db, case_id)
         if state is None:
             db.execute("DELETE FROM tag_reviews WHERE case_id=? AND doc_id=? AND tag=?", (case_id, doc_key, tag))
         else:
