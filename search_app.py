@@ -11,7 +11,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dutytrace.ui_i18n import LANGS
-from ui_pages.common import PAGES, login_required, service, shared, style, t
+from ui_pages.common import (PAGES, begin_session, end_session, login_required, restore_session, service, shared, style, t,
+                             unexpected, write_cookie)
 
 st.set_page_config(page_title="Dutytrace", page_icon="🔎", layout="wide")
 
@@ -25,7 +26,8 @@ for key in KEEP:
 if "lang" not in st.session_state:
     wanted = st.query_params.get("lang", "en")
     st.session_state["lang"] = wanted if wanted in LANGS else "en"
-
+write_cookie()
+restore_session()  # a reload keeps the signed-in user (the session cookie; ui_pages/common.py)
 
 
 def _chosen_language() -> None:
@@ -39,8 +41,19 @@ with st.sidebar:
     st.segmented_control(t("lang.label"), list(LANGS), format_func=LANGS.get, key="lang_choice",
                          selection_mode="single", on_change=_chosen_language)
 
+def _start() -> None:
+    """The app's root URL: the Search page under its own path, query kept. Streamlit serves its default
+    page only at /, so a Search page made the default would answer /search?q=… with "Page not found"."""
+    st.switch_page(PAGES["search"], query_params=[(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
+
+
+START = dict(title="Dutytrace", url_path="start", default=True, visibility="hidden")
+
 if login_required():
-    # users are defined: nothing is shown, not even counts, before a successful sign-in
+    # users are defined: nothing is shown, not even counts, before a successful sign-in. The pages are
+    # declared (hidden) so that the page and query asked for stay current: the sign-in lands there.
+    st.navigation([st.Page(_start, **START)] + [st.Page(path, url_path=key) for key, path in PAGES.items()],
+                  position="hidden")
     style()
     st.title(t("login.title"))
     st.caption(t("login.intro"))
@@ -48,11 +61,15 @@ if login_required():
         name = st.text_input(t("login.name"), key="login_name")
         password = st.text_input(t("login.password"), type="password", key="login_password")
         if st.form_submit_button(t("login.submit")):
-            principal = shared().login(name, password)
-            if principal is None:
+            try:
+                signed = shared().sign_in(name, password)
+            except Exception as e:  # logged with an id; the user gets the id, never a traceback
+                unexpected(e)
+                st.stop()
+            if signed is None:
                 st.error(t("login.failed"))
-            else:
-                st.session_state["principal"] = principal
+            else:  # the page and query asked for stay in the URL: the rerun lands there
+                begin_session(*signed)
                 st.rerun()
     st.stop()
 
@@ -62,10 +79,11 @@ if st.session_state.get("principal") is not None:
     with st.sidebar:
         st.caption(t("login.as", name=me.name, role=me.role, clearance=me.clearance))
         if st.button(t("logout"), key="logout"):
-            del st.session_state["principal"]
+            end_session()
             st.rerun()
 pages = [
-    st.Page(PAGES["search"], title=t("nav.search"), icon=":material/search:", default=True, url_path="search"),
+    st.Page(_start, **START),
+    st.Page(PAGES["search"], title=t("nav.search"), icon=":material/search:", url_path="search"),
     st.Page(PAGES["case"], title=t("nav.case"), icon=":material/folder_open:", url_path="case"),
     st.Page(PAGES["document"], title=t("nav.document"), icon=":material/description:", url_path="document"),
     st.Page(PAGES["similar"], title=t("nav.similar"), icon=":material/compare:", url_path="similar"),
@@ -84,4 +102,9 @@ style()
 with st.sidebar:
     stats = svc.stats()
     st.caption(t("stats", **stats))
-nav.run()
+if nav.url_path == "case" and "id" in st.query_params and "case" not in st.query_params:
+    st.query_params["case"] = st.query_params["id"]  # /case?id=… is the case's short link too
+try:
+    nav.run()
+except Exception as e:  # logged with an id; the user gets the id, never a traceback
+    unexpected(e)

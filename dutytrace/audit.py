@@ -23,7 +23,7 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT
 """
 ACTIONS = ("login", "login_failed", "search", "view_case", "view_document", "export", "ingest_start", "ingest",
            "case_meta", "review_tag", "user_change", "similar", "analytics", "analyze", "eval", "retag_start", "retag",
-           "reindex", "index_migrate", "measure_status", "denied")
+           "reindex", "index_migrate", "measure_status", "session_resume", "logout", "saved_search", "denied")
 
 
 class Audit:

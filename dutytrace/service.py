@@ -765,6 +765,74 @@ class Dutytrace:
         rows = MeasureStore(self.catalog).followup(self.case_ids())
         return [r for r in rows if wanted is None or r["status"] in wanted]
 
+    # -- UI sessions that outlive a reload, saved searches (store/sessions.py, store/saved_searches.py) --
+    def sign_in(self, name: str, password: str) -> tuple[Principal, str] | None:
+        """`login`, and for a success a new session token (made here, never taken from the browser)."""
+        from dutytrace.store.sessions import SessionStore
+
+        p = self.login(name, password)
+        return None if p is None else (p, SessionStore(self.catalog).create(p.name))
+
+    def resume_session(self, token: str | None) -> Principal | None:
+        """The user of a live session token, as they are now (role, clearance, grants), or None; the
+        session of a disabled or removed user is ended. A resumed session is audited."""
+        from dutytrace.store.sessions import SessionStore, _digest
+
+        store = SessionStore(self.catalog)
+        name = store.user(token)
+        if name is None:
+            return None
+        try:
+            p = self.users.principal(name)
+        except (AccessDenied, AuthRequired):
+            store.revoke(token)
+            return None
+        self.audit.record(p.name, "session_resume", None, session=_digest(token)[:12])
+        return p
+
+    def sign_out(self, token: str | None) -> None:
+        """End the session (the token no longer signs anybody in, wherever it was copied). Audited."""
+        from dutytrace.store.sessions import SessionStore, _digest
+
+        SessionStore(self.catalog).revoke(token)
+        who = self._user.name if self._user is not None else LOCAL.name
+        self.audit.record(who, "logout", None, session=_digest(token)[:12] if token else None)
+
+    def save_search(self, name: str, query: str, mode: str = "hybrid", sort: str = "relevance",
+                    filters: dict | None = None) -> dict:
+        """Save the Search page's query, mode, sort and filters under a name, for this user. Audited."""
+        from dutytrace.store.saved_searches import SavedSearches
+
+        me = self.require("search", "saved_search", name)
+        saved = SavedSearches(self.catalog).save(me.name, name, query, mode, sort, filters)
+        self.audit.record(me.name, "saved_search", saved["id"], op="save", name=saved["name"], query=query,
+                          mode=mode, sort=sort, filters=filters or {})
+        return saved
+
+    def saved_searches(self) -> list[dict]:
+        """This user's saved searches, newest first."""
+        from dutytrace.store.saved_searches import SavedSearches
+
+        me = self.require("search", "saved_search")
+        return SavedSearches(self.catalog).list(me.name)
+
+    def saved_search(self, search_id: str) -> dict:
+        """One of this user's saved searches, to run again (audited as op=run; the search itself is
+        audited when it runs)."""
+        from dutytrace.store.saved_searches import SavedSearches
+
+        me = self.require("search", "saved_search", search_id)
+        saved = SavedSearches(self.catalog).get(me.name, search_id)
+        self.audit.record(me.name, "saved_search", search_id, op="run", name=saved["name"])
+        return saved
+
+    def delete_saved_search(self, search_id: str) -> None:
+        from dutytrace.store.saved_searches import SavedSearches
+
+        me = self.require("search", "saved_search", search_id)
+        gone = SavedSearches(self.catalog).delete(me.name, search_id)
+        self.audit.record(me.name, "saved_search", search_id, op="delete", name=gone["name"])
+
     # -- the investigator's desk: precedent brief, comparison, sanctions (brief.py, compare.py, sanctions.py)
     def brief(self, path: Path | None = None, case_id: str | None = None, lang: str = "en", limit: int = 5,
               results: list[dict] | None = None) -> dict:

@@ -47,6 +47,77 @@ def login_required() -> bool:
     return shared().users.exist() and st.session_state.get("principal") is None
 
 
+# -- sign-in that outlives a reload (store/sessions.py; README "Sessions, links and saved searches") --
+COOKIE = "dutytrace_session"
+
+
+def restore_session() -> None:
+    """Nobody signed in on this connection yet: the user of the browser's session cookie, when the
+    server made that token and it is still live. A signed-out connection never resumes the cookie it
+    was opened with (the token is revoked anyway)."""
+    ss = st.session_state
+    if ss.get("principal") is not None or ss.get("_signed_out") or not shared().users.exist():
+        return
+    try:
+        token = st.context.cookies.get(COOKIE)
+    except Exception:  # no browser connection (AppTest)
+        token = None
+    try:
+        principal = shared().resume_session(token) if token else None
+    except Exception as e:  # the catalog cannot be read: an id for the administrator, no traceback
+        unexpected(e)
+        st.stop()
+    if principal is not None:
+        ss["principal"], ss["_session_token"] = principal, token
+
+
+def begin_session(principal, token: str) -> None:
+    ss = st.session_state
+    ss["principal"], ss["_session_token"], ss["_cookie_set"] = principal, token, token
+    ss.pop("_signed_out", None)
+
+
+def end_session() -> None:
+    ss = st.session_state
+    shared().for_user(ss["principal"]).sign_out(ss.get("_session_token"))
+    for key in ("principal", "_session_token"):
+        ss.pop(key, None)
+    ss["_signed_out"], ss["_cookie_set"] = True, ""
+
+
+def write_cookie() -> None:
+    """Hand the browser the cookie of a sign-in (or clear it at sign-out) once, on the run after it."""
+    import json
+
+    value = st.session_state.pop("_cookie_set", None)
+    if value is None:
+        return
+    from dutytrace.store.sessions import TTL
+
+    age = TTL if value else 0
+    st.html(f"<script>document.cookie = {json.dumps(COOKIE)} + '=' + {json.dumps(value)} + '; path=/; max-age={age}; "
+            f"samesite=strict' + (location.protocol === 'https:' ? '; secure' : '');</script>",
+            unsafe_allow_javascript=True)
+
+
+def unexpected(error: BaseException) -> None:
+    """An error no page expected: the traceback goes to the server's log under a short id, the user
+    sees the id (to quote to an administrator) in the interface language, never the traceback."""
+    import logging
+    import uuid
+
+    ref = uuid.uuid4().hex[:8]
+    log = logging.getLogger("dutytrace.ui")
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+    log.error("unexpected error %s (user %s): %s", ref, getattr(st.session_state.get("principal"), "name", "-"),
+              type(error).__name__, exc_info=error)
+    st.error(t("error.unexpected", id=ref), icon=":material/error:")
+
+
 def can(permission: str) -> bool:
     svc = service()
     return not login_required() and svc.principal.can(permission)
