@@ -36,6 +36,7 @@ _W = {  # the wording of the reasons: (English, Chinese)
     "issue": ("Both have the issue “{name}”", "均存在责任问题“{name}”"),
     "issue_theirs": ("in {case}: {doc}, p. {page}", "本案见于 {doc} 第 {page} 页"),
     "issue_yours": ("in your document: p. {page}", "新材料见第 {page} 页"),
+    "issue_case": ("in {case}: {doc}, p. {page}", "{case} 见于 {doc} 第 {page} 页"),
     "type": ("Same accident type: {name}", "事故类型相同：{name}"),
     "concepts": ("Both name {names}", "均涉及{names}"),
     "names": ("Both name the same bodies: {names}", "均提到相同单位：{names}"),
@@ -137,6 +138,14 @@ _ZH_BODY = r"(?:局|委员会|委|政府|公司|集团|厂|矿|站|所|队|办|�
 _EN_BODY = re.compile(r"\b(?:bureau|company|co\.?|ltd\.?|limited|department|office|administration|commission|committee|"
                       r"government|station|brigade|corporation|group|inspectorate|authority|council|agency|ministry|"
                       r"executive|factory|plant|mine|colliery|works|shipyard|institute|centre|center|association)\b", re.I)
+_EN_GENERIC_WORDS = set("""people's people government supervision commission social security bureau emergency management
+work safety public municipal county city district provincial province department office administration committee
+party discipline inspection inspectorate housing construction urban rural transport transportation market regulation
+natural resources fire rescue brigade station company ltd co limited group corporation state council ministry
+national health executive labour labor human environmental environment protection ecology agriculture fishery
+fisheries maritime development reform industry information technology commerce trade water affairs power grid
+police court procuratorate union federation unions trade team investigation general local town township
+sub-district village street committee's""".split())
 _ZH_LEADING = re.compile(r"^(?:在|该|对|由|与|经|从|向|据|于|被|给|和|及|其|本|此|这|那|各|某)")
 
 
@@ -157,7 +166,9 @@ def generic_name(name: str) -> bool:
         return True  # a post or a person's title, not a body
     words = [w for w in re.findall(r"[A-Za-z][A-Za-z'&.-]*", n) if w.lower() not in ("the", "of", "and", "for")]
     capital = [w for w in words if w[0].isupper()]
-    return len(words) < 2 or not capital
+    # "People's Government", "Supervision Commission": only words every body has, no place or own name
+    own = [w for w in capital if w.lower().rstrip(".") not in _EN_GENERIC_WORDS]
+    return len(words) < 2 or not capital or not own
 
 
 def _norm(text: str) -> str:
@@ -260,14 +271,19 @@ def explain(result: dict, lang: str, codebook: Codebook, material: dict | None =
             refs.append(_evidence_ref(theirs[0], "theirs"))
         if mine.get(tag):
             ev = mine[tag][0]
-            refs.append({"side": "yours", "page": ev.get("page"), "text": ev.get("text", "")})
+            refs.append({"side": "yours", "page": ev.get("page"), "text": ev.get("text", ""),
+                         **({"doc_id": ev["doc_id"], "document": ev.get("name")} if ev.get("doc_id") else {})})
         text = _w("issue", lang, name=name)
         where = []
         if theirs:
             where.append(_w("issue_theirs", lang, case=result.get("case_id"), doc=theirs[0].get("name"),
                             page=theirs[0].get("page")))
         if mine.get(tag) and mine[tag][0].get("page"):
-            where.append(_w("issue_yours", lang, page=mine[tag][0]["page"]))
+            ev = mine[tag][0]
+            if ev.get("name") and (material or {}).get("name"):  # an existing case compared: its document
+                where.append(_w("issue_case", lang, case=material["name"], doc=ev["name"], page=ev["page"]))
+            else:
+                where.append(_w("issue_yours", lang, page=ev["page"]))
         if where:
             text += (" (" + "; ".join(where) + ")") if lang == "en" else "（" + "；".join(where) + "）"
         reasons.append({"kind": "issue", "tag": tag, "name": name, "text": text, "refs": refs})
@@ -300,7 +316,7 @@ def explain(result: dict, lang: str, codebook: Codebook, material: dict | None =
         reasons.append({"kind": "names", "names": bodies[:6],
                         "text": _w("names", lang, names=_join(bodies[:6], lang)), "refs": []})
 
-    pairs = 0
+    pairs, said = 0, set()
     for p in passages:
         yours, theirs = str(p.get("query_text") or ""), str(p.get("text") or "")
         if boilerplate_pair(yours, theirs):
@@ -308,11 +324,15 @@ def explain(result: dict, lang: str, codebook: Codebook, material: dict | None =
         shared = sorted(_concepts_in(yours, codebook) & _concepts_in(theirs, codebook))
         tags = sorted(_tags_in(yours, set(mine) | set(result.get("shared_tags") or []), codebook)
                       & (_tags_in(theirs, result.get("shared_tags") or [], codebook) | set(p.get("tags") or [])))
-        what = [codebook.get("tags", t).label(lang) for t in tags if codebook.get("tags", t)]
+        what = [f"“{codebook.get('tags', t).label(lang)}”" for t in tags if codebook.get("tags", t)]
         what += [concept_name(codebook.get("concepts", c), lang) for c in shared]
         what = list(dict.fromkeys(what))
         if not what:
             continue  # the pair shares no issue and no concept: nothing to say why it matches
+        key = (p.get("doc_id"), p.get("page"), tuple(what))
+        if key in said:
+            continue  # the same page saying the same things: one reason
+        said.add(key)
         page = _page_of(yours, chunks)
         text = _w("pair", lang, yours=_w("pair_page", lang, page=page) if page else "", doc=p.get("name"),
                   page=p.get("page"), what=_join(what[:5], lang))

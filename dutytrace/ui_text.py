@@ -44,7 +44,9 @@ def query_terms(query: str, concept_terms: list[str] | tuple[str, ...] = ()) -> 
                 terms.extend(piece[i:i + 2] for i in range(len(piece) - 1))
         else:
             terms.append(t)
-    return sorted(set(terms), key=len, reverse=True)
+    # longest first, then in the query's order: the same marks every time (2-character pieces that
+    # overlap, 有限 限公 公司, leave the first and the last)
+    return sorted(dict.fromkeys(terms), key=lambda w: (-len(w), query.find(w)))
 
 
 # a query's word inside a company's legal form is not the query's word: 有限 of 有限空间 in 某某有限公司
@@ -86,7 +88,7 @@ def highlight(text: str, query: str, entities: list[str] | tuple[str, ...] = (),
     words_by_kind = (("", query_terms(query, concept_terms)), ("dt-trans", reading.marks() if reading else []),
                      ("dt-ent", [clean_entity(e) for e in entities]))
     for cls, words in words_by_kind:
-        for w in sorted({w for w in words if w and len(w.strip()) >= 2}, key=len, reverse=True):
+        for w in sorted(dict.fromkeys(w for w in words if w and len(w.strip()) >= 2), key=len, reverse=True):
             # English words whole, with a plural or verb ending (not "off" in "office"), as concept terms match
             for m in term_pattern(w, "en" if re.search(r"[A-Za-z]$", w) else "zh").finditer(text):
                 if cls != "dt-ent" and any(a <= m.start() and m.end() <= b for a, b in protected):
@@ -314,3 +316,21 @@ def people_rows(accountability: list[dict], documents: list[dict], lang: str, co
                      "doc": a.get("doc") or "", "doc_id": ids.get(a.get("doc")), "page": a.get("page"),
                      "evidence": a.get("evidence") or ""})
     return rows
+
+
+def fact_words(field: str, value, lang: str, codebook) -> str:
+    """A case fact's coded value in words in `lang`: accident type (codebook name), grade, industry;
+    other values as they are."""
+    from dutytrace.ui_i18n import t
+
+    if value in (None, ""):
+        return ""
+    if field == "accident_type":
+        e = codebook.get("accident_types", value)
+        return e.label(lang) if e else str(value).replace("_", " ")
+    if field == "grade":
+        words = t(f"grade.{value}", lang)
+        return words if words != f"grade.{value}" else str(value)
+    if field == "industry":
+        return industry_words(value, lang)
+    return str(value)

@@ -88,7 +88,11 @@ def test_boilerplate_rules():
     assert not boilerplate_pair(CONTENT_EN, CONTENT_ZH)
     for g in ("the trade union", "在该公司", "副局", "工会", "the Company"):
         assert generic_name(g), g
-    for n in ("沙河县安全生产监督管理局", "Harbour Gas Company", "Health and Safety Executive"):
+    for g in ("People's Government", "Supervision Commission", "the Federation of Trade Unions", "Work Safety Law",
+              "党组成员", "市监察局", "实际控制人", "《中华人民共和国安全生产法》第一百零九条", "deputy director"):
+        assert generic_name(g), g  # bodies without a place or name of their own, posts, laws
+    for n in ("沙河县安全生产监督管理局", "Harbour Gas Company", "Jinping District Emergency Management Bureau",
+              "云口县石堰沟煤业有限责任公司"):
         assert not generic_name(n), n
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 from dutytrace import analytics, export
 from dutytrace.errors import NotFound
 from dutytrace.profile import decided
-from dutytrace.ui_text import industry_words, loss_currency, money_words, people_rows
+from dutytrace.ui_text import fact_words, industry_words, loss_currency, money_words, people_rows
 from ui_pages.common import (PAGES, can, case_options, changed, tag_chip, exported, chunk_for, codebook, doc_button, esc, lang,
                           service, t, tag_label, type_label, unless_empty)
 
@@ -180,7 +180,7 @@ if c1.button(t("case.similar"), icon=":material/compare:", key="to-similar"):
     st.session_state["sim_case"] = case_id
     st.session_state["sim_autorun"] = True  # the Similar page runs the search at once
     st.switch_page(PAGES["similar"])
-rows = export.rows_from_case(prof, tag_label)
+rows = export.rows_from_case(prof, tag_label, lambda f, v: fact_words(f, v, lang(), codebook()))
 c2.download_button(t("ex.csv"), export.to_csv(rows), f"{case_id}-evidence.csv", "text/csv", key="case-csv",
                    help=t("case.export"), disabled=not can("export"), on_click=exported,
                    args=("case evidence CSV",), kwargs={"case_id": case_id, "rows": len(rows)})

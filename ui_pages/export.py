@@ -11,8 +11,8 @@ import streamlit as st
 from dutytrace import export
 from dutytrace.errors import DutytraceError
 from dutytrace.search import SearchError
-from dutytrace.ui_text import industry_words, ui_message
-from ui_pages.common import (can, case_options, exported, lang, service, t, tag_label, type_label, unless_empty,
+from dutytrace.ui_text import fact_words, ui_message
+from ui_pages.common import (can, case_options, codebook, exported, lang, service, t, tag_label, unless_empty,
                              value_label)
 
 svc = service()
@@ -23,12 +23,8 @@ st.caption(t("ex.intro"))
 
 def words(field: str, value) -> str:
     """A coded value in the reader's words (the facts columns and the filters shown)."""
-    if field == "accident_type":
-        return type_label(value)
-    if field == "grade":
-        return t(f"grade.{value}")
-    if field == "industry":
-        return industry_words(value, lang())
+    if field in ("accident_type", "grade", "industry"):
+        return fact_words(field, value, lang(), codebook())
     return value_label(field, value)
 
 
