@@ -124,3 +124,50 @@ def test_export_honours_the_search_filters(browser_home):
         assert {r["case_id"] for r in rows} <= zh_cases  # only cases inside the filter
         assert {"date", "region", "industry", "accident_type", "grade", "fatalities"} <= set(rows[0])
         page.screenshot(path=str(SHOTS / "export.png"))
+
+
+def readme_screenshots(url: str, out, page) -> list[str]:
+    """Search, Case (people tab), Similar and Analytics in both interface languages, on the sample
+    archive: what the README shows."""
+    from urllib.parse import quote
+
+    from playwright.sync_api import expect
+
+    from dutytrace.ui_i18n import t
+
+    expect.set_options(timeout=180_000)
+    out.mkdir(parents=True, exist_ok=True)
+    made = []
+    queries = {"en": "rescuers went down without breathing apparatus", "zh": "有限空间作业未检测 盲目施救"}
+    for lang in ("en", "zh"):
+        page.goto(f"{url}/search?lang={lang}&q={quote(queries[lang])}")
+        expect(page.locator(".st-key-result-1")).to_be_visible()
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(out / f"search-{lang}.png"))
+        page.goto(f"{url}/case?case=zh01&lang={lang}")
+        expect(page.locator(".dt-facts")).to_be_visible()
+        page.get_by_role("tab", name=t("case.accountability", lang)).click()
+        expect(page.locator("table.dt-people")).to_be_visible()
+        page.locator("table.dt-people").scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(out / f"case-people-{lang}.png"))
+        page.get_by_role("button", name=t("case.similar", lang)).click()
+        expect(page.locator(".st-key-sim-result-1")).to_be_visible()
+        page.locator(".st-key-sim-result-1").scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(out / f"similar-{lang}.png"))
+        page.goto(f"{url}/analytics?lang={lang}")
+        expect(page.locator("[data-testid='stVegaLiteChart']").first).to_be_visible()
+        page.wait_for_timeout(2500)
+        page.screenshot(path=str(out / f"analytics-{lang}.png"))
+        made += [f"{k}-{lang}.png" for k in ("search", "case-people", "similar", "analytics")]
+    return made
+
+
+if __name__ == "__main__":  # python -m tests.test_browser_truth HOME OUTDIR: the README's screenshots
+    import sys
+    from pathlib import Path
+
+    home, out = Path(sys.argv[1]), Path(sys.argv[2])
+    with running_app(home) as url, browser_page(1440, 1000) as page:
+        print(readme_screenshots(url, out, page))
