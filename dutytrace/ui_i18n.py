@@ -4,6 +4,8 @@ the chosen language (English when a translation is missing) with `{values}` fill
 
 from __future__ import annotations
 
+import re
+
 LANGS = {"en": "English", "zh": "中文"}
 
 _S: dict[str, tuple[str, str]] = {
@@ -385,7 +387,16 @@ def t(key: str, lang: str = "en", **values) -> str:
         key = f"{key}.one"
     en, zh = _S.get(key, (key, key))
     text = zh if lang == "zh" and zh else en
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    text = text.format(**values)
+    # English counts of one: "1 case", "1 person", never "1 cases" (whatever the key, whichever value)
+    return text if lang == "zh" else _ONE.sub(lambda m: m.group(1) + _SINGULAR.get(m.group(2), m.group(2)[:-1]), text)
+
+
+_SINGULAR = {"people": "person", "passages": "passage", "matches": "match"}
+_ONE = re.compile(r"(?<![\d.,])(\b1 (?:matching )?)(cases|rows|documents|passages|files|pages|posts|measures|issues|"
+                  r"people|groups|tags|failures)\b")
 
 
 def keys() -> list[str]:

@@ -185,3 +185,65 @@ def test_the_legend_names_every_mark_in_both_languages():
     for cls in ('<mark>', 'class="dt-trans"', 'class="dt-cue"', 'class="dt-ent"'):
         assert cls in en and cls in zh
     assert "a word of your query" in en and "检索词" in zh
+
+
+# -- words on the screen: counts of one, raw values, the people table, errors -----------------------------
+
+def test_counts_of_one_are_singular_in_english():
+    from dutytrace.ui_i18n import t
+
+    assert t("an.behind", "en", n=1) == "1 case" and t("an.behind", "en", n=2) == "2 cases"
+    assert t("stats", "en", cases=1, documents=1, chunks=11) == "1 case · 1 document · 11 passages indexed"
+    assert t("ex.rows", "en", n=1) == "1 row" and t("ex.rows", "en", n=21) == "21 rows"
+    assert t("stats", "zh", cases=1, documents=1, chunks=1).startswith("共 1 个案件")
+
+
+def test_raw_values_in_words():
+    from dutytrace.ui_text import fact_words, loss_currency, money_words
+
+    assert money_words(3968000.0, "CNY", "en") == "3,968,000 yuan"
+    assert money_words(23165000.0, "CNY", "zh") == "2316.5万元"
+    assert money_words(1250.5, "GBP", "en") == "1,250.50 pounds"
+    assert loss_currency(["The direct economic loss was estimated at £2.1 million."], "en") == "GBP"
+    assert loss_currency(["直接经济损失2316.5万元"], "zh") == "CNY"
+    assert loss_currency(["no amount here"], "en") is None
+    assert fact_words("grade", "general", "en", CB) == "General (fewer than 3 deaths)"
+    assert fact_words("grade", "larger", "zh", CB) == "较大事故"
+    assert fact_words("industry", "gas_supply", "en", CB) == "Gas supply"
+    assert fact_words("industry", "cold_chain_logistics", "en", CB) == "cold chain logistics"
+    assert fact_words("accident_type", "asphyxiation_poisoning", "zh", CB) == "中毒和窒息"
+
+
+def test_people_rows_in_words_once_per_document():
+    from dutytrace.ui_text import people_rows
+
+    acc = [{"person": "陈某某", "role": "副局长", "organisation": None, "level": "comprehensive_supervision",
+            "sanction": "demerit", "doc": "report.pdf", "page": 5, "evidence": "给予陈某某记过处分"},
+           {"person": "陈某某", "role": "党组成员、副局长", "organisation": "沙河县安全生产监督管理局",
+            "level": "comprehensive_supervision", "sanction": "transfer_to_judicial_organs", "doc": "report.pdf",
+            "page": 6, "evidence": "移送司法机关"},
+           {"person": "陈某某", "role": "副局长", "organisation": "None", "level": None, "sanction": "admonishment_talk",
+            "doc": "decision.pdf", "page": 1, "evidence": "诫勉谈话"}]
+    docs = [{"name": "report.pdf", "doc_id": "r1"}, {"name": "decision.pdf", "doc_id": "d1"}]
+    rows = people_rows(acc, docs, "en", CB)
+    assert len(rows) == 2  # once per document
+    report = rows[0]
+    assert report["sanction"] == "Transferred to the judicial organs" and report["page"] == 6  # the most severe
+    assert report["organisation"] == "沙河县安全生产监督管理局" and report["role"] == "党组成员、副局长"
+    assert report["level"] == "Comprehensive supervision (emergency management)" and report["doc_id"] == "r1"
+    decision = rows[1]
+    assert decision["organisation"] == "" and decision["sanction"] == "Admonishment talk"  # never "None", never a code
+    assert people_rows(acc, docs, "zh", CB)[1]["sanction"] == "诫勉谈话"
+
+
+def test_errors_in_the_interface_words():
+    from dutytrace.errors import ConfigError, NotFound, UnreadableDocument
+    from dutytrace.ui_text import ui_message
+
+    msg = ui_message(UnreadableDocument("/srv/staging/upload-x1/case/bad.pdf", "corrupt PDF (no xref)"), "en")
+    assert msg == "bad.pdf could not be read: the file is damaged"  # the name, not the server path
+    assert ui_message(NotFound("no case 'x' in the catalog"), "zh") == "未找到：可能已被删除，或您无权查看。"
+    conf = ui_message(ConfigError("user codebook /etc/x.yaml does not exist; fix DUTYTRACE_CODEBOOK"), "en")
+    assert "DUTYTRACE" not in conf and "/etc" not in conf
+    other = ui_message(RuntimeError("boom at /srv/app.py line 3"), "en")
+    assert other.startswith("Something went wrong (reference ") and "/srv" not in other
