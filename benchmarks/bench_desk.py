@@ -1,0 +1,89 @@
+"""The investigator's desk on a synthetic archive (built by bench_scale.build: the product's own
+catalog and index writers, random vectors for the archive): what the pages that show it cost.
+
+- pin state of a page of search results (10 cards): one `pinned_cases(workset)` call per card (what
+  the search cards do) against `pinned_in(case)` per card (a case check that reads the case's
+  documents: the first version), with the ratio;
+- the Shortlist page: `workset()` over --pins pinned cases (stored profiles read in one batch);
+- a tag review and its undo (`review_tag` + `undo_review`, each writing the index payload);
+- the Case page's lists: `review_decisions` and `notes` with --notes notes on the case.
+
+    .venv/bin/python benchmarks/bench_desk.py --cases 200 --chunks-per-case 20
+
+Prints one JSON object (medians in ms over --rounds rounds, and the ratio)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_scale  # noqa: E402
+
+
+def timed(fn, rounds: int) -> float:
+    runs = []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        fn()
+        runs.append((time.perf_counter() - t) * 1000)
+    return round(statistics.median(runs), 2)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cases", type=int, default=200)
+    ap.add_argument("--chunks-per-case", type=int, default=20)
+    ap.add_argument("--pins", type=int, default=50)
+    ap.add_argument("--notes", type=int, default=50)
+    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--seed", type=int, default=bench_scale.SEED)
+    args = ap.parse_args()
+    home = Path(tempfile.mkdtemp(prefix="bench-desk-"))
+    try:
+        build_args = argparse.Namespace(cases=args.cases, chunks_per_case=args.chunks_per_case, queries=1,
+                                        similar_queries=0, new_doc_chunks=1, zh_share=0.3, seed=args.seed)
+        built = bench_scale.build(home, build_args)
+        print(f"# built {json.dumps(built)}", file=sys.stderr, flush=True)
+
+        from dutytrace.config import Settings
+        from dutytrace.profile import case_tags
+        from dutytrace.service import Dutytrace
+
+        with Dutytrace(Settings(home=home)) as svc:
+            ids = svc.case_ids()
+            cards = ids[:10]
+            for c in ids[:args.pins]:
+                svc.pin(c, "bench")
+            before = timed(lambda: [c in svc.pinned_in(c) for c in cards], args.rounds)
+            after = timed(lambda: [c in svc.pinned_cases("bench") for c in cards], args.rounds)
+            shortlist = timed(lambda: svc.workset("bench"), args.rounds)
+            case = ids[0]
+            tag = case_tags(svc.case(case))[0]
+            svc.review_tag(case, None, tag, "rejected")  # the first one opens the index and loads MiniLM
+            svc.undo_review(case, tag)
+            review = timed(lambda: (svc.review_tag(case, None, tag, "rejected"), svc.undo_review(case, tag)),
+                           args.rounds)
+            for i in range(args.notes):
+                svc.add_note(case, f"note {i}")
+            lists = timed(lambda: (svc.review_decisions(case), svc.notes(case)), args.rounds)
+        print(json.dumps({"cases": args.cases, "chunks": built["chunks"], "pins": args.pins,
+                          "pin_state_10_cards_pinned_in_ms": before, "pin_state_10_cards_pinned_cases_ms": after,
+                          "pin_state_ratio": round(before / max(after, 1e-6), 1),
+                          "shortlist_ms": shortlist, "review_and_undo_ms": review,
+                          "case_lists_ms": lists, "notes": args.notes}))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
