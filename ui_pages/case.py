@@ -10,7 +10,7 @@ import streamlit as st
 from dutytrace import analytics, export
 from dutytrace.errors import NotFound
 from dutytrace.profile import decided
-from dutytrace.ui_text import fact_words, industry_words, loss_currency, money_words, people_rows
+from dutytrace.ui_text import fact_words, industry_words, loss_currency, money_words, people_rows, ui_message
 from ui_pages.common import (PAGES, can, case_options, changed, tag_chip, exported, chunk_for, codebook, doc_button, esc, lang,
                           service, t, tag_label, type_label, unless_empty)
 
@@ -32,7 +32,7 @@ if not case_id:
 try:
     prof = svc.case(case_id)
 except NotFound as e:
-    st.error(str(e))
+    st.error(ui_message(e, lang()))
     st.stop()
 facts = prof["facts"]
 st.title(prof["title"])

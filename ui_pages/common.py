@@ -193,6 +193,10 @@ def value_label(field: str, value: Any) -> str:
         return t(f"kind.{value}")
     if field == "language":
         return LANGS.get(value, value)
+    if field in ("grade", "industry"):  # "General (fewer than 3 deaths)", "Gas supply", not general, gas_supply
+        from dutytrace.ui_text import fact_words
+
+        return fact_words(field, value, lang(), codebook())
     return str(value)
 
 
