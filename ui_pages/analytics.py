@@ -75,7 +75,7 @@ if dim != "tag":
         pick2 = alt.selection_point(fields=["key"], name="cell")
         chart = alt.Chart(frame).mark_bar().encode(
             x=alt.X("value:N", title=t(f"an.dim.{dim}"), sort=None),
-            xOffset=alt.XOffset("issue:N", sort=[tag_label(x) for x in tag_ids]),
+            xOffset=alt.XOffset("issue:N", sort=[tag_label(x) for x in tag_ids if x in {c["tag"] for c in cells}]),
             y=alt.Y("cases:Q", title=t("an.cases_with_issue"), axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("issue:N", title=t("an.issue"), scale=colour_scale,
                             legend=alt.Legend(orient="bottom", columns=3)),
