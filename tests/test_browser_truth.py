@@ -100,6 +100,26 @@ def test_similar_reasons_are_words_and_run_from_the_case_page(browser_home):
         page.screenshot(path=str(SHOTS / "similar.png"))
 
 
+def test_an_upload_says_what_was_read(browser_home, archive):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=120_000)
+    with running_app(browser_home) as url, browser_page() as page:
+        page.goto(url + "/similar")
+        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+            str(archive / "case-mine" / "report.pdf"))
+        expect(page.get_by_text("report.pdf").first).to_be_visible()
+        page.get_by_role("button", name="Find similar cases").click()
+        read = page.locator("[data-testid='dt-read']")
+        expect(read).to_be_visible()
+        said = read.inner_text()
+        assert said.startswith("Read from report.pdf: an investigation report in Chinese")
+        assert "accident type: Explosion" in said and not SNAKE.search(said), said
+        expect(page.locator(".st-key-sim-result-1")).to_be_visible()
+        reasons = page.locator(".dt-reasons li").all_inner_texts()
+        assert reasons and not any(SNAKE.search(r) for r in reasons), reasons
+
+
 def test_export_honours_the_search_filters(browser_home):
     from playwright.sync_api import expect
 
