@@ -185,3 +185,27 @@ def test_sanctions_and_compare_through_the_service(service):
     assert res["case_ids"] == ["case-sewer", "case-mine"] and res["issues"]
     with pytest.raises(ValueError):
         service.compare(["case-sewer"])
+
+
+def test_cli_compare_and_sanctions(service):
+    import json
+
+    from typer.testing import CliRunner
+
+    from dutytrace.cli import app
+
+    env = {"DUTYTRACE_HOME": str(service.settings.home), "HF_HUB_OFFLINE": "1"}
+    r = CliRunner().invoke(app, ["compare", "case-sewer", "case-mine", "--json"], env=env)
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["case_ids"] == ["case-sewer", "case-mine"]
+    r = CliRunner().invoke(app, ["compare", "case-sewer"], env=env)
+    assert r.exit_code == 2
+    r = CliRunner().invoke(app, ["compare", "case-sewer", "no-such-case"], env=env)
+    assert r.exit_code == 2 and "no-such-case" in r.output
+    r = CliRunner().invoke(app, ["compare", "case-sewer", "case-mine"], env=env)
+    assert r.exit_code == 0 and "Date of the accident" in r.output and "accident_type" not in r.output
+    r = CliRunner().invoke(app, ["sanctions", "--json", "--lang", "zh"], env=env)
+    assert r.exit_code == 0, r.output
+    groups = json.loads(r.output)["groups"]
+    assert sum(g["people"] for g in groups) == sum(g["people"] for g in service.sanctions())
+    assert all(g["group_name"] and s["sanction_name"] for g in groups for s in g["sanctions"])
