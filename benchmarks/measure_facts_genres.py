@@ -2,16 +2,16 @@
 
 Every document of a case is read (`dutytrace.ingest.reader.read_document`: kind, language), a Chinese
 text in traditional script is converted to simplified (as `nlp/analyze.py` does), and `extract_facts`
-runs on its text. A case's value of a fact is that of the first document that gives one, documents
+runs on its text (`--as-analyze`: what `analyze` reads from a document of its kind). A case's value of a fact is that of the first document that gives one, documents
 in the order report, decision, other, transcript (as `dutytrace/profile.py` aggregates; note that
-`analyze` itself reads no facts from a transcript — here every document is read, to measure the reader).
+`analyze` reads a transcript with its own reader, transcript_facts: use `--as-analyze` to measure that).
 
 Per genre it prints: deaths exact, injuries exact, date exact (a gold null counts as right only when
 nothing is read), enterprise found and place found (normalised containment either way, over the cases
 whose gold has one; the Chinese compared in simplified script), and the cue rule's accident type.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/measure_facts_genres.py [--genres zhrep enpress ...]
-        [--old COMMIT] [--show]
+        [--old COMMIT] [--show] [--as-analyze]
 
 `--old COMMIT` runs that commit's facts.py beside the current one in the same run (before/after).
 `--show` prints each mismatch — of the development genres only; the held-out genres
@@ -83,10 +83,21 @@ def read_case(folder: Path) -> list[tuple[str, str, str]]:
     return sorted(docs, key=lambda d: KIND_ORDER.get(d[0], 4))
 
 
-def case_facts(module, docs, cb) -> dict:
+def document_facts(module, text: str, lang: str, cb, kind: str, as_analyze: bool) -> dict:
+    """Every document read by extract_facts; or (`as_analyze`) what `analyze` gives a document of its kind:
+    `document_facts` where that facts.py has it, else the earlier rule (reports, decisions and other
+    documents only; no facts from a transcript)."""
+    if not as_analyze:
+        return module.extract_facts(text, lang, cb)
+    if hasattr(module, "document_facts"):
+        return module.document_facts(text, lang, cb, kind)
+    return module.extract_facts(text, lang, cb) if kind in ("report", "other", "decision") else {}
+
+
+def case_facts(module, docs, cb, as_analyze: bool = False) -> dict:
     out: dict = {}
     for kind, lang, text in docs:
-        for k, v in module.extract_facts(text, lang, cb).items():
+        for k, v in document_facts(module, text, lang, cb, kind, as_analyze).items():
             if out.get(k) is None and v is not None:
                 out[k] = v
     return out
@@ -108,6 +119,9 @@ def main() -> int:
     ap.add_argument("--old", default=None, help="an earlier commit whose facts.py runs beside the current one")
     ap.add_argument("--show", action="store_true", help="print mismatches (development genres only)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    ap.add_argument("--as-analyze", action="store_true",
+                    help="each document's facts as `analyze` gives them (by its kind: a transcript by the interview "
+                         "reader), not extract_facts on every document")
     args = ap.parse_args()
 
     corpus = Path(args.corpus)
@@ -134,7 +148,7 @@ def main() -> int:
             docs = read_case(folder)
             g = dict(gold[cid]["facts"], accident_type=gold[cid]["accident_type"])
             for name, module in versions:
-                pred = case_facts(module, docs, cb)
+                pred = case_facts(module, docs, cb, args.as_analyze)
                 row = table.setdefault((genre, name), {k: [0, 0] for k in KEYS})
                 for k in KEYS:
                     ok = score(k, pred.get(k), g.get(k))

@@ -225,3 +225,74 @@ def test_places_in_news_and_narratives():
     f = extract_facts("2022年12月19日11时25分，西湖区杏林路58号老街坊家常菜馆（个体工商户，以下简称菜馆）后厨发生爆炸，"
                       "造成1人死亡。", "zh", CB)
     assert f["enterprise"] == "老街坊家常菜馆"
+
+
+# -- interview records (issue 15): the facts they state; their header's time and place are the interview's ----------
+ZH_INTERVIEW = """询问笔录
+
+时间：2024年6月5日14时10分至15时20分
+地点：澄江县应急管理局二楼询问室
+询问人：罗某、田某（澄江县“6·3”中毒窒息事故调查组）
+记录人：田某
+被询问人：龚某，男，46岁，澄江县裕丰食品有限公司生产部经理
+
+问：6月3日下午污水池里发生了什么？
+答：两个工人下去清淤，没有测气体就下去了，先下去的那个倒在里面，另一个下去救他也倒了，两个人都死亡了。
+"""
+
+EN_INTERVIEW = """RECORD OF INTERVIEW
+
+Matter: Fatal incident, Bay 3, Tollard Road Recycling Centre, 14 March 2025
+Date of interview: 18 March 2025, 09:30 to 10:40
+Place: Meeting room, Harwell Borough Council offices
+Interviewing officers: Inspector P. Marsh; Inspector D. Kaur
+Interviewee: Owen Pryce, Yard Manager, Greyfield Waste Services Ltd
+
+MARSH: Tell us what happened that morning.
+PRYCE: The loading shovel reversed out of bay three and struck Tom Ellery. He died at the scene.
+"""
+
+
+def test_interview_records_give_the_facts_they_state():
+    from dutytrace.nlp.facts import document_facts
+
+    zh = document_facts(ZH_INTERVIEW, "zh", CB, "transcript")
+    # the case's name dates the accident (the interview's year); the interview's own date and room are no facts of it
+    assert zh["date"] == "2024-06-03"
+    assert zh["enterprise"] == "澄江县裕丰食品有限公司"
+    assert "询问室" not in (zh["location"] or "")
+    assert zh["fatalities"] == 2
+    en = document_facts(EN_INTERVIEW, "en", CB, "transcript")
+    assert en["date"] == "2025-03-14" and en["location"] == "Bay 3, Tollard Road Recycling Centre"
+    assert en["enterprise"] == "Greyfield Waste Services Ltd"
+    assert en["fatalities"] == 1
+    assert "Meeting room" not in (en["location"] or "")
+
+
+def test_an_interview_without_a_stated_date_gets_none_not_the_interview_date():
+    from dutytrace.nlp.facts import document_facts
+
+    text = ("Interview Record\n\nDate and time: 5 September 2024, 09:30 to 10:35\nLocation: Meeting room, district bureau\n"
+            "Person interviewed: Yang Rui, male, 39, production manager\n\n"
+            "Q: When did you first learn that the guard on the mixer had been removed?\n\n"
+            "A: In July, when the maintenance team told me on 12 July 2024.\n")
+    facts = document_facts(text, "en", CB, "transcript")
+    assert facts["date"] is None and facts["location"] != "Meeting room, district bureau"
+
+
+def test_a_december_accident_asked_about_in_january_keeps_its_year():
+    from dutytrace.nlp.facts import document_facts
+
+    text = ("询问笔录\n\n时间：2025年1月6日9时\n地点：某县应急管理局\n询问人：张某（某县“12·28”火灾事故调查组）\n"
+            "被询问人：李某，男，50岁\n\n问：你把当天的情况讲一下。\n答：那天晚上仓库起火了。\n")
+    assert document_facts(text, "zh", CB, "transcript")["date"] == "2024-12-28"
+
+
+def test_analyze_gives_an_interview_record_its_facts(tmp_path, settings_factory):
+    from dutytrace.indexing import prepare
+
+    path = tmp_path / "interview-pryce.txt"
+    path.write_text(EN_INTERVIEW, encoding="utf-8")
+    doc, _, analysis = prepare(path.read_bytes(), str(path), "t", path.name, settings_factory())
+    assert doc.kind == "transcript"
+    assert analysis.facts["date"] == "2025-03-14" and analysis.facts["fatalities"] == 1

@@ -11,7 +11,7 @@ from dutytrace.models import Analysis, Chunk, Document, Entity, TagResult
 from dutytrace.nlp.accountability import extract_accountability
 from dutytrace.nlp.codebook import Codebook
 from dutytrace.nlp.entities import extract_entities
-from dutytrace.nlp.facts import extract_facts
+from dutytrace.nlp.facts import document_facts
 from dutytrace.nlp.pipeline import get_nlp, use_codebook
 from dutytrace.nlp.learned import packaged_tagger, rows_from_readings
 from dutytrace.nlp.measures import extract_measures, in_original_script
@@ -79,7 +79,7 @@ def _analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: s
     nlp, texts, docs = parse_chunks(chunks, lang, codebook, en_model)
     accountability = extract_accountability(chunks, lang, codebook) if doc.kind != "transcript" else []
     tags, chunk_tags = tag_document(chunks, lang, codebook, doc.kind, docs, accountability, tagger)
-    facts = extract_facts(doc.text, lang, codebook) if doc.kind in ("report", "other", "decision") else {}
+    facts = document_facts(doc.text, lang, codebook, doc.kind)  # an interview record's by its own reader
     facts.update(accident_type_of(doc.text, lang, codebook, facts.get("accident_type")))
     return Analysis(
         language=lang,

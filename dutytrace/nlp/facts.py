@@ -107,7 +107,7 @@ _ZH_HURT = r"(?<![未没无不])(?:受伤|重伤|轻伤|受轻伤|受重伤|烧�
 _ZH_LISTED_DEATHS = re.compile(r"(?:造成|致使|导致|致)([^，。；：]{1,30}?)" + _ZH_DIE)
 _ZH_LISTED_INJ = re.compile(r"(?:造成|致使|导致|致|死亡[，、]|另有)([^，。；：]{1,30}?)" + _ZH_HURT)
 _ZH_GAP = r"[^，。；：、\d一二两三四五六七八九十死伤亡]"
-_ZH_DEATHS = [re.compile(_NUM_ZH + r"(?:名|人|位)" + _ZH_GAP + r"{0,10}?" + _ZH_DIE),
+_ZH_DEATHS = [re.compile(_NUM_ZH + r"(?:名|人|位|个(?!小时|多小时|月|星期|礼拜|钟头))" + _ZH_GAP + r"{0,10}?" + _ZH_DIE),
               re.compile(r"(?:死亡|遇难|罹难|身亡)" + _NUM_ZH + r"(?:人|名)")]
 _ZH_INJ = [re.compile(_NUM_ZH + r"(?:名|人|位)" + _ZH_GAP + r"{0,8}?" + _ZH_HURT),
            re.compile(r"(?:受伤|伤)" + _NUM_ZH + r"(?:人|名)"),
@@ -178,6 +178,70 @@ _TITLE_TYPES = [  # priority order: the more specific name first
     ("collapse", r"collapse|cave-in|坍塌|垮塌|冒顶"), ("other", r"heat ?stroke|中暑")]
 _TITLE_GRADE = [("especially_major", r"especially major|特别重大"), ("major", r"\bmajor\b|(?<!较)重大"),
                 ("larger", r"\blarger\b|较大"), ("general", r"\bgeneral\b|一般")]
+
+
+def document_facts(text: str, lang: str, codebook: Codebook, kind: str) -> dict:
+    """The facts `analyze` gives a document of this kind: an interview record's by transcript_facts."""
+    if kind == "transcript":
+        return transcript_facts(text, lang, codebook)
+    return extract_facts(text, lang, codebook) if kind in ("report", "other", "decision") else {}
+
+
+# an interview record's header: the interview's own time, place and people, never the accident's
+_TR_WHEN_KEY = (r"(?:询问|讯问|谈话|笔录)?(?:时间|日期)|(?:date|time)(?:\s*(?:and|&|/)\s*(?:date|time))?"
+                r"(?: of (?:the )?(?:interview|inquiry))?")
+_TR_OWN = re.compile(r"^\s*(?:" + _TR_WHEN_KEY + r"|(?:询问|讯问|谈话|笔录)?地点|询问人|讯问人|谈话人|记录人|见证人|在场人|翻译人?|"
+                     r"(?:place|venue|location)(?: of (?:the )?(?:interview|inquiry))?|interview(?:ing)? officers?|"
+                     r"interviewers?|inquirers?|recorder|recorded by|record taken by|present|also present|interpreter|"
+                     r"witness)\s*[:：]", re.I)
+_TR_WHEN = re.compile(r"^\s*(?:" + _TR_WHEN_KEY + r")\s*[:：]\s*(.+)$", re.I)
+_TR_WHO = re.compile(r"^\s*(?:被询问人|被讯问人|谈话对象|interviewee|person (?:interviewed|inquired|questioned))\s*[:：]\s*(.+)$",
+                     re.I)
+_ISO_DAY = re.compile(r"\b((?:19|20)\d\d)-(\d{1,2})-(\d{1,2})\b")
+_TR_MATTER = re.compile(r"^\s*(?:matter|subject|re|incident|case|事由|案由|事项)\s*[:：]\s*(.+)$", re.I)
+_TR_EVENT = re.compile(r"^(?:(?:fatal|serious|reportable|dangerous)\s+)?(?:incident|accident|fall|explosion|fire|collapse|"
+                       r"injury|occurrence|death|event)\b[^,]{0,30},\s*", re.I)
+
+
+def transcript_facts(text: str, lang: str, codebook: Codebook) -> dict:
+    """Facts an interview record states about the accident. Its header's time and place are the
+    interview's, so they are no facts of the accident: the date comes from a "Matter:" line or the case's
+    name (“4·17”事故, in the interview's year, never after the interview) — the dates of the answers are
+    mostly of other events (inspections, meetings, calls), so none is taken from them; the place from a "Matter:" line or the answers; the enterprise from the
+    interviewee's line when it names a company; deaths, injuries and type from the answers."""
+    lines = text.splitlines()
+    head = [ln.strip() for ln in lines[:30] if ln.strip()][:12]
+    when = next((m.group(1) for ln in head if (m := _TR_WHEN.match(ln))), "")
+    interview = next((iso for *_, iso, full in _date_candidates(_flatten(when, lang), lang) if full), None)
+    if interview is None and (iso_day := _ISO_DAY.search(when)):
+        interview = "{}-{:02d}-{:02d}".format(int(iso_day.group(1)), int(iso_day.group(2)), int(iso_day.group(3)))
+    matter = next((m.group(1) for ln in head if (m := _TR_MATTER.match(ln))), "")
+    who = next((m.group(1) for ln in head if (m := _TR_WHO.match(ln))), "")
+    body = "\n".join(ln for i, ln in enumerate(lines) if not (i < 30 and _TR_OWN.match(ln)))
+    facts = extract_facts(body, lang, codebook)
+    # the date
+    flat_matter = _flatten(matter, lang)
+    stated = next((iso for *_, iso, full in _date_candidates(flat_matter, lang) if full), None)
+    if stated is None and interview:
+        year = int(interview[:4])
+        nick = _NICK.search(_flatten("\n".join(head), lang) + " " + flat_matter)
+        if nick and 1 <= int(nick.group(1)) <= 12 and 1 <= int(nick.group(2)) <= 31:
+            stated = f"{year:04d}-{int(nick.group(1)):02d}-{int(nick.group(2)):02d}"
+        if stated and stated > interview:  # a December accident asked about in January
+            stated = f"{int(stated[:4]) - 1:04d}{stated[4:]}" if stated[5:] > interview[5:] else None
+    facts["date"] = stated
+    # the place
+    place = _TR_EVENT.sub("", flat_matter)
+    if stated_span := (_ZH_DATE if lang == "zh" else _EN_DATE).search(place):
+        place = place[:stated_span.start()]
+    place = place.strip(" ,;，；:")
+    if len(place) >= 4:
+        facts["location"] = place
+    # the enterprise: the company on the interviewee's line
+    ent = (_ZH_ENT if lang == "zh" else _EN_ENT).search(_flatten(who, lang))
+    if ent:
+        facts["enterprise"] = _strip_en(re.sub(r"^(?:位于|由|为|是|和|与|及|的)", "", ent.group(0)), lang)
+    return facts
 
 
 def extract_facts(text: str, lang: str, codebook: Codebook) -> dict:
