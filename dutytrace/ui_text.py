@@ -74,6 +74,12 @@ def highlight(text: str, query: str, entities: list[str] | tuple[str, ...] = (),
     given) with <mark class="dt-trans">, and the given entity names with <mark class="dt-ent">. Safe to
     render as HTML: every piece of document text goes through `safe`, and marks never nest (an earlier
     kind wins an overlap). A query word inside a company's legal form (有限 in 有限公司) is not marked."""
+    return mark_spans(text, highlight_spans(text, query, entities, cues, codebook, reading))
+
+
+def highlight_spans(text: str, query: str, entities=(), cues=(), codebook=None, reading=None) -> list[tuple[int, int, str]]:
+    """The (start, end, css class) marks `highlight` draws, for pages that draw them with a target
+    (the document viewer)."""
     if reading is None and query:
         from dutytrace.highlight import read_query
 
@@ -94,7 +100,7 @@ def highlight(text: str, query: str, entities: list[str] | tuple[str, ...] = (),
                 if cls != "dt-ent" and any(a <= m.start() and m.end() <= b for a, b in protected):
                     continue
                 spans.append((m.start(), m.end(), cls))
-    return mark_spans(text, spans)
+    return spans
 
 
 LEGEND = (("", "mark.query"), ("dt-trans", "mark.translated"), ("dt-cue", "mark.cue"), ("dt-ent", "mark.ent"),

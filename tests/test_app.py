@@ -125,8 +125,11 @@ def test_transcript_opens_at_the_turn(app_home):
     assert not at.exception, at.exception
     assert at.title[0].value == "interview-zhao.txt"
     assert not at.image  # text, not an image
-    marked = re.search(r'<mark id="dt-target" class="dt-target">(.*?)</mark>(?!.*dt-target)', md(at), re.S)
-    assert marked and "gas detector was broken" in re.sub(r"<[^>]+>", "", marked.group(1))
+    # the target passage, with the search's words marked inside it (opened from the search, the page has the query)
+    assert 'class="dt-target">' in md(at)
+    target = md(at).split('class="dt-target">', 1)[1]
+    assert "gas detector was broken" in re.sub(r"<[^>]+>", "", target)[:400]
+    assert "<mark>gas</mark>" in target[:600] or "<mark>detector</mark>" in target[:600]
 
 
 def test_document_text_is_escaped(app_home, tmp_path):

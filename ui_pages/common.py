@@ -259,12 +259,15 @@ def chunk_for(doc_id: str, page: int, text: str) -> str | None:
 PAGES["worksets"] = "ui_pages/worksets.py"  # the shortlist of pinned cases (ui_pages/desk_ui.py)
 
 
-def open_document(doc_id: str, page: int, chunk_id: str | None = None, case_id: str | None = None) -> None:
+def open_document(doc_id: str, page: int, chunk_id: str | None = None, case_id: str | None = None,
+                  query: str | None = None) -> None:
     params = {"doc": doc_id, "page": str(page)}
     if chunk_id:
         params["chunk"] = chunk_id
     if case_id:
         params["case"] = case_id
+    if query:  # the viewer marks the search's words and their translations on the page too
+        params["q"] = query
     st.switch_page(PAGES["document"], query_params=params)
 
 
@@ -273,9 +276,9 @@ def open_case(case_id: str) -> None:
 
 
 def doc_button(label: str, key: str, doc_id: str, page: int, chunk_id: str | None = None,
-               case_id: str | None = None) -> None:
+               case_id: str | None = None, query: str | None = None) -> None:
     if st.button(label, key=key, icon=":material/description:", type="tertiary"):
-        open_document(doc_id, page, chunk_id, case_id)
+        open_document(doc_id, page, chunk_id, case_id, query)
 
 
 def case_button(case_id: str, key: str, label: str | None = None) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dutytrace.errors import NotFound
 from dutytrace.highlight import read_query
-from dutytrace.ui_text import clean_entity, draw_boxes, legend_html, mark_spans, query_terms, ui_message
+from dutytrace.ui_text import clean_entity, draw_boxes, highlight_spans, legend_html, mark_spans, ui_message
 from ui_pages.common import case_button, codebook, entity_names, esc, lang, service, t
 
 svc = service()
@@ -52,24 +52,12 @@ reading = read_query(query, codebook()) if query else None
 
 
 def page_html(text: str) -> str:
-    """The page text, escaped, entities marked, the passage marked as the target."""
-    words = [("", w) for w in query_terms(query, [x for c in reading.concepts for lg in ("en", "zh")
-                                                   for x in c["terms"][lg]])] if reading else []
-    words += [("dt-trans", w) for w in (reading.marks() if reading else [])]
-    spans = [(m_start, m_start + len(w), cls) for cls, w in sorted(words, key=lambda x: -len(x[1])) if len(w) >= 2
-             for m_start in _find_all(text, w)]
-    spans += [(m_start, m_start + len(e), "dt-ent") for e in sorted(set(entities), key=len, reverse=True)
-              for m_start in _find_all(text, e)]
+    """The page text, escaped; the search's words, their concepts' other terms and the entities marked
+    as in the search results; the passage marked as the target."""
+    spans = highlight_spans(text, query, entities, (), reading=reading) if reading else \
+        highlight_spans(text, "", entities)
     target = (chunk["start"], chunk["end"]) if chunk and 0 <= chunk["start"] < chunk["end"] <= len(text) else None
     return mark_spans(text, spans, target=target)
-
-
-def _find_all(text: str, word: str) -> list[int]:
-    out, i = [], text.find(word)
-    while word and i >= 0:
-        out.append(i)
-        i = text.find(word, i + len(word))
-    return out
 
 
 text = svc.page_text(doc_id, page)

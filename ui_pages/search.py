@@ -363,7 +363,7 @@ for rank, case in enumerate(cases, start=first):
                           unsafe_allow_html=True)
             with open_:
                 doc_button(t("open_page", page=p.page), key=f"doc-{rank}-{i}", doc_id=p.doc_id, page=p.page,
-                           chunk_id=p.chunk_id, case_id=case.case_id)
+                           chunk_id=p.chunk_id, case_id=case.case_id, query=query)
 
 if cases and total > per_page:
     pages = -(-total // per_page)
