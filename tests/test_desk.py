@@ -174,8 +174,9 @@ def test_notes_on_case_and_passage(world):
         gina.add_note(SEWER, "a viewer's note")
     with pytest.raises(DeskError):
         rita.add_note(SECRET, "   ")
+    other = olga.catalog.chunks_of_case(SEWER)[0]["chunk_id"]
     with pytest.raises(NotFound, match="no passage"):
-        rita.add_note(SECRET, "on a passage of another case", chunk_id=olga.catalog.chunks_of_case(SEWER)[0]["chunk_id"])
+        rita.add_note(SECRET, "on a passage of another case", chunk_id=other)
     row = audit_rows(world, "note", SECRET)[0]
     assert row["user"] == "rita" and row["detail"]["before"] is None and row["detail"]["after"]["text"] == n2["text"]
     assert len(boss.notes(SECRET)) == 2

@@ -124,7 +124,8 @@ def evidence_review(case_id: str, prof: dict) -> None:
         with st.container(border=True, key=f"evidence-{i}"):
             state = ""
             if ev["decision"]:
-                state = f" · **{esc(_decision_word(ev['decision']))}** ({esc(t('desk.by', who=ev['reviewer'], when=ev['time']))})"
+                by = t("desk.by", who=ev["reviewer"], when=ev["time"])
+                state = f" · **{esc(_decision_word(ev['decision']))}** ({esc(by)})"
             who = f" — {esc(ev['speaker'])}" if ev.get("speaker") else ""
             st.markdown(f"<div class='dt-cite'><b>{esc(ev['name'])}</b>, {t('page', page=ev['page'])}{who}</div>"
                         f"<div class='dt-passage'>{esc(ev['text'])}</div>", unsafe_allow_html=True)

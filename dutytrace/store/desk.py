@@ -242,7 +242,8 @@ class DeskStore:
             current = self.tag_decision(case_id, doc_key, tag)
             if current is None:
                 where = "the case" if doc_key == "*" else doc_key.removeprefix("name:")
-                raise NotFound(f"case '{case_id}' has no decision on '{tag}' for {where} to undo")
+                raise NotFound(f"case '{case_id}' has no decision on '{tag}' for {where} to undo; "
+                               f"`dutytrace review {case_id} --list` shows its decisions")
         last = self.db.execute("SELECT * FROM review_log WHERE case_id=? AND doc_key=? AND tag=? AND evidence=? "
                                "AND undone=0 AND undo_of IS NULL ORDER BY at DESC LIMIT 1",
                                (case_id, doc_key, tag, eid or "")).fetchone()
