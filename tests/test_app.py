@@ -287,8 +287,11 @@ def test_interface_switches_to_chinese(app_home):
 
 def test_every_interface_string_has_both_languages():
     used = set()
-    for f in [ROOT / "search_app.py", *(ROOT / "pages").glob("*.py")]:
+    pages = sorted((ROOT / "ui_pages").glob("*.py"))
+    assert len(pages) >= 10  # the pages live in ui_pages/ (a wrong folder would check nothing)
+    for f in [ROOT / "search_app.py", *pages]:
         used |= set(re.findall(r"\bt\(\s*[f]?\"([a-z_.]+)\"", f.read_text(encoding="utf-8")))
+    assert len(used) >= 50
     missing = sorted(k for k in used if k not in keys() and not k.endswith("."))
     assert not missing, missing
     for k in keys():
