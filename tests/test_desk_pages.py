@@ -31,7 +31,7 @@ def test_sanctions_page_lists_levels_posts_and_sanctions_in_words(app_home):
     at.switch_page("ui_pages/sanctions.py").run()
     assert not at.exception, at.exception
     text = md(at)
-    assert "dt-tag" in text and "people" in text
+    assert "dt-tag" in text and re.search(r"\b\d+ (?:people|person)\b", text)
     assert not re.search(r"(?<![\w-])[a-z]+_[a-z_]+(?![\w-])", re.sub(r"<[^>]+>|`[^`]*`", "", text))
 
 
@@ -58,3 +58,23 @@ def test_case_page_prepares_a_brief(app_home):
     assert not at.error, [e.value for e in at.error]
     made = at.session_state["_brief_case-brief"]
     assert made["docx"][:2] == b"PK" and made["pdf"][:5] == b"%PDF-"
+
+
+def test_similar_page_prepares_a_brief_of_an_upload(app_home, archive):
+    at = app()
+    at.switch_page("ui_pages/similar.py").run()
+    at.file_uploader(key="sim_upload").set_value(("new.txt", (archive / "case-sewer" / "interview-zhao.txt").read_bytes(),
+                                                   "text/plain")).run()
+    at.button(key="sim_run").click().run()
+    assert not at.exception, at.exception
+    at.button(key="sim-brief-make").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    made = at.session_state["_brief_sim-brief"]
+    assert made["docx"][:2] == b"PK" and made["pdf"][:5] == b"%PDF-"
+    import io
+
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(made["docx"])).paragraphs)
+    assert "new.txt" in text and "Sewer poisoning at Pumping Station No. 3" in text
