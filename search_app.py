@@ -17,7 +17,7 @@ from ui_pages.common import (PAGES, begin_session, end_session, login_required, 
 st.set_page_config(page_title="Dutytrace", page_icon="🔎", layout="wide")
 
 # Widget values are dropped when a page that shows them is left; these are kept for the return.
-KEEP = ("query", "mode", "limit", "f_language", "f_kind", "f_case_tags", "f_accident_type", "f_industry",
+KEEP = ("query", "mode", "sort", "limit", "f_language", "f_kind", "f_case_tags", "f_accident_type", "f_industry",
         "f_region", "f_grade", "f_year", "an_dim", "sim_case", "ex_source", "ex_case")
 for key in KEEP:
     if key in st.session_state:

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -399,6 +400,14 @@ def test_sessions_links_saved_searches_and_pages_in_chromium(state_home, tmp_pat
         page.reload()  # the URL the app wrote for the case lands on it again
         expect(page.locator(".dt-facts")).to_be_visible()
         _no_page_not_found(page)
+        # the links the case page writes into its HTML (a sanction's source page, ...)
+        hrefs = {h for h in (a.get_attribute("href") for a in page.locator("[data-testid='stMain'] a[href]").all())
+                 if h and not h.startswith(("#", "http://", "https://", "mailto:"))}
+        base = page.url
+        for href in sorted(hrefs)[:6]:
+            page.goto(urllib.parse.urljoin(base, href))
+            expect(page.locator("[data-testid='stSidebarNav']")).to_be_visible()
+            _no_page_not_found(page)
 
         # an unexpected error: a message with an id in the interface language; the traceback in the log
         shutil.rmtree(home / "files")
