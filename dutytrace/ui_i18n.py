@@ -98,6 +98,7 @@ _S: dict[str, tuple[str, str]] = {
                     "没有可保存的内容：请先输入检索词或选择筛选条件。"),
     "saved.need_name": ("Give the search a name first.", "请先输入检索名称。"),
     "saved.gone": ("That saved search no longer exists.", "该检索已不存在。"),
+    "saved.too_many": ("{n} saved searches already: delete some first.", "已保存 {n} 个检索，请先删除一些。"),
     "error.unexpected": ("Something went wrong on this page. It has been logged under reference {id}: quote it to "
                          "your administrator.", "本页面出现意外错误，已记录在案，编号 {id}。请将此编号告知管理员。"),
     "tag.possible": ("possible", "可能"),

@@ -91,6 +91,19 @@ def test_service_sessions_follow_the_user_and_are_audited(tmp_path):
         assert PASSWORD not in str(svc.audit.entries(limit=50))
 
 
+def test_saved_searches_have_a_limit_per_user(tmp_path, monkeypatch):
+    import dutytrace.store.saved_searches as module
+
+    monkeypatch.setattr(module, "MAX_PER_USER", 2)
+    store = SavedSearches(Catalog(tmp_path / "catalog.sqlite"))
+    store.save("ana", "one", "gas")
+    store.save("ana", "two", "fire")
+    with pytest.raises(BadSavedSearch, match="2 saved searches already"):
+        store.save("ana", "three", "fall")
+    assert store.save("ana", "two", "falls")["query"] == "falls"  # replacing one is not one more
+    assert store.save("bo", "three", "fall")["owner"] == "bo"  # the limit is each user's
+
+
 def test_saved_searches_are_per_user_and_audited(tmp_path):
     with Dutytrace(Settings(home=tmp_path)) as svc:
         svc.users.add(USER, PASSWORD, role="admin")

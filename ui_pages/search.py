@@ -13,6 +13,7 @@ import streamlit as st
 from dutytrace import analytics, export
 from dutytrace.errors import DutytraceError
 from dutytrace.search import SearchError
+from dutytrace.store import saved_searches
 from dutytrace.highlight import read_query
 from dutytrace.ui_text import explain_query, highlight, industry_words, legend_html, reflow
 from ui_pages.common import (all_profiles, can, case_button, codebook, doc_button, exported, entity_names, esc, lang, service, t,
@@ -177,7 +178,12 @@ def save_current() -> None:
     if not ss["query"].strip() and not url_filters():
         ss["_saved_msg"] = ("warning", t("saved.empty"))
         return
-    saved = svc.save_search(name, ss["query"], ss["mode"], ss["sort"], url_filters())
+    try:
+        saved = svc.save_search(name, ss["query"], ss["mode"], ss["sort"], url_filters())
+    except DutytraceError as e:  # one too many, or not allowed: said in words, the page goes on
+        ss["_saved_msg"] = ("error", t("saved.too_many", n=saved_searches.MAX_PER_USER)
+                              if isinstance(e, saved_searches.BadSavedSearch) else t("denied"))
+        return
     ss["saved_name"] = ""
     ss["_saved_msg"] = ("success", t("saved.saved", name=saved["name"]))
 
