@@ -34,6 +34,14 @@ def check_bm25_config(path: Path) -> None:
             "nothing stored is lost.")
 
 
+def _scored(p) -> Scored:
+    """A point's id is its chunk id (index_stage.py): taken from the payload where it is there, which
+    saves making a UUID object of every point a deep search leg returns."""
+    payload = dict(p.payload or {})
+    cid = payload.get("chunk_id")
+    return Scored(cid if isinstance(cid, str) and cid else str(p.id), float(p.score), payload)
+
+
 class EdgeIndex:
     def __init__(self, path: Path, dim: int, options: IndexOptions | None = None):
         import qdrant_edge as q
@@ -151,7 +159,7 @@ class EdgeIndex:
             w = list(weights[:len(prefetch)])
             req = q.QueryRequest(limit=limit, prefetches=prefetch, query=q.Fusion.Rrf(k=RRF_K, weights=w),
                                  filter=flt, with_payload=with_payload)
-        return [Scored(str(p.id), float(p.score), dict(p.payload or {})) for p in self.shard.query(req)]
+        return [_scored(p) for p in self.shard.query(req)]
 
     def facet(self, key, filters=None, limit=50):
         resp = self.shard.facet(self.q.FacetRequest(key=key, limit=limit, filter=self._filter(filters), exact=True))
