@@ -26,8 +26,8 @@ for key in KEEP:
 if "lang" not in st.session_state:
     wanted = st.query_params.get("lang", "en")
     st.session_state["lang"] = wanted if wanted in LANGS else "en"
-write_cookie()
 restore_session()  # a reload keeps the signed-in user (the session cookie; ui_pages/common.py)
+write_cookie()
 
 
 def _chosen_language() -> None:

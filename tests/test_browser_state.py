@@ -224,6 +224,19 @@ def test_search_page_link_state_pages_and_saved_searches(apptest):
     assert not [b for b in at.button if b.key and b.key.startswith("saved-run-")]
 
 
+def test_a_session_ended_elsewhere_ends_the_open_page_too(apptest):
+    from ui_pages.common import shared
+
+    at = apptest()
+    principal, token = shared().sign_in(USER, PASSWORD)
+    at.session_state["principal"], at.session_state["_session_token"] = principal, token
+    at.run()
+    assert not at.exception and at.text_input(key="query")  # signed in: the Search page
+    SessionStore(shared().catalog).revoke(token)  # expired, or signed out in another tab
+    at.run()
+    assert at.title[0].value == "Sign in" and "principal" not in at.session_state
+
+
 def test_one_matching_case_is_singular_and_a_bad_link_is_read_safely(apptest):
     at = apptest(q="scaffold guardrail harness", f_year="2021-2021", p="99", n="abc", mode="nonsense")
     at.run()

@@ -56,6 +56,12 @@ def restore_session() -> None:
     server made that token and it is still live. A signed-out connection never resumes the cookie it
     was opened with (the token is revoked anyway)."""
     ss = st.session_state
+    if ss.get("principal") is not None and ss.get("_session_token"):
+        if not shared().session_live(ss["_session_token"]):  # expired, idle or signed out elsewhere
+            for key in ("principal", "_session_token"):
+                ss.pop(key, None)
+            ss["_signed_out"], ss["_cookie_set"] = True, ""
+        return
     if ss.get("principal") is not None or ss.get("_signed_out") or not shared().users.exist():
         return
     try:
