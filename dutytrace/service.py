@@ -790,6 +790,13 @@ class Dutytrace:
         self.audit.record(p.name, "session_resume", None, session=_digest(token)[:12])
         return p
 
+    def session_live(self, token: str | None) -> bool:
+        """Whether a session is still live (its last use is recorded, at most once a minute): checked on
+        every page run, so expiry and a sign-out elsewhere end an open page's session too."""
+        from dutytrace.store.sessions import SessionStore
+
+        return SessionStore(self.catalog).user(token) is not None
+
     def sign_out(self, token: str | None) -> None:
         """End the session (the token no longer signs anybody in, wherever it was copied). Audited."""
         from dutytrace.store.sessions import SessionStore, _digest
