@@ -113,6 +113,8 @@ def search_open_case_open_page(page, url: str, query: str, shots: Path, case_tit
     expect(page.locator("#dt-target")).to_be_visible()
     seen["doc_title"] = page.locator("h1").first.inner_text()
     seen["marked"] = page.locator("#dt-target").inner_text()
+    if seen["doc_title"].lower().endswith(".pdf"):  # a PDF page shows its image: wait for it to render
+        expect(page.locator("[data-testid='stImage'] img").first).to_be_visible()
     seen["images"] = page.locator("[data-testid='stImage'] img").count()
     page.wait_for_timeout(800)
     page.screenshot(path=str(shots / "document.png"), full_page=False)
