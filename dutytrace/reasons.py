@@ -105,8 +105,20 @@ def concept_name(entry: Entry, lang: str) -> str:
     return entry.id.replace("_", " ")
 
 
-def _concepts_in(text: str, codebook: Codebook) -> set[str]:
-    return {c.id for c in codebook.concepts if c.id not in GENERIC_CONCEPTS and c.named_in(text)}
+_SEEN: dict[tuple[int, str], frozenset] = {}
+
+
+def _concepts_in(text: str, codebook: Codebook, among: set[str] | None = None) -> set[str]:
+    """The concepts a passage names (`among`: only those asked about). The new material's passages recur
+    in every result: remembered by text for the codebook."""
+    if among is not None:
+        return {c.id for c in codebook.concepts if c.id in among and c.named_in(text)}
+    key = (id(codebook), text)
+    if key not in _SEEN:
+        if len(_SEEN) > 5000:
+            _SEEN.clear()
+        _SEEN[key] = frozenset(c.id for c in codebook.concepts if c.id not in GENERIC_CONCEPTS and c.named_in(text))
+    return set(_SEEN[key])
 
 
 def _tags_in(text: str, tags: list[str] | set[str], codebook: Codebook) -> set[str]:
@@ -145,7 +157,7 @@ natural resources fire rescue brigade station company ltd co limited group corpo
 national health executive labour labor human environmental environment protection ecology agriculture fishery
 fisheries maritime development reform industry information technology commerce trade water affairs power grid
 police court procuratorate union federation unions trade team investigation general local town township
-sub-district village street committee's""".split())
+sub-district village street committee's accountability handling production accidents accident urban-rural""".split())
 _ZH_LEADING = re.compile(r"^(?:在|该|对|由|与|经|从|向|据|于|被|给|和|及|其|本|此|这|那|各|某)")
 
 
@@ -157,11 +169,14 @@ def generic_name(name: str) -> bool:
         return True
     if re.search(r"trade unions?|工会|public security|公安|procuratorate|检察院|people's court|人民法院|hospital|医院", low):
         return True  # bodies every case names (the union, the police, the courts, the hospital)
-    if n.startswith("《") or re.search(r"\b(?:act|law|regulations?|code|measures|provisions)\b", low):
+    if n.startswith("《") or re.search(r"\b(?:act|law|regulations?|code|measures|provisions|decree|article)\b", low):
         return True  # laws: every case cites them
     if re.search(r"[\u4e00-\u9fff]", n):
-        # a body (not a post such as 党组成员, 实际控制人), named with its place (市监察局 alone is any city's)
-        return not re.search(_ZH_BODY + r"$", n) or len(n) < 5 or bool(_ZH_LEADING.match(n))
+        # a body (not a post such as 党组成员, 实际控制人), named with its place (市监察局, 区住建局 alone are any
+        # city's or district's); what a recogniser glues on before it (建议由市应急管理局) is no name
+        if re.match(r"(?:建议由|建议|责成|并由|分向)", n) or _ZH_LEADING.match(n):
+            return True
+        return not re.search(_ZH_BODY + r"$", n) or len(n) < 5 or bool(re.match(r"[区市县镇乡省州]", n))
     if not re.search(_EN_BODY, n):
         return True  # a post or a person's title, not a body
     words = [w for w in re.findall(r"[A-Za-z][A-Za-z'&.-]*", n) if w.lower() not in ("the", "of", "and", "for")]
@@ -321,7 +336,7 @@ def explain(result: dict, lang: str, codebook: Codebook, material: dict | None =
         yours, theirs = str(p.get("query_text") or ""), str(p.get("text") or "")
         if boilerplate_pair(yours, theirs):
             continue
-        shared = sorted(_concepts_in(yours, codebook) & _concepts_in(theirs, codebook))
+        shared = sorted(_concepts_in(theirs, codebook, among=_concepts_in(yours, codebook)))
         tags = sorted(_tags_in(yours, set(mine) | set(result.get("shared_tags") or []), codebook)
                       & (_tags_in(theirs, result.get("shared_tags") or [], codebook) | set(p.get("tags") or [])))
         what = [f"“{codebook.get('tags', t).label(lang)}”" for t in tags if codebook.get("tags", t)]
