@@ -87,6 +87,14 @@ def test_show_and_similar(home, archive):
     cases = json.loads(r.stdout)["cases"]
     assert cases[0]["case_id"] == "case-sewer"
     assert set(cases[0]) >= {"case_id", "score", "shared_tags", "shared_entities", "passages"}
+    # the reasons in words beside the raw keys, and what was read from the file
+    import re
+
+    assert all(c["reasons"] and all(r["text"] and not re.search(r"\b[a-z]+_[a-z_]+\b", r["text"]) for r in c["reasons"])
+               for c in cases[:2])
+    assert json.loads(r.stdout)["read"]["text"].startswith("Read from report.pdf: an investigation report in English")
+    text = run(home, "similar", "--case", "case-sewer", "--lang", "zh").stdout
+    assert "均" in text and "shared issues:" not in text
 
 
 def test_ingest_exit_1_names_the_corrupt_pdf(archive, tmp_path):
