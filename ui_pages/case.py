@@ -133,7 +133,7 @@ with tab_acc:
             if chunk:
                 params["chunk"] = chunk
             return (f"<a href='document?{esc(urlencode(params))}' target='_self' title='{esc(r['evidence'])}'>"
-                    f"{esc(r['doc'])}, {t('page', page=page)}</a>")
+                    f"{esc(r['doc'])}{'，' if lang() == 'zh' else ', '}{t('page', page=page)}</a>")
 
         st.markdown("<style>.dt-people{border-collapse:collapse;width:100%;font-size:.9rem}.dt-people th,.dt-people td{"
                     "border-bottom:1px solid rgba(128,128,128,.3);padding:.3rem .5rem;text-align:left;vertical-align:top;"
