@@ -243,7 +243,7 @@ def main() -> int:
     ap.add_argument("--cases", nargs="*")
     args = ap.parse_args()
 
-    settings, codebook = Settings(), load_codebook()
+    settings = Settings()
     sets = ["gold", "dev"] + (["blind"] if args.blind else [])
     cases: dict[str, list] = {}
     for name in sets:

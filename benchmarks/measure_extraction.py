@@ -86,12 +86,12 @@ def run_case(folder: Path, settings: Settings, dump: Path | None):
             (dump / folder.name).mkdir(parents=True, exist_ok=True)
             (dump / folder.name / f"{f.name}.{doc.kind}.txt").write_text(doc.text, encoding="utf-8")
     facts: dict = {}
-    for doc, a in sorted(docs, key=lambda x: KIND_ORDER.get(x[0].kind, 4)):
+    for _doc, a in sorted(docs, key=lambda x: KIND_ORDER.get(x[0].kind, 4)):
         for k, v in (a.facts or {}).items():
             if facts.get(k) is None and v is not None:
                 facts[k] = v
     people = []
-    for doc, a in docs:
+    for _doc, a in docs:
         for x in a.accountability:
             if not any(same_name(x.person, y.person) for y in people):
                 people.append(x)

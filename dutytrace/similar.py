@@ -101,7 +101,7 @@ def rank_similar(material: Material, index, embedder, profiles, codebook: Codebo
             legs.append(index.query("dense", vec.tolist(), None, 20, filters, fields=PASSAGE_FIELDS))
         for leg in legs:
             seen: set[str] = set()
-            for rank, s in enumerate(sorted(leg, key=passage_key)):
+            for s in sorted(leg, key=passage_key):
                 cid = s.payload.get("case_id")
                 if cid == material.exclude or cid in seen:
                     continue

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from dutytrace.config import Settings
-from dutytrace.errors import DutytraceError, NotFound
+from dutytrace.errors import NotFound
 from dutytrace.service import Dutytrace
 from dutytrace.store.catalog import Catalog
 from dutytrace.store.saved_searches import BadSavedSearch, SavedSearches

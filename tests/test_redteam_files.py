@@ -24,8 +24,7 @@ from dutytrace.ingest import budget, ocr
 from dutytrace.ingest.names import decode_name, display, display_path, zip_name
 from dutytrace.ingest.reader import read_document
 from dutytrace.ingest.report import reason_of
-from dutytrace.ingest.sources import Source, SourceError, SourceSkipped, iter_sources
-from dutytrace.ingest.text import decode
+from dutytrace.ingest.sources import Source, SourceError, iter_sources
 from tests.conftest import pdf_bytes
 
 GOOD = ("Investigation report on the boiler explosion at Dongfeng Textile Mill. The boiler operator had no "

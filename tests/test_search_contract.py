@@ -31,7 +31,7 @@ from dutytrace.profile import case_tags, decided, index_payload, possible_tags
 from dutytrace.search import MODES, allows
 from dutytrace.service import Dutytrace
 from dutytrace.store.vectors import narrow
-from tests.conftest import CASE_A_REPORT, CASE_B_REPORT, CASE_C_REPORT
+from tests.conftest import CASE_A_REPORT
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 GOLD = [json.loads(x) for x in (CORPUS / "gold" / "queries.jsonl").read_text(encoding="utf-8").splitlines()
@@ -207,7 +207,7 @@ def test_a_tag_below_the_decision_is_never_shown_as_decided(service):
     profiles = {cid: service.case(cid) for cid in service.case_ids()}
     below = {(cid, t["tag"]) for cid, p in profiles.items() for t in possible_tags(p)}
     assert below, "the sample archive should have tags below the case threshold"
-    for cid, p in profiles.items():
+    for p in profiles.values():
         for t in p["tags"]:
             assert decided(t) == (t["score"] >= CASE_TAG_MIN or t.get("accepted"))
     # search cards

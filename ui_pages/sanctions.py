@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dutytrace.sanctions import LEVEL_ORDER, labelled
-from ui_pages.common import case_button, codebook, esc, lang, level_label, service, t, unless_empty
+from ui_pages.common import case_button, codebook, esc, lang, level_label, service, t
 
 svc = service()
 st.title(t("nav.sanctions"))

@@ -17,13 +17,13 @@ def read_docx(data: bytes, path: str) -> list[Page]:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             bomb = limits.package_problem(zf.infolist())
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
-        raise UnreadableDocument(path, f"malformed DOCX (not a valid zip package: {str(e)[:120]})")
+        raise UnreadableDocument(path, f"malformed DOCX (not a valid zip package: {str(e)[:120]})") from e
     if bomb:
         raise UnreadableDocument(path, f"malformed DOCX: {bomb}")
     try:
         d = docx.Document(io.BytesIO(data))
     except Exception as e:
-        raise UnreadableDocument(path, f"malformed DOCX ({type(e).__name__}: {str(e)[:120]})")
+        raise UnreadableDocument(path, f"malformed DOCX ({type(e).__name__}: {str(e)[:120]})") from e
     lines = [p.text for p in d.paragraphs]
     for table in d.tables:
         for row in table.rows:

@@ -21,14 +21,14 @@ def read_pdf(data: bytes, path: str) -> list[Page]:
         pdf = pdfplumber.open(io.BytesIO(data))
     except MemoryError:
         raise UnreadableDocument(path, _NO_MEMORY) from None
-    except PDFPasswordIncorrect:
-        raise UnreadableDocument(path, "encrypted PDF (password protected); decrypt it and ingest again")
+    except PDFPasswordIncorrect as e:
+        raise UnreadableDocument(path, "encrypted PDF (password protected); decrypt it and ingest again") from e
     except (PDFSyntaxError, Exception) as e:  # pdfminer raises many kinds on broken files
         # pdfplumber wraps pdfminer's exception (PdfminerException(PDFPasswordIncorrect())): look inside
         inner = " ".join(f"{type(x).__name__} {x}" for x in (e, *e.args) if isinstance(x, BaseException))
         if "password" in inner.lower() or "encrypt" in inner.lower():
-            raise UnreadableDocument(path, "encrypted PDF (password protected); decrypt it and ingest again")
-        raise UnreadableDocument(path, f"corrupt PDF ({type(e).__name__}: {str(e)[:120] or 'cannot parse'})")
+            raise UnreadableDocument(path, "encrypted PDF (password protected); decrypt it and ingest again") from e
+        raise UnreadableDocument(path, f"corrupt PDF ({type(e).__name__}: {str(e)[:120] or 'cannot parse'})") from e
     pages: list[Page] = []
     try:
         with pdf:
@@ -52,7 +52,7 @@ def read_pdf(data: bytes, path: str) -> list[Page]:
     except MemoryError:
         raise UnreadableDocument(path, _NO_MEMORY) from None
     except Exception as e:
-        raise UnreadableDocument(path, f"corrupt PDF ({type(e).__name__}: {str(e)[:120]})")
+        raise UnreadableDocument(path, f"corrupt PDF ({type(e).__name__}: {str(e)[:120]})") from e
     if scanned:
         with limits.paused():  # OCR has its own per-page limit
             pages = _ocr_fallback(data, path, pages, scanned)
