@@ -52,10 +52,12 @@ SEVERITY = ("transfer_to_judicial_organs", "expulsion_from_party", "dismissal", 
 COARSE = {s: "other" for s in SEVERITY[SEVERITY.index("fine") + 1:]}
 _CUES = {  # checked together with the codebook's sanction cues
     "transfer_to_judicial_organs": r"移送.{0,6}(?:司法|检察|公安)|追究刑事责任|刑事拘留|逮捕|取保候审|审查起诉|留置|涉嫌.{0,16}罪|"
-                                   r"judicial organs?|criminal|prosecut|arrested|compulsory measures|public security organs|detained|custody",
+                                   r"有期徒刑|拘役|判[处處].{0,6}(?:徒刑|拘役)|"
+                                   r"judicial organs?|criminal|prosecut|arrested|imprisonment|prison sentence|jailed|"
+                                   r"sentenced to (?:\w+ ){0,3}(?:years?|months?|weeks?)|compulsory measures|public security organs|detained|custody",
     "expulsion_from_party": r"开除党籍|expell?(?:ed|ion) from the party",
     "dismissal": r"开除公职|政务开除|解除.{0,4}劳动(?:合同|关系)|辞退|dismiss(?!ed from (?:his |her )?post)|terminated (?:his |her |their )?(?:employment|contract)|sacked",
-    "removal": r"撤职|免职|撤销.{0,8}职务|降级|罢免|责令辞职|remov(?:ed|al) (?:\w+ )?from|demot|relieved of|dismissed from (?:his |her )?post",
+    "removal": r"撤职|免职|免去.{0,20}职务|撤销.{0,8}职务|降级|罢免|责令辞职|remov(?:ed|al) (?:\w+ )?from|demot|relieved of|dismissed from (?:his |her )?post",
     "major_demerit": r"记大过|(?:major|serious) (?:administrative )?demerit",
     "demerit": r"(?<!大)记过|(?<!major )(?<!major administrative )demerit",
     "serious_warning": r"严重警告|serious (?:administrative )?warning",
@@ -144,6 +146,8 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
         for rec in found.values():
             if not rec["enterprise"] and not (rec["role"] and rec["organisation"]):
                 _zh_biography(rec, flat, aliases)
+            if not rec["enterprise"] and not rec["role"]:
+                _zh_post_before_name(rec, flat, aliases)
     for rec in found.values():  # "Chen Lili, safety manager": of the enterprise the report is about
         if main and not rec["enterprise"] and not rec["organisation"] and rec["role"] \
                 and _ENTERPRISE_POST.search(rec["role"]) and not _GOV_UNIT.search(rec["role"]):
@@ -209,6 +213,8 @@ def _flatten(text: str, lang: str) -> str:
     if lang == "zh":  # a heading on its own line ends a sentence: "（一）事故单位情况" is not the start of a company's name
         text = _ZH_HEADING_LINE.sub(r"\1。", text)
         text = re.sub(r"(?m)^([^\n。；]{4,60}(?:决定|通报|意见|报告|通知))[ \t]*$", r"\1。", text)  # a title line
+        # any other title: a short line without punctuation standing alone before a blank line ("…典型问题")
+        text = re.sub(r"(?m)^([^\n。；，,：:、！？]{6,45}?)[ \t]*(?=\n[ \t]*\n)", r"\1。", text)
     else:  # so does the document's title line ("Notice of sanctions") before a capitalised line
         text = re.sub(r"^(\s*[^\n]{3,80}?[A-Za-z0-9)])(?<!\bfor)(?<!\bof)(?<!\band)(?<!\bthe)(?<!\bon)(?<!\bin)(?<!\bto)(?<!\bat)"
                       r"[ \t]*\n(?=[ \t]*[A-Z])", r"\1.\n", text)
@@ -353,6 +359,14 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
             group.extend(subjects)
             continue
         if strict:
+            if sanction == "fine":  # a press release: "X Ltd … were fined", "The company was fined £900,000"
+                names = _fined_enterprises(sent, lang, aliases, main)
+                if not names and main and re.match(r"(?:the (?:company|firm|employer|business|contractor)|it)\b", sent, re.I):
+                    names = [main]
+                for name in names:
+                    if not any(r["person"] == name for r in group):
+                        group.append({"person": name, "role": None, "organisation": aliases.get(name, name), "sanction": "fine",
+                                      "dead": False, "enterprise": True, "said": raw, "evidence": raw})
             continue
         if (numbered or _SUBHEAD.search(sent)) and len(sent) < 90 and not re.search(r"\d{4}", sent):  # subsection heading
             close()
@@ -430,10 +444,15 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
     pair = _EN_PAIR.match(sent)
     if pair and not EN_NOT_NAME.match(pair.group(1)) and not EN_NOT_NAME.match(pair.group(2)):
         return [_person(pair.group(1), None, None), _person(pair.group(2), None, None)]
-    m = re.match(r"(" + EN_NAME.pattern + r")(?=\s*,|\s+(?:is|was|has|had|and|who|be|shall|should|will|receives?|received|\()\b)", sent)
+    titled = re.match(r"((?:[Ff]ormer\s+)?(?:[A-Za-z]+\s+){0,2}?(?:[Dd]irector|[Mm]anager|[Oo]wner|[Ss]upervisor|[Ff]oreman|[Oo]perator))\s+"
+                      r"(" + EN_NAME.pattern + r")(?=\s+(?:is|was|has|had|pleaded|admitted|received|and)\b)", sent)
+    if titled and not EN_NOT_NAME.match(titled.group(2)):  # "Director Colin Treadway pleaded guilty …"
+        return [_person(titled.group(2), re.sub(r"^former\s+", "", titled.group(1).lower()), None)]
+    m = re.match(r"(" + EN_NAME.pattern + r")(?=\s*,|\s+(?:is|was|has|had|and|who|be|shall|should|will|receives?|received|"
+                 r"pleaded|admitted|\()\b)", sent)
     if m and not EN_NOT_NAME.match(m.group(1)) and not EN_COMPANY.match(sent):
         rest = sent[m.end():].lstrip(", ")
-        if re.match(r"(?:is|was|has|had|who|be|shall|should|will|receives?|received)\b", rest):
+        if re.match(r"(?:is|was|has|had|who|be|shall|should|will|receives?|received|pleaded|admitted)\b", rest):
             return [_person(m.group(1), None, None)]
         appo = re.split(r",(?!\s*Ltd)|\s+(?:is|was|has|had|who|be|shall|should|will|receives?|received)\s|:|;|\.\s*$", rest, maxsplit=1)[0]
         role, org = _en_split(appo, rest, aliases)
@@ -541,6 +560,8 @@ _EN_PLACE = re.compile(r"^(.*\b(County|District|City|Town|Township))$")
 
 def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str | None, str | None]:
     role, org = re.sub(r"^(?:the|a|an)\s+", "", apposition.strip()), None
+    # "member of the Party and deputy director of X": the post is what follows the Party membership
+    role = re.sub(r"^(?:an? )?(?:(?:member of the (?:Party|CPC|Communist Party of China)(?: committee)?|Party member)(?:,| and)\s+)", "", role)
     same = re.match(r"(.+?) of the (?:(?:same|said|above|that) ([a-z]+)|(bureau|brigade|committee|station|commission|"
                     r"administration|government|company|park|township|town|county|district))(?![\w'])(.*)$", role)
     owner = re.match(r"(.+?) of the (bureau|brigade|committee|station|commission|company|park|township|town|county|district)'s (.+)$", role)
@@ -605,7 +626,8 @@ def _fined_enterprises(sent: str, lang: str, aliases: dict[str, str], main: str 
     if short and main and re.search(r"\b" + short.group(1) + r"\b", main):  # "Fengtai is to be fined": the enterprise's short name
         names.append(main)
     if lang == "zh":  # "对鑫旺公司处以罚款": the company, not the preposition
-        names = [re.sub(r"^(?:.*?(?:对|给予|隶属于?|并|将|向))(?=[\u4e00-\u9fff]{2,}$)|^由", "", n) for n in names]
+        names = [re.sub(r"^(?:.*?(?:对|给予|隶属于?|并|将|向))(?=[\u4e00-\u9fff]{2,}$)|^由|^[及和与、](?=[\u4e00-\u9fff]{4,}$)", "", n)
+                 for n in names]
     names += [aliases[a] if lang == "en" else a for a in aliases
               if re.search(r"(?<![\w])" + re.escape(a) + r"(?![\w])", sent)
               and (ZH_COMPANY if lang == "zh" else EN_COMPANY).search(aliases[a])]
@@ -635,7 +657,9 @@ def _clean_role(role: str | None, lang: str) -> str | None:
         return None
     role = role.strip(" ，,。；;：:")
     if lang == "zh":
-        role = re.sub(r"^(?:给予|对|原|系|时任|任|现任)", "", role)
+        role = re.sub(r"^(?:给予|对|原(?!料)|系|时任|任|现任)", "", role)
+        # "综合执法大队原大队长": the post held at the time, as the gold and a reader write it
+        role = re.sub(r"(?<=[队站所局科股室部处办司厂矿])原(?=副?[\u4e00-\u9fff]{0,3}(?:长|主任|书记|员))", "", role)
     else:
         role = re.sub(r"^(?:the|a|an|formerly|former|then|its|his|her|their)\s+", "", role)
         role = re.sub(r"\s*:.*$", "", role).strip(" .;,")
@@ -759,6 +783,25 @@ def _zh_unit_kind(flat: str, name: str, org: str | None, aliases: dict[str, str]
         if m:
             return re.sub(r"^.*[的，、；。]|^(?:其中|该|本|此)", "", m.group(1))
     return None
+
+
+_ZH_POST_END = re.compile(r"(?:长|主任|书记|员|干部|经理|负责人|委员|工程师|班长|组长)$")
+
+
+def _zh_post_before_name(rec: dict, flat: str, aliases: dict[str, str]) -> None:
+    """A notice names the post where it first names the person, inside a sentence or in its title:
+    "…县自然资源局执法大队干部梁某获悉后…", "管委会安全环保局局长吴某在…". The run of text right before the name
+    (from the last punctuation) counts when it ends in a post."""
+    name = re.escape(rec["person"])
+    for m in re.finditer(r"(?:^|[，。；：:、”“\s）(（])([^，。；：:、“”（）()\s]{2,40}?)" + name + r"(?!某)", flat):
+        text = _ZH_ORG_JUNK.sub("", m.group(1))
+        text = re.sub(r"^.*?(?:给予|对|由|将|经|其中|以及|和|及)(?=[\u4e00-\u9fff]{3,}$)", "", text)
+        if not _ZH_POST_END.search(text) or _ZH_ACT.search(text) or re.search(r"[的了在是为]", text):
+            continue
+        org, role = _zh_split(text, aliases)
+        rec["role"] = role
+        rec["organisation"] = rec["organisation"] or org
+        return
 
 
 def _zh_biography(rec: dict, flat: str, aliases: dict[str, str]) -> None:
