@@ -21,7 +21,7 @@ TRIGGERS = """
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 """
-ACTIONS = ("login", "login_failed", "search", "view_case", "view_document", "export", "ingest_start", "ingest",
+ACTIONS: tuple[str, ...] = ("login", "login_failed", "search", "view_case", "view_document", "export", "ingest_start", "ingest",
            "case_meta", "review_tag", "user_change", "similar", "analytics", "analyze", "eval", "retag_start", "retag",
            "reindex", "index_migrate", "measure_status", "session_resume", "logout", "saved_search", "denied")
 

@@ -122,7 +122,7 @@ def _reason_texts(result: dict, lang: str, codebook: Codebook, material: dict | 
     try:
         from dutytrace.reasons import explain
     except ImportError:  # pragma: no cover - reasons.py ships with the package
-        explain = None
+        explain = None  # type: ignore[assignment]
     if explain is not None:
         try:
             reasons = explain(result, lang, codebook, material=material, profile=profile)

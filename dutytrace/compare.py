@@ -38,7 +38,7 @@ def compare(profiles: list[dict[str, Any]], measures: dict[str, list[dict]], cod
     claimed: list[set] = [set() for _ in profiles]
     issues = []
     for tag in all_tags:
-        cells = []
+        cells: list[dict[str, Any]] = []
         for k, prof in enumerate(profiles):
             entry = next((x for x in prof.get("tags") or [] if x["tag"] == tag), None)
             carried = tag in tagsets[k]

@@ -76,7 +76,7 @@ def mark_near_duplicates(catalog) -> list[tuple[str, str, float]]:
     todo = [(r[0], r[1]) for r in db.execute(
         "SELECT doc_id, case_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM doc_signatures) "
         "ORDER BY ingested_at")]
-    found = []
+    found: list = []
     for doc_id, case_id in todo:
         text = "\n".join(p["text"] for p in catalog.pages(doc_id))
         sig = signature(text)

@@ -28,7 +28,7 @@ def facts_cells(facts: dict[str, Any] | None, values: Callable[[str, Any], str] 
     """The facts columns of a case; `values(field, value)` words a coded value (accident type, grade,
     industry) in the reader's language, else the value as stored. Empty cells for facts not found."""
     facts = facts or {}
-    out = {}
+    out: dict[str, Any] = {}
     for f in FACTS:
         v = facts.get(f)
         if v is None or v == "":

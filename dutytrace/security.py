@@ -11,6 +11,7 @@ single-user mode as `local` (admin) — the UI then refuses to bind beyond 127.0
 
 from __future__ import annotations
 
+import builtins
 import json
 import time
 from dataclasses import dataclass, field
@@ -158,7 +159,7 @@ class Users:
             raise AuthRequired(f"no user '{name}'; an admin adds users with `dutytrace users add`")
         return row
 
-    def _grants(self, name: str) -> list[str]:
+    def _grants(self, name: str) -> builtins.list[str]:  # builtins: the class defines a list() method
         return [r[0] for r in self.db.execute("SELECT case_id FROM grants WHERE name=? ORDER BY case_id", (name,))]
 
 

@@ -76,7 +76,8 @@ def sharing_candidates(material: Material, my_concepts: Counter, profiles) -> di
         top = dict(sorted(my_concepts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CONCEPTS])
         for cid, term, w in profiles.sharing("concept", top):
             est[cid] += WEIGHTS["concepts"] * w * top[term] / norm
-    est.pop(material.exclude, None)
+    if material.exclude is not None:
+        est.pop(material.exclude, None)
     return dict(est)
 
 
@@ -142,7 +143,8 @@ def rank_similar(material: Material, index, embedder, profiles, codebook: Codebo
     out = out[:limit]
     shown = {}
     for item in out:  # the best three passage pairs of each case shown, their text read in one batch
-        best, seen = [], set()
+        best: list = []
+        seen = set()
         for pair in sorted(pairs.get(item["case_id"], []), key=lambda x: (-x[0], passage_key(x[2]))):
             if pair[2].id not in seen and len(best) < 3:
                 seen.add(pair[2].id)

@@ -37,9 +37,9 @@ def find_turns(pages: list[Page]) -> tuple[list[Turn], str | None]:
         return [], None
     interviewee = None
     for p in pages[:1]:
-        m = _INTERVIEWEE.search(to_simplified(p.text))
-        if m:
-            interviewee = p.text[m.start(1):m.end(1)].strip()
+        named = _INTERVIEWEE.search(to_simplified(p.text))
+        if named:
+            interviewee = p.text[named.start(1):named.end(1)].strip()
     turns: list[Turn] = []
     current: str | None = None
     for p, text in zip(pages, simple):

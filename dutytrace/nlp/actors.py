@@ -126,9 +126,9 @@ class ActorIndex:
             found.append((m.start(), kind))
             break
         if self._alias_re is not None:
-            m = self._alias_re.search(clause)
-            if m:
-                found.append((m.start(), self.aliases[m.group(0)]))
+            alias = self._alias_re.search(clause)
+            if alias:
+                found.append((alias.start(), self.aliases[alias.group(0)]))
         return min(found)[1] if found else None
 
     def _alias_kind(self, text: str) -> str | None:

@@ -87,7 +87,7 @@ def extract_entities(chunks: list[Chunk], lang: str, nlp=None) -> list[Entity]:
         texts = [c.text.replace("\n", " ") for c in chunks]
         for ch, doc in zip(chunks, nlp.pipe(texts, batch_size=64, disable=disable)):
             for ent in doc.ents:
-                label = _EN_LABELS.get(ent.label_)
-                if label and ent.text.strip() not in ruled:
-                    add(ent.text, label, ch.page)
+                en_label = _EN_LABELS.get(ent.label_)
+                if en_label and ent.text.strip() not in ruled:
+                    add(ent.text, en_label, ch.page)
     return out

@@ -10,7 +10,7 @@ import numpy as np
 
 
 def save(path: Path, meta: dict, coef: np.ndarray, **arrays: np.ndarray) -> None:
-    np.savez_compressed(path, coef=coef.astype(np.float16), **arrays,
+    np.savez_compressed(path, coef=coef.astype(np.float16), **arrays,  # type: ignore[arg-type]  # numpy's stub reads **arrays as allow_pickle
                         meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
 
 

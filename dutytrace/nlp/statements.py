@@ -96,7 +96,7 @@ def group_statements(docs: list[dict], pages: dict[str, list[dict]], encode, min
         comps.setdefault(find(i), []).append(i)
     groups = []
     for members in comps.values():
-        best: dict[str, int] = {}
+        best: dict[str, tuple[int, float]] = {}
         for i in members:  # one statement per speaker: the one closest to the rest of the group
             c = float(np.mean([sims[i, j] for j in members if j != i])) if len(members) > 1 else 0.0
             if stmts[i].speaker not in best or c > best[stmts[i].speaker][1]:

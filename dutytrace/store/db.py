@@ -196,8 +196,8 @@ class SqliteConnection:
         if conn is None:
             conn = self._local.conn = self._open()
             with self._lock:  # close the connections of threads that have finished (Streamlit runs a thread per rerun)
-                done = [c for t, c in self._all if t() is None or not t().is_alive()]
-                self._all = [(t, c) for t, c in self._all if t() is not None and t().is_alive()]
+                done = [c for t, c in self._all if (th := t()) is None or not th.is_alive()]
+                self._all = [(t, c) for t, c in self._all if (th := t()) is not None and th.is_alive()]
                 self._all.append((weakref.ref(threading.current_thread()), conn))
             for c in done:
                 c.close()

@@ -25,6 +25,7 @@ import json
 import re
 import time
 import uuid
+from typing import Any
 
 from dutytrace.errors import DutytraceError, NotFound
 from dutytrace.store.catalog import _changed as _case_changed  # raises cases.rev: stored profiles rebuild
@@ -236,7 +237,7 @@ class DeskStore:
             if cur is None:
                 raise NotFound(f"case '{case_id}' has no decision on evidence '{eid}' of '{tag}' to undo")
             doc_key = cur["doc_key"]
-            current = {"decision": cur["decision"], "reviewer": cur["reviewer"], "at": cur["at"]}
+            current: dict[str, Any] | None = {"decision": cur["decision"], "reviewer": cur["reviewer"], "at": cur["at"]}
         else:
             doc_key = doc_key or "*"
             current = self.tag_decision(case_id, doc_key, tag)

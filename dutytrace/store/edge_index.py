@@ -169,7 +169,8 @@ class EdgeIndex:
         return self.shard.count(self.q.CountRequest(exact=True))
 
     def ids(self) -> set[str]:
-        out, offset = set(), None
+        out: set[str] = set()
+        offset = None
         while True:
             res = self.shard.scroll(self.q.ScrollRequest(offset=offset, limit=1000, with_payload=False))
             points, offset = res if isinstance(res, tuple) else (res, None)

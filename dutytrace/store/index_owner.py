@@ -183,7 +183,7 @@ class _Owner:
                     if self.closed:
                         return  # the user sees the connection close and finds the next owner
                     if name not in OPERATIONS:
-                        reply = ("err", IndexLocked(f"unknown index operation {name!r}"))
+                        reply: tuple[str, Any] = ("err", IndexLocked(f"unknown index operation {name!r}"))
                     else:
                         try:
                             reply = ("ok", self._run(name, args, kwargs))

@@ -152,7 +152,8 @@ class ClientIndex:
         return self.client.count(self.collection, exact=True).count
 
     def ids(self) -> set[str]:
-        out, offset = set(), None
+        out: set[str] = set()
+        offset = None
         while True:
             points, offset = self.client.scroll(self.collection, limit=1000, offset=offset, with_payload=False)
             out.update(str(p.id) for p in points)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from typing import TypeGuard
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS ui_sessions (
@@ -30,7 +31,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-def well_formed(token: object) -> bool:
+def well_formed(token: object) -> TypeGuard[str]:
     """A token as `create` makes them (43 URL-safe characters); anything else is not looked up."""
     return isinstance(token, str) and len(token) == 43 and all(c.isalnum() or c in "-_" for c in token)
 
