@@ -53,7 +53,7 @@ COARSE = {s: "other" for s in SEVERITY[SEVERITY.index("fine") + 1:]}
 _CUES = {  # checked together with the codebook's sanction cues
     "transfer_to_judicial_organs": r"移送.{0,6}(?:司法|检察|公安)|追究刑事责任|刑事拘留|逮捕|取保候审|审查起诉|留置|涉嫌.{0,16}罪|"
                                    r"有期徒刑|拘役|判[处處].{0,6}(?:徒刑|拘役)|"
-                                   r"judicial organs?|criminal|prosecut|arrested|imprisonment|prison sentence|jailed|"
+                                   r"judicial organs?|criminal|prosecut|arrested|imprisonment|\bdetention\b|liuzhi|prison sentence|jailed|"
                                    r"sentenced to (?:\w+ ){0,3}(?:years?|months?|weeks?)|compulsory measures|public security organs|detained|custody",
     "expulsion_from_party": r"开除党籍|expell?(?:ed|ion) from the party",
     "dismissal": r"开除公职|政务开除|解除.{0,4}劳动(?:合同|关系)|辞退|dismiss(?!ed from (?:his |her )?post)|terminated (?:his |her |their )?(?:employment|contract)|sacked",
@@ -146,8 +146,12 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
         for rec in found.values():
             if not rec["enterprise"] and not (rec["role"] and rec["organisation"]):
                 _zh_biography(rec, flat, aliases)
-            if not rec["enterprise"] and not rec["role"]:
+            if not rec["enterprise"] and not _clean_role(rec["role"], "zh"):
                 _zh_post_before_name(rec, flat, aliases)
+    if lang == "en":
+        for rec in found.values():
+            if not rec["enterprise"] and not rec["role"]:
+                _en_biography(rec, flat, aliases)
     for rec in found.values():  # "Chen Lili, safety manager": of the enterprise the report is about
         if main and not rec["enterprise"] and not rec["organisation"] and rec["role"] \
                 and _ENTERPRISE_POST.search(rec["role"]) and not _GOV_UNIT.search(rec["role"]):
@@ -361,7 +365,8 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
         if strict:
             if sanction == "fine":  # a press release: "X Ltd … were fined", "The company was fined £900,000"
                 names = _fined_enterprises(sent, lang, aliases, main)
-                if not names and main and re.match(r"(?:the (?:company|firm|employer|business|contractor)|it)\b", sent, re.I):
+                if not names and main and re.match(r"(?:(?:the|an?|this)\s+)?(?:[\w-]+\s+){0,4}?(?:company|firm|employer|business|"
+                                                   r"contractor|cooperative|distributor)\b|it\b", sent, re.I):
                     names = [main]
                 for name in names:
                     if not any(r["person"] == name for r in group):
@@ -376,6 +381,9 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
         if _DECEASED.search(sent):
             for r in current:
                 r["dead"] = True
+        if sanction and lang == "zh" and re.match(r"[^，。；]{0,12}?(?:老板|人员|经营者|业主|船主|房东|工人)", sent) \
+                and not re.match(r"(?:其|他|她|该同志|上述|以上)", sent):
+            continue  # "采石场老板以涉嫌…被追究刑事责任": another, unnamed actor, not the person named before
         if sanction:
             targets = current + [r for r in group if not r["sanction"]] if _GROUP.search(sent) else current
             for r in targets:
@@ -485,7 +493,13 @@ def _zh_real_names(head: str, sent: str) -> list:
     """"张伟，男，…" / "张伟，青禾县应急管理局副局长，…": a real name as the subject of an item."""
     m = re.fullmatch(r"(?:\d{1,2}[.、]\s*)?(" + _ZH_REAL_NAME + r")(?:同志)?", head.strip())
     if not m:
-        return []
+        # "厂长蔡永富涉嫌重大责任事故罪", "卢志平对事故负有主要责任", "乡农机管理站站长唐明": a post (or nothing) before the
+        # name, and after it an action that only a person takes, or the end of the clause
+        m = re.fullmatch(r"(?:\d{1,2}[.、]\s*|[（(]\d{1,2}[)）]\s*)?(?:对|给予)?((?:[^，。；]{0,30}?(?:长|主任|书记|员|干部|经理|负责人|委员|工程师|班长|组长|船主|承包人|包工头))?)"
+                         r"(" + _ZH_REAL_NAME + r")(?:同志)?(?:(?:对|已|涉嫌|被|作为|因|在事故)[^，。；]*)?", head.strip())
+        if not m or re.search(r"[员长人局站所队办村镇乡司厂矿]$", m.group(2)) or ZH_POST.search(m.group(2)):
+            return []
+        return [re.compile(re.escape(m.group(2))).search(head, head.find(m.group(1)) + len(m.group(1)) if m.group(1) else 0)]
     rest = sent[len(head):].lstrip("，,：: ")
     if not (re.match(r"男|女|中共|非中共|群众|汉族|\d{4}年", rest) or ZH_POST.search(rest[:30]) or _ZH_ORG.match(rest[:30])):
         return []
@@ -496,7 +510,8 @@ _ZH_ACT = re.compile(r"未|没有|违反|负责(?!人)|负有|组织|明知|默�
 
 
 def _person(name: str, role: str | None, org: str | None) -> dict:
-    return {"person": name, "role": role or None, "organisation": org or None, "enterprise": False}
+    role = (role or "").strip(" ，,。；;：:") or None  # a bare stop is no post
+    return {"person": name, "role": role, "organisation": org or None, "enterprise": False}
 
 
 def _zh_enterprise_subject(head: str, aliases: dict[str, str]) -> list[dict]:
@@ -802,6 +817,18 @@ def _zh_post_before_name(rec: dict, flat: str, aliases: dict[str, str]) -> None:
         rec["role"] = role
         rec["organisation"] = rec["organisation"] or org
         return
+
+
+def _en_biography(rec: dict, flat: str, aliases: dict[str, str]) -> None:
+    """The post given where the document first introduces the person, outside the handling section:
+    "Lu Ming, former Party secretary of Hexi Township, intervened …"."""
+    m = re.search(re.escape(rec["person"]) + r",\s+((?:the |a |an |former |then )*[a-z][^,;:()]{2,120}?),", flat)
+    if not m or not (_ENTERPRISE_POST.search(m.group(1)) or _GOV_POST.search(m.group(1)) or re.search(r"secretary|head\b", m.group(1))):
+        return
+    role, org = _en_split(re.sub(r"^(?:former|then)\s+", "", m.group(1)), "", aliases)
+    if org and org.startswith("="):
+        org = None
+    rec["role"], rec["organisation"] = role, rec["organisation"] or org
 
 
 def _zh_biography(rec: dict, flat: str, aliases: dict[str, str]) -> None:
