@@ -383,3 +383,10 @@ def test_ingest_page_folder_and_upload_with_error_report(app_home, tmp_path):
 
     assert {"case-new", "case-quarry-memo"} <= set(service().catalog.case_ids())
     assert not list(Path(app_home).glob("upload-*"))  # the staging folder is removed
+    # a failed upload is reported by the name it was uploaded under, never the server's staging path
+    at.file_uploader(key="ing_files").set_value(("bad.pdf", b"%PDF-1.4\nnot a pdf at all", "application/pdf")).run()
+    at.button(key="ing_run").click().run()
+    assert not at.exception, at.exception
+    frame = at.dataframe[0].value
+    assert frame.iloc[0, 0] == "case-quarry-memo/bad.pdf", frame.iloc[0, 0]
+    assert "upload-" not in " ".join(str(v) for v in frame.iloc[0]) and str(app_home) not in " ".join(map(str, frame.iloc[0]))
