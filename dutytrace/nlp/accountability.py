@@ -85,7 +85,7 @@ _START = re.compile(r"responsib\w*[^.\n]{0,40}(?:finding|handling|recommend|enfo
 _END = re.compile(r"recommend|rectif|prevent|measures|lessons|suggestion|appendix|防范|整改|措施|教训|附件", re.I)
 _HEADING = re.compile(r"^\s*(?:\d{1,2}\.?(?=\s+[A-Z\u4e00-\u9fff])|Section \d+|Part [A-Z][a-z]+|[IVX]+\.|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分])")
 _DOC_CUE = re.compile(r"决定|通报|问责|处分|decision|notice|accountability|disciplinary", re.I)
-_NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?(?=\s|[\u4e00-\u9fff])|\(\d+\)|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|[a-z]\))\s*")
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?(?=\s|[\u4e00-\u9fff])|\d{1,2}、|\(\d+\)|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|[a-z]\))\s*")
 _DECEASED = re.compile(r"died in the accident|deceased|killed in the accident|\b(?:both|all|he|she|they)\s+(?:\w+\s+)?died\b|已死亡|在事故中死亡|不再追究", re.I)
 _GROUP = re.compile(r"以上\s*[\d一二三四五六七八九十两]+\s*人|上述\s*[\d一二三四五六七八九十两]*\s*人|[二两三四五六]人|均|分别|\ball\b|\bboth\b|\bthem\b|\bthey\b|\beach\b", re.I)
 _SUBHEAD = re.compile(r"^(?:persons?|officials?|enterprises?|units?|companies|staff|individuals)\b|recommended for|(?:人员|单位)(?:[（(][\d一二三四五六七八九十]+人[）)])?[：:]?$", re.I)
@@ -100,7 +100,7 @@ _LEADER_POST = re.compile(r"副?(?:县|区|市|州|省)长|(?:县|区|市)委(?:
                           r"(?:county|district|city)|magistrate|\bmayor|(?:county|district|city) (?:head|governor)|"
                           r"head of (?:the )?(?:[A-Z][\w'-]+ )*(?:County|District|City)(?: People's)? Government", re.I)
 _LEVEL_ORG = [
-    ("enterprise", r"公司|合作社|集团|施工队|装修队|采掘队|班组|供应点|餐饮店|饭店|门店|经营部|商行|\bCo\.|\bLtd\b|Limited|Company|\bInc\b|Cooperative|"
+    ("enterprise", r"公司|合作社|集团|(?:加工|工)?厂$|施工队|装修队|采掘队|班组|供应点|餐饮店|饭店|门店|经营部|商行|\bCo\.|\bLtd\b|Limited|Company|\bInc\b|Cooperative|"
                    r"\bplc\b|\bLLC\b|contractor|\bgang\b|\bteam\b|supply point|\bshop\b|restaurant"),
     ("local_management", r"镇|(?<!城)乡|街道|(?<!农)村|社区|管委会|管理委员会|园区|开发区|工业区|集中区|新区|Towns?hip|\bTown\b|Village|Sub-district|Street|"
                          r"Management Committee|\bPark\b|Community|Development Zone|New Area Management"),
@@ -275,7 +275,7 @@ def _aliases(flat: str, lang: str) -> dict[str, str]:
 
 def _sentences(flat: str, lang: str) -> list[str]:
     if lang == "zh":
-        parts = re.split(r"(?<=[。；;！？])|(?<=[人员位象]：)|(?<=[人员位象]:)|(?=\s?(?<!第)(?<!\d)\d{1,2}\.\s*[\u4e00-\u9fff])|(?=（[一二三四五六七八九十]+）)", flat)
+        parts = re.split(r"(?<=[。；;！？])|(?<=[，,])(?=(?:并|同时)?(?:给予|对)[^，。；]{0,24}?[\u4e00-\u9fff]某)|(?<=[人员位象]：)|(?<=[人员位象]:)|(?=\s?(?<!第)(?<!\d)\d{1,2}\.\s*[\u4e00-\u9fff])|(?=（[一二三四五六七八九十]+）)", flat)
     else:
         parts, start = [], 0
         for m in re.finditer(r"(?<=[.!?;])\s+(?=[A-Z0-9\"“(])|(?<=;)\s+(?=and [A-Z])|(?<=:)\s+(?=[A-Z][a-z]+ [A-Z][a-z]+,)|\s+(?=\d{1,2}\.(?:\d{1,2})?\s+[A-Z])|\s+(?=\(\d{1,2}\)\s+[A-Z])", flat):
@@ -506,7 +506,8 @@ def _zh_real_names(head: str, sent: str) -> list:
     return [re.search(re.escape(m.group(1)), head)]
 
 
-_ZH_ACT = re.compile(r"未|没有|违反|负责(?!人)|负有|组织|明知|默许|擅自|涉嫌|建议|给予|对事故|导致|致使|履职|指挥|安排")
+_ZH_ACT = re.compile(r"未|没有|违反|负责(?!人)|负有|组织|明知|默许|擅自|涉嫌|建议|给予|对事故|导致|致使|履职|指挥|安排|"
+                     r"移送|依法|立案|留置|采取|追究|处理|判处|有期徒刑|罚")
 
 
 def _person(name: str, role: str | None, org: str | None) -> dict:
@@ -516,7 +517,8 @@ def _person(name: str, role: str | None, org: str | None) -> dict:
 
 def _zh_enterprise_subject(head: str, aliases: dict[str, str]) -> list[dict]:
     head = re.sub(r"^(?:隶属于?|给予)(?=[\u4e00-\u9fff]{4,})", "", head.strip())
-    short = [a for a in aliases if head.startswith(a) and ZH_COMPANY.search(aliases[a])]
+    short = [a for a in aliases if head.startswith(a) and ZH_COMPANY.search(aliases[a])
+             and not re.match(r"[\u4e00-\u9fff]{0,6}?" + ZH_POST.pattern.join("()"), head[len(a):])]  # "瑞丰公司总经理…": its officer
     m = ZH_COMPANY.match(head)
     name = max(short, key=len) if short else m.group(0) if m and re.fullmatch(r"(?:对.*)?", head[m.end():]) \
         and not re.match(r"建议|由|在|经|该|对|依|其|隶属", head) else None
@@ -525,7 +527,7 @@ def _zh_enterprise_subject(head: str, aliases: dict[str, str]) -> list[dict]:
     return [{"person": aliases.get(name, name), "role": None, "organisation": aliases.get(name, name), "enterprise": True}]
 
 
-_ZH_TOWN_POST = re.compile(r"^(.{1,8}?(?:镇|乡))((?:党委委员、)?副?(?:镇|乡)长.*)$")
+_ZH_TOWN_POST = re.compile(r"^(.{1,8}?(?:镇|乡))((?:党委委员、)?(?:分管[^的，。；]{1,12}的)?副?(?:镇|乡)长.*)$")
 _ZH_TOWN_PARTY = re.compile(r"^(.{1,8}?(?:镇|乡))((?:镇|乡)?党委(?:副)?书记.*)$")
 _ZH_STREET = re.compile(r"^(.{2,8}?街道)(?!办事处)(.{2,})$")
 # a unit of a township or sub-district (安监站, 城建办, 综合执法中队): its post belongs to that government
@@ -648,7 +650,8 @@ def _fined_enterprises(sent: str, lang: str, aliases: dict[str, str], main: str 
               and (ZH_COMPANY if lang == "zh" else EN_COMPANY).search(aliases[a])]
     fulls = {aliases.get(n, n) for n in names}
     names = [n for n in names if n in fulls or aliases.get(n) not in names]  # a short name only when its full name is not there
-    return [n for n in dict.fromkeys(names) if n not in ("Co., Ltd", "有限公司") and len(n) > 2]
+    return [n for n in dict.fromkeys(names) if n not in ("Co., Ltd", "有限公司") and len(n) > 2
+            and not re.search(r"(?:该|本|此|其|到|次)(?:公司|厂|矿)$|^[两二三四五六七八九十几\d]+[间家个所]", n)]  # "到该公司", "两间公司"
 
 
 _ZH_ORG_JUNK = re.compile(r"^.*(?:给予|名义发包给|发包给|分包给|转包给|隶属于?|划转(?:至|到|给)?|暂留|纳入|告知|发函|责成|移交|交由|委托|"
@@ -800,7 +803,7 @@ def _zh_unit_kind(flat: str, name: str, org: str | None, aliases: dict[str, str]
     return None
 
 
-_ZH_POST_END = re.compile(r"(?:长|主任|书记|员|干部|经理|负责人|委员|工程师|班长|组长)$")
+_ZH_POST_END = re.compile(r"(?:长|主任|书记|员|干部|经理|负责人|委员|工程师|班长|组长|包工头|承包人|船主)$")
 
 
 def _zh_post_before_name(rec: dict, flat: str, aliases: dict[str, str]) -> None:
@@ -811,7 +814,8 @@ def _zh_post_before_name(rec: dict, flat: str, aliases: dict[str, str]) -> None:
     for m in re.finditer(r"(?:^|[，。；：:、”“\s）(（])([^，。；：:、“”（）()\s]{2,40}?)" + name + r"(?!某)", flat):
         text = _ZH_ORG_JUNK.sub("", m.group(1))
         text = re.sub(r"^.*?(?:给予|对|由|将|经|其中|以及|和|及)(?=[\u4e00-\u9fff]{3,}$)", "", text)
-        if not _ZH_POST_END.search(text) or _ZH_ACT.search(text) or re.search(r"[的了在是为]", text):
+        text = re.sub(r"^.*[的了在是为给]", "", text)  # "…转包给无资质的包工头": 包工头
+        if len(text) < 2 or not _ZH_POST_END.search(text) or _ZH_ACT.search(text):
             continue
         org, role = _zh_split(text, aliases)
         rec["role"] = role
