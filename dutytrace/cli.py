@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 from rich.console import Console
@@ -116,7 +116,7 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for, i
             if csv_out:  # a viewer may search but not export: refused (and audited) before any search
                 svc.require("export", "export", str(csv_out), what="search results CSV")
             for q in queries:
-                f = {**flt, **parse_filters(q.get("filters") or [])} if isinstance(q.get("filters"), list) else flt
+                f = {**flt, **parse_filters(qf)} if isinstance(qf := q.get("filters"), list) else flt
                 n = int(q.get("limit") or limit)
                 m = q.get("mode") or mode
                 if by_case:
@@ -265,8 +265,9 @@ def review(case_id: str = typer.Argument(..., help="The case"),
         _fail(e)
     if undo:
         before, after = change["before"], change["after"]
-        res = {"case_id": case_id, "tag": tag, "undone": {k: change[k] for k in ("doc_key", "evidence", "before",
-                                                                                 "after")}, "case_tags": tags}
+        res: dict[str, Any] = {"case_id": case_id, "tag": tag,
+                               "undone": {k: change[k] for k in ("doc_key", "evidence", "before", "after")},
+                               "case_tags": tags}
         _emit(res) if as_json else out.print(esc(
             f"{case_id}: {tag} {before['decision']} taken back; now {after['decision'] if after else 'no decision'}"
             f"; case tags: {', '.join(tags)}"), highlight=False)

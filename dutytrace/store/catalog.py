@@ -7,7 +7,7 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -88,6 +88,7 @@ CREATE INDEX IF NOT EXISTS case_terms_term ON case_terms(kind, term, case_id, w)
 class Catalog:
     def __init__(self, path: Path | str):
         self.path = str(path)
+        self.db: PgConnection | SqliteConnection
         if is_postgres_url(self.path):  # DUTYTRACE_DATABASE_URL: same API, PostgreSQL dialect (store/db.py)
             self.db = PgConnection(self.path)
         else:  # one connection per thread (store/db.py): the UI's sessions share this catalog
@@ -139,7 +140,7 @@ class Catalog:
         self.db.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[PgConnection | SqliteConnection]:
         with self.db:
             yield self.db
 
@@ -159,7 +160,8 @@ class Catalog:
         return _doc_row(row) if row else None
 
     def documents(self, case_id: str | None = None) -> list[dict]:
-        q, args = "SELECT * FROM documents", ()
+        args: tuple[str, ...] = ()
+        q = "SELECT * FROM documents"
         if case_id is not None:
             q, args = q + " WHERE case_id=?", (case_id,)
         return [_doc_row(r) for r in self.db.execute(q + " ORDER BY case_id, kind, name", args)]
@@ -188,7 +190,8 @@ class Catalog:
                                                  (doc_id,))]
 
     def chunks(self, doc_id: str | None = None) -> list[dict]:
-        q, args = "SELECT * FROM chunks", ()
+        args: tuple[str, ...] = ()
+        q = "SELECT * FROM chunks"
         if doc_id:
             q, args = q + " WHERE doc_id=?", (doc_id,)
         return [_chunk_row(r) for r in self.db.execute(q + " ORDER BY doc_id, seq", args)]
@@ -252,7 +255,8 @@ class Catalog:
                            [(run, p, st, e, d, now) for p, st, e, d in rows])
 
     def journal_counts(self, run: str | None = None) -> dict[str, int]:
-        q, args = "SELECT status, COUNT(*) FROM journal", ()
+        args: tuple[str, ...] = ()
+        q = "SELECT status, COUNT(*) FROM journal"
         if run:
             q, args = q + " WHERE run=?", (run,)
         return {r[0]: r[1] for r in self.db.execute(q + " GROUP BY status", args)}
@@ -330,12 +334,12 @@ class Catalog:
         Reads the rows of the query's terms only (a covering index), whatever the size of the archive."""
         return self._chunks_with_terms(case_ids), self._term_df(terms, case_ids)
 
-    def _chunks_with_terms(self, case_ids: set[str] | None) -> int:
+    def _chunks_with_terms(self, case_ids: Collection[str] | None) -> int:
         if case_ids is None:
             return int(self.db.execute("SELECT COALESCE(SUM(n), 0) FROM bm25_chunks").fetchone()[0] or 0)
         return sum(int(r[1]) for r in self.db.execute("SELECT case_id, n FROM bm25_chunks") if r[0] in case_ids)
 
-    def _term_df(self, terms: list[int], case_ids: set[str] | None) -> dict[int, int]:
+    def _term_df(self, terms: list[int], case_ids: Collection[str] | None) -> dict[int, int]:
         terms = sorted({int(t) for t in terms})
         if not terms:
             return {}
@@ -522,7 +526,7 @@ def _remove_document(db, doc_id: str) -> None:
         db.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
 
 
-def _insert_document(db: sqlite3.Connection, doc: Document, chunks: list[Chunk], analysis: Analysis,
+def _insert_document(db: PgConnection | SqliteConnection, doc: Document, chunks: list[Chunk], analysis: Analysis,
                      content: str | None = None) -> None:
     """Insert a document, its pages and chunks, and count its chunks' terms (inside a transaction).
     content: the bytes' SHA-256 (identity.py); the id when not given (the rule before per-case ids)."""
