@@ -248,3 +248,68 @@ def test_chinese_real_names_not_only_mou():
     assert got["张伟"].organisation == "青禾县应急管理局" and got["张伟"].sanction == "demerit"
     assert got["欧阳明"].level == "enterprise" and got["欧阳明"].sanction == "transfer_to_judicial_organs"
     assert got["李红"].sanction == "warning"
+
+
+# Layouts of other genres (issue 18 item 1): notices, informal township reports, press releases, translations.
+
+def test_notice_title_post_before_the_name_and_one_clause_per_person():
+    """A discipline notice: a title line with no stop, the post written before the name in the body, and
+    "给予A…处分，给予B…处分" in one sentence, each person with their own sanction."""
+    text = ("柳河县纪委监委通报两起监管失职典型问题\n\n"
+            "柳河县交通运输局路政大队原大队长唐某某对辖区超限运输长期不查，对事故负有领导责任。"
+            "该局副局长钟某分管路政工作，督促不力。\n\n"
+            "经研究，给予唐某某政务记大过处分，并免去其大队长职务，给予钟某政务警告处分。\n")
+    got = by_person(extract_accountability(chunks(text), "zh", CB))
+    assert set(got) == {"唐某某", "钟某"}
+    assert got["唐某某"].role == "路政大队大队长"  # 原 dropped: the post held at the time
+    assert got["唐某某"].organisation == "柳河县交通运输局"  # the title is not part of the organisation
+    assert got["唐某某"].sanction == "removal"  # 免去…职务 is more severe than the demerit
+    assert got["钟某"].sanction == "warning"
+
+
+def test_informal_report_real_names_after_a_post():
+    """A township report numbers its items 1、2、 and writes full names after the post or before an action."""
+    text = ("五、处理意见\n"
+            "1、砖厂厂长葛新民涉嫌重大责任事故罪，移送司法机关。\n"
+            "2、卢德顺对事故负有主要责任，建议由县应急管理局依法处以罚款。\n"
+            "3、乡安监站站长韩亮，工作不实，建议给予诫勉谈话。\n"
+            "六、整改措施\n")
+    got = by_person(extract_accountability(chunks(text), "zh", CB))
+    assert set(got) == {"葛新民", "卢德顺", "韩亮"}
+    assert got["葛新民"].sanction == "transfer_to_judicial_organs" and got["葛新民"].role.endswith("厂长")
+    assert not got["葛新民"].role.startswith("1")
+    assert got["卢德顺"].sanction == "fine"
+    assert got["韩亮"].role.endswith("站长") and got["韩亮"].level == "local_management"
+
+
+def test_unnamed_other_actor_does_not_pass_a_sanction_on():
+    text = ("关于一起非法采砂事故有关人员处分情况的通报\n\n"
+            "水利局执法队队员罗某收受好处，给予罗某政务记过处分。"
+            "采砂船船主以涉嫌非法采矿罪被公安机关依法追究刑事责任。\n")
+    got = by_person(extract_accountability(chunks(text), "zh", CB))
+    assert got["罗某"].sanction == "demerit"
+
+
+def test_press_release_company_fined_and_director_sentenced():
+    text = ("Builder fined after labourer killed by falling scaffold\n"
+            "A scaffolding company has been fined £300,000 after a labourer was struck by a falling board.\n"
+            "Harwick Scaffold Services Ltd, of Mill Lane, pleaded guilty to breaching the Work at Height Regulations. "
+            "Harwick Scaffold Services Ltd had no inspection regime for its boards.\n"
+            "Director Alan Pryce pleaded guilty to a breach of Section 37 and was sentenced to 16 weeks' imprisonment, "
+            "suspended for a year.\n")
+    got = by_person(extract_accountability(chunks(text), "en", CB))
+    assert got["Harwick Scaffold Services Ltd"].sanction == "fine"
+    assert got["Alan Pryce"].sanction == "transfer_to_judicial_organs" and got["Alan Pryce"].role == "director"
+
+
+def test_translation_party_member_apposition_and_post_from_first_mention():
+    text = ("Ding Hao, former head of the Xiaba Township safety office, ignored the complaints.\n"
+            "V. Handling of Responsible Persons\n"
+            "(1) Fan Yu, member of the Party and chief of the Licensing Section of the Lushan County Emergency Management "
+            "Bureau, is recommended to be given a serious warning within the Party.\n"
+            "(2) Ding Hao was expelled from the Party and dismissed from public office.\n"
+            "VI. Preventive Measures\n")
+    got = by_person(extract_accountability(chunks(text), "en", CB))
+    assert got["Fan Yu"].role == "chief of the Licensing Section"
+    assert got["Fan Yu"].organisation == "Lushan County Emergency Management Bureau"
+    assert got["Ding Hao"].sanction == "expulsion_from_party" and got["Ding Hao"].role
