@@ -313,3 +313,15 @@ def test_translation_party_member_apposition_and_post_from_first_mention():
     assert got["Fan Yu"].role == "chief of the Licensing Section"
     assert got["Fan Yu"].organisation == "Lushan County Emergency Management Bureau"
     assert got["Ding Hao"].sanction == "expulsion_from_party" and got["Ding Hao"].role
+
+
+def test_post_remit_from_the_findings():
+    """The handling section names the bare post; the findings give its remit, which belongs to the post."""
+    text = ("6. Findings\n"
+            "Ma Rui, deputy director of the bureau in charge of fire safety, approved the plan without a visit.\n"
+            "7. Responsibility findings and handling recommendations\n"
+            "Ma Rui, deputy director of the Dongtai County Housing Bureau, is to be given an administrative warning.\n"
+            "8. Recommendations\n")
+    got = by_person(extract_accountability(chunks(text), "en", CB))
+    assert got["Ma Rui"].role == "deputy director in charge of fire safety"
+    assert got["Ma Rui"].organisation == "Dongtai County Housing Bureau"

@@ -152,6 +152,8 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
         for rec in found.values():
             if not rec["enterprise"] and not rec["role"]:
                 _en_biography(rec, flat, aliases)
+            if not rec["enterprise"] and rec["role"]:
+                _en_remit(rec, flat)
     for rec in found.values():  # "Chen Lili, safety manager": of the enterprise the report is about
         if main and not rec["enterprise"] and not rec["organisation"] and rec["role"] \
                 and _ENTERPRISE_POST.search(rec["role"]) and not _GOV_UNIT.search(rec["role"]):
@@ -821,6 +823,18 @@ def _zh_post_before_name(rec: dict, flat: str, aliases: dict[str, str]) -> None:
         rec["role"] = role
         rec["organisation"] = rec["organisation"] or org
         return
+
+
+def _en_remit(rec: dict, flat: str) -> None:
+    """The remit of a post that the handling section leaves out but the findings state: "Tang Ming, deputy director
+    of the bureau in charge of safety, signed …" -> post "deputy director in charge of safety"."""
+    role = _clean_role(rec["role"], "en") or ""
+    if re.search(r"\b(?:in charge of|responsible for)\b", role) or not role:
+        return
+    m = re.search(re.escape(rec["person"]) + r",\s+(?:the |a |an )?" + re.escape(role) + r"(?: of (?:the |its )?[^,;:]{2,80}?)?"
+                  r" ((?:in charge of|responsible for) [^,;:.()]{2,60}?)\s*[,;:.]", flat)
+    if m:
+        rec["role"] = f"{role} {m.group(1).strip()}"
 
 
 def _en_biography(rec: dict, flat: str, aliases: dict[str, str]) -> None:
