@@ -325,3 +325,17 @@ def test_post_remit_from_the_findings():
     got = by_person(extract_accountability(chunks(text), "en", CB))
     assert got["Ma Rui"].role == "deputy director in charge of fire safety"
     assert got["Ma Rui"].organisation == "Dongtai County Housing Bureau"
+
+
+def test_short_company_name_and_county_written_in_full():
+    """"恒达公司" is the one full company name of the document that holds 恒达; "县住建局" is the county's bureau even
+    where the text before it reads like a place ("书面转报县…")."""
+    text = ("一、基本情况\n"
+            "青峡县恒达建筑安装有限公司承建该工程。青峡县住房和城乡建设局负责监督。有关情况已书面转报县住建局。\n"
+            "六、对事故有关责任人员的处理建议\n"
+            "1. 倪某某，恒达公司项目经理，建议移送司法机关处理。\n"
+            "2. 杜某某，县住建局副局长，建议给予政务警告处分。\n"
+            "七、防范和整改措施\n")
+    got = by_person(extract_accountability(chunks(text), "zh", CB))
+    assert got["倪某某"].organisation == "青峡县恒达建筑安装有限公司"
+    assert got["杜某某"].organisation.startswith("青峡县")

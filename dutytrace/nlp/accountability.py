@@ -161,7 +161,10 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
     pages = _page_texts(chunks, lang)
     out = []
     for r in found.values():
-        role, org = _clean_role(r["role"], lang), _expand_org(_clean_org(r["organisation"], lang), orgs, lang)
+        org = _clean_org(r["organisation"], lang)
+        if lang == "zh" and org:
+            org = _zh_full_company(org, aliases, orgs)
+        role, org = _clean_role(r["role"], lang), _expand_org(org, orgs, lang)
         if r["enterprise"]:
             role = role or r.get("kind_word") or (_zh_unit_kind(flat, r["person"], org, aliases) if lang == "zh" else None) \
                 or ("事故责任单位" if lang == "zh" else "enterprise")
@@ -658,7 +661,7 @@ def _fined_enterprises(sent: str, lang: str, aliases: dict[str, str], main: str 
 
 _ZH_ORG_JUNK = re.compile(r"^.*(?:给予|名义发包给|发包给|分包给|转包给|隶属于?|划转(?:至|到|给)?|暂留|纳入|告知|发函|责成|移交|交由|委托|"
                           r"报请|提请|抄送|处分|收到|发给|要求|通知|转发|报送|联合|会同|举报|反映|投诉|\d+月\d+日)(?=[\u4e00-\u9fff]{3,})|"
-                          r"^.*?(?:日(?=[\u4e00-\u9fff]{2,}[县区市镇乡])|对(?=[\u4e00-\u9fff]{2,}))|^(?:由|经|系|原|时任|任|在)")
+                          r"^.*?(?:日(?=[\u4e00-\u9fff]{2,}[县区市镇乡])|对(?=[\u4e00-\u9fff]{2,}))|^(?:均以|均由|均为|由|经|系|原|时任|任|在)")
 
 
 def _clean_org(org: str | None, lang: str) -> str | None:
@@ -713,6 +716,23 @@ def _known_orgs(flat: str, lang: str, aliases: dict[str, str]) -> dict[str, int]
     return counts
 
 
+_ZH_NOT_PLACE = re.compile(r"规定|下属|所属|转报|上报|报送|按照|依照|根据|要求|通知|以及|同时|其中")
+
+
+def _zh_full_company(org: str, aliases: dict[str, str], orgs: dict[str, int]) -> str:
+    """A company's short name as the document writes its full name: by its 以下简称, or else "恒通公司" / "青冈煤矿" ->
+    the one full company name of the document that holds its stem (恒通, 青冈)."""
+    if org in aliases:
+        return aliases[org]
+    short = re.fullmatch(r"([\u4e00-\u9fff]{2,4}?)(?:公司|煤矿|集团)", org)
+    if not short:
+        return org
+    fulls = {f for f in orgs if short.group(1) in f and len(f) > len(org) + 2 and _clean_org(f, "zh") == f
+             and re.search(r"(?:有限责任公司|股份有限公司|有限公司|集团公司)$", f) and not _ZH_NOT_PLACE.search(f)}
+    # the name as written most often, in full: a longer reading with words before it occurs once
+    return max(fulls, key=lambda f: (orgs[f], len(f))) if fulls else org
+
+
 def _subsequence(short: str, full: str) -> bool:
     it = iter(full)
     return all(ch in it for ch in short)
@@ -743,8 +763,13 @@ def _expand_org(org: str | None, orgs: list[str], lang: str) -> str | None:
         if ends:
             return max(ends, key=lambda f: (orgs[f], len(f)))
     fits = [f for f in orgs if _clean_org(f, "zh") == f and len(f) > len(org) and f[-1] == org[-1] and f[0] != org[0] and re.match(r"[县区市镇乡]|管委会|街道", org)
-            and _subsequence(org, f) and re.search(r"[县区市]", f[:f.find(org[0]) + 1])]
+            and _subsequence(org, f) and re.search(r"[县区市]", f[:f.find(org[0]) + 1])
+            and re.fullmatch(r"(?:中共)?(?:[\u4e00-\u9fff]{2,3}[省市])?[\u4e00-\u9fff]{2,3}", f[:f.find(org[0])] or "--")]
     fits += [f for f in orgs if _clean_org(f, "zh") == f and f.endswith(org) and re.fullmatch(r"[\u4e00-\u9fff]{2,3}[县区市]", f[:-len(org)])]
+    if re.match(r"(?:经济|高新|经开|开发|工业|产业)?(?:开发区|园区|新区|高新区)", org):  # "开发区应急管理局": the zone named in full
+        fits += [f for f in orgs if _clean_org(f, "zh") == f and f.endswith(org) and len(f) > len(org)
+                 and re.fullmatch(r"[\u4e00-\u9fff]{2,3}[省市县区][\u4e00-\u9fff]{0,8}", f[:-len(org)])]
+    fits = [f for f in fits if not _ZH_NOT_PLACE.search(f[:max(1, len(f) - len(org))])]
     if fits:
         return max(fits, key=lambda f: (orgs[f], len(f)))
     street = re.match(r"(中共)?([\u4e00-\u9fff]{2,6}街道.*)$", org)
@@ -754,10 +779,9 @@ def _expand_org(org: str | None, orgs: list[str], lang: str) -> str | None:
     if not re.match(r"[县区]", org):
         return org
     if org[0] in "县区":
-        places = sorted((o for o in orgs if re.match(r"[\u4e00-\u9fff]{2,3}" + org[0], o)), key=lambda o: -orgs[o])
-        if places:
-            prefix = re.match(r"[\u4e00-\u9fff]{2,3}" + org[0], places[0]).group(0)
-            return prefix + org[1:]
+        place = _main_place({o: n for o, n in orgs.items() if not _ZH_NOT_PLACE.search(o[:4])}, org[0])
+        if place:  # the county (district) the document's organisations are named with most often
+            return place + org[1:]
     return org
 
 
