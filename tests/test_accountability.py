@@ -339,3 +339,15 @@ def test_short_company_name_and_county_written_in_full():
     got = by_person(extract_accountability(chunks(text), "zh", CB))
     assert got["倪某某"].organisation == "青峡县恒达建筑安装有限公司"
     assert got["杜某某"].organisation.startswith("青峡县")
+
+
+def test_firm_only_post_without_organisation_is_the_reports_company():
+    text = ("Investigation report on the fire at Corran Valley Foods Co., Ltd.\n"
+            "Corran Valley Foods Co., Ltd. ran the plant. Corran Valley Foods Co., Ltd. had no hot-work permit system.\n"
+            "7. Responsibility findings and handling recommendations\n"
+            "Nie Bo, production director, ordered the welding; he is recommended for transfer to the judicial organs.\n"
+            "Wu Xia, deputy head, signed the inspection without a visit and is recommended for a warning.\n"
+            "8. Recommendations\n")
+    got = by_person(extract_accountability(chunks(text), "en", CB))
+    assert got["Nie Bo"].organisation == "Corran Valley Foods Co., Ltd." and got["Nie Bo"].level == "enterprise"
+    assert got["Wu Xia"].organisation is None  # a bare "deputy head" is not taken for the company's

@@ -156,7 +156,7 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
                 _en_remit(rec, flat)
     for rec in found.values():  # "Chen Lili, safety manager": of the enterprise the report is about
         if main and not rec["enterprise"] and not rec["organisation"] and rec["role"] \
-                and _ENTERPRISE_POST.search(rec["role"]) and not _GOV_UNIT.search(rec["role"]):
+                and (_ENTERPRISE_POST.search(rec["role"]) or _EN_FIRM_POST.search(rec["role"])) and not _GOV_UNIT.search(rec["role"]):
             rec["organisation"] = main
     pages = _page_texts(chunks, lang)
     out = []
@@ -173,6 +173,11 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
         out.append(Accountability(r["person"], role, org, r["sanction"], _level(r, lang), evidence,
                                   _locate(evidence, pages) if evidence else None))
     return out
+
+
+# posts that only a firm has (a bureau has no production director or ticket seller)
+_EN_FIRM_POST = re.compile(r"\b(?:production|operations|safety|technical|plant|works|sales|quality|equipment|maintenance)\s+(?:director|manager|chief)\b|"
+                           r"\bworkshop\b|\bsafety (?:and [a-z]+ )?department\b|permit issuer|ticket (?:seller|clerk)|deckhand|boatman", re.I)
 
 
 def _document_text(chunks: list[Chunk]) -> str:
