@@ -1,7 +1,12 @@
 """Measure accountability extraction (person, post, organisation, level, sanction) against the gold.
 
 Cases: every case with gold people in corpus/gold/cases.jsonl and corpus/dev/gold/cases.jsonl (the
-development sets) and, reported apart as the held-back figure, corpus/blind/gold/cases.jsonl. Each
+development sets), reported apart as the held-back figure, corpus/blind/gold/cases.jsonl, and with --genres the
+genre cases of corpus/genres/gold/people.jsonl (other writers' layouts: notices, informal township reports,
+traditional script, press releases, OCR, translations; format in corpus/genres/README.md), reported per genre and
+language and per half: "tune" (odd case numbers, the only genre cases looked at while changing the extractor)
+and "held_out" (even case numbers). A genre case judged to name nobody counts too: whoever is found there is an
+error of precision. Each
 case's documents (CORPUS/archive/<case_id>/) are read and chunked as ingest does
 (`dutytrace.ingest.reader.read_document` + `dutytrace.ingest.chunk.chunk_document`, cached pickled in
 --cache so that reruns only re-extract); every document that is not a transcript then goes through
@@ -20,16 +25,29 @@ other's (恒远公司 = 临川市恒远精细化工有限公司), or when the go
 matched at most once.
 Recall = matched gold / gold; precision = matched predictions / predictions.
 Among matched persons: post exact and organisation exact (whitespace collapsed, case folded,
-full/half-width unified, a final full stop ignored: "Ltd." = "Ltd"), level exact, sanction exact. The gold's sanction vocabulary is the coarse one
+full/half-width unified, a final full stop ignored: "Ltd." = "Ltd"), level exact, sanction exact. Where the gold's
+convention is one a reader would not tell apart, the measure accepts both readings, and only these:
+- an organisation with or without the place it belongs to written before it (江澄市临港区应急管理局 =
+  临港区应急管理局; "Yunhe District Housing and Urban-Rural Development Bureau" = "District Housing and Urban-Rural
+  Development Bureau"): the prefix must be a place (…省/市/县/区, "X County/District/City"), nothing else;
+- post and organisation split differently from one phrase ("deputy director of the X Bureau" with no organisation
+  = post "deputy director", organisation "X Bureau"): when post and organisation read together are equal, once
+  "of/the/at/in/for" and commas are dropped, both count. A post that differs in content (a missing remit "in charge
+  of safety", a different unit) still counts as wrong.
+Post exact is reported over natural persons. For an enterprise held accountable the gold's "post" is the kind of
+party it was (contractor, 事故发生单位, labour company), which no rule of the document fixes; it is reported apart
+as "enterprise kind" and is not part of the post figure (before this split, post counted both).
+The gold's sanction vocabulary is the coarse one
 (warning ... fine, other); a finer code of the codebook (admonishment_talk, circulated_criticism, ...)
 is compared through the coarse code it counts as (COARSE in dutytrace/nlp/accountability.py).
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/measure_accountability.py [--cache /tmp/acccache]
-        [--old COMMIT] [--blind] [--show dev|gold] [--cases ID...]
+        [--old COMMIT] [--blind] [--genres] [--show dev|gold|genres-tune|genres-held_out] [--cases ID...]
 
 `--old COMMIT` measures dutytrace/nlp/accountability.py as it was at COMMIT too, in the same run
 (BEFORE beside AFTER). `--blind` adds the held-back cases (measure them once, at the end).
-`--show` prints each mismatch of the development cases.
+`--show` prints each mismatch of one set (for the genre set, of one half: look only at genres-tune while
+developing).
 """
 
 from __future__ import annotations
