@@ -3,8 +3,9 @@ reproducible, and what is not a finding (a recommendation, a denial, a clearance
 
 The sentences below were written for these tests; the first restates, in other words, misses that real
 reports showed (issue 15): a risk assessment and traffic plan missing, a guilty plea to an unsafe system
-of work. The learned tagger is opt-in (DUTYTRACE_TAGGER=learned) because it still takes recommendations
-and clearances for findings: that test is marked as the known failure it is."""
+of work. Recommendations and clearances are labelled look-alikes in training (explicit negatives, with
+look-alike features), and the learned tagger no longer takes them for findings. It stays opt-in
+(DUTYTRACE_TAGGER=learned): on the house-format corpora it is still below the cue rules."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 
 from dutytrace.indexing import prepare
 from dutytrace.models import CASE_TAG_MIN
-from dutytrace.nlp.learned import MODEL_PATH, LearnedTagger, packaged_tagger, to_scale
+from dutytrace.nlp.learned import MODEL_PATH, N_STACK, LearnedTagger, packaged_tagger, to_scale
 from dutytrace.nlp.type_model import packaged_classifier
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,9 +66,8 @@ def test_the_learned_tagger_reads_traditional_script_as_simplified(tmp_path, set
     assert trad == simp and "enterprise_primary_responsibility" in trad, (trad, simp)
 
 
-@pytest.mark.xfail(strict=True, reason="known defect of the learned tagger (why it is opt-in): recommendations and "
-                   "clearances still score as findings; the cue rules get this right")
 def test_recommendations_and_clearances_are_no_findings(tmp_path, settings_factory):
+    # was a strict xfail until the look-alikes became explicit negatives (with their own features)
     text = ("Recommendations\n\n"
             "Employers should make sure that every worker receives training before using a forklift. "
             "Regulators should consider more frequent inspections of small warehouses. "
@@ -85,12 +85,53 @@ def test_the_cue_tagger_stays_available(tmp_path, settings_factory):
 
 
 def test_saved_model_round_trip(tmp_path):
-    model = LearnedTagger(["a", "b"], np.random.default_rng(0).normal(size=(2, 10)).astype(np.float32),
-                          np.array([0.1, -0.2], np.float32), np.array([0.4, 0.6], np.float32), False, {"x": 1})
+    rng = np.random.default_rng(0)
+    stack = rng.normal(size=(2, N_STACK + 1)).astype(np.float32)
+    model = LearnedTagger(["a", "b"], rng.normal(size=(2, 10)).astype(np.float32),
+                          np.array([0.1, -0.2], np.float32), np.array([0.4, 0.6], np.float32), False, {"x": 1}, stack)
     path = tmp_path / "m.npz"
     model.save(path)
-    # the shape of the features differs from the shipped one: a stale model is refused, not misread
-    assert LearnedTagger.load(path) is not None and LearnedTagger.load(path).tag_ids == ["a", "b"]
+    back = LearnedTagger.load(path)
+    assert back is not None and back.tag_ids == ["a", "b"] and np.array_equal(back.stack, stack)
+    assert np.array_equal(back.thresholds, model.thresholds)
+
+
+def _row(text, cues=None, kind="report", section="findings", role="text"):
+    from dutytrace.models import Evidence
+    from dutytrace.nlp.learned import Row
+
+    return Row(text, "en", kind, section, role, cues or {}, False, Evidence(text, 1, None, None), 0)
+
+
+def test_training_labels_decoys_silver_and_interviews():
+    """Look-alikes are explicit negatives with more weight; a case labelled per case only gives silver
+    positives only where the cue rules assert the tag in a findings-like place; its interviews are read
+    but not learned from."""
+    from dutytrace.nlp import train as T
+    from dutytrace.nlp.polarity import ASSERTED, DENIED
+
+    tags = ["enterprise_primary_responsibility", "inadequate_inspection"]
+    ent, insp = tags
+    labelled = T.CaseData("g", "enpress", "en", {ent}, None, None, True)
+    found, advice = _row("The firm never assessed the risk."), _row("Firms should assess the risk.")
+    found.labels = {ent}
+    labelled.docs = [{"rows": [found, advice], "decoy": [None, "recommendation"], "kind": "other", "old": {}}]
+    house = T.CaseData("h", "house-dev", "en", {ent}, None, None, False)
+    asserted = _row("The company had no safety system.", {ent: (ASSERTED, 1.0)})
+    in_measures = _row("The company must set up a safety system.", {ent: (ASSERTED, 0.15)}, section="measures")
+    denied = _row("The company denied it had no system.", {ent: (DENIED, 1.0)})
+    answer = _row("We never had a system.", kind="transcript", section=None, role="answer")
+    house.docs = [{"rows": [asserted, in_measures, denied], "kind": "report", "old": {}},
+                  {"rows": [answer], "kind": "transcript", "old": {}}]
+    x, y, known, owners, w = T._matrix([labelled, house], tags, False)
+    assert x.shape[0] == 6 and owners[-1] == (1, 1)
+    assert list(w[:2]) == [1.0, T.DECOY_WEIGHT]
+    assert y[0, 0] == 1 and y[1, 0] == 0 and known[:2].all()
+    # house report: silver positive where asserted in the findings, unknown where in measures or denied,
+    # a negative for the tag the case lacks
+    assert y[2, 0] == 1 and known[2, 0] and not known[3, 0] and not known[4, 0]
+    assert known[2:5, 1].all() and not y[2:5, 1].any()
+    assert w[5] == 0 and not known[5].any()  # the interview: read, not learned from
 
 
 def test_training_is_reproducible(settings_factory, tmp_path):

@@ -133,7 +133,7 @@ def tag_document(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str, 
     model = packaged_tagger() if tagger == "learned" else None
     if model is None:
         return cue_tags, per_chunk
-    learned, learned_chunks = model.tag(rows_from_readings(readings, lang, kind))
+    learned, learned_chunks = model.tag(rows_from_readings(readings, lang, kind), cues={t.tag: t.score for t in cue_tags})
     best = {t.tag: t for t in cue_tags}
     known = set(codebook.tag_ids())
     for t in learned:

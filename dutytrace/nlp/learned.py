@@ -13,10 +13,25 @@ beside others, no longer the decision:
   interviewee's answer), the document kind and the language;
 - optionally the sentence's MiniLM embedding (`use_embeddings`, chosen by leave-one-genre-out).
 
-One logistic regression per tag gives P(tag | sentence). A document's score for a tag is the noisy-or
-of its two best sentences; each tag has a threshold chosen by cross-validation over cases (grouped, so a
-case's sentences never sit on both sides) and the score is mapped so that the threshold lands on
-CASE_TAG_MIN: the one tag decision used everywhere. The evidence is the sentences that carried it.
+- look-alike marks of the sentence (lookalike_marks): a recommendation or duty stated ("should", 应当), a
+  clearance or a check that found nothing wrong, a question, a denial or a party's own account, a
+  shortcoming said to have had no bearing on the accident.
+
+One logistic regression per tag gives P(tag | sentence). It learns from the genre corpus's labelled
+sentences, where the look-alikes (recommendations, clearances, denials...) are explicit negatives with a
+higher weight, and from the house-format reports (corpus/archive, corpus/dev), whose gold is per case
+only: every sentence of a case is a negative for the tags the case lacks, and a sentence is a (silver)
+positive for a tag the case carries only where the cue rules assert that tag there in a findings-like
+place; its other sentences stay unlabelled for that tag.
+
+A document's decision on a tag is a small logistic model over its sentences' probabilities
+(stack_features: the best sentence, the mean and noisy-or of the best two), its length, its kind and
+the cue rules' score for the tag, fitted per tag on cross-validated sentence probabilities (grouped by
+case, so a case's sentences never sit on both sides): a long report no longer turns one stray sentence
+into a finding, and where the cue rules are reliable (the house format) their score counts. Each
+tag's threshold is chosen on the same cross-validation, and the probability is mapped so that the
+threshold lands on CASE_TAG_MIN: the one tag decision used everywhere. The evidence is the sentences
+that carried it.
 
 The model is small (hashed weights in float16, a few MB) and saved with the codebook's tag ids and a
 feature version: `dutytrace/nlp/tagger_model.npz`, trained by `python -m dutytrace.nlp.train`."""
@@ -34,13 +49,46 @@ from dutytrace.models import CASE_TAG_MIN, Evidence, TagResult
 from dutytrace.nlp import model_file
 from dutytrace.nlp.polarity import ASSERTED, DENIED, REPORTED
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 MODEL_PATH = Path(__file__).with_name("tagger_model.npz")
 N_HASH = 2 ** 17
 SECTIONS = ("findings", "accountability", "direct", "rescue", "facts", "measures", None)
 ROLES = ("text", "answer")
 KINDS = ("report", "decision", "other", "transcript")
 MAX_EVIDENCE = 5
+AGGREGATIONS = ("max", "top2_mean", "noisy_or2")
+
+# look-alikes of a finding, per language: each a column of the features (never the decision by itself)
+_LOOKALIKE = {
+    "en": (
+        # a recommendation or a duty stated, not a failing found ("should have" is a failing)
+        r"\b(?:should(?! have)|must|shall|ought to|needs? to|recommend\w*|are advised|ensure that|make sure|remind\w*|"
+        r"is required to|are required to|it is essential)\b",
+        # a clearance or a check that found things in order
+        r"\b(?:no (?:failing|failure|fault|breach|defect|evidence|issue|problem)s?|found no|did not (?:identify|find)|"
+        r"not (?:responsible|at fault|to blame)|were (?:all )?(?:working|in order|in good)|(?:was|were) (?:valid|current|in date)|"
+        r"complied with|in accordance with|met the requirements?|properly (?:trained|licensed|certified|maintained))\b",
+        r"\?|\bwhether\b|^(?:q|question)\s*[:.]",  # a question
+        r"\b(?:denied|denies|disputed?|contested|rejected|maintained|insisted|claimed|said|says|told|according to)\b",
+        r"\b(?:no (?:\w+ )?(?:bearing|link|connection|part|role)|did not (?:contribute|cause)|unrelated to|not a (?:cause|factor))\b",
+    ),
+    "zh": (
+        r"建议|应当|应该|必须|务必|要(?:进一步|切实|加强|严格|认真|深刻|全面)|切实加强|举一反三|引以为戒|督促.{0,8}落实|"
+        r"进一步(?:加强|落实|完善|明确|强化)",
+        r"未发现|不存在|符合(?:要求|规定|标准)|合格|有效期内|持有有效|依法(?:履行|取得)|已履行|履职到位|无异常|正常(?:运行|使用)",
+        r"？|\?|是否|^问[：:]",
+        r"否认|辩称|声称|表示|称|认为|据.{0,6}介绍|反映",
+        r"(?:无|没有|不存在)(?:直接)?(?:因果)?(?:关系|关联|联系)|与(?:本次)?事故(?:发生)?无关|不是.{0,8}原因",
+    ),
+}
+_LOOKALIKE_RE = {lang: [re.compile(p, re.I) for p in pats] for lang, pats in _LOOKALIKE.items()}
+N_LOOKALIKE = len(_LOOKALIKE["en"])
+
+
+def lookalike_marks(text: str, lang: str) -> list[int]:
+    """Which look-alike patterns the sentence shows (0/1 each): a recommendation, a clearance, a question,
+    a denial or a party's account, a shortcoming without bearing on the accident."""
+    return [int(bool(r.search(text))) for r in _LOOKALIKE_RE["zh" if lang == "zh" else "en"]]
 
 
 @dataclass
@@ -86,7 +134,8 @@ def featurize(rows: list[Row], tag_ids: list[str], embeddings: np.ndarray | None
     from scipy import sparse
 
     grams = _hasher().transform([r.text for r in rows])
-    dense = np.zeros((len(rows), len(tag_ids) * 3 + 1 + len(SECTIONS) + len(ROLES) + len(KINDS) + 2), np.float32)
+    dense = np.zeros((len(rows), len(tag_ids) * 3 + 1 + len(SECTIONS) + len(ROLES) + len(KINDS) + 2 + N_LOOKALIKE),
+                     np.float32)
     for i, r in enumerate(rows):
         for j, t in enumerate(tag_ids):
             c = r.cues.get(t)
@@ -106,6 +155,8 @@ def featurize(rows: list[Row], tag_ids: list[str], embeddings: np.ndarray | None
         dense[i, k + KINDS.index(r.kind if r.kind in KINDS else "other")] = 1
         k += len(KINDS)
         dense[i, k + (0 if r.lang == "en" else 1)] = 1
+        k += 2
+        dense[i, k:k + N_LOOKALIKE] = lookalike_marks(r.text, r.lang)
     blocks = [grams, sparse.csr_matrix(dense)]
     if embeddings is not None:
         blocks.append(sparse.csr_matrix(embeddings.astype(np.float32)))
@@ -119,11 +170,23 @@ def embed_rows(rows: list[Row]) -> np.ndarray:
 
 
 def noisy_or(p: np.ndarray) -> float:
-    """A document's probability for one tag from its sentences': the noisy-or of the best two."""
+    """The noisy-or of the best two sentences' probabilities."""
     if p.size == 0:
         return 0.0
     top = np.sort(p)[-2:]
     return float(1.0 - np.prod(1.0 - top))
+
+
+def doc_score(p: np.ndarray, how: str) -> float:
+    """A document's probability for one tag from its sentences' (AGGREGATIONS): the best sentence, the
+    mean of the best two (a one-sentence document: its sentence), or the noisy-or of the best two."""
+    if p.size == 0:
+        return 0.0
+    if how == "max":
+        return float(p.max())
+    if how == "top2_mean":
+        return float(np.sort(p)[-2:].mean())
+    return noisy_or(p)
 
 
 def to_scale(p: float, threshold: float) -> float:
@@ -133,13 +196,39 @@ def to_scale(p: float, threshold: float) -> float:
     return CASE_TAG_MIN + (1 - CASE_TAG_MIN) * (p - threshold) / max(1e-9, 1 - threshold)
 
 
+N_STACK = 7  # the document features the case decision reads (stack_features)
+_LOGIT_CAP = 8.0
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return float(np.clip(np.log(p / (1 - p)), -_LOGIT_CAP, _LOGIT_CAP))
+
+
+def stack_features(p: np.ndarray, cue: float, kind: str) -> np.ndarray:
+    """What a document's decision on one tag reads: its best sentence, the mean of its best two and their
+    noisy-or (as logits), its length (a long report has more chances of one stray sentence), the cue
+    rules' calibrated score for the tag, and whether it is an interview record or a report."""
+    return np.array([_logit(doc_score(p, "max")), _logit(doc_score(p, "top2_mean")), _logit(doc_score(p, "noisy_or2")),
+                     np.log1p(p.size) / 5.0, float(cue), float(kind == "transcript"), float(kind == "report")],
+                    np.float32)
+
+
 class LearnedTagger:
+    """`coef`, `intercept`: the sentence classifier (one row per tag). `stack` (n_tags, N_STACK + 1): per
+    tag, the weights and bias of the document decision over stack_features, chosen on cross-validated
+    sentence probabilities; `thresholds`: per tag, the decision's probability that lands on CASE_TAG_MIN."""
+
     def __init__(self, tag_ids: list[str], coef: np.ndarray, intercept: np.ndarray, thresholds: np.ndarray,
-                 use_embeddings: bool, meta: dict | None = None):
+                 use_embeddings: bool, meta: dict | None = None, stack: np.ndarray | None = None):
         self.tag_ids = list(tag_ids)
         self.coef = coef.astype(np.float32)  # (n_tags, n_features)
         self.intercept = intercept.astype(np.float32)
         self.thresholds = thresholds.astype(np.float32)
+        if stack is None:  # the best sentence's probability alone
+            stack = np.zeros((len(self.tag_ids), N_STACK + 1), np.float32)
+            stack[:, 0] = 1.0
+        self.stack = np.asarray(stack, np.float32)
         self.use_embeddings = use_embeddings
         self.meta = meta or {}
 
@@ -147,7 +236,7 @@ class LearnedTagger:
     def save(self, path: Path = MODEL_PATH) -> None:
         model_file.save(path, {**self.meta, "feature_version": FEATURE_VERSION, "tag_ids": self.tag_ids,
                                "use_embeddings": self.use_embeddings, "n_hash": N_HASH},
-                        self.coef, intercept=self.intercept, thresholds=self.thresholds)
+                        self.coef, intercept=self.intercept, thresholds=self.thresholds, stack=self.stack)
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "LearnedTagger | None":
@@ -155,38 +244,50 @@ class LearnedTagger:
         if got is None:
             return None
         z, meta = got
-        return cls(meta["tag_ids"], z["coef"], z["intercept"], z["thresholds"], meta["use_embeddings"], meta)
+        return cls(meta["tag_ids"], z["coef"], z["intercept"], z["thresholds"], meta["use_embeddings"], meta,
+                   z.get("stack"))
 
     # -- use --------------------------------------------------------------------------------------------
-    def sentence_probs(self, rows: list[Row]) -> np.ndarray:
+    def sentence_probs(self, rows: list[Row], x=None) -> np.ndarray:
+        """P(tag | sentence) per row; `x`: the rows' features when already made."""
         if not rows:
             return np.zeros((0, len(self.tag_ids)), np.float32)
-        emb = embed_rows(rows) if self.use_embeddings else None
-        x = featurize(rows, self.tag_ids, emb)
+        if x is None:
+            x = featurize(rows, self.tag_ids, embed_rows(rows) if self.use_embeddings else None)
         z = x @ self.coef.T + self.intercept
         return 1.0 / (1.0 + np.exp(-np.asarray(z)))
 
-    def tag(self, rows: list[Row]) -> tuple[list[TagResult], dict[int, list[str]]]:
+    def decide(self, j: int, p: np.ndarray, cue: float, kind: str) -> float:
+        """The document's probability for tag j from its sentences' (and the cue rules' score)."""
+        z = float(self.stack[j, :N_STACK] @ stack_features(p, cue, kind) + self.stack[j, N_STACK])
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def tag(self, rows: list[Row], x=None, cues: dict | None = None) -> tuple[list[TagResult], dict[int, list[str]]]:
         """Document tags (best first, scores on the CASE_TAG_MIN scale) with the sentences that carried
-        them, and the tags of each chunk (by seq) whose sentences reach the tag's threshold."""
-        probs = self.sentence_probs(rows)
+        them, and the tags of each chunk (by seq) that holds one of those sentences. `cues`: the cue
+        tagger's calibrated score per tag for the same document."""
+        if not rows:
+            return [], {}
+        probs = self.sentence_probs(rows, x)
+        kind = rows[0].kind
         results, per_chunk = [], {}
         for j, tag in enumerate(self.tag_ids):
-            p = probs[:, j] if len(rows) else np.zeros(0)
-            doc_p = noisy_or(p)
-            if doc_p <= 0.05:
-                continue
-            order = [i for i in np.argsort(-p, kind="stable") if p[i] >= min(self.thresholds[j], 0.5) * 0.5]
-            evidence = []
-            for i in order[:MAX_EVIDENCE]:
-                ev = rows[i].evidence
-                evidence.append(Evidence(ev.text, ev.page, ev.speaker, f"~{p[i]:.2f}"))
+            p = probs[:, j]
+            doc_p = self.decide(j, p, (cues or {}).get(tag, 0.0), kind)
             score = to_scale(doc_p, float(self.thresholds[j]))
-            results.append(TagResult(tag, score, tuple(evidence)))
-            for i in np.nonzero(p >= self.thresholds[j])[0]:
-                found = per_chunk.setdefault(rows[i].seq, [])
-                if tag not in found:
-                    found.append(tag)
+            if score <= 0.05:
+                continue
+            # the evidence: the sentences that carried it, best first (at least the best one)
+            order = np.argsort(-p, kind="stable")
+            carried = [i for i in order[:MAX_EVIDENCE] if p[i] >= 0.25] or [order[0]]
+            evidence = tuple(Evidence(rows[i].evidence.text, rows[i].evidence.page, rows[i].evidence.speaker,
+                                      f"~{p[i]:.2f}") for i in carried)
+            results.append(TagResult(tag, score, evidence))
+            if score >= CASE_TAG_MIN:
+                for i in carried:
+                    found = per_chunk.setdefault(rows[i].seq, [])
+                    if tag not in found:
+                        found.append(tag)
         results.sort(key=lambda t: (-t.score, t.tag))
         return results, per_chunk
 

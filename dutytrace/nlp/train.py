@@ -26,6 +26,7 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -35,11 +36,12 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from dutytrace.config import Settings  # noqa: E402
 from dutytrace.models import CASE_TAG_MIN  # noqa: E402
-from dutytrace.nlp.learned import (FEATURE_VERSION, MODEL_PATH, LearnedTagger, Row, embed_rows,  # noqa: E402
-                                   featurize, noisy_or, normalise, rows_from_readings)
+from dutytrace.nlp.learned import (MODEL_PATH, N_STACK, LearnedTagger, Row, embed_rows,  # noqa: E402
+                                   featurize, normalise, rows_from_readings, stack_features)
+from dutytrace.nlp.polarity import ASSERTED  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-CACHE_VERSION = 2  # the shape of a cached document (below)
+CACHE_VERSION = 3  # the shape of a cached document (below)
 THRESHOLD_GRID = np.round(np.arange(0.15, 0.91, 0.05), 2)
 DEFAULT_THRESHOLD = 0.5
 C = 1.0
@@ -70,10 +72,10 @@ def _document(path: Path, case_id: str, settings: Settings, codebook, cache: Pat
     {tag: score}, the facts reader's facts, kind, language and (simplified) text; cached by its bytes
     and the code."""
     data = path.read_bytes()
-    key = hashlib.sha256(data + f"{FEATURE_VERSION}|{CACHE_VERSION}|{_code_stamp()}".encode()).hexdigest()[:24]
+    key = hashlib.sha256(data + f"{CACHE_VERSION}|{_code_stamp()}".encode()).hexdigest()[:24]
     hit = cache / f"{key}.pkl" if cache else None
     if hit is not None and hit.exists():
-        return pickle.loads(hit.read_bytes())
+        return _with_facts(pickle.loads(hit.read_bytes()), codebook)
     from dataclasses import replace
 
     from dutytrace.indexing import max_chars
@@ -81,7 +83,6 @@ def _document(path: Path, case_id: str, settings: Settings, codebook, cache: Pat
     from dutytrace.ingest.reader import read_document
     from dutytrace.nlp.accountability import extract_accountability
     from dutytrace.nlp.analyze import parse_chunks
-    from dutytrace.nlp.facts import extract_facts
     from dutytrace.nlp.responsibility import sentence_readings, tag_chunks
     from dutytrace.nlp.tag_semantics import tag_similarity
     from dutytrace.script import to_simplified
@@ -97,20 +98,33 @@ def _document(path: Path, case_id: str, settings: Settings, codebook, cache: Pat
     rows = rows_from_readings(sentence_readings(chunks, lang, codebook, doc.kind, docs, people), lang, doc.kind)
     old, _ = tag_chunks(chunks, lang, codebook, doc.kind, docs, tag_similarity(codebook), people)
     text = to_simplified(doc.text) if lang == "zh" else doc.text
-    facts = extract_facts(text, lang, codebook) if doc.kind in ("report", "other", "decision") else {}
-    out = {"rows": rows, "old": {t.tag: t.score for t in old}, "facts": facts, "kind": doc.kind, "lang": lang,
-           "text": text[:20000]}
+    out = {"rows": rows, "old": {t.tag: t.score for t in old}, "kind": doc.kind, "lang": lang, "text": text[:20000]}
     if hit is not None:
         hit.write_bytes(pickle.dumps(out))
-    return out
+    return _with_facts(out, codebook)
 
 
+def _with_facts(d: dict, codebook) -> dict:
+    """The facts `analyze` gives the document (read afresh: cheap, and not part of the cached readings)."""
+    from dutytrace.nlp.facts import document_facts
+
+    return {**d, "facts": document_facts(d["text"], d["lang"], codebook, d["kind"])}
+
+
+@lru_cache(maxsize=1)
 def _code_stamp() -> str:
-    """A digest of the NLP code the cached readings depend on (a change re-reads the corpus)."""
+    """A digest of the NLP code the cached readings depend on (a change re-reads the corpus): the cue
+    tagger's modules and the learned tagger's sentence rows (not its model, nor the facts reader)."""
+    import inspect
+
+    from dutytrace.nlp import analyze, learned
+
     h = hashlib.sha256()
-    for name in ("responsibility.py", "tag_context.py", "polarity.py", "actors.py", "codebook.yaml", "facts.py",
-                 "accountability.py", "learned.py"):
+    for name in ("responsibility.py", "tag_context.py", "polarity.py", "actors.py", "codebook.yaml",
+                 "accountability.py"):
         h.update((Path(__file__).with_name(name)).read_bytes())
+    h.update((inspect.getsource(learned.Row) + inspect.getsource(learned.rows_from_readings)
+              + inspect.getsource(analyze.parse_chunks)).encode())
     return h.hexdigest()[:12]
 
 
@@ -132,39 +146,90 @@ def load_cases(corpus: Path, settings: Settings, cache: Path | None, gold: list[
         for path in sorted(p for p in folder.iterdir() if p.is_file() and p.name not in ("case.yaml", "case.json")):
             d = {**_document(path, g["case_id"], settings, codebook, cache), "name": path.name}
             rows = d["rows"]
+            decoy = [None] * len(rows)  # per row: the look-alike kind its label gives it (denial, recommendation...)
             if ev:
-                marks = [(normalise(e["text"]), set(e.get("tags") or [])) for e in ev
+                marks = [(normalise(e["text"]), set(e.get("tags") or []), e.get("decoy")) for e in ev
                          if e.get("doc") in (None, path.name)]
-                for r in rows:
+                for i, r in enumerate(rows):
                     n = normalise(r.text)
-                    for m, tags in marks:
-                        if tags and len(n) >= 6 and (n in m or m in n):
-                            r.labels |= tags
+                    for m, tags, kind in marks:
+                        if len(n) >= 6 and (n in m or m in n):
+                            if tags:
+                                r.labels |= tags
+                            elif kind:
+                                decoy[i] = kind
+                for i, r in enumerate(rows):
+                    if r.labels:
+                        decoy[i] = None  # a sentence that also states a finding is no look-alike
+            d["decoy"] = decoy
             cd.docs.append(d)
         cases.append(cd)
     return cases
 
 
 # -- training ----------------------------------------------------------------------------------------
+DECOY_WEIGHT = 3.0  # a labelled look-alike (recommendation, clearance, denial...): an explicit negative
+UNLABELLED_WEIGHT = 0.5  # a sentence of a case labelled per case only (the house-format reports)
+SILVER_MIN_WEIGHT = 0.6  # a cue's weight by where it stands (findings 1.0 ... rescue 0.6; measures 0.15)
+FOLDS = 3
+
+
+def silver(row: Row, tag: str) -> bool:
+    """In a case labelled per case only, carrying `tag`: the sentence is taken as stating it where the cue
+    rules assert it there, in a findings-like place (no denial, recommendation, answer or measure)."""
+    c = row.cues.get(tag)
+    return c is not None and c[0] == ASSERTED and c[1] >= SILVER_MIN_WEIGHT
+
+
 def _matrix(cases: list[CaseData], tag_ids: list[str], use_embeddings: bool):
-    rows, owners = [], []
+    """Features, labels, which labels are known, each row's (case, document) and weight.
+
+    A case with sentence labels: a sentence carries the tags of the labelled sentences it matches and is a
+    negative for every other tag (a labelled look-alike with DECOY_WEIGHT). A case labelled per case only:
+    every sentence is a negative for the tags the case lacks; for a tag it carries, the silver sentences
+    are positives and the rest unknown."""
+    from scipy import sparse
+
+    rows, owners, weights, blocks = [], [], [], []
     for ci, c in enumerate(cases):
         for di, d in enumerate(c.docs):
-            for r in d["rows"]:
+            # an interview of a case labelled per case only: its answers speak of the case's issues without
+            # the cue rules' findings to say which, and as negatives alone they would teach that an answer is
+            # never a finding; its sentences are read (for the document decision) but not learned from
+            unread = not c.sentence_labelled and d["kind"] == "transcript"
+            decoy = d.get("decoy") or [None] * len(d["rows"])
+            for r, kind in zip(d["rows"], decoy):
                 rows.append(r)
                 owners.append((ci, di))
-    emb = _embeddings(rows) if use_embeddings else None
-    x = featurize(rows, tag_ids, emb) if rows else None
+                weights.append(0.0 if unread else DECOY_WEIGHT if kind else 1.0 if c.sentence_labelled
+                               else UNLABELLED_WEIGHT)
+            if d["rows"] and not use_embeddings:
+                blocks.append(_doc_features(d, tag_ids))
+    if use_embeddings:
+        x = featurize(rows, tag_ids, _embeddings(rows)) if rows else None
+    else:
+        x = sparse.vstack(blocks, format="csr") if blocks else None
     y = np.zeros((len(rows), len(tag_ids)), np.int8)
     known = np.zeros((len(rows), len(tag_ids)), bool)
     for i, (r, (ci, _)) in enumerate(zip(rows, owners)):
         c = cases[ci]
         for j, t in enumerate(tag_ids):
+            if weights[i] == 0:
+                continue
             if c.sentence_labelled:
                 y[i, j], known[i, j] = t in r.labels, True
             elif t not in c.tags:
                 known[i, j] = True
-    return x, y, known, owners
+            elif silver(r, t):
+                y[i, j], known[i, j] = 1, True
+    return x, y, known, owners, np.array(weights, np.float32)
+
+
+def _doc_features(d: dict, tag_ids: list[str]):
+    """A document's feature rows (made once per run: every model of a run reads the same documents)."""
+    if d.get("x") is None:
+        d["x"] = featurize(d["rows"], tag_ids)
+    return d["x"]
 
 
 _EMB_MEMO: dict[str, np.ndarray] = {}
@@ -178,7 +243,7 @@ def _embeddings(rows: list[Row]) -> np.ndarray:
     return np.stack([_EMB_MEMO[r.evidence.text] for r in rows])
 
 
-def _fit(x, y, known, tag_ids):
+def _fit(x, y, known, weights, tag_ids):
     from sklearn.linear_model import LogisticRegression
 
     coef = np.zeros((len(tag_ids), x.shape[1]), np.float32)
@@ -188,28 +253,22 @@ def _fit(x, y, known, tag_ids):
         yj = y[m, j]
         if yj.sum() < 2 or yj.sum() == len(yj):
             continue
-        clf = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=2000)
-        clf.fit(x[m], yj)
+        # the dual problem: many more hashed features than sentences (ten times faster than the primal here)
+        clf = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", dual=True, tol=1e-3,
+                                 max_iter=5000, random_state=0)
+        clf.fit(x[m], yj, sample_weight=weights[m])
         coef[j], intercept[j] = clf.coef_[0], clf.intercept_[0]
     return coef, intercept
 
 
-def _case_scores(probs: np.ndarray, owners, n_cases: int, n_tags: int) -> np.ndarray:
-    """Case x tag scores: the best document's noisy-or over its sentences."""
-    by_doc: dict[tuple, list[int]] = defaultdict(list)
-    for i, o in enumerate(owners):
-        by_doc[o].append(i)
-    out = np.zeros((n_cases, n_tags), np.float32)
-    for (ci, _), idx in by_doc.items():
-        for j in range(n_tags):
-            out[ci, j] = max(out[ci, j], noisy_or(probs[idx, j]))
-    return out
+def _choose_thresholds(cases, tag_ids, matrix, folds: int = FOLDS) -> tuple[np.ndarray, np.ndarray]:
+    """Per tag, the document decision (LearnedTagger.stack) and its case-level threshold, from grouped
+    cross-validated sentence probabilities (`matrix`: the cases' _matrix): the decision is fitted on the
+    documents (each labelled with its case's tags), the threshold is the one with the best case F1 (a
+    case's score: its best document's)."""
+    from sklearn.linear_model import LogisticRegression
 
-
-def _choose_thresholds(cases, tag_ids, matrix, folds: int = 5) -> np.ndarray:
-    """Per tag, the case-level threshold with the best F1 over grouped cross-validation predictions
-    (`matrix`: the cases' _matrix)."""
-    x, y, known, owners = matrix
+    x, y, known, owners, w = matrix
     case_of = np.array([ci for ci, _ in owners])
     oof = np.zeros((len(owners), len(tag_ids)), np.float32)
     order = sorted(range(len(cases)), key=lambda i: hashlib.sha256(cases[i].case_id.encode()).hexdigest())
@@ -217,17 +276,28 @@ def _choose_thresholds(cases, tag_ids, matrix, folds: int = 5) -> np.ndarray:
     row_fold = np.array([fold_of[ci] for ci in case_of])
     for k in range(folds):
         tr, te = row_fold != k, row_fold == k
-        coef, b = _fit(x[tr], y[tr], known[tr], tag_ids)
+        coef, b = _fit(x[tr], y[tr], known[tr], w[tr], tag_ids)
         oof[te] = 1 / (1 + np.exp(-(np.asarray(x[te] @ coef.T) + b)))
-    scores = _case_scores(oof, owners, len(cases), len(tag_ids))
-    out = np.full(len(tag_ids), DEFAULT_THRESHOLD, np.float32)
+    by_doc: dict[tuple, list[int]] = defaultdict(list)
+    for i, o in enumerate(owners):
+        by_doc[o].append(i)
+    docs = sorted(by_doc)
+    doc_case = np.array([ci for ci, _ in docs])
+    thresholds = np.full(len(tag_ids), DEFAULT_THRESHOLD, np.float32)
+    stack = LearnedTagger(tag_ids, np.zeros((len(tag_ids), 1)), np.zeros(len(tag_ids)), thresholds, False).stack
     for j, t in enumerate(tag_ids):
         gold = np.array([t in c.tags for c in cases])
-        if gold.sum() < 3:
+        if gold.sum() < 3 or gold.all():
             continue
-        best = max(THRESHOLD_GRID, key=lambda th: (_f1(scores[:, j] >= th, gold), -abs(th - 0.5)))
-        out[j] = best
-    return out
+        feats = np.stack([stack_features(oof[by_doc[o], j], cases[o[0]].docs[o[1]]["old"].get(t, 0.0),
+                                         cases[o[0]].docs[o[1]]["kind"]) for o in docs])
+        clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(feats, gold[doc_case])
+        stack[j, :N_STACK], stack[j, N_STACK] = clf.coef_[0], clf.intercept_[0]
+        p_doc = clf.predict_proba(feats)[:, 1]
+        score = np.zeros(len(cases), np.float32)
+        np.maximum.at(score, doc_case, p_doc.astype(np.float32))
+        thresholds[j] = max(THRESHOLD_GRID, key=lambda th: (_f1(score >= th, gold), -abs(th - 0.5)))
+    return thresholds, stack
 
 
 def _f1(pred: np.ndarray, gold: np.ndarray) -> float:
@@ -237,9 +307,10 @@ def _f1(pred: np.ndarray, gold: np.ndarray) -> float:
 
 def train(cases: list[CaseData], tag_ids: list[str], use_embeddings: bool, meta: dict | None = None) -> LearnedTagger:
     matrix = _matrix(cases, tag_ids, use_embeddings)
-    thresholds = _choose_thresholds(cases, tag_ids, matrix)
-    coef, b = _fit(*matrix[:3], tag_ids)
-    return LearnedTagger(tag_ids, coef, b, thresholds, use_embeddings, meta)
+    thresholds, stack = _choose_thresholds(cases, tag_ids, matrix)
+    x, y, known, _, w = matrix
+    coef, b = _fit(x, y, known, w, tag_ids)
+    return LearnedTagger(tag_ids, coef, b, thresholds, use_embeddings, meta, stack)
 
 
 def predict_cases(model: LearnedTagger, cases: list[CaseData]) -> dict[str, set[str]]:
@@ -247,7 +318,8 @@ def predict_cases(model: LearnedTagger, cases: list[CaseData]) -> dict[str, set[
     for c in cases:
         tags = set()
         for d in c.docs:
-            results, _ = model.tag(d["rows"])
+            results, _ = model.tag(d["rows"], None if model.use_embeddings or not d["rows"]
+                                   else _doc_features(d, model.tag_ids), d["old"])
             tags |= {t.tag for t in results if t.score >= CASE_TAG_MIN}
         out[c.case_id] = tags
     return out
@@ -328,6 +400,46 @@ def load_house(settings: Settings, cache: Path | None, names=("house-archive", "
     return out
 
 
+TAGGERS = ("cue", "learned", "either")  # the cue rules; the classifier; both (DUTYTRACE_TAGGER=learned)
+_SHORT = {"enterprise_primary_responsibility": "ent", "inadequate_inspection": "insp", "unclear_regulatory_division": "div",
+          "formalism_bureaucratism": "form", "dereliction_of_duty": "dere", "abuse_of_power_or_corruption": "corr",
+          "illegal_subcontracting_or_unlicensed": "lic", "weak_safety_training_awareness": "trn",
+          "hazard_not_rectified": "haz", "concealment_or_false_reporting": "conc", "emergency_response_failure": "emer"}
+
+
+def _three(model: LearnedTagger, test: list[CaseData], tag_ids: list[str]) -> dict:
+    learned, cue = predict_cases(model, test), old_cases(test)
+    return {"cue": figures(cue, test, tag_ids), "learned": figures(learned, test, tag_ids),
+            "either": figures({c: learned[c] | cue[c] for c in learned}, test, tag_ids)}
+
+
+def _line(name: str, n: int, r: dict, extra: str = "") -> str:
+    return (f"{name:<14}{n:>3}  " + "   ".join(f"{r[k]['micro_f1']:5.2f}{r[k]['macro_f1']:6.2f}{r[k]['mean_recall']:6.2f}"
+                                          for k in TAGGERS) + extra)
+
+
+_JOB: dict = {}  # what the training jobs read (set before the workers fork)
+
+
+def _job(name: str):
+    """One model of a run: "final" (all genres and house-format cases: the tagger and the type classifier),
+    "without house-archive" / "without house-dev" (the tagger without that corpus), or a genre's
+    leave-one-genre-out figures (trained on every other genre and the house-format cases)."""
+    cases, archive, dev, tag_ids, use_emb, codebook = (_JOB[k] for k in ("cases", "archive", "dev", "tag_ids",
+                                                                          "use_emb", "codebook"))
+    if name == "final":
+        return train(cases + archive + dev, tag_ids, use_emb, _JOB["meta"]), train_types(cases + archive + dev, codebook)
+    if name == "without house-archive":
+        return train(cases + dev, tag_ids, use_emb)
+    if name == "without house-dev":
+        return train(cases + archive, tag_ids, use_emb)
+    test = [c for c in cases if c.genre == name]
+    rest = [c for c in cases if c.genre != name]
+    model = train(rest + archive + dev, tag_ids, use_emb)
+    types = train_types(rest + archive + dev, codebook)
+    return {"n": len(test), **_three(model, test, tag_ids), **fact_figures(test, types, codebook)}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpus" / "genres")
@@ -335,10 +447,12 @@ def main(argv=None) -> int:
     ap.add_argument("--logo", action="store_true", help="leave-one-genre-out figures, beside the cue tagger")
     ap.add_argument("--house", action="store_true",
                     help="test the tagger on the house-format corpora too (corpus/archive, dev, blind)")
+    ap.add_argument("--genres", default=None, help="--logo on these genres only (comma-separated)")
     ap.add_argument("--embeddings", choices=("on", "off"), default="off")
     ap.add_argument("--cache", type=Path, default=None)
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--no-save", action="store_true")
+    ap.add_argument("--jobs", type=int, default=1, help="leave-one-genre-out models trained at once (processes)")
     a = ap.parse_args(argv)
     if a.cache:
         a.cache.mkdir(parents=True, exist_ok=True)
@@ -351,62 +465,86 @@ def main(argv=None) -> int:
     use_emb = a.embeddings == "on"
     t0 = time.time()
     cases = load_cases(a.corpus, settings, a.cache)
-    # the accident-type classifier learns from the house-format cases too (their gold gives the type);
-    # the tagger does not (they have no sentence labels, and they are the cue tagger's own format)
-    house = load_house(settings, a.cache)
+    # the house-format cases (corpus/archive, corpus/dev; gold per case) train both the tagger (negatives for
+    # the tags a case lacks, silver positives) and the accident-type classifier; corpus/blind only tests
+    archive = load_house(settings, a.cache, ("house-archive",))
+    dev = load_house(settings, a.cache, ("house-dev",))
+    house = archive + dev
     n_rows = sum(len(d["rows"]) for c in cases for d in c.docs)
+    n_house = sum(len(d["rows"]) for c in house for d in c.docs)
     print(f"{len(cases)} genre cases ({sum(c.sentence_labelled for c in cases)} with sentence labels), {n_rows} "
-          f"sentences; {len(house)} house-format cases for the type classifier; read in {time.time() - t0:.0f} s",
+          f"sentences; {len(house)} house-format cases ({n_house} sentences); read in {time.time() - t0:.0f} s",
           flush=True)
-    report: dict = {"cases": len(cases), "sentences": n_rows, "embeddings": use_emb, "genres": {}}
+    report: dict = {"cases": len(cases), "sentences": n_rows, "house_sentences": n_house, "embeddings": use_emb,
+                    "genres": {}, "house": {}}
+    head = (f"{'':<14}{'n':>3}  {'cue micro':>9}{'macro':>6}{'m.rec':>6}   {'learned':>5}{'macro':>6}{'m.rec':>6}   "
+            f"{'either':>5}{'macro':>6}{'m.rec':>6}")
     if a.logo:
         genres = sorted({c.genre for c in cases})
-        print(f"\nleave-one-genre-out ({len(genres)} genres): learned tagger vs cue tagger; accident type by the "
-              "classifier vs the cue rules; deaths exact")
-        print(f"{'genre':<11}{'n':>3}  {'micro':>6}{'macro':>6}{'m.rec':>6}   {'cue micro':>9}{'macro':>6}{'m.rec':>6}"
-              f"   {'either':>6}{'macro':>6}{'m.rec':>6}   {'type':>5}{'rules':>6}{'deaths':>7}")
+        if a.genres:
+            genres = [g for g in genres if g in a.genres.split(",")]
+        print(f"\nleave-one-genre-out ({len(genres)} genres; each trained on the other genres and the house-format "
+              "cases): tag micro-F1, macro-F1, mean per-tag recall of the cue rules, the classifier, both; accident "
+              "type as analyze gives it (rules, else classifier) and the rules alone; deaths exact")
+        print(head + f"   {'type':>5}{'rules':>6}{'deaths':>7}")
+    else:
+        genres = []
+    _JOB.update(cases=cases, archive=archive, dev=dev, tag_ids=tag_ids, use_emb=use_emb, codebook=codebook,
+                meta={"trained_on": sorted({c.genre for c in cases}) + ["house-archive", "house-dev"],
+                      "cases": len(cases) + len(house)})
+    jobs = ["final"] + (["without house-archive", "without house-dev"] if a.house else []) + genres
+    if a.jobs > 1:
+        import multiprocessing
+
+        for c in cases + house:  # the features once, before the workers fork
+            for d in c.docs:
+                if d["rows"] and not use_emb:
+                    _doc_features(d, tag_ids)
+        with multiprocessing.get_context("fork").Pool(a.jobs) as pool:
+            done = dict(zip(jobs, pool.map(_job, jobs, chunksize=1)))
+    else:
+        done = {j: _job(j) for j in jobs}
+    if a.logo:
         for g in genres:
-            test = [c for c in cases if c.genre == g]
-            rest = [c for c in cases if c.genre != g]
-            model = train(rest, tag_ids, use_emb)
-            types = train_types(rest + house, codebook)
-            learned, cue = predict_cases(model, test), old_cases(test)
-            new, old = figures(learned, test, tag_ids), figures(cue, test, tag_ids)
-            both = figures({c: learned[c] | cue[c] for c in learned}, test, tag_ids)
-            ff = fact_figures(test, types, codebook)
-            report["genres"][g] = {"n": len(test), "learned": new, "cue": old, "either": both, **ff}
-            print(f"{g:<11}{len(test):>3}  {new['micro_f1']:6.2f}{new['macro_f1']:6.2f}{new['mean_recall']:6.2f}   "
-                  f"{old['micro_f1']:9.2f}{old['macro_f1']:6.2f}{old['mean_recall']:6.2f}   "
-                  f"{both['micro_f1']:6.2f}{both['macro_f1']:6.2f}{both['mean_recall']:6.2f}   {ff['type_acc']:5.2f}"
-                  f"{ff['type_acc_rules']:6.2f}{ff['deaths_exact']:7.2f}", flush=True)
-        for key in ("learned", "cue", "either"):
+            figs = done[g]
+            report["genres"][g] = figs
+            print(_line(g, figs["n"], figs, f"   {figs['type_acc_product']:5.2f}{figs['type_acc_rules']:6.2f}"
+                                            f"{figs['deaths_exact']:7.2f}"), flush=True)
+        for key in TAGGERS:
             for m in ("micro_f1", "macro_f1", "mean_recall"):
                 report[f"mean_{key}_{m}"] = sum(v[key][m] for v in report["genres"].values()) / len(genres)
-        report["mean_type_acc"] = sum(v["type_acc"] for v in report["genres"].values()) / len(genres)
-        report["mean_type_acc_rules"] = sum(v["type_acc_rules"] for v in report["genres"].values()) / len(genres)
-        print(f"{'mean':<14}  {report['mean_learned_micro_f1']:6.2f}{report['mean_learned_macro_f1']:6.2f}"
-              f"{report['mean_learned_mean_recall']:6.2f}   {report['mean_cue_micro_f1']:9.2f}"
-              f"{report['mean_cue_macro_f1']:6.2f}{report['mean_cue_mean_recall']:6.2f}   "
-              f"{report['mean_either_micro_f1']:6.2f}{report['mean_either_macro_f1']:6.2f}"
-              f"{report['mean_either_mean_recall']:6.2f}   {report['mean_type_acc']:5.2f}{report['mean_type_acc_rules']:6.2f}")
-    model = train(cases, tag_ids, use_emb, {"trained_on": sorted({c.genre for c in cases}), "cases": len(cases)})
-    types = train_types(cases + house, codebook)
+        for m in ("type_acc_product", "type_acc_rules", "deaths_exact"):
+            report[f"mean_{m}"] = sum(v[m] for v in report["genres"].values()) / len(genres)
+        print(f"{'mean':<17}  " + "   ".join(
+            f"{report[f'mean_{k}_micro_f1']:5.2f}{report[f'mean_{k}_macro_f1']:6.2f}{report[f'mean_{k}_mean_recall']:6.2f}"
+            for k in TAGGERS) + f"   {report['mean_type_acc_product']:5.2f}{report['mean_type_acc_rules']:6.2f}"
+            f"{report['mean_deaths_exact']:7.2f}")
+        print("\nrecall per tag (cue / learned / either; '-' where the genre's gold has no such tag)")
+        print(f"{'':<11}" + "".join(f"{_SHORT.get(t, t[:5]):>15}" for t in tag_ids))
+        for g in genres:
+            v = report["genres"][g]
+            cells = []
+            for t in tag_ids:
+                got = [v[k]["per_tag_recall"].get(t) for k in TAGGERS]
+                cells.append("-" if got[0] is None else "/".join(f"{x:.1f}" for x in got))
+            print(f"{g:<11}" + "".join(f"{c:>15}" for c in cells))
+    model, types = done["final"]
     if a.house:
-        for name, _ in HOUSE:
-            test = load_house(settings, a.cache, (name,))
-            learned, cue = predict_cases(model, test), old_cases(test)
-            new, old = figures(learned, test, tag_ids), figures(cue, test, tag_ids)
-            both = figures({c: learned[c] | cue[c] for c in learned}, test, tag_ids)
-            report["genres"][name] = {"n": len(test), "learned": new, "cue": old, "either": both}
-            print(f"{name:<14} n={len(test)}  learned micro {new['micro_f1']:.2f} macro {new['macro_f1']:.2f} "
-                  f"m.rec {new['mean_recall']:.2f} | cue micro {old['micro_f1']:.2f} macro {old['macro_f1']:.2f} "
-                  f"m.rec {old['mean_recall']:.2f} | either micro {both['micro_f1']:.2f} macro {both['macro_f1']:.2f} "
-                  f"m.rec {both['mean_recall']:.2f}", flush=True)
+        print("\nhouse-format corpora (archive: tagger trained on the genres and dev; dev: on the genres and archive; "
+              "blind: on all, never trained on)")
+        print(head)
+        tests = (("house-archive", archive, done["without house-archive"]), ("house-dev", dev, done["without house-dev"]),
+                 ("house-blind", load_house(settings, a.cache, ("house-blind",)), model))
+        for name, test, m in tests:
+            r = _three(m, test, tag_ids)
+            report["house"][name] = {"n": len(test), **r}
+            print(_line(name, len(test), r), flush=True)
     if not a.no_save:
         model.save(a.out)
         types.save(a.out.with_name(TYPE_PATH.name))
         print(f"\nmodels: {a.out} ({a.out.stat().st_size / 1e6:.1f} MB), {TYPE_PATH.name}; thresholds "
               + ", ".join(f"{t}={th:.2f}" for t, th in zip(tag_ids, model.thresholds)))
+    print(f"\n{time.time() - t0:.0f} s in all")
     if a.json:
         a.json.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
     return 0
