@@ -351,3 +351,15 @@ def test_firm_only_post_without_organisation_is_the_reports_company():
     got = by_person(extract_accountability(chunks(text), "en", CB))
     assert got["Nie Bo"].organisation == "Corran Valley Foods Co., Ltd." and got["Nie Bo"].level == "enterprise"
     assert got["Wu Xia"].organisation is None  # a bare "deputy head" is not taken for the company's
+
+
+def test_court_judgment_criminal_fine_and_record_post():
+    """A court judgment (traditional script read as simplified): the company's criminal fine (罚金) is a fine, the
+    person's prison term is criminal, and the post is the one the judgment's record gives ("X为…厂长")."""
+    text = ("刑事判决摘要\n\n"
+            "主文：丰润纸品股份有限公司犯职业安全卫生法之罪，科罚金新台币十五万元。许某某犯业务过失致人于死罪，处有期徒刑十月。\n\n"
+            "事实摘要：许某某为丰润纸品股份有限公司厂长，负责厂内安全卫生管理。\n")
+    got = by_person(extract_accountability(chunks(text), "zh", CB))
+    assert got["丰润纸品股份有限公司"].sanction == "fine"
+    assert got["许某某"].sanction == "transfer_to_judicial_organs"
+    assert got["许某某"].role == "厂长" and got["许某某"].organisation == "丰润纸品股份有限公司"

@@ -63,7 +63,7 @@ _CUES = {  # checked together with the codebook's sanction cues
     "serious_warning": r"严重警告|serious (?:administrative )?warning",
     "warning": r"(?<!严重)警告|(?<!serious )(?<!serious administrative )(?<!wind )(?<!weather )(?<!storm )(?<!early )warning|"
                r"formal caution|\bcaution(?:ed)?\b",
-    "fine": r"罚款|\bfined?\b|administrative penalty|penalt(?:y|ies) (?:of|totalling|amounting)",
+    "fine": r"罚款|罚金|罚锾|\bfined?\b|administrative penalty|penalt(?:y|ies) (?:of|totalling|amounting)",
     "licence_revocation": r"吊销|暂扣|暂停执业|revok|licen[cs]e (?:was |is )?(?:withdrawn|suspended)",
     "organisational_handling": r"组织处理|调离(?:工作)?岗位|停职检查|organi[sz]ational (?:handling|measures)",
     "admonishment_talk": r"诫勉|admonish|admonition",
@@ -882,7 +882,9 @@ def _zh_biography(rec: dict, flat: str, aliases: dict[str, str]) -> None:
     """A decision gives the post in the person's record: "陈某某，男，1964年3月出生，……2011年4月起任沙河县安全生产
     监督管理局党组成员、副局长。"."""
     name = re.escape(rec["person"])
-    m = re.search(name + r"[，,][^。]{0,120}?(?:。[^。]{0,60}?)?(?:起任|现任|时任|曾任|任|系)([^，。；,;]{4,40}?)(?:期间)?[。；;，,]", flat)
+    m = re.search(name + r"[，,][^。]{0,120}?(?:。[^。]{0,60}?)?(?:起任|现任|时任|曾任|任|系)([^，。；,;]{4,40}?)(?:期间)?[。；;，,]", flat) \
+        or re.search(r"(?:^|[。；：:\s])(?:被告)?" + name + r"(?:为|系)([^，。；,;]{4,40}?(?:长|主任|经理|负责人|书记|员))[，,。；]", flat)
+    # "林某某为永昌食品股份有限公司厂长，负责…": the record's post written right after the name
     if not m:
         return
     org, role = _zh_split(m.group(1), aliases)
