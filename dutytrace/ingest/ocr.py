@@ -73,7 +73,7 @@ def ocr_pages(data: bytes, numbers: list[int], temp_root: str | None = None) -> 
 
     from dutytrace.ingest import budget
 
-    exe = shutil.which("tesseract")
+    exe = shutil.which("tesseract") or "tesseract"  # present: ocr_status() said so
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one thread per page: the pool gives the parallelism
     langs = "+".join(OCR_LANGS)  # English and Chinese on every page: "eng+chi_sim"
     out: dict[int, str] = {}

@@ -205,7 +205,7 @@ def _member(label: str, name: str, member: bytes | SourceError | SourceSkipped, 
         yield from _walk_archive(shown, member, sub, case_id if len(rel.parts) > 1 or prefix else None,
                                  max_bytes, depth + 1, budget)
     else:
-        yield Source(shown, case_id, rel.name, lambda data=member: data)
+        yield Source(shown, case_id, rel.name, _reader(member))
 
 
 def _archive_members(file: Path | bytes, kind: str, max_bytes: int,
@@ -271,9 +271,15 @@ def _tar_members(src, max_bytes: int, budget: limits.ArchiveBudget) -> Iterator:
             yield name, _read_member(f, src) if f else b""
 
 
+def _reader(data: bytes) -> Callable[[], bytes]:
+    """The read() of an archive member already in memory."""
+    return lambda: data
+
+
 def _read_member(f, raw) -> bytes | SourceError:
     start = raw.tell()
-    parts, size = [], 0
+    parts: list[bytes] = []
+    size = 0
     while True:
         block = f.read(2**20)
         if not block:
