@@ -363,3 +363,13 @@ def test_court_judgment_criminal_fine_and_record_post():
     assert got["丰润纸品股份有限公司"].sanction == "fine"
     assert got["许某某"].sanction == "transfer_to_judicial_organs"
     assert got["许某某"].role == "厂长" and got["许某某"].organisation == "丰润纸品股份有限公司"
+
+
+def test_township_office_head_and_notice_verb_not_in_the_organisation():
+    text = ("临川县纪委监委通报临川县水务局一名干部失职问题\n\n"
+            "临川县水务局河道管理股股长钱某巡查不实。桂花镇水利办主任孔林未上报险情。\n\n"
+            "给予钱某政务警告处分，给予孔林政务记过处分。\n")
+    got = by_person(extract_accountability(chunks(text), "zh", CB))
+    assert got["钱某"].organisation == "临川县水务局" and got["钱某"].role == "河道管理股股长"
+    assert got["孔林"].organisation == "桂花镇人民政府" and got["孔林"].role == "水利办主任"
+    assert got["孔林"].level == "local_management"

@@ -166,6 +166,7 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
             org = _zh_full_company(org, aliases, orgs)
         role, org = _clean_role(r["role"], lang), _expand_org(org, orgs, lang)
         if r["enterprise"]:
+            org = org or r["person"]  # an enterprise is its own organisation
             role = role or r.get("kind_word") or (_zh_unit_kind(flat, r["person"], org, aliases) if lang == "zh" else None) \
                 or ("事故责任单位" if lang == "zh" else "enterprise")
         r.update(role=role, organisation=org)
@@ -285,7 +286,7 @@ def _aliases(flat: str, lang: str) -> dict[str, str]:
 
 def _sentences(flat: str, lang: str) -> list[str]:
     if lang == "zh":
-        parts = re.split(r"(?<=[。；;！？])|(?<=[，,])(?=(?:并|同时)?(?:给予|对)[^，。；]{0,24}?[\u4e00-\u9fff]某)|(?<=[人员位象]：)|(?<=[人员位象]:)|(?=\s?(?<!第)(?<!\d)\d{1,2}\.\s*[\u4e00-\u9fff])|(?=（[一二三四五六七八九十]+）)", flat)
+        parts = re.split(r"(?<=[。；;！？])|(?<=[，,])(?=(?:并|同时)?(?:给予|对)[^，。；]{0,24}?[\u4e00-\u9fff]某)|(?<=[，,])(?=(?:并|同时)?给予[^，。；]{2,30}?处分)|(?<=[人员位象]：)|(?<=[人员位象]:)|(?=\s?(?<!第)(?<!\d)\d{1,2}\.\s*[\u4e00-\u9fff])|(?=（[一二三四五六七八九十]+）)", flat)
     else:
         parts, start = [], 0
         for m in re.finditer(r"(?<=[.!?;])\s+(?=[A-Z0-9\"“(])|(?<=;)\s+(?=and [A-Z])|(?<=:)\s+(?=[A-Z][a-z]+ [A-Z][a-z]+,)|\s+(?=\d{1,2}\.(?:\d{1,2})?\s+[A-Z])|\s+(?=\(\d{1,2}\)\s+[A-Z])", flat):
@@ -546,6 +547,9 @@ _ZH_LOCAL_UNIT = re.compile(r"^(.{1,8}?(?:镇|乡|街道))(?:人民政府|办事
 
 def _zh_split(text: str, aliases: dict[str, str]) -> tuple[str | None, str | None]:
     text = re.sub(r"（以下简称[^）]*）", "", re.sub(r"^(?:原(?!料)|系|任|时任|现任|该|其|涉事)", "", text.strip()))
+    unit = re.fullmatch(r"([^局和县区市]{1,6}?(?<!城)(?:镇|乡|街道))((?:[\u4e00-\u9fff]{1,8}?(?:站|所|中队|办|办公室|科))[\u4e00-\u9fff]{0,6}?(?:长|主任|员))", text)
+    if unit:  # "白马镇城建办主任": the office's head, of the township government
+        return unit.group(1) + ("办事处" if unit.group(1).endswith("街道") else "人民政府"), unit.group(2)
     town = _ZH_TOWN_POST.match(text)
     if town:
         return town.group(1) + "人民政府", town.group(2)
@@ -665,14 +669,14 @@ def _fined_enterprises(sent: str, lang: str, aliases: dict[str, str], main: str 
 
 
 _ZH_ORG_JUNK = re.compile(r"^.*(?:给予|名义发包给|发包给|分包给|转包给|隶属于?|划转(?:至|到|给)?|暂留|纳入|告知|发函|责成|移交|交由|委托|"
-                          r"报请|提请|抄送|处分|收到|发给|要求|通知|转发|报送|联合|会同|举报|反映|投诉|\d+月\d+日)(?=[\u4e00-\u9fff]{3,})|"
+                          r"报请|提请|抄送|处分|收到|发给|要求|通知|通报|转发|报送|联合|会同|举报|反映|投诉|单位为|企业为|\d+月\d+日)(?=[\u4e00-\u9fff]{3,})|"
                           r"^.*?(?:日(?=[\u4e00-\u9fff]{2,}[县区市镇乡])|对(?=[\u4e00-\u9fff]{2,}))|^(?:均以|均由|均为|由|经|系|原|时任|任|在)")
 
 
 def _clean_org(org: str | None, lang: str) -> str | None:
     if not org:
         return None
-    org = org.strip(" ，,。；;：:")
+    org = re.sub(r"^\s*\d{1,2}[.、]\s*", "", org.strip(" ，,。；;：:"))  # "1.县煤炭管理局": the item's number
     if lang == "zh":
         org = _ZH_ORG_JUNK.sub("", org)
         # "…的青禾县应急管理局", "市公安局和青禾县…" (never inside a name: 住房和城乡建设局)
