@@ -101,8 +101,8 @@ def deadline_of(text: str, lang: str, base: _dt.date | None = None) -> tuple[str
             iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None)
             found.append((m.start(), iso or m.group(0), iso))
         for m in _ZH_YEAR_END.finditer(text):
-            y = m.group(1) or m.group(2)
-            y = int(y) if y else (base.year if base else None)
+            digits = m.group(1) or m.group(2)
+            y = int(digits) if digits else (base.year if base else None)
             found.append((m.start(), m.group(0), _iso(y, 12, 31) if y else None))
         for m in _ZH_REL.finditer(text):
             n, unit = zh_int(m.group(1).replace("两", "二")), m.group(2)
@@ -112,8 +112,8 @@ def deadline_of(text: str, lang: str, base: _dt.date | None = None) -> tuple[str
     if found:
         _, deadline, due = min(found, key=lambda f: f[0])
         return deadline, due
-    m = cond.search(text)
-    return (m.group(0), None) if m else (None, None)
+    hit = cond.search(text)
+    return (hit.group(0), None) if hit else (None, None)
 
 
 def document_date(pages: Sequence[Page], lang: str) -> _dt.date | None:
@@ -122,11 +122,11 @@ def document_date(pages: Sequence[Page], lang: str) -> _dt.date | None:
     if not pages:
         return None
     head = "\n".join(pages[0].text.splitlines()[:10])
-    found: list[str] = []
+    read: list[str | None] = []
     if lang == "zh":
-        found = [_iso(int(y), int(m), int(d))
-                 for y, m, d in re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*$", head, re.M)]
+        read = [_iso(int(y), int(m), int(d))
+                for y, m, d in re.findall(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*$", head, re.M)]
     else:
-        found = [_en_date(g) for g in re.findall(_EN_DATE + r"\s*$", head, re.M)]
-    found = [f for f in found if f]
+        read = [_en_date(g) for g in re.findall(_EN_DATE + r"\s*$", head, re.M)]
+    found = [f for f in read if f]
     return _dt.date.fromisoformat(max(found)) if found else None

@@ -76,7 +76,8 @@ def bodies(text: str, lang: str) -> list[str]:
                 found.append(b)
     else:
         for st in [0] + [m.end() for m in re.finditer(r"[。；;，,：:]", text)]:
-            st += len(re.match(r"(?:由|请|建议由?)?", text[st:]).group(0))
+            lead = re.match(r"(?:由|请|建议由?)?", text[st:])  # matches always (all optional)
+            st += len(lead.group(0)) if lead else 0
             for n in range(min(18, len(text) - st), 1, -1):  # the longest name that reads as a body
                 cand = text[st:st + n]
                 if (_ZH_BODY.fullmatch(cand) and _ZH_LEAD_RX.match(text, st + n)
