@@ -4,6 +4,9 @@ in the same process. Prints pages/s, chunks/s, peak memory and the pipeline's ov
 of ingest time to embedding-only time (both measured in this run, so machine load affects both).
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_ingest.py [--docs 150] [--workers N] [--json]
+        [--archive corpus/archive] [--embedder fp32|onnx-int8] [--home DIR (kept, e.g. for dutytrace eval)]
+
+The embedding-only figure uses the run's own embedder (--embedder), on the chunks the run stored.
 """
 
 from __future__ import annotations
@@ -86,6 +89,8 @@ def main() -> dict:
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--archive", type=Path, help="an existing archive instead of a generated one")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--embedder", default="fp32", help="fp32 | onnx-int8 (DUTYTRACE_EMBEDDER)")
+    ap.add_argument("--home", type=Path, help="ingest into this (new) home and keep it")
     a = ap.parse_args()
     workers = a.workers or default_workers()
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
@@ -94,7 +99,7 @@ def main() -> dict:
         t = time.time()
         made = generate(archive, a.docs, a.pages) if not a.archive else {}
         gen_s = time.time() - t
-        with Dutytrace(Settings(home=tmp / "home")) as svc:
+        with Dutytrace(Settings(home=a.home or tmp / "home", embedder=a.embedder)) as svc:
             svc.embedder  # load the model first: not counted in either figure
             t = time.time()
             with TreeRss() as tree:
@@ -106,7 +111,7 @@ def main() -> dict:
             svc.embedder.encode(texts)
             embed_s = time.time() - t
         r = report.to_json()
-        res = {"documents": r["files"], "generated": made, "generate_s": round(gen_s, 1), "workers": workers,
+        res = {"embedder": a.embedder, "documents": r["files"], "generated": made, "generate_s": round(gen_s, 1), "workers": workers,
                "ingested": r["ingested"], "failed": len(r["failed"]), "failures_by_reason": r["failures_by_reason"],
                "pages": r["pages"], "chunks": r["chunks"], "ingest_s": round(ingest_s, 1),
                "pages_per_s": round(r["pages"] / ingest_s, 2), "files_per_s": round(r["files"] / ingest_s, 2),

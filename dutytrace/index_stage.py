@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Callable
 
 from dutytrace.profile import index_payload, read_profiles
+from dutytrace.store import embedder_record
 from dutytrace.store.vectors import IndexPoint, sparse_document
 
 UPSERT_SLICE = 256
@@ -43,9 +45,9 @@ def _codebook(writer):
 class IndexWriter:
     """Mixed into the Ingestor: needs self.catalog, index_fn, embedder_fn, files, upsert_slice, _journal."""
 
-    def index_documents(self, doc_ids: list[str]) -> set[str]:
-        """Embed (one batch for all their chunks) and upsert the chunks of catalogued documents; mark
-        them indexed. Returns their cases."""
+    def index_documents(self, doc_ids: list[str], vectors_for: Callable | None = None) -> set[str]:
+        """Embed (one batch for all their chunks; `vectors_for(texts)` when given: the ingest's batcher)
+        and upsert the chunks of catalogued documents; mark them indexed. Returns their cases."""
         cases: set[str] = set()
         profiles: dict[str, dict] = {}
         rows: list[tuple[dict, dict]] = []
@@ -59,7 +61,10 @@ class IndexWriter:
             rows.extend((c, doc) for c in self.catalog.chunks(doc_id))
         if not done:
             return cases
-        vectors = self.embedder_fn().encode([c["text"] for c, _ in rows]) if rows else []
+        embedder = self.embedder_fn()
+        vectors = (vectors_for or embedder.encode)([c["text"] for c, _ in rows]) if rows else []
+        if rows and getattr(embedder, "ident", None):
+            embedder_record.record(self.catalog, embedder.ident)  # which embedder built the index
         stored = read_profiles(self.catalog, sorted(cases), _codebook(self))  # built and kept where the case changed
         points: list[IndexPoint] = []
         for (c, doc), v in zip(rows, vectors):

@@ -40,6 +40,7 @@ from dutytrace.ingest.reader import read_document
 from dutytrace.ingest.report import IngestReport
 from dutytrace.ingest.sources import (CASE_META_FILES, Source, SourceError, SourceSkipped, count_files,
                                       iter_sources)
+from dutytrace.ingest.embed_batcher import EmbedBatcher, InFlight
 from dutytrace.ingest.worker import new_pool
 from dutytrace.models import Analysis, Chunk, Document
 from dutytrace.nlp.analyze import analyze
@@ -111,6 +112,8 @@ class Ingestor(IndexWriter):
         self.files = FileStore(settings.home / "files")
         self._journal: list[tuple] = []
         self._pool: ProcessPoolExecutor | None = None
+        self._batcher: EmbedBatcher | None = None  # embeds a batch while the next files are parsed
+        self._inflight: InFlight | None = None
         # chunks per embedding batch (DUTYTRACE_EMBED_BATCH_CHUNKS: a tuning knob; small in crash tests);
         # every batch is upserted in at least two slices
         self.batch_chunks = max(1, int(os.environ.get("DUTYTRACE_EMBED_BATCH_CHUNKS") or EMBED_BATCH_CHUNKS))
@@ -160,7 +163,7 @@ class Ingestor(IndexWriter):
                         self._collect(inflight.popleft())
             while inflight:
                 self._collect(inflight.popleft())
-            self._index_pending()
+            self._index_pending(wait=True)
             self._flush_tombstones()
             self._refresh_stale()
             status = "done"
@@ -171,6 +174,9 @@ class Ingestor(IndexWriter):
             if self._pool is not None:
                 self._pool.shutdown(cancel_futures=True)
                 self._pool = None
+            if self._batcher is not None:  # a batch not written is left unindexed: the next run embeds it
+                self._batcher.close()
+                self._batcher, self._inflight = None, None
             self._flush_journal()
             report.cases = len(self.touched)
             report.seconds = time.time() - report.started
@@ -189,7 +195,7 @@ class Ingestor(IndexWriter):
             self.pending_chunks += self.catalog.chunk_count_of([doc_id])
             if self.pending_chunks >= self.batch_chunks:
                 self._index_pending()
-        self._index_pending()
+        self._index_pending(wait=True)
         self._refresh_stale()
 
     # -- one file ---------------------------------------------------------------------------------
@@ -338,15 +344,29 @@ class Ingestor(IndexWriter):
             self._journal = []
 
     # -- index --------------------------------------------------------------------------------------
-    def _index_pending(self) -> None:
+    def _index_pending(self, wait: bool = False) -> None:
+        """Start embedding the pending documents' chunks (ingest/embed_batcher.py) and write the batch
+        started before it; with `wait`, write this one too."""
         if self.pending:
-            n = self.catalog.chunk_count_of(self.pending)
-            self.touched |= self.index_documents(self.pending)
-            self.report.indexed_chunks += n
+            if self._batcher is None:
+                self._batcher = EmbedBatcher(self.embedder_fn())
+            texts = [c["text"] for d in self.pending for c in self.catalog.chunks(d)]  # index_documents' order
+            started = self._batcher.submit(self.pending, len(texts), texts)
             self.pending, self.pending_chunks = [], 0
-            self._flush_tombstones()
-            self._flush_journal()
-            self.progress("indexed", {"chunks": n, **self._counts()})
+            self._write_inflight()
+            self._inflight = started
+        if wait:
+            self._write_inflight()
+
+    def _write_inflight(self) -> None:
+        batch, self._inflight = self._inflight, None
+        if batch is None:
+            return
+        self.touched |= self.index_documents(batch.doc_ids, batch.vectors_for(self._batcher.embedder))
+        self.report.indexed_chunks += batch.chunks
+        self._flush_tombstones()
+        self._flush_journal()
+        self.progress("indexed", {"chunks": batch.chunks, **self._counts()})
 
     # -- re-run one stage ----------------------------------------------------------------------
     def retag(self, workers: int = 1, progress: Callable[[int, int], None] | None = None) -> dict:

@@ -146,10 +146,14 @@ class Dutytrace:
     @property
     def embedder(self):
         if self._res.embedder is None:
-            from dutytrace.nlp.embed import get_embedder
+            from dutytrace.nlp.embed import embedder_ident, get_embedder
+            from dutytrace.store import embedder_record
 
             s = self.settings
-            self._res.embedder = get_embedder(s.embed_model, s.device, s.embed_batch)
+            # an index answers only queries embedded by the embedder that built it (DUTYTRACE_EMBEDDER)
+            embedder_record.check(self.catalog, embedder_ident(s.embedder, s.embed_model),
+                                  embedder_ident("fp32", s.embed_model))
+            self._res.embedder = get_embedder(s.embed_model, s.device, s.embed_batch, s.embedder, s.models_path)
         return self._res.embedder
 
     @property
@@ -271,6 +275,10 @@ class Dutytrace:
         """Rebuild the vector index from the catalog (after a model change, or a lost index)."""
         me = self.require("reindex", "reindex")
         self.audit.record(me.name, "reindex")
+        from dutytrace.nlp.embed import embedder_ident
+        from dutytrace.store import embedder_record
+
+        embedder_record.replace(self.catalog, embedder_ident(self.settings.embedder, self.settings.embed_model))
         if self._index is not None:
             self._index.close()
             self._index = None
