@@ -220,6 +220,14 @@ def latency(svc: Dutytrace, queries, configs: dict[str, RankConfig], rounds: int
     return out
 
 
+def report_latency(svc: Dutytrace, queries, after: RankConfig, rounds: int) -> None:
+    t = latency(svc, queries, {"before": BEFORE, "after": after}, rounds)
+    p95 = {n: pct(v, 0.95) for n, v in t.items()}
+    print(f"\nlatency, hybrid find_cases with embedding ({rounds} rounds x {len(queries)} queries): "
+          + "; ".join(f"{n} p50 {1000 * statistics.median(v):.0f} ms p95 {1000 * p95[n]:.0f} ms" for n, v in t.items())
+          + f"; after/before p95 {p95['after'] / p95['before']:.2f}")
+
+
 def pct(xs: list[float], p: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(p * (len(xs) - 1))))]
@@ -232,6 +240,7 @@ def main() -> None:
     ap.add_argument("--house-home", default=None, help="home with corpus/archive ingested (house gold figures)")
     ap.add_argument("--tune", action="store_true", help="choose the fusion on the tuning split and print it")
     ap.add_argument("--rounds", type=int, default=3, help="latency rounds (0: skip latency)")
+    ap.add_argument("--latency-only", action="store_true", help="only the latency figures")
     args = ap.parse_args()
     if not args.genres_home:
         ap.error("--genres-home (or DUTYTRACE_HOME) is required")
@@ -245,6 +254,9 @@ def main() -> None:
           f"{sum(q['language'] == 'zh' for q in queries)} Chinese)")
     print(f"before: {describe(BEFORE)}\nafter:  {describe(after)}")
 
+    if args.latency_only:
+        report_latency(svc, queries, after, args.rounds)
+        return svc.close()
     legs = {m: ndcg(queries, rankings(svc.searcher(BEFORE), queries, m, scope)) for m in ("dense", "lexical")}
     if args.tune:
         sets = [(queries, fusion_cache(svc.searcher(BEFORE), queries, scope), legs)]
@@ -284,12 +296,7 @@ def main() -> None:
           "was not pooled (not judged; counted as not relevant)")
 
     if args.rounds:
-        t = latency(svc, queries, {"before": BEFORE, "after": after}, args.rounds)
-        p95 = {n: pct(v, 0.95) for n, v in t.items()}
-        print(f"\nlatency, hybrid find_cases with embedding ({args.rounds} rounds x {len(queries)} queries): "
-              + "; ".join(f"{n} p50 {1000 * statistics.median(v):.0f} ms p95 {1000 * p95[n]:.0f} ms"
-                          for n, v in t.items())
-              + f"; after/before p95 {p95['after'] / p95['before']:.2f}")
+        report_latency(svc, queries, after, args.rounds)
     svc.close()
 
     if args.house_home:
