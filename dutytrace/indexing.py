@@ -362,6 +362,7 @@ class Ingestor(IndexWriter):
         batch, self._inflight = self._inflight, None
         if batch is None:
             return
+        assert self._batcher is not None  # a batch in flight was submitted to it
         self.touched |= self.index_documents(batch.doc_ids, batch.vectors_for(self._batcher.embedder))
         self.report.indexed_chunks += batch.chunks
         self._flush_tombstones()

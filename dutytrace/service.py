@@ -7,7 +7,6 @@ action is written to the audit log. `for_user` gives a view of the same resource
 from __future__ import annotations
 
 import copy
-import shutil
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
