@@ -29,10 +29,10 @@ _HITS: dict[str, int] = {}
 
 
 def chunk_payload(c: dict, doc: dict, case_payload: dict) -> dict:
-    """A point's payload: ids and filter fields only (the passage's text, file name, speaker and offsets
-    stay in the catalog and are read by chunk id for what is shown: Catalog.passages)."""
+    """A point's payload: ids, filter fields and the OCR flag only (the passage's text, file name, speaker
+    and offsets stay in the catalog and are read by chunk id for what is shown: Catalog.passages)."""
     return {"case_id": c["case_id"], "doc_id": c["doc_id"], "chunk_id": c["chunk_id"], "kind": doc["kind"],
-            "language": doc["language"], "page": c["page"], "tags": c["tags"], **case_payload}
+            "language": doc["language"], "page": c["page"], "ocr": bool(c["ocr"]), "tags": c["tags"], **case_payload}
 
 
 def _codebook(writer):

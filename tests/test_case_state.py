@@ -15,7 +15,7 @@ from dutytrace.profile import SCHEMA, CaseProfile, build_profile, case_tags
 from dutytrace.service import Dutytrace
 from dutytrace.store.vectors import FAT_KEYS, INTEGER_FIELDS, KEYWORD_FIELDS
 
-SLIM_KEYS = set(KEYWORD_FIELDS) | set(INTEGER_FIELDS) | {"chunk_id"}
+SLIM_KEYS = set(KEYWORD_FIELDS) | set(INTEGER_FIELDS) | {"chunk_id", "ocr"}
 
 
 @pytest.fixture()

@@ -34,7 +34,7 @@ RRF_K = 60
 PASSAGE_FIELDS = ("case_id", "doc_id", "chunk_id", "page", "tags", "kind", "language")
 # Keys an index made before the slim payloads carries besides those: the passage text and what the
 # catalog holds of the chunk and its document. Dropped from such an index when it is opened (migrate_slim).
-FAT_KEYS = ("text", "path", "name", "seq", "start", "end", "speaker", "section", "ocr", "title")
+FAT_KEYS = ("text", "path", "name", "seq", "start", "end", "speaker", "section", "title")
 
 
 @dataclass(frozen=True)
