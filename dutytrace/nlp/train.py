@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -39,6 +40,9 @@ from dutytrace.models import CASE_TAG_MIN  # noqa: E402
 from dutytrace.nlp.learned import (MODEL_PATH, N_STACK, LearnedTagger, Row, embed_rows,  # noqa: E402
                                    featurize, normalise, rows_from_readings, stack_features)
 from dutytrace.nlp.polarity import ASSERTED  # noqa: E402
+
+if TYPE_CHECKING:  # the annotations' name; train_types() imports it when it runs
+    from dutytrace.nlp.type_model import TypeClassifier
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_VERSION = 3  # the shape of a cached document (below)
