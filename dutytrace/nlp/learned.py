@@ -270,7 +270,8 @@ class LearnedTagger:
             return [], {}
         probs = self.sentence_probs(rows, x)
         kind = rows[0].kind
-        results, per_chunk = [], {}
+        results: list = []
+        per_chunk: dict = {}
         for j, tag in enumerate(self.tag_ids):
             p = probs[:, j]
             doc_p = self.decide(j, p, (cues or {}).get(tag, 0.0), kind)
