@@ -182,6 +182,9 @@ _S: dict[str, tuple[str, str]] = {
     "sim.nothing": ("Upload a document or pick a case first.", "请先上传文档或选择案件。"),
     "sim.issue_evidence": ("Evidence of “{name}” in their case (p. {page})", "本案“{name}”的证据（第 {page} 页）"),
     "sim.no_reason": ("Alike in wording only: no shared issue, type or concept.", "仅措辞相近：无共同责任问题、事故类型或要素。"),
+    "ing.folder_refused": ("'{folder}' is not a folder under the ingest roots this server allows (DUTYTRACE_INGEST_ROOTS): "
+                           "nothing was read.",
+                           "“{folder}”不在本服务器允许导入的目录（DUTYTRACE_INGEST_ROOTS）之下：未读取任何文件。"),
     "err.unreadable": ("{name} could not be read: {reason}", "{name} 无法读取：{reason}"),
     "err.not_found": ("Not found: it may have been removed, or you are not cleared to see it.",
                       "未找到：可能已被删除，或您无权查看。"),

@@ -109,7 +109,9 @@ def test_ingest_page_server_folders_and_case_writes(secure_home, tmp_path):
     ivan.button(key="ing_run").click().run()
     assert not ivan.exception, ivan.exception
     frame = ivan.dataframe[0].value
-    assert list(frame.iloc[:, 2]) == ["denied"] and frame.iloc[0, 0] == f"{SECRET}/planted.txt"
+    # one row, the uploaded name (never a staging path), refused in words that say why
+    assert len(frame) == 1 and frame.iloc[0, 0] == f"{SECRET}/planted.txt"
+    assert str(frame.iloc[0, 2]).startswith("denied:") and "not cleared" in frame.iloc[0, 2]
     assert "planted.txt" not in {d["name"] for d in shared().catalog.documents(SECRET)}
 
     boss = signed_in("boss", "boss-password")

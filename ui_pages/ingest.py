@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from dutytrace.errors import DutytraceError
+from dutytrace.security import AccessDenied
 from dutytrace.ui_text import ui_message
 from ui_pages.common import can, changed, lang, service, t
 
@@ -119,6 +120,12 @@ if st.button(t("ing.run"), type="primary", icon=":material/upload:", key="ing_ru
             bar.progress(1.0)
             ss["ing_report"] = _merged([r.to_json() for r in reports], staging)
             changed()
+        except AccessDenied as e:
+            if server_folder:  # say which folder and why, not only that the role may not
+                logging.getLogger("dutytrace.ui").info("server folder refused: %s", e)
+                st.error(t("ing.folder_refused", folder=server_folder))
+            else:
+                st.error(_shown(ui_message(e, lang()), staging))
         except DutytraceError as e:
             st.error(_shown(ui_message(e, lang()), staging))
         except Exception as e:  # never a traceback with server paths on the page; the log has it
