@@ -22,6 +22,7 @@ import datetime as _dt
 from typing import Any
 
 from dutytrace.nlp.codebook import Codebook
+from dutytrace.values import industry_words
 
 OPEN_STATUSES = ("open", "in_progress", "overdue")
 MAX_QUOTES = 2  # per issue and case
@@ -70,14 +71,6 @@ _T = {  # (English, Chinese)
     "persons": ("{n} people", "{n} 人"),
     "loss_zh": ("", "{wan} 万元"),
 }
-INDUSTRY = {  # the industries of corpus/src/FORMAT.md, in words
-    "mining": ("mining", "矿山"), "construction": ("construction", "建筑施工"), "chemicals": ("chemicals", "危险化学品"),
-    "manufacturing": ("manufacturing", "工贸制造"), "transport": ("transport", "交通运输"), "gas_supply": ("gas supply", "燃气供应"),
-    "warehousing": ("warehousing and cold storage", "仓储冷库"), "power": ("electric power", "电力"),
-    "municipal": ("municipal works", "市政"), "food": ("food processing", "食品加工"), "agriculture": ("agriculture", "农业"),
-    "fishery": ("fishery", "渔业"), "shipbuilding": ("shipbuilding", "船舶修造"), "textile": ("textiles", "纺织"),
-    "logistics": ("logistics", "物流"), "other": ("other", "其他"),
-}
 FACT_ORDER = ("date", "accident_type", "location", "region", "enterprise", "industry", "fatalities", "injuries",
               "direct_loss", "grade")
 
@@ -108,8 +101,7 @@ def fact_lines(facts: dict[str, Any], codebook: Codebook, lang: str) -> list[dic
         elif key == "grade":
             v = words(f"g.{v}", lang) if f"g.{v}" in _T else str(v).replace("_", " ")
         elif key == "industry":
-            en, zh = INDUSTRY.get(v, (str(v).replace("_", " "),) * 2)
-            v = zh if lang == "zh" else en
+            v = industry_words(v, lang)
         elif key == "direct_loss" and isinstance(v, (int, float)):
             v = words("loss_zh", lang, wan=f"{v / 10000:,.1f}") if lang == "zh" else f"{v:,.0f}"
         out.append({"label": words(f"f.{key}", lang), "value": str(v)})

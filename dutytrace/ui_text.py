@@ -6,6 +6,7 @@ import re
 
 from dutytrace.lang import detect_language
 from dutytrace.nlp.codebook import term_pattern
+from dutytrace.values import industry_words  # the one table of industries in words (the brief reads it too)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{2,}|[\u4e00-\u9fff]{2,}")
 _STOP = {"the", "and", "for", "with", "without", "was", "were", "that", "this", "from", "into", "not", "are", "who",
@@ -221,26 +222,6 @@ def ui_message(error: Exception, lang: str) -> str:
 
 
 # -- raw values in words ----------------------------------------------------------------------------
-
-INDUSTRIES = {  # the industry values of case.yaml files, in words (others: underscores read as spaces)
-    "agriculture": ("Agriculture", "农业"), "chemicals": ("Chemicals", "化工"), "construction": ("Construction", "建筑施工"),
-    "fishery": ("Fishery", "渔业"), "food": ("Food processing", "食品加工"), "gas_supply": ("Gas supply", "燃气供应"),
-    "logistics": ("Logistics", "物流"), "manufacturing": ("Manufacturing", "制造业"), "mining": ("Mining", "矿山"),
-    "municipal": ("Municipal works", "市政"), "other": ("Other", "其他行业"), "power": ("Electric power", "电力"),
-    "shipbuilding": ("Shipbuilding", "船舶修造"), "textile": ("Textiles", "纺织"), "transport": ("Transport", "交通运输"),
-    "warehousing": ("Warehousing", "仓储"), "hazardous_chemicals": ("Hazardous chemicals", "危险化学品"),
-    "metallurgy": ("Metallurgy", "冶金"), "trade": ("Trade and retail", "商贸"), "catering": ("Catering", "餐饮"),
-}
-
-
-def industry_words(value, lang: str) -> str:
-    if value in (None, ""):
-        return ""
-    key = str(value).strip().lower()
-    if key in INDUSTRIES:
-        return INDUSTRIES[key][1 if lang == "zh" else 0]
-    return str(value).replace("_", " ")
-
 
 _CURRENCY = [  # (pattern, code): the currency written beside an amount
     (re.compile(r"(?:人民币|元|RMB|CNY|yuan)", re.I), "CNY"), (re.compile(r"(?:US\$|USD|\$|dollars?)", re.I), "USD"),
