@@ -142,8 +142,12 @@ def sanctions(level: Optional[str] = typer.Option(None, "--level", help="Only th
         if g["level"] != last:
             last = g["level"]
             out.print(f"[bold]{c.esc(g['level_name'] or '—')}[/bold]", highlight=False)
-        out.print(c.esc(f"  {g['group_name']}: {g['people']} people in {len(g['cases'])} cases"), highlight=False)
+        out.print(c.esc(f"  {g['group_name']}: {_n(g['people'], 'person', 'people')} in {_n(len(g['cases']), 'case', 'cases')}"), highlight=False)
         for s in g["sanctions"]:
             issues = ", ".join(f"{i['tag_name']} ({i['cases']})" for i in s["issues"][:4])
             out.print(c.esc(f"     {s['sanction_name']}: {s['people']} — cases {', '.join(s['cases'])}"
                             + (f"; issues: {issues}" if issues else "")), highlight=False)
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"

@@ -28,9 +28,7 @@ def people(profiles: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for prof in profiles:
         issues = case_tags(prof)
-        for a in prof.get("accountability") or []:
-            if not a.get("sanction"):
-                continue
+        for a in _once_per_person(prof.get("accountability") or []):
             g = post_group(a)
             rows.append({"case_id": prof["case_id"], "title": prof.get("title") or prof["case_id"],
                          "year": prof.get("year"), "person": a.get("person"), "post": a.get("role"),
@@ -39,6 +37,23 @@ def people(profiles: list[dict[str, Any]]) -> list[dict[str, Any]]:
                          "doc": a.get("doc"), "page": a.get("page"), "evidence": a.get("evidence"),
                          "issues": issues})
     return rows
+
+
+def _once_per_person(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A case's sanctioned people, each once: a profile lists a person once per document that names them
+    (the report and the decision), which would count one deputy head as two people. The entry with the
+    most severe sanction is kept (its document and page are the ones cited); unnamed entries stay apart."""
+    best: dict[str, dict[str, Any]] = {}
+    rest = []
+    for a in entries:
+        if not a.get("sanction"):
+            continue
+        name = "".join(str(a.get("person") or "").lower().split())
+        if not name:
+            rest.append(a)
+        elif name not in best or _severity(a["sanction"]) < _severity(best[name]["sanction"]):
+            best[name] = a
+    return [best[k] for k in sorted(best)] + rest
 
 
 def table(profiles: list[dict[str, Any]], level: str | None = None, group: str | None = None) -> list[dict[str, Any]]:

@@ -209,3 +209,20 @@ def test_cli_compare_and_sanctions(service):
     groups = json.loads(r.output)["groups"]
     assert sum(g["people"] for g in groups) == sum(g["people"] for g in service.sanctions())
     assert all(g["group_name"] and s["sanction_name"] for g in groups for s in g["sanctions"])
+
+
+def test_a_person_named_in_report_and_decision_counts_once_with_the_most_severe_sanction():
+    person = {"person": "Ren Jiachen", "role": "deputy director", "organisation": "Beiwan Park Management Committee",
+              "level": "local_management"}
+    prof = {"case_id": "c1", "title": "t", "year": 2016, "tags": [], "accountability": [
+        {**person, "sanction": "warning", "doc": "report.pdf", "page": 5},
+        {**person, "person": "Ren  Jiachen", "sanction": "serious_warning", "doc": "decision.pdf", "page": 1},
+        {"person": "Liu Min", "role": "deputy director", "organisation": "Beiwan Park Management Committee",
+         "level": "local_management", "sanction": "warning", "doc": "report.pdf", "page": 5},
+    ]}
+    groups = table([prof])
+    assert sum(g["people"] for g in groups) == 2
+    persons = [p for g in groups for s in g["sanctions"] for p in s["persons"]]
+    ren = [p for p in persons if "Ren" in p["person"]]
+    assert len(ren) == 1 and ren[0]["doc"] == "decision.pdf"  # the most severe sanction's document is cited
+    assert {s["sanction"] for g in groups for s in g["sanctions"]} == {"serious_warning", "warning"}
