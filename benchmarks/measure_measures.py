@@ -26,14 +26,20 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+if os.environ.get("DUTYTRACE_CODE"):  # --old: the package copy holding the old measures modules comes first
+    sys.path.insert(0, os.environ["DUTYTRACE_CODE"])
 
 THRESHOLD = 0.6
 
@@ -120,7 +126,16 @@ def from_catalog(home: str, case_id: str) -> list[dict]:
         return svc.measures(case_id)["items"]
 
 
-def evaluate(gold_file: Path, home: str | None, verbose: bool, genres: bool = False) -> dict:
+def in_split(case_id: str, split: str) -> bool:
+    """Odd case numbers (the last number of the id: g11-zhrep2-07 is 7) are the tuning half, even ones the
+    held-out half."""
+    if split == "all":
+        return True
+    odd = int(re.findall(r"\d+", case_id)[-1]) % 2 == 1
+    return odd if split == "tune" else not odd
+
+
+def evaluate(gold_file: Path, home: str | None, verbose: bool, genres: bool = False, split: str = "all") -> dict:
     per_lang: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_genre: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     misses: list[str] = []
@@ -128,6 +143,8 @@ def evaluate(gold_file: Path, home: str | None, verbose: bool, genres: bool = Fa
         if not line.strip():
             continue
         g = json.loads(line)
+        if not in_split(g["case_id"], split):
+            continue
         found = (from_catalog(home, g["case_id"]) if home
                  else from_genre_files(g["case_id"]) if genres else from_files(g["case_id"]))
         pairs = match(g["items"], found)
@@ -190,6 +207,11 @@ def main() -> None:
                     help="the genre corpus: gold corpus/genres/gold/measures.jsonl, documents read from "
                          "corpus/genres/archive (figures per language and per genre)")
     ap.add_argument("--home", help="read the items from this data home's catalog (after `dutytrace ingest corpus/archive`)")
+    ap.add_argument("--split", choices=("tune", "held_out", "all", "both"), default="all",
+                    help="cases with odd numbers (tune), even numbers (held_out), all, or both halves reported apart")
+    ap.add_argument("--old", metavar="COMMIT",
+                    help="also measure measures.py, deadlines.py and measure_bodies.py as they were at COMMIT "
+                         "(the rest of the package as in the working tree), in the same run")
     ap.add_argument("--verbose", "-v", action="store_true", help="list missed, extra and body differences")
     ap.add_argument("--show", nargs="+", metavar="FOLDER", help="print the items read from the files of these folders")
     args = ap.parse_args()
@@ -199,11 +221,38 @@ def main() -> None:
     gold = Path(args.gold)
     if args.genres and gold == ROOT / "corpus" / "gold" / "measures.jsonl":
         gold = ROOT / "corpus" / "genres" / "gold" / "measures.jsonl"
-    rep = evaluate(gold, args.home, args.verbose, args.genres)
-    diffs = rep.pop("differences", [])
-    for line in diffs:
-        print(line)
-    print(json.dumps(rep, ensure_ascii=False, indent=1))
+    splits = ("tune", "held_out") if args.split == "both" else (args.split,)
+    versions = ([f"BEFORE ({args.old[:8]})"] if args.old else []) + (["AFTER (working tree)"] if args.old else [""])
+    out = {}
+    for version in versions:
+        if version.startswith("BEFORE"):
+            cmd = [sys.executable, __file__, "--gold", str(gold), "--split", args.split] + (["--genres"] if args.genres else [])
+            code = old_code(args.old)
+            res = subprocess.run(cmd, env={**os.environ, "DUTYTRACE_CODE": str(code)}, capture_output=True, text=True)
+            if res.returncode:
+                sys.exit(res.stderr)
+            out[version] = json.loads(res.stdout)
+            continue
+        reps = {}
+        for split in splits:
+            rep = evaluate(gold, args.home, args.verbose, args.genres, split)
+            for line in rep.pop("differences", []):
+                print(line)
+            reps[split] = rep
+        out[version] = reps if len(splits) > 1 else reps[splits[0]]
+    print(json.dumps(out if args.old else out[""], ensure_ascii=False, indent=1))
+
+
+def old_code(commit: str) -> Path:
+    """A copy of the working tree's package with the three measures modules as they were at `commit`."""
+    tmp = Path(tempfile.mkdtemp())
+    shutil.copytree(ROOT / "dutytrace", tmp / "dutytrace", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("measures.py", "deadlines.py", "measure_bodies.py"):
+        rel = f"dutytrace/nlp/{name}"
+        res = subprocess.run(["git", "show", f"{commit}:{rel}"], cwd=ROOT, capture_output=True, text=True)
+        if res.returncode == 0:
+            (tmp / rel).write_text(res.stdout, encoding="utf-8")
+    return tmp
 
 
 if __name__ == "__main__":
