@@ -171,6 +171,70 @@ def measures(env, case_id, user=None):
     return json.loads(r.stdout)
 
 
+# -- layouts from other writers (issue 19): handling sections, imperatives, corrective actions ---------
+def test_zh_handling_section_keeps_requirements_drops_sanctions():
+    text = ("三、处理建议\n"
+            "1.鸿达公司由区应急管理局依法处罚，其法定代表人依法追究责任。\n"
+            "2.街道安监员王某履职不到位，建议给予诫勉谈话。\n"
+            "3.区政府应明确出租厂房消防安全的牵头单位，并于年底前完成排查。\n"
+            "4.建议区住建局出台厂房改建安全审查办法。\n"
+            "调查组\n")
+    ms = items(text, "zh")
+    assert [m.measure for m in ms] == ["区政府应明确出租厂房消防安全的牵头单位，并于年底前完成排查。",
+                                       "建议区住建局出台厂房改建安全审查办法。"]
+    assert ms[0].body == "区政府"
+
+
+def test_zh_handling_heading_inline_with_its_text_splits_at_bing():
+    text = ("五、处理意见。建议对涉事施工队依法予以查处；对镇规划办相关人员进行约谈，并对全乡在建厂房开展一次安全检查。"
+            "赔偿事宜已由双方协商解决。\n特此报告。\n")
+    ms = items(text, "zh")
+    assert [m.measure for m in ms] == ["对全乡在建厂房开展一次安全检查"]
+    assert ms[0].body is None
+
+
+def test_en_handling_recommendations_keep_only_requirements():
+    text = ("V. Handling Recommendations\n"
+            "1. The site foreman is recommended for criminal prosecution.\n"
+            "2. The contractor is recommended to be fined and to have its licence suspended.\n"
+            "3. The city housing bureau received the complaint and acted in time.\n"
+            "4. All scaffolding contractors in the city shall inspect every tie-in before loading.\n")
+    ms = items(text, "en")
+    assert [m.measure[:30] for m in ms] == ["All scaffolding contractors in"]
+    assert ms[0].body == "All scaffolding contractors in the city"
+
+
+def test_en_imperatives_without_subject_under_a_measures_heading():
+    text = ("VI. Preventive Measures\n"
+            "Review the lifting plans of every quay crane before the typhoon season.\n"
+            "Strictly implement the two-person rule for work on live feeders.\n"
+            "The crane was built in 1998.\n")
+    ms = items(text, "en")
+    assert [m.measure[:20] for m in ms] == ["Review the lifting p", "Strictly implement t"]
+    assert "built in 1998" in ms[1].measure and ms[0].body is None  # a statement belongs to the item before
+
+
+def test_en_shall_bodies_plural_units_and_districts():
+    ms = items("IV. Preventive Measures\nAll districts shall survey their cold stores before June.\n"
+               "Demolition units must fence off the work area.\n", "en")
+    assert [m.body for m in ms] == ["All districts", "Demolition units"]
+
+
+def test_en_corrective_actions_of_a_root_cause_table():
+    text = ("ROOT CAUSE ANALYSIS\n\n"
+            "Root Cause: The operator had no procedure for isolating the crusher.\n"
+            "Corrective Action: The operator wrote an isolation procedure and trained all\nfitters in it.\n\n"
+            "Root Cause: Guards were missing. Corrective Action: Guards were made and fitted on every belt.\n")
+    ms = items(text, "en")
+    assert [m.measure for m in ms] == ["The operator wrote an isolation procedure and trained all fitters in it.",
+                                       "Guards were made and fitted on every belt."]
+
+
+def test_responsibility_handling_heading_still_not_a_measures_section():
+    text = ("七、事故责任认定及处理建议\n1.区政府应当督促各街道开展排查。\n八、附件\n")
+    assert items(text, "zh") == []
+
+
 def test_cli_json_shape_overdue_and_traditional(world):
     res = measures(world["env"], "case-ammonia")
     assert res["case_id"] == "case-ammonia" and len(res["items"]) == 3

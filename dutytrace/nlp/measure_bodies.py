@@ -17,13 +17,14 @@ _EN_ORG = re.compile(
     r"platforms?|teams?|brigades?|hotline|firms?|organi[sz]ations?|manufacturers?|ministry|council|commission|"
     r"inspectorate|regulators?|police|fire departments?|corporation|group|industry|association|"
     r"division|osha|niosh|msha|cdi|developers?|builders?|suppliers?|landlords?|schools?|hospitals?|states?|"
-    r"co\.|ltd|inc|llc|gangs?)\b")
+    r"co\.|ltd|inc|llc|gangs?|units?|districts|counties|cities|depots?|projects?|sites?|plants?|factories|"
+    r"warehouses?|workshops?|yards?|ports?|terminals?|stores?|restaurants?|hotels?|farms?|entities|parties)\b")
 _EN_SUBJECT = re.compile(rf"(?i)(?:^|(?<=[;:,.])\s*|\band\s+|\bthat\s+)([^;:,.]{{2,120}}?)\s+(?:also\s+|therefore\s+)?"
                          rf"({EN_MODAL})\b(\s+(?:not\s+|never\s+|no longer\s+|only\s+|also\s+)?be\s+\w+(?:ed|en|wn|lt|ght)\b)?")
 _EN_AGENT = re.compile(r"\bby\s+((?:the|a|an|each|every|its|their)\s+[^,;.]{2,80}?)(?=\s+(?:with|and|before|within|"
                        r"at|in|on|to|using|as|for|under|against|by)\b|[,;.]|$)", re.I)
 _ZH_ORG = (r"(?:人民政府|政府|委员会|管委会|管理委员会|安委办|安委会|局|委|办|厅|部门|公司|集团|单位|企业|机关|机构|站|所|中心|"
-           r"大队|支队|队|合作社|协会|街道|乡镇|园区|平台|海警|海事|渔政|党委|医院|学校|监理|业主|各地|县区|市|县|区|镇|乡|村)")
+           r"大队|支队|队|合作社|协会|街道|乡镇|园区|平台|主体|海警|海事|渔政|党委|医院|学校|监理|业主|各地|县区|市|县|区|镇|乡|村)")
 # what may follow a body's name at the start of a clause: not a character that goes on a name
 _ZH_LEAD = r"(?![的和与及、等之内外中里])[\u4e00-\u9fff\d“]"
 _ZH_BODY = re.compile(rf"(?:各|全|该)?[\u4e00-\u9fff、“”]{{0,16}}?{_ZH_ORG}")

@@ -46,6 +46,18 @@ _EN_TOP = re.compile(r"^\s*(?:(?:Part|Section|Chapter)\s+[\w]+\s*[.:—–-]?\s*
 _EN_MEASURE_HEAD = re.compile(r"(?i)\b(measures?|recommendations?|recommends?|lessons|corrective actions?|preventive actions?|"
                               r"prevention|rectification)\b")
 _EN_NOT_MEASURE = re.compile(r"(?i)responsib|handling|disciplin|sanction|finding|penalt|accountab|punish")
+# a section on how the accident is handled (处理建议, 处理意见, "Handling Recommendations"): mostly sanctions on
+# people, but an entry that requires something of a body and sanctions no one is a measure
+_ZH_HANDLING_HEAD = re.compile(r"^(?:对[^，。]{0,12})?处理(?:建议|意见)?$")
+_EN_HANDLING_HEAD = re.compile(r"(?i)^handling\s+(?:recommendations?|opinions?|suggestions?)$")
+_ZH_SANCTION = re.compile(r"处罚|查处|追究|约谈|批评|书面检查|移送|处分|谈话|问责|刑事|拘留|留置|解除|罚款|免职|撤职|警告|诫勉|"
+                          r"吊销|开除|撤销|降级|记过|记大过|停职|检讨|已被|司法机关|移交|纪委|监委|负有[^，。；]{0,8}责任|失察|失职")
+_EN_SANCTION = re.compile(r"(?i)prosecut|revoke|\bfined?\b|penalt|sanction|warning|demerit|expel|dismiss|detention|"
+                          r"judicial|disciplin|admonish|self-examination|criminal|punish|accountable|suspen(?:d|sion) of "
+                          r"(?:their|his|her|its) (?:qualification|licen|certificate)|removed from (?:his|her) post|"
+                          r"investigated for")
+_INLINE_HANDLING = re.compile(rf"^\s*(?:[{_ZH_NUM}]+\s*[、.．]|\d{{1,2}}\s*[、.．]|[（(][{_ZH_NUM}\d]+[)）])\s*"
+                              r"(处理(?:建议|意见))\s*[。：:]\s*(?=\S)")
 _END_LINE = re.compile(r"^\s*(?:附件|附：|附:|Appendix|Annex|Attachment)|(?:事故)?调查组\s*$|^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$")
 
 
@@ -74,32 +86,42 @@ def _heading(line: str, lang: str) -> tuple[int, str] | None:
     return None
 
 
+def _is_handling_title(title: str, lang: str) -> bool:
+    t = title.strip().rstrip(":：")
+    return bool((_ZH_HANDLING_HEAD if lang == "zh" else _EN_HANDLING_HEAD).search(t))
+
+
 def _is_measure_title(title: str, lang: str) -> bool:
     if lang == "zh":
         return bool(_ZH_MEASURE_HEAD.search(title)) and not _ZH_NOT_MEASURE.search(title)
     return bool(_EN_MEASURE_HEAD.search(title)) and not _EN_NOT_MEASURE.search(title) and len(title.split()) <= 8
 
 
-def _sections(lines: list[tuple[int, str]], lang: str) -> list[list[tuple[int, str]]]:
-    """The measure sections: lists of (page, line)."""
-    out: list[list[tuple[int, str]]] = []
+def _sections(lines: list[tuple[int, str]], lang: str) -> list[tuple[list[tuple[int, str]], bool]]:
+    """The measure sections: (lists of (page, line), whether it is a handling section)."""
+    out: list[tuple[list[tuple[int, str]], bool]] = []
     cur: list[tuple[int, str]] | None = None
-    level = 0
+    level, handling = 0, False
     for page, line in lines:
         h = _heading(line, lang)
+        inline = _INLINE_HANDLING.match(line) if lang == "zh" else None
         if cur is not None:
-            if h is not None and (h[0] <= max(level, 1) or h[0] == 0) or _END_LINE.search(line):
-                out.append(cur)
+            if h is not None and (h[0] <= max(level, 1) or h[0] == 0) or _END_LINE.search(line) or inline:
+                out.append((cur, handling))
                 cur = None
             else:
                 if line.strip() and not re.fullmatch(r"\s*[-—–]?\s*\d{1,3}\s*[-—–]?\s*", line):  # page numbers
                     cur.append((page, line))
                 continue
         if h is not None and _is_measure_title(h[1], lang):
-            cur, level = [], h[0]
+            cur, level, handling = [], h[0], False
+        elif h is not None and _is_handling_title(h[1], lang):
+            cur, level, handling = [], h[0], True
+        elif inline:  # "4、处理意见。建议对……" : the heading and its text on one line
+            cur, level, handling = [(page, line[inline.end():])], 1, True
     if cur is not None:
-        out.append(cur)
-    return [s for s in out if s]
+        out.append((cur, handling))
+    return [(s, hd) for s, hd in out if s]
 
 
 # -- flattening a section ----------------------------------------------------------------------------
@@ -211,8 +233,26 @@ _EN_MODAL_RX = re.compile(rf"\b{EN_MODAL}\b", re.I)
 _ZH_MODAL_RX = re.compile(r"(?<![主重纲摘概只扼])要(?![求素点害闻])|应当|应|须|必须|严禁|不得|一律|禁止|务必|切实|确保|建立|开展|加强|督促|落实|推行|完善")
 
 
+# an instruction with no subject ("Carry out …", "Clarify …", "Strictly implement …"): the sentence opens
+# with a verb in its base form
+_EN_IMPERATIVE = re.compile(
+    r"\s*(?:(?:Strictly|Further|Comprehensively|Promptly|Immediately|Effectively|Continuously|Resolutely)\s+)?"
+    r"(?i:carry|clarify|implement|establish|strengthen|ensure|conduct|improve|require|develop|provide|review|revise|"
+    r"train|install|enforce|set|introduce|promote|organi[sz]e|launch|relocate|inspect|check|urge|formulate|step|"
+    r"tighten|crack|prohibit|ban|make|put|take|adopt|increase|enhance|standardi[sz]e|upgrade|update|equip|"
+    r"designate|assign|appoint|monitor|supervise|audit|evaluate|assess|identify|eliminate|remove|replace|repair|"
+    r"maintain|keep|stop|prevent|build|publish|issue|deploy|apply|use|follow|comply|verify|investigate|rectify|"
+    r"intensify|expand|draw|focus|raise|restrict|regulate|perfect|define|specify|register|prepare|plan|equip|"
+    r"instal|fit|mark|label|secure|guard|fence|ventilate|test|measure|record|report|notify|inform|educate|"
+    r"reinforce|consolidate|accelerate|speed|optimi[sz]e|allocate|fund|hire|employ|recruit|certify|license|"
+    r"licence|approve)\b(?!\s+(?:of|is|are|was|were|has|have)\b)")
+
+
 def _has_modal(s: str, lang: str) -> bool:
     if lang == "en" and re.match(r"\s*No\b[^.;]*\bmay\b", s):  # a prohibition: "No permit may be signed ..."
+        return True
+    if lang == "en" and re.match(r"\s*(?:[-•·▪–*]\s+|\(?\d{1,2}[.)]\s+)?[A-Z]", s) and \
+            _EN_IMPERATIVE.match(re.sub(r"^\s*(?:[-•·▪–*]\s+|\(?\d{1,2}[.)]\s+)", "", s)):
         return True
     return bool((_ZH_MODAL_RX if lang == "zh" else _EN_MODAL_RX).search(s))
 
@@ -363,13 +403,57 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None)
     return b.items
 
 
+_CORRECTIVE = re.compile(r"\bCorrective Actions?\s*:\s*(.+?)(?=\s*(?:\bRoot Cause\s*:|\n\s*\n|\n\s*[A-Z][A-Z ]{3,}\n|$))",
+                         re.S)
+
+
+def _corrective_actions(pages: Sequence[Page], base: _dt.date | None) -> list[Measure]:
+    """MSHA-style root cause tables: the text after each "Corrective Action:" (an action already taken
+    by the operator), one item each."""
+    out: list[Measure] = []
+    for p in pages:
+        b = _Builder("en", base, p.text, [p.number] * len(p.text))
+        for m in _CORRECTIVE.finditer(p.text):
+            b.add(re.sub(r"\s+", " ", m.group(1)), m.start(1))
+        out.extend(b.items)
+    return out
+
+
+def _requirements_only(items: list[Measure], lang: str) -> list[Measure]:
+    """Of a handling section's items, the parts that require something and sanction no one: an entry
+    is split at its semicolons (and, in Chinese, at "，并"), each part kept when it carries a modal and
+    names no sanction."""
+    from dataclasses import replace
+
+    sanction = _ZH_SANCTION if lang == "zh" else _EN_SANCTION
+    out = []
+    for m in items:
+        rx = r"[;；。]|，并(?=[对在把将])" if lang == "zh" else r";|(?<=[.!?])\s+(?=[A-Z])"
+        parts = [p for p in re.split(rx, m.measure) if p.strip()]
+        for p in parts:
+            p = _clean(p, lang)
+            # a recommendation ("建议县政府出台……") requires something though it has no modal
+            wanted = _has_modal(p, lang) or (lang == "zh" and p.startswith("建议"))
+            if not p or sanction.search(p) or not wanted:
+                continue
+            if len(parts) == 1:
+                out.append(m)
+            else:
+                named = bodies(p, lang)
+                out.append(replace(m, measure=p, bodies=tuple(named), body="; ".join(named) or None))
+    return out
+
+
 def extract_measures(pages: Sequence[Page], lang: str) -> list[Measure]:
     """The rectification measures of a document (report or decision), in document order."""
     lines = [(p.number, ln) for p in pages for ln in p.text.splitlines()]
     base = document_date(pages, lang)
     out: list[Measure] = []
-    for sec in _sections(lines, lang):
-        out.extend(_section_items(sec, lang, base))
+    for sec, handling in _sections(lines, lang):
+        items = _section_items(sec, lang, base)
+        out.extend(_requirements_only(items, lang) if handling else items)
+    if lang == "en":
+        out.extend(_corrective_actions(pages, base))
     return out
 
 
