@@ -228,6 +228,7 @@ def test_en_corrective_actions_of_a_root_cause_table():
     ms = items(text, "en")
     assert [m.measure for m in ms] == ["The operator wrote an isolation procedure and trained all fitters in it.",
                                        "Guards were made and fitted on every belt."]
+    assert [m.body for m in ms] == ["The operator", None]  # the actor of an action taken, where one is named
 
 
 def test_responsibility_handling_heading_still_not_a_measures_section():

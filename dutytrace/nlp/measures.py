@@ -414,7 +414,11 @@ def _corrective_actions(pages: Sequence[Page], base: _dt.date | None) -> list[Me
     for p in pages:
         b = _Builder("en", base, p.text, [p.number] * len(p.text))
         for m in _CORRECTIVE.finditer(p.text):
-            b.add(re.sub(r"\s+", " ", m.group(1)), m.start(1))
+            action = re.sub(r"\s+", " ", m.group(1))
+            # the actor: the subject before the first verb in the past or present ("The operator revised …")
+            subj = re.match(r"((?:The|An?|Each|All)\s+[^,;.]{1,60}?)\s+(?:now\s+|also\s+)?[a-z]+(?:ed|es|s)\b(?<!ss)",
+                            action)
+            b.add(action, m.start(1), bodies(subj.group(1) + " shall", "en") if subj else None)
         out.extend(b.items)
     return out
 
