@@ -223,10 +223,10 @@ def test_en_shall_bodies_plural_units_and_districts():
 def test_en_corrective_actions_of_a_root_cause_table():
     text = ("ROOT CAUSE ANALYSIS\n\n"
             "Root Cause: The operator had no procedure for isolating the crusher.\n"
-            "Corrective Action: The operator wrote an isolation procedure and trained all\nfitters in it.\n\n"
+            "Corrective Action: The operator drafted an isolation procedure and trained all\nfitters in it.\n\n"
             "Root Cause: Guards were missing. Corrective Action: Guards were made and fitted on every belt.\n")
     ms = items(text, "en")
-    assert [m.measure for m in ms] == ["The operator wrote an isolation procedure and trained all fitters in it.",
+    assert [m.measure for m in ms] == ["The operator drafted an isolation procedure and trained all fitters in it.",
                                        "Guards were made and fitted on every belt."]
     assert [m.body for m in ms] == ["The operator", None]  # the actor of an action taken, where one is named
 
