@@ -358,3 +358,8 @@ def test_viewer_cannot_set_and_uncleared_user_cannot_list(world):
         assert svc.measures("case-ammonia")["items"][1]["recorded_status"] == item["recorded_status"]
     r = run({**world["env"], "DUTYTRACE_USER": "ian"}, "measures", "case-sewer", "--json")
     assert r.exit_code == 2 and "no case" in r.output
+
+
+def test_zh_body_with_one_de_before_a_kind_of_organisation():
+    ms = items("六、防范措施\n水利工程的施工单位应落实汛期值班制度。\n", "zh")
+    assert [m.body for m in ms] == ["水利工程的施工单位"]

@@ -56,6 +56,10 @@ def _clean_body(b: str, lang: str) -> str | None:
         if re.search(r"(?i)\b(?:no|any)\s+(?:one|person)\b", b):
             return None
         return b
+    # "市政工程的建设单位": one 的 before a short kind of organisation, the words on either side a body's
+    of = re.fullmatch(r"([\u4e00-\u9fff]{2,8})的([\u4e00-\u9fff]{1,4}(?:单位|企业|公司))", b)
+    if of and not _ZH_NOT_BODY.search(of.group(1)) and not _ZH_NOT_BODY.search(of.group(2)):
+        return b
     if _ZH_NOT_BODY.search(b) or len(b) < 2 or (b[-1] in "市县区镇乡村" and len(b) > 4
                                                  and not re.search(r"(?:园|社|景|矿|城|开发|新|保护)区$", b)):
         return None
