@@ -7,6 +7,9 @@ language.
     python benchmarks/measure_measures.py --show corpus/genres/archive/g06-enface-01 ...   # print items
     python benchmarks/measure_measures.py --genres [-v]         # the genre corpus (corpus/genres/gold/
                                                                # measures.jsonl), per language and genre
+    python benchmarks/measure_measures.py --genres --split both --old COMMIT
+        # the tuning half (odd case numbers) and the held-out half (even) apart, with the measures
+        # modules as they were at COMMIT and as they are now, in one run
 
 The gold (written by reading each report): per case the items of its measures section, one per
 numbered entry; in unnumbered text one per sentence that requires something (a sentence without a

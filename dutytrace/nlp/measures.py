@@ -6,6 +6,10 @@ Where they are: the sections whose heading names them (防范和整改措施, �
 "Rectification measures", "Preventive measures", "Recommendations", "Lessons and recommendations",
 "Measures to prevent recurrence"; not "Responsibility findings and handling recommendations", which
 are about people). A section runs to the next heading of its level (or a signature, an appendix).
+A handling section on its own (处理建议, 处理意见, 处理, "Handling Recommendations"; also "4、处理意见。…"
+with its text on the heading's line) is mostly sanctions: of its entries, split at semicolons, only the
+parts that require something and sanction no one are measures. MSHA root cause tables give one item
+per "Corrective Action:" (an action already taken).
 
 How a section becomes items, in this order:
 1. numbered lists: （一）… / 一是… / 1. … / (1) … / 9.1 … / First, … Second, … / Recommendation #1: …
