@@ -296,3 +296,10 @@ def test_analyze_gives_an_interview_record_its_facts(tmp_path, settings_factory)
     doc, _, analysis = prepare(path.read_bytes(), str(path), "t", path.name, settings_factory())
     assert doc.kind == "transcript"
     assert analysis.facts["date"] == "2025-03-14" and analysis.facts["fatalities"] == 1
+
+
+def test_zh_enterprise_of_a_title_opening_with_guanyu():
+    """A report titled "关于X公司……事故的调查报告": the enterprise is the company, without 关于 ("concerning")."""
+    text = ("关于临江市宏远仓储有限公司“5·12”火灾事故的调查报告\n"
+            "2023年5月12日14时，临江市宏远仓储有限公司3号库房发生火灾，造成2人死亡。")
+    assert extract_facts(text, "zh", CB)["enterprise"] == "临江市宏远仓储有限公司"

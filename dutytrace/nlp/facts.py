@@ -515,7 +515,8 @@ def _enterprise(flat: str, lang: str, title: str) -> str | None:
     ("hereinafter 'Hengrui'", "(M&Q)", "以下简称恒远公司"), or in English the first word of the name that is
     not a place name ("Korvel" for Korvel Parcel Logistics Ltd)."""
     pat, alias_pat = (_ZH_ENT, _ZH_ALIAS) if lang == "zh" else (_EN_ENT, _EN_ALIAS)
-    clean = (lambda s: re.sub(r"^(?:位于|由|为|是|和|与|及|的)", "", s)) if lang == "zh" else (lambda s: s)
+    # a title "关于临溪市丰源冷链物流有限公司……的调查报告" opens with 关于 ("concerning"), which is no part of the name
+    clean = (lambda s: re.sub(r"^(?:关于|位于|由|为|是|和|与|及|的)", "", s)) if lang == "zh" else (lambda s: s)
     m = pat.search(title)
     if m:
         return _strip_en(clean(m.group(0)), lang)
