@@ -42,6 +42,8 @@ _W = {  # the wording of the reasons: (English, Chinese)
     "names": ("Both name the same bodies: {names}", "均提到相同单位：{names}"),
     "pair": ("Your passage{yours} and theirs ({doc}, p. {page}) both speak of {what}",
              "新材料段落{yours}与本案段落（{doc} 第 {page} 页）均涉及{what}"),
+    "pair_case": ("A passage of {case}{yours} and one of theirs ({doc}, p. {page}) both speak of {what}",
+                  "{case} 的段落{yours}与本案段落（{doc} 第 {page} 页）均涉及{what}"),
     "pair_page": (" (p. {page})", "（第 {page} 页）"),
     "read": ("Read from {name}: {kind} in {language}{pages}; accident type: {type}; issues found: {issues}",
              "已读取 {name}：{language}{kind}{pages}；事故类型：{type}；发现的责任问题：{issues}"),
@@ -349,7 +351,9 @@ def explain(result: dict, lang: str, codebook: Codebook, material: dict | None =
             continue  # the same page saying the same things: one reason
         said.add(key)
         page = _page_of(yours, chunks)
-        text = _w("pair", lang, yours=_w("pair_page", lang, page=page) if page else "", doc=p.get("name"),
+        case = (material or {}).get("case_id")  # an existing case compared: its passage, not "yours"
+        text = _w("pair_case" if case else "pair", lang, case=case,
+                  yours=_w("pair_page", lang, page=page) if page else "", doc=p.get("name"),
                   page=p.get("page"), what=_join(what[:5], lang))
         reasons.append({"kind": "passages", "text": text, "concepts": shared, "tags": tags,
                         "refs": [{"side": "yours", "page": page, "text": yours},
@@ -364,7 +368,7 @@ def explain(result: dict, lang: str, codebook: Codebook, material: dict | None =
 def material_from_profile(profile: dict, chunks: list[dict] | None = None) -> dict:
     """The material dict of an existing case (when its likeness to others is asked): its decided tags
     with their evidence."""
-    return {"name": profile.get("case_id"), "language": (profile.get("languages") or [None])[0],
+    return {"name": profile.get("case_id"), "case_id": profile.get("case_id"), "language": (profile.get("languages") or [None])[0],
             "accident_type": (profile.get("facts") or {}).get("accident_type"),
             "tags": [t for t in profile.get("tags") or [] if decided(t)], "chunks": chunks or []}
 

@@ -247,3 +247,13 @@ def test_errors_in_the_interface_words():
     assert "DUTYTRACE" not in conf and "/etc" not in conf
     other = ui_message(RuntimeError("boom at /srv/app.py line 3"), "en")
     assert other.startswith("Something went wrong (reference ") and "/srv" not in other
+
+
+def test_a_pair_names_the_case_compared_not_your_document():
+    """`similar --case en07`: the passage beside the precedent's is en07's, not an upload's ("your passage")."""
+    upload = [r for r in explain(result(), "en", CB, {"name": "nc1.pdf"}, PROFILE) if r["kind"] == "passages"]
+    case = [r for r in explain(result(), "en", CB, {"name": "en07", "case_id": "en07"}, PROFILE) if r["kind"] == "passages"]
+    assert upload and upload[0]["text"].startswith("Your passage")
+    assert case and case[0]["text"].startswith("A passage of en07") and "Your" not in case[0]["text"]
+    zh = [r for r in explain(result(), "zh", CB, {"name": "en07", "case_id": "en07"}, PROFILE) if r["kind"] == "passages"]
+    assert zh[0]["text"].startswith("en07 的段落")
