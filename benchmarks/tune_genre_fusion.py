@@ -127,11 +127,7 @@ def objective(queries, cache, cfg, legs_ndcg) -> tuple[float, float, int]:
 
 
 def with_weight(cfg: RankConfig, lang: str, i: int, v: float) -> RankConfig:
-    w = dict(cfg.weights)
-    t = list(w[lang])
-    t[i] = v
-    w[lang] = tuple(t)
-    return replace(cfg, weights=w)
+    return cfg.with_weight(lang, i, v)
 
 
 def tune(sets: list[tuple[list[dict], dict, dict]]) -> RankConfig:

@@ -27,11 +27,7 @@ def score(svc, cfg, split="tune") -> dict:
 
 
 def with_weight(cfg: RankConfig, lang: str, i: int, v: float) -> RankConfig:
-    w = dict(cfg.weights)
-    t = list(w[lang])
-    t[i] = v
-    w[lang] = tuple(t)
-    return replace(cfg, weights=w)
+    return cfg.with_weight(lang, i, v)
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ benchmarks/tune_genre_fusion.py), with the house-format gold checked beside it."
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dutytrace.fusion import LEGS, FusionInputs, fuse
@@ -89,6 +89,15 @@ class RankConfig:
     dense_floor: dict = field(default_factory=lambda: {"en": 0.40, "zh": 0.75})
     match_depth: int = 5000  # passages read per leg to find every matching case (and count them)
     passage_rrf_k: int = 60  # RRF constant of passage search (as Qdrant's fusion used)
+
+    def with_weight(self, lang: str, i: int, v: float) -> "RankConfig":
+        """A copy with leg `i` (0 dense, 1 lexical, 2 cross-language) of language `lang` weighted `v`
+        (what the tuning benchmarks search over)."""
+        w = dict(self.weights)
+        t = list(w[lang])
+        t[i] = v
+        w[lang] = tuple(t)
+        return replace(self, weights=w)
 
 
 class SearchError(ValueError):

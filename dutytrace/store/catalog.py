@@ -99,32 +99,30 @@ class Catalog:
         self.db.executescript(PROFILE_SCHEMA)
         self._migrate()
 
+    def _add_column(self, table: str, column: str, ddl: str) -> None:
+        """Add a column a catalog made by an earlier version lacks (a read when it is there already)."""
+        probe = f"SELECT {column} FROM {table} LIMIT 1"
+        try:
+            self.db.execute(probe).fetchall()
+        except Exception:
+            try:
+                with self.transaction() as tx:
+                    tx.execute(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}")
+            except Exception:  # another process added it first
+                self.db.execute(probe).fetchall()
+
     def _migrate(self) -> None:
         """Bring a catalog made by an earlier version up to date (cheap when there is nothing to do: reads
         only, so that opening a catalog never waits for another process's write).
         - documents.content (the bytes' SHA-256): before per-case document ids the id was that hash;
         - the BM25 document frequencies, counted once from the stored chunks."""
         db = self.db
-        try:
-            db.execute("SELECT content FROM documents LIMIT 1").fetchall()
-        except Exception:
-            try:
-                with self.transaction() as tx:
-                    tx.execute("ALTER TABLE documents ADD COLUMN content TEXT")
-            except Exception:  # another process added it first
-                db.execute("SELECT content FROM documents LIMIT 1").fetchall()
+        self._add_column("documents", "content", "TEXT")
         if db.execute("SELECT 1 FROM documents WHERE content IS NULL LIMIT 1").fetchone():
             with self.transaction() as tx:
                 tx.execute("UPDATE documents SET content = doc_id WHERE content IS NULL")
         db.execute("CREATE INDEX IF NOT EXISTS documents_content ON documents(case_id, content)")
-        try:  # cases.rev: the revision a stored case profile is checked against
-            db.execute("SELECT rev FROM cases LIMIT 1").fetchall()
-        except Exception:
-            try:
-                with self.transaction() as tx:
-                    tx.execute("ALTER TABLE cases ADD COLUMN rev INTEGER NOT NULL DEFAULT 0")
-            except Exception:  # another process added it first
-                db.execute("SELECT rev FROM cases LIMIT 1").fetchall()
+        self._add_column("cases", "rev", "INTEGER NOT NULL DEFAULT 0")  # the revision a stored profile is checked against
         if db.execute("SELECT 1 FROM catalog_meta WHERE key='bm25_df'").fetchone() is None:
             token = uuid.uuid4().hex  # the write comes first (it takes the lock): one process counts
             with self.transaction() as tx:
