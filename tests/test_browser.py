@@ -34,15 +34,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(home: Path, timeout: float = 180.0):
-    """The app in its own process (it owns the home's embedded index while it runs)."""
+def app_process(argv, cwd: Path, home: Path, log_name: str, timeout: float = 180.0):
+    """A UI server started by `argv(port)` in `cwd` on a free localhost port, against `home`; yields its
+    URL and log file once its health check answers, and stops it afterwards."""
     port = free_port()
     env = {**os.environ, "DUTYTRACE_HOME": str(home), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    log = open(home / "streamlit.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "search_app.py"),
-                             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-                             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log_path = home / log_name
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(argv(port), cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -54,9 +53,9 @@ def running_app(home: Path, timeout: float = 180.0):
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the app did not start: {(home / 'streamlit.log').read_text(errors='replace')[-2000:]}")
+                raise RuntimeError(f"the app did not start: {log_path.read_text(errors='replace')[-2000:]}")
             time.sleep(0.5)
-        yield url
+        yield url, log_path
     finally:
         proc.terminate()
         try:
@@ -64,6 +63,18 @@ def running_app(home: Path, timeout: float = 180.0):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@contextmanager
+def running_app(home: Path, timeout: float = 180.0):
+    """The app in its own process (it owns the home's embedded index while it runs)."""
+    def argv(port: int) -> list[str]:
+        return [sys.executable, "-m", "streamlit", "run", str(ROOT / "search_app.py"), "--server.port", str(port),
+                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                "--server.fileWatcherType", "none"]
+
+    with app_process(argv, ROOT, home, "streamlit.log", timeout) as (url, _):
+        yield url
 
 
 @contextmanager

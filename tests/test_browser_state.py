@@ -6,12 +6,9 @@ tests/test_browser.py)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
@@ -25,7 +22,7 @@ from dutytrace.service import Dutytrace
 from dutytrace.store.catalog import Catalog
 from dutytrace.store.saved_searches import BadSavedSearch, SavedSearches
 from dutytrace.store.sessions import SessionStore, _digest
-from tests.test_browser import ARTIFACTS, CHROMIUM, browser_page, free_port
+from tests.test_browser import ARTIFACTS, CHROMIUM, app_process, browser_page
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "search_app.py")
@@ -282,33 +279,9 @@ def test_an_unexpected_error_shows_an_id_not_a_traceback(apptest):
 def served(home: Path, cwd: Path, timeout: float = 240.0):
     """`dutytrace serve` started from `cwd` (not the checkout): the settings of .streamlit/config.toml
     must still apply. Yields the URL and the server's log file."""
-    port = free_port()
-    env = {**os.environ, "DUTYTRACE_HOME": str(home), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    log_path = home / "serve.log"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "dutytrace.cli", "serve", "--port", str(port)], cwd=cwd, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the app did not start: {log_path.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.5)
-        yield url, log_path
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    with app_process(lambda port: [sys.executable, "-m", "dutytrace.cli", "serve", "--port", str(port)],
+                     cwd, home, "serve.log", timeout) as served_at:
+        yield served_at
 
 
 def _no_page_not_found(page) -> None:
