@@ -78,6 +78,15 @@ def bodies_agree(gold_bodies: list[str], found_body: str | None) -> bool:
     return bool(fb) and all(body_norm(b) in fb or fb in body_norm(b) for b in gold_bodies)
 
 
+def deadlines_agree(gold: str | None, found: str | None) -> bool:
+    """The same deadline: both none, or the same text once normalised (an ISO date, or the phrase as written;
+    one may hold the other: "于三个月内" and "三个月内")."""
+    g, f = norm(gold), norm(found)
+    if not g or not f:
+        return not g and not f
+    return g == f or g in f or f in g
+
+
 def from_files(case_id: str) -> list[dict]:
     """The items `analyze` stores for the case's report (the same function, on the same page text)."""
     from dutytrace.ingest.reader import read_document
@@ -98,7 +107,10 @@ def from_genre_files(case_id: str) -> list[dict]:
     from dutytrace.nlp.measures import extract_measures, in_original_script
 
     out = []
-    for path in sorted((ROOT / "corpus" / "genres" / "archive" / case_id).iterdir()):
+    folder = ROOT / "corpus" / "genres" / "archive" / case_id
+    if not folder.is_dir():  # the tuning material written for the measures extractor (not ingested with the archive)
+        folder = ROOT / "corpus" / "genres" / "measures_tune" / case_id
+    for path in sorted(folder.iterdir()):
         if path.suffix.lower() not in (".pdf", ".txt", ".docx"):
             continue
         doc = read_document(path.read_bytes(), str(path), case_id, path.name, 120)
@@ -129,12 +141,12 @@ def from_catalog(home: str, case_id: str) -> list[dict]:
         return svc.measures(case_id)["items"]
 
 
-def in_split(case_id: str, split: str) -> bool:
-    """Odd case numbers (the last number of the id: g11-zhrep2-07 is 7) are the tuning half, even ones the
-    held-out half."""
+def in_split(case_id: str, split: str, marked: str | None = None) -> bool:
+    """A gold line's own "split" ("tune" or "held_out") when it has one; otherwise odd case numbers (the
+    last number of the id: g11-zhrep2-07 is 7) are the tuning half, even ones the held-out half."""
     if split == "all":
         return True
-    odd = int(re.findall(r"\d+", case_id)[-1]) % 2 == 1
+    odd = marked == "tune" if marked else int(re.findall(r"\d+", case_id)[-1]) % 2 == 1
     return odd if split == "tune" else not odd
 
 
@@ -146,7 +158,7 @@ def evaluate(gold_file: Path, home: str | None, verbose: bool, genres: bool = Fa
         if not line.strip():
             continue
         g = json.loads(line)
-        if not in_split(g["case_id"], split):
+        if not in_split(g["case_id"], split, g.get("split")):
             continue
         found = (from_catalog(home, g["case_id"]) if home
                  else from_genre_files(g["case_id"]) if genres else from_files(g["case_id"]))
@@ -160,6 +172,10 @@ def evaluate(gold_file: Path, home: str | None, verbose: bool, genres: bool = Fa
             s["found"] += len(found)
             s["matched"] += len(pairs)
             s["body_agree"] += sum(bodies_agree(g["items"][i]["bodies"], found[j].get("body")) for i, j, _ in pairs)
+            dated = [(i, j) for i, j, _ in pairs if "deadline" in g["items"][i]]  # gold that states its deadline
+            s["deadline_gold"] += len(dated)
+            s["deadline_agree"] += sum(deadlines_agree(g["items"][i]["deadline"], found[j].get("deadline"))
+                                       for i, j in dated)
         if verbose:
             hit_g, hit_f = {i for i, _, _ in pairs}, {j for _, j, _ in pairs}
             misses += [f"{g['case_id']} missed: {g['items'][i]['measure'][:90]}" for i in range(len(g["items"]))
@@ -167,6 +183,9 @@ def evaluate(gold_file: Path, home: str | None, verbose: bool, genres: bool = Fa
             misses += [f"{g['case_id']} extra:  {found[j]['measure'][:90]}" for j in range(len(found)) if j not in hit_f]
             misses += [f"{g['case_id']} body:   gold {g['items'][i]['bodies']} vs {found[j].get('body')!r}"
                        for i, j, _ in pairs if not bodies_agree(g["items"][i]["bodies"], found[j].get("body"))]
+            misses += [f"{g['case_id']} deadline: gold {g['items'][i]['deadline']!r} vs {found[j].get('deadline')!r}"
+                       for i, j, _ in pairs if "deadline" in g["items"][i]
+                       and not deadlines_agree(g["items"][i]["deadline"], found[j].get("deadline"))]
     report = {}
     total = defaultdict(int)
     for lang, s in sorted(per_lang.items()):
@@ -185,7 +204,8 @@ def _scores(s: dict) -> dict:
     return {"cases": s["cases"], "gold_items": s["gold"], "extracted_items": s["found"], "matched": s["matched"],
             "precision": round(s["matched"] / s["found"], 3) if s["found"] else None,
             "recall": round(s["matched"] / s["gold"], 3) if s["gold"] else None,
-            "body_agreement": round(s["body_agree"] / s["matched"], 3) if s["matched"] else None}
+            "body_agreement": round(s["body_agree"] / s["matched"], 3) if s["matched"] else None,
+            **({"deadline_agreement": round(s["deadline_agree"] / s["deadline_gold"], 3)} if s["deadline_gold"] else {})}
 
 
 def show(paths: list[str]) -> None:
