@@ -56,7 +56,7 @@ _CUES = {  # checked together with the codebook's sanction cues
                                    r"judicial organs?|criminal|prosecut|arrested|imprisonment|\bdetention\b|liuzhi|prison sentence|jailed|"
                                    r"sentenced to (?:\w+ ){0,3}(?:years?|months?|weeks?)|compulsory measures|public security organs|detained|custody",
     "expulsion_from_party": r"开除党籍|expell?(?:ed|ion) from the party",
-    "dismissal": r"开除公职|政务开除|解除.{0,4}劳动(?:合同|关系)|辞退|dismiss(?!ed from (?:his |her )?post)|terminated (?:his |her |their )?(?:employment|contract)|sacked",
+    "dismissal": r"开除公职|政务开除|解除.{0,4}(?:劳动|聘用)(?:合同|关系)|解聘|辞退|dismiss(?!ed from (?:his |her )?post)|terminated (?:his |her |their )?(?:employment|contract)|sacked",
     "removal": r"撤职|免职|免去.{0,20}职务|撤销.{0,8}职务|降级|罢免|责令辞职|remov(?:ed|al) (?:\w+ )?from|demot|relieved of|dismissed from (?:his |her )?post",
     "major_demerit": r"记大过|(?:major|serious) (?:administrative )?demerit",
     "demerit": r"(?<!大)记过|(?<!major )(?<!major administrative )demerit",
@@ -75,7 +75,9 @@ _CUES = {  # checked together with the codebook's sanction cues
     "criticism_education": r"批评教育|criticism and education|reprimand",
     "internal_handling": r"dealt with by (?:the|its) (?:company|employer|enterprise)|(?:company|employer)'s (?:internal )?(?:rules|discipline)|"
                          r"由.{0,12}(?:公司|企业|单位)(?:按|依照|根据)?.{0,10}(?:内部|规章|制度|规定).{0,6}处理|(?:公司|企业)内部处理",
-    "other": r"improvement notice|prohibition notice",
+    # a sanction the document leaves unnamed: "给予党纪政务处分", "依规依纪依法处理", "disciplinary action was taken"
+    "other": r"improvement notice|prohibition notice|(?:党纪|政务|党纪政务|相应的?|纪律)处分(?![条法决规办])|(?:依规依纪依法|依纪依规依法|依法依规|依规依纪)"
+             r"(?:严肃)?(?:处理|追责|问责|追究)|问责处理",
 }
 _CUE_RES = {k: re.compile(v, re.I) for k, v in _CUES.items()}
 _START = re.compile(r"responsib\w*[^.\n]{0,40}(?:finding|handling|recommend|enforcement|action|sanction)|conclusions? on responsibility|"
@@ -440,6 +442,9 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
         titled = re.search(r"关于(?:给予|对)?", head)  # a decision's title names its person, not their post
         names = [] if titled else list(ZH_NAME.finditer(head)) or _zh_real_names(head, sent)
         if not names:
+            many = _zh_name_list(sent)
+            if many:  # "对杨进华、陈光友等9名公职人员给予党纪政务处分": each person named in the list
+                return [_person(n, None, None) for n in many]
             m = re.search(r"(?:给予|决定给予|对)(" + ZH_NAME.pattern + r")", sent) or \
                 re.search(r"(?:给予|决定给予)(" + _ZH_REAL_NAME + r")(?:同志)?(?=党内|党纪|政务|行政|记大?过|警告|严重警告|撤销|撤职|开除|降级|诫勉)", sent)
             if not m:
@@ -500,6 +505,22 @@ _ZH_REAL_NAME = (r"(?!党内|党纪|党外|党委|党组|政务|行政|严重|�
                  r"(?:" + _ZH_SURNAMES + r")[\u4e00-\u9fff]{1,2}")
 
 
+_ZH_LIST_NAME = r"(?:" + ZH_NAME.pattern + r"|" + r"(?:" + r"欧阳|司马|诸葛|上官|东方|皇甫|慕容|令狐|夏侯|司徒|端木|" + \
+    r"[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝])" + \
+    r"[\u4e00-\u9fff]{1,2}?)"
+_ZH_NAME_LIST = re.compile(r"(?:^|[，,；;：:]|对)((?:" + _ZH_LIST_NAME + r"(?:同志)?[、和及与])+" + _ZH_LIST_NAME + r")(?:同志)?"
+                           r"(?=等[\d一二三四五六七八九十两]+(?:名|人|位)|(?:分别|依规|依纪|依法|均)?(?:给予|予以|作出|进行|处以))")
+
+
+def _zh_name_list(sent: str) -> list[str]:
+    """The names of a list that a sanction follows: "对杨进华、陈光友等9名公职人员给予…", "王某某、李某某分别给予…"."""
+    m = _ZH_NAME_LIST.search(sent)
+    if not m:
+        return []
+    names = [re.sub(r"同志$", "", n) for n in re.split(r"[、和及与]", m.group(1))]
+    return names if all(2 <= len(n) <= 4 for n in names) else []
+
+
 def _zh_real_names(head: str, sent: str) -> list:
     """"张伟，男，…" / "张伟，青禾县应急管理局副局长，…": a real name as the subject of an item."""
     m = re.fullmatch(r"(?:\d{1,2}[.、]\s*)?(" + _ZH_REAL_NAME + r")(?:同志)?", head.strip())
@@ -538,7 +559,7 @@ def _zh_enterprise_subject(head: str, aliases: dict[str, str]) -> list[dict]:
     return [{"person": aliases.get(name, name), "role": None, "organisation": aliases.get(name, name), "enterprise": True}]
 
 
-_ZH_TOWN_POST = re.compile(r"^(.{1,8}?(?:镇|乡))((?:党委委员、)?(?:分管[^的，。；]{1,12}的)?副?(?:镇|乡)长.*)$")
+_ZH_TOWN_POST = re.compile(r"^(.{1,8}?(?:镇|乡))((?:党委(?:副?书记|委员)、)?(?:分管[^的，。；]{1,12}的)?副?(?:镇|乡)长.*)$")
 _ZH_TOWN_PARTY = re.compile(r"^(.{1,8}?(?:镇|乡))((?:镇|乡)?党委(?:副)?书记.*)$")
 _ZH_STREET = re.compile(r"^(.{2,8}?街道)(?!办事处)(.{2,})$")
 # a unit of a township or sub-district (安监站, 城建办, 综合执法中队): its post belongs to that government
@@ -550,6 +571,9 @@ def _zh_split(text: str, aliases: dict[str, str]) -> tuple[str | None, str | Non
     unit = re.fullmatch(r"([^局和县区市]{1,6}?(?<!城)(?:镇|乡|街道))((?:[\u4e00-\u9fff]{1,8}?(?:站|所|中队|办|办公室|科))[\u4e00-\u9fff]{0,6}?(?:长|主任|员))", text)
     if unit:  # "白马镇城建办主任": the office's head, of the township government
         return unit.group(1) + ("办事处" if unit.group(1).endswith("街道") else "人民政府"), unit.group(2)
+    hired = re.fullmatch(r"(.{1,8}?(?:镇|乡))(?:人民政府)?(?:聘用|聘请|招聘)的?(.{2,12}?(?:员|工))", text)
+    if hired:  # "枫坪镇聘用驻矿安全监督员": the township government's hire
+        return hired.group(1) + "人民政府", hired.group(2)
     town = _ZH_TOWN_POST.match(text)
     if town:
         return town.group(1) + "人民政府", town.group(2)
@@ -848,6 +872,9 @@ def _zh_post_before_name(rec: dict, flat: str, aliases: dict[str, str]) -> None:
     name = re.escape(rec["person"])
     for m in re.finditer(r"(?:^|[，。；：:、”“\s）(（])([^，。；：:、“”（）()\s]{2,40}?)" + name + r"(?!某)", flat):
         text = _ZH_ORG_JUNK.sub("", m.group(1))
+        joint = re.search(r"(?:^|[，。；：:“”（）()\s])([^，。；：:、“”（）()\s]{3,30}?)、$", flat[:m.start(1)])
+        if joint and _ZH_POST_END.search(joint.group(1)) and len(text) <= 6:  # "龙洞镇党委副书记、镇长陈光友": both posts
+            text = _ZH_ORG_JUNK.sub("", joint.group(1)) + "、" + text
         text = re.sub(r"^.*?(?:给予|对|由|将|经|其中|以及|和|及)(?=[\u4e00-\u9fff]{3,}$)", "", text)
         text = re.sub(r"^.*[的了在是为给]", "", text)  # "…转包给无资质的包工头": 包工头
         if len(text) < 2 or not _ZH_POST_END.search(text) or _ZH_ACT.search(text):

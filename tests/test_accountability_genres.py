@@ -1,0 +1,42 @@
+"""Accountability in the layouts of other writers (issue 18 item 1): sentences written for these tests."""
+
+from dutytrace.models import Chunk
+from dutytrace.nlp.accountability import extract_accountability
+from dutytrace.nlp.codebook import load_codebook
+from dutytrace.nlp.entities import ZH_NAME
+
+CB = load_codebook()
+
+
+def people(text: str, lang: str) -> dict:
+    got = extract_accountability([Chunk("c0", "d", "case", 0, 1, 0, len(text), text)], lang, CB)
+    return {a.person: a for a in got}
+
+
+def test_zh_name_with_mou_in_the_middle():
+    assert [m.group(0) for m in ZH_NAME.finditer("承包人孙某林、技术员何某，擅自")] == ["孙某林", "何某"]
+    assert ZH_NAME.search("何某说，他没看见").group(0) == "何某"  # 说 follows a name; it is no part of it
+    assert ZH_NAME.search("由赵某某负责").group(0) == "赵某某"
+    got = people("五、处理建议\n（一）东桥公司项目负责人孙某林、安全员何某华，涉嫌重大责任事故罪，已被公安机关立案侦查。\n", "zh")
+    assert set(got) == {"孙某林", "何某华"}
+    assert got["孙某林"].role == "项目负责人" and got["何某华"].role == "安全员"
+    assert got["孙某林"].sanction == "transfer_to_judicial_organs"
+
+
+def test_zh_list_of_named_people_with_an_unnamed_sanction():
+    text = ("二、有关人员问题\n1.县林业局护林员邓立新多次未到岗巡查。\n2.石桥乡党委委员、副乡长罗文斌，未组织排查。\n"
+            "三、处理情况\n（一）对邓立新、罗文斌等6名公职人员给予党纪政务处分。\n")
+    got = people(text, "zh")
+    assert set(got) == {"邓立新", "罗文斌"}
+    assert got["邓立新"].role == "护林员" and got["邓立新"].sanction == "other"
+    assert (got["罗文斌"].role, got["罗文斌"].organisation) == ("党委委员、副乡长", "石桥乡人民政府")
+    assert got["罗文斌"].level == "local_management"
+
+
+def test_zh_law_names_are_no_sanction_and_a_hired_inspector_is_the_township_s():
+    text = ("处分决定\n依据《中国共产党纪律处分条例》和《中华人民共和国公职人员政务处分法》，经研究决定：\n"
+            "1.韦某某，南岗镇聘用驻厂安全检查员，擅离岗位，建议由南岗镇人民政府解除聘用合同。\n")
+    got = people(text, "zh")
+    assert set(got) == {"韦某某"}
+    assert (got["韦某某"].role, got["韦某某"].organisation, got["韦某某"].sanction) == \
+        ("驻厂安全检查员", "南岗镇人民政府", "dismissal")
