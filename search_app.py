@@ -95,8 +95,10 @@ pages = [
     st.Page(PAGES["ingest"], title=t("nav.ingest"), icon=":material/upload:", url_path="ingest"),
     st.Page(PAGES["worksets"], title=t("nav.worksets"), icon=":material/push_pin:", url_path="worksets"),
 ]
-if svc.principal.can("audit"):
-    pages.append(st.Page(PAGES["admin"], title=t("nav.admin"), icon=":material/shield_person:", url_path="admin"))
+# Everyone can reach /admin (a link to it must never end in "Page not found"); only users who may read
+# the audit trail see it in the menu, and the page itself tells anyone else that they lack the right.
+pages.append(st.Page(PAGES["admin"], title=t("nav.admin"), icon=":material/shield_person:", url_path="admin",
+                     visibility="visible" if svc.principal.can("audit") else "hidden"))
 nav = st.navigation(pages)
 style()
 with st.sidebar:
