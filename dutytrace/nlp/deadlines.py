@@ -48,6 +48,9 @@ _ZH_DATE = r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日|底)?"
 _ZH_ABS = re.compile(rf"(?:于|在)?{_ZH_DATE}(?:前|之前|以前|底前)")
 _ZH_YEAR_END = re.compile(r"(?:(\d{4})年)?(?:年底|年末)前|(?:(\d{4})年)?年内")
 _ZH_REL = re.compile(r"([一两二三四五六七八九十\d]+)(?:个)?(月|日|天|周|个工作日|工作日)内")
+# a month (and day) without its year: "12月15日前", "九月底前"; given as written, due in the document's year
+# (the next one when that month has passed)
+_ZH_MONTH_DAY = re.compile(r"(?<![\d年一二三四五六七八九十〇零])([一二三四五六七八九十]{1,2}|\d{1,2})月(?:(\d{1,2})日|底)(?:前|之前|以前)")
 _ZH_COND = re.compile(r"(?:复产|复工|恢复生产|投入使用|投用|重新开业)(?:前|之前)")
 
 
@@ -104,6 +107,13 @@ def deadline_of(text: str, lang: str, base: _dt.date | None = None) -> tuple[str
             digits = m.group(1) or m.group(2)
             y = int(digits) if digits else (base.year if base else None)
             found.append((m.start(), m.group(0), _iso(y, 12, 31) if y else None))
+        for m in _ZH_MONTH_DAY.finditer(text):
+            month, day = zh_int(m.group(1)), int(m.group(2)) if m.group(2) else None
+            due = None
+            if base and 1 <= month <= 12:
+                year = base.year + (1 if month < base.month else 0)
+                due = _iso(year, month, day)
+            found.append((m.start(), m.group(0), due))
         for m in _ZH_REL.finditer(text):
             n, unit = zh_int(m.group(1).replace("两", "二")), m.group(2)
             due = _add(base, n, {"月": "month"}.get(unit, unit)).isoformat() if base and n else None

@@ -13,7 +13,7 @@ EN_MODAL = (r"(?:shall|should|must|will|is to|are to|is asked to|are asked to|is
 _EN_ORG = re.compile(
     r"(?i)\b(bureaus?|governments?|departments?|administration|authorit(?:y|ies)|stations?|centre|center|committees?|"
     r"offices?|compan(?:y|ies)|contractors?|employers?|enterprises?|operators?|carriers?|owners?|users?|mines|"
-    r"quarries|agenc(?:y|ies)|clients?|handlers?|fillers?|district|city|county|townships?|municipality|park|utility|"
+    r"quarries|agenc(?:y|ies)|clients?|handlers?|fillers?|district|city|county|townships?|municipality|park|utilit(?:y|ies)|"
     r"platforms?|teams?|brigades?|hotline|firms?|organi[sz]ations?|manufacturers?|ministry|council|commission|"
     r"inspectorate|regulators?|police|fire departments?|corporation|group|industry|association|"
     r"division|osha|niosh|msha|cdi|developers?|builders?|suppliers?|landlords?|schools?|hospitals?|states?|"
@@ -24,10 +24,13 @@ _EN_SUBJECT = re.compile(rf"(?i)(?:^|(?<=[;:,.])\s*|\band\s+|\bthat\s+)([^;:,.]{
 _EN_AGENT = re.compile(r"\bby\s+((?:the|a|an|each|every|its|their)\s+[^,;.]{2,80}?)(?=\s+(?:with|and|before|within|"
                        r"at|in|on|to|using|as|for|under|against|by)\b|[,;.]|$)", re.I)
 _ZH_ORG = (r"(?:人民政府|政府|委员会|管委会|管理委员会|安委办|安委会|局|委|办|厅|部门|公司|集团|单位|企业|机关|机构|站|所|中心|"
-           r"大队|支队|队|合作社|协会|街道|乡镇|园区|平台|主体|海警|海事|渔政|党委|医院|学校|监理|业主|各地|县区|市|县|区|镇|乡|村)")
+           r"大队|支队|队|合作社|协会|街道|乡镇|园区|平台|主体|海警|海事|渔政|党委|医院|学校|监理|业主|各地|县区|市|县|区|镇|乡|村|"
+           # parties named by their role in a contract or a workplace (雇主, 出租人, 承建商 in Hong Kong usage)
+           r"雇主|(?:出租|承租|发包|承包|承揽|分包)人|承建商|承包商|分包商|供应商|开发商|建设方|施工方|"
+           r"党组织|纪检监察机关|领导干部|酒店)")
 # what may follow a body's name at the start of a clause: not a character that goes on a name
 _ZH_LEAD = r"(?![的和与及、等之内外中里])[\u4e00-\u9fff\d“]"
-_ZH_BODY = re.compile(rf"(?:各|全|该)?[\u4e00-\u9fff、“”]{{0,16}}?{_ZH_ORG}")
+_ZH_BODY = re.compile(rf"(?:各|全|该)?[\u4e00-\u9fff、“”]{{0,16}}?(?:（[\u4e00-\u9fff、]{{1,8}}）[\u4e00-\u9fff]{{0,8}}?)?{_ZH_ORG}")
 _ZH_LEAD_RX = re.compile(_ZH_LEAD)
 _ZH_NOT_BODY = re.compile(r"^(?:明确|建立|开展|加强|落实|督促|推动|组织|完善|将|把|按|由|对|在|要|应(?!急)|所有|每|不|经|严禁|禁止|杜绝|严格|切实|进一步|坚决|认真|全面)|"
                           r"的|和$|对|在|要|应当|必须|须|将|把|按|由|并|以|给|设置|接入|发现|检查|整改|问题|情况|人员$|工作$|要求|措施|事故|隐患|作业|安全$|^[市县区镇乡村]$")
@@ -57,7 +60,7 @@ def _clean_body(b: str, lang: str) -> str | None:
             return None
         return b
     # "市政工程的建设单位": one 的 before a short kind of organisation, the words on either side a body's
-    of = re.fullmatch(r"([\u4e00-\u9fff]{2,8})的([\u4e00-\u9fff]{1,4}(?:单位|企业|公司))", b)
+    of = re.fullmatch(r"([\u4e00-\u9fff]{2,10})的([\u4e00-\u9fff]{0,4}(?:单位|企业|公司|部门|机构))", b)
     if of and not _ZH_NOT_BODY.search(of.group(1)) and not _ZH_NOT_BODY.search(of.group(2)):
         return b
     if _ZH_NOT_BODY.search(b) or len(b) < 2 or (b[-1] in "市县区镇乡村" and len(b) > 4
@@ -80,13 +83,17 @@ def bodies(text: str, lang: str) -> list[str]:
             if b and b.lower() not in (x.lower() for x in found):
                 found.append(b)
     else:
-        for st in [0] + [m.end() for m in re.finditer(r"[。；;，,：:]", text)]:
-            lead = re.match(r"(?:由|请|建议由?)?", text[st:])  # matches always (all optional)
+        starts = [0] + [m.end() for m in re.finditer(r"[。；;，,：:]", text)]
+        # a body that acts with the subject: "县工信局要会同县应急管理局…", "由A牵头，会同B…"
+        starts += [m.end() for m in re.finditer(r"(?:会同|联合|协同|配合)", text)]
+        for st in sorted(set(starts)):
+            lead = re.match(r"(?:由|请|建议由?|责令)?", text[st:])  # matches always (all optional)
             st += len(lead.group(0)) if lead else 0
             for n in range(min(18, len(text) - st), 1, -1):  # the longest name that reads as a body
                 cand = text[st:st + n]
                 if (_ZH_BODY.fullmatch(cand) and _ZH_LEAD_RX.match(text, st + n)
-                        and not (cand[-1] in "市县区镇乡村" and text[st + n] in "域场级民")):
+                        and not (cand[-1] in "市县区镇乡村" and text[st + n] in "域场级民")
+                        and not (cand[-1] == "人" and text[st + n] in "员数身次们")):
                     b = _clean_body(cand, lang)
                     if b:
                         if b not in found and not any(b in x for x in found):

@@ -43,12 +43,14 @@ from dutytrace.nlp.measure_bodies import EN_MODAL, bodies
 _ZH_NUM = "一二三四五六七八九十"
 _ZH_TOP = re.compile(rf"^\s*(?:[{_ZH_NUM}]+\s*[、.．]|第[{_ZH_NUM}]+(?:部分|章|节)[、，:：\s]*)")
 _ZH_SUB = re.compile(rf"^\s*[（(][{_ZH_NUM}]+[)）]")
-_ZH_MEASURE_HEAD = re.compile(r"(防范|整改|预防|改进|防止|纠正).{0,8}(措施|要求|建议|意见)|整改要求|防范措施|措施建议|教训")
+_ZH_MEASURE_HEAD = re.compile(r"(防范|整改|预防|改进|改善|防止|纠正|防灾|防治).{0,8}(措施|要求|建议|意见|对策)|整改要求|防范措施|"
+                              r"措施建议|教训|^(?:工作|有关|相关|几点|主要|具体)?(?:要求|建议|对策)$|^下一步(?:工作|打算|措施)?$")
 _ZH_NOT_MEASURE = re.compile(r"责任|处理建议|处理意见|处分|处罚|问责")
 _EN_TOP = re.compile(r"^\s*(?:(?:Part|Section|Chapter)\s+[\w]+\s*[.:—–-]?\s*|[IVXL]+\.\s*|\d{1,2}\.?\s+(?!\d)|\d{1,2}\s+)"
                      r"(?=[A-Z])")
 _EN_MEASURE_HEAD = re.compile(r"(?i)\b(measures?|recommendations?|recommends?|lessons|corrective actions?|preventive actions?|"
-                              r"prevention|rectification)\b")
+                              r"prevention|rectification|suggestions|(?:work|further|following|the) requirements|"
+                              r"actions? (?:should|must|to) be taken|actions? required)\b")
 _EN_NOT_MEASURE = re.compile(r"(?i)responsib|handling|disciplin|sanction|finding|penalt|accountab|punish")
 # a section on how the accident is handled (处理建议, 处理意见, "Handling Recommendations"): mostly sanctions on
 # people, but an entry that requires something of a body and sanctions no one is a measure
@@ -62,7 +64,9 @@ _EN_SANCTION = re.compile(r"(?i)prosecut|revoke|\bfined?\b|penalt|sanction|warni
                           r"investigated for")
 _INLINE_HANDLING = re.compile(rf"^\s*(?:[{_ZH_NUM}]+\s*[、.．]|\d{{1,2}}\s*[、.．]|[（(][{_ZH_NUM}\d]+[)）])\s*"
                               r"(处理(?:建议|意见))\s*[。：:]\s*(?=\S)")
-_END_LINE = re.compile(r"^\s*(?:附件|附：|附:|Appendix|Annex|Attachment)|(?:事故)?调查组\s*$|^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$")
+_END_LINE = re.compile(r"^\s*(?:附件|附：|附:|Appendix|Annex|Attachment)|(?:事故)?调查组\s*$|^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$|"
+                       # a signature: an issuing body's name alone on its line (安委会办公室, 人民政府, 纪委 监委)
+                       r"^\s*(?:中共)?[\u4e00-\u9fff“”·（）() ]{2,30}(?:办公室|委员会|人民政府|管理局|纪委|监委)\s*$")
 
 
 def _heading(line: str, lang: str) -> tuple[int, str] | None:
@@ -85,7 +89,12 @@ def _heading(line: str, lang: str) -> tuple[int, str] | None:
     if m and len(s.split()) <= 10:
         return 1, s[m.end():]
     letters = [c for c in s if c.isalpha()]
-    if len(letters) >= 4 and all(c.isupper() for c in letters) and len(s.split()) <= 8:
+    if len(letters) >= 4 and all(c.isupper() for c in letters) and len(s.split()) <= 8 and re.search(r"[A-Z]{3,}", s) \
+            and not re.fullmatch(r"[\w-]*\d[\w-]*", s):  # a heading, not a reference number ("2024-03-I-GA-R1")
+        return 0, s
+    # a short title in title case that names measures ("Work Requirements", "Suggestions")
+    if len(s.split()) <= 6 and re.fullmatch(r"[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|and|for|to|the|on|a))*", s) \
+            and _is_measure_title(s, lang):
         return 0, s
     return None
 
@@ -125,7 +134,24 @@ def _sections(lines: list[tuple[int, str]], lang: str) -> list[tuple[list[tuple[
             cur, level, handling = [(page, line[inline.end():])], 1, True
     if cur is not None:
         out.append((cur, handling))
-    return [(s, hd) for s, hd in out if s]
+    return [(s, hd) for s, hd in ((_measure_subsections(s, lang), hd) for s, hd in out) if s]
+
+
+def _measure_subsections(sec: list[tuple[int, str]], lang: str) -> list[tuple[int, str]]:
+    """A chapter that holds sub-headings of its own ("三、事故教训与整改" with "（一）教训" and "（二）整改措施"):
+    only the sub-sections whose titles name measures, when some do and others do not."""
+    heads = [(i, h[1]) for i, (_, line) in enumerate(sec) for h in [_heading(line, lang)] if h is not None and h[0] == 2]
+    named = [i for i, t in heads if _is_measure_title(t, lang) and not re.fullmatch(r"(?:主要|事故)?教训|lessons?(?: learned)?", t, re.I)]
+    if not named or len(named) == len(heads):
+        return sec
+    keep, on = [], False
+    for i, item in enumerate(sec):
+        if any(i == j for j, _ in heads):
+            on = i in named
+            continue
+        if on:
+            keep.append(item)
+    return keep
 
 
 # -- flattening a section ----------------------------------------------------------------------------
@@ -168,6 +194,7 @@ _FAMILIES = {
         ("paren_num", re.compile(r"[（(](\d{1,2})[)）]"), "zh_clause"),
         ("num", re.compile(r"(\d{1,2})[、.．](?!\d)"), "zh_clause"),
         ("circled", re.compile(r"([①②③④⑤⑥⑦⑧⑨⑩⑪⑫])"), "any"),
+        ("letter", re.compile(r"[（(]([a-j])[)）]\s*"), "zh_clause"),
     ],
     "en": [
         ("paren_num", re.compile(r"\((\d{1,2})\)\s"), "en"),
@@ -280,7 +307,7 @@ def _sentences(text: str, lang: str) -> list[tuple[int, int]]:
 def _clean(s: str, lang: str) -> str:
     s = s.strip()
     for _ in range(2):  # a leftover number ("10.1 ", "（一）", "First, ") and the lead-in's "and "
-        s = re.sub(rf"^(?:[（(][{_ZH_NUM}\d]{{1,3}}[)）]|\d{{1,2}}(?:\.\d{{1,2}})?[.、．)]?\s+|\d{{1,2}}[、．.](?!\d)|"
+        s = re.sub(rf"^(?:[（(][{_ZH_NUM}\da-j]{{1,3}}[)）]|\d{{1,2}}(?:\.\d{{1,2}})?[.、．)]?\s+|\d{{1,2}}[、．.](?!\d)|"
                    rf"[{_ZH_NUM}]+是|第[{_ZH_NUM}]+[，,、]|[①-⑫]|[•·▪\-–]\s|"
                    r"(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Finally|Lastly)(?:ly)?\s*,|"
                    r"Recommendation\s*(?:#|No\.?\s*)?\d{1,2}\s*[:.])\s*", "", s)
@@ -386,9 +413,13 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None)
                                    else ""), lang) if pre.endswith((":", "：")) else []
         if pre and not pre.endswith((":", "：")) and _has_modal(pre, lang):
             b.item(pre, 0, False, None)
+        tail = _list_end(text, starts, chain[-1], lang)
         for i, (s, _e) in enumerate(chain):
-            end = chain[i + 1][0] if i + 1 < len(chain) else len(text)
+            end = chain[i + 1][0] if i + 1 < len(chain) else tail
             b.item(_discussion_cut(text[s:end]), s, True, lead_body)
+        for s, e in _sentences(text[tail:], lang):  # requiring sentences after the list
+            if _has_modal(text[tail + s:tail + e], lang):
+                b.item(text[tail + s:tail + e], tail + s, False, None)
         return b.items
     cur: tuple[int, int] | None = None
     spans: list[tuple[int, int]] = []
@@ -405,6 +436,24 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None)
         if _has_modal(text[s:e], lang):
             b.item(text[s:e], s, False, None)
     return b.items
+
+
+def _list_end(text: str, starts: set[int], last: tuple[int, int], lang: str) -> int:
+    """Where the last entry of a numbered or bulleted list ends: at the first line after it that starts a
+    sentence of its own (the line before ends one) and requires something with a subject of its own
+    ("Electric utilities should …" after the employers' bullets); the end of the text otherwise. A FACE
+    entry's discussion is left to _discussion_cut."""
+    region = _discussion_cut(text[last[1]:])
+    for st in sorted(starts):
+        if st <= last[1] or st >= last[1] + len(region):
+            continue
+        if not re.search(r"[.。;；!?！？]\s*$", text[:st]) or re.match(r"\s*(?:[-•·▪–*]|\(?\d{1,2}[.)、．]|[（(])", text[st:]):
+            continue
+        first = _sentences(text[st:], lang)[0]
+        sent = text[st:st + first[1]]
+        if _has_modal(sent, lang) and bodies(sent, lang):
+            return st
+    return len(text)
 
 
 _CORRECTIVE = re.compile(r"\bCorrective Actions?\s*:\s*(.+?)(?=\s*(?:\bRoot Cause\s*:|\n\s*\n|\n\s*[A-Z][A-Z ]{3,}\n|$))",
@@ -452,14 +501,78 @@ def _requirements_only(items: list[Measure], lang: str) -> list[Measure]:
     return out
 
 
+# -- requirements outside any measures section ---------------------------------------------------------
+# notices, news and decisions state what must be done without a heading: after "会议要求，" / "通知强调：",
+# in the paragraph that draws the lesson (以案为鉴, 举一反三), in a township's "下一步，我镇将……", in a
+# decision's orders (责令你公司……), in a release's settlement terms ("As part of the settlement, the company
+# must …"). Only sentences with a strict modal count there (要, 应, 须, 必须, 严禁, 不得; "将" after 下一步;
+# must, shall, is required to), never quoted speech.
+_ZH_STRICT = re.compile(r"(?<![主重纲摘概只扼需])要(?![求素点害闻])|应当|应(?![急对用该])|须|必须|严禁|不得|务必")
+_ZH_CUE_LEAD = re.compile(r"^[^，。；：:]{0,14}?(?:要求|强调|提醒|提出)[，,：:]\s*")
+_ZH_CUE_NEXT = re.compile(r"^\s*(?:下一步|下步|今后)[，,]\s*")
+_ZH_CUE_LESSON = re.compile(r"以案为鉴|以案促改|引以为戒|举一反三")
+_ZH_ORDER = re.compile(r"^\s*(?:(?:同时|另|并|此外|另外)[，,]?\s*)?责令")
+_ZH_QUOTED = re.compile(r"[”\"]\s*[，,]?\s*\S{0,10}(?:说|表示|指出)|^[“\"]")
+_EN_CUE = re.compile(r"(?i)\b(?:settlement|consent (?:order|decree|agreement)|agreed to|(?:was|were|is|are) ordered to|"
+                     r"court ordered|under the terms)\b")
+_EN_STRICT = re.compile(r"(?i)\b(?:must|shall|is required to|are required to|will be required to|agreed to)\b")
+_EN_QUOTED = re.compile(r"[\"“”]|\b(?:said|says|added)\b")
+
+
+# a sanction on someone, not a requirement ("陈某某受到政务记过处分", "建议给予……处分", "was fined")
+_ZH_SANCTIONED = re.compile(r"给予|受到|处以|移送|立案|被[^，。]{0,6}(?:处分|处罚|拘留|免职|撤职)")
+
+
+def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date | None) -> list[Measure]:
+    """Requirements after a cue, in lines outside any measures section. A cue holds to the end of its
+    paragraph, and on into the next paragraphs while each goes on requiring something."""
+    out: list[Measure] = []
+    active = future = False
+    for page, line in lines:
+        text = line.strip()
+        if not text:
+            continue
+        b = _Builder(lang, base, text, [page] * len(text))
+        for s, e in _sentences(text, lang):
+            sent = text[s:e]
+            if lang == "en":
+                if _EN_CUE.search(sent):
+                    active = True
+                if active and _EN_STRICT.search(sent) and not _EN_QUOTED.search(sent) and not _EN_SANCTION.search(sent):
+                    b.item(sent, s, False, None)
+                elif active and s == 0:
+                    active = False
+                continue
+            if _ZH_QUOTED.search(sent):
+                continue
+            if _ZH_ORDER.match(sent) and not _ZH_SANCTION.search(sent.replace("责令", "", 1)):
+                b.item(sent, s, True, None)
+                continue
+            m = _ZH_CUE_LEAD.match(sent) or _ZH_CUE_NEXT.match(sent)
+            if m:
+                active, future = True, bool(_ZH_CUE_NEXT.match(sent))
+                sent, s = sent[m.end():], s + m.end()
+            elif _ZH_CUE_LESSON.search(sent):
+                active = True
+            if active and (_ZH_STRICT.search(sent) or (future and "将" in sent)) and not _ZH_SANCTIONED.search(sent):
+                b.item(sent, s, False, None)
+            elif active and s == 0 and not m:  # a paragraph that requires nothing ends the cue
+                active = future = False
+        out.extend(b.items)
+    return out
+
+
 def extract_measures(pages: Sequence[Page], lang: str) -> list[Measure]:
     """The rectification measures of a document (report or decision), in document order."""
     lines = [(p.number, ln) for p in pages for ln in p.text.splitlines()]
     base = document_date(pages, lang)
     out: list[Measure] = []
-    for sec, handling in _sections(lines, lang):
+    sections = _sections(lines, lang)
+    for sec, handling in sections:
         items = _section_items(sec, lang, base)
         out.extend(_requirements_only(items, lang) if handling else items)
+    if not sections:  # no measures section: requirements stated where a notice, a decision or news puts them
+        out.extend(_cued_requirements(lines, lang, base))
     if lang == "en":
         out.extend(_corrective_actions(pages, base))
     return out
@@ -473,12 +586,20 @@ def in_original_script(measures: list[Measure], original: str) -> list[Measure]:
 
     from dutytrace.script import to_simplified
 
+    twin = to_simplified(original)
     chars: dict[str, str] = {}
-    for s, o in zip(to_simplified(original), original):
+    for s, o in zip(twin, original):
         if s != o:
             chars.setdefault(s, o)
 
     def back(x: str | None) -> str | None:
-        return "".join(chars.get(c, c) for c in x) if x else x
+        """The original's characters at the place the string stands in the twin (a text may write 雇 and
+        僱 both); character by character where it cannot be found as it is (a cleaned-up item)."""
+        if not x:
+            return x
+        at = twin.find(x)
+        if at >= 0:
+            return original[at:at + len(x)]
+        return "".join(chars.get(c, c) for c in x)
     return [replace(m, measure=back(m.measure), body=back(m.body), bodies=tuple(back(b) for b in m.bodies),
                     deadline=back(m.deadline), passage=back(m.passage)) for m in measures]
