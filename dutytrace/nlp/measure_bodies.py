@@ -18,7 +18,8 @@ _EN_ORG = re.compile(
     r"inspectorate|regulators?|police|fire departments?|corporation|group|industry|association|"
     r"division|osha|niosh|msha|cdi|developers?|builders?|suppliers?|landlords?|schools?|hospitals?|states?|"
     r"co\.|ltd|inc|llc|gangs?|units?|districts|counties|cities|depots?|projects?|sites?|plants?|factories|"
-    r"warehouses?|workshops?|yards?|ports?|terminals?|stores?|restaurants?|hotels?|farms?|entities|parties)\b")
+    r"warehouses?|workshops?|yards?|ports?|terminals?|stores?|restaurants?|hotels?|farms?|entities|parties|"
+    r"co-?operatives?|unions?|boards?|trusts?|councils?)\b")
 _EN_SUBJECT = re.compile(rf"(?i)(?:^|(?<=[;:,.])\s*|\band\s+|\bthat\s+)([^;:,.]{{2,120}}?)\s+(?:also\s+|therefore\s+)?"
                          rf"({EN_MODAL})\b(\s+(?:not\s+|never\s+|no longer\s+|only\s+|also\s+)?be\s+\w+(?:ed|en|wn|lt|ght)\b)?")
 _EN_AGENT = re.compile(r"\bby\s+((?:the|a|an|each|every|its|their)\s+[^,;.]{2,80}?)(?=\s+(?:with|and|before|within|"

@@ -451,7 +451,7 @@ def _list_end(text: str, starts: set[int], last: tuple[int, int], lang: str) -> 
             continue
         first = _sentences(text[st:], lang)[0]
         sent = text[st:st + first[1]]
-        if _has_modal(sent, lang) and bodies(sent, lang):
+        if _has_modal(sent, lang) and (bodies(sent, lang) or lang == "en" and re.match(rf"[A-Z][\w' -]{{1,60}}?\s+{EN_MODAL}\b", sent)):
             return st
     return len(text)
 
