@@ -180,7 +180,8 @@ def similar(file: Optional[Path] = typer.Argument(None, help="A new case's docum
             if r["kind"] == "passages":
                 for ref in r["refs"]:
                     text = " ".join(ref["text"].split())
-                    out.print(f"     [cyan]{'yours' if ref['side'] == 'yours' else esc(ref.get('document'))}"
+                    mine = esc(ref.get("document") or case) if case else "yours"  # an existing case: its own name
+                    out.print(f"     [cyan]{mine if ref['side'] == 'yours' else esc(ref.get('document'))}"
                               f"{' p.' + str(ref['page']) if ref.get('page') else ''}[/cyan]: {esc(text[:160])}")
 
 
