@@ -147,3 +147,16 @@ def test_month_day_deadlines_without_a_year():
     assert deadline_of("于12月15日前报送", "zh", base) == ("12月15日前", "2024-12-15")
     assert deadline_of("须于九月底前完成", "zh", base) == ("九月底前", "2025-09-30")  # September has passed
     assert deadline_of("2025年3月底前完成", "zh", base) == ("2025-03-31", "2025-03-31")
+
+
+def test_inline_heading_and_heading_with_a_colon():
+    inline = ("情况报告\n一、基本情况。某村发生一起农房坍塌事故。\n"
+              "二、整改措施。村委会要对全村危房逐户排查；乡规划建设办要在6月底前完成危房鉴定。\n"
+              "三、其他情况。死者家属情绪稳定。\n")
+    ms = items(inline, "zh")
+    assert [m.body for m in ms] == ["村委会", "乡规划建设办"]
+    assert ms[1].deadline == "6月底前" and not any("家属" in m.measure for m in ms)
+    colon = ("情况说明\n下步工作打算：\n1、镇安办将对辖区烟花爆竹经营点逐一检查。\n2、各村应当劝导村民不在室内燃放。\n"
+             "某镇人民政府\n")
+    ms = items(colon, "zh")
+    assert [m.body for m in ms] == ["镇安办", "各村"]

@@ -44,7 +44,7 @@ _ZH_NUM = "一二三四五六七八九十"
 _ZH_TOP = re.compile(rf"^\s*(?:[{_ZH_NUM}]+\s*[、.．]|第[{_ZH_NUM}]+(?:部分|章|节)[、，:：\s]*)")
 _ZH_SUB = re.compile(rf"^\s*[（(][{_ZH_NUM}]+[)）]")
 _ZH_MEASURE_HEAD = re.compile(r"(防范|整改|预防|改进|改善|防止|纠正|防灾|防治).{0,8}(措施|要求|建议|意见|对策)|整改要求|防范措施|"
-                              r"措施建议|教训|^(?:工作|有关|相关|几点|主要|具体)?(?:要求|建议|对策)$|^下一步(?:工作|打算|措施)?$")
+                              r"措施建议|教训|^(?:工作|有关|相关|几点|主要|具体|意见)?(?:要求|建议|对策)$|^下一?步(?:工作)?(?:打算|计划|措施|安排)?$")
 _ZH_NOT_MEASURE = re.compile(r"责任|处理建议|处理意见|处分|处罚|问责")
 _EN_TOP = re.compile(r"^\s*(?:(?:Part|Section|Chapter)\s+[\w]+\s*[.:—–-]?\s*|[IVXL]+\.\s*|\d{1,2}\.?\s+(?!\d)|\d{1,2}\s+)"
                      r"(?=[A-Z])")
@@ -64,6 +64,8 @@ _EN_SANCTION = re.compile(r"(?i)prosecut|revoke|\bfined?\b|penalt|sanction|warni
                           r"investigated for")
 _INLINE_HANDLING = re.compile(rf"^\s*(?:[{_ZH_NUM}]+\s*[、.．]|\d{{1,2}}\s*[、.．]|[（(][{_ZH_NUM}\d]+[)）])\s*"
                               r"(处理(?:建议|意见))\s*[。：:]\s*(?=\S)")
+# "四、整改措施。乡交通安全办公室要……": a top-level heading and its text on one line
+_INLINE_TOP = re.compile(rf"^\s*[{_ZH_NUM}]+\s*[、.．]\s*([^。：:，,；]{{2,12}})\s*[。：:]\s*(?=\S)")
 _END_LINE = re.compile(r"^\s*(?:附件|附：|附:|Appendix|Annex|Attachment)|(?:事故)?调查组\s*$|^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$|"
                        # a signature: an issuing body's name alone on its line (安委会办公室, 人民政府, 纪委 监委)
                        r"^\s*(?:中共)?[\u4e00-\u9fff“”·（）() ]{2,30}(?:办公室|委员会|人民政府|管理局|纪委|监委)\s*$")
@@ -73,6 +75,9 @@ def _heading(line: str, lang: str) -> tuple[int, str] | None:
     """(level, title) of a heading line, or None. Level 1: 一、 / 1. / IX. / Part, Section; 2: （一）;
     0: an unnumbered short title (ALL CAPS in English)."""
     s = line.strip()
+    if lang == "zh" and s[-1:] in "：:" and len(s) <= 41:  # "四、整改措施：" — a measures title may end in a colon
+        h = _heading(s[:-1], lang)
+        return h if h is not None and (_is_measure_title(h[1], lang) or _is_handling_title(h[1], lang)) else None
     if lang == "en" and re.fullmatch(r"(?:[A-Z][\w ]{0,60}\b(?:recommends?|Recommendations?)|Recommendations?)\s*:", s):
         return 0, s[:-1]  # a FACE-style lead line: "Recommendations:", "Wisconsin FACE recommends:"
     if not s or len(s) > (40 if lang == "zh" else 80) or s[-1] in ".;,:。；，：、!?！？)）\"”":
@@ -118,8 +123,9 @@ def _sections(lines: list[tuple[int, str]], lang: str) -> list[tuple[list[tuple[
     for page, line in lines:
         h = _heading(line, lang)
         inline = _INLINE_HANDLING.match(line) if lang == "zh" else None
+        top = _INLINE_TOP.match(line) if lang == "zh" and not inline else None
         if cur is not None:
-            if h is not None and (h[0] <= max(level, 1) or h[0] == 0) or _END_LINE.search(line) or inline:
+            if h is not None and (h[0] <= max(level, 1) or h[0] == 0) or _END_LINE.search(line) or inline or top:
                 out.append((cur, handling))
                 cur = None
             else:
@@ -132,6 +138,8 @@ def _sections(lines: list[tuple[int, str]], lang: str) -> list[tuple[list[tuple[
             cur, level, handling = [], h[0], True
         elif inline:  # "4、处理意见。建议对……" : the heading and its text on one line
             cur, level, handling = [(page, line[inline.end():])], 1, True
+        elif top and _is_measure_title(top.group(1), lang):
+            cur, level, handling = [(page, line[top.end():])], 1, False
     if cur is not None:
         out.append((cur, handling))
     return [(s, hd) for s, hd in ((_measure_subsections(s, lang), hd) for s, hd in out) if s]
