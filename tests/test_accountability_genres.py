@@ -40,3 +40,55 @@ def test_zh_law_names_are_no_sanction_and_a_hired_inspector_is_the_township_s():
     assert set(got) == {"韦某某"}
     assert (got["韦某某"].role, got["韦某某"].organisation, got["韦某某"].sanction) == \
         ("驻厂安全检查员", "南岗镇人民政府", "dismissal")
+
+
+COURT = """Haulage firm and director sentenced after driver crushed at depot
+
+An investigation by the Health and Safety Executive found that Norwell Freight Services Limited had no safe system
+for coupling trailers.
+
+Norwell Freight Services Limited, of Mill Lane, Redbank, pleaded guilty to breaching Section 2(1) of the Health and
+Safety at Work etc. Act 1974. The company was fined £420,000 and ordered to pay costs of £18,250 at Redbank Crown Court.
+
+Managing director Alan Prewett, 58, pleaded guilty to breaching Section 37(1) of the same Act. He was sentenced to
+10 months in prison, suspended for two years, and ordered to carry out 150 hours of unpaid work.
+
+Yard supervisor Gary Lomax, of Redbank, admitted breaching Section 7 of the Act and was fined £2,400.
+
+HSE inspector Ruth Dane said: "This death could have been prevented."
+"""
+
+
+def test_en_court_summary_names_the_firm_its_director_and_a_supervisor():
+    got = people(COURT, "en")
+    assert set(got) == {"Norwell Freight Services Limited", "Alan Prewett", "Gary Lomax"}  # not the inspector who spoke
+    firm = got["Norwell Freight Services Limited"]
+    assert (firm.sanction, firm.level, firm.role) == ("fine", "enterprise", "employer")
+    assert (got["Alan Prewett"].role, got["Alan Prewett"].sanction) == ("managing director", "transfer_to_judicial_organs")
+    assert got["Alan Prewett"].evidence.startswith("He was sentenced")  # the sentence that states the sanction
+    assert (got["Gary Lomax"].role, got["Gary Lomax"].organisation, got["Gary Lomax"].sanction) == \
+        ("yard supervisor", "Norwell Freight Services Limited", "fine")
+
+
+def test_en_regulator_release_the_company_faces_proposed_penalties():
+    text = ("Roofing contractor cited after worker falls to his death\n\nDENTON, TX - The Occupational Safety and Health "
+            "Administration has cited Lone Oak Roofing LLC for three willful violations after a worker fell 22 feet. The company "
+            "faces $312,400 in proposed penalties.\n\nOSHA also cited Harlan Builders Inc., the general contractor, for one "
+            "serious violation and proposed penalties of $15,625.\n\n\"Employers must provide fall protection,\" said OSHA Area "
+            "Director Maria Ochoa.\n")
+    got = people(text, "en")
+    assert set(got) == {"Lone Oak Roofing LLC", "Harlan Builders Inc."}
+    assert all(a.sanction == "fine" for a in got.values())
+    assert got["Harlan Builders Inc."].role == "general contractor"
+
+
+def test_en_manslaughter_and_a_community_order_are_criminal_sanctions_a_firm_is_still_fined():
+    text = ("Site manager jailed after labourer killed in trench collapse\n\nKevin Ardley, 44, site manager for Castlegate "
+            "Groundworks Ltd, was found guilty of gross negligence manslaughter at Farrow Crown Court.\n\nCastlegate Groundworks "
+            "Ltd pleaded guilty to a criminal charge and was fined £150,000.\n\nThe company's owner, Derek Hume, was given a "
+            "12-month community order.\n")
+    got = people(text, "en")
+    assert (got["Kevin Ardley"].role, got["Kevin Ardley"].organisation) == ("site manager", "Castlegate Groundworks Ltd")
+    assert got["Kevin Ardley"].sanction == got["Derek Hume"].sanction == "transfer_to_judicial_organs"
+    assert got["Castlegate Groundworks Ltd"].sanction == "fine"
+    assert got["Derek Hume"].role == "owner"

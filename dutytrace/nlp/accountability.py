@@ -42,7 +42,13 @@ import re
 
 from dutytrace.models import Accountability, Chunk
 from dutytrace.nlp.codebook import Codebook
-from dutytrace.nlp.entities import EN_COMPANY, EN_NAME, EN_NOT_NAME, ZH_COMPANY, ZH_NAME, ZH_POST
+from dutytrace.nlp.entities import EN_COMPANY as _EN_COMPANY
+from dutytrace.nlp.entities import EN_NAME, EN_NOT_NAME, ZH_COMPANY, ZH_NAME, ZH_POST
+
+# a firm as press releases and court summaries name it: the entity reader's company names, and cooperatives,
+# "Corp.", "LLP" ("Prairie Gold Grain Cooperative", "Keymark Corp.")
+assert _EN_COMPANY.pattern.endswith("|LLC)")
+EN_COMPANY = re.compile(_EN_COMPANY.pattern[:-1] + r"|LLP|Corp\.|Cooperative|Co-operative)(?![\w-])")
 
 SEVERITY = ("transfer_to_judicial_organs", "expulsion_from_party", "dismissal", "removal", "major_demerit",
             "demerit", "serious_warning", "warning", "fine", "licence_revocation", "organisational_handling",
@@ -54,7 +60,9 @@ _CUES = {  # checked together with the codebook's sanction cues
     "transfer_to_judicial_organs": r"移送.{0,6}(?:司法|检察|公安)|追究刑事责任|刑事拘留|逮捕|取保候审|审查起诉|留置|涉嫌.{0,16}罪|"
                                    r"有期徒刑|拘役|判[处處].{0,6}(?:徒刑|拘役)|"
                                    r"judicial organs?|criminal|prosecut|arrested|imprisonment|\bdetention\b|liuzhi|prison sentence|jailed|"
-                                   r"sentenced to (?:\w+ ){0,3}(?:years?|months?|weeks?)|compulsory measures|public security organs|detained|custody",
+                                   r"sentenced to (?:\w+ ){0,3}(?:years?|months?|weeks?)|compulsory measures|public security organs|detained|custody|"
+                                   r"community (?:order|service)|unpaid work|suspended (?:prison |jail |custodial )?sentence|"
+                                   r"manslaughter|charged with (?:\w+ ){0,3}(?:offences?|counts?|breach\w*|crimes?|failing)|(?:found guilty|convicted) (?:of|on) (?:\w+ ){0,3}(?:counts?|offences?|charges?|homicide|negligence)",
     "expulsion_from_party": r"开除党籍|expell?(?:ed|ion) from the party",
     "dismissal": r"开除公职|政务开除|解除.{0,4}(?:劳动|聘用)(?:合同|关系)|解聘|辞退|dismiss(?!ed from (?:his |her )?post)|terminated (?:his |her |their )?(?:employment|contract)|sacked",
     "removal": r"撤职|免职|免去.{0,20}职务|撤销.{0,8}职务|降级|罢免|责令辞职|remov(?:ed|al) (?:\w+ )?from|demot|relieved of|dismissed from (?:his |her )?post",
@@ -63,7 +71,8 @@ _CUES = {  # checked together with the codebook's sanction cues
     "serious_warning": r"严重警告|serious (?:administrative )?warning",
     "warning": r"(?<!严重)警告|(?<!serious )(?<!serious administrative )(?<!wind )(?<!weather )(?<!storm )(?<!early )warning|"
                r"formal caution|\bcaution(?:ed)?\b",
-    "fine": r"罚款|罚金|罚锾|\bfined?\b|administrative penalty|penalt(?:y|ies) (?:of|totalling|amounting)",
+    "fine": r"罚款|罚金|罚锾|\bfined?\b|administrative penalty|penalt(?:y|ies) (?:of|totalling|amounting)|"
+            r"(?:in|proposed|civil|monetary) (?:\w+ )?penalt(?:y|ies)\b|proposed fines?\b",
     "licence_revocation": r"吊销|暂扣|暂停执业|revok|licen[cs]e (?:was |is )?(?:withdrawn|suspended)",
     "organisational_handling": r"组织处理|调离(?:工作)?岗位|停职检查|organi[sz]ational (?:handling|measures)",
     "admonishment_talk": r"诫勉|admonish|admonition",
@@ -156,10 +165,16 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
                 _en_biography(rec, flat, aliases)
             if not rec["enterprise"] and rec["role"]:
                 _en_remit(rec, flat)
+    # a press release or court summary (read strictly) that names no public body: a director is the firm's
+    release = strict and lang == "en" and not re.search(r"\b(?:Bureau|Government|Township|County(?! Court)|Committee)\b", flat)
     for rec in found.values():  # "Chen Lili, safety manager": of the enterprise the report is about
         if main and not rec["enterprise"] and not rec["organisation"] and rec["role"] \
-                and (_ENTERPRISE_POST.search(rec["role"]) or _EN_FIRM_POST.search(rec["role"])) and not _GOV_UNIT.search(rec["role"]):
+                and (_ENTERPRISE_POST.search(rec["role"]) or _EN_FIRM_POST.search(rec["role"])
+                     or release and re.search(r"\b(?:director|officer|owner|proprietor|partner|secretary)\b", rec["role"], re.I)) \
+                and not _GOV_UNIT.search(rec["role"]):
             rec["organisation"] = main
+        if release and rec["enterprise"] and not rec.get("kind_word") and re.search(r"\b(?:employ(?:er|ees?|ed)|workers?|drivers?|labourers?|apprentices?|staff)\b", flat):
+            rec["kind_word"] = "employer"  # a regulator prosecutes a firm as the employer of the dead or injured
     pages = _page_texts(chunks, lang)
     out = []
     for r in found.values():
@@ -235,6 +250,8 @@ def _flatten(text: str, lang: str) -> str:
     else:  # so does the document's title line ("Notice of sanctions") before a capitalised line
         text = re.sub(r"^(\s*[^\n]{3,80}?[A-Za-z0-9)])(?<!\bfor)(?<!\bof)(?<!\band)(?<!\bthe)(?<!\bon)(?<!\bin)(?<!\bto)(?<!\bat)"
                       r"[ \t]*\n(?=[ \t]*[A-Z])", r"\1.\n", text)
+        # a paragraph (a blank line after it) ends its sentence: a release's headline, a line without a stop
+        text = re.sub(r"(?<=[A-Za-z0-9)])[ \t]*\n(?=[ \t]*\n\s*[A-Z])", ".\n", text)
     return re.sub(r"[ \t]*\n[ \t]*", "" if lang == "zh" else " ", text)
 
 
@@ -301,13 +318,20 @@ def _sentences(flat: str, lang: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _sanction(sentence: str, lang: str, codebook: Codebook) -> str | None:
+# what only a person can receive: a body held accountable in the same sentence as a fine is fined ("X Ltd pleaded
+# guilty to a criminal charge and was fined £40,000": the fine is its sanction, the prosecution is how it came)
+_PERSONAL = frozenset(SEVERITY[:SEVERITY.index("fine")])
+
+
+def _sanction(sentence: str, lang: str, codebook: Codebook, body: bool = False) -> str | None:
     hits = {k for k, pat in _CUE_RES.items() if pat.search(sentence)}
     for entry in codebook.sanctions:
         if entry.id not in hits and any(p.search(sentence) for p in entry.cues.get(lang, ())):
             hits.add(entry.id)
     if "removal" in hits and re.search(r"dismissed from (?:his |her )?post", sentence, re.I):
         hits.discard("dismissal")
+    if body and hits & {"fine", "licence_revocation"}:
+        hits -= _PERSONAL
     return next((s for s in SEVERITY if s in hits), None)
 
 
@@ -336,6 +360,8 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
         group.clear()
 
     prev_org: str | None = None  # the organisation of the person named before
+    pending: list[dict] = []  # (a document read strictly) the person the sentence before named, with no sanction yet
+    last_firm: str | None = None  # the firm named last ("The company was fined …")
     ctx_sig: str | None = None  # the numbering of the subsection heading that set ctx ("9.", "(9)", "（一）")
     for raw in _sentences(flat, lang):
         num = _NUMBERING.match(raw)
@@ -346,11 +372,23 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
             close()
             ctx, ctx_sig, current = None, None, []
         sanction = _sanction(sent, lang, codebook)
+        body_sanction = _sanction(sent, lang, codebook, body=True)
         subjects = _subjects(sent, lang, aliases)
         if lang == "en" and sanction and not strict:  # "…it is to be fined, and Pan Dexin, its general manager, 30 per cent of his income"
             subjects += _en_more_subjects(sent, {r["person"] for r in subjects}, aliases)
+        if lang == "en":
+            firms = [m.group(0) for m in EN_COMPANY.finditer(sent)]
+            last_firm = firms[-1] if firms else last_firm
         if strict and not sanction:
+            # "Managing director Alan Prewett pleaded guilty to …" and then "He was sentenced to …": the next
+            # sentence's He / She is this person
+            pending = [r for r in subjects if not r["enterprise"]] if lang == "en" else []
             subjects = []
+        elif strict and lang == "en" and pending and len(pending) == 1 and not subjects \
+                and re.match(r"(?:He|She)\s+(?:was|is|has|had|received|got|will|must|also)\b", sent):
+            subjects, pending = pending, []
+        else:
+            pending = []
         if subjects and lang == "en" and main:  # "Luojia Ferry is to be fined": the enterprise, by a short name
             for r in subjects:
                 if not r["enterprise"] and re.search(r"\b" + re.escape(r["person"]) + r"\b", main):
@@ -369,22 +407,26 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                     # "2. 葛某某，矿长" after "1. 鞠某某，石堰沟煤业董事长": the same company
                     r["organisation"] = prev_org
                 prev_org = r["organisation"] or prev_org
-                r["sanction"] = sanction
+                r["sanction"] = body_sanction if r["enterprise"] else sanction
                 r["said"] = raw
                 r["evidence"] = raw if sanction else None
                 r["dead"] = bool(_DECEASED.search(sent))
             group.extend(subjects)
             continue
         if strict:
-            if sanction == "fine":  # a press release: "X Ltd … were fined", "The company was fined £900,000"
+            if body_sanction == "fine":  # a press release: "X Ltd … were fined", "The company was fined £900,000"
                 names = _fined_enterprises(sent, lang, aliases, main)
-                if not names and main and re.match(r"(?:(?:the|an?|this)\s+)?(?:[\w-]+\s+){0,4}?(?:company|firm|employer|business|"
-                                                   r"contractor|cooperative|distributor)\b|it\b", sent, re.I):
-                    names = [main]
+                if not names and (last_firm or main) and (re.match(r"(?:(?:the|an?|this)\s+)?(?:[\w-]+\s+){0,4}?(?:company|firm|employer|business|"
+                                                   r"contractor|cooperative|distributor)\b|it\b", sent, re.I) or re.search(
+                        r"\b(?:cited|fined|penali[sz]ed|prosecuted|charged|sentenced|convicted)\s+the\s+(?:company|firm|employer|business|"
+                        r"contractor|cooperative|co-operative|operator)\b", sent)):
+                    names = [last_firm or main]
                 for name in names:
                     if not any(r["person"] == name for r in group):
+                        kind = re.search(re.escape(name) + r",\s+(?:the|its|a|an)\s+([a-z][a-z /-]{2,40}?),", sent)
                         group.append({"person": name, "role": None, "organisation": aliases.get(name, name), "sanction": "fine",
-                                      "dead": False, "enterprise": True, "said": raw, "evidence": raw})
+                                      "dead": False, "enterprise": True, "said": raw, "evidence": raw,
+                                      **({"kind_word": kind.group(1)} if kind else {})})  # "Harlan Builders Inc., the general contractor,"
             continue
         if (numbered or _SUBHEAD.search(sent)) and len(sent) < 90 and not re.search(r"\d{4}", sent):  # subsection heading
             close()
@@ -400,9 +442,10 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
         if sanction:
             targets = current + [r for r in group if not r["sanction"]] if _GROUP.search(sent) else current
             for r in targets:
-                if _worst(r["sanction"], sanction) != r["sanction"]:
-                    r["sanction"], r["evidence"] = sanction, raw
-            if sanction == "fine":
+                said = body_sanction if r["enterprise"] else sanction
+                if said and _worst(r["sanction"], said) != r["sanction"]:
+                    r["sanction"], r["evidence"] = said, raw
+            if body_sanction == "fine":
                 for name in _fined_enterprises(sent, lang, aliases, main):
                     if not any(r["person"] == name for r in group):
                         group.append({"person": name, "role": None, "organisation": aliases.get(name, name), "sanction": "fine",
@@ -430,6 +473,8 @@ def _numbering_sig(num: str) -> str:
     return re.sub(r"[一二三四五六七八九十]+", "一", re.sub(r"\d+", "9", num.strip()))
 
 
+# what a press release writes beside a name that is no post: the age, the home town ("Kevin Ardley, 44, of Redbank, …")
+_EN_ASIDE = r"(?:\d{1,3}|aged \d{1,3}|of [A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3})"
 _EN_LEAD = re.compile(r"^(?:and\s+|(?:the\s+)?(?:team|commission|committee|bureau|board|panel|investigation team|investigators?)\s+"
                       r"(?:recommends?|recommended|proposes?|proposed|decided|decides|orders?|ordered|requires?|required)\s+that\s+|"
                       r"(?:it is|we) (?:recommended|propose|recommend|decided) that\s+)", re.I)
@@ -468,15 +513,21 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
     pair = _EN_PAIR.match(sent)
     if pair and not EN_NOT_NAME.match(pair.group(1)) and not EN_NOT_NAME.match(pair.group(2)):
         return [_person(pair.group(1), None, None), _person(pair.group(2), None, None)]
-    titled = re.match(r"((?:[Ff]ormer\s+)?(?:[A-Za-z]+\s+){0,2}?(?:[Dd]irector|[Mm]anager|[Oo]wner|[Ss]upervisor|[Ff]oreman|[Oo]perator))\s+"
-                      r"(" + EN_NAME.pattern + r")(?=\s+(?:is|was|has|had|pleaded|admitted|received|and)\b)", sent)
-    if titled and not EN_NOT_NAME.match(titled.group(2)):  # "Director Colin Treadway pleaded guilty …"
+    titled = re.match(r"((?:[Ff]ormer\s+)?(?:[A-Za-z-]+\s+){0,2}?(?:[Dd]irector|[Mm]anager|[Oo]wner|[Ss]upervisor|[Ff]oreman|[Oo]perator|"
+                      r"[Pp]roprietor|[Cc]ontractor|[Ee]ngineer|[Ee]lectrician|[Dd]river|[Ll]eader|[Cc]hairman|[Oo]fficer|[Bb]oss))\s+"
+                      r"(" + EN_NAME.pattern + r")(?=(?:,\s*" + _EN_ASIDE + r"\s*,)?\s+(?:is|was|were|has|had|pleaded|admitted|received|and|faces?|got)\b)", sent)
+    if titled and not EN_NOT_NAME.match(titled.group(2)):  # "Director Colin Treadway pleaded guilty …", "Yard supervisor Gary Lomax, 51, was …"
         return [_person(titled.group(2), re.sub(r"^former\s+", "", titled.group(1).lower()), None)]
+    owned = re.match(r"(?:The|Its|Their)\s+(?:(?:company|firm|business|employer|contractor|operator)'s\s+)?((?:[a-z-]+\s+){0,2}?(?:director|manager|"
+                     r"owner|supervisor|foreman|proprietor|engineer|chairman|officer|operator)),\s+(" + EN_NAME.pattern + r"),", sent)
+    if owned and not EN_NOT_NAME.match(owned.group(2)):  # "The company's owner, Derek Hume, was given …"
+        return [_person(owned.group(2), owned.group(1), None)]
     m = re.match(r"(" + EN_NAME.pattern + r")(?=\s*,|\s+(?:is|was|has|had|and|who|be|shall|should|will|receives?|received|"
                  r"pleaded|admitted|\()\b)", sent)
     if m and not EN_NOT_NAME.match(m.group(1)) and not EN_COMPANY.match(sent):
         rest = sent[m.end():].lstrip(", ")
-        if re.match(r"(?:is|was|has|had|who|be|shall|should|will|receives?|received|pleaded|admitted)\b", rest):
+        rest = re.sub(r"^(?:" + _EN_ASIDE + r"\s*,\s*)+", "", rest)  # "Kevin Ardley, 44, of Redbank, site manager …"
+        if re.match(r"(?:is|was|were|has|had|who|be|shall|should|will|receives?|received|pleaded|admitted)\b", rest):
             return [_person(m.group(1), None, None)]
         appo = re.split(r",(?!\s*Ltd)|\s+(?:is|was|has|had|who|be|shall|should|will|receives?|received)\s|:|;|\.\s*$", rest, maxsplit=1)[0]
         role, org = _en_split(appo, rest, aliases)
@@ -681,7 +732,7 @@ def _fined_enterprises(sent: str, lang: str, aliases: dict[str, str], main: str 
     if short and main and re.search(r"\b" + short.group(1) + r"\b", main):  # "Fengtai is to be fined": the enterprise's short name
         names.append(main)
     if lang == "zh":  # "对鑫旺公司处以罚款": the company, not the preposition
-        names = [re.sub(r"^(?:.*?(?:对|给予|隶属于?|并|将|向))(?=[\u4e00-\u9fff]{2,}$)|^由|^[及和与、](?=[\u4e00-\u9fff]{4,}$)", "", n)
+        names = [re.sub(r"^(?:.*?(?:对|给予|隶属于?|并|将|向|建议))(?=[\u4e00-\u9fff]{2,}$)|^由|^[及和与、](?=[\u4e00-\u9fff]{4,}$)", "", n)
                  for n in names]
     names += [aliases[a] if lang == "en" else a for a in aliases
               if re.search(r"(?<![\w])" + re.escape(a) + r"(?![\w])", sent)
