@@ -160,3 +160,21 @@ def test_inline_heading_and_heading_with_a_colon():
              "某镇人民政府\n")
     ms = items(colon, "zh")
     assert [m.body for m in ms] == ["镇安办", "各村"]
+
+
+def test_top_level_numbers_as_entries_and_a_line_of_colons():
+    text = ("某廠勞工感電災害調查\n：\n：：\n災害防止對策：\n"
+            "一、雇主應於電焊機設置自動電擊防止裝置。使用前應確認其有效。\n"
+            "二、雇主對電氣作業勞工，應使其接受必要之教育訓練。\n")
+    ms = traditional(text)
+    assert [m.measure for m in ms] == ["雇主應於電焊機設置自動電擊防止裝置。使用前應確認其有效。",
+                                       "雇主對電氣作業勞工，應使其接受必要之教育訓練。"]
+
+
+def test_recommendations_and_requests_at_the_end_of_an_informal_report():
+    text = ("关于某村鱼塘溺水事故的情况说明\n县应急管理局：\n5月3日，一名儿童在无护栏的鱼塘边玩耍时落水身亡。\n"
+            "经研究，提出如下意见：建议对鱼塘承包人依法追究责任；建议县农业农村局督促鱼塘经营者设置护栏和警示牌。"
+            "请各村于5月20日前完成辖区鱼塘摸排。\n某镇人民政府\n")
+    ms = items(text, "zh")
+    assert [m.measure for m in ms] == ["建议县农业农村局督促鱼塘经营者设置护栏和警示牌。", "请各村于5月20日前完成辖区鱼塘摸排。"]
+    assert [m.body for m in ms] == ["县农业农村局", "各村"] and ms[1].deadline == "5月20日前"

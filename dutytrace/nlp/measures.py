@@ -75,8 +75,8 @@ def _heading(line: str, lang: str) -> tuple[int, str] | None:
     """(level, title) of a heading line, or None. Level 1: 一、 / 1. / IX. / Part, Section; 2: （一）;
     0: an unnumbered short title (ALL CAPS in English)."""
     s = line.strip()
-    if lang == "zh" and s[-1:] in "：:" and len(s) <= 41:  # "四、整改措施：" — a measures title may end in a colon
-        h = _heading(s[:-1], lang)
+    if lang == "zh" and len(s) >= 2 and s[-1] in "：:" and s[-2] not in "：:" and len(s) <= 41:
+        h = _heading(s[:-1], lang)  # "四、整改措施：" — a measures title may end in a colon
         return h if h is not None and (_is_measure_title(h[1], lang) or _is_handling_title(h[1], lang)) else None
     if lang == "en" and re.fullmatch(r"(?:[A-Z][\w ]{0,60}\b(?:recommends?|Recommendations?)|Recommendations?)\s*:", s):
         return 0, s[:-1]  # a FACE-style lead line: "Recommendations:", "Wisconsin FACE recommends:"
@@ -203,6 +203,7 @@ _FAMILIES = {
         ("num", re.compile(r"(\d{1,2})[、.．](?!\d)"), "zh_clause"),
         ("circled", re.compile(r"([①②③④⑤⑥⑦⑧⑨⑩⑪⑫])"), "any"),
         ("letter", re.compile(r"[（(]([a-j])[)）]\s*"), "zh_clause"),
+        ("top", re.compile(rf"(?<![第{_ZH_NUM}])([{_ZH_NUM}]{{1,2}})[、．.](?=\S)"), "zh_clause"),
     ],
     "en": [
         ("paren_num", re.compile(r"\((\d{1,2})\)\s"), "en"),
@@ -316,7 +317,7 @@ def _clean(s: str, lang: str) -> str:
     s = s.strip()
     for _ in range(2):  # a leftover number ("10.1 ", "（一）", "First, ") and the lead-in's "and "
         s = re.sub(rf"^(?:[（(][{_ZH_NUM}\da-j]{{1,3}}[)）]|\d{{1,2}}(?:\.\d{{1,2}})?[.、．)]?\s+|\d{{1,2}}[、．.](?!\d)|"
-                   rf"[{_ZH_NUM}]+是|第[{_ZH_NUM}]+[，,、]|[①-⑫]|[•·▪\-–]\s|"
+                   rf"[{_ZH_NUM}]+是|第[{_ZH_NUM}]+[，,、]|[{_ZH_NUM}]{{1,2}}[、．]|[①-⑫]|[•·▪\-–]\s|"
                    r"(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Finally|Lastly)(?:ly)?\s*,|"
                    r"Recommendation\s*(?:#|No\.?\s*)?\d{1,2}\s*[:.])\s*", "", s)
         s = re.sub(r"^(?:and|or)\s+", "", s)
@@ -516,7 +517,7 @@ def _requirements_only(items: list[Measure], lang: str) -> list[Measure]:
 # must …"). Only sentences with a strict modal count there (要, 应, 须, 必须, 严禁, 不得; "将" after 下一步;
 # must, shall, is required to), never quoted speech.
 _ZH_STRICT = re.compile(r"(?<![主重纲摘概只扼需])要(?![求素点害闻])|应当|应(?![急对用该])|须|必须|严禁|不得|务必")
-_ZH_CUE_LEAD = re.compile(r"^[^，。；：:]{0,14}?(?:要求|强调|提醒|提出)[，,：:]\s*")
+_ZH_CUE_LEAD = re.compile(r"^[^。；：:]{0,20}?(?:要求|强调|提醒|提出(?:如下|以下)?(?:意见|建议|要求)?)[，,：:]\s*")
 _ZH_CUE_NEXT = re.compile(r"^\s*(?:下一步|下步|今后)[，,]\s*")
 _ZH_CUE_LESSON = re.compile(r"以案为鉴|以案促改|引以为戒|举一反三")
 _ZH_ORDER = re.compile(r"^\s*(?:(?:同时|另|并|此外|另外)[，,]?\s*)?责令")
@@ -564,7 +565,14 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
                 active = True
             if active and (_ZH_STRICT.search(sent) or (future and "将" in sent)) and not _ZH_SANCTIONED.search(sent):
                 b.item(sent, s, False, None)
-            elif active and s == 0 and not m:  # a paragraph that requires nothing ends the cue
+                continue
+            # a recommendation or a request ("建议县住建局……", "请各村于……前……"), clause by clause, never a sanction
+            asked = [(c.start(), c.group(0)) for c in re.finditer(r"[^；;]+[；;]?", sent)
+                     if re.match(r"\s*(?:建议|请各|请[\u4e00-\u9fff]{1,12}?于)", c.group(0))
+                     and not _ZH_SANCTION.search(c.group(0)) and not re.search(r"依法|依规|依纪|追责", c.group(0))]
+            for at, clause in asked:
+                b.add(clause, s + at, passage=sent)
+            if not asked and active and s == 0 and not m:  # a paragraph that requires nothing ends the cue
                 active = future = False
         out.extend(b.items)
     return out
