@@ -92,3 +92,32 @@ def test_en_manslaughter_and_a_community_order_are_criminal_sanctions_a_firm_is_
     assert got["Kevin Ardley"].sanction == got["Derek Hume"].sanction == "transfer_to_judicial_organs"
     assert got["Castlegate Groundworks Ltd"].sanction == "fine"
     assert got["Derek Hume"].role == "owner"
+
+
+TRANSLATED = """Investigation report (English translation)
+1. Overview. The general contractor is Hexin Tianyu Construction Co., Ltd. The Qiaobei District Building Safety Supervision
+Station checked the site in May.
+2. Hu Wenjie, former Party secretary of Dongpo Town, ignored two reports about the site.
+5. Handling recommendations
+(1) Pei Lan, inspector of the district building safety supervision station, who signed the record without visiting the site,
+is to be given a warning within the Party;
+(2) Tao Ming, head of the station, is to be given an admonishment talk.
+(3) Ren Jie, chief of the permits section of the county housing and construction bureau, is to be given a demerit.
+(4) Hu Wenjie is to be given a serious warning within the Party.
+6. Recommendations
+The bureau shall train its inspectors.
+"""
+
+
+def test_en_translated_report_posts_and_lower_case_bodies():
+    got = people(TRANSLATED, "en")
+    assert set(got) == {"Pei Lan", "Tao Ming", "Ren Jie", "Hu Wenjie"}
+    # a body of a place written in lower case is its organisation, capitalised as the document's own bodies are
+    assert (got["Pei Lan"].role, got["Pei Lan"].organisation) == ("inspector", "Qiaobei District Building Safety Supervision Station")
+    assert got["Pei Lan"].level == "industry_supervision"
+    # "head of the station": the post as written, the station named before as its organisation
+    assert (got["Tao Ming"].role, got["Tao Ming"].organisation) == ("head of the station", "Qiaobei District Building Safety Supervision Station")
+    assert got["Ren Jie"].role == "chief of the permits section"
+    assert got["Ren Jie"].organisation.endswith("County Housing and Construction Bureau")
+    # a town's Party secretary leads its Party committee
+    assert (got["Hu Wenjie"].role, got["Hu Wenjie"].organisation) == ("Party secretary", "Dongpo Town Party Committee")

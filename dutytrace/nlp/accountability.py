@@ -175,6 +175,16 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
             rec["organisation"] = main
         if release and rec["enterprise"] and not rec.get("kind_word") and re.search(r"\b(?:employ(?:er|ees?|ed)|workers?|drivers?|labourers?|apprentices?|staff)\b", flat):
             rec["kind_word"] = "employer"  # a regulator prosecutes a firm as the employer of the dead or injured
+    for rec in found.values():  # "the Station" that the section names before no full name: the document's one station
+        hint = rec.get("org_hint")
+        if lang == "en" and hint and not rec["organisation"]:
+            named: dict[str, int] = {}
+            for o, n in orgs.items():
+                o = re.sub(r"^.*\.\s+|^(?:The|the)\s+", "", o)  # a name read across a sentence's end
+                if o.lower().endswith(" " + hint) and len(o) > len(hint) + 8 and o[0].isupper():
+                    named[o] = named.get(o, 0) + n
+            if named:
+                rec["organisation"] = max(named, key=lambda o: (named[o], len(o)))
     pages = _page_texts(chunks, lang)
     out = []
     for r in found.values():
@@ -676,14 +686,25 @@ def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str 
                                                                      m.group(3).strip()):
         m = None  # "manager of the Ashby Road elevator": a description, not "post of Organisation"
     unit_org = m and _EN_UNIT.search(m.group(2)) and not _EN_GOV_BODY.search(m.group(2))
+    # "supervisor of the district quality and safety supervision station": a body of a place written in lower case
+    low = None if m else re.match(r"(.+?) of the ((?:county|district|city|municipal|township|town)\s+(?:(?!(?:of|the|same|said|above|that)\b)"
+                                  r"[a-z][\w-]*\s+){1,6}(?:station|bureau|brigade|committee|administration|inspectorate|authority))\b(.*)$", role)
     local = m and re.match(r"(.+?\b(?:Town|Township))\s+(.+(?:Office|Section|Department|Centre|Team))$", m.group(2)) \
         or unit_org and re.match(r"(.+?\b(?:County|District|Town|Township|City))\s+(.+)$", m.group(2))
     if owner:  # "head of the park's safety office"
         role, org = f"{owner.group(1)} of the {owner.group(3)}", "=" + owner.group(2)
+    elif low:
+        role, org = f"{low.group(1)} {low.group(3).strip()}".strip(), low.group(2).strip()
+    elif same and same.group(3) == "station" and re.fullmatch(r"head|director|chief", same.group(1)) and not same.group(4).strip():
+        # "head of the station": the post as written (a unit's head), the station named before as its organisation
+        role, org = f"{same.group(1)} of the {same.group(3)}{same.group(4)}".strip(), "=" + same.group(3)
     elif same:
         role, org = (same.group(1) + same.group(4)).strip(), "=" + (same.group(2) or same.group(3))
     elif local:  # "director of the Qingshi Township Safety Production Office": an office of the township government
         role, org = f"{m.group(1).strip()} of the {local.group(2)} {m.group(3).strip()}".strip(), local.group(1) + " People's Government"
+    elif m and m.group(2).strip() == "Station" and re.fullmatch(r"head|director|chief", m.group(1).strip()) and not m.group(3).strip():
+        # "head of the Station": as written
+        role, org = f"{m.group(1).strip()} of the {m.group(2).strip()} {m.group(3).strip()}".strip(), "=" + m.group(2).strip().lower()
     elif m and re.fullmatch(r"(?:Station|Bureau|Brigade|Committee|Office|Centre|Company|Park)", m.group(2).strip()):
         role, org = f"{m.group(1).strip()} {m.group(3).strip()}".strip(), "=" + m.group(2).strip().lower()  # "of the Station"
     elif m and not unit_org:
@@ -696,7 +717,9 @@ def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str 
             kind = place.group(2).lower()
             if re.fullmatch(r"(?:deputy |vice |executive deputy )?head", role):
                 role = re.sub(r"head$", f"{kind} head", role)
-            org = place.group(1) + " People's Government"
+            # a Party secretary of a town leads its Party committee, not its government
+            party = re.search(r"\bparty\b.*\bsecretary\b|\bsecretary of the party\b", role, re.I)
+            org = place.group(1) + (" Party Committee" if party else " People's Government")
         role = f"{role} {tail}".strip()
     elif re.fullmatch(r"[A-Z][\w&'. -]+", role or "-") and not _EN_UNIT.search(role):
         role, org = None, role
@@ -829,6 +852,9 @@ def _expand_org(org: str | None, orgs: list[str], lang: str) -> str | None:
         return org
     if lang != "zh":  # "New Area Construction Safety Supervision Station" written in full once
         org = re.sub(r"^(?:Its|His|Her|Their|The)\s+", "", org)
+        if org.islower() and re.match(r"(?:county|district|city|municipal|township|town)\s", org):
+            # "county development and reform bureau": the body's name, capitalised as the document's own bodies are
+            org = " ".join(w if w in ("and", "of", "for", "the") else w[:1].upper() + w[1:] for w in org.split())
         longer = [f for f in orgs if f.endswith(" " + org) and re.fullmatch(r"(?:[A-Z][\w'-]*\s+){1,5}", f[:-len(org)])]
         if longer:
             return max(longer, key=lambda f: (orgs[f], len(f)))
