@@ -9,7 +9,10 @@ are about people). A section runs to the next heading of its level (or a signatu
 A handling section on its own (处理建议, 处理意见, 处理, "Handling Recommendations"; also "4、处理意见。…"
 with its text on the heading's line) is mostly sanctions: of its entries, split at semicolons, only the
 parts that require something and sanction no one are measures. MSHA root cause tables give one item
-per "Corrective Action:" (an action already taken).
+per "Corrective Action:" (an action already taken). A text with no such section (a notice, a decision, news,
+a township's 情况说明, a press release) gives the requirements stated after a cue: 会议要求， / 通知强调：,
+the paragraph that draws the lesson (以案为鉴), 下一步……将, a decision's 责令……, 建议…… and 请各……于……前
+clauses that sanction no one, a settlement's "must" (see _cued_requirements).
 
 How a section becomes items, in this order:
 1. numbered lists: （一）… / 一是… / 1. … / (1) … / 9.1 … / First, … Second, … / Recommendation #1: …
