@@ -107,9 +107,10 @@ def from_genre_files(case_id: str) -> list[dict]:
     from dutytrace.nlp.measures import extract_measures, in_original_script
 
     out = []
-    folder = ROOT / "corpus" / "genres" / "archive" / case_id
-    if not folder.is_dir():  # the tuning material written for the measures extractor (not ingested with the archive)
-        folder = ROOT / "corpus" / "genres" / "measures_tune" / case_id
+    # the archive's cases, else the material written for the measures extractor (not ingested with the
+    # archive): measures_tune (tuning only) and measures_blind (by an author who never saw the extractor)
+    folder = next((ROOT / "corpus" / "genres" / d / case_id for d in ("archive", "measures_tune", "measures_blind")
+                   if (ROOT / "corpus" / "genres" / d / case_id).is_dir()), ROOT / "corpus" / "genres" / "archive" / case_id)
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() not in (".pdf", ".txt", ".docx"):
             continue
