@@ -121,3 +121,18 @@ def test_en_translated_report_posts_and_lower_case_bodies():
     assert got["Ren Jie"].organisation.endswith("County Housing and Construction Bureau")
     # a town's Party secretary leads its Party committee
     assert (got["Hu Wenjie"].role, got["Hu Wenjie"].organisation) == ("Party secretary", "Dongpo Town Party Committee")
+
+
+def test_en_firms_by_their_short_names_and_an_officer_of_one():
+    text = ("Report (translation)\nThe contractor is Huaiyin Lutong Bridge Engineering Co., Ltd. (hereinafter \"Lutong Company\"); the "
+            "supervisor is Warehouse No. 2 of Huaiyin Jianan Storage Co., Ltd. (hereinafter \"Jianan Company\").\n"
+            "III. Handling Suggestions\n1. Lutong Company's project manager, Fang Ke, is recommended for transfer to the judicial organs.\n"
+            "2. Lutong Company is to be fined CNY 500,000 and Jianan Company CNY 200,000.\n"
+            "3. Lutong Company is to dismiss him from his post.\n"
+            "4. It is recommended that the provincial department impose penalties on Jianan Company, including suspension of its "
+            "qualification certificates.\n")
+    got = people(text, "en")
+    assert set(got) == {"Fang Ke", "Huaiyin Lutong Bridge Engineering Co., Ltd.", "Huaiyin Jianan Storage Co., Ltd."}
+    assert (got["Fang Ke"].role, got["Fang Ke"].organisation) == ("project manager", "Huaiyin Lutong Bridge Engineering Co., Ltd.")
+    assert got["Huaiyin Lutong Bridge Engineering Co., Ltd."].sanction == "fine"
+    assert got["Huaiyin Jianan Storage Co., Ltd."].organisation == "Huaiyin Jianan Storage Co., Ltd."  # not its warehouse

@@ -73,7 +73,8 @@ _CUES = {  # checked together with the codebook's sanction cues
                r"formal caution|\bcaution(?:ed)?\b",
     "fine": r"罚款|罚金|罚锾|\bfined?\b|administrative penalty|penalt(?:y|ies) (?:of|totalling|amounting)|"
             r"(?:in|proposed|civil|monetary) (?:\w+ )?penalt(?:y|ies)\b|proposed fines?\b",
-    "licence_revocation": r"吊销|暂扣|暂停执业|revok|licen[cs]e (?:was |is )?(?:withdrawn|suspended)",
+    "licence_revocation": r"吊销|暂扣|暂停执业|revok|licen[cs]e (?:was |is )?(?:withdrawn|suspended)|"
+                          r"suspension of (?:its |their )?(?:[\w-]+ ){0,2}(?:licen[cs]es?|qualifications?|certificates?|permits?)",
     "organisational_handling": r"组织处理|调离(?:工作)?岗位|停职检查|organi[sz]ational (?:handling|measures)",
     "admonishment_talk": r"诫勉|admonish|admonition",
     "circulated_criticism": r"通报批评|予以通报|circulated (?:a )?(?:notice of )?criticism|criticis\w* (?:in|by) (?:a )?(?:circular|notice)|"
@@ -92,6 +93,7 @@ _CUE_RES = {k: re.compile(v, re.I) for k, v in _CUES.items()}
 _START = re.compile(r"responsib\w*[^.\n]{0,40}(?:finding|handling|recommend|enforcement|action|sanction)|conclusions? on responsibility|"
                     r"(?:enforcement|sanctions?|penalties|discipline) and responsibilit|recommended (?:handling|sanctions|action against)|"
                     r"(?:handling|treatment|punishment|sanctions?) (?:of|for) [^.\n]{0,30}(?:responsib|accountab|liab)|\baccountability\b|"
+                    r"\b(?:handling|disposal) (?:suggestions?|recommendations?|opinions?|proposals?)\b|"
                     r"(?:责任|问责)[^。\n]{0,24}(?:处理|建议|意见|认定)|处理建议|处理意见", re.I)
 _END = re.compile(r"recommend|rectif|prevent|measures|lessons|suggestion|appendix|防范|整改|措施|教训|附件", re.I)
 _HEADING = re.compile(r"^\s*(?:\d{1,2}\.?(?=\s+[A-Z\u4e00-\u9fff])|Section \d+|Part [A-Z][a-z]+|[IVX]+\.|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分])")
@@ -309,6 +311,9 @@ def _aliases(flat: str, lang: str) -> dict[str, str]:
         if lang == "zh":
             full = re.sub(r"^.*?(?:为|是|由|在|位于|的)(?=[\u4e00-\u9fff]{4,}$)", "", full)
             full = _clean_org(full, "zh") or full
+        else:  # "Warehouse No. 6 of X Co., Ltd. (hereinafter …)": the company, not its warehouse
+            full = re.sub(r"^(?:(?:Warehouse|Workshop|Plant|Site|Branch|Depot|Pit|Yard|Building|Project|Section|Team|Unit)\b[^,]*?\s+of\s+)"
+                          r"(?=[A-Z].*(?:Co\.|Ltd|Limited|Company|Inc))", "", full)
         out[short] = full
     return out
 
@@ -331,6 +336,7 @@ def _sentences(flat: str, lang: str) -> list[str]:
 # what only a person can receive: a body held accountable in the same sentence as a fine is fined ("X Ltd pleaded
 # guilty to a criminal charge and was fined £40,000": the fine is its sanction, the prosecution is how it came)
 _PERSONAL = frozenset(SEVERITY[:SEVERITY.index("fine")])
+_BODY_SANCTIONS = ("fine", "licence_revocation")  # what names a firm held accountable in a sentence without a subject
 
 
 def _sanction(sentence: str, lang: str, codebook: Codebook, body: bool = False) -> str | None:
@@ -422,9 +428,15 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                 r["evidence"] = raw if sanction else None
                 r["dead"] = bool(_DECEASED.search(sent))
             group.extend(subjects)
+            if lang == "en" and body_sanction == "fine" and all(r["enterprise"] for r in subjects):
+                for name in _fined_enterprises(sent, lang, aliases, main):  # "Dongsha is to be fined … and Haixing CNY …"
+                    if not any(r["person"] in (name, aliases.get(name)) for r in group):
+                        group.append({"person": aliases.get(name, name), "role": None,
+                                      "organisation": aliases.get(name, name), "sanction": "fine", "dead": False,
+                                      "enterprise": True, "said": raw, "evidence": raw})
             continue
         if strict:
-            if body_sanction == "fine":  # a press release: "X Ltd … were fined", "The company was fined £900,000"
+            if body_sanction == "fine" or lang == "en" and body_sanction in _BODY_SANCTIONS:  # a press release: "X Ltd … were fined"
                 names = _fined_enterprises(sent, lang, aliases, main)
                 if not names and (last_firm or main) and (re.match(r"(?:(?:the|an?|this)\s+)?(?:[\w-]+\s+){0,4}?(?:company|firm|employer|business|"
                                                    r"contractor|cooperative|distributor)\b|it\b", sent, re.I) or re.search(
@@ -434,7 +446,7 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                 for name in names:
                     if not any(r["person"] == name for r in group):
                         kind = re.search(re.escape(name) + r",\s+(?:the|its|a|an)\s+([a-z][a-z /-]{2,40}?),", sent)
-                        group.append({"person": name, "role": None, "organisation": aliases.get(name, name), "sanction": "fine",
+                        group.append({"person": name, "role": None, "organisation": aliases.get(name, name), "sanction": body_sanction,
                                       "dead": False, "enterprise": True, "said": raw, "evidence": raw,
                                       **({"kind_word": kind.group(1)} if kind else {})})  # "Harlan Builders Inc., the general contractor,"
             continue
@@ -455,10 +467,10 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                 said = body_sanction if r["enterprise"] else sanction
                 if said and _worst(r["sanction"], said) != r["sanction"]:
                     r["sanction"], r["evidence"] = said, raw
-            if body_sanction == "fine":
+            if body_sanction == "fine" or lang == "en" and body_sanction in _BODY_SANCTIONS:
                 for name in _fined_enterprises(sent, lang, aliases, main):
                     if not any(r["person"] == name for r in group):
-                        group.append({"person": name, "role": None, "organisation": aliases.get(name, name), "sanction": "fine",
+                        group.append({"person": name, "role": None, "organisation": aliases.get(name, name), "sanction": body_sanction,
                                       "dead": False, "enterprise": True, "said": raw, "evidence": raw})
     close()
     return done
@@ -528,6 +540,18 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
                       r"(" + EN_NAME.pattern + r")(?=(?:,\s*" + _EN_ASIDE + r"\s*,)?\s+(?:is|was|were|has|had|pleaded|admitted|received|and|faces?|got)\b)", sent)
     if titled and not EN_NOT_NAME.match(titled.group(2)):  # "Director Colin Treadway pleaded guilty …", "Yard supervisor Gary Lomax, 51, was …"
         return [_person(titled.group(2), re.sub(r"^former\s+", "", titled.group(1).lower()), None)]
+    for short in sorted(aliases, key=len, reverse=True):
+        if sent.startswith(short) and EN_COMPANY.search(aliases[short]):
+            post = re.match(re.escape(short) + r"'s\s+((?:[a-z-]+\s+){0,3}?(?:manager|director|chairman|owner|supervisor|foreman|officer|"
+                            r"engineer|controller|representative|head|chief|leader)),\s+(" + EN_NAME.pattern + r"),", sent)
+            if post and not EN_NOT_NAME.match(post.group(2)):  # "Nanhu Company's general manager, Xu Qiang, …"
+                return [_person(post.group(2), post.group(1), aliases[short])]
+            if re.match(re.escape(short) + r"\s+(?:is|was|were|has|had|shall|should|will|be)\b", sent) \
+                    and re.search(r"\b(?:fined?|penalt\w*|penali[sz]\w*|licen[cs]es?|qualifications?|certificates?)\b", sent) \
+                    and not re.search(r"\b(?:him|her|them)\b", sent):
+                # "Hengjian Company is recommended to be fined": the firm, by the short name the document gave it
+                return [{"person": aliases[short], "role": None, "organisation": aliases[short], "enterprise": True}]
+            return []  # "Lutong Company is to dismiss him": the firm acts on the person named before; it is no person
     owned = re.match(r"(?:The|Its|Their)\s+(?:(?:company|firm|business|employer|contractor|operator)'s\s+)?((?:[a-z-]+\s+){0,2}?(?:director|manager|"
                      r"owner|supervisor|foreman|proprietor|engineer|chairman|officer|operator)),\s+(" + EN_NAME.pattern + r"),", sent)
     if owned and not EN_NOT_NAME.match(owned.group(2)):  # "The company's owner, Derek Hume, was given …"
