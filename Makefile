@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 PORT ?= 8501
 
-.PHONY: install demo ingest serve eval test bench clean
+.PHONY: install demo ingest serve eval test test-postgres bench clean
 
 install:
 	@scripts/setup.sh
@@ -26,6 +26,10 @@ eval: ingest
 
 test: install
 	.venv/bin/python -m pytest -q -p no:cacheprovider
+
+# the whole suite again with every catalog on PostgreSQL (a server the tests start; a database per catalog)
+test-postgres: install
+	DUTYTRACE_TEST_POSTGRES=1 .venv/bin/python -m pytest -q -p no:cacheprovider
 
 bench: install
 	.venv/bin/python benchmarks/bench_sample.py

@@ -11,16 +11,8 @@ import io
 import json
 import time
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL,
-  target TEXT, detail TEXT NOT NULL DEFAULT '{}');
-CREATE INDEX IF NOT EXISTS audit_at ON audit(at);
-"""
-TRIGGERS = """
-CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-"""
+from dutytrace.store import audit_log
+
 ACTIONS: tuple[str, ...] = ("login", "login_failed", "search", "view_case", "view_document", "export", "ingest_start", "ingest",
            "case_meta", "review_tag", "user_change", "similar", "analytics", "analyze", "eval", "retag_start", "retag",
            "reindex", "index_migrate", "measure_status", "session_resume", "logout", "saved_search", "denied")
@@ -29,28 +21,16 @@ ACTIONS: tuple[str, ...] = ("login", "login_failed", "search", "view_case", "vie
 class Audit:
     def __init__(self, catalog):
         self.db = catalog.db
-        self.db.executescript(SCHEMA)
-        try:
-            self.db.executescript(TRIGGERS)  # SQLite; on PostgreSQL the database role should lack UPDATE/DELETE
-        except Exception:
-            pass
 
     def record(self, user: str, action: str, target: str | None = None, /, **detail) -> None:
         """Append a row. `detail` may use any key, `action` included (a `denied` row names the action
         that was refused)."""
-        with self.db:
-            self.db.execute("INSERT INTO audit(at, user, action, target, detail) VALUES (?, ?, ?, ?, ?)",
-                            (time.time(), user, action, target, json.dumps(detail, ensure_ascii=False, default=str)))
+        audit_log.append(self.db, time.time(), user, action, target, json.dumps(detail, ensure_ascii=False, default=str))
 
     def entries(self, user: str | None = None, action: str | None = None, since: float | None = None,
                 limit: int = 1000) -> list[dict]:
-        q, args = "SELECT * FROM audit WHERE 1=1", []
-        for cond, val in (("user=?", user), ("action=?", action), ("at>=?", since)):
-            if val is not None:
-                q += f" AND {cond}"
-                args.append(val)
-        rows = self.db.execute(q + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
-        return [{**dict(r), "detail": json.loads(r["detail"]),
+        rows = audit_log.rows(self.db, user, action, since, limit)
+        return [{**r, "detail": json.loads(r["detail"]),
                  "time": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["at"]))} for r in rows]
 
     def to_csv(self, entries: list[dict]) -> str:

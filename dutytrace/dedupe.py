@@ -19,6 +19,8 @@ import zlib
 
 import numpy as np
 
+from dutytrace.store import signatures as rows
+
 SHINGLE = 8
 PERMUTATIONS = 64
 BANDS = 16
@@ -28,12 +30,8 @@ _rng = np.random.default_rng(20261129)  # fixed: signatures must be comparable a
 _A = _rng.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)  # odd multipliers
 _B = _rng.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64)
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS doc_signatures (doc_id TEXT PRIMARY KEY, sig TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS doc_bands (band TEXT NOT NULL, doc_id TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS doc_bands_band ON doc_bands(band);
-CREATE TABLE IF NOT EXISTS near_duplicates (doc_id TEXT PRIMARY KEY, dup_of TEXT NOT NULL, similarity REAL NOT NULL);
-"""
+# the tables (doc_signatures, doc_bands, near_duplicates) are store/schema.py's, written by store/signatures.py
+SCHEMA = ""  # kept for callers that created the tables themselves: the catalog creates them now
 
 
 def signature(text: str) -> np.ndarray:
@@ -65,50 +63,33 @@ def mark_near_duplicates(catalog) -> list[tuple[str, str, float]]:
     """Sign every document that has no signature yet (in ingestion order) and record the ones that
     nearly duplicate an earlier document. Idempotent; returns the new (doc_id, dup_of, similarity)."""
     db = catalog.db
-    db.executescript(SCHEMA)
-    with db:  # documents removed or replaced since the last run leave no trace
-        for table in ("doc_signatures", "doc_bands", "near_duplicates"):
-            db.execute(f"DELETE FROM {table} WHERE doc_id NOT IN (SELECT doc_id FROM documents)")
-        db.execute("DELETE FROM near_duplicates WHERE dup_of NOT IN (SELECT doc_id FROM documents)")
-        # pairs across cases (recorded before groups were kept within a case) are undone
-        db.execute("DELETE FROM near_duplicates WHERE (SELECT case_id FROM documents WHERE doc_id=near_duplicates.doc_id)"
-                   " <> (SELECT case_id FROM documents WHERE doc_id=near_duplicates.dup_of)")
-    todo = [(r[0], r[1]) for r in db.execute(
-        "SELECT doc_id, case_id FROM documents WHERE doc_id NOT IN (SELECT doc_id FROM doc_signatures) "
-        "ORDER BY ingested_at")]
+    rows.prune(db)  # documents removed or replaced since the last run leave no trace; pairs across cases go
+    todo = rows.unsigned(db)
     found: list = []
     for doc_id, case_id in todo:
         text = "\n".join(p["text"] for p in catalog.pages(doc_id))
         sig = signature(text)
         bands = _bands(sig)
-        marks = ",".join("?" * len(bands))
-        candidates = {r[0] for r in db.execute(
-            f"SELECT b.doc_id FROM doc_bands b JOIN documents d ON d.doc_id = b.doc_id "
-            f"WHERE b.band IN ({marks}) AND d.case_id = ?", [*bands, case_id])}
+        candidates = rows.candidates(db, bands, case_id)
         best = None
         for other in candidates:
-            row = db.execute("SELECT sig FROM doc_signatures WHERE doc_id=?", (other,)).fetchone()
-            if row is None:
+            stored = rows.signature_text(db, other)
+            if stored is None:
                 continue
-            sim = similarity(sig, _load(row[0]))
+            sim = similarity(sig, _load(stored))
             if sim >= THRESHOLD and (best is None or sim > best[1]):
                 best = (other, sim)
-        with db:
-            db.execute("INSERT OR REPLACE INTO doc_signatures(doc_id, sig) VALUES (?, ?)",
-                       (doc_id, ",".join(str(int(v)) for v in sig)))
-            db.executemany("INSERT INTO doc_bands(band, doc_id) VALUES (?, ?)", [(b, doc_id) for b in bands])
+        with db.transaction() as tx:
+            rows.store_signature(tx, doc_id, ",".join(str(int(v)) for v in sig), bands)
             if best:
-                original = db.execute("SELECT dup_of FROM near_duplicates WHERE doc_id=?", (best[0],)).fetchone()
-                root = original[0] if original else best[0]
+                root = rows.duplicate_of(tx, best[0]) or best[0]
                 if _is_pdf(catalog, doc_id) and not _is_pdf(catalog, root):
                     # the PDF stands for the group (the viewer can show its pages); the older copy defers to it
-                    db.execute("UPDATE near_duplicates SET dup_of=? WHERE dup_of=?", (doc_id, root))
-                    db.execute("INSERT OR REPLACE INTO near_duplicates(doc_id, dup_of, similarity) VALUES (?, ?, ?)",
-                               (root, doc_id, best[1]))
+                    rows.redirect(tx, root, doc_id)
+                    rows.set_duplicate(tx, root, doc_id, best[1])
                     found = [f for f in found if f[0] != root] + [(root, doc_id, best[1])]
                 else:
-                    db.execute("INSERT OR REPLACE INTO near_duplicates(doc_id, dup_of, similarity) VALUES (?, ?, ?)",
-                               (doc_id, root, best[1]))
+                    rows.set_duplicate(tx, doc_id, root, best[1])
                     found.append((doc_id, root, best[1]))
     return found
 
@@ -121,7 +102,4 @@ def _is_pdf(catalog, doc_id: str) -> bool:
 def duplicates(catalog) -> dict[str, str]:
     """doc_id -> the document it nearly duplicates, within one case (a pair across cases, recorded
     before groups were kept within a case and not yet undone by an ingest, is ignored)."""
-    catalog.db.executescript(SCHEMA)
-    return {r[0]: r[1] for r in catalog.db.execute(
-        "SELECT n.doc_id, n.dup_of FROM near_duplicates n JOIN documents a ON a.doc_id = n.doc_id "
-        "JOIN documents b ON b.doc_id = n.dup_of WHERE a.case_id = b.case_id")}
+    return rows.pairs_within_cases(catalog.db)

@@ -26,12 +26,6 @@ PERMISSIONS = {
     "admin": {"search", "view", "export", "review", "ingest", "users", "audit", "reindex"},
 }
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS users (
-  name TEXT PRIMARY KEY, role TEXT NOT NULL, clearance TEXT NOT NULL, password_hash TEXT NOT NULL,
-  disabled INTEGER NOT NULL DEFAULT 0, created REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS grants (name TEXT NOT NULL, case_id TEXT NOT NULL, PRIMARY KEY (name, case_id));
-"""
 
 
 class AccessDenied(DutytraceError):
@@ -76,11 +70,10 @@ def _hasher():
 
 class Users:
     def __init__(self, catalog):
-        self.db = catalog.db
-        self.db.executescript(SCHEMA)
+        self.rows = catalog.users  # store/users.py: the tables' rows (this module holds the rules)
 
     def exist(self) -> bool:
-        return self.db.execute("SELECT COUNT(*) FROM users").fetchone()[0] > 0
+        return self.rows.count() > 0
 
     def add(self, name: str, password: str, role: str = "investigator", clearance: str = "open") -> None:
         if role not in ROLES:
@@ -89,21 +82,17 @@ class Users:
             raise DutytraceError(f"unknown clearance '{clearance}'; use one of {', '.join(LEVELS)}")
         if len(password) < 8:
             raise DutytraceError("password too short: use at least 8 characters")
-        if self.db.execute("SELECT 1 FROM users WHERE name=?", (name,)).fetchone():
+        if self.rows.get(name):
             raise DutytraceError(f"user '{name}' exists already")
-        with self.db:
-            self.db.execute("INSERT INTO users(name, role, clearance, password_hash, disabled, created) "
-                            "VALUES (?, ?, ?, ?, 0, ?)", (name, role, clearance, _hasher().hash(password), time.time()))
+        self.rows.add(name, role, clearance, _hasher().hash(password), time.time())
 
     def list(self) -> list[dict]:
-        rows = self.db.execute("SELECT name, role, clearance, disabled, created FROM users ORDER BY name").fetchall()
-        return [{**dict(r), "disabled": bool(r["disabled"]), "grants": self._grants(r["name"])} for r in rows]
+        return [{**r, "disabled": bool(r["disabled"]), "grants": self._grants(r["name"])} for r in self.rows.all()]
 
     def disable(self, name: str) -> None:
         self._get(name)
         self._keep_an_admin(name, "disable")
-        with self.db:
-            self.db.execute("UPDATE users SET disabled=1 WHERE name=?", (name,))
+        self.rows.change(name, disabled=1)
 
     def set(self, name: str, role: str | None = None, clearance: str | None = None) -> None:
         self._get(name)
@@ -111,22 +100,14 @@ class Users:
             raise DutytraceError(f"role must be one of {ROLES}, clearance one of {LEVELS}")
         if role and role != "admin":
             self._keep_an_admin(name, f"make a {role}")
-        with self.db:
-            if role:
-                self.db.execute("UPDATE users SET role=? WHERE name=?", (role, name))
-            if clearance:
-                self.db.execute("UPDATE users SET clearance=? WHERE name=?", (clearance, name))
+        self.rows.change(name, **{k: v for k, v in (("role", role), ("clearance", clearance)) if v})
 
     def grant(self, name: str, case_id: str, revoke: bool = False) -> None:
         self._get(name)
-        with self.db:
-            if revoke:
-                self.db.execute("DELETE FROM grants WHERE name=? AND case_id=?", (name, case_id))
-            else:
-                self.db.execute("INSERT OR IGNORE INTO grants(name, case_id) VALUES (?, ?)", (name, case_id))
+        self.rows.grant(name, case_id, revoke)
 
     def authenticate(self, name: str, password: str) -> Principal | None:
-        row = self.db.execute("SELECT * FROM users WHERE name=?", (name,)).fetchone()
+        row = self.rows.get(name)
         if row is None or row["disabled"]:
             _hasher().hash(password)  # same work either way: timing does not tell which names exist
             return None
@@ -147,26 +128,25 @@ class Users:
     def _keep_an_admin(self, name: str, what: str) -> None:
         """Refuse a change that would leave no active admin (whoever asks: the last admin itself or
         another): nobody could then manage users or read the audit log."""
-        others = self.db.execute("SELECT COUNT(*) FROM users WHERE role='admin' AND disabled=0 AND name<>?",
-                                 (name,)).fetchone()[0]
+        others = self.rows.other_active_admins(name)
         row = self._get(name)
         if row["role"] == "admin" and not row["disabled"] and others == 0:
             raise AccessDenied(f"cannot {what} '{name}': it is the last active admin; add another admin first")
 
     def _get(self, name: str):
-        row = self.db.execute("SELECT * FROM users WHERE name=?", (name,)).fetchone()
+        row = self.rows.get(name)
         if row is None:
             raise AuthRequired(f"no user '{name}'; an admin adds users with `dutytrace users add`")
         return row
 
     def _grants(self, name: str) -> builtins.list[str]:  # builtins: the class defines a list() method
-        return [r[0] for r in self.db.execute("SELECT case_id FROM grants WHERE name=? ORDER BY case_id", (name,))]
+        return self.rows.grants(name)
 
 
 def case_clearances(catalog) -> dict[str, str]:
     """case_id -> clearance for every case with documents (open when its case.yaml says nothing)."""
     out = {}
-    for r in catalog.db.execute("SELECT case_id, meta FROM cases WHERE case_id IN (SELECT case_id FROM documents)"):
-        level = (json.loads(r["meta"] or "{}") or {}).get("clearance", "open")
-        out[r["case_id"]] = level if level in LEVELS else "restricted"  # unknown labels fail closed
+    for case_id, meta in catalog.case_metas().items():
+        level = (json.loads(meta or "{}") or {}).get("clearance", "open")
+        out[case_id] = level if level in LEVELS else "restricted"  # unknown labels fail closed
     return out

@@ -30,6 +30,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   "$VPY" -m pip install -q --upgrade pip
   # torch first and pinned: the CPU build is at hand; an unpinned torch pulls a multi-GB CUDA build
   "$VPY" -m pip install -q "torch==2.13.0"
+  "$VPY" -m pip install -q "sqlalchemy==2.1.9" "alembic==1.20.1"  # the catalog (pinned in pyproject.toml too)
   "$VPY" -m pip install -q -e ".[dev]"
   echo "$want" > "$stamp"
 fi

@@ -13,6 +13,38 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
 from dutytrace.config import Settings  # noqa: E402
 
+# The PostgreSQL pass (`make test-postgres`, DUTYTRACE_TEST_POSTGRES=1): one PostgreSQL server for the
+# session (tests/pg_server.py), and every catalog a test opens (a home's catalog file, in this process or
+# one it starts) in a fresh database of its own on it (store/db.py, DUTYTRACE_TEST_DATABASE_SERVER), so
+# the tests stay independent of each other as on SQLite.
+_PG_SERVER = None
+
+
+def pytest_configure(config):
+    global _PG_SERVER
+    if os.environ.get("DUTYTRACE_TEST_POSTGRES") == "1" and _PG_SERVER is None:
+        from dutytrace.store.db import TEST_SERVER_ENV
+        from tests.pg_server import PgServer
+
+        _PG_SERVER = PgServer()  # no server here is an error in this pass, not a skip
+        os.environ[TEST_SERVER_ENV] = _PG_SERVER.server_url()
+
+
+def pytest_unconfigure(config):
+    global _PG_SERVER
+    if _PG_SERVER is not None:
+        from dutytrace.store.db import TEST_SERVER_ENV
+
+        os.environ.pop(TEST_SERVER_ENV, None)
+        _PG_SERVER.stop()
+        _PG_SERVER = None
+
+
+def pytest_report_header(config):
+    if _PG_SERVER is not None:
+        return f"catalogs on PostgreSQL: {_PG_SERVER.url} (a database per catalog)"
+    return None
+
 CASE_A_REPORT = [
     "Investigation Report on the Sewer Poisoning Accident at Pumping Station No. 3\n"
     "Linjiang District Accident Investigation Team\n12 September 2019",

@@ -1,66 +1,37 @@
 """The catalog on a real PostgreSQL server (DUTYTRACE_DATABASE_URL): the test starts its own server
 (initdb into a temporary folder, pg_ctl on a free localhost port, as the `postgres` system user when
 run as root, since PostgreSQL refuses to run as root) and ingests the test archive through the whole
-service. Skipped, with the reason, only when the PostgreSQL server binaries are not installed (Debian
+service (the server is tests/pg_server.py's). Skipped, with the reason, only when the PostgreSQL server binaries are not installed (Debian
 package `postgresql`, which scripts/setup.sh installs)."""
 
 from __future__ import annotations
 
-import glob
 import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
-from pathlib import Path
+import uuid
 
 import pytest
 
 from dutytrace.service import Dutytrace
 from dutytrace.store.catalog import Catalog
-
-
-def _bindir() -> Path | None:
-    found = shutil.which("initdb")
-    if found:
-        return Path(os.path.realpath(found)).parent
-    dirs = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return Path(dirs[-1]).parent if dirs else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.pg_server import PgServer, Unavailable
 
 
 @pytest.fixture(scope="module")
 def pg_url():
-    bindir = _bindir()
-    if bindir is None or not (bindir / "pg_ctl").exists():
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed: apt-get install postgresql")
-    prefix: list[str] = []
-    data = Path(tempfile.mkdtemp(prefix="dutytrace-pg-"))
-    if os.geteuid() == 0:
-        try:
-            user = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no `postgres` system user to run the server as")
-        os.chown(data, user.pw_uid, user.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    run = lambda *cmd: subprocess.run(prefix + list(cmd), check=True, capture_output=True, text=True)  # noqa: E731
-    run(str(bindir / "initdb"), "-D", str(data / "db"), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-        "--locale=C.UTF-8")
-    run(str(bindir / "pg_ctl"), "-D", str(data / "db"), "-l", str(data / "server.log"), "-w", "-t", "60",
-        "-o", f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "start")
+    shared = os.environ.get("DUTYTRACE_TEST_DATABASE_SERVER")
+    if shared:  # the suite's PostgreSQL pass (conftest.py): its server, a database of this module's own
+        from dutytrace.store.db import database_for
+
+        yield database_for(shared, f"module-{uuid.uuid4().hex}")
+        return
     try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        server = PgServer()
+    except Unavailable as e:
+        pytest.skip(str(e))
+    try:
+        yield server.url
     finally:
-        subprocess.run(prefix + [str(bindir / "pg_ctl"), "-D", str(data / "db"), "-m", "fast", "-w", "stop"],
-                       capture_output=True)
-        shutil.rmtree(data, ignore_errors=True)
+        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -1,151 +1,126 @@
-"""The catalog's database connection: SQLite by default, PostgreSQL when DUTYTRACE_DATABASE_URL is a
-postgresql:// URL (so that several hosts can ingest into one archive).
+"""The catalog's database: one SQLAlchemy engine with a connection pool, SQLite by default (the file in
+the data home) or PostgreSQL when DUTYTRACE_DATABASE_URL is a postgresql:// URL (so that several hosts
+can ingest into one archive). The store modules write SQLAlchemy Core statements over the tables of
+store/schema.py: one code path for both databases, the dialect chosen by the engine.
 
-The catalog is written in SQLite's dialect against sqlite3's connection API (`execute`, `executemany`,
-`executescript`, `with conn:` as a transaction, rows that index by position and by name). For
-PostgreSQL, `PgConnection` offers that same API over psycopg 3 and translates the few dialect
-differences the catalog uses:
-
-- placeholders `?` -> `%s` (and a literal `%` -> `%%`);
-- `INSERT OR IGNORE INTO t ...` -> `INSERT INTO t ... ON CONFLICT DO NOTHING`;
-- `INSERT OR REPLACE INTO t [(cols)] VALUES ...` -> `... ON CONFLICT (primary key) DO UPDATE SET` the
-  other columns (the key and the columns are read from the table);
-- in DDL: `INTEGER PRIMARY KEY AUTOINCREMENT` -> `BIGSERIAL PRIMARY KEY`, `INTEGER` -> `BIGINT`,
-  `REAL` -> `DOUBLE PRECISION`;
-- the column names `end` and `user` (reserved in PostgreSQL) are quoted.
-
-(The catalog sends its `PRAGMA`s only to SQLite.)
-
-Threads. The UI serves many sessions from one process, each on its own thread, over one catalog. One
-sqlite3 connection shared by threads interleaves their statements and transactions (a statement of
-one thread inside another's transaction, a cursor read while another thread executes), so
-`SqliteConnection` gives each thread its own connection to the same file (WAL: readers do not block
-the writer, and a writer waits up to its timeout for another). An in-memory database (one per
-connection) keeps one connection, and each call runs and reads its rows under a lock.
-`PgConnection` serialises the threads on its one connection (psycopg reads a result whole).
+Pools and threads. The UI serves many sessions from one process, each on its own thread, over one
+catalog. A connection is checked out of the pool by one thread for one read or one transaction and
+returned after it, so no two threads ever interleave statements on one connection. SQLite: each pooled
+connection opens the file with WAL (readers do not block the writer) and foreign keys on, and waits up
+to `timeout` seconds for another writer; ":memory:" keeps one connection (one database) for every
+thread, used under a lock. PostgreSQL: a QueuePool (5 connections, 10 more at peaks), checked with a
+ping before use (a restarted server does not break the next call).
 
 Full or read-only disks become DiskFull / HomeNotWritable (store/disk.py), never a traceback.
 
-Convention that makes this safe: SQL keywords are written in upper case, identifiers in lower case."""
+`Database.execute` / `executemany` / `executescript` and `with db:` keep the old connection API for
+ad-hoc SQL in tests and one-off scripts: `?` placeholders (bound as parameters), and on PostgreSQL the
+two column names it reserves (`user`, `end`) quoted. The catalog itself never goes through it."""
 
 from __future__ import annotations
 
 import re
 import sqlite3
 import threading
-import weakref
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-_RESERVED = re.compile(r"\b(end|user)\b")  # column names the catalog and its neighbours use that PostgreSQL reserves
-_INSERT = re.compile(r"^\s*INSERT\s+OR\s+(IGNORE|REPLACE)\s+INTO\s+(\w+)\s*(\(([^)]*)\))?", re.S)
+from sqlalchemy import Connection, Engine, create_engine, event, exc, text
+from sqlalchemy.pool import QueuePool, StaticPool
 
 
 def is_postgres_url(target) -> bool:
-    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://", "postgresql+psycopg://"))
+
+
+def engine_url(target: str) -> str:
+    """The SQLAlchemy URL of a catalog target: psycopg 3 for PostgreSQL, pysqlite for a file."""
+    if is_postgres_url(target):
+        rest = target.split("://", 1)[1]
+        return "postgresql+psycopg://" + rest
+    return "sqlite:///" + target
+
+
+# The test suite's PostgreSQL pass (tests/conftest.py, `make test-postgres`): a catalog named by a file
+# path is put in a database of its own on this server (created on first use, named from the path), so
+# every test, and every process a test starts, reaches the same catalog for the same home as on SQLite.
+TEST_SERVER_ENV = "DUTYTRACE_TEST_DATABASE_SERVER"
+_created: set[str] = set()
+
+
+def database_for(server_url: str, key: str) -> str:
+    """The URL of the database for `key` on the PostgreSQL server at `server_url`, created if absent."""
+    import hashlib
+
+    name = "dt_" + hashlib.sha256(key.encode()).hexdigest()[:24]
+    base = server_url.rstrip("/")
+    url = f"{base}/{name}"
+    if url in _created:
+        return url
+    admin = create_engine(engine_url(f"{base}/postgres"), isolation_level="AUTOCOMMIT", poolclass=StaticPool)
+    try:
+        with admin.connect() as conn:
+            if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+                try:
+                    conn.execute(text(f'CREATE DATABASE "{name}"'))
+                except exc.DBAPIError:  # another process created it first
+                    if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+                        raise
+    finally:
+        admin.dispose()
+    _created.add(url)
+    return url
+
+
+def resolve(target: str) -> str:
+    """The catalog target itself, or, under the test suite's PostgreSQL pass, its database there."""
+    import os
+
+    server = os.environ.get(TEST_SERVER_ENV)
+    if server and not is_postgres_url(target) and target != ":memory:":
+        return database_for(server, str(Path(target).resolve()))
+    return target
+
+
+def make_engine(target: str, timeout: float = 30.0) -> Engine:
+    """The engine and pool of a catalog: a postgresql:// URL, a SQLite file path or ':memory:'."""
+    if is_postgres_url(target):
+        return create_engine(engine_url(target), poolclass=QueuePool, pool_size=5, max_overflow=10,
+                             pool_pre_ping=True, pool_timeout=60)
+    if target == ":memory:":
+        engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+    else:
+        engine = create_engine(engine_url(target), poolclass=QueuePool, pool_size=8, max_overflow=-1,
+                               connect_args={"check_same_thread": False, "timeout": timeout})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):  # every new SQLite connection, as the catalog always opened them
+        cur = dbapi_conn.cursor()
+        if target != ":memory:":
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+    return engine
 
 
 class Row(dict):
-    """A row addressable like sqlite3.Row: by column name and by position."""
+    """A row addressable by column name and by position (as sqlite3.Row is)."""
 
     def __getitem__(self, key):
         if isinstance(key, int):
             return list(self.values())[key]
         return super().__getitem__(key)
 
-    def keys(self):  # noqa: D102 - like sqlite3.Row.keys()
+    def keys(self):  # type: ignore[override]  # noqa: D102 - like sqlite3.Row.keys()
         return list(super().keys())
 
 
-def _row_factory(cursor):
-    names = [c.name for c in cursor.description or []]
-    return lambda values: Row(zip(names, values))
+class Rows(list):
+    """The rows of a statement, read whole, with the cursor's fetch API and rowcount."""
 
-
-def translate_ddl(sql: str) -> str:
-    sql = re.sub(r"INTEGER\s+PRIMARY\s+KEY\s+AUTOINCREMENT", "BIGSERIAL PRIMARY KEY", sql)
-    sql = re.sub(r"\bINTEGER\b", "BIGINT", sql)
-    sql = re.sub(r"\bREAL\b", "DOUBLE PRECISION", sql)
-    return _RESERVED.sub(r'"\1"', sql)
-
-
-class PgConnection:
-    """psycopg 3 behind the part of sqlite3.Connection's API that the catalog uses."""
-
-    def __init__(self, url: str):
-        try:
-            import psycopg
-        except ImportError as e:  # pragma: no cover - psycopg is a dependency
-            raise RuntimeError("DUTYTRACE_DATABASE_URL is a PostgreSQL URL but psycopg is not installed") from e
-        self.conn = psycopg.connect(url, autocommit=True, row_factory=_row_factory)
-        self._lock = threading.RLock()
-        self._tx: list = []
-        self._tables: dict[str, tuple[list[str], list[str]]] = {}
-
-    # -- sqlite3.Connection's API ------------------------------------------------------------------
-    def execute(self, sql: str, params=()):
-        with self._lock:
-            return self.conn.execute(self._translate(sql), tuple(params) or None)
-
-    def executemany(self, sql: str, seq):
-        with self._lock:
-            cur = self.conn.cursor()
-            cur.executemany(self._translate(sql), [tuple(p) for p in seq])
-            return cur
-
-    def executescript(self, script: str) -> None:
-        with self._lock:
-            for stmt in (s.strip() for s in script.split(";")):
-                if stmt:
-                    self.conn.execute(translate_ddl(stmt))
-
-    def __enter__(self):
-        self._lock.acquire()
-        tx = self.conn.transaction()
-        tx.__enter__()
-        self._tx.append(tx)
-        return self
-
-    def __exit__(self, *exc):
-        try:
-            return self._tx.pop().__exit__(*exc)
-        finally:
-            self._lock.release()
-
-    def close(self) -> None:
-        self.conn.close()
-
-    # -- dialect -------------------------------------------------------------------------------------
-    def _translate(self, sql: str) -> str:
-        m = _INSERT.match(sql)
-        if m:
-            verb, table, cols = m.group(1), m.group(2), m.group(4)
-            head = f"INSERT INTO {table}" + (f"({cols})" if cols else "")
-            sql = head + " " + sql[m.end():].lstrip()
-            if verb == "IGNORE":
-                sql += " ON CONFLICT DO NOTHING"
-            else:
-                key, columns = self._table(table)
-                written = [c.strip() for c in cols.split(",")] if cols else columns
-                rest = [c for c in written if c not in key]
-                action = ("DO UPDATE SET " + ", ".join(f"{c}=EXCLUDED.{c}" for c in rest)) if rest else "DO NOTHING"
-                sql += f" ON CONFLICT ({', '.join(key)}) {action}"
-        sql = _RESERVED.sub(r'"\1"', sql.replace("%", "%%").replace("?", "%s"))
-        return sql
-
-    def _table(self, table: str) -> tuple[list[str], list[str]]:
-        if table not in self._tables:
-            cols = [r[0] for r in self.conn.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name=%s AND table_schema=current_schema()"
-                " ORDER BY ordinal_position", (table,))]
-            key = [r[0] for r in self.conn.execute(
-                "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid=i.indrelid AND a.attnum=ANY(i.indkey)"
-                " WHERE i.indrelid=%s::regclass AND i.indisprimary", (table,))]
-            self._tables[table] = (key, cols)
-        return self._tables[table]
-
-
-class _Rows(list):
-    """The rows of a statement, read whole (what an in-memory catalog's execute returns)."""
+    rowcount = -1
 
     def fetchone(self):
         return self[0] if self else None
@@ -154,117 +129,207 @@ class _Rows(list):
         return list(self)
 
 
-class SqliteConnection:
-    """A SQLite catalog file behind sqlite3.Connection's API, one connection per thread (see above)."""
+def rows(result) -> Rows:
+    """A SQLAlchemy result as Rows of Row (read whole; an INSERT/UPDATE/DELETE keeps its rowcount)."""
+    out = Rows(Row(r._mapping) for r in result) if result.returns_rows else Rows()
+    out.rowcount = result.rowcount if not result.returns_rows else len(out)
+    return out
 
-    PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON")
 
-    def __init__(self, path: str, timeout: float = 30.0):
-        self.path = str(path)
-        self.timeout = timeout
-        self.memory = self.path == ":memory:"
-        self._local = threading.local()
-        self._all: list[tuple[weakref.ref, sqlite3.Connection]] = []  # (thread, its connection)
-        self._lock = threading.RLock()  # an in-memory database: one connection for every thread
-        self._closed = False
-        self.home = Path(self.path).parent if not self.memory else None
-        if not self.memory:
+_QMARK = re.compile(r"'(?:[^']|'')*'|\?")
+_RESERVED = re.compile(r"(?<![\"'\w])\b(user|end)\b(?![\"'])")
+
+
+class Database:
+    """A catalog's engine with the error handling the store needs (see the module's docstring)."""
+
+    def __init__(self, target: str, timeout: float = 30.0):
+        self.target = resolve(str(target))
+        self.postgres = is_postgres_url(self.target)
+        self.memory = self.target == ":memory:"
+        self.home = None if self.postgres or self.memory else Path(self.target).parent
+        self._memory_lock = threading.RLock()  # ':memory:': one connection, one user at a time
+        self._local = threading.local()  # the legacy `with db:` transaction of a thread
+        if self.home is not None:
             try:
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                self.home.mkdir(parents=True, exist_ok=True)
             except OSError as e:
                 raise self._clear(e) from None
-        self._shared = self._open() if self.memory else None
-        if not self.memory:
-            self._conn()  # open (and check) now, in the creating thread
+        self.engine = make_engine(self.target, timeout)
+        self.dialect = self.engine.dialect.name
+        if self.home is not None:
+            with self.connect():  # open (and check) the file now, in the creating thread
+                pass
 
-    def _open(self) -> sqlite3.Connection:
-        try:
-            conn = sqlite3.connect(self.path, check_same_thread=False, timeout=self.timeout)
-            conn.row_factory = sqlite3.Row
-            for pragma in self.PRAGMAS:
-                conn.execute(pragma)
-        except sqlite3.Error as e:
-            raise self._clear(e) from None
-        return conn
-
-    def _conn(self) -> sqlite3.Connection:
-        if self._closed:
-            raise sqlite3.ProgrammingError("Cannot operate on a closed database.")
-        if self._shared is not None:
-            return self._shared
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = self._open()
-            with self._lock:  # close the connections of threads that have finished (Streamlit runs a thread per rerun)
-                done = [c for t, c in self._all if (th := t()) is None or not th.is_alive()]
-                self._all = [(t, c) for t, c in self._all if (th := t()) is not None and th.is_alive()]
-                self._all.append((weakref.ref(threading.current_thread()), conn))
-            for c in done:
-                c.close()
-        return conn
-
-    def _clear(self, e: Exception) -> Exception:
+    # -- errors --------------------------------------------------------------------------------------
+    def _clear(self, e: BaseException) -> BaseException:
         """DiskFull / HomeNotWritable for a full or read-only disk; otherwise the error itself."""
-        from dutytrace.store.disk import storage_error
+        from dutytrace.store.disk import not_writable, storage_error
 
+        orig = getattr(e, "orig", None) or e
         if self.home is None:
             return e
-        clear = storage_error(e, self.home)
-        if clear is None and isinstance(e, sqlite3.OperationalError) and "unable to open database" in str(e):
-            from dutytrace.store.disk import not_writable
-
-            clear = not_writable(self.home, f"cannot open {self.path}")
+        clear = storage_error(orig, self.home)
+        if clear is None and isinstance(orig, sqlite3.OperationalError) and "unable to open database" in str(orig):
+            clear = not_writable(self.home, f"cannot open {self.target}")
         return clear or e
 
-    def _run(self, fn, *args):
+    @contextmanager
+    def _errors(self):
         try:
-            if self._shared is not None:
-                with self._lock:
-                    cur = fn(self._shared, *args)
-                    return _Rows(cur.fetchall())
-            return fn(self._conn(), *args)
-        except (sqlite3.OperationalError, OSError) as e:
+            yield
+        except (exc.OperationalError, sqlite3.OperationalError, OSError) as e:
             clear = self._clear(e)
             if clear is e:
                 raise
             raise clear from None
 
-    # -- sqlite3.Connection's API ------------------------------------------------------------------
-    def execute(self, sql: str, params=()):
-        return self._run(lambda c, q, p: c.execute(q, p), sql, params)
+    # -- connections ---------------------------------------------------------------------------------
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A pooled connection for reads (what it began is rolled back when it is returned)."""
+        tx = getattr(self._local, "tx", None)
+        if tx is not None:  # inside a legacy `with db:` of this thread: the same transaction
+            yield tx
+            return
+        with self._errors(), self._held():
+            with self.engine.connect() as conn:
+                yield conn
 
-    def executemany(self, sql: str, seq):
-        return self._run(lambda c, q, p: c.executemany(q, p), sql, seq)
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A pooled connection in a transaction: committed when the block ends, rolled back on an error."""
+        tx = getattr(self._local, "tx", None)
+        if tx is not None:
+            yield tx
+            return
+        with self._errors(), self._held():
+            with self.engine.begin() as conn:
+                yield conn
 
-    def executescript(self, script: str) -> None:
-        self._run(lambda c, q: c.executescript(q), script)
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """begin(), for statements of both kinds (Tx)."""
+        with self.begin() as conn:
+            yield Tx(self, conn)
 
-    def __enter__(self):
-        if self._shared is not None:
-            self._lock.acquire()
-        self._conn().__enter__()
-        return self
+    @contextmanager
+    def _held(self):
+        if self.memory:
+            with self._memory_lock:
+                yield
+        else:
+            yield
 
-    def __exit__(self, *exc):
-        try:
-            return self._conn().__exit__(*exc)
-        except (sqlite3.OperationalError, OSError) as e:
-            clear = self._clear(e)
-            if clear is e:
-                raise
-            raise clear from None
-        finally:
-            if self._shared is not None:
-                self._lock.release()
+    def all(self, stmt, params: Any = None) -> list:
+        with self.connect() as conn:
+            return list(conn.execute(stmt, params) if params is not None else conn.execute(stmt))
+
+    def first(self, stmt, params: Any = None):
+        with self.connect() as conn:
+            return (conn.execute(stmt, params) if params is not None else conn.execute(stmt)).first()
+
+    def scalar(self, stmt, params: Any = None):
+        with self.connect() as conn:
+            return (conn.execute(stmt, params) if params is not None else conn.execute(stmt)).scalar()
 
     def close(self) -> None:
-        """Close every thread's connection."""
-        with self._lock:
-            self._closed = True
-            conns = [c for _, c in self._all] + ([self._shared] if self._shared is not None else [])
-            self._all = []
-        for conn in conns:
-            try:
-                conn.close()
-            except sqlite3.Error:
-                pass
+        self.engine.dispose()
+
+    # -- ad-hoc SQL (tests, one-off scripts): the old connection API ---------------------------------
+    def legacy(self, sql: str, params: Sequence[Any] | None = None):
+        """`?`-placeholder SQL as a text() clause with its parameters bound by name."""
+        values = list(params or ())
+        names: dict[str, Any] = {}
+
+        def bind(m: re.Match) -> str:
+            if m.group(0) != "?":
+                return m.group(0)
+            name = f"p{len(names)}"
+            names[name] = values[len(names)]
+            return f":{name}"
+        sql = _QMARK.sub(bind, sql)
+        if self.postgres:
+            sql = _RESERVED.sub(r'"\1"', sql)
+        return text(sql), names
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Rows:
+        stmt, bound = self.legacy(sql, params)
+        with self.begin() as conn:
+            return rows(conn.execute(stmt, bound))
+
+    def executemany(self, sql: str, seq) -> Rows:
+        with self.begin() as conn:
+            for params in seq:
+                stmt, bound = self.legacy(sql, params)
+                conn.execute(stmt, bound)
+        return Rows()
+
+    def executescript(self, script: str) -> None:
+        with self.begin() as conn:
+            for stmt in (s.strip() for s in script.split(";")):
+                if stmt:
+                    conn.execute(self.legacy(stmt)[0])
+
+    def __enter__(self):
+        stack = self._local.__dict__.setdefault("stack", [])
+        cm = self.begin()
+        self._local.tx = cm.__enter__()
+        stack.append(cm)
+        return self
+
+    def __exit__(self, *exc_info):
+        stack = self._local.stack
+        cm = stack.pop()
+        if not stack:
+            self._local.tx = None
+        return cm.__exit__(*exc_info)
+
+
+class Tx:
+    """A transaction of the catalog (Database.transaction): SQLAlchemy statements, and ad-hoc `?` SQL
+    strings as Database.execute takes them."""
+
+    def __init__(self, db: Database, conn: Connection):
+        self.db, self.conn = db, conn
+
+    def execute(self, stmt, params: Any = None):
+        if isinstance(stmt, str):
+            clause, bound = self.db.legacy(stmt, params)
+            return rows(self.conn.execute(clause, bound))
+        return self.conn.execute(stmt, params) if params is not None else self.conn.execute(stmt)
+
+    def executemany(self, stmt, seq) -> None:
+        for params in seq:
+            self.execute(stmt, params)
+
+
+def _insert(conn_or_tx, table):
+    dialect = (conn_or_tx.conn if isinstance(conn_or_tx, Tx) else conn_or_tx).dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as lite_insert
+
+    return lite_insert(table)
+
+
+def insert_ignore(tx, table, values) -> None:
+    """INSERT rows (a dict or a list of dicts), skipping those whose key is taken (ON CONFLICT DO NOTHING)."""
+    if isinstance(values, list) and not values:
+        return
+    tx.execute(_insert(tx, table).on_conflict_do_nothing(), values)
+
+
+def upsert(tx, table, values, set_: Callable[[Any], dict] | None = None) -> None:
+    """INSERT rows, updating those whose primary key is taken: the columns given (or `set_`, a function
+    of the statement's `excluded` row giving {column: expression})."""
+    if isinstance(values, list) and not values:
+        return
+    first = values[0] if isinstance(values, list) else values
+    stmt = _insert(tx, table)
+    key = [c.name for c in table.primary_key.columns]
+    update = set_(stmt.excluded) if set_ is not None else {c: stmt.excluded[c] for c in first if c not in key}
+    stmt = stmt.on_conflict_do_update(index_elements=key, set_=update) if update else stmt.on_conflict_do_nothing()
+    tx.execute(stmt, values)

@@ -2,7 +2,7 @@
 back), reviews of single pieces of evidence, cases pinned to a user's named working sets, and notes
 on a case or on a passage.
 
-Tables (created on first use; SQLite's dialect, translated for PostgreSQL by store/db.py):
+Tables (store/schema.py; SQLAlchemy Core statements, the same on SQLite and PostgreSQL):
 
 - `review_log`: one row per change of a review decision — a tag on a document (`doc_key` is
   `name:<file name>` or `*` for the whole case, as in the catalog's `tag_reviews`) or one piece of
@@ -27,27 +27,13 @@ import time
 import uuid
 from typing import Any
 
+from sqlalchemy import delete, insert, select, update
+
 from dutytrace.errors import DutytraceError, NotFound
+from dutytrace.store import schema as t
+from dutytrace.store.db import upsert
 from dutytrace.store.catalog import _changed as _case_changed  # raises cases.rev: stored profiles rebuild
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS review_log (
-  id TEXT PRIMARY KEY, case_id TEXT NOT NULL, doc_key TEXT NOT NULL, tag TEXT NOT NULL,
-  evidence TEXT NOT NULL DEFAULT '', before TEXT, after TEXT, tag_before TEXT, tag_after TEXT,
-  by_user TEXT NOT NULL, at REAL NOT NULL, undo_of TEXT, undone INTEGER NOT NULL DEFAULT 0);
-CREATE INDEX IF NOT EXISTS review_log_case ON review_log(case_id, tag);
-CREATE TABLE IF NOT EXISTS evidence_reviews (
-  case_id TEXT NOT NULL, doc_key TEXT NOT NULL, tag TEXT NOT NULL, evidence TEXT NOT NULL,
-  decision TEXT NOT NULL, reviewer TEXT, at REAL NOT NULL, page INTEGER, text TEXT,
-  PRIMARY KEY (case_id, doc_key, tag, evidence));
-CREATE TABLE IF NOT EXISTS pins (
-  owner TEXT NOT NULL, workset TEXT NOT NULL, case_id TEXT NOT NULL, at REAL NOT NULL,
-  PRIMARY KEY (owner, workset, case_id));
-CREATE TABLE IF NOT EXISTS notes (
-  id TEXT PRIMARY KEY, case_id TEXT NOT NULL, chunk_id TEXT, doc_id TEXT, page INTEGER,
-  author TEXT NOT NULL, at REAL NOT NULL, text TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS notes_case ON notes(case_id);
-"""
 
 DECISIONS = ("accepted", "rejected")
 MAX_NOTE = 4000
@@ -99,35 +85,33 @@ class DeskStore:
     def __init__(self, catalog):
         self.catalog = catalog
         self.db = catalog.db
-        if not getattr(catalog, "_desk_tables", False):  # once per catalog object, not per call
-            self.db.executescript(SCHEMA)
-            catalog._desk_tables = True
 
     # -- tag decisions (the catalog's tag_reviews) with their history -------------------------------
     def tag_decision(self, case_id: str, doc_key: str, tag: str) -> dict | None:
-        r = self.db.execute("SELECT decision, reviewer, at FROM tag_reviews WHERE case_id=? AND doc_id=? AND tag=?",
-                            (case_id, doc_key, tag)).fetchone()
-        return {"decision": r["decision"], "reviewer": r["reviewer"], "at": r["at"]} if r else None
+        r = t.tag_reviews.c
+        row = self.db.first(select(r.decision, r.reviewer, r.at).where(r.case_id == case_id, r.doc_id == doc_key,
+                                                                        r.tag == tag))
+        return {"decision": row.decision, "reviewer": row.reviewer, "at": row.at} if row else None
 
-    def _set_tag(self, db, case_id: str, doc_key: str, tag: str, state: dict | None) -> None:
+    def _set_tag(self, tx, case_id: str, doc_key: str, tag: str, state: dict | None) -> None:
         """Write (or, for None, remove) a tag decision, in the caller's transaction. The case's stored
         profile is marked out of date too: an undo can put back an older decision, which leaves the
         reviews' count and latest time (the profile's review stamp) as they were."""
-        _case_changed(db, case_id)
+        _case_changed(tx, case_id)
+        r = t.tag_reviews.c
         if state is None:
-            db.execute("DELETE FROM tag_reviews WHERE case_id=? AND doc_id=? AND tag=?", (case_id, doc_key, tag))
+            tx.execute(delete(t.tag_reviews).where(r.case_id == case_id, r.doc_id == doc_key, r.tag == tag))
         else:
-            db.execute("INSERT OR REPLACE INTO tag_reviews(case_id, doc_id, tag, decision, reviewer, at) "
-                       "VALUES (?,?,?,?,?,?)", (case_id, doc_key, tag, state["decision"], state.get("reviewer"),
-                                                state.get("at") or time.time()))
+            upsert(tx, t.tag_reviews, {"case_id": case_id, "doc_id": doc_key, "tag": tag, "decision": state["decision"],
+                                       "reviewer": state.get("reviewer"), "at": state.get("at") or time.time()})
 
-    def _log(self, db, case_id, doc_key, tag, evidence, before, after, by, tag_before=None, tag_after=None,
+    def _log(self, tx, case_id, doc_key, tag, evidence, before, after, by, tag_before=None, tag_after=None,
              undo_of=None) -> str:
         log_id = uuid.uuid4().hex[:16]
-        db.execute("INSERT INTO review_log(id, case_id, doc_key, tag, evidence, before, after, tag_before, tag_after, "
-                   "by_user, at, undo_of, undone) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0)",
-                   (log_id, case_id, doc_key, tag, evidence or "", _dump(before), _dump(after), _dump(tag_before),
-                    _dump(tag_after), by, time.time(), undo_of))
+        tx.execute(insert(t.review_log), {
+            "id": log_id, "case_id": case_id, "doc_key": doc_key, "tag": tag, "evidence": evidence or "",
+            "before": _dump(before), "after": _dump(after), "tag_before": _dump(tag_before),
+            "tag_after": _dump(tag_after), "by_user": by, "at": time.time(), "undo_of": undo_of, "undone": 0})
         return log_id
 
     def decide_tag(self, case_id: str, doc_key: str, tag: str, decision: str, reviewer: str, by: str
@@ -137,16 +121,16 @@ class DeskStore:
             raise DeskError("decision must be 'accepted' or 'rejected'")
         before = self.tag_decision(case_id, doc_key, tag)
         after = {"decision": decision, "reviewer": reviewer, "at": time.time()}
-        with self.db:
-            self._set_tag(self.db, case_id, doc_key, tag, after)
-            self._log(self.db, case_id, doc_key, tag, "", before, after, by)
+        with self.db.transaction() as tx:
+            self._set_tag(tx, case_id, doc_key, tag, after)
+            self._log(tx, case_id, doc_key, tag, "", before, after, by)
         return before, after
 
     # -- evidence decisions -------------------------------------------------------------------------
     def evidence_decisions(self, case_id: str) -> dict[str, dict]:
         """evidence id -> {"decision", "reviewer", "at", "doc_key", "tag", "page", "text"}."""
-        return {r["evidence"]: dict(r) for r in
-                self.db.execute("SELECT * FROM evidence_reviews WHERE case_id=?", (case_id,))}
+        e = t.evidence_reviews.c
+        return {r.evidence: dict(r._mapping) for r in self.db.all(select(t.evidence_reviews).where(e.case_id == case_id))}
 
     def tag_evidence(self, case_id: str, tag: str) -> list[dict]:
         """Every piece of evidence of `tag` in the case's documents (all of them, not only the first
@@ -154,10 +138,10 @@ class DeskStore:
         decisions = self.evidence_decisions(case_id)
         out = []
         for d in self.catalog.documents(case_id):
-            for t in d["analysis"].get("tags", []):
-                if t["tag"] != tag:
+            for tg in d["analysis"].get("tags", []):
+                if tg["tag"] != tag:
                     continue
-                for ev in t.get("evidence", []):
+                for ev in tg.get("evidence", []):
                     eid = evidence_id(d["name"], tag, ev.get("page"), ev.get("text", ""))
                     rec = decisions.get(eid) or {}
                     out.append({"id": eid, "tag": tag, "doc_id": d["doc_id"], "name": d["name"],
@@ -196,13 +180,13 @@ class DeskStore:
         tag_after = tag_before
         if derived is not None and (tag_before or {}).get("decision") != derived:
             tag_after = {"decision": derived, "reviewer": reviewer, "at": after["at"]}
-        with self.db:
-            self.db.execute("INSERT OR REPLACE INTO evidence_reviews(case_id, doc_key, tag, evidence, decision, "
-                            "reviewer, at, page, text) VALUES (?,?,?,?,?,?,?,?,?)",
-                            (case_id, ev["doc_key"], tag, eid, decision, reviewer, after["at"], ev["page"], ev["text"]))
+        with self.db.transaction() as tx:
+            upsert(tx, t.evidence_reviews, {"case_id": case_id, "doc_key": ev["doc_key"], "tag": tag, "evidence": eid,
+                                            "decision": decision, "reviewer": reviewer, "at": after["at"],
+                                            "page": ev["page"], "text": ev["text"]})
             if tag_after is not tag_before:
-                self._set_tag(self.db, case_id, ev["doc_key"], tag, tag_after)
-            self._log(self.db, case_id, ev["doc_key"], tag, eid, before, after, by, tag_before, tag_after)
+                self._set_tag(tx, case_id, ev["doc_key"], tag, tag_after)
+            self._log(tx, case_id, ev["doc_key"], tag, eid, before, after, by, tag_before, tag_after)
         return {"evidence": eid, "before": before, "after": after, "doc_key": ev["doc_key"],
                 "tag_before": tag_before, "tag_after": tag_after}
 
@@ -212,18 +196,19 @@ class DeskStore:
         whole case) and evidence decisions, each with reviewer and time."""
         out = [{"kind": "tag", "tag": r["tag"], "doc_key": r["doc_id"], "evidence": None, "decision": r["decision"],
                 "reviewer": r["reviewer"], "at": r["at"], "page": None, "text": None}
-               for r in self.db.execute("SELECT * FROM tag_reviews WHERE case_id=?", (case_id,))]
+               for r in _dicts(self.db.all(select(t.tag_reviews).where(t.tag_reviews.c.case_id == case_id)))]
         out += [{"kind": "evidence", "tag": r["tag"], "doc_key": r["doc_key"], "evidence": r["evidence"],
                  "decision": r["decision"], "reviewer": r["reviewer"], "at": r["at"], "page": r["page"],
                  "text": r["text"]}
-                for r in self.db.execute("SELECT * FROM evidence_reviews WHERE case_id=?", (case_id,))]
+                for r in _dicts(self.db.all(select(t.evidence_reviews).where(t.evidence_reviews.c.case_id == case_id)))]
         for d in out:
             d["document"] = None if d["doc_key"] == "*" else d["doc_key"].removeprefix("name:")
         # newest first; a tag decision that an evidence decision moved (same time) after that one
         return sorted(out, key=lambda d: (-(d["at"] or 0), d["kind"] != "evidence", d["tag"], d["doc_key"]))
 
     def history(self, case_id: str) -> list[dict]:
-        rows = self.db.execute("SELECT * FROM review_log WHERE case_id=? ORDER BY at DESC", (case_id,)).fetchall()
+        rows = _dicts(self.db.all(select(t.review_log).where(t.review_log.c.case_id == case_id)
+                                  .order_by(t.review_log.c.at.desc())))
         return [{**dict(r), **{k: _load(r[k]) for k in ("before", "after", "tag_before", "tag_after")}} for r in rows]
 
     def undo(self, case_id: str, tag: str, doc_key: str | None = None, eid: str | None = None, by: str = "") -> dict:
@@ -232,8 +217,9 @@ class DeskStore:
         when it was the first). Undoing an evidence decision also puts back the tag decision it moved,
         unless that tag decision has changed since. Returns {"before", "after", ...} of the undo."""
         if eid:
-            cur = self.db.execute("SELECT * FROM evidence_reviews WHERE case_id=? AND tag=? AND evidence=?",
-                                  (case_id, tag, eid)).fetchone()
+            e = t.evidence_reviews.c
+            cur = _dict(self.db.first(select(t.evidence_reviews).where(e.case_id == case_id, e.tag == tag,
+                                                                         e.evidence == eid)))
             if cur is None:
                 raise NotFound(f"case '{case_id}' has no decision on evidence '{eid}' of '{tag}' to undo")
             doc_key = cur["doc_key"]
@@ -245,31 +231,32 @@ class DeskStore:
                 where = "the case" if doc_key == "*" else doc_key.removeprefix("name:")
                 raise NotFound(f"case '{case_id}' has no decision on '{tag}' for {where} to undo; "
                                f"`dutytrace review {case_id} --list` shows its decisions")
-        last = self.db.execute("SELECT * FROM review_log WHERE case_id=? AND doc_key=? AND tag=? AND evidence=? "
-                               "AND undone=0 AND undo_of IS NULL ORDER BY at DESC LIMIT 1",
-                               (case_id, doc_key, tag, eid or "")).fetchone()
+        lg = t.review_log.c
+        last = _dict(self.db.first(select(t.review_log).where(
+            lg.case_id == case_id, lg.doc_key == doc_key, lg.tag == tag, lg.evidence == (eid or ""), lg.undone == 0,
+            lg.undo_of.is_(None)).order_by(lg.at.desc()).limit(1)))
         # a decision written before the history existed (or by another path) goes back to none
         restored = _load(last["before"]) if last is not None and _same(_load(last["after"]), current) else None
         tag_before = tag_after = None
-        with self.db:
+        with self.db.transaction() as tx:
             if eid:
+                e = t.evidence_reviews.c
+                which = (e.case_id == case_id, e.tag == tag, e.evidence == eid)
                 if restored is None:
-                    self.db.execute("DELETE FROM evidence_reviews WHERE case_id=? AND tag=? AND evidence=?",
-                                    (case_id, tag, eid))
+                    tx.execute(delete(t.evidence_reviews).where(*which))
                 else:
-                    self.db.execute("UPDATE evidence_reviews SET decision=?, reviewer=?, at=? WHERE case_id=? AND "
-                                    "tag=? AND evidence=?", (restored["decision"], restored["reviewer"],
-                                                             restored["at"], case_id, tag, eid))
+                    tx.execute(update(t.evidence_reviews).where(*which).values(
+                        decision=restored["decision"], reviewer=restored["reviewer"], at=restored["at"]))
                 if last is not None and last["tag_after"] != last["tag_before"]:
                     now_tag = self.tag_decision(case_id, doc_key, tag)
                     if _same(_load(last["tag_after"]), now_tag):
                         tag_before, tag_after = now_tag, _load(last["tag_before"])
-                        self._set_tag(self.db, case_id, doc_key, tag, tag_after)
+                        self._set_tag(tx, case_id, doc_key, tag, tag_after)
             else:
-                self._set_tag(self.db, case_id, doc_key, tag, restored)
+                self._set_tag(tx, case_id, doc_key, tag, restored)
             if last is not None:
-                self.db.execute("UPDATE review_log SET undone=1 WHERE id=?", (last["id"],))
-            self._log(self.db, case_id, doc_key, tag, eid or "", current, restored, by, tag_before, tag_after,
+                tx.execute(update(t.review_log).where(t.review_log.c.id == last["id"]).values(undone=1))
+            self._log(tx, case_id, doc_key, tag, eid or "", current, restored, by, tag_before, tag_after,
                       undo_of=last["id"] if last is not None else "")
         return {"tag": tag, "doc_key": doc_key, "evidence": eid, "before": current, "after": restored,
                 "tag_before": tag_before, "tag_after": tag_after}
@@ -277,52 +264,56 @@ class DeskStore:
     # -- working sets -------------------------------------------------------------------------------
     def pin(self, owner: str, workset: str, case_id: str) -> bool:
         """Pin a case; False when it was pinned already."""
-        with self.db:
-            had = self.db.execute("SELECT 1 FROM pins WHERE owner=? AND workset=? AND case_id=?",
-                                  (owner, workset, case_id)).fetchone()
+        p = t.pins.c
+        with self.db.transaction() as tx:
+            had = tx.execute(select(p.case_id).where(p.owner == owner, p.workset == workset, p.case_id == case_id)).first()
             if not had:
-                self.db.execute("INSERT INTO pins(owner, workset, case_id, at) VALUES (?,?,?,?)",
-                                (owner, workset, case_id, time.time()))
+                tx.execute(insert(t.pins), {"owner": owner, "workset": workset, "case_id": case_id, "at": time.time()})
         return not had
 
     def unpin(self, owner: str, workset: str, case_id: str) -> bool:
-        with self.db:
-            had = self.db.execute("SELECT 1 FROM pins WHERE owner=? AND workset=? AND case_id=?",
-                                  (owner, workset, case_id)).fetchone()
-            self.db.execute("DELETE FROM pins WHERE owner=? AND workset=? AND case_id=?", (owner, workset, case_id))
+        p = t.pins.c
+        which = (p.owner == owner, p.workset == workset, p.case_id == case_id)
+        with self.db.transaction() as tx:
+            had = tx.execute(select(p.case_id).where(*which)).first()
+            tx.execute(delete(t.pins).where(*which))
         return bool(had)
 
     def pins(self, owner: str, workset: str | None = None) -> list[dict]:
         """The user's pins (of one working set, or all), oldest first."""
-        q, args = "SELECT * FROM pins WHERE owner=?", [owner]
+        p = t.pins.c
+        q = select(t.pins).where(p.owner == owner)
         if workset is not None:
-            q += " AND workset=?"
-            args.append(workset)
-        return [dict(r) for r in self.db.execute(q + " ORDER BY at, case_id", args)]
+            q = q.where(p.workset == workset)
+        return _dicts(self.db.all(q.order_by(p.at, p.case_id)))
 
     # -- notes --------------------------------------------------------------------------------------
     def add_note(self, case_id: str, author: str, text: str, chunk_id: str | None = None,
                  doc_id: str | None = None, page: int | None = None) -> dict:
         note = {"id": "n" + uuid.uuid4().hex[:12], "case_id": case_id, "chunk_id": chunk_id, "doc_id": doc_id,
                 "page": page, "author": author, "at": time.time(), "text": text}
-        with self.db:
-            self.db.execute("INSERT INTO notes(id, case_id, chunk_id, doc_id, page, author, at, text) "
-                            "VALUES (?,?,?,?,?,?,?,?)", tuple(note[k] for k in
-                                                              ("id", "case_id", "chunk_id", "doc_id", "page", "author",
-                                                               "at", "text")))
+        with self.db.transaction() as tx:
+            tx.execute(insert(t.notes), dict(note))
         return note
 
     def notes(self, case_id: str, chunk_id: str | None = None, doc_id: str | None = None) -> list[dict]:
         """A case's notes, oldest first; with `chunk_id` those on that passage, with `doc_id` those on
         the passages of that document."""
-        q, args = "SELECT * FROM notes WHERE case_id=?", [case_id]
+        n = t.notes.c
+        q = select(t.notes).where(n.case_id == case_id)
         if chunk_id is not None:
-            q += " AND chunk_id=?"
-            args.append(chunk_id)
+            q = q.where(n.chunk_id == chunk_id)
         if doc_id is not None:
-            q += " AND doc_id=?"
-            args.append(doc_id)
-        return [dict(r) for r in self.db.execute(q + " ORDER BY at, id", args)]
+            q = q.where(n.doc_id == doc_id)
+        return _dicts(self.db.all(q.order_by(n.at, n.id)))
+
+
+def _dicts(rows) -> list[dict]:
+    return [dict(r._mapping) for r in rows]
+
+
+def _dict(row) -> dict | None:
+    return None if row is None else dict(row._mapping)
 
 
 def _dump(state: dict | None) -> str | None:

@@ -5,7 +5,11 @@ that built the index. An index built before the record existed was built by sent
 
 from __future__ import annotations
 
+from sqlalchemy import delete, insert, select
+
 from dutytrace.errors import ConfigError
+from dutytrace.store import schema as t
+from dutytrace.store.db import insert_ignore
 
 KEY = "embedder"
 
@@ -13,10 +17,10 @@ KEY = "embedder"
 def recorded(catalog, legacy: str) -> str | None:
     """The embedder that built the index; `legacy` when documents were indexed before the record; None
     when nothing is indexed yet."""
-    row = catalog.db.execute("SELECT value FROM catalog_meta WHERE key=?", (KEY,)).fetchone()
+    row = catalog.db.first(select(t.catalog_meta.c.value).where(t.catalog_meta.c.key == KEY))
     if row is not None:
         return row[0]
-    if catalog.db.execute("SELECT 1 FROM documents WHERE indexed=1 LIMIT 1").fetchone():
+    if catalog.db.first(select(t.documents.c.doc_id).where(t.documents.c.indexed == 1).limit(1)):
         return legacy
     return None
 
@@ -24,14 +28,14 @@ def recorded(catalog, legacy: str) -> str | None:
 def record(catalog, ident: str) -> None:
     """Note the embedder that indexes (the first one to index a home; the same one afterwards)."""
     with catalog.transaction() as tx:
-        tx.execute("INSERT OR IGNORE INTO catalog_meta(key, value) VALUES (?, ?)", (KEY, ident))
+        insert_ignore(tx, t.catalog_meta, {"key": KEY, "value": ident})
 
 
 def replace(catalog, ident: str) -> None:
     """A reindex: the index is emptied and rebuilt by the embedder now set."""
     with catalog.transaction() as tx:
-        tx.execute("DELETE FROM catalog_meta WHERE key=?", (KEY,))
-        tx.execute("INSERT INTO catalog_meta(key, value) VALUES (?, ?)", (KEY, ident))
+        tx.execute(delete(t.catalog_meta).where(t.catalog_meta.c.key == KEY))
+        tx.execute(insert(t.catalog_meta), {"key": KEY, "value": ident})
 
 
 def check(catalog, ident: str, legacy: str) -> None:

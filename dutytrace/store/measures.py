@@ -17,16 +17,14 @@ import hashlib
 import re
 import time
 
+from sqlalchemy import select
+
 from dutytrace.errors import DutytraceError, NotFound
+from dutytrace.store import schema as t
+from dutytrace.store.db import upsert
 
 STATUSES = ("open", "in_progress", "done", "overdue")
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS measure_status (
-  item_id TEXT PRIMARY KEY, case_id TEXT NOT NULL, status TEXT NOT NULL, note TEXT, checked TEXT,
-  checked_by TEXT, updated REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS measure_status_case ON measure_status(case_id);
-"""
 
 _KIND_ORDER = {"report": 0, "decision": 1, "other": 2, "transcript": 3}
 
@@ -65,11 +63,10 @@ class MeasureStore:
     def __init__(self, catalog):
         self.catalog = catalog
         self.db = catalog.db
-        self.db.executescript(SCHEMA)
 
     def _recorded(self, case_id: str) -> dict[str, dict]:
-        return {r["item_id"]: dict(r) for r in
-                self.db.execute("SELECT * FROM measure_status WHERE case_id=?", (case_id,))}
+        return {r.item_id: dict(r._mapping) for r in
+                self.db.all(select(t.measure_status).where(t.measure_status.c.case_id == case_id))}
 
     def items(self, case_id: str, today: _dt.date | None = None) -> list[dict]:
         """Every measure of the case's documents, in document order, with its follow-up."""
@@ -113,9 +110,9 @@ class MeasureStore:
         before = self.item(case_id, item_id)
         if note is None:
             note = before["note"]
-        with self.db:
-            self.db.execute("INSERT OR REPLACE INTO measure_status(item_id, case_id, status, note, checked, checked_by, "
-                            "updated) VALUES (?,?,?,?,?,?,?)", (item_id, case_id, status, note, checked, by, time.time()))
+        with self.db.transaction() as tx:
+            upsert(tx, t.measure_status, {"item_id": item_id, "case_id": case_id, "status": status, "note": note,
+                                          "checked": checked, "checked_by": by, "updated": time.time()})
         return before, self.item(case_id, item_id)
 
     def followup(self, case_ids: list[str], today: _dt.date | None = None) -> list[dict]:

@@ -9,14 +9,13 @@ import json
 import time
 import uuid
 
-from dutytrace.errors import DutytraceError, NotFound
+from sqlalchemy import delete, func, insert, select
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS saved_searches (
-  id TEXT PRIMARY KEY, owner TEXT NOT NULL, name TEXT NOT NULL, query TEXT NOT NULL, mode TEXT NOT NULL,
-  sort TEXT NOT NULL, filters TEXT NOT NULL, created REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS saved_searches_owner ON saved_searches(owner, created);
-"""
+from dutytrace.errors import DutytraceError, NotFound
+from dutytrace.store import schema as t
+
+S = t.saved_searches.c
+
 
 MAX_NAME = 120
 MAX_PER_USER = 200
@@ -34,7 +33,6 @@ def _row(r) -> dict:
 class SavedSearches:
     def __init__(self, catalog):
         self.db = catalog.db
-        self.db.executescript(SCHEMA)
 
     def save(self, owner: str, name: str, query: str, mode: str = "hybrid", sort: str = "relevance",
              filters: dict | None = None) -> dict:
@@ -45,30 +43,30 @@ class SavedSearches:
         if not (query or "").strip() and not filters:
             raise BadSavedSearch("there is nothing to save: type a query or choose a filter first")
         blob = json.dumps(filters or {}, ensure_ascii=False, sort_keys=True)
-        with self.db:
-            old = self.db.execute("SELECT id FROM saved_searches WHERE owner=? AND name=?", (owner, name)).fetchone()
-            if old is None and self.db.execute("SELECT COUNT(*) FROM saved_searches WHERE owner=?",
-                                               (owner,)).fetchone()[0] >= MAX_PER_USER:
+        with self.db.transaction() as tx:
+            old = tx.execute(select(S.id).where(S.owner == owner, S.name == name)).first()
+            if old is None and tx.execute(select(func.count()).select_from(t.saved_searches)
+                                          .where(S.owner == owner)).scalar() >= MAX_PER_USER:
                 raise BadSavedSearch(f"{MAX_PER_USER} saved searches already: delete some first")
-            sid = old["id"] if old else "s" + uuid.uuid4().hex[:12]
-            self.db.execute("DELETE FROM saved_searches WHERE id=?", (sid,))
-            self.db.execute("INSERT INTO saved_searches(id, owner, name, query, mode, sort, filters, created) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (sid, owner, name, query or "", mode, sort, blob, time.time()))
+            sid = old.id if old else "s" + uuid.uuid4().hex[:12]
+            tx.execute(delete(t.saved_searches).where(S.id == sid))
+            tx.execute(insert(t.saved_searches), {"id": sid, "owner": owner, "name": name, "query": query or "",
+                                                  "mode": mode, "sort": sort, "filters": blob, "created": time.time()})
         return self.get(owner, sid)
 
     def list(self, owner: str) -> list[dict]:
         """The owner's saved searches, newest first."""
-        rows = self.db.execute("SELECT * FROM saved_searches WHERE owner=? ORDER BY created DESC, name", (owner,))
-        return [_row(r) for r in rows.fetchall()]
+        rows = self.db.all(select(t.saved_searches).where(S.owner == owner).order_by(S.created.desc(), S.name))
+        return [_row(r._mapping) for r in rows]
 
     def get(self, owner: str, search_id: str) -> dict:
-        r = self.db.execute("SELECT * FROM saved_searches WHERE owner=? AND id=?", (owner, search_id)).fetchone()
+        r = self.db.first(select(t.saved_searches).where(S.owner == owner, S.id == search_id))
         if r is None:  # another user's id reads as missing, in the same words
             raise NotFound(f"no saved search '{search_id}'")
-        return _row(r)
+        return _row(r._mapping)
 
     def delete(self, owner: str, search_id: str) -> dict:
         found = self.get(owner, search_id)
-        with self.db:
-            self.db.execute("DELETE FROM saved_searches WHERE owner=? AND id=?", (owner, search_id))
+        with self.db.transaction() as tx:
+            tx.execute(delete(t.saved_searches).where(S.owner == owner, S.id == search_id))
         return found

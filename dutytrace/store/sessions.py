@@ -15,12 +15,12 @@ import secrets
 import time
 from typing import TypeGuard
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS ui_sessions (
-  token_hash TEXT PRIMARY KEY, name TEXT NOT NULL, created REAL NOT NULL, last_seen REAL NOT NULL,
-  expires REAL NOT NULL);
-CREATE INDEX IF NOT EXISTS ui_sessions_name ON ui_sessions(name);
-"""
+from sqlalchemy import delete, func, insert, or_, select, update
+
+from dutytrace.store import schema as t
+
+U = t.ui_sessions.c
+
 
 TTL = 12 * 3600  # a working day, then sign in again
 IDLE = 2 * 3600  # unused for two hours: ended
@@ -40,16 +40,15 @@ class SessionStore:
     def __init__(self, catalog, ttl: float = TTL, idle: float = IDLE):
         self.db = catalog.db
         self.ttl, self.idle = ttl, idle
-        self.db.executescript(SCHEMA)
 
     def create(self, name: str, now: float | None = None) -> str:
         """A new session for `name`; returns the token (shown to nobody but that browser)."""
         now = time.time() if now is None else now
         token = secrets.token_urlsafe(32)
-        with self.db:
-            self.db.execute("DELETE FROM ui_sessions WHERE expires<? OR last_seen<?", (now, now - self.idle))
-            self.db.execute("INSERT INTO ui_sessions(token_hash, name, created, last_seen, expires) VALUES (?, ?, ?, ?, ?)",
-                            (_digest(token), name, now, now, now + self.ttl))
+        with self.db.transaction() as tx:
+            tx.execute(delete(t.ui_sessions).where(or_(U.expires < now, U.last_seen < now - self.idle)))
+            tx.execute(insert(t.ui_sessions), {"token_hash": _digest(token), "name": name, "created": now,
+                                               "last_seen": now, "expires": now + self.ttl})
         return token
 
     def user(self, token: str | None, now: float | None = None) -> str | None:
@@ -57,33 +56,31 @@ class SessionStore:
         if not well_formed(token):
             return None
         now = time.time() if now is None else now
-        row = self.db.execute("SELECT name, last_seen, expires FROM ui_sessions WHERE token_hash=?",
-                              (_digest(token),)).fetchone()
+        row = self.db.first(select(U.name, U.last_seen, U.expires).where(U.token_hash == _digest(token)))
         if row is None:
             return None
-        if row["expires"] < now or row["last_seen"] < now - self.idle:
+        if row.expires < now or row.last_seen < now - self.idle:
             self.revoke(token)
             return None
-        if now - row["last_seen"] >= min(_TOUCH_EVERY, self.idle / 4):
-            with self.db:
-                self.db.execute("UPDATE ui_sessions SET last_seen=? WHERE token_hash=?", (now, _digest(token)))
-        return row["name"]
+        if now - row.last_seen >= min(_TOUCH_EVERY, self.idle / 4):
+            with self.db.transaction() as tx:
+                tx.execute(update(t.ui_sessions).where(U.token_hash == _digest(token)).values(last_seen=now))
+        return row.name
 
     def revoke(self, token: str | None) -> bool:
         """End one session; True when there was one."""
         if not well_formed(token):
             return False
-        with self.db:
-            cur = self.db.execute("DELETE FROM ui_sessions WHERE token_hash=?", (_digest(token),))
-        return bool(getattr(cur, "rowcount", 1))
+        with self.db.transaction() as tx:
+            cur = tx.execute(delete(t.ui_sessions).where(U.token_hash == _digest(token)))
+        return bool(cur.rowcount)
 
     def revoke_user(self, name: str) -> int:
         """End every session of a user (a disabled user, a changed password)."""
-        with self.db:
-            cur = self.db.execute("DELETE FROM ui_sessions WHERE name=?", (name,))
-        return int(getattr(cur, "rowcount", 0) or 0)
+        with self.db.transaction() as tx:
+            cur = tx.execute(delete(t.ui_sessions).where(U.name == name))
+        return int(cur.rowcount or 0)
 
     def count(self, name: str | None = None) -> int:
-        if name is None:
-            return self.db.execute("SELECT COUNT(*) FROM ui_sessions").fetchone()[0]
-        return self.db.execute("SELECT COUNT(*) FROM ui_sessions WHERE name=?", (name,)).fetchone()[0]
+        q = select(func.count()).select_from(t.ui_sessions)
+        return int(self.db.scalar(q if name is None else q.where(U.name == name)))
