@@ -107,8 +107,8 @@ def upgrade(db) -> str:
                 done = "created" if at is None and not legacy else (
                     "stamped (made before migrations)" if legacy else f"upgraded from {at}")
             else:
-                done = "current"
-            if not _complete(conn) or done == "current":
+                done = "current"  # another process did it while this one waited
+            if not _complete(conn):
                 _repair(conn)
                 done = "repaired" if done == "current" else done
             conn.commit()
