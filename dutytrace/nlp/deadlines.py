@@ -40,6 +40,8 @@ _EN_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seve
 _EN_DATE = r"(?:(\d{1,2})\s+([A-Z][a-z]+)\s+(\d{4})|([A-Z][a-z]+)\s+(\d{1,2}),?\s+(\d{4}))"
 _EN_ABS = re.compile(rf"\b(?i:by|before|no later than|not later than|until|on or before|by the end of)\s+{_EN_DATE}")
 _EN_END_YEAR = re.compile(r"\bby the end of (?:(\d{4})|(?:the|this) year)\b", re.I)
+# "by the end of June 2026": the month's last day
+_EN_END_MONTH = re.compile(r"\b(?i:by|before) the end of ([A-Z][a-z]+),?\s+(\d{4})\b")
 _EN_REL = re.compile(r"\bwithin\s+(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
                      r"thirty|sixty|ninety|a|an)\s+(?:calendar\s+|working\s+)?(day|week|month|year)s?\b", re.I)
 _EN_COND = re.compile(r"\b(?:before (?:resuming|restarting|restart|reopening)(?: (?:production|operations?|work))?|"
@@ -51,7 +53,22 @@ _ZH_REL = re.compile(r"([一两二三四五六七八九十\d]+)(?:个)?(月|日|
 # a month (and day) without its year: "12月15日前", "九月底前"; given as written, due in the document's year
 # (the next one when that month has passed)
 _ZH_MONTH_DAY = re.compile(r"(?<![\d年一二三四五六七八九十〇零])([一二三四五六七八九十]{1,2}|\d{1,2})月(?:(\d{1,2})日|底)(?:前|之前|以前)")
+# a quarter: "2026年第二季度", "二〇二六年第二季" (Hong Kong usage), as written; due at the quarter's end
+_ZH_QUARTER = re.compile(r"(?:(\d{4}|[〇零一二三四五六七八九]{4})年)?(?:第([一二三四1-4])季度?|([上下])半年)(?:前|之前|内|末|底)?")
+# a date written in Chinese numerals: "二〇二六年三月三十一日前"
+_ZH_CN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月(?:([一二三四五六七八九十]{1,3})日|底)?"
+                         r"(?:前|之前|以前|底前)")
+# a month of the year named relatively: "明年3月底前", "今年九月底前"
+_ZH_REL_YEAR_MONTH = re.compile(r"(今年|明年|次年)([一二三四五六七八九十]{1,2}|\d{1,2})月(?:(\d{1,2}|[一二三四五六七八九十]{1,3})日|底)?"
+                                r"(?:前|之前|以前)")
 _ZH_COND = re.compile(r"(?:复产|复工|恢复生产|投入使用|投用|重新开业)(?:前|之前)")
+
+
+def _cn_year(s: str) -> int:
+    """A year in digits or in Chinese numerals written digit by digit ("二〇二六")."""
+    if s.isdigit():
+        return int(s)
+    return int("".join(str("〇一二三四五六七八九".index(c if c != "零" else "〇")) for c in s))
 
 
 def _iso(y: int, m: int, d: int | None) -> str | None:
@@ -91,6 +108,11 @@ def deadline_of(text: str, lang: str, base: _dt.date | None = None) -> tuple[str
         for m in _EN_ABS.finditer(text):
             iso = _en_date(m.groups())
             found.append((m.start(), iso or m.group(0), iso))
+        for m in _EN_END_MONTH.finditer(text):
+            month = _MONTHS.get(m.group(1).lower())
+            if month:
+                iso = _iso(int(m.group(2)), month, None)
+                found.append((m.start(), iso or m.group(0), iso))
         for m in _EN_END_YEAR.finditer(text):
             y = int(m.group(1)) if m.group(1) else (base.year if base else None)
             found.append((m.start(), m.group(0), _iso(y, 12, 31) if y else None))
@@ -103,6 +125,20 @@ def deadline_of(text: str, lang: str, base: _dt.date | None = None) -> tuple[str
         for m in _ZH_ABS.finditer(text):
             iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None)
             found.append((m.start(), iso or m.group(0), iso))
+        for m in _ZH_CN_DATE.finditer(text):
+            iso = _iso(_cn_year(m.group(1)), zh_int(m.group(2)), zh_int(m.group(3)) if m.group(3) else None)
+            found.append((m.start(), iso or m.group(0), iso))
+        for m in _ZH_REL_YEAR_MONTH.finditer(text):
+            month = zh_int(m.group(2))
+            day = zh_int(m.group(3)) if m.group(3) else None
+            y = (base.year + (0 if m.group(1) == "今年" else 1)) if base else None
+            found.append((m.start(), m.group(0), _iso(y, month, day) if y and 1 <= month <= 12 else None))
+        for m in _ZH_QUARTER.finditer(text):
+            if not (m.group(1) or m.group(0).endswith(("前", "内", "末", "底"))):
+                continue  # "第二季度" alone names a time, not a deadline
+            y = _cn_year(m.group(1)) if m.group(1) else (base.year if base else None)
+            end_month = zh_int(m.group(2)) * 3 if m.group(2) else (6 if m.group(3) == "上" else 12)
+            found.append((m.start(), m.group(0), _iso(y, end_month, None) if y else None))
         for m in _ZH_YEAR_END.finditer(text):
             digits = m.group(1) or m.group(2)
             y = int(digits) if digits else (base.year if base else None)

@@ -28,6 +28,8 @@ _ZH_ORG = (r"(?:人民政府|政府|委员会|管委会|管理委员会|安委�
            r"大队|支队|队|合作社|协会|街道|乡镇|园区|平台|主体|海警|海事|渔政|党委|医院|学校|监理|业主|各地|县区|市|县|区|镇|乡|村|"
            # parties named by their role in a contract or a workplace (雇主, 出租人, 承建商 in Hong Kong usage)
            r"雇主|(?:出租|承租|发包|承包|承揽|分包)人|承建商|承包商|分包商|供应商|开发商|建设方|施工方|"
+           # Hong Kong and Macau usage: 机电工程署, 注册升降机承办商, 升降机拥有人, 持牌人
+           r"署|(?<=[\u4e00-\u9fff]{2})系统|承办商|营办商|(?:拥有|持有|持牌|经营|使用)人|"
            r"党组织|纪检监察机关|领导干部|酒店|村委会|居委会|工会|商会|办公室|(?<=[\u4e00-\u9fff]{2})厂)")
 # what may follow a body's name at the start of a clause: not a character that goes on a name
 _ZH_LEAD = r"(?![的和与及、等之内外中里])[\u4e00-\u9fff\d“]"

@@ -46,6 +46,8 @@ from dutytrace.nlp.measure_bodies import EN_MODAL, bodies
 _ZH_NUM = "一二三四五六七八九十"
 _ZH_TOP = re.compile(rf"^\s*(?:[{_ZH_NUM}]+\s*[、.．]|第[{_ZH_NUM}]+(?:部分|章|节)[、，:：\s]*)")
 _ZH_SUB = re.compile(rf"^\s*[（(][{_ZH_NUM}]+[)）]")
+# "7. 建议" / "2. 调查结果": chapters numbered with digits (Hong Kong, Macau usage); "7.1 …" is an entry, not a chapter
+_ZH_DIGIT_TOP = re.compile(r"^\s*\d{1,2}\s*[、.．]\s*(?=[\u4e00-\u9fff])")
 _ZH_MEASURE_HEAD = re.compile(r"(防范|整改|预防|改进|改善|防止|纠正|防灾|防治).{0,8}(措施|要求|建议|意见|对策)|整改要求|防范措施|"
                               r"措施建议|教训|^(?:工作|有关|相关|几点|主要|具体|意见)?(?:要求|建议|对策)$|^下一?步(?:工作)?(?:打算|计划|措施|安排)?$")
 _ZH_NOT_MEASURE = re.compile(r"责任|处理建议|处理意见|处分|处罚|问责")
@@ -71,7 +73,9 @@ _INLINE_HANDLING = re.compile(rf"^\s*(?:[{_ZH_NUM}]+\s*[、.．]|\d{{1,2}}\s*[�
 _INLINE_TOP = re.compile(rf"^\s*[{_ZH_NUM}]+\s*[、.．]\s*([^。：:，,；]{{2,12}})\s*[。：:]\s*(?=\S)")
 _END_LINE = re.compile(r"^\s*(?:附件|附：|附:|Appendix|Annex|Attachment)|(?:事故)?调查组\s*$|^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$|"
                        # a signature: an issuing body's name alone on its line (安委会办公室, 人民政府, 纪委 监委)
-                       r"^\s*(?:中共)?[\u4e00-\u9fff“”·（）() ]{2,30}(?:办公室|委员会|人民政府|管理局|纪委|监委)\s*$")
+                       r"^\s*(?:中共)?[\u4e00-\u9fff“”·（）() ]{2,30}(?:办公室|委员会|人民政府|管理局|纪委|监委)\s*$|"
+                       # an English signature: "Investigation Team for the "10.15" Accident, Xiaoshan District"
+                       r"^\s*(?=.{0,100}$)(?:The\s+)?(?:[\w\"“”.'-]+\s+){0,4}?Investigation (?:Team|Group|Panel)\b(?:.*[^.;:\s])?\s*$")
 
 
 def _heading(line: str, lang: str) -> tuple[int, str] | None:
@@ -107,6 +111,15 @@ def _heading(line: str, lang: str) -> tuple[int, str] | None:
     return None
 
 
+def _digit_chapter(line: str) -> str | None:
+    """The title of a chapter numbered with a digit ("7. 建议"), or None: a short line with no sentence end."""
+    s = line.strip()
+    m = _ZH_DIGIT_TOP.match(s)
+    if not m or len(s) > 24 or s[-1] in "。；，：、！？:;,":
+        return None
+    return s[m.end():]
+
+
 def _is_handling_title(title: str, lang: str) -> bool:
     t = title.strip().rstrip(":：")
     return bool((_ZH_HANDLING_HEAD if lang == "zh" else _EN_HANDLING_HEAD).search(t))
@@ -122,21 +135,26 @@ def _sections(lines: list[tuple[int, str]], lang: str) -> list[tuple[list[tuple[
     """The measure sections: (lists of (page, line), whether it is a handling section)."""
     out: list[tuple[list[tuple[int, str]], bool]] = []
     cur: list[tuple[int, str]] | None = None
-    level, handling = 0, False
+    level, handling, by_digit = 0, False, False
     for page, line in lines:
         h = _heading(line, lang)
         inline = _INLINE_HANDLING.match(line) if lang == "zh" else None
         top = _INLINE_TOP.match(line) if lang == "zh" and not inline else None
+        digit = _digit_chapter(line) if lang == "zh" and h is None else None
         if cur is not None:
-            if h is not None and (h[0] <= max(level, 1) or h[0] == 0) or _END_LINE.search(line) or inline or top:
+            if h is not None and (h[0] <= max(level, 1) or h[0] == 0) or _END_LINE.search(line) or inline or top \
+                    or (digit is not None and by_digit):
                 out.append((cur, handling))
                 cur = None
             else:
                 if line.strip() and not re.fullmatch(r"\s*[-—–]?\s*\d{1,3}\s*[-—–]?\s*", line):  # page numbers
                     cur.append((page, line))
                 continue
+        by_digit = False
         if h is not None and _is_measure_title(h[1], lang):
             cur, level, handling = [], h[0], False
+        elif digit is not None and _is_measure_title(digit, lang):
+            cur, level, handling, by_digit = [], 1, False, True
         elif h is not None and _is_handling_title(h[1], lang):
             cur, level, handling = [], h[0], True
         elif inline:  # "4、处理意见。建议对……" : the heading and its text on one line
@@ -205,6 +223,7 @@ _FAMILIES = {
         ("paren_num", re.compile(r"[（(](\d{1,2})[)）]"), "zh_clause"),
         ("num", re.compile(r"(\d{1,2})[、.．](?!\d)"), "zh_clause"),
         ("circled", re.compile(r"([①②③④⑤⑥⑦⑧⑨⑩⑪⑫])"), "any"),
+        ("decimal", re.compile(r"(?<![\d.])\d{1,2}\.(\d{1,2})(?![\d.])\s*"), "zh_clause"),
         ("letter", re.compile(r"[（(]([a-j])[)）]\s*"), "zh_clause"),
         ("top", re.compile(rf"(?<![第{_ZH_NUM}])([{_ZH_NUM}]{{1,2}})[、．.](?=\S)"), "zh_clause"),
     ],
@@ -269,11 +288,15 @@ def _bullets(text: str, starts: set[int]) -> list[tuple[int, int]]:
 
 
 _TO_BODY = re.compile(r"(?m)^To ([^:\n]{2,120}):\s*")
+# a recommendation's reference number alone on its line: "2025-03-I-OH-R1", "R2", "Recommendation 2024-7"
+_REF_LINE = re.compile(r"(?m)^\s*(?:Recommendation\s+(?:No\.\s*)?)?(?=[\w-]*\d)[A-Z0-9]+(?:-[A-Z0-9]+)*\s*$\n?")
 
 
 # -- sentences and modals ----------------------------------------------------------------------------
 _EN_MODAL_RX = re.compile(rf"\b{EN_MODAL}\b", re.I)
-_ZH_MODAL_RX = re.compile(r"(?<![主重纲摘概只扼])要(?![求素点害闻])|应当|应|须|必须|严禁|不得|一律|禁止|务必|切实|确保|建立|开展|加强|督促|落实|推行|完善")
+# the verbs that state a task (建立, 落实 …) require nothing when negated: "验收制度没有落实" is a failing found
+_ZH_MODAL_RX = re.compile(r"(?<![主重纲摘概只扼])要(?![求素点害闻])|应当|应(?![急用])|须|必须|严禁|不得|一律|禁止|务必|切实|确保|"
+                          r"(?<![未没不无])(?<!没有)(?:建立|开展|加强|督促|落实|推行|完善)")
 
 
 # an instruction with no subject ("Carry out …", "Clarify …", "Strictly implement …"): the sentence opens
@@ -344,11 +367,38 @@ def _colon_list(seg: str, lang: str) -> tuple[str, list[str], str] | None:
 
 
 def _split_clauses(seg: str, lang: str) -> list[str]:
-    """A sentence whose semicolon-separated clauses each carry a modal: one entry per clause."""
+    """A sentence whose semicolon-separated clauses each carry a modal: one entry per clause. In Chinese,
+    also a sentence that turns, after a comma, to another body that must do something ("全省建筑施工企业要
+    立即停止……，各地住建部门要在9月底前……"): one entry per body."""
     parts = [p for p in re.split(r"[;；]\s*", seg) if p.strip()]
-    if len(parts) >= 2 and all(_has_modal(p, lang) for p in parts):
+    if not (len(parts) >= 2 and all(_has_modal(p, lang) for p in parts)):
+        parts = [seg]
+    if lang != "zh":
         return parts
-    return [seg]
+    out: list[str] = []
+    for p in parts:
+        cuts = [m.end() for m in re.finditer(r"，", p) if _addressed_clause(p[m.end():]) and _ZH_STRICT.search(p[:m.start()])]
+        prev = 0
+        for c in cuts:
+            out.append(p[prev:c])
+            prev = c
+        out.append(p[prev:])
+    return out
+
+
+# a clause that opens by naming a body that then must do something: "各地住建部门要", "市应急管理局应当";
+# the body a jurisdiction's ("各", "全省", "市") or one whose name ends in a kind of organisation
+_ZH_ADDRESSED = re.compile(r"(?:(?:各|全)[\u4e00-\u9fff]{1,12}?|(?:省|市|县|区)[\u4e00-\u9fff]{1,12}?"
+                           r"(?:局|委|办|部门|政府|中心|大队|支队)|[\u4e00-\u9fff]{1,12}?(?:部门|单位|企业|机构|政府))"
+                           r"(?:也|还|亦|均|都)?(?:要(?![求素点])|应当|应(?!急)|须|必须|务必)")
+
+
+def _addressed_clause(clause: str) -> bool:
+    m = _ZH_ADDRESSED.match(clause)
+    if not m:
+        return False
+    named = bodies(clause[:m.end()], "zh")
+    return bool(named) and clause.startswith(named[0])
 
 
 class _Builder:
@@ -362,7 +412,7 @@ class _Builder:
     def add(self, raw: str, pos: int, lead_body: list[str] | None = None, lead: str = "",
             passage: str | None = None) -> None:
         measure = _clean(raw, self.lang)
-        if len(measure) < (6 if self.lang == "zh" else 12):
+        if len(measure) < (6 if self.lang == "zh" else 12) or _accountability_only(measure, self.lang):
             return
         named = bodies(measure, self.lang) or list(lead_body or [])
         deadline, due = deadline_of(raw, self.lang, self.base)
@@ -394,6 +444,17 @@ class _Builder:
             self.add(clause, pos + max(raw.find(clause[:20]), 0), lead_body, passage=raw)
 
 
+def _accountability_only(measure: str, lang: str) -> bool:
+    """An entry of a requirements list that holds people to account and requires nothing of anyone
+    ("（三）强化责任追究。对上述事故，省安委会将挂牌督办，依法依规严肃追究有关单位和人员责任。"): a sanction
+    announced, not a measure. Its title (the short phrase before the first full stop) names
+    accountability and no sentence carries a strict modal."""
+    if lang != "zh":
+        return False
+    title = measure.split("。", 1)[0]
+    return len(title) <= 20 and bool(re.search(r"追究|追责|问责", title)) and not _ZH_STRICT.search(measure)
+
+
 def _clean_passage(s: str, lang: str) -> str:
     s = re.sub(r"\s+", " ", s).strip()
     return s[:800]
@@ -414,9 +475,14 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None)
             joined = "\n".join(ln.strip() for _, ln in sec)
             for i, m in enumerate(heads):
                 end = heads[i + 1].start() if i + 1 < len(heads) else len(joined)
-                raw = _discussion_cut(joined[m.end():end])
-                pos = text.find(raw.strip()[:30].replace("\n", " "))
-                b.item(raw.replace("\n", " "), max(pos, 0), True, [m.group(1).strip()])
+                # several recommendations to one recipient, each under its own number on a line of its own
+                # ("2025-03-I-OH-R1"): one item each, the number left out
+                for raw in _REF_LINE.split(joined[m.end():end]):
+                    raw = _discussion_cut(raw)
+                    if not raw.strip():
+                        continue
+                    pos = text.find(raw.strip()[:30].replace("\n", " "))
+                    b.item(raw.strip().replace("\n", " "), max(pos, 0), True, [m.group(1).strip()])
             return b.items
     chain = _chain(text, starts, lang) or _bullets(text, starts)
     if chain:

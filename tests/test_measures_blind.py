@@ -1,0 +1,110 @@
+"""Rectification measures in layouts met in the blind tuning cases (issue 19, item 1): chapters numbered
+with digits and entries numbered 7.1, 7.2 (Hong Kong usage) with its bodies (署, 承办商, 拥有人); deadlines
+by quarter, in Chinese numerals, relative to the year and at the end of an English month; a sentence
+that turns to another body after a comma; an accountability entry inside a requirements list; a lessons
+paragraph that states failings; several CSB recommendations to one recipient under their numbers; an
+English signature line. Every sentence here was written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dutytrace.models import Page
+from dutytrace.nlp.deadlines import deadline_of
+from dutytrace.nlp.measures import extract_measures, in_original_script
+from dutytrace.script import to_simplified
+
+
+def items(text: str, lang: str) -> list:
+    return extract_measures([Page(1, text)], lang)
+
+
+def traditional(text: str) -> list:
+    """As ingest and the benchmark read a traditional-script text: from its simplified twin, given back."""
+    return in_original_script(extract_measures([Page(1, to_simplified(text))], "zh"), text)
+
+
+def test_digit_numbered_chapter_with_decimal_entries_in_traditional_script():
+    text = ("大埔某工廠吊運事故調查報告\n"
+            "1. 事故經過\n工人在吊運鋼板時被擊中，送院後不治。\n"
+            "2. 調查結果\n吊索已嚴重磨損，吊運前沒有檢查。\n"
+            "5. 建議\n"
+            "5.1 工廠擁有人應為所有吊索建立登記冊，每月檢查一次。\n"
+            "5.2 註冊吊運承辦商須在每次吊運前由合資格人員核對吊具。\n"
+            "5.3 勞工處將於二〇二七年第一季發出吊運工作指引。\n"
+            "6. 其他事項\n本報告的技術附錄須另行索取。\n")
+    ms = traditional(text)
+    assert [m.measure[:4] for m in ms] == ["工廠擁有", "註冊吊運", "勞工處將"]  # chapter 6 is not read
+    assert ms[0].body == "工廠擁有人" and ms[1].body == "註冊吊運承辦商"
+    assert ms[2].deadline == "二〇二七年第一季" and ms[2].due == "2027-03-31"
+
+
+def test_a_digit_list_inside_a_measures_chapter_does_not_end_it():
+    text = ("四、防范措施\n1.加强培训\n各企业要组织全员培训。\n2.完善制度\n各企业要修订操作规程。\n五、附则\n无。\n")
+    ms = items(text, "zh")
+    assert len(ms) == 2 and "修订操作规程" in ms[1].measure
+
+
+def test_chinese_deadlines_by_quarter_numerals_and_relative_year():
+    base = dt.date(2025, 10, 20)
+    assert deadline_of("县住建局要在明年3月底前出台办法", "zh", base) == ("明年3月底前", "2026-03-31")
+    assert deadline_of("各区要于今年十二月底前完成", "zh", base) == ("今年十二月底前", "2025-12-31")
+    assert deadline_of("须于二〇二六年一月十五日前提交报告", "zh", base) == ("2026-01-15", "2026-01-15")
+    assert deadline_of("于2026年上半年完成改造", "zh", base) == ("2026年上半年", "2026-06-30")
+    assert deadline_of("第二季度召开了专题会议", "zh", base) == (None, None)  # a time, not a deadline
+
+
+def test_english_deadline_at_the_end_of_a_month():
+    assert deadline_of("The bureau shall finish the survey by the end of March 2027.", "en") == ("2027-03-31", "2027-03-31")
+
+
+def test_a_sentence_that_turns_to_another_body_after_a_comma():
+    text = ("会议要求，各燃气企业要立即排查老旧管线，市城管局要在11月底前完成用户安全检查，"
+            "对整改不到位的一律停气。同时，各街道要组织入户宣传。\n")
+    ms = items(text, "zh")
+    assert [m.body for m in ms] == ["各燃气企业", "市城管局", "各街道"]
+    assert ms[1].measure.endswith("一律停气。") and ms[1].deadline == "11月底前"
+
+
+def test_a_comma_before_an_object_that_is_no_body_does_not_split():
+    text = "五、整改措施\n各施工单位必须落实验收制度，脚手架应挂设验收牌，严禁未验先用。\n"
+    ms = items(text, "zh")
+    assert len(ms) == 1 and ms[0].body.startswith("各施工单位")
+
+
+def test_an_accountability_entry_of_a_requirements_list_is_not_a_measure():
+    text = ("三、工作要求\n"
+            "（一）全面排查隐患。各县区要在一个月内完成辖区渣土车辆排查。\n"
+            "（二）严肃追究责任。对这起事故，市安委会将挂牌督办，依法依规追究相关单位责任。\n"
+            "（三）各县区要加强夜间执法检查。\n")
+    ms = items(text, "zh")
+    assert len(ms) == 2 and not any("挂牌督办" in m.measure for m in ms)
+
+
+def test_a_lessons_section_stating_failings_gives_no_measure():
+    text = ("五、事故教训\n项目部安全管理薄弱，动火审批制度没有落实，应急预案未建立。\n"
+            "六、整改措施\n项目部要建立动火审批台账。\n")
+    ms = items(text, "zh")
+    assert [m.measure for m in ms] == ["项目部要建立动火审批台账。"]
+
+
+def test_several_csb_recommendations_to_one_recipient_under_their_numbers():
+    text = ("RECOMMENDATIONS\n\nTo Acme Coatings LLC:\n\n2026-01-I-TX-R1\n"
+            "Install a flow alarm on every solvent transfer line.\n\n2026-01-I-TX-R2\n"
+            "Train all operators on the revised transfer procedure.\n\n"
+            "To the Texas Commission on Environmental Quality:\n\n2026-01-I-TX-R3\n"
+            "Add solvent transfer checks to the permit inspection guide.\n")
+    ms = items(text, "en")
+    assert [m.measure[:7] for m in ms] == ["Install", "Train a", "Add sol"]
+    assert [m.body for m in ms] == ["Acme Coatings LLC", "Acme Coatings LLC",
+                                    "the Texas Commission on Environmental Quality"]
+    assert not any("R1" in m.measure or "R2" in m.measure for m in ms)
+
+
+def test_an_english_signature_line_ends_the_measures_section():
+    text = ("V. Measures and Recommendations\n"
+            "(1) The county safety bureau shall inspect every quarry by the end of May 2026.\n"
+            "(2) Quarry operators must fence all benches above 5 metres.\n"
+            "Investigation Team for the \"3.2\" Accident, Hefeng County\n")
+    ms = items(text, "en")
+    assert len(ms) == 2 and ms[1].measure.endswith("5 metres.") and ms[0].deadline == "2026-05-31"
