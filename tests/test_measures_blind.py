@@ -108,3 +108,48 @@ def test_an_english_signature_line_ends_the_measures_section():
             "Investigation Team for the \"3.2\" Accident, Hefeng County\n")
     ms = items(text, "en")
     assert len(ms) == 2 and ms[1].measure.endswith("5 metres.") and ms[0].deadline == "2026-05-31"
+
+
+def test_an_order_lists_its_requirements_under_the_addressee_without_modals():
+    text = ("西河县应急管理局\n责令限期整改指令书\n"
+            "河口建材有限公司：\n经查，你公司存在下列问题：\n"
+            "1.2025年3月2日，搅拌站发生一起触电事故；\n2.电工未持证上岗。\n"
+            "根据《安全生产法》有关规定，现责令你公司：\n"
+            "1.于2025年4月1日前对搅拌站配电线路进行全面检修。\n"
+            "2.于2025年4月15日前安排电工参加培训并取得特种作业操作证。\n"
+            "整改完成前，相关配电设备不得投入使用。\n"
+            "对上述违法行为，本局将另行依法处理。\n"
+            "西河县应急管理局\n2025年3月10日\n")
+    ms = items(text, "zh")
+    assert [m.deadline for m in ms] == ["2025-04-01", "2025-04-15", None]
+    assert [m.body for m in ms][:2] == ["你公司", "你公司"]
+    assert ms[2].measure.startswith("整改完成前") and ms[2].body is None
+    assert not any("指令书" in m.measure or "电工未持证" in m.measure or "另行" in m.measure for m in ms)
+
+
+def test_an_authority_requires_a_named_party_and_an_appeal_is_not_an_item():
+    text = ("勞工處跟進葵涌一宗致命工業意外\n"
+            "勞工處已向涉事承建商發出暫時停工通知書。勞工處要求涉事承建商於十個工作日內提交吊運工序的風險評估，"
+            "並暫停所有夜間吊運。倘有違規，勞工處會作出檢控。\n"
+            "在暫時停工通知書撤銷前，涉事承建商須為所有吊運工人重新安排培訓。\n"
+            "勞工處呼籲各承建商必須確保吊運機械由合資格人士操作。工人亦應時刻留意安全。\n")
+    ms = traditional(text)
+    assert [m.body for m in ms] == ["涉事承建商", "涉事承建商"]
+    assert ms[0].deadline == "十個工作日內"
+    assert not any("呼籲" in m.measure or "留意安全" in m.measure for m in ms)
+
+
+def test_improvement_and_prohibition_notices_with_their_schedules_and_remedy_date():
+    text = ("Notices served on Brookside Metals Ltd, Yard 2, following an injury on 4 May 2026.\n"
+            "IMPROVEMENT NOTICE No. 7 (Section 21)\n"
+            "I am of the opinion that you are contravening regulation 11 of the 1998 Regulations.\n"
+            "Schedule to the notice: Brookside Metals Ltd shall fit fixed guards to both guillotines. "
+            "You shall inspect the guards weekly and record each inspection.\n"
+            "I hereby require you to remedy the said contraventions by 30 June 2026.\n"
+            "PROHIBITION NOTICE No. 8 (Section 22)\n"
+            "The press brake shall not be used until its light curtain has been repaired. This notice takes immediate effect.\n"
+            "The company was later fined £20,000 and must pay costs.\n")
+    ms = items(text, "en")
+    assert [m.body for m in ms] == ["Brookside Metals Ltd", "You", "Brookside Metals Ltd"]
+    assert [m.deadline for m in ms] == ["2026-06-30", "2026-06-30", None]
+    assert ms[0].measure.startswith("Brookside") and not any("fined" in m.measure for m in ms)

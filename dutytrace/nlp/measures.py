@@ -11,8 +11,10 @@ with its text on the heading's line) is mostly sanctions: of its entries, split 
 parts that require something and sanction no one are measures. MSHA root cause tables give one item
 per "Corrective Action:" (an action already taken). A text with no such section (a notice, a decision, news,
 a township's 情况说明, a press release) gives the requirements stated after a cue: 会议要求， / 通知强调：,
-the paragraph that draws the lesson (以案为鉴), 下一步……将, a decision's 责令……, 建议…… and 请各……于……前
-clauses that sanction no one, a settlement's "must" (see _cued_requirements).
+the paragraph that draws the lesson (以案为鉴), 下一步……将, a decision's 责令……, an order's numbered list after
+"现责令你单位：" (its addressee the body), "X局要求<party>……" (the party the body), 建议…… and 请各……于……前
+clauses that sanction no one, never an appeal (呼吁); a settlement's "must"; an inspector's improvement or
+prohibition notice, its "shall" sentences with the notice's remedy date (see _cued_requirements).
 
 How a section becomes items, in this order:
 1. numbered lists: （一）… / 一是… / 1. … / (1) … / 9.1 … / First, … Second, … / Recommendation #1: …
@@ -410,11 +412,11 @@ class _Builder:
         return self.pages[min(max(pos, 0), len(self.pages) - 1)] if self.pages else None
 
     def add(self, raw: str, pos: int, lead_body: list[str] | None = None, lead: str = "",
-            passage: str | None = None) -> None:
+            passage: str | None = None, own_body: list[str] | None = None) -> None:
         measure = _clean(raw, self.lang)
         if len(measure) < (6 if self.lang == "zh" else 12) or _accountability_only(measure, self.lang):
             return
-        named = bodies(measure, self.lang) or list(lead_body or [])
+        named = list(own_body) if own_body is not None else bodies(measure, self.lang) or list(lead_body or [])
         deadline, due = deadline_of(raw, self.lang, self.base)
         if deadline is None and lead:
             deadline, due = deadline_of(lead, self.lang, self.base)
@@ -601,19 +603,70 @@ _EN_QUOTED = re.compile(r"[\"“”]|\b(?:said|says|added)\b")
 _ZH_SANCTIONED = re.compile(r"给予|受到|处以|移送|立案|被[^，。]{0,6}(?:处分|处罚|拘留|免职|撤职)")
 
 
+# an inspector's notice (HSE improvement and prohibition notices, abatement orders): its schedule states what
+# the recipient shall do; "I hereby require you to remedy … by DATE" gives the deadline of the notice's items
+_EN_NOTICE = re.compile(r"(?i)\b(?:improvement|prohibition|enforcement|compliance|abatement|remedial|stop[- ]work)\s+"
+                        r"notice\b|\bschedule to (?:the|this) notice\b")
+_EN_RECIPIENT = re.compile(r"\b(?:[Nn]otices?|[Oo]rders?|[Dd]irections?)\s+(?:(?:was|were)\s+)?(?:served|issued)\s+"
+                           r"(?:on|upon|to)\s+([A-Z][^,;.\n]{2,80})")
+_EN_REMEDY = re.compile(r"(?i)\b(?:require|direct|order)s?\s+you\s+to\s+(?:remedy|comply|complete|carry out)\b")
+_EN_LABEL = re.compile(r"^\s*(?:Schedule(?: to (?:the|this) notice)?|Requirements?|Action required)\s*:\s*", re.I)
+# an order's lead: "依据……规定，现责令你单位：" followed by its numbered requirements
+_ZH_ORDER_LEAD = re.compile(r"(?:^|[，,])\s*(?:现|特|并|依法)?责令([^，,。：:；;]{1,16}?)(?:限期|立即)?(?:整改|改正|作如下整改)?[：:]\s*$")
+_ZH_NUMBERED_LINE = re.compile(rf"^\s*(?:\d{{1,2}}\s*[、.．](?!\d)|[（(][{_ZH_NUM}\d]{{1,3}}[)）]|[{_ZH_NUM}]{{1,2}}是|[①-⑫])")
+# an authority that requires something of a named party in one sentence: "劳工事务局要求涉事工场负责人于五个
+# 工作日内提交……"; the party is the body
+_ZH_ASKED = re.compile(r"^[^，,。；]{0,24}?(?:局|署|处|部门|委员会|委|办|政府|厅|中心|法院|检察院)(?:同时|还|并|亦|再次|进一步)?"
+                       r"要求(?=[\u4e00-\u9fff“])(?!的)")
+# an appeal to the public or to employers (呼吁): advice, not a requirement laid on anyone
+_ZH_APPEAL = re.compile(r"呼吁|倡议|提醒广大|提醒市民")
+
+
 def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date | None) -> list[Measure]:
     """Requirements after a cue, in lines outside any measures section. A cue holds to the end of its
     paragraph, and on into the next paragraphs while each goes on requiring something."""
+    from dataclasses import replace
+
     out: list[Measure] = []
     active = future = False
+    ordered: str | None = None  # the addressee of an order whose numbered requirements follow
+    notice_from: int | None = None  # where the items of the notice being read begin in `out`
+    recipient = next((m.group(1).strip() for _, ln in lines for m in [_EN_RECIPIENT.search(ln)] if m), None) \
+        if lang == "en" else None
     for page, line in lines:
         text = line.strip()
         if not text:
             continue
         b = _Builder(lang, base, text, [page] * len(text))
+        if lang == "zh" and ordered is not None:
+            if _ZH_NUMBERED_LINE.match(text):  # one numbered requirement of an order, with or without a modal
+                b.add(text, 0, [ordered], own_body=bodies(_ZH_NUMBERED_LINE.sub("", text), lang) or [ordered])
+                out.extend(b.items)
+                continue
+            ordered = None
+        appeal = False
+        remedy: tuple[str | None, str | None] | None = None
         for s, e in _sentences(text, lang):
             sent = text[s:e]
             if lang == "en":
+                if _EN_NOTICE.search(sent):
+                    notice_from = len(out) + len(b.items) if notice_from is None or s == 0 and len(text) < 80 else notice_from
+                    if len(text) < 80 and not _EN_STRICT.search(text):  # the notice's title line
+                        break
+                if notice_from is not None:
+                    if _EN_SANCTION.search(sent) and s == 0:  # a court's fine after the notices: they are over
+                        notice_from = None
+                        continue
+                    if _EN_REMEDY.search(sent):
+                        remedy = deadline_of(sent, lang, base)
+                        continue
+                    if _EN_STRICT.search(sent) and not _EN_QUOTED.search(sent) and not _EN_SANCTION.search(sent):
+                        label = _EN_LABEL.match(sent)
+                        clause = sent[label.end():] if label else sent
+                        subj = re.match(r"\s*(You)\s+(?:shall|must)\b", clause)
+                        named = ["You"] if subj else bodies(clause, lang) or ([recipient] if recipient else [])
+                        b.add(clause, s + (label.end() if label else 0), own_body=named)
+                    continue
                 if _EN_CUE.search(sent):
                     active = True
                 if active and _EN_STRICT.search(sent) and not _EN_QUOTED.search(sent) and not _EN_SANCTION.search(sent):
@@ -621,10 +674,25 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
                 elif active and s == 0:
                     active = False
                 continue
+            if appeal or _ZH_APPEAL.search(sent):  # an appeal, and the rest of its paragraph
+                appeal, active = True, False
+                continue
             if _ZH_QUOTED.search(sent):
                 continue
+            lead = _ZH_ORDER_LEAD.search(sent)
+            if lead:
+                ordered, active = lead.group(1).strip(), True
+                continue
             if _ZH_ORDER.match(sent) and not _ZH_SANCTION.search(sent.replace("责令", "", 1)):
+                if re.fullmatch(r"[^，,。；]{2,30}(?:书|决定|通知|令)", sent.strip()):  # a document's title
+                    continue
                 b.item(sent, s, True, None)
+                continue
+            asked = _ZH_ASKED.match(sent)
+            if asked and not _ZH_SANCTION.search(sent[asked.end():].split("，")[0]):
+                party = bodies(sent[asked.end():], lang)
+                b.add(sent, s, own_body=party[:1])
+                active = True
                 continue
             m = _ZH_CUE_LEAD.match(sent) or _ZH_CUE_NEXT.match(sent)
             if m:
@@ -636,14 +704,16 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
                 b.item(sent, s, False, None)
                 continue
             # a recommendation or a request ("建议县住建局……", "请各村于……前……"), clause by clause, never a sanction
-            asked = [(c.start(), c.group(0)) for c in re.finditer(r"[^；;]+[；;]?", sent)
-                     if re.match(r"\s*(?:建议|请各|请[\u4e00-\u9fff]{1,12}?于)", c.group(0))
-                     and not _ZH_SANCTION.search(c.group(0)) and not re.search(r"依法|依规|依纪|追责", c.group(0))]
-            for at, clause in asked:
+            requests = [(c.start(), c.group(0)) for c in re.finditer(r"[^；;]+[；;]?", sent)
+                        if re.match(r"\s*(?:建议|请各|请[\u4e00-\u9fff]{1,12}?于)", c.group(0))
+                        and not _ZH_SANCTION.search(c.group(0)) and not re.search(r"依法|依规|依纪|追责", c.group(0))]
+            for at, clause in requests:
                 b.add(clause, s + at, passage=sent)
-            if not asked and active and s == 0 and not m:  # a paragraph that requires nothing ends the cue
+            if not requests and active and s == 0 and not m:  # a paragraph that requires nothing ends the cue
                 active = future = False
         out.extend(b.items)
+        if remedy is not None and notice_from is not None and remedy[0]:
+            out[notice_from:] = [x if x.deadline else replace(x, deadline=remedy[0], due=remedy[1]) for x in out[notice_from:]]
     return out
 
 
