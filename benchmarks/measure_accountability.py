@@ -4,7 +4,8 @@ Cases: every case with gold people in corpus/gold/cases.jsonl and corpus/dev/gol
 development sets), reported apart as the held-back figure, corpus/blind/gold/cases.jsonl, and with --genres the
 genre cases of corpus/genres/gold/people.jsonl (other writers' layouts: notices, informal township reports,
 traditional script, press releases, OCR, translations; format in corpus/genres/README.md), reported per genre and
-language and per half: "tune" (odd case numbers, the only genre cases looked at while changing the extractor)
+language and per half: "tune" (odd case numbers, the only genre cases looked at while changing the extractor, and the
+tuning cases written for this extractor in corpus/genres/accountability_tune, genres acc17-en / acc17-zh)
 and "held_out" (even case numbers). A genre case judged to name nobody counts too: whoever is found there is an
 error of precision. Each
 case's documents (CORPUS/archive/<case_id>/) are read and chunked as ingest does
@@ -34,6 +35,10 @@ convention is one a reader would not tell apart, the measure accepts both readin
   = post "deputy director", organisation "X Bureau"): when post and organisation read together are equal, once
   "of/the/at/in/for" and commas are dropped, both count. A post that differs in content (a missing remit "in charge
   of safety", a different unit) still counts as wrong.
+The post is taken as the document writes it beside the name: "head of the station" (a back-reference to the
+station named before) stays "head of the station", with that station as the organisation, as the gold writes it;
+a body written in lower case ("supervisor of the district quality and safety supervision station") is the
+organisation. The extractor follows these conventions (issue 18 item 1); the measure did not change for them.
 Post exact is reported over natural persons. For an enterprise held accountable the gold's "post" is the kind of
 party it was (contractor, 事故发生单位, labour company), which no rule of the document fixes; it is reported apart
 as "enterprise kind" and is not part of the post figure (before this split, post counted both).
@@ -322,7 +327,9 @@ def main() -> int:
             if "accountability" not in g or not g["accountability"] and name != "genres" \
                     or args.cases and g["case_id"] not in args.cases:
                 continue  # a genre case judged to name nobody still counts (every person found there is an error)
-            folder = base / "archive" / g["case_id"]
+            # genre tuning cases written for this extractor sit beside the archive (corpus/genres/accountability_tune)
+            folder = next((base / d / g["case_id"] for d in ("archive", "accountability_tune") if (base / d / g["case_id"]).is_dir()),
+                          base / "archive" / g["case_id"])
             if not folder.is_dir():
                 print(f"{name}/{g['case_id']}: no archive folder; skipped", file=sys.stderr)
                 continue

@@ -136,3 +136,35 @@ def test_en_firms_by_their_short_names_and_an_officer_of_one():
     assert (got["Fang Ke"].role, got["Fang Ke"].organisation) == ("project manager", "Huaiyin Lutong Bridge Engineering Co., Ltd.")
     assert got["Huaiyin Lutong Bridge Engineering Co., Ltd."].sanction == "fine"
     assert got["Huaiyin Jianan Storage Co., Ltd."].organisation == "Huaiyin Jianan Storage Co., Ltd."  # not its warehouse
+
+
+NOTICE = """关于两起安全生产失职失责问题的通报
+1.北塘区应急管理局副局长许某林监管不力问题。许某林分管工贸行业安全监管，对辖区企业粉尘涉爆问题检查不细。许某林受到政务警告处分。
+2.白沙镇党委委员、副镇长廖某某和镇安全生产监督管理站站长严某某排查走过场问题。廖某某、严某某未组织逐户排查。廖某某受到党内警告处分，严某某受到政务降级处分。
+3.北塘区市场监督管理局特种设备科科长卜某、科员甘某某对气瓶充装单位检查不严。对卜某、甘某某等2名责任人员进行诫勉谈话。
+"""
+
+
+def test_zh_notice_titles_give_the_posts_and_later_sentences_the_sanctions():
+    got = people(NOTICE, "zh")
+    assert set(got) == {"许某林", "廖某某", "严某某", "卜某", "甘某某"}
+    assert (got["许某林"].role, got["许某林"].organisation, got["许某林"].sanction) == ("副局长", "北塘区应急管理局", "warning")
+    # two people in one title, each with the sanction of their own clause
+    assert (got["廖某某"].role, got["廖某某"].organisation, got["廖某某"].sanction) == ("党委委员、副镇长", "白沙镇人民政府", "warning")
+    assert (got["严某某"].role, got["严某某"].organisation) == ("安全生产监督管理站站长", "白沙镇人民政府")
+    assert got["严某某"].sanction == "removal"
+    # "科员甘某某" after "…科科长卜某、": a post of the same bureau
+    assert got["甘某某"].organisation == got["卜某"].organisation == "北塘区市场监督管理局"
+    assert got["甘某某"].sanction == "admonishment_talk"
+
+
+def test_en_its_director_and_a_short_named_firm_s_supervisor_belong_to_the_firm_named_before():
+    text = ("Outcome of prosecutions\nThe yard is owned by Brennan Estates Pty Ltd. The works were let to Marlow Scaffolding Pty Ltd.\n\n"
+            "Marlow Scaffolding Pty Ltd was convicted of a Category 2 offence and fined $300,000.\n\n"
+            "Its sole director, Owen Pratt, was convicted and fined $45,000.\n\n"
+            "Marlow's site supervisor, Dean Forbes, pleaded guilty and was fined $6,000.\n\n"
+            "Brennan Estates Pty Ltd was not charged.\n")
+    got = people(text, "en")
+    assert set(got) == {"Marlow Scaffolding Pty Ltd", "Owen Pratt", "Dean Forbes"}
+    assert got["Owen Pratt"].organisation == got["Dean Forbes"].organisation == "Marlow Scaffolding Pty Ltd"
+    assert (got["Owen Pratt"].role, got["Dean Forbes"].role) == ("sole director", "site supervisor")

@@ -320,7 +320,7 @@ def _aliases(flat: str, lang: str) -> dict[str, str]:
 
 def _sentences(flat: str, lang: str) -> list[str]:
     if lang == "zh":
-        parts = re.split(r"(?<=[。；;！？])|(?<=[，,])(?=(?:并|同时)?(?:给予|对)[^，。；]{0,24}?[\u4e00-\u9fff]某)|(?<=[，,])(?=(?:并|同时)?给予[^，。；]{2,30}?处分)|(?<=[人员位象]：)|(?<=[人员位象]:)|(?=\s?(?<!第)(?<!\d)\d{1,2}\.\s*[\u4e00-\u9fff])|(?=（[一二三四五六七八九十]+）)", flat)
+        parts = re.split(r"(?<=[。；;！？])|(?<=[，,])(?=(?:并|同时)?(?:给予|对)[^，。；]{0,24}?[\u4e00-\u9fff]某)|(?<=[，,])(?=(?:并|同时)?给予[^，。；]{2,30}?处分)|(?<=[，,])(?=" + ZH_NAME.pattern + r"(?:同志)?(?:受到|被给予|被处以|被))|(?<=[人员位象]：)|(?<=[人员位象]:)|(?=\s?(?<!第)(?<!\d)\d{1,2}\.\s*[\u4e00-\u9fff])|(?=（[一二三四五六七八九十]+）)", flat)
     else:
         parts, start = [], 0
         for m in re.finditer(r"(?<=[.!?;])\s+(?=[A-Z0-9\"“(])|(?<=;)\s+(?=and [A-Z])|(?<=:)\s+(?=[A-Z][a-z]+ [A-Z][a-z]+,)|\s+(?=\d{1,2}\.(?:\d{1,2})?\s+[A-Z])|\s+(?=\(\d{1,2}\)\s+[A-Z])", flat):
@@ -378,6 +378,7 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
     prev_org: str | None = None  # the organisation of the person named before
     pending: list[dict] = []  # (a document read strictly) the person the sentence before named, with no sanction yet
     last_firm: str | None = None  # the firm named last ("The company was fined …")
+    firms_seen: list[str] = []
     ctx_sig: str | None = None  # the numbering of the subsection heading that set ctx ("9.", "(9)", "（一）")
     for raw in _sentences(flat, lang):
         num = _NUMBERING.match(raw)
@@ -393,7 +394,8 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
         if lang == "en" and sanction and not strict:  # "…it is to be fined, and Pan Dexin, its general manager, 30 per cent of his income"
             subjects += _en_more_subjects(sent, {r["person"] for r in subjects}, aliases)
         if lang == "en":
-            firms = [m.group(0) for m in EN_COMPANY.finditer(sent)]
+            firms = [m.group(0) for m in EN_COMPANY.finditer(sent)] + [aliases[a] for a in aliases if a in sent and EN_COMPANY.search(aliases[a])]
+            firms_seen.extend(f for f in firms if f not in firms_seen)
             last_firm = firms[-1] if firms else last_firm
         if strict and not sanction:
             # "Managing director Alan Prewett pleaded guilty to …" and then "He was sentenced to …": the next
@@ -413,7 +415,11 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
             current = subjects
             for r in subjects:
                 org = r["organisation"] or ""
-                if org.startswith("="):  # "of the same bureau"
+                if org.startswith("=firm"):  # "Its sole director, …", "Coastline's site supervisor, …": the firm named before
+                    short = org[6:]
+                    r["organisation"] = next((f for f in reversed(firms_seen) if not short or re.search(r"\b" + re.escape(short) + r"\b", f)),
+                                             None if short else main)
+                elif org.startswith("="):  # "of the same bureau"
                     head = org[1:].lower()
                     r["organisation"] = next((o for o in reversed(last_org) if re.search(r"\b" + head + r"\b", o, re.I)), None)
                     r["org_hint"] = head  # "the Station" named before this document's section: its kind still tells the level
@@ -427,7 +433,26 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                 r["said"] = raw
                 r["evidence"] = raw if sanction else None
                 r["dead"] = bool(_DECEASED.search(sent))
-            group.extend(subjects)
+            for k, r in enumerate(subjects):  # a person named again (a notice's title, then "赵某平受到…处分"): one record
+                same = next((g for g in group if g["person"] == r["person"] and not g["enterprise"]), None)
+                if same is None:
+                    group.append(r)
+                    continue
+                if r["sanction"] and _worst(same["sanction"], r["sanction"]) != same["sanction"]:
+                    same["sanction"], same["evidence"] = r["sanction"], r["evidence"]
+                # the post of the mention that states the sanction (the handling item's, not a finding's), if it reads as a post
+                if r["role"] and _post_like(r["role"], lang) and (r["sanction"] or not _post_like(same["role"], lang)) or not same["role"]:
+                    same["role"], same["organisation"] = r["role"], r["organisation"] or same["organisation"]
+                if not _post_like(same["role"], lang):  # neither mention gives a post: the person's record may (biography)
+                    same["role"] = None
+                same["dead"] = same["dead"] or r["dead"]
+                subjects[k] = same
+            firm = next((r["organisation"] for r in subjects if r["organisation"] and EN_COMPANY.search(r["organisation"])), main)
+            if lang == "en" and body_sanction == "fine" and firm and re.search(
+                    r"\b(?:on|and|as well as) (?:on )?(?:the|his|her|its) (?:company|firm|employer)\b|\bthe (?:company|firm) and (?:him|her)\b", sent) \
+                    and not any(r["person"] == firm for r in group):  # "… a fine on him and on the company"
+                group.append({"person": firm, "role": None, "organisation": firm, "sanction": "fine", "dead": False,
+                              "enterprise": True, "said": raw, "evidence": raw})
             if lang == "en" and body_sanction == "fine" and all(r["enterprise"] for r in subjects):
                 for name in _fined_enterprises(sent, lang, aliases, main):  # "Dongsha is to be fined … and Haixing CNY …"
                     if not any(r["person"] in (name, aliases.get(name)) for r in group):
@@ -441,7 +466,8 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                 if not names and (last_firm or main) and (re.match(r"(?:(?:the|an?|this)\s+)?(?:[\w-]+\s+){0,4}?(?:company|firm|employer|business|"
                                                    r"contractor|cooperative|distributor)\b|it\b", sent, re.I) or re.search(
                         r"\b(?:cited|fined|penali[sz]ed|prosecuted|charged|sentenced|convicted)\s+the\s+(?:company|firm|employer|business|"
-                        r"contractor|cooperative|co-operative|operator)\b", sent)):
+                        r"contractor|cooperative|co-operative|operator)\b|\bthe (?:company|firm|employer|business)\s+(?:was|were|has been|is)\s+"
+                        r"(?:\w+\s+){0,2}?(?:fined|penali[sz]ed|convicted|sentenced|ordered)", sent)):
                     names = [last_firm or main]
                 for name in names:
                     if not any(r["person"] == name for r in group):
@@ -479,6 +505,20 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
 _EN_MORE = re.compile(r"(?:,|;|\band)\s+(" + EN_NAME.pattern + r"),\s+((?:the |its |his |her )?[a-z][^,;:]{2,80}?),")
 
 
+_EN_MORE_TITLED = re.compile(r"(?:^|,|;|\band)\s+(?:the\s+)?((?:[a-z-]+\s+){0,3}?(?:leader|manager|director|owner|foreman|supervisor|"
+                             r"operator|chairman|controller|head|driver|engineer|contractor))\s+(" + EN_NAME.pattern + r")"
+                             r"(?=\s*(?:,|;|\band\b|\bhave\b|\bhas\b|\bwere\b|\bwas\b|\bis\b|\bare\b))")
+
+
+def _post_like(role: str | None, lang: str) -> bool:
+    """Whether a text beside a name reads as a post ("安监站站长", "deputy director"), not a sentence's words."""
+    if not role:
+        return False
+    if lang == "zh":
+        return len(role) <= 30 and bool(_ZH_POST_END.search(role)) and not _ZH_ACT.search(role)
+    return bool(_ENTERPRISE_POST.search(role) or _GOV_POST.search(role) or re.search(r"\b(?:head|chief|secretary)\b", role))
+
+
 def _en_more_subjects(sent: str, named: set[str], aliases: dict[str, str]) -> list[dict]:
     out = []
     for m in _EN_MORE.finditer(sent):
@@ -488,6 +528,11 @@ def _en_more_subjects(sent: str, named: set[str], aliases: dict[str, str]) -> li
         role, org = _en_split(m.group(2), "", aliases)
         out.append(_person(name, role, org))
         named.add(name)
+    for m in _EN_MORE_TITLED.finditer(sent):  # "…, the labour team leader Guo Jianhua and the owner of the hoist have been …"
+        name = m.group(2)
+        if name not in named and not EN_NOT_NAME.match(name):
+            out.append(_person(name, m.group(1), None))
+            named.add(name)
     return out
 
 
@@ -520,6 +565,10 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
         out, prev = [], 0
         for m in names:
             raw_before = head[prev:m.start()].strip("、和及与 ")
+            town = re.match(r"[镇乡](?=[\u4e00-\u9fff]{2,}(?:长|主任|员))", raw_before)
+            if town and out and out[-1]["organisation"]:  # "桐溪镇副镇长钟某某和镇安监站站长葛某某": the same town
+                named = re.match(r"(.{1,8}?[镇乡])", out[-1]["organisation"])
+                raw_before = named.group(1) + raw_before[1:] if named else raw_before
             before = re.sub(r"^.*?(?:建议由.*?对|建议对|决定对|建议给予|决定给予|给予|对)", "", raw_before)
             prev = m.end()
             role_text = before
@@ -529,6 +578,9 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
                 role_text = rest[k] if k is not None else ""
                 role_text = role_text if len(role_text) <= 30 and not _ZH_ACT.search(role_text) else ""
             org, role = _zh_split(role_text, aliases)
+            if not org and role and out and out[-1]["organisation"] and raw_before and len(raw_before) <= 8 \
+                    and re.fullmatch(r"(?:副?[\u4e00-\u9fff]{0,4}(?:长|主任)|科员|干部|工作人员|[\u4e00-\u9fff]{0,4}员)", role):
+                org = out[-1]["organisation"]  # "…局科长孙某、科员冯某某": a post of the same body
             out.append(_person(m.group(0), role, org))
         return out
     sent = _EN_LEAD.sub("", sent, count=1)
@@ -555,7 +607,11 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
     owned = re.match(r"(?:The|Its|Their)\s+(?:(?:company|firm|business|employer|contractor|operator)'s\s+)?((?:[a-z-]+\s+){0,2}?(?:director|manager|"
                      r"owner|supervisor|foreman|proprietor|engineer|chairman|officer|operator)),\s+(" + EN_NAME.pattern + r"),", sent)
     if owned and not EN_NOT_NAME.match(owned.group(2)):  # "The company's owner, Derek Hume, was given …"
-        return [_person(owned.group(2), owned.group(1), None)]
+        return [_person(owned.group(2), owned.group(1), "=firm")]
+    possessed = re.match(r"([A-Z][\w&-]+(?: [A-Z][\w&-]+){0,2})'s\s+((?:[a-z-]+\s+){0,2}?(?:director|manager|owner|supervisor|foreman|"
+                         r"proprietor|engineer|chairman|officer|operator|controller|representative)),\s+(" + EN_NAME.pattern + r"),", sent)
+    if possessed and not EN_NOT_NAME.match(possessed.group(3)) and not EN_NOT_NAME.match(possessed.group(1)):
+        return [_person(possessed.group(3), possessed.group(2), "=firm:" + possessed.group(1))]  # "Coastline's site supervisor, Kyle …"
     m = re.match(r"(" + EN_NAME.pattern + r")(?=\s*,|\s+(?:is|was|has|had|and|who|be|shall|should|will|receives?|received|"
                  r"pleaded|admitted|\()\b)", sent)
     if m and not EN_NOT_NAME.match(m.group(1)) and not EN_COMPANY.match(sent):
