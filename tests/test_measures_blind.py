@@ -153,3 +153,37 @@ def test_improvement_and_prohibition_notices_with_their_schedules_and_remedy_dat
     assert [m.body for m in ms] == ["Brookside Metals Ltd", "You", "Brookside Metals Ltd"]
     assert [m.deadline for m in ms] == ["2026-06-30", "2026-06-30", None]
     assert ms[0].measure.startswith("Brookside") and not any("fined" in m.measure for m in ms)
+
+
+def test_meeting_minutes_decided_items_listed_after_a_lead_line():
+    text = ("市安委会第五次全体会议纪要\n会议听取了事故调查情况汇报。现纪要如下：\n"
+            "会议认为，当前形势依然严峻。\n"
+            "会议议定：\n"
+            "（一）市交通运输局牵头，于12月31日前完成全市渡口安全评估。\n"
+            "（二）市水利局负责，对病险水库逐座落实管护人员。\n"
+            "出席：市安委会全体成员\n")
+    ms = items(text, "zh")
+    assert [m.body for m in ms] == ["市交通运输局", "市水利局"]
+    assert ms[0].deadline == "12月31日前" and not any("形势" in m.measure for m in ms)
+
+
+def test_taiwan_improvement_notice_items_take_the_notice_term_and_its_recipient():
+    text = ("高雄市政府勞工局限期改善通知書\n受文者：南星機械股份有限公司\n"
+            "主旨：經本局實施勞動檢查，發現違反職業安全衛生法規定，請於文到後14日內改善完畢。\n"
+            "說明：\n一、貴公司衝剪機械未設置安全裝置。\n二、應改善事項如下：\n"
+            "（一）衝剪機械應設置雙手操作式安全裝置。\n"
+            "（二）於民國115年2月28日前完成操作人員安全衛生教育訓練。\n"
+            "三、逾期未改善者，將依法處以罰鍰。\n")
+    ms = traditional(text)
+    assert [m.measure[:4] for m in ms] == ["衝剪機械", "於民國1"]
+    assert [m.body for m in ms] == ["南星機械股份有限公司", "南星機械股份有限公司"]
+    assert ms[0].deadline == "14日內" and ms[1].deadline == "2026-02-28"
+
+
+def test_coroner_recommendations_in_the_subjunctive_name_their_body():
+    text = ("RECOMMENDATIONS\nI make the following recommendations:\n"
+            "1. That WorkSafe Tasmania review its guidance on quad bike rollover protection within six months.\n"
+            "2. That farm owners in Tasmania ensure that every quad bike is fitted with a crush protection device.\n")
+    ms = items(text, "en")
+    assert [m.body for m in ms] == ["WorkSafe Tasmania", "farm owners in Tasmania"]
+    assert ms[0].deadline == "within six months"

@@ -48,6 +48,8 @@ _EN_COND = re.compile(r"\b(?:before (?:resuming|restarting|restart|reopening)(?:
                       r"before (?:it|they|the \w+) (?:restarts?|resumes?|reopens?)|not restart \w+ \w+ until)\b", re.I)
 _ZH_DATE = r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日|底)?"
 _ZH_ABS = re.compile(rf"(?:于|在)?{_ZH_DATE}(?:前|之前|以前|底前)")
+# a date of the Republic of China calendar (Taiwan): "民国115年3月31日前" is 2026-03-31
+_ZH_ROC = re.compile(r"(?:民国)?(?<!\d)(\d{2,3})年(\d{1,2})月(?:(\d{1,2})日|底)?(?:前|之前|以前|底前)")
 _ZH_YEAR_END = re.compile(r"(?:(\d{4})年)?(?:年底|年末)前|(?:(\d{4})年)?年内")
 _ZH_REL = re.compile(r"([一两二三四五六七八九十\d]+)(?:个)?(月|日|天|周|个工作日|工作日)内")
 # a month (and day) without its year: "12月15日前", "九月底前"; given as written, due in the document's year
@@ -124,6 +126,9 @@ def deadline_of(text: str, lang: str, base: _dt.date | None = None) -> tuple[str
     else:
         for m in _ZH_ABS.finditer(text):
             iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None)
+            found.append((m.start(), iso or m.group(0), iso))
+        for m in _ZH_ROC.finditer(text):
+            iso = _iso(int(m.group(1)) + 1911, int(m.group(2)), int(m.group(3)) if m.group(3) else None)
             found.append((m.start(), iso or m.group(0), iso))
         for m in _ZH_CN_DATE.finditer(text):
             iso = _iso(_cn_year(m.group(1)), zh_int(m.group(2)), zh_int(m.group(3)) if m.group(3) else None)

@@ -72,8 +72,19 @@ def _clean_body(b: str, lang: str) -> str | None:
     return b
 
 
+# a recommendation in the subjunctive, as coroners write them: "That the Department of Mines review its guideline"
+_EN_THAT = re.compile(r"^\s*(?:\d{1,2}[.)]\s*)?That\s+(.{2,120}?)\s+(?:urgently\s+|immediately\s+|also\s+|further\s+)?"
+                      r"(?:review|ensure|consider|develop|amend|introduce|require|provide|establish|implement|publish|"
+                      r"investigate|undertake|conduct|issue|update|revise|mandate|make|take|adopt|fund|commission|"
+                      r"examine|audit|train|install|prohibit|remove|replace|create|appoint|engage|set|monitor|"
+                      r"enforce|educate|continue|expand|work|liaise|consult|give|be required)\b")
+
+
 def bodies(text: str, lang: str) -> list[str]:
     found: list[str] = []
+    that = _EN_THAT.match(text) if lang == "en" else None
+    if that and _clean_body(that.group(1), lang):
+        found.append(_clean_body(that.group(1), lang))
     if lang == "en":
         for m in _EN_SUBJECT.finditer(text):
             subj, passive = m.group(1), m.group(3)

@@ -50,7 +50,7 @@ _ZH_TOP = re.compile(rf"^\s*(?:[{_ZH_NUM}]+\s*[、.．]|第[{_ZH_NUM}]+(?:部分
 _ZH_SUB = re.compile(rf"^\s*[（(][{_ZH_NUM}]+[)）]")
 # "7. 建议" / "2. 调查结果": chapters numbered with digits (Hong Kong, Macau usage); "7.1 …" is an entry, not a chapter
 _ZH_DIGIT_TOP = re.compile(r"^\s*\d{1,2}\s*[、.．]\s*(?=[\u4e00-\u9fff])")
-_ZH_MEASURE_HEAD = re.compile(r"(防范|整改|预防|改进|改善|防止|纠正|防灾|防治).{0,8}(措施|要求|建议|意见|对策)|整改要求|防范措施|"
+_ZH_MEASURE_HEAD = re.compile(r"(防范|整改|预防|改进|改善|防止|纠正|防灾|防治).{0,8}(措施|要求|建议|意见|对策)|整改要求|防范措施|议定事项|"
                               r"措施建议|教训|^(?:工作|有关|相关|几点|主要|具体|意见)?(?:要求|建议|对策)$|^下一?步(?:工作)?(?:打算|计划|措施|安排)?$")
 _ZH_NOT_MEASURE = re.compile(r"责任|处理建议|处理意见|处分|处罚|问责")
 _EN_TOP = re.compile(r"^\s*(?:(?:Part|Section|Chapter)\s+[\w]+\s*[.:—–-]?\s*|[IVXL]+\.\s*|\d{1,2}\.?\s+(?!\d)|\d{1,2}\s+)"
@@ -613,6 +613,13 @@ _EN_REMEDY = re.compile(r"(?i)\b(?:require|direct|order)s?\s+you\s+to\s+(?:remed
 _EN_LABEL = re.compile(r"^\s*(?:Schedule(?: to (?:the|this) notice)?|Requirements?|Action required)\s*:\s*", re.I)
 # an order's lead: "依据……规定，现责令你单位：" followed by its numbered requirements
 _ZH_ORDER_LEAD = re.compile(r"(?:^|[，,])\s*(?:现|特|并|依法)?责令([^，,。：:；;]{1,16}?)(?:限期|立即)?(?:整改|改正|作如下整改)?[：:]\s*$")
+# a line that announces a list of what must be done, with no addressee: "会议议定：", "应改善事项如下：",
+# "提出如下要求：", "整改事项："
+_ZH_LIST_LEAD = re.compile(r"(?:议定|决定|明确|要求|部署|提出|强调)(?:事项|如下|以下)?(?:事项|要求|意见)?(?:如下)?[：:]\s*$|"
+                           r"(?:应|须|限期)?(?:改善|改正|整改|办理)事项(?:如下)?[：:]\s*$")
+# one deadline for a whole notice: "请于文到后10日内改善完毕", "应于收到本通知之日起15日内整改"
+_ZH_NOTICE_TERM = re.compile(r"(?:请|应|须|限)于?(?:文到|收到本?(?:通知|指令)?)[^，。；]{0,8}?[\d一二三四五六七八九十]+(?:个)?(?:日|天|个工作日|工作日|月)内"
+                             r"(?:[^，。；]{0,4})(?:改善|改正|整改)")
 _ZH_NUMBERED_LINE = re.compile(rf"^\s*(?:\d{{1,2}}\s*[、.．](?!\d)|[（(][{_ZH_NUM}\d]{{1,3}}[)）]|[{_ZH_NUM}]{{1,2}}是|[①-⑫])")
 # an authority that requires something of a named party in one sentence: "劳工事务局要求涉事工场负责人于五个
 # 工作日内提交……"; the party is the body
@@ -629,10 +636,14 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
 
     out: list[Measure] = []
     active = future = False
-    ordered: str | None = None  # the addressee of an order whose numbered requirements follow
+    ordered: str | None = None  # the addressee ("" if none) of an order whose numbered requirements follow
     notice_from: int | None = None  # where the items of the notice being read begin in `out`
     recipient = next((m.group(1).strip() for _, ln in lines for m in [_EN_RECIPIENT.search(ln)] if m), None) \
         if lang == "en" else None
+    addressee = next((m.group(1) for _, ln in lines for m in [re.match(r"\s*受文者\s*[：:]\s*(\S{2,30})\s*$", ln)] if m),
+                     None)  # a Taiwan-style notice's recipient
+    term = next((deadline_of(m.group(0), lang, base) for _, ln in lines for m in [_ZH_NOTICE_TERM.search(ln)] if m),
+                None) if lang == "zh" else None
     for page, line in lines:
         text = line.strip()
         if not text:
@@ -640,7 +651,10 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
         b = _Builder(lang, base, text, [page] * len(text))
         if lang == "zh" and ordered is not None:
             if _ZH_NUMBERED_LINE.match(text):  # one numbered requirement of an order, with or without a modal
-                b.add(text, 0, [ordered], own_body=bodies(_ZH_NUMBERED_LINE.sub("", text), lang) or [ordered])
+                named = bodies(_ZH_NUMBERED_LINE.sub("", text), lang) or [x for x in [ordered or addressee] if x]
+                b.add(text, 0, own_body=named)
+                if term and b.items and not b.items[-1].deadline:
+                    b.items[-1] = replace(b.items[-1], deadline=term[0], due=term[1])
                 out.extend(b.items)
                 continue
             ordered = None
@@ -682,6 +696,9 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
             lead = _ZH_ORDER_LEAD.search(sent)
             if lead:
                 ordered, active = lead.group(1).strip(), True
+                continue
+            if _ZH_LIST_LEAD.search(sent) and e == len(text):  # a list of requirements follows, line by line
+                ordered, active = "", True
                 continue
             if _ZH_ORDER.match(sent) and not _ZH_SANCTION.search(sent.replace("责令", "", 1)):
                 if re.fullmatch(r"[^，,。；]{2,30}(?:书|决定|通知|令)", sent.strip()):  # a document's title
