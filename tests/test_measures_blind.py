@@ -187,3 +187,20 @@ def test_coroner_recommendations_in_the_subjunctive_name_their_body():
     ms = items(text, "en")
     assert [m.body for m in ms] == ["WorkSafe Tasmania", "farm owners in Tasmania"]
     assert ms[0].deadline == "within six months"
+
+
+def test_chinese_bullets_of_a_hong_kong_case_summary():
+    text = ("致命意外個案摘要\n意外經過\n一名工人在清洗水缸時昏迷，證實死亡。\n"
+            "預防措施\n‧ 僱主應為密閉空間工作進行風險評估。\n‧ 僱主應確保工人入內前已測試空氣。\n")
+    ms = traditional(text)
+    assert [m.measure for m in ms] == ["僱主應為密閉空間工作進行風險評估。", "僱主應確保工人入內前已測試空氣。"]
+    assert [m.body for m in ms] == ["僱主", "僱主"]
+
+
+def test_an_authority_statement_that_requires_a_party_in_a_later_clause():
+    text = ("桃園廠房火災 勞檢處勒令停工\n"
+            "桃園市勞動檢查處表示，已對該廠發出停工處分，並已要求承攬商於復工前完成消防設備檢修。\n"
+            "該廠去年也曾發生火警。\n")
+    ms = traditional(text)
+    assert len(ms) == 1 and ms[0].body == "承攬商" and ms[0].deadline == "復工前"
+    assert ms[0].measure.startswith("並已要求") and "停工處分" not in ms[0].measure

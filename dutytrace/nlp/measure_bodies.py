@@ -29,7 +29,7 @@ _ZH_ORG = (r"(?:人民政府|政府|委员会|管委会|管理委员会|安委�
            # parties named by their role in a contract or a workplace (雇主, 出租人, 承建商 in Hong Kong usage)
            r"雇主|(?:出租|承租|发包|承包|承揽|分包)人|承建商|承包商|分包商|供应商|开发商|建设方|施工方|"
            # Hong Kong and Macau usage: 机电工程署, 注册升降机承办商, 升降机拥有人, 持牌人
-           r"署|(?<=[\u4e00-\u9fff]{2})系统|(?:工场|工厂|企业|公司|单位|场所|工地|矿山)负责人|承办商|营办商|(?:拥有|持有|持牌|经营|使用)人|"
+           r"署|(?<=[\u4e00-\u9fff]{2})系统|(?:工场|工厂|企业|公司|单位|场所|工地|矿山)负责人|(?:承办|营办|承揽|再承揽)商|(?:拥有|持有|持牌|经营|使用)人|"
            r"党组织|纪检监察机关|领导干部|酒店|村委会|居委会|工会|商会|办公室|(?<=[\u4e00-\u9fff]{2})厂)")
 # what may follow a body's name at the start of a clause: not a character that goes on a name
 _ZH_LEAD = r"(?![的和与及、等之内外中里])[\u4e00-\u9fff\d“]"

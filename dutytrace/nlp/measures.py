@@ -283,9 +283,10 @@ def _chain(text: str, starts: set[int], lang: str) -> list[tuple[int, int]]:
 
 
 def _bullets(text: str, starts: set[int]) -> list[tuple[int, int]]:
-    """Lines that start with a bullet (- • · ▪ – *), when there are at least two."""
+    """Lines that start with a bullet (- • · ▪ – *; ‧ ● ◆ ■ and the like in Chinese texts), when there are at
+    least two."""
     marks = [(i, i + len(m.group(0))) for i in sorted(starts)
-             for m in [re.match(r"[-•·▪–*]\s+", text[i:])] if m]
+             for m in [re.match(r"[-•·▪–*]\s+|[‧●◆■□○◇►▶✓]\s*", text[i:])] if m]
     return marks if len(marks) >= 2 else []
 
 
@@ -345,7 +346,7 @@ def _clean(s: str, lang: str) -> str:
     s = s.strip()
     for _ in range(2):  # a leftover number ("10.1 ", "（一）", "First, ") and the lead-in's "and "
         s = re.sub(rf"^(?:[（(][{_ZH_NUM}\da-j]{{1,3}}[)）]|\d{{1,2}}(?:\.\d{{1,2}})?[.、．)]?\s+|\d{{1,2}}[、．.](?!\d)|"
-                   rf"[{_ZH_NUM}]+是|第[{_ZH_NUM}]+[，,、]|[{_ZH_NUM}]{{1,2}}[、．]|[①-⑫]|[•·▪\-–]\s|"
+                   rf"[{_ZH_NUM}]+是|第[{_ZH_NUM}]+[，,、]|[{_ZH_NUM}]{{1,2}}[、．]|[①-⑫]|[•·▪\-–]\s|[‧●◆■□○◇►▶✓]|"
                    r"(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Finally|Lastly)(?:ly)?\s*,|"
                    r"Recommendation\s*(?:#|No\.?\s*)?\d{1,2}\s*[:.])\s*", "", s)
         s = re.sub(r"^(?:and|or)\s+", "", s)
@@ -623,8 +624,10 @@ _ZH_NOTICE_TERM = re.compile(r"(?:请|应|须|限)于?(?:文到|收到本?(?:通
 _ZH_NUMBERED_LINE = re.compile(rf"^\s*(?:\d{{1,2}}\s*[、.．](?!\d)|[（(][{_ZH_NUM}\d]{{1,3}}[)）]|[{_ZH_NUM}]{{1,2}}是|[①-⑫])")
 # an authority that requires something of a named party in one sentence: "劳工事务局要求涉事工场负责人于五个
 # 工作日内提交……"; the party is the body
-_ZH_ASKED = re.compile(r"^[^，,。；]{0,24}?(?:局|署|处|部门|委员会|委|办|政府|厅|中心|法院|检察院)(?:同时|还|并|亦|再次|进一步)?"
-                       r"要求(?=[\u4e00-\u9fff“])(?!的)")
+_ZH_ASKED = re.compile(r"^[^，,。；]{0,24}?(?:局|署|处|部门|委员会|委|办|政府|厅|中心|法院|检察院)(?:同时|还|并|亦|再次|进一步|也)?"
+                       r"(?:已经?)?(?:要求|责成)(?=[\u4e00-\u9fff“])(?!的)")
+# the same in a later clause of an authority's statement: "劳动检查处表示，已对工地发出停工处分，并已要求承揽商于复工前……"
+_ZH_ASKED_CLAUSE = re.compile(r"[，,]\s*(?:并|也|同时|另|还)?(?:已经?)?(?:要求|责成)(?=[\u4e00-\u9fff“])(?!的)")
 # an appeal to the public or to employers (呼吁): advice, not a requirement laid on anyone
 _ZH_APPEAL = re.compile(r"呼吁|倡议|提醒广大|提醒市民")
 
@@ -709,6 +712,13 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
             if asked and not _ZH_SANCTION.search(sent[asked.end():].split("，")[0]):
                 party = bodies(sent[asked.end():], lang)
                 b.add(sent, s, own_body=party[:1])
+                active = True
+                continue
+            later = next((c for c in _ZH_ASKED_CLAUSE.finditer(sent) if bodies(sent[c.end():], lang)
+                          and re.match(r"[^，,。；]{0,24}?(?:局|署|处|部门|委员会|委|办|政府|厅|中心)", sent)), None)
+            if later and not _ZH_SANCTIONED.search(sent[later.end():]):
+                at = later.start() + 1
+                b.add(sent[at:], s + at, own_body=bodies(sent[later.end():], lang)[:1], passage=sent)
                 active = True
                 continue
             m = _ZH_CUE_LEAD.match(sent) or _ZH_CUE_NEXT.match(sent)
