@@ -204,3 +204,12 @@ def test_an_authority_statement_that_requires_a_party_in_a_later_clause():
     ms = traditional(text)
     assert len(ms) == 1 and ms[0].body == "承攬商" and ms[0].deadline == "復工前"
     assert ms[0].measure.startswith("並已要求") and "停工處分" not in ms[0].measure
+
+
+def test_settlement_terms_after_a_cue_sentence_that_requires_nothing_itself():
+    text = ("Under the terms of the settlement, Harbor Pallet Inc. will pay $95,000 in penalties. "
+            "Harbor Pallet Inc. must also install guarding on all saws within 60 days.\n"
+            "\"Nobody should lose a hand at work,\" the area director said.\n")
+    ms = items(text, "en")
+    assert [m.measure for m in ms] == ["Harbor Pallet Inc. must also install guarding on all saws within 60 days."]
+    assert ms[0].deadline == "within 60 days"

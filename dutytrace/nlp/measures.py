@@ -684,11 +684,11 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
                         named = ["You"] if subj else bodies(clause, lang) or ([recipient] if recipient else [])
                         b.add(clause, s + (label.end() if label else 0), own_body=named)
                     continue
-                if _EN_CUE.search(sent):
-                    active = True
+                cue = bool(_EN_CUE.search(sent))
+                active = active or cue
                 if active and _EN_STRICT.search(sent) and not _EN_QUOTED.search(sent) and not _EN_SANCTION.search(sent):
                     b.item(sent, s, False, None)
-                elif active and s == 0:
+                elif active and s == 0 and not cue:  # the cue's own sentence ("Under the terms …, it will pay …") goes on
                     active = False
                 continue
             if appeal or _ZH_APPEAL.search(sent):  # an appeal, and the rest of its paragraph
