@@ -213,3 +213,10 @@ def test_settlement_terms_after_a_cue_sentence_that_requires_nothing_itself():
     ms = items(text, "en")
     assert [m.measure for m in ms] == ["Harbor Pallet Inc. must also install guarding on all saws within 60 days."]
     assert ms[0].deadline == "within 60 days"
+
+
+def test_an_action_already_taken_before_the_list_is_not_a_measure():
+    text = ("六、防范措施建议\n事故发生后，县政府已组织开展全县烟花爆竹企业专项检查，关停3家企业。\n"
+            "（一）县应急管理局要督促企业完善防爆电气设施。\n（二）各乡镇要加强对非法生产窝点的排查。\n")
+    ms = items(text, "zh")
+    assert [m.body for m in ms] == ["县应急管理局", "各乡镇"]
