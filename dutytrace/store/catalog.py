@@ -11,11 +11,16 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, literal_column, select, update
 
 from dutytrace.models import Analysis, Chunk, Document
 from dutytrace.store import schema as t
 from dutytrace.store.db import Database, Tx, insert_ignore, upsert
+
+
+# a document's row as stored, whatever columns the file has (a catalog being migrated by another
+# process, or edited by hand, may lack one the schema adds)
+_ALL = literal_column("*")
 
 
 class Catalog:
@@ -53,24 +58,24 @@ class Catalog:
 
     # -- documents -----------------------------------------------------------------------------
     def document(self, doc_id: str) -> dict | None:
-        row = self.db.first(select(t.documents).where(t.documents.c.doc_id == doc_id))
+        row = self.db.first(select(_ALL).select_from(t.documents).where(t.documents.c.doc_id == doc_id))
         return _doc_row(row) if row else None
 
     def document_with(self, case_id: str, content: str) -> dict | None:
         """The document of this case with these bytes (the same file filed twice in one case is one document)."""
         d = t.documents.c
-        row = self.db.first(select(t.documents).where(d.case_id == case_id, d.content == content)
+        row = self.db.first(select(_ALL).select_from(t.documents).where(d.case_id == case_id, d.content == content)
                             .order_by(d.ingested_at).limit(1))
         return _doc_row(row) if row else None
 
     def document_at(self, case_id: str, path: str) -> dict | None:
         d = t.documents.c
-        row = self.db.first(select(t.documents).where(d.case_id == case_id, d.path == path))
+        row = self.db.first(select(_ALL).select_from(t.documents).where(d.case_id == case_id, d.path == path))
         return _doc_row(row) if row else None
 
     def documents(self, case_id: str | None = None) -> list[dict]:
         d = t.documents.c
-        q = select(t.documents)
+        q = select(_ALL).select_from(t.documents)
         if case_id is not None:
             q = q.where(d.case_id == case_id)
         return [_doc_row(r) for r in self.db.all(q.order_by(d.case_id, d.kind, d.name))]

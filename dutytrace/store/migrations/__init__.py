@@ -71,16 +71,16 @@ def _repair(conn: Connection) -> None:
 
     insp = inspect(conn)
     have = set(insp.get_table_names())
-    for table in metadata.sorted_tables:
-        table.create(conn, checkfirst=True)
-        for index in table.indexes:
-            index.create(conn, checkfirst=True)
-    for table, column in ((documents, "content"), (cases, "rev")):
+    for table, column in ((documents, "content"), (cases, "rev")):  # columns first: indexes may use them
         if table.name in have and column not in {c["name"] for c in insp.get_columns(table.name)}:
             col = table.c[column]
             ddl = col.type.compile(conn.dialect)
             default = " NOT NULL DEFAULT 0" if column == "rev" else ""
             conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column} {ddl}{default}"))
+    for table in metadata.sorted_tables:
+        table.create(conn, checkfirst=True)
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)
     conn.execute(text("UPDATE documents SET content = doc_id WHERE content IS NULL"))
 
 
