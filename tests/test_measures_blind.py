@@ -220,3 +220,18 @@ def test_an_action_already_taken_before_the_list_is_not_a_measure():
             "（一）县应急管理局要督促企业完善防爆电气设施。\n（二）各乡镇要加强对非法生产窝点的排查。\n")
     ms = items(text, "zh")
     assert [m.body for m in ms] == ["县应急管理局", "各乡镇"]
+
+
+def test_entries_numbered_yi_yao_and_roman_numerals():
+    zh = ("会议要求，一要压实企业主体责任，各企业要在月底前完成自查；二要强化部门监管，县应急管理局要开展暗查暗访；"
+          "三要严格追责问责，对瞒报事故的依法严惩。\n")
+    ms = items(zh, "zh")
+    assert len(ms) == 2 and ms[0].measure.startswith("压实企业主体责任") and ms[1].body == "县应急管理局"
+    assert ms[0].body == "各企业"  # the third entry only holds people to account
+    hk = ("建議\n(i) 承建商應在每個工作天開工前檢查棚架。\n(ii) 承建商須委派合資格人士監督拆卸工序。\n"
+          "(iii) 屋宇署將更新棚架工作守則。\n")
+    ms = traditional(hk)
+    assert [m.measure[:4] for m in ms] == ["承建商應", "承建商須", "屋宇署將"]
+    en = ("Recommendations\nThe coroner recommends that:\n(i) the State Government fund a review of farm vehicle rules;\n"
+          "(ii) SafeWork SA publish a guide on tractor rollover protection.\n")
+    assert len(items(en, "en")) == 2

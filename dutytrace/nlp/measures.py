@@ -221,6 +221,8 @@ _FAMILIES = {
     "zh": [
         ("paren_cn", re.compile(rf"[（(]([{_ZH_NUM}]+)[)）]"), "any"),
         ("shi", re.compile(rf"([{_ZH_NUM}]+)是(?=[^的])"), "zh_clause"),
+        ("yao", re.compile(rf"([{_ZH_NUM}])要(?=[^求素点害闻])"), "zh_clause"),  # 一要……；二要……
+        ("roman", re.compile(r"[（(](i{1,3}|iv|vi{0,3}|ix|x)[)）]\s*"), "zh_clause"),
         ("di", re.compile(rf"第([{_ZH_NUM}]+)[，,、]"), "zh_clause"),
         ("paren_num", re.compile(r"[（(](\d{1,2})[)）]"), "zh_clause"),
         ("num", re.compile(r"(\d{1,2})[、.．](?!\d)"), "zh_clause"),
@@ -237,9 +239,11 @@ _FAMILIES = {
          "en"),
         ("recommendation", re.compile(r"\bRecommendation\s*(?:#|No\.?\s*)?(\d{1,2})\s*[:.]\s*"), "en"),
         ("letter", re.compile(r"\(([a-j])\)\s"), "en"),
+        ("roman", re.compile(r"\((i{1,3}|iv|vi{0,3}|ix|x)\)\s"), "en"),
     ],
 }
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫"
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 
 
 def _value(family: str, raw: str) -> int:
@@ -249,6 +253,8 @@ def _value(family: str, raw: str) -> int:
         return _CIRCLED.index(raw) + 1
     if family == "letter":
         return ord(raw) - ord("a") + 1
+    if family == "roman":
+        return _ROMAN.index(raw) + 1
     return zh_int(raw)
 
 
@@ -350,7 +356,7 @@ def _clean(s: str, lang: str) -> str:
     s = s.strip()
     for _ in range(2):  # a leftover number ("10.1 ", "（一）", "First, ") and the lead-in's "and "
         s = re.sub(rf"^(?:[（(][{_ZH_NUM}\da-j]{{1,3}}[)）]|\d{{1,2}}(?:\.\d{{1,2}})?[.、．)]?\s+|\d{{1,2}}[、．.](?!\d)|"
-                   rf"[{_ZH_NUM}]+是|第[{_ZH_NUM}]+[，,、]|[{_ZH_NUM}]{{1,2}}[、．]|[①-⑫]|[•·▪\-–]\s|[‧●◆■□○◇►▶✓]|"
+                   rf"[{_ZH_NUM}]+是|[{_ZH_NUM}]要(?=[^求素点害闻])|[（(](?:i{{1,3}}|iv|vi{{0,3}}|ix|x)[)）]|第[{_ZH_NUM}]+[，,、]|[{_ZH_NUM}]{{1,2}}[、．]|[①-⑫]|[•·▪\-–]\s|[‧●◆■□○◇►▶✓]|"
                    r"(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Finally|Lastly)(?:ly)?\s*,|"
                    r"Recommendation\s*(?:#|No\.?\s*)?\d{1,2}\s*[:.])\s*", "", s)
         s = re.sub(r"^(?:and|or)\s+", "", s)
@@ -384,7 +390,8 @@ def _split_clauses(seg: str, lang: str) -> list[str]:
         return parts
     out: list[str] = []
     for p in parts:
-        cuts = [m.end() for m in re.finditer(r"，", p) if _addressed_clause(p[m.end():]) and _ZH_STRICT.search(p[:m.start()])]
+        cuts = [m.end() for m in re.finditer(r"，", p) if _addressed_clause(p[m.end():])
+                and _ZH_STRICT.search(re.sub(rf"^\s*[{_ZH_NUM}]要", "", p[:m.start()]))]  # "一要……" numbers, not requires
         prev = 0
         for c in cuts:
             out.append(p[prev:c])
