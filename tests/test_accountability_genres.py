@@ -168,3 +168,14 @@ def test_en_its_director_and_a_short_named_firm_s_supervisor_belong_to_the_firm_
     assert set(got) == {"Marlow Scaffolding Pty Ltd", "Owen Pratt", "Dean Forbes"}
     assert got["Owen Pratt"].organisation == got["Dean Forbes"].organisation == "Marlow Scaffolding Pty Ltd"
     assert (got["Owen Pratt"].role, got["Dean Forbes"].role) == ("sole director", "site supervisor")
+
+
+def test_zh_penalty_left_unnamed_fines_a_firm_and_a_short_name_gives_its_registered_name():
+    text = ("石渠县宏达农机专业合作社“6·2”事故调查报告\n2024年6月2日，位于石渠县东坝镇杨柳村的石渠县宏达农机专业合作社（以下简称合作社）"
+            "一名社员在检修收割机时被卷入，经抢救无效死亡。\n五、处理建议\n（一）建议给予行政处罚的单位。\n由县应急管理局依法对合作社实施行政处罚。"
+            "合作社理事长何某某对事故负有责任，建议由县应急管理局依法给予处罚。\n六、防范措施\n各乡镇要加强农机安全宣传。\n")
+    got = people(text, "zh")
+    assert set(got) == {"石渠县宏达农机专业合作社", "何某某"}
+    assert got["石渠县宏达农机专业合作社"].sanction == "fine"  # a firm's 行政处罚 is its fine
+    assert got["何某某"].sanction == "other"  # a person's, left unnamed
+    assert (got["何某某"].role, got["何某某"].level) == ("理事长", "enterprise")

@@ -90,6 +90,7 @@ _CUES = {  # checked together with the codebook's sanction cues
              r"(?:严肃)?(?:处理|追责|问责|追究)|问责处理",
 }
 _CUE_RES = {k: re.compile(v, re.I) for k, v in _CUES.items()}
+_ZH_PENALTY = re.compile(r"行政处罚|依法(?:给予|予以|实施|作出)?处罚")
 _START = re.compile(r"responsib\w*[^.\n]{0,40}(?:finding|handling|recommend|enforcement|action|sanction)|conclusions? on responsibility|"
                     r"(?:enforcement|sanctions?|penalties|discipline) and responsibilit|recommended (?:handling|sanctions|action against)|"
                     r"(?:handling|treatment|punishment|sanctions?) (?:of|for) [^.\n]{0,30}(?:responsib|accountab|liab)|\baccountability\b|"
@@ -195,6 +196,9 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
             org = _zh_full_company(org, aliases, orgs)
         role, org = _clean_role(r["role"], lang), _expand_org(org, orgs, lang)
         if r["enterprise"]:
+            full = aliases.get(r["person"])
+            if full and (ZH_COMPANY if lang == "zh" else EN_COMPANY).search(full):
+                r["person"] = full  # a firm held accountable by its registered name ("恒泰仓储" -> 汐州恒泰化工仓储有限公司)
             org = org or r["person"]  # an enterprise is its own organisation
             role = role or r.get("kind_word") or (_zh_unit_kind(flat, r["person"], org, aliases) if lang == "zh" else None) \
                 or ("事故责任单位" if lang == "zh" else "enterprise")
@@ -311,6 +315,11 @@ def _aliases(flat: str, lang: str) -> dict[str, str]:
         if lang == "zh":
             full = re.sub(r"^.*?(?:为|是|由|在|位于|的)(?=[\u4e00-\u9fff]{4,}$)", "", full)
             full = _clean_org(full, "zh") or full
+            # the address written before a registered name: "大湾镇下洲村柳源县丰禾…合作社", "云台县经济开发区纬三路云台县精科…公司",
+            # "…经济开发区汐州恒泰化工仓储有限公司"
+            full = re.sub(r"^.*(?:镇|乡|街道|村|社区|路|街|号)(?=[\u4e00-\u9fff]{2,3}[省市县区][\u4e00-\u9fff]{4,}(?:公司|合作社|厂|矿)$)", "", full)
+            full = re.sub(r"^.*?(?:开发区|园区|工业区|集中区)(?=[\u4e00-\u9fff]{8,}$)", "", full) \
+                if re.search(r"(?:公司|合作社|厂)$", full) and not re.search(r"(?:开发区|园区|工业区|集中区)(?:建设|开发|投资|管理|发展)", full) else full
         else:  # "Warehouse No. 6 of X Co., Ltd. (hereinafter …)": the company, not its warehouse
             full = re.sub(r"^(?:(?:Warehouse|Workshop|Plant|Site|Branch|Depot|Pit|Yard|Building|Project|Section|Team|Unit)\b[^,]*?\s+of\s+)"
                           r"(?=[A-Z].*(?:Co\.|Ltd|Limited|Company|Inc))", "", full)
@@ -341,6 +350,8 @@ _BODY_SANCTIONS = ("fine", "licence_revocation")  # what names a firm held accou
 
 def _sanction(sentence: str, lang: str, codebook: Codebook, body: bool = False) -> str | None:
     hits = {k for k, pat in _CUE_RES.items() if pat.search(sentence)}
+    if _ZH_PENALTY.search(sentence):  # "依法实施行政处罚": a firm's is a fine; a person's, a sanction left unnamed
+        hits.add("fine" if body else "other")
     for entry in codebook.sanctions:
         if entry.id not in hits and any(p.search(sentence) for p in entry.cues.get(lang, ())):
             hits.add(entry.id)
@@ -364,12 +375,15 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
     group: list[dict] = []  # persons of the current subsection
     current: list[dict] = []
     ctx: str | None = None
+    ctx_body: str | None = None  # the heading's sanction for a firm ("建议给予行政处罚的单位": a fine)
+    ctx_units = False  # the heading is about units, not persons
     last_org: list[str] = []
 
     def close():
         for r in group:
-            if ctx and _worst(r["sanction"], ctx) != r["sanction"]:
-                r["sanction"] = ctx
+            said = ctx_body if r["enterprise"] else None if ctx_units else ctx  # a heading on units sanctions no person
+            if said and _worst(r["sanction"], said) != r["sanction"]:
+                r["sanction"] = said
                 r["evidence"] = r["evidence"] or r["said"]
             if r["sanction"] and not r["dead"]:
                 done.append(r)
@@ -387,7 +401,7 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
         sent = _NUMBERING.sub("", raw, count=1)
         if sig and sig == ctx_sig:  # the next item at the heading's level ends the heading's subsection
             close()
-            ctx, ctx_sig, current = None, None, []
+            ctx, ctx_sig, current, ctx_body, ctx_units = None, None, [], None, False
         sanction = _sanction(sent, lang, codebook)
         body_sanction = _sanction(sent, lang, codebook, body=True)
         subjects = _subjects(sent, lang, aliases)
@@ -478,7 +492,9 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
             continue
         if (numbered or _SUBHEAD.search(sent)) and len(sent) < 90 and not re.search(r"\d{4}", sent):  # subsection heading
             close()
-            ctx, ctx_sig = sanction, sig
+            ctx, ctx_sig, ctx_body = sanction, sig, body_sanction
+            ctx_units = bool(re.search(r"单位|企业|公司|\b(?:enterprises?|compan(?:y|ies)|units?|firms?)\b", sent, re.I)) \
+                and not re.search(r"人员|责任人|\b(?:persons?|officials?|individuals?)\b", sent, re.I)
             current = []
             continue
         if _DECEASED.search(sent):
@@ -495,7 +511,9 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                     r["sanction"], r["evidence"] = said, raw
             if body_sanction == "fine" or lang == "en" and body_sanction in _BODY_SANCTIONS:
                 for name in _fined_enterprises(sent, lang, aliases, main):
-                    if not any(r["person"] == name for r in group):
+                    if lang == "zh" and len(name) <= 3 and name in aliases:  # "合作社", "该厂": a short name with no name in it
+                        name = aliases[name]
+                    if not any(r["person"] in (name, aliases.get(name)) for r in group):
                         group.append({"person": name, "role": None, "organisation": aliases.get(name, name), "sanction": body_sanction,
                                       "dead": False, "enterprise": True, "said": raw, "evidence": raw})
     close()
@@ -837,8 +855,8 @@ def _fined_enterprises(sent: str, lang: str, aliases: dict[str, str], main: str 
     if lang == "zh":  # "对鑫旺公司处以罚款": the company, not the preposition
         names = [re.sub(r"^(?:.*?(?:对|给予|隶属于?|并|将|向|建议))(?=[\u4e00-\u9fff]{2,}$)|^由|^[及和与、](?=[\u4e00-\u9fff]{4,}$)", "", n)
                  for n in names]
-    names += [aliases[a] if lang == "en" else a for a in aliases
-              if re.search(r"(?<![\w])" + re.escape(a) + r"(?![\w])", sent)
+    names += [aliases[a] if lang == "en" else a for a in aliases  # (Chinese has no word boundary: "对合作社及其负责人")
+              if (re.search(r"(?<![\w])" + re.escape(a) + r"(?![\w])", sent) if lang == "en" else a in sent)
               and (ZH_COMPANY if lang == "zh" else EN_COMPANY).search(aliases[a])]
     fulls = {aliases.get(n, n) for n in names}
     names = [n for n in names if n in fulls or aliases.get(n) not in names]  # a short name only when its full name is not there
@@ -955,7 +973,8 @@ def _expand_org(org: str | None, orgs: list[str], lang: str) -> str | None:
     fits = [f for f in orgs if _clean_org(f, "zh") == f and len(f) > len(org) and f[-1] == org[-1] and f[0] != org[0] and re.match(r"[县区市镇乡]|管委会|街道", org)
             and _subsequence(org, f) and re.search(r"[县区市]", f[:f.find(org[0]) + 1])
             and re.fullmatch(r"(?:中共)?(?:[\u4e00-\u9fff]{2,3}[省市])?[\u4e00-\u9fff]{2,3}", f[:f.find(org[0])] or "--")]
-    fits += [f for f in orgs if _clean_org(f, "zh") == f and f.endswith(org) and re.fullmatch(r"[\u4e00-\u9fff]{2,3}[县区市]", f[:-len(org)])]
+    fits += [f for f in orgs if _clean_org(f, "zh") == f and f.endswith(org) and re.fullmatch(r"[\u4e00-\u9fff]{2,3}[县区市]", f[:-len(org)])
+             and not re.search(r"(?:开发|园|新|工业|集中)区$", f[:-len(org)])]  # "济开发区" (a cut 经济开发区) is no county
     if re.match(r"(?:经济|高新|经开|开发|工业|产业)?(?:开发区|园区|新区|高新区)", org):  # "开发区应急管理局": the zone named in full
         fits += [f for f in orgs if _clean_org(f, "zh") == f and f.endswith(org) and len(f) > len(org)
                  and re.fullmatch(r"[\u4e00-\u9fff]{2,3}[省市县区][\u4e00-\u9fff]{0,8}", f[:-len(org)])]
