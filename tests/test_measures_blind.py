@@ -235,3 +235,19 @@ def test_entries_numbered_yi_yao_and_roman_numerals():
     en = ("Recommendations\nThe coroner recommends that:\n(i) the State Government fund a review of farm vehicle rules;\n"
           "(ii) SafeWork SA publish a guide on tractor rollover protection.\n")
     assert len(items(en, "en")) == 2
+
+
+def test_unnumbered_paragraphs_that_open_with_a_title_sentence_are_one_item_each():
+    text = ("五、事故防范和整改措施\n\n"
+            "深入推进粉尘涉爆专项整治。全面排查辖区涉粉作业企业，逐一核查除尘系统运行情况。\n\n"
+            "严格动火作业管理。企业动火作业前，作业负责人必须进行现场安全确认。\n\n"
+            "提升应急处置能力。定期组织应急演练，配齐应急救援装备。\n\n"
+            "东岭县“6·2”爆燃事故调查组\n")
+    ms = items(text, "zh")
+    assert [m.measure[:4] for m in ms] == ["深入推进", "严格动火", "提升应急"]
+    assert ms[0].body is None  # "除尘系统" is equipment, not a body
+
+
+def test_sentences_of_one_paragraph_still_split_when_no_title_sentences():
+    text = "六、整改措施\n区住建局要开展专项检查。各施工单位要落实验收制度。\n"
+    assert [m.body for m in items(text, "zh")] == ["区住建局", "各施工单位"]

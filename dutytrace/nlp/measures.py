@@ -513,6 +513,14 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None)
             if _has_modal(text[tail + s:tail + e], lang):
                 b.item(text[tail + s:tail + e], tail + s, False, None)
         return b.items
+    bounds = sorted(starts) + [len(text)]
+    paras = [(a, z) for a, z in zip(bounds, bounds[1:]) if text[a:z].strip()]
+    if lang == "zh" and len(paras) >= 2 and all(re.match(r"\s*[^，,。；;：:]{2,20}。", text[a:z]) for a, z in paras):
+        # paragraphs that each open with a short title sentence ("严格特殊作业审批管理。企业动火……必须……"): one
+        # item each, as numbered entries would be
+        for a, z in paras:
+            b.item(text[a:z], a, True, None)
+        return b.items
     cur: tuple[int, int] | None = None
     spans: list[tuple[int, int]] = []
     for s, e in _sentences(text, lang):
