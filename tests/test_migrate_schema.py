@@ -39,13 +39,21 @@ def _rows(path: Path) -> dict[str, list]:
 
 
 def _check_migrated(path: Path) -> None:
+    con = sqlite3.connect(path)
+    profile_columns = [r[1] for r in con.execute("PRAGMA table_info(case_profiles)")]
+    con.close()
     before = _rows(path)
     assert "alembic_version" not in before and before["documents"]
     cat = Catalog(path)
     try:
         assert cat.migration == "stamped (made before migrations)"
+        assert cat.stored_profiles(cat.case_ids(), 1) is not None  # the profile cache reads
         after = _rows(path)
+        rebuilt = {"case_profiles", "case_terms"} if "profile_schema" not in profile_columns else set()
         for table, rows in before.items():
+            if table in rebuilt:  # a development build's profile cache: made again, empty, rebuilt when read
+                assert after[table] == [], table
+                continue
             assert after[table] == rows, table  # every row of every table, every column, unchanged
         assert after["alembic_version"] == [repr((head(),))]
         assert set(metadata.tables) <= set(after)

@@ -131,7 +131,7 @@ class Rows(list):
 
 def rows(result) -> Rows:
     """A SQLAlchemy result as Rows of Row (read whole; an INSERT/UPDATE/DELETE keeps its rowcount)."""
-    out = Rows(Row(r._mapping) for r in result) if result.returns_rows else Rows()
+    out = Rows(Row(r._mapping) for r in result.all()) if result.returns_rows else Rows()
     out.rowcount = result.rowcount if not result.returns_rows else len(out)
     return out
 
@@ -223,7 +223,7 @@ class Database:
 
     def all(self, stmt, params: Any = None) -> list:
         with self.connect() as conn:
-            return list(conn.execute(stmt, params) if params is not None else conn.execute(stmt))
+            return (conn.execute(stmt, params) if params is not None else conn.execute(stmt)).all()  # fetchall: one call
 
     def first(self, stmt, params: Any = None):
         with self.connect() as conn:

@@ -5,6 +5,8 @@ audit log made append-only by triggers on both databases.
 A catalog made before migrations (no alembic_version table) is brought here without losing a row:
 every step is conditional (a table or index is created only where it is missing, `documents.content`
 and `cases.rev` are added only where absent), so the same revision serves a new catalog and an old one.
+Stored case profiles are a cache (profile.py rebuilds a missing one when it is read): a table of them
+in a development build's layout is made again, empty.
 
 The tables are written out here, frozen, rather than imported from store/schema.py: a later change to
 the schema is a later revision, and this one must keep creating what it created."""
@@ -231,6 +233,10 @@ def upgrade() -> None:
         op.execute("UPDATE documents SET content = doc_id WHERE content IS NULL")
     if "cases" in have and "rev" not in {c["name"] for c in insp.get_columns("cases")}:
         op.add_column("cases", Column("rev", Int, nullable=False, server_default=text("0")))
+    if "case_profiles" in have and "profile_schema" not in {c["name"] for c in insp.get_columns("case_profiles")}:
+        # a development build's table of stored profiles (its column was `schema`): a cache, rebuilt when read
+        op.drop_table("case_profiles")
+        op.execute("DELETE FROM case_terms")
     op.execute("DROP INDEX IF EXISTS bm25_df_term")  # replaced by the covering bm25_df_terms
     for table in metadata.sorted_tables:
         table.create(bind, checkfirst=True)
