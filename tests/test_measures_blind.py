@@ -251,3 +251,12 @@ def test_unnumbered_paragraphs_that_open_with_a_title_sentence_are_one_item_each
 def test_sentences_of_one_paragraph_still_split_when_no_title_sentences():
     text = "六、整改措施\n区住建局要开展专项检查。各施工单位要落实验收制度。\n"
     assert [m.body for m in items(text, "zh")] == ["区住建局", "各施工单位"]
+
+
+def test_the_set_words_of_a_prevention_of_future_deaths_report_are_no_item():
+    text = ("4 ACTION SHOULD BE TAKEN\n"
+            "In my opinion action should be taken to prevent future deaths and I believe you have the power to take such action.\n"
+            "Kestrel Quarries Ltd should fit reversing cameras to every dump truck.\n"
+            "5 YOUR RESPONSE\nYou are under a duty to respond to this report within 56 days.\n")
+    ms = items(text, "en")
+    assert [m.body for m in ms] == ["Kestrel Quarries Ltd"]

@@ -426,7 +426,8 @@ class _Builder:
     def add(self, raw: str, pos: int, lead_body: list[str] | None = None, lead: str = "",
             passage: str | None = None, own_body: list[str] | None = None) -> None:
         measure = _clean(raw, self.lang)
-        if len(measure) < (6 if self.lang == "zh" else 12) or _accountability_only(measure, self.lang):
+        if len(measure) < (6 if self.lang == "zh" else 12) or _accountability_only(measure, self.lang) \
+                or self.lang == "en" and _EN_BOILERPLATE.search(measure):
             return
         named = list(own_body) if own_body is not None else bodies(measure, self.lang) or list(lead_body or [])
         deadline, due = deadline_of(raw, self.lang, self.base)
@@ -456,6 +457,11 @@ class _Builder:
             return
         for clause in _split_clauses(seg, self.lang):
             self.add(clause, pos + max(raw.find(clause[:20]), 0), lead_body, passage=raw)
+
+
+# the set words of a coroner's report to prevent future deaths, which require nothing of anyone in particular
+_EN_BOILERPLATE = re.compile(r"(?i)\baction should be taken to prevent future deaths\b|\bhave the power to take such action\b|"
+                             r"\bunder a duty to respond to this report\b")
 
 
 def _accountability_only(measure: str, lang: str) -> bool:
