@@ -6,7 +6,10 @@ language.
                                                                # from a catalog that ingested the archive
     python benchmarks/measure_measures.py --show corpus/genres/archive/g06-enface-01 ...   # print items
     python benchmarks/measure_measures.py --genres [-v]         # the genre corpus (corpus/genres/gold/
-                                                               # measures.jsonl), per language and genre
+                                                               # measures.jsonl), per language and genre,
+                                                               # and per source folder and language
+                                                               # ("sources": archive, measures_tune,
+                                                               # measures_blind)
     python benchmarks/measure_measures.py --genres --split both --old COMMIT
         # the tuning half (odd case numbers) and the held-out half (even) apart, with the measures
         # modules as they were at COMMIT and as they are now, in one run
@@ -154,6 +157,7 @@ def in_split(case_id: str, split: str, marked: str | None = None) -> bool:
 def evaluate(gold_file: Path, home: str | None, verbose: bool, genres: bool = False, split: str = "all") -> dict:
     per_lang: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     per_genre: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    per_source: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))  # archive / measures_tune / measures_blind
     misses: list[str] = []
     for line in gold_file.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -167,7 +171,9 @@ def evaluate(gold_file: Path, home: str | None, verbose: bool, genres: bool = Fa
         # MSHA-style cases: the gold items are corrective actions already taken, counted apart
         genre = g.get("genre", "") + ("-corrective" if g["items"] and all(
             i.get("kind") == "corrective_action_taken" for i in g["items"]) else "")
-        for s in (per_lang[g["language"]], per_genre[genre]):
+        source = next((d for d in ("archive", "measures_tune", "measures_blind")
+                       if (ROOT / "corpus" / "genres" / d / g["case_id"]).is_dir()), "archive")
+        for s in (per_lang[g["language"]], per_genre[genre], per_source[f"{source}-{g['language']}"]):
             s["cases"] += 1
             s["gold"] += len(g["items"])
             s["found"] += len(found)
@@ -196,6 +202,7 @@ def evaluate(gold_file: Path, home: str | None, verbose: bool, genres: bool = Fa
     report["all"] = _scores(total)
     if genres:
         report["genres"] = {k: _scores(v) for k, v in sorted(per_genre.items())}
+        report["sources"] = {k: _scores(v) for k, v in sorted(per_source.items())}
     if verbose:
         report["differences"] = misses
     return report
