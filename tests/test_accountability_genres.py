@@ -179,3 +179,11 @@ def test_zh_penalty_left_unnamed_fines_a_firm_and_a_short_name_gives_its_registe
     assert got["石渠县宏达农机专业合作社"].sanction == "fine"  # a firm's 行政处罚 is its fine
     assert got["何某某"].sanction == "other"  # a person's, left unnamed
     assert (got["何某某"].role, got["何某某"].level) == ("理事长", "enterprise")
+
+
+def test_zh_department_short_names_are_written_in_full():
+    text = ("六、事故责任认定及处理建议\n1.邵某某，中共党员，区住建局副局长，建议给予政务警告处分。\n2.霍某，区市场监管局特种设备科科长，建议给予政务记过处分。\n"
+            "七、防范措施\n青湖区各部门要加强检查。青湖区应急管理局牵头。\n")
+    got = people(text, "zh")
+    assert got["邵某某"].organisation == "青湖区住房和城乡建设局"
+    assert got["霍某"].organisation == "青湖区市场监督管理局"

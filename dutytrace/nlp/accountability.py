@@ -195,6 +195,8 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
         if lang == "zh" and org:
             org = _zh_full_company(org, aliases, orgs)
         role, org = _clean_role(r["role"], lang), _expand_org(org, orgs, lang)
+        if lang == "zh":
+            org = _zh_dept_full(org)
         if r["enterprise"]:
             full = aliases.get(r["person"])
             if full and (ZH_COMPANY if lang == "zh" else EN_COMPANY).search(full):
@@ -912,6 +914,7 @@ def _known_orgs(flat: str, lang: str, aliases: dict[str, str]) -> dict[str, int]
     counts: dict[str, int] = {}
     for m in list(ZH_GOV.finditer(flat)) + list(ZH_COMPANY.finditer(flat)):
         name = _clean_org(re.sub(r"^.*[的对和与及由在是为等向被经于从把让至同以因据了、，。；：“”]", "", m.group(0)), "zh") or ""
+        name = re.sub(r"^[分时日月年号秒点许后前](?=[\u4e00-\u9fff]{2}[省市县区])", "", name)  # "9时40分石岭县应急管理局": the time's 分
         for k in range(0, max(0, len(name) - 4)):
             # an ending counts where a name can start: a two-character place and its level ("石岭县…", "临川市…")
             if k == 0 or re.match(r"[\u4e00-\u9fff]{2}[省市县区]", name[k:]):
@@ -991,6 +994,21 @@ def _expand_org(org: str | None, orgs: list[str], lang: str) -> str | None:
         place = _main_place({o: n for o, n in orgs.items() if not _ZH_NOT_PLACE.search(o[:4])}, org[0])
         if place:  # the county (district) the document's organisations are named with most often
             return place + org[1:]
+    return org
+
+
+# the short names of departments that documents write, with the names of the departments themselves
+_ZH_DEPT_FULL = (("住建局", "住房和城乡建设局"), ("城管局", "城市管理局"), ("市场监管局", "市场监督管理局"), ("应急局", "应急管理局"),
+                 ("安监局", "安全生产监督管理局"), ("交通局", "交通运输局"), ("卫健局", "卫生健康局"), ("发改局", "发展和改革局"))
+
+
+def _zh_dept_full(org: str | None) -> str | None:
+    """"桐安区住建局" -> 桐安区住房和城乡建设局: a department named by its common short name, written in full."""
+    if not org:
+        return org
+    for short, full in _ZH_DEPT_FULL:
+        if org.endswith(short) and re.fullmatch(r"(?:[\u4e00-\u9fff]{2,3}[省市])?[\u4e00-\u9fff]{2,3}[县区市]", org[:-len(short)]):
+            return org[:-len(short)] + full
     return org
 
 
