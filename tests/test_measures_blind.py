@@ -260,3 +260,13 @@ def test_the_set_words_of_a_prevention_of_future_deaths_report_are_no_item():
             "5 YOUR RESPONSE\nYou are under a duty to respond to this report within 56 days.\n")
     ms = items(text, "en")
     assert [m.body for m in ms] == ["Kestrel Quarries Ltd"]
+
+
+def test_plans_of_a_next_steps_section_are_stated_with_jiang():
+    text = ("三、下一步工作\n我镇将进一步加强农村道路交通安全管理。镇交通安全办公室将在10月底前完成农用车登记。"
+            "各村将组织劝导员上路值守。\n青石镇人民政府\n")
+    ms = items(text, "zh")
+    assert [m.body for m in ms] == ["我镇", "镇交通安全办公室", "各村"]
+    # elsewhere 将 alone requires nothing: a measures section's narrative sentence stays with its item
+    other = items("五、整改措施\n县应急局要开展检查。检查结果将向社会公布。\n", "zh")
+    assert len(other) == 1

@@ -133,11 +133,12 @@ def _is_measure_title(title: str, lang: str) -> bool:
     return bool(_EN_MEASURE_HEAD.search(title)) and not _EN_NOT_MEASURE.search(title) and len(title.split()) <= 8
 
 
-def _sections(lines: list[tuple[int, str]], lang: str) -> list[tuple[list[tuple[int, str]], bool]]:
-    """The measure sections: (lists of (page, line), whether it is a handling section)."""
-    out: list[tuple[list[tuple[int, str]], bool]] = []
+def _sections(lines: list[tuple[int, str]], lang: str) -> list[tuple[list[tuple[int, str]], str]]:
+    """The measure sections: (lists of (page, line), their kind: "measures", "handling" (a handling
+    section) or "plans" (下一步工作, where 将 states what is to be done))."""
+    out: list[tuple[list[tuple[int, str]], str]] = []
     cur: list[tuple[int, str]] | None = None
-    level, handling, by_digit = 0, False, False
+    level, handling, by_digit = 0, "measures", False
     for page, line in lines:
         h = _heading(line, lang)
         inline = _INLINE_HANDLING.match(line) if lang == "zh" else None
@@ -154,18 +155,22 @@ def _sections(lines: list[tuple[int, str]], lang: str) -> list[tuple[list[tuple[
                 continue
         by_digit = False
         if h is not None and _is_measure_title(h[1], lang):
-            cur, level, handling = [], h[0], False
+            cur, level, handling = [], h[0], _kind(h[1])
         elif digit is not None and _is_measure_title(digit, lang):
-            cur, level, handling, by_digit = [], 1, False, True
+            cur, level, handling, by_digit = [], 1, _kind(digit), True
         elif h is not None and _is_handling_title(h[1], lang):
-            cur, level, handling = [], h[0], True
+            cur, level, handling = [], h[0], "handling"
         elif inline:  # "4、处理意见。建议对……" : the heading and its text on one line
-            cur, level, handling = [(page, line[inline.end():])], 1, True
+            cur, level, handling = [(page, line[inline.end():])], 1, "handling"
         elif top and _is_measure_title(top.group(1), lang):
-            cur, level, handling = [(page, line[top.end():])], 1, False
+            cur, level, handling = [(page, line[top.end():])], 1, _kind(top.group(1))
     if cur is not None:
         out.append((cur, handling))
     return [(s, hd) for s, hd in ((_measure_subsections(s, lang), hd) for s, hd in out) if s]
+
+
+def _kind(title: str) -> str:
+    return "plans" if re.search(r"下一?步|打算|工作计划", title) else "measures"
 
 
 def _measure_subsections(sec: list[tuple[int, str]], lang: str) -> list[tuple[int, str]]:
@@ -486,7 +491,8 @@ def _discussion_cut(s: str) -> str:
     return s[:m.start()] if m else s
 
 
-def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None) -> list[Measure]:
+def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None, plans: bool = False) -> list[Measure]:
+    """The items of one section; in a section of plans (下一步工作) a sentence with 将 states what is to be done."""
     text, pages, starts = _flatten(sec, lang)
     b = _Builder(lang, base, text, pages)
     if lang == "en":
@@ -527,10 +533,13 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None)
         for a, z in paras:
             b.item(text[a:z], a, True, None)
         return b.items
+    def wants(sent: str) -> bool:
+        return _has_modal(sent, lang) or (plans and lang == "zh" and bool(re.search(r"将(?![近来])", sent)))
+
     cur: tuple[int, int] | None = None
     spans: list[tuple[int, int]] = []
     for s, e in _sentences(text, lang):
-        if _has_modal(text[s:e], lang) or cur is None:
+        if wants(text[s:e]) or cur is None:
             if cur is not None:
                 spans.append(cur)
             cur = (s, e)
@@ -539,7 +548,7 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None)
     if cur is not None:
         spans.append(cur)
     for s, e in spans:
-        if _has_modal(text[s:e], lang):
+        if wants(text[s:e]):
             b.item(text[s:e], s, False, None)
     return b.items
 
@@ -775,9 +784,9 @@ def extract_measures(pages: Sequence[Page], lang: str) -> list[Measure]:
     base = document_date(pages, lang)
     out: list[Measure] = []
     sections = _sections(lines, lang)
-    for sec, handling in sections:
-        items = _section_items(sec, lang, base)
-        out.extend(_requirements_only(items, lang) if handling else items)
+    for sec, kind in sections:
+        items = _section_items(sec, lang, base, plans=kind == "plans")
+        out.extend(_requirements_only(items, lang) if kind == "handling" else items)
     if not sections:  # no measures section: requirements stated where a notice, a decision or news puts them
         out.extend(_cued_requirements(lines, lang, base))
     if lang == "en":
