@@ -270,3 +270,8 @@ def test_plans_of_a_next_steps_section_are_stated_with_jiang():
     # elsewhere 将 alone requires nothing: a measures section's narrative sentence stays with its item
     other = items("五、整改措施\n县应急局要开展检查。检查结果将向社会公布。\n", "zh")
     assert len(other) == 1
+
+
+def test_hong_kong_departments_named_chu_are_bodies():
+    ms = traditional("建議\n(i) 勞工處應加強對棚架工程的突擊巡查。\n(ii) 消防處須更新密閉空間救援指引。\n")
+    assert [m.body for m in ms] == ["勞工處", "消防處"]
