@@ -17,13 +17,18 @@ clauses that sanction no one, never an appeal (呼吁); a settlement's "must"; a
 prohibition notice, its "shall" sentences with the notice's remedy date (see _cued_requirements).
 
 How a section becomes items, in this order:
-1. numbered lists: （一）… / 一是… / 1. … / (1) … / 9.1 … / First, … Second, … / Recommendation #1: …
-   / "To <body>: …" (CSB) — the numbering family with the longest run 1, 2, 3 … wins; the text
-   before the first number is a lead-in ("employers should:") that may name the body;
-2. otherwise sentences: each sentence with 要/应/须/必须/严禁/不得 or shall/should/must/is to/are to
+1. numbered lists: （一）… / 一是… / 一要… / 1. … / (1) … / (i) … / 9.1 … / 7.1 … / First, … Second, … /
+   Recommendation #1: … / bullets (- • ‧ ●) / "To <body>: …" (CSB, one item per reference number under
+   it) — the numbering family with the longest run 1, 2, 3 … wins; the text before the first number
+   is a lead-in ("employers should:") that may name the body; an entry that only holds people to
+   account (（三）严肃追究责任。……) is none;
+2. Chinese paragraphs that each open with a short title sentence (严格动火作业管理。……): one item each;
+3. otherwise sentences: each sentence with 要/应/须/必须/严禁/不得 or shall/should/must/is to/are to
+   (in a 下一步 section also 将; never a task verb negated or reported done: 没有落实, 已组织开展)
    starts an item, a sentence without one belongs to the item before it; a sentence whose
-   semicolon-separated clauses each carry such a word is one item per clause;
-3. in either case a list after a colon ("The company must, within 60 days: survey …; introduce …;
+   semicolon-separated clauses each carry such a word is one item per clause, and a Chinese sentence
+   that turns after a comma to another body that must act (……，各地住建部门要……) one item per body;
+4. in any case a list after a colon ("The company must, within 60 days: survey …; introduce …;
    and set up …") is one item per entry, each keeping the lead's body and deadline.
 
 The body: the subject before the modal verb of a clause when it names an organisation ("the county
