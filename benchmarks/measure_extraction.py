@@ -8,6 +8,12 @@ non-empty value wins). Accountability is the union over the case's documents.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/measure_extraction.py \
         [--archive corpus/archive] [--src corpus/src] [--split tuning|test|all] [--show] [--dump DIR]
+        [--old COMMIT] [--facts-only]
+
+`--old COMMIT` reads every document's facts with that commit's nlp/facts.py as well (document_facts on the
+same text, aggregated the same way) and prints both, per split, in the same run (before/after); the
+accident type there is the facts reader's own (the cue rules), without the classifier. `--facts-only`
+skips the analysis (no accountability, no timings): documents are only read.
 
 If `corpus/archive` lacks cases, render a private copy first (never into the repo), e.g. copy
 corpus/src to /tmp/corp/src without splits.yaml, run `corpus/render.py --corpus /tmp/corp`, then pass
@@ -73,11 +79,48 @@ def fact_ok(key: str, pred, gold) -> bool:
     return str(pred) == str(gold)
 
 
-def run_case(folder: Path, settings: Settings, dump: Path | None):
+def load_old(commit: str):
+    """nlp/facts.py as at `commit`, as a module."""
+    import importlib.util
+    import subprocess
+    import tempfile
+
+    src = subprocess.run(["git", "show", f"{commit}:dutytrace/nlp/facts.py"], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    path = Path(tempfile.mkdtemp()) / "facts_old.py"
+    path.write_text(src, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("facts_old", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def reader_facts(module, docs, codebook) -> dict:
+    """A case's facts from one facts module alone (document_facts per document, the first value wins in
+    report, decision, other, transcript order); Chinese read in simplified script, as analyze does."""
+    from dutytrace.script import to_simplified
+
+    out: dict = {}
+    for doc in sorted(docs, key=lambda d: KIND_ORDER.get(d.kind, 4)):
+        text = to_simplified(doc.text) if doc.language == "zh" else doc.text
+        for k, v in module.document_facts(text, doc.language, codebook, doc.kind).items():
+            if out.get(k) is None and v is not None:
+                out[k] = v
+    return out
+
+
+def run_case(folder: Path, settings: Settings, dump: Path | None, facts_only: bool = False):
     docs = []
     pages = 0
     for f in sorted(folder.iterdir()):
         if f.name in ("case.yaml", "case.json") or not f.is_file():
+            continue
+        if facts_only:
+            from dutytrace.ingest.reader import read_document
+
+            doc = read_document(f.read_bytes(), str(f), folder.name, f.name, settings.parse_timeout_s)
+            pages += len(doc.pages)
+            docs.append((doc, None))
             continue
         doc, chunks, analysis = indexing.prepare(f.read_bytes(), str(f), folder.name, f.name, settings)
         pages += len(doc.pages)
@@ -87,15 +130,19 @@ def run_case(folder: Path, settings: Settings, dump: Path | None):
             (dump / folder.name / f"{f.name}.{doc.kind}.txt").write_text(doc.text, encoding="utf-8")
     facts: dict = {}
     for _doc, a in sorted(docs, key=lambda x: KIND_ORDER.get(x[0].kind, 4)):
-        for k, v in (a.facts or {}).items():
+        for k, v in ((a.facts if a else None) or {}).items():
             if facts.get(k) is None and v is not None:
                 facts[k] = v
     people = []
     for _doc, a in docs:
-        for x in a.accountability:
+        for x in (a.accountability if a else ()):
             if not any(same_name(x.person, y.person) for y in people):
                 people.append(x)
-    return facts, people, pages
+    return facts, people, pages, [d for d, _ in docs]
+
+
+def show_diff(args, split: str) -> bool:
+    return bool(args.show) and split == "tuning"
 
 
 def main() -> int:
@@ -107,14 +154,26 @@ def main() -> int:
     ap.add_argument("--cases", nargs="*", help="only these case ids")
     ap.add_argument("--show", action="store_true", help="print mismatches (tuning cases only!)")
     ap.add_argument("--dump", type=Path, default=None)
+    ap.add_argument("--old", default=None, help="an earlier commit whose nlp/facts.py runs beside the current one")
+    ap.add_argument("--facts-only", action="store_true", help="read the documents only (no analysis)")
     args = ap.parse_args()
+    if args.facts_only and not args.old:
+        ap.error("--facts-only measures nothing without --old")
+    from dutytrace.nlp import facts as current_facts
+    from dutytrace.nlp.codebook import load_codebook
+
+    readers = {f"old {args.old}": load_old(args.old), "now": current_facts} if args.old else {}
+    codebook = load_codebook(None)
+    side: dict = {name: {"tuning": defaultdict(list), "test": defaultdict(list)} for name in readers}
 
     src = Path(args.src)
     splits = Path(args.splits or src / "splits.yaml")  # a corpus without one (corpus/dev) is all tuning
     test = set((yaml.safe_load(splits.read_text()) or {}).get("test", [])) if splits.is_file() else set()
     settings = Settings()
-    instrument()
-    get_nlp("en", settings.spacy_en)  # load once, outside the timings
+    if not args.facts_only:
+        instrument()
+    if not args.facts_only:
+        get_nlp("en", settings.spacy_en)  # load once, outside the timings
     archive = Path(args.archive)
     rows: dict[str, dict] = {"tuning": defaultdict(list), "test": defaultdict(list)}
     total_pages, t_all = 0, 0.0
@@ -131,7 +190,17 @@ def main() -> int:
             continue
         gold = yaml.safe_load(gold_file.read_text(encoding="utf-8"))["gold"]
         t = time.perf_counter()
-        facts, people, pages = run_case(folder, settings, args.dump)
+        facts, people, pages, read = run_case(folder, settings, args.dump, args.facts_only)
+        for name, module in readers.items():
+            got = reader_facts(module, read, codebook)
+            side[name][split]["cases"].append(case_id)
+            side[name][split]["accident_type"].append(got.get("accident_type") == gold["accident_type"])
+            for k in FACTS:
+                side[name][split][k].append(fact_ok(k, got.get(k), gold["facts"].get(k)))
+                if show_diff(args, split) and name == "now" and not fact_ok(k, got.get(k), gold["facts"].get(k)):
+                    print(f"{case_id} {k} (facts.py now): got {got.get(k)!r} want {gold['facts'].get(k)!r}")
+        if args.facts_only:
+            continue
         t_all += time.perf_counter() - t
         total_pages += pages
         r = rows[split]
@@ -169,6 +238,17 @@ def main() -> int:
                 if p not in good:
                     print(f"{case_id} spurious: {p.person} ({p.role}, {p.sanction})")
 
+    if readers:
+        for split in ("tuning", "test"):
+            if not side["now"][split]["cases"]:
+                continue
+            n = len(side["now"][split]["cases"])
+            print(f"\n== {split}: {n} cases, facts reader alone (type: its cue rules) ==")
+            print(f"  {'':<16}" + "".join(f"{name:>18}" for name in readers))
+            for k in ("accident_type",) + FACTS:
+                print(f"  {k:<16}" + "".join(f"{sum(side[name][split][k]) / n:>18.3f}" for name in readers))
+        if args.facts_only:
+            return 0
     for split in ("tuning", "test"):
         r = rows[split]
         if not r["cases"]:

@@ -28,5 +28,5 @@ def instrument() -> None:
     analyze_mod.parse_chunks = timed("spacy pipeline (NER, lemmas, cues)", analyze_mod.parse_chunks)
     analyze_mod.tag_chunks = timed("tagging (weights, similarity)", analyze_mod.tag_chunks)
     analyze_mod.extract_entities = timed("entities", analyze_mod.extract_entities)
-    analyze_mod.extract_facts = timed("facts", analyze_mod.extract_facts)
+    analyze_mod.document_facts = timed("facts", analyze_mod.document_facts)
     analyze_mod.extract_accountability = timed("accountability", analyze_mod.extract_accountability)

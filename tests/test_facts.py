@@ -303,3 +303,54 @@ def test_zh_enterprise_of_a_title_opening_with_guanyu():
     text = ("关于临江市宏远仓储有限公司“5·12”火灾事故的调查报告\n"
             "2023年5月12日14时，临江市宏远仓储有限公司3号库房发生火灾，造成2人死亡。")
     assert extract_facts(text, "zh", CB)["enterprise"] == "临江市宏远仓储有限公司"
+
+
+# A title page that names the accident's date and place, then the issuer, then the report's own date on a
+# line of its own, then the body (made-up reports).
+TITLED = ("Report on the Scaffold Collapse of 3 March 2021 at Pier 4, Halden Wharf\nHalden Port Investigation Team\n"
+          "9 July 2021\n\nSummary\n")
+
+
+def test_a_title_naming_the_accident_keeps_its_place_apart_from_the_title_page_date():
+    body = ("At about 15:20 on 3 March 2021 a scaffold tower collapsed at Pier 4, Halden Wharf, Quay Street, "
+            "Marlow District, and two riggers died.\n")
+    f = extract_facts(TITLED + body, "en", CB)
+    assert f["date"] == "2021-03-03"
+    assert f["location"] == "Pier 4, Halden Wharf, Quay Street, Marlow District"  # the body's sentence, not the title's run-on
+
+
+def test_the_title_page_date_is_not_the_accident_date():
+    # the body dates the accident without a time of day: the title's date, not the title page's, is the accident's
+    text = ("Investigation Report on the Gas Leak Accident\nof 14 January 2020 at Dornby Cold Store\n"
+            "Dornby Joint Investigation Team\n22 April 2020\n\nOverview\nDuring the night shift of 14 January 2020 "
+            "ammonia escaped from a valve in the engine room, and one fitter died.\n")
+    assert extract_facts(text, "en", CB)["date"] == "2020-01-14"
+    # a title that names no date: the body's first sentence, just after the title page's date, gives it
+    text = (EN_HEAD + "A tank burst on 4 June 2022 in Workshop No. 3 of Lanford Dyeing Co., Ltd., 12 Riverside Road, "
+            "Hexi Town, and two workers were killed.\n")
+    f = extract_facts(text, "en", CB)
+    assert f["date"] == "2022-06-04"
+    assert f["location"] == "Workshop No. 3 of Lanford Dyeing Co., Ltd., 12 Riverside Road, Hexi Town"
+    zh = ("临江市“9·12”高处坠落事故调查报告\n临江市事故调查组\n2022年11月20日\n\n一、事故概况\n"
+          "2022年9月12日，一名工人在临江市滨湖区滨湖路18号工地坠落死亡。\n")
+    assert extract_facts(zh, "zh", CB)["date"] == "2022-09-12"
+
+
+def test_a_place_only_the_title_gives_ends_with_the_title():
+    text = ("Report on the Fall of 11 April 2017 at Block C, Pinecrest Estate\nCounty Investigation Team\n2 June 2017\n\n"
+            "Preface\nA joiner fell from the roof and died. The team was formed the next day.\n")
+    f = extract_facts(text, "en", CB)
+    assert (f["date"], f["location"]) == ("2017-04-11", "Block C, Pinecrest Estate")
+
+
+def test_a_place_phrase_stops_at_the_verb_after_it():
+    text = (EN_HEAD + "On 18 May 2022 at 10:12, a blast on bench No. 5 of the Ashcombe Quarry, Renley Township, "
+            "Oakham County, threw rock far beyond the warning line. One fragment killed a driver.\n")
+    assert extract_facts(text, "en", CB)["location"] == "Ashcombe Quarry, Renley Township, Oakham County"
+
+
+def test_a_title_naming_the_company_of_a_quarry_gives_the_company():
+    text = ("Investigation Report on the Flyrock Accident of 2 May 2022 at the Ashcombe Quarry\nof Renley Stone Co., Ltd.\n"
+            "Oakham County Investigation Team\n9 August 2022\n\nIntroduction\nOn 2 May 2022 a blast threw rock onto "
+            "the access road and killed a driver.\n")
+    assert extract_facts(text, "en", CB)["enterprise"] == "Renley Stone Co., Ltd."

@@ -9,7 +9,11 @@ joined directly), so a phrase broken over two lines still matches. Then:
   are counted, the opening text weighing three times as much as the rest.
 - date: every date is a candidate. A candidate scores for matching the accident's nickname in the
   title ("8.23", “7·14”), for a time of day beside it ("At about 14:37 on", "3时17分许") and for an
-  event word in its sentence; it loses for sitting on the title page (the report's own date).
+  event word in its sentence; it loses for sitting on the title page (the report's own date). The title
+  page's date is the one alone on a line of the first lines, after the title and its issuer; a date the
+  title names before it ("... Accident of 6 November 2018 at X") scores as the accident's, and a place
+  the title gives ends with the title and counts only where no sentence of the text places the accident.
+  Without such a line the title is the text before the first date.
 - fatalities / injuries: counted phrases ("five workers were killed", "造成6人死亡、3人受伤"); the
   most frequent figure wins (the report repeats its totals). "No other person was injured" and
   "无人员受伤" give 0; with deaths known and no word on injuries, injuries are 0.
@@ -247,9 +251,10 @@ def transcript_facts(text: str, lang: str, codebook: Codebook) -> dict:
 def extract_facts(text: str, lang: str, codebook: Codebook) -> dict:
     """Facts of the accident a report (or decision) describes; None where the text does not say."""
     flat = _flatten(text[:40000], lang)
-    title = _title(flat, lang)
+    page_date = _title_page_date(text[:40000], flat, lang)
+    title = flat[:page_date].strip() if page_date is not None else _title(flat, lang)
     facts: dict = {"accident_type": accident_type(flat, lang, codebook, title)}
-    facts["date"] = _date(flat, lang, title)
+    facts["date"] = _date(flat, lang, title, page_date)
     deaths, inj, no_inj = (_ZH_DEATHS, _ZH_INJ, _ZH_NO_INJ) if lang == "zh" else (_EN_DEATHS, _EN_INJ, _EN_NO_INJ)
     conv = zh_number if lang == "zh" else en_number
     stats = _ZH_STATS if lang == "zh" else _EN_STATS
@@ -266,7 +271,8 @@ def extract_facts(text: str, lang: str, codebook: Codebook) -> dict:
     facts["injuries"] = injuries
     facts["direct_loss"] = _zh_loss(flat) if lang == "zh" else _en_loss(flat)
     facts["enterprise"] = _enterprise(flat, lang, title)
-    facts["location"] = _location(flat, lang, facts["date"], title)
+    heading = _title_heading_end(text[:40000], flat, page_date) if page_date is not None else None
+    facts["location"] = _location(flat, lang, facts["date"], title, page_date, heading)
     facts["grade"] = grade(facts["fatalities"]) or next(
         (g for g, p in _TITLE_GRADE if re.search(p, title, re.I)), None)
     return facts
@@ -279,9 +285,63 @@ def _flatten(text: str, lang: str) -> str:
 
 
 def _title(flat: str, lang: str) -> str:
-    """The title page's heading: the text before the first date (or the first 200 characters)."""
+    """The title page's heading where no line of its own gives the report's date: the text before the first
+    date (or the first 200 characters)."""
     m = (_ZH_DATE if lang == "zh" else _EN_DATE).search(flat[:400])
     return flat[:m.start()] if m and m.start() > 10 else flat[:200]
+
+
+_HEAD_LINES = 15  # the title page: its first lines
+# the title page's line naming who issued the report: "Luyuan City Joint Investigation Team ...", "XX事故调查组"
+_ISSUER_LINE = re.compile(r"\b(?:Investigation|Inquiry|Accident|Review) (?:Team|Group|Panel|Board|Committee)\b|"
+                          r"(?:Government|Commission|Committee|Bureau|Inspectorate|Authority|Administration)$|"
+                          r"调查组$|人民政府$|委员会$|管理局$", re.I)
+
+
+def _flat_at(text: str, flat: str, start: int, piece: str) -> int:
+    """Where `piece`, found in `text` at `start`, stands in `flat` (-1 if it is not there)."""
+    at = -1
+    for _ in range(text[:start].count(piece) + 1):
+        at = flat.find(piece, at + 1)
+        if at < 0:
+            return -1
+    return at
+
+
+def _title_heading_end(text: str, flat: str, page_date: int) -> int:
+    """Where (in `flat`) the title's own words end: at the issuer's line between the title and the title page's
+    date ("... at Block C, Pinecrest Estate / County Investigation Team / 2 June 2017"), else at that date."""
+    pos = 0
+    for i, line in enumerate(text[:1500].split("\n")):
+        start, pos = pos, pos + len(line) + 1
+        bare = line.strip()
+        if i and bare and _ISSUER_LINE.search(bare):
+            at = _flat_at(text, flat, start + line.index(bare), bare)
+            if 0 < at < page_date:
+                return at
+    return page_date
+
+
+def _title_page_date(text: str, flat: str, lang: str) -> int | None:
+    """Where (in `flat`) the title page's own date stands: a date alone on one of the first lines, after the
+    title ("Investigation Report on the ... Accident of 6 November 2018 at X / Investigation Team / 28 March
+    2019"). Everything before it is the title and the issuer, dates the title names included; None when no
+    such line opens the text (then the title is what precedes its first date)."""
+    date_re = _ZH_DATE if lang == "zh" else _EN_DATE
+    pos, seen = 0, 0
+    for line in text[:1500].split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > _HEAD_LINES:
+            return None
+        m = date_re.fullmatch(line.strip(" \t,.。"))
+        if m is None or seen == 1 or _iso(m, lang) is None:
+            continue
+        at = _flat_at(text, flat, start, m.group(0))
+        return at if at >= 0 else None
+    return None
 
 
 def accident_type(text: str, lang: str, codebook: Codebook, title: str | None = None) -> str | None:
@@ -447,7 +507,9 @@ def _month(s: str) -> int | None:
     return _MONTHS.get(s) or next((i for name, i in _MONTHS.items() if name.startswith(s[:3])), None)
 
 
-def _date(flat: str, lang: str, title: str) -> str | None:
+def _date(flat: str, lang: str, title: str, page_date: int | None = None) -> str | None:
+    """The accident's date. `page_date`: where the title page's own date stands (_title_page_date), if known:
+    it is the report's date, and a date before it is one the title names (the accident's)."""
     nick = _NICK.search(title)
     best, best_score = None, -99
     for start, end, iso, year_given in _date_candidates(flat, lang):
@@ -465,7 +527,12 @@ def _date(flat: str, lang: str, title: str) -> str | None:
         if _EVENT.search(sentence):
             score += 1
         opens = flat[max(0, m.start() - 3):m.start()] == "On " and flat[m.end():m.end() + 1] == ","
-        if m.start() < len(title) + 40 and not opens and not timed:  # the title page's date is the report's own ("On 4 May, ..." is not)
+        if page_date is not None:
+            if m.start() == page_date:  # the report's own date
+                score -= 3
+            elif m.start() < page_date:  # "Investigation Report on the Accident of 6 November 2018 at ..."
+                score += 2
+        elif m.start() < len(title) + 40 and not opens and not timed:  # the title page's date is the report's own ("On 4 May, ..." is not)
             score -= 3
         own = _sentence_around(flat, m.start(), m.end())
         if re.search(r"\breceived\b|\bstamp\b|收到|收文", flat[max(0, m.start() - 20):m.start()], re.I):
@@ -505,8 +572,8 @@ def _iso(m, lang: str) -> str | None:
 
 
 # "Xinyao Coal Mine of Heshan Xinyao Mining Co., Ltd.": the enterprise is the company, not its facility
-_EN_FACILITY_OF = re.compile(r"^(?:[A-Z][\w'-]* )*?(?:Coal Mine|Mine|Plant|Factory|Workshop|Warehouse|Store|Depot|Yard|Hub|"
-                             r"Site|Project|Terminal|Branch)(?: No\. ?\d+)? of (?=[A-Z])")
+_EN_FACILITY_OF = re.compile(r"^(?:[A-Z][\w'-]* )*?(?:Coal Mine|Mine|Quarry|Plant|Factory|Mill|Workshop|Warehouse|Store|Depot|Yard|Hub|"
+                             r"Site|Project|Terminal|Station|Wharf|Branch)(?: No\. ?\d+)? of (?=[A-Z])")
 _EN_PLACE_TYPE = re.compile(r"\s(?:City|County|District|Town|Township|Province|Village|Borough|Parish|Prefecture|Port)\b")
 
 
@@ -584,7 +651,8 @@ _EN_CHAINAGE = re.compile(r"\b(K\d+\s?\+\s?\d+ (?:on|of) the (?:[A-Z][\w-]* )+(?
 _EN_JUNCTION = re.compile(r"\b(?:at|on|near) (the (?:junction|intersection|crossroads|crossing|corner) of (?:[A-Z0-9][\w'-]* ?)+"
                           r"(?:and|with) (?:[A-Z0-9][\w'-]* ?)+(?:, (?:[A-Z][\w'-]* ?)+)*?)(?=,? (?:[a-z]|$)|$)")
 # what follows a place phrase in the sentence: a verb, a clause, a time
-_EN_PLACE_END = (r"(?=,? (?:collapsed|overturned|exploded|caught|struck|broke|burst|fell|leaked|ignited|capsized|sank|"
+_EN_PLACE_END = (r"(?=, [a-z]{3,}ed |,? (?:collapsed|overturned|exploded|caught|struck|broke|burst|fell|leaked|ignited|capsized|sank|"
+                 r"threw|hit|ran|rolled|slid|toppled|tipped|swung|dropped|blew|gave way|"
                  r"killing|killed|injuring|injured|and |on the|where|when|while|during|after|before|at about|at around|"
                  r"a [a-z]|an [a-z]|in the (?:early |late )?(?:hours|morning|afternoon|evening|night))|$)")
 _EN_PREP_PLACE = re.compile(r"(?:at|in|on|of) (?:the )?((?:[A-Z0-9][\w'+/-]*|No\.)[^;]{4,140}?)" + _EN_PLACE_END)
@@ -625,7 +693,10 @@ def _mask_abbr(flat: str) -> str:
     return _EN_ABBR.sub(lambda m: m.group(0)[:-1] + "\u2024", flat)
 
 
-def _location(flat: str, lang: str, date: str | None, title: str) -> str | None:
+def _location(flat: str, lang: str, date: str | None, title: str, page_date: int | None = None,
+              heading: int | None = None) -> str | None:
+    """The accident's place. `page_date`, `heading`: where the title page's date stands and where the title's
+    own words end (_title_page_date, _title_heading_end), if known."""
     if lang == "zh":
         return _zh_location(flat, date)
     masked = _mask_abbr(flat)
@@ -647,25 +718,31 @@ def _location(flat: str, lang: str, date: str | None, title: str) -> str | None:
     if m and not _EN_ENT.search(m.group(0)):
         region = m.group(2)
         return f"{m.group(1).title()}, {_US_STATES.get(region, region)}"
-    before, lo = [], 0
-    title_end = len(title) + 40
+    before, lo, titled = [], 0, None
+    title_end = page_date + 1 if page_date is not None else len(title) + 40
     for sm in _EN_DATE.finditer(masked):
         if sm.start() < title_end:  # the title page's date: what precedes a later date starts after it
             lo = sm.end()
         if _iso(sm, "en") != date:
             continue
         end = sm.end() + len(re.split(r"(?<=[a-z0-9)])\.\s", masked[sm.end():sm.end() + 400])[0])
+        if sm.start() < title_end:
+            # a date the title names ("Accident of 11 April 2017 at Building 7, ..."): its place ends with the
+            # title (the title page's date or a blank line follows, then the preface) and serves only where
+            # no sentence of the text places the accident
+            stop = heading if heading is not None and heading > sm.end() else end
+            para = flat.find("  ", sm.end(), end)
+            titled = titled or _en_place(flat[sm.end():min(end, stop, para if para >= 0 else end)])
+            continue
         place = _en_place(flat[sm.end():end])
         if place:
             return place
-        if sm.start() < title_end:  # the title's own phrasing is not a sentence
-            continue
         head = masked[max(lo, sm.start() - 400):sm.start()]
         starts = [x.end() for x in re.finditer(r"(?<=[a-z0-9)])\.\s+", head)]
         before.append(flat[sm.start() - len(head) + (starts[-1] if starts else 0):sm.start()])
     # "... at the Korvel parcel hub, Dock Road 4, Vell Industrial Zone, on the afternoon of 19 July 2023"
     place = next((p for b in before if (p := _en_place(b))), None)
-    return place or _en_accident_place(flat)
+    return place or titled or _en_accident_place(flat)
 
 
 def _en_accident_place(flat: str) -> str | None:
