@@ -124,7 +124,8 @@ def test_management_committee_is_local_management():
             "五、事故责任认定及处理建议\n8. 冯某，中共党员，管委会副主任，建议给予党内严重警告处分。\n"
             "9. 钱某某，管委会安全环保科科长，建议给予诫勉谈话。\n六、防范措施\n")
     got = by_person(extract_accountability(chunks(text), "zh", CB))
-    assert got["冯某"].organisation == "沙河县化工集中区管理委员会" and got["冯某"].role == "副主任"
+    # the committee's officer as the gold writes the post (管委会副主任, issue 18 item 1)
+    assert got["冯某"].organisation == "沙河县化工集中区管理委员会" and got["冯某"].role == "管委会副主任"
     assert got["冯某"].level == "local_management" and got["冯某"].sanction == "serious_warning"
     assert got["钱某某"].level == "local_management" and got["钱某某"].sanction == "admonishment_talk"
     en = ("7. Responsibility findings and handling recommendations\n"

@@ -187,3 +187,13 @@ def test_zh_department_short_names_are_written_in_full():
     got = people(text, "zh")
     assert got["邵某某"].organisation == "青湖区住房和城乡建设局"
     assert got["霍某"].organisation == "青湖区市场监督管理局"
+
+
+def test_zh_posts_as_the_gold_writes_them_project_committee_and_sub_district_office():
+    text = ("五、责任认定及处理建议\n1.房某某，翠湖湾二期项目经理，涉嫌重大责任事故罪，已被公安机关刑事拘留。\n"
+            "2.童某，中共党员，滨江经济开发区管委会副主任，建议给予政务警告处分。\n"
+            "3.柴某某，桃园街道党工委委员、办事处副主任，建议给予政务记过处分。\n六、防范措施\n加强检查。\n")
+    got = people(text, "zh")
+    assert got["房某某"].role == "项目经理"
+    assert got["童某"].role == "管委会副主任"
+    assert (got["柴某某"].role, got["柴某某"].organisation) == ("党工委委员、办事处副主任", "桃园街道办事处")

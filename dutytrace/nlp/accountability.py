@@ -197,6 +197,12 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
         role, org = _clean_role(r["role"], lang), _expand_org(org, orgs, lang)
         if lang == "zh":
             org = _zh_dept_full(org)
+            if org and role and not r["enterprise"]:
+                if re.search(r"(?:管委会|管理委员会)$", org) and re.fullmatch(r"(?:常务)?副?主任", role):
+                    role = "管委会" + role  # "开发区管委会副主任": the post as the committee's officers are named
+                street = re.fullmatch(r"(?:中共)?(.+?街道)(?:工作委员会|党工委)", org)
+                if street and "办事处" in role:  # "街道党工委委员、办事处副主任": an officer of the sub-district office
+                    org = street.group(1) + "办事处"
         if r["enterprise"]:
             full = aliases.get(r["person"])
             if full and (ZH_COMPANY if lang == "zh" else EN_COMPANY).search(full):
@@ -867,7 +873,7 @@ def _fined_enterprises(sent: str, lang: str, aliases: dict[str, str], main: str 
 
 
 _ZH_ORG_JUNK = re.compile(r"^.*(?:给予|名义发包给|发包给|分包给|转包给|隶属于?|划转(?:至|到|给)?|暂留|纳入|告知|发函|责成|移交|交由|委托|"
-                          r"报请|提请|抄送|处分|收到|发给|要求|通知|通报|转发|报送|联合|会同|举报|反映|投诉|单位为|企业为|\d+月\d+日)(?=[\u4e00-\u9fff]{3,})|"
+                          r"报请|提请|抄送|处分|收到|发给|要求|通知|通报|转发|报送|联合|会同|举报|反映|投诉|持有|取得|单位为|企业为|\d+月\d+日)(?=[\u4e00-\u9fff]{3,})|"
                           r"^.*?(?:日(?=[\u4e00-\u9fff]{2,}[县区市镇乡])|对(?=[\u4e00-\u9fff]{2,}))|^(?:均以|均由|均为|由|经|系|原|时任|任|在)")
 
 
@@ -890,6 +896,10 @@ def _clean_role(role: str | None, lang: str) -> str | None:
         role = re.sub(r"^(?:给予|对|原(?!料)|系|时任|任|现任)", "", role)
         # "综合执法大队原大队长": the post held at the time, as the gold and a reader write it
         role = re.sub(r"(?<=[队站所局科股室部处办司厂矿])原(?=副?[\u4e00-\u9fff]{0,3}(?:长|主任|书记|员))", "", role)
+        # "锦澜苑二期项目经理", "派驻锦澜苑项目现场负责人": the project's post, without the project's name (the gold's 项目经理)
+        role = re.sub(r"^(?:派驻)?[\u4e00-\u9fff“”]{2,10}?(?:[一二三四五六七八九]期)?(?=项目(?:经理|副经理|负责人|现场负责人|专职安全员|安全员|"
+                      r"总监理工程师|技术负责人|总工))", "", role)
+        role = re.sub(r"^(?:事故|涉事)(?=[\u4e00-\u9fff]{2,8}(?:长|员|工)$)", "", role)  # "事故注塑班组长": the crew's leader
     else:
         role = re.sub(r"^(?:the|a|an|formerly|former|then|its|his|her|their)\s+", "", role)
         role = re.sub(r"\s*:.*$", "", role).strip(" .;,")
@@ -1017,7 +1027,7 @@ def _main_place(orgs: dict[str, int], kind: str) -> str | None:
     places: dict[str, int] = {}
     for name, n in orgs.items():
         m = re.match(r"(?:.{0,3}?[省市])?([\u4e00-\u9fff]{2}" + kind + r")(?![区县市])", name)
-        if m and not re.search(r"[的了在对和与]", m.group(1)):
+        if m and not re.search(r"[的了在对和与]", m.group(1)) and not re.search(r"(?:开发|工业|园|新|集中)区$", m.group(1)):
             places[m.group(1)] = places.get(m.group(1), 0) + n
     return max(places, key=places.get) if places else None
 
