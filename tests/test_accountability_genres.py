@@ -197,3 +197,16 @@ def test_zh_posts_as_the_gold_writes_them_project_committee_and_sub_district_off
     assert got["房某某"].role == "项目经理"
     assert got["童某"].role == "管委会副主任"
     assert (got["柴某某"].role, got["柴某某"].organisation) == ("党工委委员、办事处副主任", "桃园街道办事处")
+
+
+def test_en_posts_written_in_capitals_at_the_centre_and_of_the_named_company():
+    text = ("Investigation summary\nThe depot is run by Oakfield Freight Co., Ltd.; the yard belongs to Riverside Market Services Co., Ltd.\n"
+            "Kim Lowe, safety officer of the depot, did not check the forklift. Ray Dunn, general manager of the market company, kept the gate open.\n"
+            "8. Responsibility findings and handling recommendations\n"
+            "1. Sara Holt, Distribution Operations Manager, is to be dismissed.\n"
+            "2. Kim Lowe and Ray Dunn are each to be fined 30 per cent of their income of the previous year.\n"
+            "9. Recommendations\nTrain all drivers.\n")
+    got = people(text, "en")
+    assert (got["Sara Holt"].role, got["Sara Holt"].level) == ("Distribution Operations Manager", "enterprise")
+    assert got["Kim Lowe"].role == "safety officer"
+    assert (got["Ray Dunn"].role, got["Ray Dunn"].organisation) == ("general manager", "Riverside Market Services Co., Ltd.")

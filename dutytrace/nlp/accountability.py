@@ -156,6 +156,7 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
                     cur["sanction"], cur["evidence"] = rec["sanction"], rec.get("evidence")
                 cur["role"] = cur["role"] or rec["role"]
                 cur["organisation"] = cur["organisation"] or rec["organisation"]
+                cur["firm_hint"] = cur.get("firm_hint") or rec.get("firm_hint")
     if lang == "zh":
         for rec in found.values():
             if not rec["enterprise"] and not (rec["role"] and rec["organisation"]):
@@ -168,6 +169,10 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
                 _en_biography(rec, flat, aliases)
             if not rec["enterprise"] and rec["role"]:
                 _en_remit(rec, flat)
+    for rec in found.values():  # "general manager of the market company": the document's firm with that word in its name
+        if lang == "en" and rec.get("firm_hint") and not rec["organisation"]:
+            named = [o for o in orgs if EN_COMPANY.fullmatch(o) and re.search(r"\b" + re.escape(rec["firm_hint"]) + r"\b", o)]
+            rec["organisation"] = max(named, key=lambda o: (orgs[o], len(o))) if named else None
     # a press release or court summary (read strictly) that names no public body: a director is the firm's
     release = strict and lang == "en" and not re.search(r"\b(?:Bureau|Government|Township|County(?! Court)|Committee)\b", flat)
     for rec in found.values():  # "Chen Lili, safety manager": of the enterprise the report is about
@@ -441,6 +446,7 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                     short = org[6:]
                     r["organisation"] = next((f for f in reversed(firms_seen) if not short or re.search(r"\b" + re.escape(short) + r"\b", f)),
                                              None if short else main)
+                    r["firm_hint"] = short  # named before the section: looked up in the whole document
                 elif org.startswith("="):  # "of the same bureau"
                     head = org[1:].lower()
                     r["organisation"] = next((o for o in reversed(last_org) if re.search(r"\b" + head + r"\b", o, re.I)), None)
@@ -465,6 +471,7 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                 # the post of the mention that states the sanction (the handling item's, not a finding's), if it reads as a post
                 if r["role"] and _post_like(r["role"], lang) and (r["sanction"] or not _post_like(same["role"], lang)) or not same["role"]:
                     same["role"], same["organisation"] = r["role"], r["organisation"] or same["organisation"]
+                    same["firm_hint"] = r.get("firm_hint") or same.get("firm_hint")
                 if not _post_like(same["role"], lang):  # neither mention gives a post: the person's record may (biography)
                     same["role"] = None
                 same["dead"] = same["dead"] or r["dead"]
@@ -827,12 +834,22 @@ def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str 
             party = re.search(r"\bparty\b.*\bsecretary\b|\bsecretary of the party\b", role, re.I)
             org = place.group(1) + (" Party Committee" if party else " People's Government")
         role = f"{role} {tail}".strip()
+    elif re.fullmatch(r"[A-Z][\w&'. -]+", role or "-") and re.search(r"(?:Manager|Director|Officer|Supervisor|Engineer|Foreman|Chairman|"
+                                                                   r"Inspector|Head|Chief|Controller|Coordinator|Superintendent)$", role):
+        pass  # "Sandra Whitfield, Distribution Operations Manager, …": a post written in capitals
     elif re.fullmatch(r"[A-Z][\w&'. -]+", role or "-") and not _EN_UNIT.search(role):
         role, org = None, role
     else:  # "Gareth Pollard, site supervisor, M&Q."
         nxt = re.match(r"[^,]*,\s*([A-Z][\w&'. -]{1,60}?)(?:[.,]|$)", rest)
         org = nxt.group(1).strip() if nxt and not EN_NAME.fullmatch(nxt.group(1).strip()) else None
     role = re.sub(r"\s+(?:who|which|whose)\b.*$", "", role or "").strip(" .;,") or None
+    if role and not org:
+        # "forklift driver at the centre", "safety officer of the depot": the post; the place is the one the report is about
+        role = re.sub(r"^(.+?)\s+(?:of|at|in)\s+the\s+(?:centre|center|depot|site|plant|mine|warehouse|yard|workshop|factory|wharf|terminal|"
+                      r"premises|farm|store|shop|works)$", r"\1", role)
+        firm = re.match(r"(.+?)\s+of\s+the\s+([a-z]+)\s+(?:company|firm)$", role)
+        if firm:  # "general manager of the market company": of the firm whose name holds that word
+            role, org = firm.group(1), "=firm:" + firm.group(2).capitalize()
     if org and not org.startswith("="):
         org = re.sub(r"[ ;,]+$|(?<!Ltd)(?<!Co)(?<!Inc)\.$", "", org.strip())
         org = aliases.get(org, org)
@@ -1108,6 +1125,8 @@ def _en_biography(rec: dict, flat: str, aliases: dict[str, str]) -> None:
     if not m or not (_ENTERPRISE_POST.search(m.group(1)) or _GOV_POST.search(m.group(1)) or re.search(r"secretary|head\b", m.group(1))):
         return
     role, org = _en_split(re.sub(r"^(?:former|then)\s+", "", m.group(1)), "", aliases)
+    if org and org.startswith("=firm:"):
+        rec["firm_hint"] = org[6:]
     if org and org.startswith("="):
         org = None
     rec["role"], rec["organisation"] = role, rec["organisation"] or org
