@@ -2,7 +2,10 @@
 together), in one run: the same documents parsed and chunked once, then analysed by each in turn,
 alternating rounds so that machine noise falls on both alike. Prints pages/s per tagger and the ratio.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_tagger.py [--docs 24] [--rounds 3]
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_tagger.py [--docs 24] [--rounds 3] [--model PATH]
+
+`--model`: a trained tagger not (yet) shipped, e.g. one `python -m dutytrace.nlp.train --out PATH` wrote.
+Without a loadable model the learned tagger would be the cue tagger alone, so the script stops and says so.
 """
 
 from __future__ import annotations
@@ -28,7 +31,15 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=24)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--model", type=Path, default=None, help="the learned tagger's model file (default: the shipped one)")
     a = ap.parse_args()
+    from dutytrace.nlp import learned
+
+    if a.model is not None:
+        learned.MODEL_PATH = a.model
+    if learned.packaged_tagger() is None:
+        raise SystemExit(f"{learned.MODEL_PATH}: no learned tagger model for this code (missing, or made for another "
+                         "feature version); train one with python -m dutytrace.nlp.train")
     settings = Settings.from_env()
     codebook = load_codebook(settings.codebook)
     files = sorted(p for p in (ROOT / "corpus" / "archive").glob("*/*") if p.name != "case.yaml")

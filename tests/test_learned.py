@@ -159,3 +159,45 @@ def test_accident_type_is_always_answered(tmp_path, settings_factory):
     assert analysis.facts["accident_type"] in {t.id for t in load_codebook(None).accident_types}
     assert 0.0 <= analysis.facts["accident_type_confidence"] <= 1.0
     assert analysis.facts["accident_type_source"] == "classifier"
+
+
+def test_accident_type_is_other_when_no_type_fits():
+    """No type reaches MIN_CONFIDENCE: the answer is "other", with a confidence; a clear winner is answered."""
+    from dutytrace.nlp.codebook import load_codebook
+    from dutytrace.nlp.type_model import MIN_CONFIDENCE, TypeClassifier, featurize
+
+    cb = load_codebook(None)
+    types = [t.id for t in cb.accident_types]
+    text = "The committee met on Monday and approved the budget for next year."
+    width = featurize([text], ["en"], cb, types).shape[1]
+    flat = TypeClassifier(types, np.zeros((len(types), width), np.float32), np.zeros(len(types), np.float32))
+    kind, p = flat.predict(text, "en", cb)
+    assert kind == "other" and 0.0 <= p < MIN_CONFIDENCE  # uniform over the types: nothing fits
+    bias = np.zeros(len(types), np.float32)
+    bias[types.index("drowning")] = 5.0
+    sure = TypeClassifier(types, np.zeros((len(types), width), np.float32), bias)
+    kind, p = sure.predict(text, "en", cb)
+    assert kind == "drowning" and p > MIN_CONFIDENCE
+
+
+def test_document_decision_reads_what_the_sentences_say_not_the_document():
+    """The same finding decides the same way in a short news item and in a long report: padding a document
+    with sentences that state nothing, or calling it a report, changes nothing."""
+    model = packaged_tagger()
+    assert model is not None
+    short = [_row("The company failed to provide a safe system of work.", kind="other")]
+    long = [_row(r.text, kind="report") for r in short] + [
+        _row(f"Paragraph {i}: the weather on the day was dry and the site was open as usual.", kind="report")
+        for i in range(60)]
+    a, _ = model.tag(short)
+    b, _ = model.tag(long)
+    scores_a = {t.tag: round(t.score, 4) for t in a}
+    scores_b = {t.tag: round(t.score, 4) for t in b}
+    assert scores_a.get("enterprise_primary_responsibility", 0.0) >= CASE_TAG_MIN  # the short text states it
+    for tag, s in scores_a.items():
+        if s >= CASE_TAG_MIN:  # a finding of the short text stays one in the long report, with no lower score
+            assert scores_b.get(tag, 0.0) >= s - 1e-3
+    rng = np.random.default_rng(1)
+    p = rng.uniform(0.0, 0.9, size=5).astype(np.float32)
+    padded = np.concatenate([p, np.full(300, 0.001, np.float32)])
+    assert model.decide(0, p, 0.3) == pytest.approx(model.decide(0, padded, 0.3))

@@ -25,10 +25,11 @@ positive for a tag the case carries only where the cue rules assert that tag the
 place; its other sentences stay unlabelled for that tag.
 
 A document's decision on a tag is a small logistic model over its sentences' probabilities
-(stack_features: the best sentence, the mean and noisy-or of the best two), its length, its kind and
-the cue rules' score for the tag, fitted per tag on cross-validated sentence probabilities (grouped by
-case, so a case's sentences never sit on both sides): a long report no longer turns one stray sentence
-into a finding, and where the cue rules are reliable (the house format) their score counts. Each
+(stack_features: the best sentence, the mean and noisy-or of the best two) and the cue rules' score for
+the tag, fitted per tag on cross-validated sentence probabilities (grouped by case, so a case's sentences
+never sit on both sides): where the cue rules are reliable (the house format) their score counts. The
+document's length and kind are not read: fitted on the house-format reports they became a prior ("a
+long report carries it"), and a short news item lost findings its sentences stated. Each
 tag's threshold is chosen on the same cross-validation, and the probability is mapped so that the
 threshold lands on CASE_TAG_MIN: the one tag decision used everywhere. The evidence is the sentences
 that carried it.
@@ -49,7 +50,7 @@ from dutytrace.models import CASE_TAG_MIN, Evidence, TagResult
 from dutytrace.nlp import model_file
 from dutytrace.nlp.polarity import ASSERTED, DENIED, REPORTED
 
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3  # 3: the document decision reads no length nor kind
 MODEL_PATH = Path(__file__).with_name("tagger_model.npz")
 N_HASH = 2 ** 17
 SECTIONS = ("findings", "accountability", "direct", "rescue", "facts", "measures", None)
@@ -196,7 +197,7 @@ def to_scale(p: float, threshold: float) -> float:
     return CASE_TAG_MIN + (1 - CASE_TAG_MIN) * (p - threshold) / max(1e-9, 1 - threshold)
 
 
-N_STACK = 7  # the document features the case decision reads (stack_features)
+N_STACK = 4  # the document features the case decision reads (stack_features)
 _LOGIT_CAP = 8.0
 
 
@@ -205,13 +206,12 @@ def _logit(p: float) -> float:
     return float(np.clip(np.log(p / (1 - p)), -_LOGIT_CAP, _LOGIT_CAP))
 
 
-def stack_features(p: np.ndarray, cue: float, kind: str) -> np.ndarray:
+def stack_features(p: np.ndarray, cue: float) -> np.ndarray:
     """What a document's decision on one tag reads: its best sentence, the mean of its best two and their
-    noisy-or (as logits), its length (a long report has more chances of one stray sentence), the cue
-    rules' calibrated score for the tag, and whether it is an interview record or a report."""
+    noisy-or (as logits), and the cue rules' calibrated score for the tag. Nothing about the document as
+    such (its length, whether it is a report): what decides is what its sentences say."""
     return np.array([_logit(doc_score(p, "max")), _logit(doc_score(p, "top2_mean")), _logit(doc_score(p, "noisy_or2")),
-                     np.log1p(p.size) / 5.0, float(cue), float(kind == "transcript"), float(kind == "report")],
-                    np.float32)
+                     float(cue)], np.float32)
 
 
 class LearnedTagger:
@@ -257,9 +257,9 @@ class LearnedTagger:
         z = x @ self.coef.T + self.intercept
         return 1.0 / (1.0 + np.exp(-np.asarray(z)))
 
-    def decide(self, j: int, p: np.ndarray, cue: float, kind: str) -> float:
+    def decide(self, j: int, p: np.ndarray, cue: float) -> float:
         """The document's probability for tag j from its sentences' (and the cue rules' score)."""
-        z = float(self.stack[j, :N_STACK] @ stack_features(p, cue, kind) + self.stack[j, N_STACK])
+        z = float(self.stack[j, :N_STACK] @ stack_features(p, cue) + self.stack[j, N_STACK])
         return 1.0 / (1.0 + np.exp(-z))
 
     def tag(self, rows: list[Row], x=None, cues: dict | None = None) -> tuple[list[TagResult], dict[int, list[str]]]:
@@ -269,12 +269,11 @@ class LearnedTagger:
         if not rows:
             return [], {}
         probs = self.sentence_probs(rows, x)
-        kind = rows[0].kind
         results: list = []
         per_chunk: dict = {}
         for j, tag in enumerate(self.tag_ids):
             p = probs[:, j]
-            doc_p = self.decide(j, p, (cues or {}).get(tag, 0.0), kind)
+            doc_p = self.decide(j, p, (cues or {}).get(tag, 0.0))
             score = to_scale(doc_p, float(self.thresholds[j]))
             if score <= 0.05:
                 continue

@@ -173,7 +173,8 @@ def load_cases(corpus: Path, settings: Settings, cache: Path | None, gold: list[
 
 # -- training ----------------------------------------------------------------------------------------
 DECOY_WEIGHT = 3.0  # a labelled look-alike (recommendation, clearance, denial...): an explicit negative
-UNLABELLED_WEIGHT = 0.5  # a sentence of a case labelled per case only (the house-format reports)
+UNLABELLED_WEIGHT = 0.5  # a sentence of a case labelled per case only (a genre case without sentence labels)
+HOUSE_WEIGHT = 0.25  # a sentence of a house-format case (corpus/archive, dev: one format, labelled per case)
 SILVER_MIN_WEIGHT = 0.6  # a cue's weight by where it stands (findings 1.0 ... rescue 0.6; measures 0.15)
 FOLDS = 3
 
@@ -206,7 +207,7 @@ def _matrix(cases: list[CaseData], tag_ids: list[str], use_embeddings: bool):
                 rows.append(r)
                 owners.append((ci, di))
                 weights.append(0.0 if unread else DECOY_WEIGHT if kind else 1.0 if c.sentence_labelled
-                               else UNLABELLED_WEIGHT)
+                               else HOUSE_WEIGHT if c.genre.startswith("house-") else UNLABELLED_WEIGHT)
             if d["rows"] and not use_embeddings:
                 blocks.append(_doc_features(d, tag_ids))
     if use_embeddings:
@@ -293,8 +294,7 @@ def _choose_thresholds(cases, tag_ids, matrix, folds: int = FOLDS) -> tuple[np.n
         gold = np.array([t in c.tags for c in cases])
         if gold.sum() < 3 or gold.all():
             continue
-        feats = np.stack([stack_features(oof[by_doc[o], j], cases[o[0]].docs[o[1]]["old"].get(t, 0.0),
-                                         cases[o[0]].docs[o[1]]["kind"]) for o in docs])
+        feats = np.stack([stack_features(oof[by_doc[o], j], cases[o[0]].docs[o[1]]["old"].get(t, 0.0)) for o in docs])
         clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(feats, gold[doc_case])
         stack[j, :N_STACK], stack[j, N_STACK] = clf.coef_[0], clf.intercept_[0]
         p_doc = clf.predict_proba(feats)[:, 1]
@@ -329,8 +329,9 @@ def predict_cases(model: LearnedTagger, cases: list[CaseData]) -> dict[str, set[
     return out
 
 
-def old_cases(cases: list[CaseData]) -> dict[str, set[str]]:
-    return {c.case_id: {t for d in c.docs for t, s in d["old"].items() if s >= CASE_TAG_MIN} for c in cases}
+def old_cases(cases: list[CaseData], at: float = CASE_TAG_MIN) -> dict[str, set[str]]:
+    """The cue tagger's case tags: those a document scores at least `at` (CASE_TAG_MIN: its decision)."""
+    return {c.case_id: {t for d in c.docs for t, s in d["old"].items() if s >= at} for c in cases}
 
 
 # -- measuring -----------------------------------------------------------------------------------------
@@ -404,7 +405,11 @@ def load_house(settings: Settings, cache: Path | None, names=("house-archive", "
     return out
 
 
-TAGGERS = ("cue", "learned", "either")  # the cue rules; the classifier; both (DUTYTRACE_TAGGER=learned)
+TAGGERS = ("cue", "learned", "either", "sure")
+# the cue rules; the classifier; both (DUTYTRACE_TAGGER=learned: a tag either decides); the classifier and
+# the cue rules' sure findings only (a cue score of at least CUE_SURE)
+CUE_SURE = 0.8
+CUE_SURE_GRID = (0.7, 0.8, 0.9)  # the "sure" combination at other cue scores (in --json only)
 _SHORT = {"enterprise_primary_responsibility": "ent", "inadequate_inspection": "insp", "unclear_regulatory_division": "div",
           "formalism_bureaucratism": "form", "dereliction_of_duty": "dere", "abuse_of_power_or_corruption": "corr",
           "illegal_subcontracting_or_unlicensed": "lic", "weak_safety_training_awareness": "trn",
@@ -413,8 +418,13 @@ _SHORT = {"enterprise_primary_responsibility": "ent", "inadequate_inspection": "
 
 def _three(model: LearnedTagger, test: list[CaseData], tag_ids: list[str]) -> dict:
     learned, cue = predict_cases(model, test), old_cases(test)
-    return {"cue": figures(cue, test, tag_ids), "learned": figures(learned, test, tag_ids),
-            "either": figures({c: learned[c] | cue[c] for c in learned}, test, tag_ids)}
+    out = {"cue": figures(cue, test, tag_ids), "learned": figures(learned, test, tag_ids),
+           "either": figures({c: learned[c] | cue[c] for c in learned}, test, tag_ids)}
+    for at in CUE_SURE_GRID:
+        sure = old_cases(test, at)
+        out["sure" if at == CUE_SURE else f"sure@{at}"] = figures({c: learned[c] | sure[c] for c in learned}, test,
+                                                                  tag_ids)
+    return out
 
 
 def _line(name: str, n: int, r: dict, extra: str = "") -> str:
@@ -482,13 +492,14 @@ def main(argv=None) -> int:
     report: dict = {"cases": len(cases), "sentences": n_rows, "house_sentences": n_house, "embeddings": use_emb,
                     "genres": {}, "house": {}}
     head = (f"{'':<14}{'n':>3}  {'cue micro':>9}{'macro':>6}{'m.rec':>6}   {'learned':>5}{'macro':>6}{'m.rec':>6}   "
-            f"{'either':>5}{'macro':>6}{'m.rec':>6}")
+            f"{'either':>5}{'macro':>6}{'m.rec':>6}   {'sure':>5}{'macro':>6}{'m.rec':>6}")
     if a.logo:
         genres = sorted({c.genre for c in cases})
         if a.genres:
             genres = [g for g in genres if g in a.genres.split(",")]
         print(f"\nleave-one-genre-out ({len(genres)} genres; each trained on the other genres and the house-format "
-              "cases): tag micro-F1, macro-F1, mean per-tag recall of the cue rules, the classifier, both; accident "
+              "cases): tag micro-F1, macro-F1, mean per-tag recall of the cue rules, the classifier, both, the classifier with "
+              f"the cue rules' sure findings (score >= {CUE_SURE}); accident "
               "type as analyze gives it (rules, else classifier) and the rules alone; deaths exact")
         print(head + f"   {'type':>5}{'rules':>6}{'deaths':>7}")
     else:
@@ -523,15 +534,15 @@ def main(argv=None) -> int:
             f"{report[f'mean_{k}_micro_f1']:5.2f}{report[f'mean_{k}_macro_f1']:6.2f}{report[f'mean_{k}_mean_recall']:6.2f}"
             for k in TAGGERS) + f"   {report['mean_type_acc_product']:5.2f}{report['mean_type_acc_rules']:6.2f}"
             f"{report['mean_deaths_exact']:7.2f}")
-        print("\nrecall per tag (cue / learned / either; '-' where the genre's gold has no such tag)")
-        print(f"{'':<11}" + "".join(f"{_SHORT.get(t, t[:5]):>15}" for t in tag_ids))
+        print("\nrecall per tag (cue / learned / either / sure; '-' where the genre's gold has no such tag)")
+        print(f"{'':<11}" + "".join(f"{_SHORT.get(t, t[:5]):>19}" for t in tag_ids))
         for g in genres:
             v = report["genres"][g]
             cells = []
             for t in tag_ids:
                 got = [v[k]["per_tag_recall"].get(t) for k in TAGGERS]
                 cells.append("-" if got[0] is None else "/".join(f"{x:.1f}" for x in got))
-            print(f"{g:<11}" + "".join(f"{c:>15}" for c in cells))
+            print(f"{g:<11}" + "".join(f"{c:>19}" for c in cells))
     model, types = done["final"]
     if a.house:
         print("\nhouse-format corpora (archive: tagger trained on the genres and dev; dev: on the genres and archive; "
