@@ -210,3 +210,13 @@ def test_en_posts_written_in_capitals_at_the_centre_and_of_the_named_company():
     assert (got["Sara Holt"].role, got["Sara Holt"].level) == ("Distribution Operations Manager", "enterprise")
     assert got["Kim Lowe"].role == "safety officer"
     assert (got["Ray Dunn"].role, got["Ray Dunn"].organisation) == ("general manager", "Riverside Market Services Co., Ltd.")
+
+
+def test_zh_a_unit_of_a_bureau_and_a_zone_s_bodies():
+    text = ("关于两起失职失责问题的通报\n清源县国土资源局执法大队干部苗某多次收受现金。执法大队大队长柏某对非法开采长期不掌握。柏某受到党内警告处分。"
+            "苗某被开除党籍、开除公职。\n长宁市化工产业园内一家企业发生中毒事故。产业园管委会安全环保局局长霍某某未将企业列入检查计划。"
+            "给予霍某某政务记过处分。\n")
+    got = people(text, "zh")
+    assert (got["柏某"].role, got["柏某"].organisation) == ("执法大队大队长", "清源县国土资源局")
+    assert (got["霍某某"].role, got["霍某某"].organisation) == ("局长", "长宁市化工产业园管委会安全环保局")
+    assert got["霍某某"].level == "comprehensive_supervision"

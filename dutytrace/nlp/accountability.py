@@ -118,7 +118,7 @@ _LEVEL_ORG = [
                    r"\bplc\b|\bLLC\b|contractor|\bgang\b|\bteam\b|supply point|\bshop\b|restaurant"),
     ("local_management", r"镇|(?<!城)乡|街道|(?<!农)村|社区|管委会|管理委员会|园区|开发区|工业区|集中区|新区|Towns?hip|\bTown\b|Village|Sub-district|Street|"
                          r"Management Committee|\bPark\b|Community|Development Zone|New Area Management"),
-    ("comprehensive_supervision", r"应急管理|安全生产监督|安全生产监察|安监|安委|应急局|Emergency Management|Work Safety|"
+    ("comprehensive_supervision", r"应急管理|安全生产监督|安全生产监察|安监|安委|应急局|安全环保局|安全管理局|安全监管局|Emergency Management|Work Safety|"
                                   r"Safety Supervision (?:and Administration )?(?:Bureau|Administration)|Safety Production (?:Supervision|Office|Committee)|"
                                   r"Production Safety (?:Supervision|Office|Committee)|Safety Committee|Labour Inspectorate|Safety Bureau"),
     ("industry_supervision", r"局|站|所|大队|支队|中队|处|委员会|Bureau|Station|Brigade|Detachment|Administration|Department|Inspectorate|"
@@ -201,7 +201,13 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
             org = _zh_full_company(org, aliases, orgs)
         role, org = _clean_role(r["role"], lang), _expand_org(org, orgs, lang)
         if lang == "zh":
-            org = _zh_dept_full(org)
+            org = _zh_dept_full(_zh_zone_full(org, flat))
+            if org and role and not r["enterprise"] and len(org) <= 8 and re.search(r"(?:大队|中队|股|科|室)$", org) \
+                    and not re.match(r"[\u4e00-\u9fff]{2}[省市县区镇乡]|.*(?:公安|消防|交警|派出所)", org):
+                # "执法大队大队长周某": a unit of a bureau is part of the post, the bureau is the organisation
+                parent = re.search(r"((?:[\u4e00-\u9fff]{2,3}[省市])?(?:[\u4e00-\u9fff]{2,3})?[县区市][\u4e00-\u9fff]{2,10}?局)" + re.escape(org), flat)
+                if parent:
+                    role, org = org + role, _zh_dept_full(_expand_org(parent.group(1), orgs, lang))
             if org and role and not r["enterprise"]:
                 if re.search(r"(?:管委会|管理委员会)$", org) and re.fullmatch(r"(?:常务)?副?主任", role):
                     role = "管委会" + role  # "开发区管委会副主任": the post as the committee's officers are named
@@ -762,11 +768,17 @@ def _zh_split(text: str, aliases: dict[str, str]) -> tuple[str | None, str | Non
         return street.group(1) + "办事处", street.group(2)
     for a in sorted(aliases, key=len, reverse=True):  # "恒远公司董事长", "管委会副主任"
         if text.startswith(a) and len(text) > len(a) and not ZH_NAME.fullmatch(a):
+            bureau = re.match(r"([\u4e00-\u9fff]{2,8}?局)(.{2,})$", text[len(a):])
+            if bureau and re.search(r"管委会|管理委员会", aliases[a] + a):  # "管委会安全环保局局长": the committee's bureau
+                return aliases[a] + bureau.group(1), bureau.group(2)
             return aliases[a], text[len(a):]
     m = _ZH_ORG.match(text)
     if not m or len(text) - m.end() < 2:  # "生产副矿长" is a post, not 生产副矿 + 长
         return None, text or None
     org, role = m.group(1), text[m.end():]
+    bureau = re.match(r"([\u4e00-\u9fff]{2,8}?局)(.{2,})$", role) if re.search(r"(?:管委会|管理委员会)$", org) else None
+    if bureau:  # "管委会安全环保局局长": the committee's bureau, its head
+        org, role = org + bureau.group(1), bureau.group(2)
     if org.endswith("街道办事处"):  # "城东街道办事处副主任": the post as written, 办事处副主任
         return org, "办事处" + role
     if re.search(r"(?:社区|村)$", org) and role.startswith("党"):  # "桥头村党支部书记": 村党支部书记
@@ -1027,6 +1039,28 @@ def _expand_org(org: str | None, orgs: list[str], lang: str) -> str | None:
 # the short names of departments that documents write, with the names of the departments themselves
 _ZH_DEPT_FULL = (("住建局", "住房和城乡建设局"), ("城管局", "城市管理局"), ("市场监管局", "市场监督管理局"), ("应急局", "应急管理局"),
                  ("安监局", "安全生产监督管理局"), ("交通局", "交通运输局"), ("卫健局", "卫生健康局"), ("发改局", "发展和改革局"))
+
+
+def _zh_zone_full(org: str | None, flat: str) -> str | None:
+    """"园区安全管理局" -> 宁浦市化学工业园区安全管理局, "管委会安全环保局" -> 青峰市新材料产业园管委会安全环保局: a development
+    zone's body named by the zone's short word, with the zone's name as the document writes it in full."""
+    m = re.match(r"(管委会|管理委员会|(?:经济|高新|经开|开发|工业|产业)?(?:开发区|园区|新区|高新区|工业区|集中区)|产业园|工业园)(.*)$", org or "")
+    if not m:
+        return org
+    kind = m.group(1)
+    zone = r"(?:产业园|工业园|园区|开发区|新区|工业区|集中区)" if kind in ("管委会", "管理委员会") else re.escape(kind)
+    found: dict[str, int] = {}
+    for z in re.finditer(r"((?:[\u4e00-\u9fff]{2,3}[省市])?[\u4e00-\u9fff]{2,3}[省市县区][\u4e00-\u9fff]{0,10}?" + zone + ")", flat):
+        name = re.sub(r"^[由在经对与和及的是为将向据从于]", "", _ZH_ORG_JUNK.sub("", z.group(1)))
+        if len(name) > len(kind) + 2 and not _ZH_NOT_PLACE.search(name):
+            found[name] = found.get(name, 0) + 1
+    if not found:
+        return org
+    full = max(found, key=lambda n: (found[n], -len(n)))
+    out = full + org if kind in ("管委会", "管理委员会") else full + m.group(2)
+    if out.endswith("管委会") and out[:-3] + "管理委员会" in flat:  # the committee as the document names it in full
+        out = out[:-3] + "管理委员会"
+    return out
 
 
 def _zh_dept_full(org: str | None) -> str | None:
