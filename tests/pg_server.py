@@ -53,7 +53,7 @@ class PgServer:
         # fsync off: a test server's data lives as long as the run (a crash loses nothing worth keeping)
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data / "db"), "-l", str(self.data / "server.log"), "-w",
                   "-t", "60", "-o", f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off "
-                  "-c max_connections=500", "start")
+                  "-c max_connections=1000", "start")
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, *cmd: str) -> None:
