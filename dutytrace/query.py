@@ -50,6 +50,16 @@ def _hits(entries, text: str) -> list[str]:
     return found
 
 
+def translation(query: str, codebook: Codebook) -> tuple[str, str]:
+    """(language, the named concepts' terms in the other language): what `understand` says of a text's
+    other-language reach, without looking for named issues and accident types (similar cases ask this
+    of every passage of a new document)."""
+    q = to_simplified(re.sub(r"\s+", " ", query).strip())
+    lang = detect_language(q)
+    other = "en" if lang == "zh" else "zh"
+    return lang, " ".join(t for c in codebook.concepts if c.named_in(q, (lang,)) for t in c.terms.get(other, ()))
+
+
 def understand(query: str, codebook: Codebook) -> QueryIntent:
     q = to_simplified(re.sub(r"\s+", " ", query).strip())  # 瞞報 names what 瞒报 does
     lang = detect_language(q)
@@ -59,3 +69,36 @@ def understand(query: str, codebook: Codebook) -> QueryIntent:
     synonyms = " ".join(t for c in concepts for t in c.terms.get(lang, ()) if t.lower() not in q.lower())
     return QueryIntent(lang, tuple(_hits(codebook.tags, q)), tuple(_hits(codebook.accident_types, q)),
                        tuple(c.id for c in concepts), translation, synonyms)
+
+
+def query_encoder(embedder, cache: int = 256):
+    """Query text -> vector with the embedder, remembered for the last `cache` queries (a page that
+    searches and then counts facets for the same query embeds it once), one intra-op thread per
+    encoding. One short query gains nothing from splitting each matrix product over cores, and on a
+    busy machine the split waits for the slowest core: measured here at load ~10 on 2 cores, ten
+    queries took 11-70 ms with one thread and 96-1,338 ms with two (benchmarks/bench_scale.py
+    query_embed_*). Batches (ingest, `similar`) keep every thread."""
+    from functools import lru_cache
+
+    @lru_cache(maxsize=cache)
+    def encode(text: str):
+        with _one_thread():
+            return embedder.encode_query(text)
+    return encode
+
+
+class _one_thread:
+    """torch's intra-op threads at 1 for the block, when torch is loaded (the int8 ONNX embedder does
+    not load it and keeps its own session settings)."""
+
+    def __enter__(self):
+        import sys
+
+        self.torch = sys.modules.get("torch")
+        self.before = self.torch.get_num_threads() if self.torch is not None else 1
+        if self.before > 1:
+            self.torch.set_num_threads(1)
+
+    def __exit__(self, *exc):
+        if self.before > 1:
+            self.torch.set_num_threads(self.before)

@@ -41,6 +41,7 @@ FILTER_KEYS = {"tag": "case_tags", "chunk_tag": "tags", "case": "case_id", "case
                "clearance": "clearance", "level": "levels", "entity": "entities"}
 FACET_FIELDS = ("accident_type", "industry", "region", "year", "grade", "case_tags", "levels", "language", "kind")
 CHUNK_FIELDS = ("language", "kind")  # facet fields a passage carries from its document (the rest are the case's)
+KEEP_HITS = 5  # passages per case and leg made into hits (what a result card, fusion and reranking read)
 NO_WORDS = ("the query has no searchable words: it holds only stop words (such as 'the', 'of', '的', '了'). "
             "Add a word that says what to look for.")
 
@@ -244,8 +245,13 @@ class Searcher:
         or above the floor (near-duplicate documents collapsed)."""
         cfg = self.config
         if kind == "dense":
-            got = [s for s in self.index.query("dense", query_vec, None, cfg.match_depth, filters, fields=PASSAGE_FIELDS)
-                   if s.score >= cfg.dense_floor.get(language, 1.01)]
+            # the floor is applied by the index itself (score_threshold), so the leg reads the passages that
+            # pass it, not `match_depth` passages that are then dropped; the check here stays for an index
+            # that scores a hair differently at the threshold (float32)
+            floor = cfg.dense_floor.get(language, 1.01)
+            got = [s for s in self.index.query("dense", query_vec, None, cfg.match_depth, filters, fields=PASSAGE_FIELDS,
+                                               min_score=floor)
+                   if s.score >= floor]
         else:
             if not query_vec[0]:
                 return []
@@ -339,9 +345,10 @@ class Searcher:
                                                ("accident_type", intent.accident_types, cfg.type_boost))
                 for v in values]
 
-    def _rank(self, query: str, mode: str, filters: dict | None):
+    def _rank(self, query: str, mode: str, filters: dict | None, keep: int = KEEP_HITS):
         """Every case with evidence for the query inside the filters: (scores, passages, evidence
-        documents per case). Raises nothing for a query without searchable words: the caller checks."""
+        documents per case), with up to `keep` passages per case and leg (0 for counting: facets).
+        Raises nothing for a query without searchable words: the caller checks."""
         cfg = self.config
         intent = understand(query, self.codebook)
         legs = self._legs(query, mode, filters, intent)
@@ -352,31 +359,31 @@ class Searcher:
             for s in leg:
                 docs[s.payload.get("case_id")].add(s.payload.get("doc_id"))
         if mode == "hybrid":
-            scores.update(fuse(self.fusion_inputs(intent, legs, filters, best), cfg))
+            scores.update(fuse(self.fusion_inputs(intent, legs, filters, best, keep), cfg))
         else:
-            for case_id, hits in _leg_cases(legs[mode], cfg.depth):
-                scores[case_id] = hits[0].score + 0.1 * sum(h.score for h in hits[1:3])
+            for case_id, hits, leg_scores in _leg_cases(legs[mode], cfg.depth, keep=keep):
+                scores[case_id] = leg_scores[0] + 0.1 * sum(leg_scores[1:3])
                 best[case_id].extend(hits)
         return intent, scores, best, docs
 
     def fusion_inputs(self, intent: QueryIntent, legs: dict[str, list[Scored]], filters: dict | None,
-                      best: dict[str, list[Hit]]) -> FusionInputs:
+                      best: dict[str, list[Hit]], keep: int = KEEP_HITS) -> FusionInputs:
         """What hybrid fusion reads (fusion.py): each leg's case ranking with its passage scores, and per
         case how many of the named issues and accident types it carries (inside the filters). Adds each
         case's passages to `best` (a case reached only through a named issue shows those that carry it)."""
         cfg = self.config
         inputs = FusionInputs(intent.language, dense_floor=cfg.dense_floor.get(intent.language, 1.01))
         for leg in LEGS:
-            ranked = _leg_cases(legs.get(leg, []), cfg.depth, cfg.passage_decay)
-            inputs.legs[leg] = [(case_id, [h.score for h in hits]) for case_id, hits in ranked]
-            for case_id, hits in ranked:
+            ranked = _leg_cases(legs.get(leg, []), cfg.depth, cfg.passage_decay, keep)
+            inputs.legs[leg] = [(case_id, leg_scores) for case_id, _, leg_scores in ranked]
+            for case_id, hits, _ in ranked:
                 best[case_id].extend(hits)
         for field_name, value, _ in self._concepts(intent):
             flt = narrow(filters, field_name, value)
             for case_id, _ in self.index.facet("case_id", flt, limit=100_000):
                 n_tags, n_types = inputs.concepts.get(case_id, (0, 0))
                 inputs.concepts[case_id] = (n_tags + (field_name == "case_tags"), n_types + (field_name != "case_tags"))
-                if not best[case_id] and field_name == "case_tags":
+                if keep and not best[case_id] and field_name == "case_tags":
                     best[case_id].extend(self._tag_evidence(flt, case_id, value))
         return inputs
 
@@ -392,7 +399,7 @@ class Searcher:
         self._check(query, mode)
         if not self.searchable(query):
             return CaseResult([], 0, NO_WORDS)
-        _, scores, best, _ = self._rank(query, mode, filters)
+        _, scores, best, _ = self._rank(query, mode, filters, max(KEEP_HITS, passages))
         ranked = sorted(scores, key=lambda c: (score_key(scores[c]), c))
         total = len(ranked)
         if self.reranker:
@@ -461,7 +468,7 @@ class Searcher:
         self._check(query, mode)
         if not self.searchable(query):
             return {}
-        intent, scores, _, docs = self._rank(query, mode, filters)
+        intent, scores, _, docs = self._rank(query, mode, filters, keep=0)
         if mode == "hybrid":
             for field_name, value, _ in self._concepts(intent):
                 for c, ds in self._docs_by_case(narrow(filters, field_name, value)).items():
@@ -492,21 +499,26 @@ class Searcher:
         return {f: sorted(c.items(), key=lambda kv: (-kv[1], str(kv[0]))) for f, c in counts.items()}
 
 
-def _case_ranking(scored: list[Scored], decay: float = 0.0) -> list[tuple[str, list[Hit]]]:
+def _case_ranking(scored: list[Scored], decay: float = 0.0,
+                  keep: int = KEEP_HITS) -> list[tuple[str, list[Hit], list[float]]]:
     """Cases in the order of their best passage (with `decay`, of best + decay * 2nd + decay² * 3rd ... over
-    their five best), each with its passages (best first); ties by case id."""
-    groups: dict[str, list[Hit]] = {}
-    for s in sorted(scored, key=passage_key):
-        groups.setdefault(s.payload.get("case_id"), []).append(to_hit(s))
+    their five best), each with its first `keep` passages as hits and every passage's score (best first);
+    ties by case id. `scored` is in passage order (`Searcher._leg` sorts it): a deep leg's thousands of
+    passages are grouped, and only the few a case can show become hits."""
+    groups: dict[str, list[Scored]] = {}
+    for s in scored:
+        groups.setdefault(s.payload.get("case_id"), []).append(s)
 
-    def value(hits: list[Hit]) -> float:
-        return sum(h.score * decay ** i for i, h in enumerate(hits[:5])) if decay else hits[0].score
-    return sorted(groups.items(), key=lambda kv: (score_key(value(kv[1])), kv[0]))
+    def value(ss: list[Scored]) -> float:
+        return sum(x.score * decay ** i for i, x in enumerate(ss[:5])) if decay else ss[0].score
+    ranked = sorted(groups.items(), key=lambda kv: (score_key(value(kv[1])), kv[0]))
+    return [(c, [to_hit(x) for x in ss[:keep]], [x.score for x in ss]) for c, ss in ranked]
 
 
-def _leg_cases(leg: list[Scored], depth: int, decay: float = 0.0) -> list[tuple[str, list[Hit]]]:
+def _leg_cases(leg: list[Scored], depth: int, decay: float = 0.0,
+               keep: int = KEEP_HITS) -> list[tuple[str, list[Hit], list[float]]]:
     """A leg's case ranking: the cases of its first `depth` passages as `_case_ranking` orders them, then
     the cases found only deeper (by their passages there)."""
-    head = _case_ranking(leg[:depth], decay)
-    seen = {c for c, _ in head}
-    return head + [(c, hits) for c, hits in _case_ranking(leg[depth:], decay) if c not in seen]
+    head = _case_ranking(leg[:depth], decay, keep)
+    seen = {c for c, _, _ in head}
+    return head + [row for row in _case_ranking(leg[depth:], decay, keep) if row[0] not in seen]

@@ -350,9 +350,9 @@ class Dutytrace:
         """Query text -> vector, shared by every searcher of this service: a page that searches and then
         counts facets for the same query embeds it once (the vectors are read, never changed)."""
         if self._res.query_vector is None:
-            from functools import lru_cache
+            from dutytrace.query import query_encoder
 
-            self._res.query_vector = lru_cache(maxsize=256)(self.embedder.encode_query)
+            self._res.query_vector = query_encoder(self.embedder)  # cached, one thread per query (query.py)
         return self._res.query_vector
 
     def _search_audit(self, query: str, mode: str, filters: dict | None, what: str) -> None:

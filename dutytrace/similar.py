@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from dutytrace.nlp.codebook import Codebook
 from dutytrace.profile import concept_counts  # noqa: F401  (the material's concepts; also used by callers)
-from dutytrace.query import understand
+from dutytrace.query import translation
 from dutytrace.search import passage_key, to_hit
 from dutytrace.store.vectors import PASSAGE_FIELDS, narrow, sparse_query
 from dutytrace.profile import case_tags
@@ -93,10 +93,10 @@ def rank_similar(material: Material, index, embedder, profiles, codebook: Codebo
     pairs: dict[str, list] = defaultdict(list)
     for text, vec in zip(texts, vectors):
         legs = [index.query("lexical", None, sparse_query(text, term_weights), 20, filters, fields=PASSAGE_FIELDS)]
-        intent = understand(text, codebook)
-        if intent.translation:
-            other = "en" if intent.language == "zh" else "zh"
-            legs.append(index.query("lexical", None, sparse_query(intent.translation, term_weights), 20,
+        language, other_terms = translation(text, codebook)  # (understand's translation, no issue lookup)
+        if other_terms:
+            other = "en" if language == "zh" else "zh"
+            legs.append(index.query("lexical", None, sparse_query(other_terms, term_weights), 20,
                                     narrow(filters, "language", other), fields=PASSAGE_FIELDS))
         if vec is not None:
             legs.append(index.query("dense", vec.tolist(), None, 20, filters, fields=PASSAGE_FIELDS))

@@ -357,8 +357,10 @@ class SharedIndex:
         self._call("set_payload", case_id, payload)
 
     def query(self, mode, dense, sparse, limit, filters: Filters | None = None, weights=(1.0, 1.0),
-              fields: tuple[str, ...] | None = None) -> list[Scored]:
-        return self._call("query", mode, dense, sparse, limit, filters, weights, fields)
+              fields: tuple[str, ...] | None = None, min_score: float | None = None) -> list[Scored]:
+        if min_score is None:  # the call an owner of an older version also answers
+            return self._call("query", mode, dense, sparse, limit, filters, weights, fields)
+        return self._call("query", mode, dense, sparse, limit, filters, weights, fields, min_score)
 
     def facet(self, key, filters: Filters | None = None, limit: int = 50):
         return self._call("facet", key, filters, limit)

@@ -101,7 +101,8 @@ class ClientIndex:
         self.client.set_payload(self.collection, payload=payload,
                                 points=self.m.FilterSelector(filter=self._filter({"case_id": case_id})))
 
-    def query(self, mode, dense, sparse, limit, filters=None, weights=(1.0, 1.0), fields=None) -> list[Scored]:
+    def query(self, mode, dense, sparse, limit, filters=None, weights=(1.0, 1.0), fields=None,
+              min_score=None) -> list[Scored]:
         m = self.m
         flt = self._filter(filters)
         with_payload = list(fields) if fields else True
@@ -109,12 +110,12 @@ class ClientIndex:
         if mode == "dense":
             res = self.client.query_points(self.collection, query=list(map(float, dense)), using=DENSE,
                                            query_filter=flt, limit=limit, with_payload=with_payload,
-                                           search_params=self._params)
+                                           search_params=self._params, score_threshold=min_score)
         elif mode == "lexical":
             if not sparse or not sparse[0]:
                 return []
             res = self.client.query_points(self.collection, query=sv, using=SPARSE, query_filter=flt, limit=limit,
-                                           with_payload=with_payload)
+                                           with_payload=with_payload, score_threshold=min_score)
         else:
             prefetch = [m.Prefetch(query=list(map(float, dense)), using=DENSE, limit=limit * 4, filter=flt,
                                    params=self._params)]

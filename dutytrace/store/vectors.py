@@ -100,6 +100,13 @@ class IndexOptions:
     replication_factor: int = 1
     write_consistency: int = 1
     optimize_every: int = 50_000  # Edge: build HNSW after this many upserted points (no background optimiser)
+    # Edge, a bulk load (benchmarks/bench_scale.py): write segments to disk every this many upserted points
+    # instead of after each upsert (0: after each, the default), and build HNSW only when `optimize()` is
+    # called. A flush rewrites the growing appendable segment (measured: ~1 s per 256-point upsert at 6k
+    # points, growing with the segment), so a load that flushes per upsert grows quadratically. Until the
+    # flush the points live in the write-ahead log: a crash loses nothing the WAL holds, but a bulk load
+    # must call optimize() (and close) at its end.
+    bulk_flush_every: int = 0
 
     def __post_init__(self):
         if self.quantization not in (None, "int8"):
@@ -120,7 +127,10 @@ class VectorIndex(Protocol):
     def set_payload(self, case_id: str, payload: dict[str, Any]) -> None: ...
     def query(self, mode: str, dense: list[float] | None, sparse: tuple[list[int], list[float]] | None,
               limit: int, filters: Filters | None = None, weights: tuple[float, float] = (1.0, 1.0),
-              fields: tuple[str, ...] | None = None) -> list[Scored]: ...  # fields: payload keys to return (None: all)
+              fields: tuple[str, ...] | None = None,
+              min_score: float | None = None) -> list[Scored]: ...
+    # fields: payload keys to return (None: all); min_score: only points scoring at least this (the index
+    # drops the rest itself: a dense leg with a floor reads what passes it, not `limit` points)
     def facet(self, key: str, filters: Filters | None = None, limit: int = 50) -> list[tuple[Any, int]]: ...
     def count(self) -> int: ...
     def ids(self) -> set[str]: ...

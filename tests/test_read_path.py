@@ -1,0 +1,152 @@
+"""The read path at scale (issue 20): what was made cheaper gives what it gave before.
+
+- the embedded index keeps the passage fields of the points it has read (EdgeIndex._passage_fields):
+  a leg answered from that cache equals the shard's own payloads, also after the points change;
+- a dense leg's floor is applied by the index (`min_score`), with the same passages as a filter after;
+- a bulk load (IndexOptions.bulk_flush_every) keeps every point across a close and reopen;
+- the service's query encoder gives encode_query's vector and leaves torch's thread count as it was;
+- `query.translation` is what `understand` says of a text's other-language reach;
+- search results made with only a case's first passages as hits equal those of a search on a fresh index.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dutytrace.store.edge_index import EdgeIndex
+from dutytrace.store.vectors import PASSAGE_FIELDS, IndexOptions, IndexPoint, sparse_document, sparse_query
+
+DIM = 16
+WORDS = ["scaffold", "harness", "gas", "drain", "fumes", "permit", "inspection", "rescue", "valve", "crane"]
+
+
+def _points(n: int, seed: int = 1, tag: str = "a") -> list[IndexPoint]:
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        v = rng.standard_normal(DIM)
+        text = " ".join(WORDS[j] for j in rng.choice(len(WORDS), 4))
+        out.append(IndexPoint(f"00000000-0000-4000-8000-{i:012d}", (v / np.linalg.norm(v)).tolist(),
+                              sparse_document(text),
+                              {"case_id": f"c{i % 7}", "doc_id": f"d{i % 13}", "chunk_id": f"00000000-0000-4000-8000-{i:012d}",
+                               "page": i % 5 + 1, "tags": [tag] if i % 3 == 0 else [], "kind": "report",
+                               "language": "en", "region": f"r{i % 4}"}))
+    return out
+
+
+def _rows(res):
+    return [(s.id, round(s.score, 6), {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in s.payload.items()})
+            for s in res]
+
+
+def _uncached(ix: EdgeIndex, mode, dense, sparse, limit, filters=None):
+    """The same leg read with every payload from the shard (a field outside PASSAGE_FIELDS is asked, then dropped)."""
+    res = ix.query(mode, dense, sparse, limit, filters, fields=PASSAGE_FIELDS + ("region",))
+    for s in res:
+        s.payload.pop("region", None)
+    return res
+
+
+def test_cached_passage_fields_equal_the_shard_and_follow_writes(tmp_path):
+    ix = EdgeIndex(tmp_path / "index", DIM)
+    try:
+        ix.upsert(_points(200))
+        q = sparse_query("gas drain permit")
+        vec = _points(1, seed=9)[0].dense
+        for flt in (None, {"case_id": "c3"}, {"tags": "a"}):
+            assert _rows(ix.query("lexical", None, q, 500, flt, fields=PASSAGE_FIELDS)) == \
+                _rows(_uncached(ix, "lexical", None, q, 500, flt))
+            assert _rows(ix.query("dense", vec, None, 50, flt, fields=PASSAGE_FIELDS)) == \
+                _rows(_uncached(ix, "dense", vec, None, 50, flt))
+        assert ix._cache, "the passage fields were not kept"
+        # the same points written again with other tags and pages: the cache follows
+        changed = [IndexPoint(p.id, p.dense, p.sparse, {**p.payload, "tags": ["b"], "page": 99}) for p in _points(200)[:50]]
+        ix.upsert(changed)
+        got = {s.id: s.payload for s in ix.query("lexical", None, q, 500, None, fields=PASSAGE_FIELDS)}
+        for p in changed:
+            if p.id in got:
+                assert list(got[p.id]["tags"]) == ["b"] and got[p.id]["page"] == 99
+        assert _rows(ix.query("lexical", None, q, 500, None, fields=PASSAGE_FIELDS)) == \
+            _rows(_uncached(ix, "lexical", None, q, 500))
+        # deleted points are gone from the answers
+        gone = [p.id for p in _points(200)[50:80]]
+        ix.delete(gone)
+        ids = {s.id for s in ix.query("lexical", None, q, 500, None, fields=PASSAGE_FIELDS)}
+        assert ids and not ids & set(gone)
+    finally:
+        ix.close()
+
+
+def test_min_score_is_the_floor_applied_after(tmp_path):
+    ix = EdgeIndex(tmp_path / "index", DIM)
+    try:
+        ix.upsert(_points(300))
+        for seed in range(5):
+            vec = _points(1, seed=100 + seed)[0].dense
+            floor = 0.3
+            after = [s.id for s in ix.query("dense", vec, None, 300, None, fields=PASSAGE_FIELDS) if s.score >= floor]
+            got = ix.query("dense", vec, None, 300, None, fields=PASSAGE_FIELDS, min_score=floor)
+            assert [s.id for s in got] == after
+            assert all(s.score >= floor for s in got)
+            assert len(after) < 300  # the floor does drop passages here
+    finally:
+        ix.close()
+
+
+def test_bulk_load_keeps_every_point(tmp_path):
+    ix = EdgeIndex(tmp_path / "index", DIM, IndexOptions(bulk_flush_every=120))
+    pts = _points(500)
+    for i in range(0, 500, 50):
+        ix.upsert(pts[i:i + 50])
+    ix.optimize()
+    ix.close()
+    again = EdgeIndex(tmp_path / "index", DIM)
+    try:
+        assert again.count() == 500
+        assert again.ids() == {p.id for p in pts}
+    finally:
+        again.close()
+
+
+def test_query_encoder_is_encode_query_with_threads_restored():
+    torch = pytest.importorskip("torch")
+    from dutytrace.nlp.embed import get_embedder
+    from dutytrace.query import query_encoder
+
+    emb = get_embedder(None, "cpu", 32)
+    before = torch.get_num_threads()
+    enc = query_encoder(emb)
+    v = enc("rescuers went in without breathing apparatus")
+    assert torch.get_num_threads() == before
+    assert np.allclose(v, emb.encode_query("rescuers went in without breathing apparatus"), atol=1e-5)
+    assert enc("rescuers went in without breathing apparatus") is v  # remembered
+
+
+@pytest.mark.parametrize("text", ["盲目施救 瞒报", "rescuers entered the tank without breathing apparatus and died",
+                                  "the township did not know the site was its duty to inspect", "scaffold"])
+def test_translation_is_understands(text):
+    from dutytrace.nlp.codebook import load_codebook
+    from dutytrace.query import translation, understand
+
+    cb = load_codebook(None)
+    intent = understand(text, cb)
+    assert translation(text, cb) == (intent.language, intent.translation)
+
+
+def test_case_results_on_the_sample(service):
+    """Cases keep their passages (at most the asked number, best first, no passage twice) and totals agree
+    with facets: a case's card is made from its first passages only."""
+    for q in ("men overcome by toxic fumes in an underground drain", "瓦斯爆炸 隐瞒事故", "scaffold guardrail harness fall"):
+        res = service.find_cases(q, limit=20)
+        assert res.total >= len(res.cases) > 0
+        for c in res.cases:
+            ids = [p.chunk_id for p in c.passages]
+            assert len(ids) == len(set(ids)) and 0 < len(ids) <= 3
+            assert [p.score for p in c.passages] == sorted((p.score for p in c.passages), reverse=True)
+        wide = service.search_cases(q, 20, passages=6)
+        assert [c.case_id for c in wide] == [c.case_id for c in res.cases]
+        for narrow_card, wide_card in zip(res.cases, wide):  # more passages asked: the same first three, then more
+            assert [p.chunk_id for p in wide_card.passages[:3]] == [p.chunk_id for p in narrow_card.passages]
+        languages = dict(service.facets(q)["language"])
+        assert sum(languages.values()) >= res.total
