@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import inspect
 
 from dutytrace.store.catalog import Catalog
-from dutytrace.store.migrations import head
+from dutytrace.store.migrations import HEAD, head
 from dutytrace.store.schema import metadata
 
 LEGACY = Path(__file__).parent / "data" / "catalog-49bcca5.sqlite3.gz"
@@ -103,6 +103,10 @@ def test_sample_home_copy_keeps_every_row(tmp_path):
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
     _check_migrated(home / "catalog.sqlite3")
+
+
+def test_head_constant_is_alembics_head():
+    assert HEAD == head()  # store/migrations.HEAD must name the newest revision file
 
 
 def _no_differences(cat: Catalog) -> None:
