@@ -98,6 +98,7 @@ _START = re.compile(r"responsib\w*[^.\n]{0,40}(?:finding|handling|recommend|enfo
                     r"(?:责任|问责)[^。\n]{0,24}(?:处理|建议|意见|认定)|处理建议|处理意见", re.I)
 _END = re.compile(r"recommend|rectif|prevent|measures|lessons|suggestion|appendix|防范|整改|措施|教训|附件", re.I)
 _HEADING = re.compile(r"^\s*(?:\d{1,2}\.?(?=\s+[A-Z\u4e00-\u9fff])|Section \d+|Part [A-Z][a-z]+|[IVX]+\.|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分])")
+_PAREN_HEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]\s*[\u4e00-\u9fff][^。；，]*$")  # "（四）处理建议" on its own line
 _DOC_CUE = re.compile(r"决定|通报|问责|处分|decision|notice|accountability|disciplinary", re.I)
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?(?=\s|[\u4e00-\u9fff])|\d{1,2}、|\(\d+\)|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|[a-z]\))\s*")
 _DECEASED = re.compile(r"died in the accident|deceased|killed in the accident|\b(?:both|all|he|she|they)\s+(?:\w+\s+)?died\b|已死亡|在事故中死亡|不再追究", re.I)
@@ -312,11 +313,13 @@ def _sections(text: str, lang: str) -> list[str]:
     text = re.sub(r"(?m)^(\s*(?:\d{1,2}|[IVX]+)\.)[ \t]*\n", r"\1 ", text)  # "8." cut from its heading
     lines = text.split("\n")
     out, start = [], None
+    paren_start = False  # the section opened at a "（四）处理建议" heading: only a heading of that kind ends it
     for i, ln in enumerate(lines):
-        heading = bool(_HEADING.match(ln)) and len(ln.strip()) < 90
+        paren = bool(_PAREN_HEADING.match(ln)) and len(ln.strip()) < 40
+        heading = bool(_HEADING.match(ln)) and len(ln.strip()) < 90 or paren
         if start is None and heading and _START.search(ln):
-            start = i
-        elif start is not None and heading and _END.search(ln) and not _START.search(ln):
+            start, paren_start = i, paren
+        elif start is not None and heading and _END.search(ln) and not _START.search(ln) and (paren_start or not paren):
             out.append("\n".join(lines[start:i]))
             start = None
     if start is not None:
@@ -876,6 +879,8 @@ def _main_company(flat: str, lang: str, aliases: dict[str, str]) -> str | None:
         name = _clean_org(m.group(0), lang) or ""
         if lang == "en":
             name = re.sub(r"^(?:(?:The|A|An|On|In|At|By|Under|From|of|and|for|the)\s+)+", "", name)
+        elif flat[m.end():m.end() + 1] in ("房", "区", "内", "里", "门", "前", "后", "外", "长") or re.search(r"[在了是被从向时]", name):
+            continue  # "…值班员黄永福在厂房内": a building, not a firm's name
         if len(name) >= 4 and name not in ("Co., Ltd", "Co., Ltd.", "有限公司"):
             counts[name] = counts.get(name, 0) + 1
     for short, full in aliases.items():
