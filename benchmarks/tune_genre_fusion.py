@@ -1,5 +1,6 @@
 """Hybrid fusion on the genre corpus (issue 17, item 5): before (the fusion chosen on the house-format
-gold) and after (RankConfig's defaults), in one run.
+gold), fusion only (the guarded score fusion, without the learned case ranker) and after (RankConfig's
+defaults: the fusion and the learned case ranker of dutytrace/ranker.py), in one run.
 
 The genre gold (corpus/genres/gold/queries-*.jsonl, 117 queries) is judged over all 120 cases by
 pooling (corpus/genres/README.md) and split into "tune" and "test" (held back), stratified by query
@@ -17,6 +18,12 @@ before and after); and the house-format gold (corpus/gold) before/after, so a re
                    descent over the method, the per-language leg weights, the boosts and their guard,
                    from rank fusion as it was and from a score-fusion start) and prints the choice;
                    RankConfig's defaults are set from it by hand.
+    ... --ranker   the learned case ranker (dutytrace/ranker.py) over the candidates of the fusion:
+                   features of every query's first 30 cases, 5-fold cross-validation grouped by query
+                   on the TUNING queries only (genre and, with --house-home, house gold; 3 seeds) for
+                   each regularisation, then the chosen model trained on all tuning queries and the
+                   held-back queries ranked once, beside fusion, RRF as before and the single legs;
+                   --write-ranker also writes the model to dutytrace/ranker_model.json.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from dutytrace import ranker as R  # noqa: E402
 from dutytrace.config import Settings  # noqa: E402
 from dutytrace.evaluate import evaluate, ndcg_at_k  # noqa: E402
 from dutytrace.fusion import fuse  # noqa: E402
@@ -50,7 +58,9 @@ GUARDS = (0.0, 0.1, 0.2, 0.3, 0.5)
 
 # The fusion before issue 17 item 5 (chosen by benchmarks/tune_search.py on the house-format gold).
 BEFORE = RankConfig(fusion="rrf", rrf_k=30, weights={"en": (0.0, 1.0, 1.0), "zh": (0.0, 1.0, 1.0)},
-                    tag_boost=0.003, type_boost=0.01, passage_decay=1.0)
+                    tag_boost=0.003, type_boost=0.01, passage_decay=1.0, learned_ranker=False)
+# The guarded score fusion alone (RankConfig's fusion, without the learned case ranker of dutytrace/ranker.py).
+FUSION = RankConfig(learned_ranker=False)
 
 
 def load_queries() -> list[dict]:
@@ -186,8 +196,109 @@ def tune(sets: list[tuple[list[dict], dict, dict]]) -> RankConfig:
 
 def describe(cfg: RankConfig) -> str:
     keys = ("fusion", "weights", "tag_boost", "type_boost", "rrf_k", "boost_guard", "concept_only",
-            "fusion_passages", "passage_decay", "cross_norm")
+            "fusion_passages", "passage_decay", "cross_norm", "learned_ranker")
     return ", ".join(f"{k}={getattr(cfg, k)}" for k in keys)
+
+
+# -- the learned case ranker -----------------------------------------------------------------------------
+RANKER_C = (0.003, 0.03, 0.3)
+RANKER_DEPTH = 30
+
+
+def ranker_groups(svc: Dutytrace, queries, cfg: RankConfig) -> dict[str, tuple[list[str], list[list[float]]]]:
+    """Per query: the fused order of its cases and the feature rows of the first RANKER_DEPTH."""
+    searcher, scope = svc.searcher(cfg), svc.scope_filter(None)
+    out = {}
+    for q in queries:
+        intent = understand(q["query"], searcher.codebook)
+        legs = searcher._legs(q["query"], "hybrid", scope, intent)
+        inputs = searcher.fusion_inputs(intent, legs, scope, defaultdict(list))
+        scores = fuse(inputs, cfg)
+        cases = sorted(scores, key=lambda c: (score_key(scores[c]), c))
+        top = cases[:RANKER_DEPTH]
+        ev = R.read_evidence(svc.catalog, top, R.query_terms(searcher._sparse, q["query"]),
+                             R.query_terms(searcher._sparse, intent.translation), intent.concepts)
+        R.read_cosines(svc.index, searcher._dense(q["query"]), scope, top, ev)
+        out[q["id"]] = (cases, R.features(inputs, scores, top, ev))
+    return out
+
+
+def ranker_cv(tune_items, c: float, folds: int = 5, seeds=(0, 1, 2)) -> dict[str, float]:
+    """Mean nDCG@10 per query over seeds of `folds`-fold cross-validation grouped by query."""
+    import random
+
+    res: dict[str, list[float]] = defaultdict(list)
+    for seed in seeds:
+        idx = list(range(len(tune_items)))
+        random.Random(seed).shuffle(idx)
+        fold = {i: k % folds for k, i in enumerate(idx)}
+        for k in range(folds):
+            train = [tune_items[i] for i in idx if fold[i] != k]
+            model = R.train([(rows, [q["relevant"].get(x, 0) for x in cases[:RANKER_DEPTH]])
+                             for q, cases, rows in train], c, RANKER_DEPTH)
+            for i in idx:
+                if fold[i] == k:
+                    q, cases, rows = tune_items[i]
+                    res[q["key"]].append(ndcg_at_k(R.order(model, cases, rows)[:K], q["relevant"]))
+    return {key: mean(v) for key, v in res.items()}
+
+
+def ranker_report(args, queries, svc: Dutytrace) -> None:
+    after = FUSION
+    sets = [("genre", queries, svc)]
+    house = None
+    if args.house_home:
+        house = Dutytrace(Settings.from_env(home=Path(args.house_home)))
+        sets.append(("house", load_house_queries(), house))
+    items = []  # (query with "key" and "set", fused order, rows)
+    for name, qs, s in sets:
+        groups = ranker_groups(s, qs, after)
+        for q in qs:
+            items.append(({**q, "key": f"{name}:{q['id']}", "set": name}, *groups[q["id"]]))
+    tune_items = [it for it in items if it[0]["split"] == "tune"]
+    cells = [(n, lang) for n, _, _ in sets for lang in ("en", "zh")]
+
+    def cell_means(nd: dict[str, float], pool) -> list[float]:
+        return [mean(nd[q["key"]] for q, _, _ in pool if q["set"] == n and q["language"] == lang) for n, lang in cells]
+    print(f"\nlearned case ranker: {len(tune_items)} tuning queries, features {', '.join(R.FEATURES)}")
+    print("cross-validated on the tuning queries (5 folds grouped by query, 3 seeds), nDCG@10:")
+    print(f"{'':14}" + "".join(f"{n + '-' + lang:>11}" for n, lang in cells) + f"{'mean':>8}")
+    fused = {q["key"]: ndcg_at_k(cases[:K], q["relevant"]) for q, cases, _ in items}
+    base = cell_means(fused, tune_items)
+    print(f"{'fusion':14}" + "".join(f"{x:>11.3f}" for x in base) + f"{mean(base):>8.3f}")
+    best = None
+    for c in RANKER_C:
+        m = cell_means(ranker_cv(tune_items, c), tune_items)
+        print(f"{'ranker C=' + str(c):14}" + "".join(f"{x:>11.3f}" for x in m) + f"{mean(m):>8.3f}")
+        if best is None or mean(m) > best[0]:
+            best = (mean(m), c)
+    c = best[1]
+    model = R.train([(rows, [q["relevant"].get(x, 0) for x in cases[:RANKER_DEPTH]]) for q, cases, rows in tune_items],
+                    c, RANKER_DEPTH, about={"trained_on": "tuning queries: genre gold split=tune"
+                                            + (" and house gold split=tune" if house else ""),
+                                            "queries": len(tune_items), "cv_mean_ndcg10": round(best[0], 4)})
+    ranked = {q["key"]: R.order(model, cases, rows) for q, cases, rows in items}
+    print(f"chosen C={c}; weights: " + ", ".join(f"{f} {w:+.2f}" for f, w in zip(R.FEATURES, model.weights)))
+    for name, qs, s in sets:
+        scope = s.scope_filter(None)
+        legs = {m: ndcg(qs, rankings(s.searcher(BEFORE), qs, m, scope)) for m in ("dense", "lexical")}
+        per = {"hybrid before": ndcg(qs, rankings(s.searcher(BEFORE), qs, "hybrid", scope)),
+               "fusion": {q["id"]: fused[f"{name}:{q['id']}"] for q in qs},
+               "fusion+ranker": {q["id"]: ndcg_at_k(ranked[f"{name}:{q['id']}"][:K], q["relevant"]) for q in qs},
+               **legs}
+        print(f"\n{name} gold, nDCG@10 (the ranker trained on tune; test = held back, ranked once)")
+        table(qs, per)
+        for split in ("tune", "test"):
+            sq = [q for q in qs if q["split"] == split]
+            for m in ("fusion", "fusion+ranker"):
+                bad = losses(sq, per[m], legs["dense"], legs["lexical"])
+                print(f"{split:5} {m:13}: {len(bad):>2}/{len(sq)} ({100 * len(bad) / len(sq):.1f}%) more than {LOSS} "
+                      f"below the best single leg")
+    if house:
+        house.close()
+    if args.write_ranker:
+        R.MODEL_PATH.write_text(model.to_json() + "\n", encoding="utf-8")
+        print(f"wrote {R.MODEL_PATH}")
 
 
 # -- latency -------------------------------------------------------------------------------------------
@@ -196,7 +307,7 @@ def latency(svc: Dutytrace, queries, configs: dict[str, RankConfig], rounds: int
     scope = svc.scope_filter(None)
     base = svc.searcher()
     searchers = {name: Searcher(base.index, svc.embedder.encode_query, base.case_info, base.codebook, cfg,
-                                base.duplicates, None, term_weights=base.term_weights)
+                                base.duplicates, None, term_weights=base.term_weights, catalog=svc.catalog)
                  for name, cfg in configs.items()}
     for s in searchers.values():
         for attr in ("passages",):  # the catalog reader of passage texts, where this Searcher takes one
@@ -217,11 +328,11 @@ def latency(svc: Dutytrace, queries, configs: dict[str, RankConfig], rounds: int
 
 
 def report_latency(svc: Dutytrace, queries, after: RankConfig, rounds: int) -> None:
-    t = latency(svc, queries, {"before": BEFORE, "after": after}, rounds)
+    t = latency(svc, queries, {"before": BEFORE, "fusion": FUSION, "after": after}, rounds)
     p95 = {n: pct(v, 0.95) for n, v in t.items()}
     print(f"\nlatency, hybrid find_cases with embedding ({rounds} rounds x {len(queries)} queries): "
           + "; ".join(f"{n} p50 {1000 * statistics.median(v):.0f} ms p95 {1000 * p95[n]:.0f} ms" for n, v in t.items())
-          + f"; after/before p95 {p95['after'] / p95['before']:.2f}")
+          + f"; after/before p95 {p95['after'] / p95['before']:.2f}, after/fusion p95 {p95['after'] / p95['fusion']:.2f}")
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -237,6 +348,8 @@ def main() -> None:
     ap.add_argument("--tune", action="store_true", help="choose the fusion on the tuning split and print it")
     ap.add_argument("--rounds", type=int, default=3, help="latency rounds (0: skip latency)")
     ap.add_argument("--latency-only", action="store_true", help="only the latency figures")
+    ap.add_argument("--ranker", action="store_true", help="cross-validate and measure the learned case ranker")
+    ap.add_argument("--write-ranker", action="store_true", help="with --ranker: write dutytrace/ranker_model.json")
     args = ap.parse_args()
     if not args.genres_home:
         ap.error("--genres-home (or DUTYTRACE_HOME) is required")
@@ -252,6 +365,9 @@ def main() -> None:
 
     if args.latency_only:
         report_latency(svc, queries, after, args.rounds)
+        return svc.close()
+    if args.ranker:
+        ranker_report(args, queries, svc)
         return svc.close()
     legs = {m: ndcg(queries, rankings(svc.searcher(BEFORE), queries, m, scope)) for m in ("dense", "lexical")}
     if args.tune:
@@ -271,13 +387,15 @@ def main() -> None:
 
     ranked_before = rankings(svc.searcher(BEFORE), queries, "hybrid", scope)
     ranked_after = rankings(svc.searcher(after), queries, "hybrid", scope)
-    per_mode = {"hybrid before": ndcg(queries, ranked_before), "hybrid after": ndcg(queries, ranked_after),
+    ranked_fusion = rankings(svc.searcher(FUSION), queries, "hybrid", scope)
+    per_mode = {"hybrid before": ndcg(queries, ranked_before), "fusion only": ndcg(queries, ranked_fusion),
+                "hybrid after": ndcg(queries, ranked_after),
                 "dense": legs["dense"], "lexical": legs["lexical"]}
     print("\nnDCG@10 on the genre gold (tune = used to choose; test = held back, reported once)")
     table(queries, per_mode)
     for split in ("tune", "test"):
         qs = [q for q in queries if q["split"] == split]
-        for name in ("hybrid before", "hybrid after"):
+        for name in ("hybrid before", "fusion only", "hybrid after"):
             bad = losses(qs, per_mode[name], legs["dense"], legs["lexical"])
             below = {leg: sum(per_mode[name][q["id"]] < legs[leg][q["id"]] - 1e-9 for q in qs) for leg in legs}
             print(f"{split:5} {name:13}: {len(bad):>2}/{len(qs)} queries ({100 * len(bad) / len(qs):.1f}%) more than "
@@ -299,11 +417,14 @@ def main() -> None:
         house = Dutytrace(Settings.from_env(home=Path(args.house_home)))
         print("\nhouse-format gold (corpus/gold), nDCG@10")
         rb = evaluate(house, HOUSE_GOLD, ("hybrid", "dense", "lexical"), config=BEFORE, tagging=False)["retrieval"]
+        rf = evaluate(house, HOUSE_GOLD, ("hybrid",), config=FUSION, tagging=False)["retrieval"]
         ra = evaluate(house, HOUSE_GOLD, ("hybrid",), config=after, tagging=False)["retrieval"]
-        print(f"{'split':6} {'lang':4}  {'hybrid before':>13}  {'hybrid after':>13}  {'dense':>7}  {'lexical':>7}")
+        print(f"{'split':6} {'lang':4}  {'hybrid before':>13}  {'fusion only':>13}  {'hybrid after':>13}  {'dense':>7}  "
+              f"{'lexical':>7}")
         for split in ("tune", "test"):
             for lang in ("en", "zh", "all"):
                 print(f"{split:6} {lang:4}  {rb[split]['hybrid'][lang]['ndcg@10']:>13.3f}  "
+                      f"{rf[split]['hybrid'][lang]['ndcg@10']:>13.3f}  "
                       f"{ra[split]['hybrid'][lang]['ndcg@10']:>13.3f}  {rb[split]['dense'][lang]['ndcg@10']:>7.3f}  "
                       f"{rb[split]['lexical'][lang]['ndcg@10']:>7.3f}")
         house.close()

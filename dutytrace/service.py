@@ -344,7 +344,8 @@ class Dutytrace:
         return Searcher(self.index, self._query_vector(), self._case_info_fn(),
                         load_codebook(self.settings.codebook),
                         config, duplicates(self.catalog), reranker,
-                        term_weights=self.catalog.term_weights(self._visible()), passages=self.catalog.passages)
+                        term_weights=self.catalog.term_weights(self._visible()), passages=self.catalog.passages,
+                        catalog=self.catalog)
 
     def _query_vector(self):
         """Query text -> vector, shared by every searcher of this service: a page that searches and then
