@@ -49,9 +49,10 @@ def test_english_persons_posts_organisations_sanctions():
     assert got["Chen Bo"].organisation == "Lanshan Harbour Logistics Co., Ltd."
     assert got["Chen Bo"].level == "enterprise"
     assert got["Liu Fang"].sanction == "transfer_to_judicial_organs"
-    assert got["Mr. Wang Jun"].sanction == "major_demerit"
-    assert got["Mr. Wang Jun"].organisation == "Lanshan County Transport Bureau"
-    assert got["Mr. Wang Jun"].level == "industry_supervision"
+    # the name without its courtesy title (issue 18 item 1: "Mr. Wang Jun" is shown as Wang Jun)
+    assert got["Wang Jun"].sanction == "major_demerit"
+    assert got["Wang Jun"].organisation == "Lanshan County Transport Bureau"
+    assert got["Wang Jun"].level == "industry_supervision"
     assert got["Sun Li"].sanction == "warning"
     assert got["Deng Ke"].sanction == "ordered_self_examination" and got["Deng Ke"].level == "leadership"
     assert got["Lanshan Harbour Logistics Co., Ltd."].sanction == "fine"

@@ -220,3 +220,20 @@ def test_zh_a_unit_of_a_bureau_and_a_zone_s_bodies():
     assert (got["柏某"].role, got["柏某"].organisation) == ("执法大队大队长", "清源县国土资源局")
     assert (got["霍某某"].role, got["霍某某"].organisation) == ("局长", "长宁市化工产业园管委会安全环保局")
     assert got["霍某某"].level == "comprehensive_supervision"
+
+
+def test_en_court_objects_partnerships_and_the_etc_act():
+    text = ("Partnership and foreman sentenced after fall through barn roof\n\n"
+            "Hollis Brothers, a partnership trading as Brook End Farm, pleaded guilty to breaching Section 2(1) of the Health "
+            "and Safety at Work etc. Act 1974 and was fined £48,000.\n\n"
+            "Farm foreman Mr Peter Hollis admitted breaching Section 7 of the Act. He was fined £3,000.\n\n"
+            "A jury convicted Nathan Crewe, owner of Crewe Demolition LLC, of manslaughter. The court sentenced the company's "
+            "site supervisor, Omar Reyes, to 90 days in jail.\n\nRoofer Tom Vail was cleared of all charges.\n")
+    got = people(text, "en")
+    assert set(got) == {"Hollis Brothers", "Peter Hollis", "Nathan Crewe", "Omar Reyes"}
+    assert got["Hollis Brothers"].sanction == "fine"  # the sentence goes on past "etc. Act 1974"
+    assert (got["Peter Hollis"].role, got["Peter Hollis"].organisation, got["Peter Hollis"].sanction) == \
+        ("farm foreman", "Hollis Brothers", "fine")
+    assert (got["Nathan Crewe"].role, got["Nathan Crewe"].organisation) == ("owner", "Crewe Demolition LLC")
+    assert got["Nathan Crewe"].sanction == got["Omar Reyes"].sanction == "transfer_to_judicial_organs"
+    assert got["Omar Reyes"].role == "site supervisor"

@@ -48,7 +48,7 @@ from dutytrace.nlp.entities import EN_NAME, EN_NOT_NAME, ZH_COMPANY, ZH_NAME, ZH
 # a firm as press releases and court summaries name it: the entity reader's company names, and cooperatives,
 # "Corp.", "LLP" ("Prairie Gold Grain Cooperative", "Keymark Corp.")
 assert _EN_COMPANY.pattern.endswith("|LLC)")
-EN_COMPANY = re.compile(_EN_COMPANY.pattern[:-1] + r"|LLP|Corp\.|Cooperative|Co-operative)(?![\w-])")
+EN_COMPANY = re.compile(_EN_COMPANY.pattern[:-1] + r"|LLP|Corp\.|Cooperative|Co-operative|Brothers|& Sons|Partnership)(?![\w-])")
 
 SEVERITY = ("transfer_to_judicial_organs", "expulsion_from_party", "dismissal", "removal", "major_demerit",
             "demerit", "serious_warning", "warning", "fine", "licence_revocation", "organisational_handling",
@@ -62,7 +62,7 @@ _CUES = {  # checked together with the codebook's sanction cues
                                    r"judicial organs?|criminal|prosecut|arrested|imprisonment|\bdetention\b|liuzhi|prison sentence|jailed|"
                                    r"sentenced to (?:\w+ ){0,3}(?:years?|months?|weeks?)|compulsory measures|public security organs|detained|custody|"
                                    r"community (?:order|service)|unpaid work|suspended (?:prison |jail |custodial )?sentence|"
-                                   r"manslaughter|charged with (?:\w+ ){0,3}(?:offences?|counts?|breach\w*|crimes?|failing)|(?:found guilty|convicted) (?:of|on) (?:\w+ ){0,3}(?:counts?|offences?|charges?|homicide|negligence)",
+                                   r"\bin (?:jail|prison)\b|\bprobation\b|manslaughter|charged with (?:\w+ ){0,3}(?:offences?|counts?|breach\w*|crimes?|failing)|(?:found guilty|convicted) (?:of|on) (?:\w+ ){0,3}(?:counts?|offences?|charges?|homicide|negligence)",
     "expulsion_from_party": r"开除党籍|expell?(?:ed|ion) from the party",
     "dismissal": r"开除公职|政务开除|解除.{0,4}(?:劳动|聘用)(?:合同|关系)|解聘|辞退|dismiss(?!ed from (?:his |her )?post)|terminated (?:his |her |their )?(?:employment|contract)|sacked",
     "removal": r"撤职|免职|免去.{0,20}职务|撤销.{0,8}职务|降级|罢免|责令辞职|remov(?:ed|al) (?:\w+ )?from|demot|relieved of|dismissed from (?:his |her )?post",
@@ -355,7 +355,7 @@ def _sentences(flat: str, lang: str) -> list[str]:
     else:
         parts, start = [], 0
         for m in re.finditer(r"(?<=[.!?;])\s+(?=[A-Z0-9\"“(])|(?<=;)\s+(?=and [A-Z])|(?<=:)\s+(?=[A-Z][a-z]+ [A-Z][a-z]+,)|\s+(?=\d{1,2}\.(?:\d{1,2})?\s+[A-Z])|\s+(?=\(\d{1,2}\)\s+[A-Z])", flat):
-            if re.search(r"\b(?:Mr|Mrs|Ms|Dr|No|Art|St|Co|Nos)\.$", flat[start:m.start()]) or \
+            if re.search(r"\b(?:Mr|Mrs|Ms|Dr|No|Art|St|Co|Nos|etc|Reg|Regs|Sec|para|Pty|Inc|Corp|Bros)\.$", flat[start:m.start()]) or \
                     re.fullmatch(r"\s*(?:\d{1,2}(?:\.\d{1,2})*|[IVX]+)\.", flat[start:m.start()]):  # "8. Responsibility ..." is one heading
                 continue
             parts.append(flat[start:m.start()])
@@ -462,6 +462,9 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                     r["org_hint"] = head  # "the Station" named before this document's section: its kind still tells the level
                 elif org and not r["enterprise"]:
                     last_org.append(org)
+                elif strict and lang == "en" and not org and not r["enterprise"] and r["role"] and last_firm \
+                        and not _GOV_UNIT.search(r["role"]) and not re.search(r"\b(?:inspector|regulator|officer of the)\b", r["role"], re.I):
+                    r["organisation"] = last_firm  # a release: "Farm manager Dennis Greaves …" after the firm's own paragraph
                 elif not org and r["role"] and not _GOV_UNIT.search(r["role"]) and prev_org and _LEVEL_ORG[0][1].search(prev_org):
                     # "2. 葛某某，矿长" after "1. 鞠某某，石堰沟煤业董事长": the same company
                     r["organisation"] = prev_org
@@ -654,6 +657,16 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
                          r"proprietor|engineer|chairman|officer|operator|controller|representative)),\s+(" + EN_NAME.pattern + r"),", sent)
     if possessed and not EN_NOT_NAME.match(possessed.group(3)) and not EN_NOT_NAME.match(possessed.group(1)):
         return [_person(possessed.group(3), possessed.group(2), "=firm:" + possessed.group(1))]  # "Coastline's site supervisor, Kyle …"
+    obj = re.search(r"\b(?:convicted|sentenced|fined|jailed|charged|prosecuted)\s+(?:(?:the|its)\s+(?:(?:company|firm|employer)'s\s+)?"
+                    r"((?:[a-z-]+\s+){0,2}?(?:owner|director|manager|foreman|supervisor|operator|driver|engineer|officer|contractor)),?\s+)?"
+                    r"(" + EN_NAME.pattern + r")(?:,\s+((?:the\s+|an?\s+)?[a-z][^,;:]{2,80}?),)?", sent)
+    if obj and not EN_NOT_NAME.match(obj.group(2)) and not re.match(
+            r"(?:[A-Z][\w-]*\s+)*(?:Brothers|Partnership|Cooperative)$", obj.group(2)) and not re.match(r"(?:" + EN_NAME.pattern + r")\s*,", sent):
+        # "A jury convicted Gary Pell, owner of Pell Site Works LLC, of manslaughter", "The court sentenced the company's foreman, Raul Ortega, …"
+        if obj.group(1):
+            return [_person(obj.group(2), obj.group(1), "=firm" if "'s" in obj.group(0) else None)]
+        role, org = _en_split(obj.group(3), "", aliases) if obj.group(3) else (None, None)
+        return [_person(obj.group(2), role, org)]
     m = re.match(r"(" + EN_NAME.pattern + r")(?=\s*,|\s+(?:is|was|has|had|and|who|be|shall|should|will|receives?|received|"
                  r"pleaded|admitted|\()\b)", sent)
     if m and not EN_NOT_NAME.match(m.group(1)) and not EN_COMPANY.match(sent):
@@ -727,6 +740,7 @@ _ZH_ACT = re.compile(r"未|没有|违反|负责(?!人)|负有|组织|明知|默�
 
 def _person(name: str, role: str | None, org: str | None) -> dict:
     role = (role or "").strip(" ，,。；;：:") or None  # a bare stop is no post
+    name = re.sub(r"^(?:Mr|Mrs|Ms|Dr)\.?\s+(?=[A-Z][a-z]+\s+[A-Z])", "", name)  # "Mr Dennis Greaves": the name
     return {"person": name, "role": role, "organisation": org or None, "enterprise": False}
 
 
