@@ -355,7 +355,7 @@ def _sentences(flat: str, lang: str) -> list[str]:
     else:
         parts, start = [], 0
         for m in re.finditer(r"(?<=[.!?;])\s+(?=[A-Z0-9\"“(])|(?<=;)\s+(?=and [A-Z])|(?<=:)\s+(?=[A-Z][a-z]+ [A-Z][a-z]+,)|\s+(?=\d{1,2}\.(?:\d{1,2})?\s+[A-Z])|\s+(?=\(\d{1,2}\)\s+[A-Z])", flat):
-            if re.search(r"\b(?:Mr|Mrs|Ms|Dr|No|Art|St|Co|Nos|etc|Reg|Regs|Sec|para|Pty|Inc|Corp|Bros)\.$", flat[start:m.start()]) or \
+            if re.search(r"\b(?:Mr|Mrs|Ms|Dr|No|Art|St|Co|Nos|etc|Reg|Regs|Sec|para|Bros)\.$", flat[start:m.start()]) or \
                     re.fullmatch(r"\s*(?:\d{1,2}(?:\.\d{1,2})*|[IVX]+)\.", flat[start:m.start()]):  # "8. Responsibility ..." is one heading
                 continue
             parts.append(flat[start:m.start()])
