@@ -49,8 +49,8 @@ is compared through the coarse code it counts as (COARSE in dutytrace/nlp/accoun
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/measure_accountability.py [--cache /tmp/acccache]
         [--old COMMIT] [--blind] [--genres] [--show dev|gold|genres-tune|genres-held_out] [--cases ID...]
 
-`--old COMMIT` measures dutytrace/nlp/accountability.py as it was at COMMIT too, in the same run
-(BEFORE beside AFTER). `--blind` adds the held-back cases (measure them once, at the end).
+`--old COMMIT` measures dutytrace/nlp/accountability.py as it was at COMMIT too, with the entity patterns it imports
+(dutytrace/nlp/entities.py) and the codebook of that commit, in the same run (BEFORE beside AFTER). `--blind` adds the held-back cases (measure them once, at the end).
 `--show` prints each mismatch of one set (for the genre set, of one half: look only at genres-tune while
 developing).
 """
@@ -169,6 +169,17 @@ def load_module(commit: str | None):
         return extract_accountability, load_codebook()
     src = subprocess.run(["git", "show", f"{commit}:dutytrace/nlp/accountability.py"], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
+    # the name and company patterns it imports (dutytrace/nlp/entities.py) as they were at COMMIT too
+    ent_src = subprocess.run(["git", "show", f"{commit}:dutytrace/nlp/entities.py"], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout
+    ent_name = f"entities_{commit[:8]}"
+    ent_path = Path(tempfile.mkdtemp()) / f"{ent_name}.py"
+    ent_path.write_text(ent_src, encoding="utf-8")
+    ent_spec = importlib.util.spec_from_file_location(ent_name, ent_path)
+    ent_mod = importlib.util.module_from_spec(ent_spec)
+    sys.modules[ent_name] = ent_mod
+    ent_spec.loader.exec_module(ent_mod)
+    src = src.replace("from dutytrace.nlp.entities import", f"from {ent_name} import")
     path = Path(tempfile.mkdtemp()) / f"accountability_{commit[:8]}.py"
     path.write_text(src, encoding="utf-8")
     spec = importlib.util.spec_from_file_location(f"accountability_{commit[:8]}", path)
