@@ -5,8 +5,12 @@ of ingest time to embedding-only time (both measured in this run, so machine loa
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_ingest.py [--docs 150] [--workers N] [--json]
         [--archive corpus/archive] [--embedder fp32|onnx-int8] [--home DIR (kept, e.g. for dutytrace eval)]
+        [--base DIR --rounds 2]
 
 The embedding-only figure uses the run's own embedder (--embedder), on the chunks the run stored.
+--base DIR: another checkout (`git worktree add DIR COMMIT`) measured in the same run: each round runs
+its bench_ingest.py and this one's in fresh processes, alternately, and the figures of both are printed
+side by side (medians over the rounds), so that the machine's load falls on both alike.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import argparse
 import json
 import os
 import resource
+import statistics
+import subprocess
 import sys
 import threading
 import tempfile
@@ -91,7 +97,11 @@ def main() -> dict:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--embedder", default="fp32", help="fp32 | onnx-int8 (DUTYTRACE_EMBEDDER)")
     ap.add_argument("--home", type=Path, help="ingest into this (new) home and keep it")
+    ap.add_argument("--base", type=Path, help="another checkout to measure in the same run (alternating)")
+    ap.add_argument("--rounds", type=int, default=2, help="rounds with --base")
     a = ap.parse_args()
+    if a.base:
+        return against_base(a)
     workers = a.workers or default_workers()
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         tmp = Path(tmp)
@@ -129,6 +139,45 @@ def main() -> dict:
         print(f"peak memory of the process tree (sampled) {res['peak_rss_tree_sampled_mib']} MiB: "
               f"{'under' if res['peak_rss_tree_sampled_mib'] < 2048 else 'OVER'} 2 GiB; bound from ru_maxrss "
               f"(parent + {workers} x largest child) {res['peak_rss_bound_mib']} MiB")
+    return res
+
+
+def _child(root: Path, a) -> dict:
+    cmd = [sys.executable, str(root / "benchmarks" / "bench_ingest.py"), "--json", "--embedder", a.embedder]
+    if a.archive:
+        cmd += ["--archive", str(a.archive.resolve())]
+    else:
+        cmd += ["--docs", str(a.docs), "--pages", str(a.pages)]
+    if a.workers:
+        cmd += ["--workers", str(a.workers)]
+    res = subprocess.run(cmd, capture_output=True, text=True, cwd=str(root), env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    if res.returncode != 0:
+        sys.exit(f"bench_ingest in {root} failed:\n{res.stderr[-3000:]}")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def against_base(a) -> dict:
+    roots = {"this": Path(__file__).resolve().parent.parent, "base": a.base.resolve()}
+    runs: dict[str, list[dict]] = {"this": [], "base": []}
+    for r in range(a.rounds):
+        for name in (("base", "this") if r % 2 == 0 else ("this", "base")):
+            t = time.strftime("%H:%M:%S")
+            load = os.getloadavg()[0]
+            runs[name].append(_child(roots[name], a))
+            x = runs[name][-1]
+            print(f"round {r + 1} {name:>4} (started {t}, load {load:.1f}): ingest {x['ingest_s']} s, embedding alone "
+                  f"{x['embed_only_s']} s, ratio {x['overhead_ratio']}, {x['chunks_per_s']} chunks/s, peak "
+                  f"{x['peak_rss_tree_sampled_mib']} MiB", flush=True)
+    keys = ["ingest_s", "embed_only_s", "overhead_ratio", "chunks_per_s", "pages_per_s", "peak_rss_tree_sampled_mib",
+            "peak_rss_bound_mib"]
+    res = {name: {k: statistics.median(x[k] for x in rs) for k in keys} for name, rs in runs.items()}
+    res["rounds"] = {name: rs for name, rs in runs.items()}
+    print(f"{'median of ' + str(a.rounds):>28}  {'base':>10}  {'this':>10}")
+    for k in keys:
+        print(f"{k:>28}  {res['base'][k]:>10}  {res['this'][k]:>10}")
+    print(f"{'ingest time this/base':>28}  {res['this']['ingest_s'] / res['base']['ingest_s']:.2f}")
+    if a.json:
+        print(json.dumps(res, ensure_ascii=False))
     return res
 
 
