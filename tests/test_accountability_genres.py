@@ -237,3 +237,33 @@ def test_en_court_objects_partnerships_and_the_etc_act():
     assert (got["Nathan Crewe"].role, got["Nathan Crewe"].organisation) == ("owner", "Crewe Demolition LLC")
     assert got["Nathan Crewe"].sanction == got["Omar Reyes"].sanction == "transfer_to_judicial_organs"
     assert got["Omar Reyes"].role == "site supervisor"
+
+
+TRANSLATED_FIRE = """Investigation Report on the "9.12" Fire at Yongfa Textile Co., Ltd., Qiaoling County (translation)
+
+I. Basic information
+Qiaoling Yongfa Textile Co., Ltd. (hereinafter "Yongfa Company") is a private enterprise. Its legal representative and general manager is Wei Dong.
+
+V. Recommendations on the handling of the responsible persons and units
+(I) Persons whose criminal liability is recommended to be investigated
+1. Wei Dong, legal representative and general manager of Yongfa Company, failed to organise fire drills. He has been placed under criminal detention by the public security organ.
+2. It is recommended that the judicial organs investigate the criminal liability of Lu Ping, the workshop director, according to law.
+(II) Persons recommended for disciplinary sanctions
+3. Shen Rui, a Communist Party member and deputy director of the Qiaoling County Fire and Rescue Brigade, failed to follow up on the rectification notice. It is recommended that he be given a serious warning within the Party.
+4. Gu Lan, a Party member, section chief of the county emergency management bureau, is recommended to receive an admonishment talk.
+(III) Administrative penalties on the unit
+5. It is recommended that the county emergency management bureau impose a fine of RMB 1.2 million on Yongfa Company.
+
+VI. Preventive measures
+All enterprises shall carry out fire drills.
+"""
+
+
+def test_en_translated_report_party_members_liability_of_and_a_fine_on_the_unit():
+    got = people(TRANSLATED_FIRE, "en")
+    assert set(got) == {"Wei Dong", "Lu Ping", "Shen Rui", "Gu Lan", "Qiaoling Yongfa Textile Co., Ltd."}
+    assert (got["Lu Ping"].role, got["Lu Ping"].sanction) == ("workshop director", "transfer_to_judicial_organs")
+    assert got["Shen Rui"].role == "deputy director"  # "a Communist Party member and" is no post
+    assert (got["Gu Lan"].role, got["Gu Lan"].organisation) == ("section chief", "Qiaoling County Emergency Management Bureau")
+    assert got["Gu Lan"].sanction == "admonishment_talk"  # the unit's fine in the next item is not hers
+    assert got["Qiaoling Yongfa Textile Co., Ltd."].sanction == "fine"

@@ -100,7 +100,7 @@ _END = re.compile(r"recommend|rectif|prevent|measures|lessons|suggestion|appendi
 _HEADING = re.compile(r"^\s*(?:\d{1,2}\.?(?=\s+[A-Z\u4e00-\u9fff])|Section \d+|Part [A-Z][a-z]+|[IVX]+\.|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[章部分])")
 _PAREN_HEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]\s*[\u4e00-\u9fff][^。；，]*$")  # "（四）处理建议" on its own line
 _DOC_CUE = re.compile(r"决定|通报|问责|处分|decision|notice|accountability|disciplinary", re.I)
-_NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?(?=\s|[\u4e00-\u9fff])|\d{1,2}、|\(\d+\)|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|[a-z]\))\s*")
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?(?=\s|[\u4e00-\u9fff])|\d{1,2}、|\(\d+\)|\([IVX]+\)|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|[a-z]\))\s*")
 _DECEASED = re.compile(r"died in the accident|deceased|killed in the accident|\b(?:both|all|he|she|they)\s+(?:\w+\s+)?died\b|已死亡|在事故中死亡|不再追究", re.I)
 _GROUP = re.compile(r"以上\s*[\d一二三四五六七八九十两]+\s*人|上述\s*[\d一二三四五六七八九十两]*\s*人|[二两三四五六]人|均|分别|\ball\b|\bboth\b|\bthem\b|\bthey\b|\beach\b", re.I)
 _SUBHEAD = re.compile(r"^(?:persons?|officials?|enterprises?|units?|companies|staff|individuals)\b|recommended for|(?:人员|单位)(?:[（(][\d一二三四五六七八九十]+人[）)])?[：:]?$", re.I)
@@ -532,6 +532,9 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
             continue  # "采石场老板以涉嫌…被追究刑事责任": another, unnamed actor, not the person named before
         if sanction:
             targets = current + [r for r in group if not r["sanction"]] if _GROUP.search(sent) else current
+            if body_sanction == "fine" and _fined_enterprises(sent, lang, aliases, main) and not re.search(
+                    r"\b(?:him|her|them)\b|其(?:本人|个人)|对其|个人|分别", sent):
+                targets = [r for r in targets if r["enterprise"]]  # "…impose a fine … on Hengrui Company": the firm's, not the person's
             for r in targets:
                 said = body_sanction if r["enterprise"] else sanction
                 if said and _worst(r["sanction"], said) != r["sanction"]:
@@ -586,7 +589,8 @@ def _numbering_sig(num: str) -> str:
 
 
 # what a press release writes beside a name that is no post: the age, the home town ("Kevin Ardley, 44, of Redbank, …")
-_EN_ASIDE = r"(?:\d{1,3}|aged \d{1,3}|of [A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3})"
+_EN_ASIDE = (r"(?:\d{1,3}|aged \d{1,3}|of [A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3}|(?:an? )?(?:Communist )?Party member|(?:CPC|CCP) member|"
+             r"a member of the (?:Communist )?Party(?: of China)?)")  # ", a Party member," in a translated report
 _EN_LEAD = re.compile(r"^(?:and\s+|(?:the\s+)?(?:team|commission|committee|bureau|board|panel|investigation team|investigators?)\s+"
                       r"(?:recommends?|recommended|proposes?|proposed|decided|decides|orders?|ordered|requires?|required)\s+that\s+|"
                       r"(?:it is|we) (?:recommended|propose|recommend|decided) that\s+)", re.I)
@@ -657,7 +661,7 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
                          r"proprietor|engineer|chairman|officer|operator|controller|representative)),\s+(" + EN_NAME.pattern + r"),", sent)
     if possessed and not EN_NOT_NAME.match(possessed.group(3)) and not EN_NOT_NAME.match(possessed.group(1)):
         return [_person(possessed.group(3), possessed.group(2), "=firm:" + possessed.group(1))]  # "Coastline's site supervisor, Kyle …"
-    obj = re.search(r"\b(?:convicted|sentenced|fined|jailed|charged|prosecuted)\s+(?:(?:the|its)\s+(?:(?:company|firm|employer)'s\s+)?"
+    obj = re.search(r"\b(?:convicted|sentenced|fined|jailed|charged|prosecuted|(?:liability|responsibility) of)\s+(?:(?:the|its)\s+(?:(?:company|firm|employer)'s\s+)?"
                     r"((?:[a-z-]+\s+){0,2}?(?:owner|director|manager|foreman|supervisor|operator|driver|engineer|officer|contractor)),?\s+)?"
                     r"(" + EN_NAME.pattern + r")(?:,\s+((?:the\s+|an?\s+)?[a-z][^,;:]{2,80}?),)?", sent)
     if obj and not EN_NOT_NAME.match(obj.group(2)) and not re.match(
@@ -819,7 +823,8 @@ _EN_PLACE = re.compile(r"^(.*\b(County|District|City|Town|Township))$")
 def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str | None, str | None]:
     role, org = re.sub(r"^(?:the|a|an)\s+", "", apposition.strip()), None
     # "member of the Party and deputy director of X": the post is what follows the Party membership
-    role = re.sub(r"^(?:an? )?(?:(?:member of the (?:Party|CPC|Communist Party of China)(?: committee)?|Party member)(?:,| and)\s+)", "", role)
+    role = re.sub(r"^(?:an? )?(?:(?:member of the (?:Party|CPC|Communist Party of China)(?: committee)?|(?:Communist )?Party member|"
+                  r"(?:CPC|CCP) member)(?:,| and)\s+)", "", role)
     same = re.match(r"(.+?) of the (?:(?:same|said|above|that) ([a-z]+)|(bureau|brigade|committee|station|commission|"
                     r"administration|government|company|park|township|town|county|district))(?![\w'])(.*)$", role)
     owner = re.match(r"(.+?) of the (bureau|brigade|committee|station|commission|company|park|township|town|county|district)'s (.+)$", role)
