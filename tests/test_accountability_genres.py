@@ -267,3 +267,16 @@ def test_en_translated_report_party_members_liability_of_and_a_fine_on_the_unit(
     assert (got["Gu Lan"].role, got["Gu Lan"].organisation) == ("section chief", "Qiaoling County Emergency Management Bureau")
     assert got["Gu Lan"].sanction == "admonishment_talk"  # the unit's fine in the next item is not hers
     assert got["Qiaoling Yongfa Textile Co., Ltd."].sanction == "fine"
+
+
+def test_zh_traditional_court_news_headline_firms_director_and_a_charged_subcontractor():
+    from dutytrace.script import to_simplified
+    text = to_simplified("工人地盤墮下身亡 承建商及判頭被判罰款\n去年十月一名工人在荃灣一個地盤墮下死亡，勞工處其後提出檢控。\n"
+                         "總承建商宏基營造有限公司承認三項罪名，被判罰款共九萬元。\n"
+                         "分判商順發棚架工程有限公司的董事陳大偉承認一項罪名，被判罰款二萬元。\n"
+                         "判頭何志明被控一項誤殺罪，案件押後再訊。\n")
+    got = people(text, "zh")
+    assert set(got) == {"宏基营造有限公司", "陈大伟", "何志明"}  # not "工人地盘…" from the headline
+    assert (got["宏基营造有限公司"].role, got["宏基营造有限公司"].sanction) == ("总承建商", "fine")
+    assert (got["陈大伟"].role, got["陈大伟"].organisation, got["陈大伟"].sanction) == ("董事", "顺发棚架工程有限公司", "fine")
+    assert (got["何志明"].role, got["何志明"].sanction, got["何志明"].organisation) == ("判头", "transfer_to_judicial_organs", None)

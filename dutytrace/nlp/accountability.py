@@ -57,7 +57,7 @@ SEVERITY = ("transfer_to_judicial_organs", "expulsion_from_party", "dismissal", 
 # the coarse code a finer one counts as (the gold files and older catalogs use the coarse vocabulary)
 COARSE = {s: "other" for s in SEVERITY[SEVERITY.index("fine") + 1:]}
 _CUES = {  # checked together with the codebook's sanction cues
-    "transfer_to_judicial_organs": r"移送.{0,6}(?:司法|检察|公安)|追究刑事责任|刑事拘留|逮捕|取保候审|审查起诉|留置|涉嫌.{0,16}罪|"
+    "transfer_to_judicial_organs": r"移送.{0,6}(?:司法|检察|公安)|追究刑事责任|被控.{0,12}罪|罪名成立|判监|监禁|刑事拘留|逮捕|取保候审|审查起诉|留置|涉嫌.{0,16}罪|"
                                    r"有期徒刑|拘役|判[处處].{0,6}(?:徒刑|拘役)|"
                                    r"judicial organs?|criminal|prosecut|arrested|imprisonment|\bdetention\b|liuzhi|prison sentence|jailed|"
                                    r"sentenced to (?:\w+ ){0,3}(?:years?|months?|weeks?)|compulsory measures|public security organs|detained|custody|"
@@ -281,6 +281,7 @@ def _flatten(text: str, lang: str) -> str:
     if lang == "zh":  # a heading on its own line ends a sentence: "（一）事故单位情况" is not the start of a company's name
         text = _ZH_HEADING_LINE.sub(r"\1。", text)
         text = re.sub(r"(?m)^([^\n。；]{4,60}(?:决定|通报|意见|报告|通知))[ \t]*$", r"\1。", text)  # a title line
+        text = re.sub(r"^(\s*[^\n。；，,！？]{4,45}?)[ \t]*(?=\n)", r"\1。", text, count=1)  # the document's first line: its headline
         # any other title: a short line without punctuation standing alone before a blank line ("…典型问题")
         text = re.sub(r"(?m)^([^\n。；，,：:、！？]{6,45}?)[ \t]*(?=\n[ \t]*\n)", r"\1。", text)
     else:  # so does the document's title line ("Notice of sanctions") before a capitalised line
@@ -465,7 +466,8 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                 elif strict and lang == "en" and not org and not r["enterprise"] and r["role"] and last_firm \
                         and not _GOV_UNIT.search(r["role"]) and not re.search(r"\b(?:inspector|regulator|officer of the)\b", r["role"], re.I):
                     r["organisation"] = last_firm  # a release: "Farm manager Dennis Greaves …" after the firm's own paragraph
-                elif not org and r["role"] and not _GOV_UNIT.search(r["role"]) and prev_org and _LEVEL_ORG[0][1].search(prev_org):
+                elif not org and r["role"] and not _GOV_UNIT.search(r["role"]) and prev_org and _LEVEL_ORG[0][1].search(prev_org) \
+                        and not re.search(r"判头|包工头|承包人|个体|gangmaster|self-employed", r["role"]):
                     # "2. 葛某某，矿长" after "1. 鞠某某，石堰沟煤业董事长": the same company
                     r["organisation"] = prev_org
                 prev_org = r["organisation"] or prev_org
@@ -727,8 +729,9 @@ def _zh_real_names(head: str, sent: str) -> list:
     if not m:
         # "厂长蔡永富涉嫌重大责任事故罪", "卢志平对事故负有主要责任", "乡农机管理站站长唐明": a post (or nothing) before the
         # name, and after it an action that only a person takes, or the end of the clause
-        m = re.fullmatch(r"(?:\d{1,2}[.、]\s*|[（(]\d{1,2}[)）]\s*)?(?:对|给予)?((?:[^，。；]{0,30}?(?:长|主任|书记|员|干部|经理|负责人|委员|工程师|班长|组长|船主|承包人|包工头))?)"
-                         r"(" + _ZH_REAL_NAME + r")(?:同志)?(?:(?:对|已|涉嫌|被|作为|因|在事故)[^，。；]*)?", head.strip())
+        m = re.fullmatch(r"(?:\d{1,2}[.、]\s*|[（(]\d{1,2}[)）]\s*)?(?:对|给予)?((?:[^，。；]{0,30}?(?:长|主任|书记|员|干部|经理|负责人|委员|工程师|班长|组长|船主|承包人|包工头|"
+                         r"董事|股东|判头|东主|老板))?)"
+                         r"(" + _ZH_REAL_NAME + r")(?:同志)?(?:(?:对|已|涉嫌|被|作为|因|在事故|承认|否认)[^，。；]*)?", head.strip())
         if not m or re.search(r"[员长人局站所队办村镇乡司厂矿]$", m.group(2)) or ZH_POST.search(m.group(2)):
             return []
         return [re.compile(re.escape(m.group(2))).search(head, head.find(m.group(1)) + len(m.group(1)) if m.group(1) else 0)]
@@ -921,7 +924,11 @@ def _fined_enterprises(sent: str, lang: str, aliases: dict[str, str], main: str 
               and (ZH_COMPANY if lang == "zh" else EN_COMPANY).search(aliases[a])]
     fulls = {aliases.get(n, n) for n in names}
     names = [n for n in names if n in fulls or aliases.get(n) not in names]  # a short name only when its full name is not there
+    if lang == "zh":  # "总承建商永盛建筑工程有限公司": the firm, without what it was
+        names = [re.sub(r"^(?:总承建商|分判商|承建商|承包商|分包商|总包单位|分包单位|判头)(?=[\u4e00-\u9fff]{4,})", "", n) for n in names]
     return [n for n in dict.fromkeys(names) if n not in ("Co., Ltd", "有限公司") and len(n) > 2
+            and not (lang == "zh" and n not in aliases and re.fullmatch(  # "建筑公司": a kind of firm, no firm's name
+                r"(?:建筑|工程|运输|物流|化工|燃气|建设|安装|施工|劳务|涉事|一家|某|这家|那家|母|子|总|分)(?:公司|厂)", n))
             and not re.search(r"(?:该|本|此|其|到|次)(?:公司|厂|矿)$|^[两二三四五六七八九十几\d]+[间家个所]", n)]  # "到该公司", "两间公司"
 
 
@@ -934,6 +941,8 @@ def _clean_org(org: str | None, lang: str) -> str | None:
     if not org:
         return None
     org = re.sub(r"^\s*\d{1,2}[.、]\s*", "", org.strip(" ，,。；;：:"))  # "1.县煤炭管理局": the item's number
+    if lang == "zh":  # "分判商伟业棚架工程有限公司": the firm, without what it was on the site
+        org = re.sub(r"^(?:总承建商|分判商|承建商|承包商|分包商)(?=[\u4e00-\u9fff]{4,}(?:公司|厂)$)", "", org)
     if lang == "zh":
         org = _ZH_ORG_JUNK.sub("", org)
         # "…的青禾县应急管理局", "市公安局和青禾县…" (never inside a name: 住房和城乡建设局)
@@ -946,7 +955,7 @@ def _clean_role(role: str | None, lang: str) -> str | None:
         return None
     role = role.strip(" ，,。；;：:")
     if lang == "zh":
-        role = re.sub(r"^(?:给予|对|原(?!料)|系|时任|任|现任)", "", role)
+        role = re.sub(r"^(?:给予|对|原(?!料)|系|时任|任|现任|的)", "", role)
         # "综合执法大队原大队长": the post held at the time, as the gold and a reader write it
         role = re.sub(r"(?<=[队站所局科股室部处办司厂矿])原(?=副?[\u4e00-\u9fff]{0,3}(?:长|主任|书记|员))", "", role)
         # "锦澜苑二期项目经理", "派驻锦澜苑项目现场负责人": the project's post, without the project's name (the gold's 项目经理)
@@ -1135,6 +1144,9 @@ def _zh_unit_kind(flat: str, name: str, org: str | None, aliases: dict[str, str]
     """What the document calls an enterprise: "监理单位为澄湖正衡工程监理有限公司" -> 监理单位."""
     names = {n for n in (name, org) if n} | {a for a, f in aliases.items() if f in (name, org)}
     for n in sorted(names, key=len, reverse=True):
+        kind = re.search(r"(总承建商|分判商|承建商|承包商|分包商)" + re.escape(n), flat)
+        if kind:  # "总承建商信隆建筑置业有限公司"
+            return kind.group(1)
         m = re.search(r"([\u4e00-\u9fff]{2,10}?(?:单位|企业))(?:为|是|：|:)" + re.escape(n), flat)
         if m:
             return re.sub(r"^.*[的，、；。]|^(?:其中|该|本|此)", "", m.group(1))
