@@ -280,3 +280,11 @@ def test_zh_traditional_court_news_headline_firms_director_and_a_charged_subcont
     assert (got["宏基营造有限公司"].role, got["宏基营造有限公司"].sanction) == ("总承建商", "fine")
     assert (got["陈大伟"].role, got["陈大伟"].organisation, got["陈大伟"].sanction) == ("董事", "顺发棚架工程有限公司", "fine")
     assert (got["何志明"].role, got["何志明"].sanction, got["何志明"].organisation) == ("判头", "transfer_to_judicial_organs", None)
+
+
+def test_zh_a_county_body_takes_the_county_the_notice_is_about():
+    text = ("关于对周某某等人问责情况的通报\n2024年5月，白河县一处在建厂房发生坍塌，造成1人死亡。经查，县住建局质安股股长周某某对工地监管不力。\n"
+            "经研究，决定对周某某予以诫勉谈话。\n")
+    got = people(text, "zh")
+    assert (got["周某某"].role, got["周某某"].organisation) == ("质安股股长", "白河县住房和城乡建设局")
+    assert got["周某某"].sanction == "admonishment_talk"

@@ -202,6 +202,13 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
             org = _zh_full_company(org, aliases, orgs)
         role, org = _clean_role(r["role"], lang), _expand_org(org, orgs, lang)
         if lang == "zh":
+            if org and org[0] in "县区" and len(org) > 2:  # "县住建局" in a notice whose bodies are never named in full: the county it is about
+                places: dict[str, int] = {}
+                for p in re.findall(r"([\u4e00-\u9fff]{2}" + org[0] + r")", flat):
+                    if not re.search(r"[的了在对和与各全本该此省市县区开园新发业集]", p[:2]):
+                        places[p] = places.get(p, 0) + 1
+                if places:
+                    org = max(places, key=places.get) + org[1:]
             org = _zh_dept_full(_zh_zone_full(org, flat))
             if org and role and not r["enterprise"] and len(org) <= 8 and re.search(r"(?:大队|中队|股|科|室)$", org) \
                     and not re.match(r"[\u4e00-\u9fff]{2}[省市县区镇乡]|.*(?:公安|消防|交警|派出所)", org):
