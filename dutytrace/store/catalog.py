@@ -10,8 +10,9 @@ import uuid
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import delete, func, insert, literal_column, select, update
+from sqlalchemy import ColumnClause, delete, func, insert, literal_column, select, update
 
 from dutytrace.models import Analysis, Chunk, Document
 from dutytrace.store import schema as t
@@ -20,7 +21,7 @@ from dutytrace.store.db import Database, Tx, insert_ignore, upsert
 
 # a document's row as stored, whatever columns the file has (a catalog being migrated by another
 # process, or edited by hand, may lack one the schema adds)
-_ALL = literal_column("*")
+_ALL: ColumnClause[Any] = literal_column("*")
 
 
 class Catalog:

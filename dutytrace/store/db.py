@@ -225,7 +225,7 @@ class Database:
         else:
             yield
 
-    def all(self, stmt, params: Any = None) -> list:
+    def all(self, stmt, params: Any = None) -> Sequence[Any]:
         with self.connect() as conn:
             return (conn.execute(stmt, params) if params is not None else conn.execute(stmt)).all()  # fetchall: one call
 
