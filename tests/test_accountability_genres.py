@@ -288,3 +288,11 @@ def test_zh_a_county_body_takes_the_county_the_notice_is_about():
     got = people(text, "zh")
     assert (got["周某某"].role, got["周某某"].organisation) == ("质安股股长", "白河县住房和城乡建设局")
     assert got["周某某"].sanction == "admonishment_talk"
+
+
+def test_zh_the_one_who_runs_a_place_and_no_firm_from_a_sentence():
+    text = ("关于“7·3”沼气中毒事故的调查报告\n7月3日，石坪乡龙塘村罗永发经营的生猪养殖场在清理沼气池时发生中毒事故。乡农业部门认为家庭养殖不属于工矿企业。\n"
+            "四、处理建议\n1.罗永发对事故发生负有主要责任，移送公安机关依法处理。\n五、防范措施\n加强宣传。\n")
+    got = people(text, "zh")
+    assert (got["罗永发"].role, got["罗永发"].organisation, got["罗永发"].level) == ("养殖场经营者", None, "enterprise")
+    assert got["罗永发"].sanction == "transfer_to_judicial_organs"

@@ -162,6 +162,11 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
         for rec in found.values():
             if not rec["enterprise"] and not (rec["role"] and rec["organisation"]):
                 _zh_biography(rec, flat, aliases)
+            if not rec["enterprise"] and not rec["role"]:  # "段春林经营的生猪养殖场": the one who runs it
+                ran = re.search(re.escape(rec["person"]) + r"(经营|开办|开设|承包)的[\u4e00-\u9fff]{0,6}?(养殖场|加工厂|加工点|作坊|砖厂|采石场|"
+                                r"石场|煤窑|商店|餐馆|饭店|小店|店|厂|场|点|电站|船)(?![\u4e00-\u9fff]{0,1}(?:长|主))", flat)
+                if ran:
+                    rec["role"] = ran.group(2) + ("承包人" if ran.group(1) == "承包" else "经营者")
             if not rec["enterprise"] and not _clean_role(rec["role"], "zh"):
                 _zh_post_before_name(rec, flat, aliases)
     if lang == "en":
@@ -908,7 +913,7 @@ def _main_company(flat: str, lang: str, aliases: dict[str, str]) -> str | None:
         name = _clean_org(m.group(0), lang) or ""
         if lang == "en":
             name = re.sub(r"^(?:(?:The|A|An|On|In|At|By|Under|From|of|and|for|the)\s+)+", "", name)
-        elif flat[m.end():m.end() + 1] in ("房", "区", "内", "里", "门", "前", "后", "外", "长") or re.search(r"[在了是被从向时]", name):
+        elif flat[m.end():m.end() + 1] in ("房", "区", "内", "里", "门", "前", "后", "外", "长") or re.search(r"[在了是被从向时不未]|认为|属于|没有", name):
             continue  # "…值班员黄永福在厂房内": a building, not a firm's name
         if len(name) >= 4 and name not in ("Co., Ltd", "Co., Ltd.", "有限公司"):
             counts[name] = counts.get(name, 0) + 1
