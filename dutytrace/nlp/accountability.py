@@ -224,6 +224,8 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
             if org and role and not r["enterprise"]:
                 if re.search(r"(?:管委会|管理委员会)$", org) and re.fullmatch(r"(?:常务)?副?主任", role):
                     role = "管委会" + role  # "开发区管委会副主任": the post as the committee's officers are named
+                if re.search(r"(?:村委会|村民委员会)$", org) and re.match(r"副?主任", role):
+                    role = ("村民委员会" if org.endswith("村民委员会") else "村委会") + role  # "双河村村委会主任、党支部委员"
                 street = re.fullmatch(r"(?:中共)?(.+?街道)(?:工作委员会|党工委)", org)
                 if street and "办事处" in role:  # "街道党工委委员、办事处副主任": an officer of the sub-district office
                     org = street.group(1) + "办事处"
