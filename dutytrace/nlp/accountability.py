@@ -988,7 +988,7 @@ def _known_orgs(flat: str, lang: str, aliases: dict[str, str]) -> dict[str, int]
     itself, written after many different words, outcounts any one of its longer readings."""
     if lang != "zh":
         counts = {}
-        for m in re.finditer(r"\b([A-Z][a-z]+ (?:County|District))\b", flat):  # the places, for "County Transport Bureau"
+        for m in re.finditer(r"\b([A-Z][a-z]+ (?:County|District|New Area))\b", flat):  # the places, for "County Transport Bureau"
             if m.group(1).split()[0] not in ("The", "This", "That", "Each", "Every", "Which", "Whose", "Same"):
                 counts[m.group(1)] = counts.get(m.group(1), 0) + 1
         for m in re.finditer(r"(?:[A-Z][\w'&.-]*\s+(?:(?:of|and|for|the)\s+)*)+(?:Bureau|Station|Committee|Government|Office|Brigade|"
@@ -1045,8 +1045,8 @@ def _expand_org(org: str | None, orgs: list[str], lang: str) -> str | None:
         longer = [f for f in orgs if f.endswith(" " + org) and re.fullmatch(r"(?:[A-Z][\w'-]*\s+){1,5}", f[:-len(org)])]
         if longer:
             return max(longer, key=lambda f: (orgs[f], len(f)))
-        kind = re.match(r"(County|District)\b", org)
-        if kind:  # "County Transport Bureau" in a report on Qingtai County
+        kind = re.match(r"(County|District|New Area)\b", org)
+        if kind:  # "County Transport Bureau" in a report on Qingtai County, "New Area …" in one on Xinhu New Area
             places = {k: n for k, n in orgs.items() if re.fullmatch(r"[A-Z][a-z]+ " + kind.group(1), k)}
             if places:
                 return max(places, key=places.get) + org[len(kind.group(1)):]
