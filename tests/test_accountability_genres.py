@@ -296,3 +296,24 @@ def test_zh_the_one_who_runs_a_place_and_no_firm_from_a_sentence():
     got = people(text, "zh")
     assert (got["罗永发"].role, got["罗永发"].organisation, got["罗永发"].level) == ("养殖场经营者", None, "enterprise")
     assert got["罗永发"].sanction == "transfer_to_judicial_organs"
+
+
+NOTICE_EN = """Notice on the Accountability for the "4·9" Gas Explosion in Heyuan District (translation)
+
+Following the investigation, the district commission for discipline inspection decided as follows:
+1. Xie Feng (deputy head of Longkou Town, in charge of safety) was given a serious warning within the Party and removed from his post.
+2. Tan Yu and Mo Jin, inspectors of the district urban management bureau's gas section, were each given a demerit in government affairs.
+3. Kong Rui, former director of the Heyuan District Market Supervision Bureau, was given an admonishment talk.
+4. The gas supplier, Heyuan Jiahe Gas Co., Ltd., was fined RMB 500,000, and its general manager Yao Bo was fined RMB 80,000.
+"""
+
+
+def test_en_translated_notice_brackets_pairs_with_a_shared_post_and_a_firm_with_its_kind():
+    got = people(NOTICE_EN, "en")
+    assert set(got) == {"Xie Feng", "Tan Yu", "Mo Jin", "Kong Rui", "Heyuan Jiahe Gas Co., Ltd.", "Yao Bo"}
+    assert (got["Xie Feng"].role, got["Xie Feng"].organisation) == ("deputy town head", "Longkou Town People's Government")
+    assert got["Xie Feng"].sanction == "removal"
+    assert got["Tan Yu"].role == got["Mo Jin"].role == "inspector of the gas section"
+    assert got["Mo Jin"].organisation == "Heyuan District Urban Management Bureau"
+    assert (got["Heyuan Jiahe Gas Co., Ltd."].role, got["Heyuan Jiahe Gas Co., Ltd."].sanction) == ("gas supplier", "fine")
+    assert (got["Yao Bo"].role, got["Yao Bo"].organisation) == ("general manager", "Heyuan Jiahe Gas Co., Ltd.")

@@ -569,7 +569,7 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
 _EN_MORE = re.compile(r"(?:,|;|\band)\s+(" + EN_NAME.pattern + r"),\s+((?:the |its |his |her )?[a-z][^,;:]{2,80}?),")
 
 
-_EN_MORE_TITLED = re.compile(r"(?:^|,|;|\band)\s+(?:the\s+)?((?:[a-z-]+\s+){0,3}?(?:leader|manager|director|owner|foreman|supervisor|"
+_EN_MORE_TITLED = re.compile(r"(?:^|,|;|\band)\s+(?:and\s+)?(?:the\s+|its\s+|his\s+|her\s+|their\s+)?((?:[a-z-]+\s+){0,3}?(?:leader|manager|director|owner|foreman|supervisor|"
                              r"operator|chairman|controller|head|driver|engineer|contractor))\s+(" + EN_NAME.pattern + r")"
                              r"(?=\s*(?:,|;|\band\b|\bhave\b|\bhas\b|\bwere\b|\bwas\b|\bis\b|\bare\b))")
 
@@ -610,7 +610,8 @@ _EN_ASIDE = (r"(?:\d{1,3}|aged \d{1,3}|of [A-Z][\w'.-]*(?: [A-Z][\w'.-]*){0,3}|(
 _EN_LEAD = re.compile(r"^(?:and\s+|(?:the\s+)?(?:team|commission|committee|bureau|board|panel|investigation team|investigators?)\s+"
                       r"(?:recommends?|recommended|proposes?|proposed|decided|decides|orders?|ordered|requires?|required)\s+that\s+|"
                       r"(?:it is|we) (?:recommended|propose|recommend|decided) that\s+)", re.I)
-_EN_PAIR = re.compile(r"(" + EN_NAME.pattern + r")\s+and\s+(" + EN_NAME.pattern + r")(?=\s+(?:are|were|have|had|both|each|shall|will|should)\b)")
+_EN_PAIR = re.compile(r"(" + EN_NAME.pattern + r")\s+and\s+(" + EN_NAME.pattern + r")(?=\s+(?:are|were|have|had|both|each|shall|will|should)\b|"
+                      r",\s+(?:the\s+)?[a-z])")
 
 
 def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
@@ -651,7 +652,11 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
     sent = _EN_LEAD.sub("", sent, count=1)
     pair = _EN_PAIR.match(sent)
     if pair and not EN_NOT_NAME.match(pair.group(1)) and not EN_NOT_NAME.match(pair.group(2)):
-        return [_person(pair.group(1), None, None), _person(pair.group(2), None, None)]
+        shared = re.match(r",\s+((?:the\s+)?[a-z][^,;:]{2,100}?),", sent[pair.end():])
+        role, org = _en_split(shared.group(1), "", aliases) if shared else (None, None)
+        if role:  # "Zhou Min and He Lei, inspectors of the X Bureau, were each …": the post of each
+            role = re.sub(r"^(\w+?)(?:ies)\b", r"\1y", re.sub(r"^(\w+?[^s])s\b", r"\1", role))
+        return [_person(pair.group(1), role, org), _person(pair.group(2), role, org)]
     titled = re.match(r"((?:[Ff]ormer\s+)?(?:[A-Za-z-]+\s+){0,2}?(?:[Dd]irector|[Mm]anager|[Oo]wner|[Ss]upervisor|[Ff]oreman|[Oo]perator|"
                       r"[Pp]roprietor|[Cc]ontractor|[Ee]ngineer|[Ee]lectrician|[Dd]river|[Ll]eader|[Cc]hairman|[Oo]fficer|[Bb]oss))\s+"
                       r"(" + EN_NAME.pattern + r")(?=(?:,\s*" + _EN_ASIDE + r"\s*,)?\s+(?:is|was|were|has|had|pleaded|admitted|received|and|faces?|got)\b)", sent)
@@ -694,9 +699,14 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
         rest = re.sub(r"^(?:" + _EN_ASIDE + r"\s*,\s*)+", "", rest)  # "Kevin Ardley, 44, of Redbank, site manager …"
         if re.match(r"(?:is|was|were|has|had|who|be|shall|should|will|receives?|received|pleaded|admitted)\b", rest):
             return [_person(m.group(1), None, None)]
-        appo = re.split(r",(?!\s*Ltd)|\s+(?:is|was|has|had|who|be|shall|should|will|receives?|received)\s|:|;|\.\s*$", rest, maxsplit=1)[0]
+        paren = re.match(r"\(([^()]{3,120})\)", rest)
+        appo = paren.group(1).split(",")[0] if paren else \
+            re.split(r",(?!\s*Ltd)|\s+(?:is|was|has|had|who|be|shall|should|will|receives?|received)\s|:|;|\.\s*$", rest, maxsplit=1)[0]
         role, org = _en_split(appo, rest, aliases)
         return [_person(m.group(1), role, org)]
+    kinded = re.match(r"(?:The|Its)\s+([a-z][a-z /-]{2,40}?),\s+(" + EN_COMPANY.pattern + r"),", sent)
+    if kinded:  # "The gas supplier, Baishui Ruitong Gas Co., Ltd., was fined …"
+        return [{"person": kinded.group(2), "role": None, "organisation": kinded.group(2), "enterprise": True, "kind_word": kinded.group(1)}]
     c = EN_COMPANY.match(sent)
     if c:
         name = c.group(0)
@@ -858,7 +868,10 @@ def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str 
     if owner:  # "head of the park's safety office"
         role, org = f"{owner.group(1)} of the {owner.group(3)}", "=" + owner.group(2)
     elif low:
-        role, org = f"{low.group(1)} {low.group(3).strip()}".strip(), low.group(2).strip()
+        tail = low.group(3).strip()
+        owned_unit = re.match(r"'s\s+(.+)$", tail)  # "inspector of the district … bureau's gas section"
+        role = f"{low.group(1)} of the {owned_unit.group(1)}" if owned_unit else f"{low.group(1)} {tail}".strip()
+        org = low.group(2).strip()
     elif same and same.group(3) == "station" and re.fullmatch(r"head|director|chief", same.group(1)) and not same.group(4).strip():
         # "head of the station": the post as written (a unit's head), the station named before as its organisation
         role, org = f"{same.group(1)} of the {same.group(3)}{same.group(4)}".strip(), "=" + same.group(3)
