@@ -317,3 +317,12 @@ def test_en_translated_notice_brackets_pairs_with_a_shared_post_and_a_firm_with_
     assert got["Mo Jin"].organisation == "Heyuan District Urban Management Bureau"
     assert (got["Heyuan Jiahe Gas Co., Ltd."].role, got["Heyuan Jiahe Gas Co., Ltd."].sanction) == ("gas supplier", "fine")
     assert (got["Yao Bo"].role, got["Yao Bo"].organisation) == ("general manager", "Heyuan Jiahe Gas Co., Ltd.")
+
+
+def test_zh_decision_posts_in_brackets_and_a_list_sharing_one_post():
+    text = ("关于对“8·1”事故有关责任人员的处理决定\n经研究，决定：\n一、给予葛某某（县水利局副局长）政务记过处分；\n"
+            "二、对县水利局执法大队队员阎某某、包某进行诫勉谈话。\n")
+    got = people(text, "zh")
+    assert (got["葛某某"].role, got["葛某某"].organisation, got["葛某某"].sanction) == ("副局长", "县水利局", "demerit")
+    assert got["包某"].role == got["阎某某"].role == "执法大队队员"
+    assert got["包某"].organisation == "县水利局"

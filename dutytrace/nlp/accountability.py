@@ -210,7 +210,7 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
             if org and org[0] in "县区" and len(org) > 2:  # "县住建局" in a notice whose bodies are never named in full: the county it is about
                 places: dict[str, int] = {}
                 for p in re.findall(r"([\u4e00-\u9fff]{2}" + org[0] + r")", flat):
-                    if not re.search(r"[的了在对和与各全本该此省市县区开园新发业集]", p[:2]):
+                    if not re.search(r"[的了在对和与各全本该此省市县区开园新发业集责成经给予向由报据将把被让使令请称作]", p[:2]):
                         places[p] = places.get(p, 0) + 1
                 if places:
                     org = max(places, key=places.get) + org[1:]
@@ -623,13 +623,17 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
             many = _zh_name_list(sent)
             if many:  # "对杨进华、陈光友等9名公职人员给予党纪政务处分": each person named in the list
                 return [_person(n, None, None) for n in many]
-            m = re.search(r"(?:给予|决定给予|对)(" + ZH_NAME.pattern + r")", sent) or \
+            m = re.search(r"(?:给予|决定给予|对)(" + ZH_NAME.pattern + r")(?:[（(]([^（）()]{2,30}?)[）)])?", sent) or \
                 re.search(r"(?:给予|决定给予)(" + _ZH_REAL_NAME + r")(?:同志)?(?=党内|党纪|政务|行政|记大?过|警告|严重警告|撤销|撤职|开除|降级|诫勉)", sent)
             if not m:
                 return _zh_enterprise_subject(head, aliases)
+            if m.lastindex and m.lastindex >= 2 and m.group(2) and _ZH_POST_END.search(m.group(2)):
+                org, role = _zh_split(m.group(2), aliases)  # "给予蒋某某（县交通运输局副局长）…"
+                return [_person(m.group(1), role, org)]
             return [_person(m.group(1), None, None)]
         out, prev = [], 0
         for m in names:
+            joined = bool(out) and head[prev:m.start()] in ("、", "和", "及", "与")
             raw_before = head[prev:m.start()].strip("、和及与 ")
             town = re.match(r"[镇乡](?=[\u4e00-\u9fff]{2,}(?:长|主任|员))", raw_before)
             if town and out and out[-1]["organisation"]:  # "桐溪镇副镇长钟某某和镇安监站站长葛某某": the same town
@@ -638,7 +642,13 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
             before = re.sub(r"^.*?(?:建议由.*?对|建议对|决定对|建议给予|决定给予|给予|对)", "", raw_before)
             prev = m.end()
             role_text = before
-            if not raw_before:  # "周某某，恒远公司董事长，..." : the apposition follows
+            bracket = re.match(r"[（(]([^（）()]{2,30}?(?:长|主任|书记|员|干部|经理|负责人|委员))[）)]", head[m.end():])
+            if bracket:  # "给予蒋某某（县交通运输局副局长）政务记过处分"
+                role_text = bracket.group(1)
+            elif joined and not raw_before:  # "执法大队队员邱某某、金某": the same post
+                out.append(_person(m.group(0), out[-1]["role"], out[-1]["organisation"]))
+                continue
+            elif not raw_before:  # "周某某，恒远公司董事长，..." : the apposition follows
                 rest = [c for c in re.split(r"[，,]", sent[len(head):]) if c][:4]
                 k = next((i for i, c in enumerate(rest) if not _ZH_SKIP.match(c)), None)
                 role_text = rest[k] if k is not None else ""
