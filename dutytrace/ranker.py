@@ -12,7 +12,9 @@ Features of a candidate (`FEATURES`), all from what the search has already read 
   and the reciprocal of its place in the leg; the dense leg's best cosine above its floor;
 - coverage: the share of the query's words (IDF-weighted, and counted) that occur anywhere in the case,
   and the share of the cross-language words, read from the catalog's per-case term counts (bm25_df):
-  BM25 sums how often, coverage says how much of what was asked a case speaks of;
+  BM25 sums how often, coverage says how much of what was asked a case speaks of (over all of the
+  case's passages: with a language or kind filter, a document the filter leaves out still counts here,
+  for ordering only: which cases are shown is decided inside the filters);
 - concepts: the issues and accident types the query names that the case carries, and the share of the
   codebook concepts the query names that the case's profile lists.
 
