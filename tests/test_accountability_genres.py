@@ -326,3 +326,12 @@ def test_zh_decision_posts_in_brackets_and_a_list_sharing_one_post():
     assert (got["葛某某"].role, got["葛某某"].organisation, got["葛某某"].sanction) == ("副局长", "县水利局", "demerit")
     assert got["包某"].role == got["阎某某"].role == "执法大队队员"
     assert got["包某"].organisation == "县水利局"
+
+
+def test_en_the_introduction_gives_the_post_the_handling_leaves_out():
+    text = ("1. Basic information\nQiaoxi Hongfa Mining Co., Ltd. is a private company; its chairman and legal representative is Du Wenhai.\n"
+            "8. Responsibility findings and handling recommendations\n(1) Du Wenhai is to be fined 60 per cent of his previous year's income.\n"
+            "9. Recommendations\nTrain the miners.\n")
+    got = people(text, "en")
+    assert (got["Du Wenhai"].role, got["Du Wenhai"].organisation) == ("chairman and legal representative", "Qiaoxi Hongfa Mining Co., Ltd.")
+    assert got["Du Wenhai"].level == "enterprise"

@@ -173,6 +173,8 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
         for rec in found.values():
             if not rec["enterprise"] and not rec["role"]:
                 _en_biography(rec, flat, aliases)
+            if not rec["enterprise"]:
+                _en_intro_post(rec, flat)
             if not rec["enterprise"] and rec["role"]:
                 _en_remit(rec, flat)
     for rec in found.values():  # "general manager of the market company": the document's firm with that word in its name
@@ -1211,6 +1213,23 @@ def _zh_post_before_name(rec: dict, flat: str, aliases: dict[str, str]) -> None:
         rec["role"] = role
         rec["organisation"] = rec["organisation"] or org
         return
+
+
+_EN_FIRM_TITLE = r"((?:[a-z-]+\s+){0,5}?(?:manager|director|chairman|controller|representative|owner|proprietor))"
+
+
+def _en_intro_post(rec: dict, flat: str) -> None:
+    """The post a report's introduction gives ("whose chairman and legal representative is Zheng Hanlin", "Bao Rongjun
+    is its legal representative and general manager"), where the handling section names the person with no post."""
+    name = re.escape(rec["person"])
+    m = re.search(r"\b(?:[Ii]ts|[Ww]hose|[Tt]he company's)\s+" + _EN_FIRM_TITLE + r"\s+(?:is|was)\s+" + name + r"\b", flat) \
+        or re.search(r"\b" + name + r"\s+(?:is|was)\s+(?:its|the company's)\s+" + _EN_FIRM_TITLE + r"\b", flat)
+    if not m:
+        return
+    post = m.group(1).strip()
+    role = rec["role"] or ""
+    if not role and not rec["organisation"]:  # (a fuller post beside a shorter one: the gold keeps either, so the handling's stays)
+        rec["role"] = post
 
 
 def _en_remit(rec: dict, flat: str) -> None:
