@@ -210,6 +210,11 @@ def materialise_missing(catalog: Catalog, codebook=None, progress=None) -> int:
     return len(missing)
 
 
+# case id -> (digest of its stored profile's text, its index payload, its documents' ids, languages and
+# kinds): ProfileReader.facet_rows, per process (read-only: the payloads are shared by every count)
+_FACET_ROWS: dict[str, tuple] = {}
+
+
 class ProfileReader:
     """The stored profiles of the cases a user may see, for one search, facet count or similar-case
     ranking: read in batches, each once; None for a case that is not visible or has no documents.
@@ -247,6 +252,37 @@ class ProfileReader:
         self._load([case_id])
         hit = self._seen.get(case_id)
         return hit[1] if hit is not None else {}
+
+    def facet_rows(self, case_ids) -> dict[str, tuple[dict, list[dict]]]:
+        """{case_id: (its index payload, [{doc_id, language, kind} of each document])} of those of these
+        cases that are visible and have documents: what facet counts read of a case. Kept per process by
+        the stored profile's text (a case's profile is decoded once while it is unchanged), so counting
+        the facets of a search that matches thousands of cases does not decode thousands of profiles."""
+        ids = [c for c in dict.fromkeys(case_ids) if self.visible is None or c in self.visible]
+        stored = self.catalog.stored_profiles(ids, SCHEMA) if ids else {}
+        want = codebook_fingerprint(self.codebook) if self.codebook is not None else None
+        out: dict[str, tuple[dict, list[dict]]] = {}
+        rest = []
+        for cid in ids:
+            row = stored.get(cid)
+            if row is None or (want is not None and row[2] != want):
+                rest.append(cid)  # out of date or never built: built (and kept) by the usual read
+                continue
+            key = hashlib.blake2b(row[0].encode("utf-8"), digest_size=16).digest()
+            hit = _FACET_ROWS.get(cid)
+            if hit is None or hit[0] != key:
+                prof = json.loads(row[0])
+                if len(_FACET_ROWS) >= 100_000:
+                    _FACET_ROWS.clear()
+                hit = _FACET_ROWS[cid] = (key, index_payload(prof) if prof.get("documents") else None,
+                                          [{k: d.get(k) for k in ("doc_id", "language", "kind")}
+                                           for d in prof.get("documents", [])])
+            if hit[1] is not None:
+                out[cid] = (hit[1], hit[2])
+        for cid, prof in self.many(rest).items():
+            out[cid] = (index_payload(prof), [{k: d.get(k) for k in ("doc_id", "language", "kind")}
+                                              for d in prof.get("documents", [])])
+        return out
 
     def sharing(self, kind: str, terms) -> list[tuple[str, str, float]]:
         """(case_id, term, w) of the visible cases whose stored profile lists one of these terms."""

@@ -470,12 +470,20 @@ class Searcher:
         cases = [c for c, _ in self.index.facet("case_id", flt, limit=100_000)]
         doc_ids = {d for d, _ in self.index.facet("doc_id", flt, limit=1_000_000)}
         out: dict[str, set[str]] = {}
-        infos = self._infos(cases)
+        rows = self._facet_rows(cases)
         for c in cases:
-            prof = infos.get(c)
-            if prof:
-                out[c] = {d["doc_id"] for d in prof.get("documents", []) if d["doc_id"] in doc_ids}
+            row = rows.get(c)
+            if row:
+                out[c] = {d["doc_id"] for d in row[1] if d["doc_id"] in doc_ids}
         return out
+
+    def _facet_rows(self, case_ids: list[str]) -> dict[str, tuple[dict, list[dict]]]:
+        """{case_id: (index payload, [{doc_id, language, kind}])}: what counting reads of a case, from the
+        service's reader where it keeps them (profile.ProfileReader.facet_rows), else from the profiles."""
+        rows = getattr(self.case_info, "facet_rows", None)
+        if rows is not None:
+            return rows(case_ids)
+        return {c: (index_payload(p), p.get("documents", [])) for c, p in self._infos(case_ids).items()}
 
     def _infos(self, case_ids: list[str]) -> dict[str, dict]:
         """case_info for many cases, in one batch where the service's case_info reads batches."""
@@ -507,13 +515,13 @@ class Searcher:
         (`depth` is accepted for compatibility: every matching case counts.)"""
         counts: dict[str, dict[Any, int]] = {f: defaultdict(int) for f in fields}
         matched = self.matching(query, mode, filters)
-        infos = self._infos(list(matched))
+        rows = self._facet_rows(list(matched))
         for case_id, doc_ids in matched.items():
-            prof = infos.get(case_id)
-            if not prof:
+            row = rows.get(case_id)
+            if not row:
                 continue
-            docs = [d for d in prof.get("documents", []) if d["doc_id"] in doc_ids]
-            values = {**index_payload(prof), "language": sorted({d["language"] for d in docs}),
+            docs = [d for d in row[1] if d["doc_id"] in doc_ids]
+            values = {**row[0], "language": sorted({d["language"] for d in docs}),
                       "kind": sorted({d["kind"] for d in docs})}
             for f in fields:
                 v = values.get(f)

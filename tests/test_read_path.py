@@ -1,6 +1,6 @@
 """The read path at scale (issue 20): what was made cheaper gives what it gave before.
 
-- the embedded index keeps the passage fields of the points it has read (EdgeIndex._passage_fields):
+- the embedded index keeps the passage fields of the points it has read (EdgeIndex._fetch):
   a leg answered from that cache equals the shard's own payloads, also after the points change;
 - a dense leg's floor is applied by the index (`min_score`), with the same passages as a filter after;
 - a bulk load (IndexOptions.bulk_flush_every) keeps every point across a close and reopen;

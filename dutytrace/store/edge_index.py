@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ class EdgeIndex:
         self.options = o = options or IndexOptions()
         self._pending = 0  # points upserted since the last optimisation
         self._unflushed = 0  # points upserted since the last flush (a bulk load only)
-        self._cache: dict[str, dict] = {}  # point id -> its PASSAGE_FIELDS (see _passage_fields)
+        self._cache: dict = {}  # point id (as the shard gives it) -> (id text, its PASSAGE_FIELDS); see _fetch
         self._strings: dict[str, str] = {}  # one copy of each case id, document id, kind, language
         quant = q.ScalarQuantizationConfig(type=q.ScalarType.Int8, quantile=0.99) if o.quantization == "int8" else None
         config = q.EdgeConfig(
@@ -123,8 +124,7 @@ class EdgeIndex:
                                               SPARSE: q.SparseVector(indices=p.sparse[0], values=p.sparse[1])},
                              payload=p.payload) for p in points[i:i + 256]]
             self.shard.update(q.UpdateOperation.upsert_points(batch))
-        for p in points:
-            self._cache.pop(str(p.id), None)
+        self._forget(p.id for p in points)
         self._pending += len(points)
         bulk = self.options.bulk_flush_every
         if bulk:  # a bulk load (IndexOptions.bulk_flush_every): flush now and then, HNSW when asked
@@ -147,8 +147,7 @@ class EdgeIndex:
 
     def delete(self, ids: list[str]) -> None:
         if ids:
-            for i in ids:
-                self._cache.pop(str(i), None)
+            self._forget(ids)
             self.shard.update(self.q.UpdateOperation.delete_points(list(ids)))
             self.shard.flush()
 
@@ -165,32 +164,39 @@ class EdgeIndex:
     # document, page, tags, kind and language), and every write of this shard goes through this object
     # (one process owns it: store/index_owner.py), so they are kept here, exactly: an upsert replaces a
     # point's entry, a delete drops it, a case's payload push that touched one of them empties the cache.
-    def _passage_fields(self, ids: list[str]) -> list[dict]:
-        cache = self._cache
-        missing = [i for i in dict.fromkeys(ids) if i not in cache]
-        if missing:
-            if len(cache) + len(missing) > CACHE_MAX:
-                cache.clear()
-            sel = self.q.PayloadSelector.Include(list(PASSAGE_FIELDS))
-            for k in range(0, len(missing), 1000):
-                for r in self.shard.retrieve(missing[k:k + 1000], sel, False):
-                    self._remember(str(r.id), r.payload or {})
-        return [cache.get(i) or {} for i in ids]
+    # The cache is keyed by the id as the shard returns it (a UUID object: hashing it is cheaper than
+    # making its text), and holds (the id as text, the fields).
+    def _fetch(self, keys: list) -> None:
+        if len(self._cache) + len(keys) > CACHE_MAX:
+            self._cache.clear()
+        sel = self.q.PayloadSelector.Include(list(PASSAGE_FIELDS))
+        for k in range(0, len(keys), 1000):
+            for r in self.shard.retrieve(keys[k:k + 1000], sel, False):
+                self._remember(r.id, r.payload or {})
 
-    def _remember(self, pid: str, payload: dict) -> None:
+    def _remember(self, key, payload: dict) -> None:
         intern = self._strings.setdefault
+        sid = str(key)
         out = {}
         for k in PASSAGE_FIELDS:
             if k in payload:
                 v = payload[k]
-                if k == "chunk_id" and v == pid:
-                    v = pid
+                if k == "chunk_id" and v == sid:
+                    v = sid
                 elif k == "tags" and isinstance(v, list):
                     v = tuple(v)
                 elif isinstance(v, str) and k != "chunk_id":
                     v = intern(v, v)
                 out[k] = v
-        self._cache[pid] = out
+        self._cache[key] = (sid, out)
+
+    def _forget(self, ids) -> None:
+        for i in ids:
+            self._cache.pop(i, None)
+            try:
+                self._cache.pop(uuid.UUID(str(i)), None)
+            except ValueError:
+                pass
 
     def query(self, mode, dense, sparse, limit, filters=None, weights=(1.0, 1.0), fields=None,
               min_score=None) -> list[Scored]:
@@ -231,11 +237,17 @@ class EdgeIndex:
             nearest, params = q.Query.Nearest(q.SparseVector(indices=sparse[0], values=sparse[1]), using=SPARSE), None
         got = self.shard.query(q.QueryRequest(limit=limit, query=nearest, filter=flt, with_payload=False,
                                               params=params, score_threshold=min_score))
-        ids = [str(p.id) for p in got]
-        payloads = self._passage_fields(ids)
+        cache = self._cache
+        missing = [p.id for p in got if p.id not in cache]
+        if missing:
+            self._fetch(list(dict.fromkeys(missing)))
+        whole = set(fields) == set(PASSAGE_FIELDS)  # then each Scored shares the cached dict: read it only
         keep = tuple(fields)
-        return [Scored(i, float(p.score), {k: pl[k] for k in keep if k in pl})
-                for i, p, pl in zip(ids, got, payloads)]
+        out = []
+        for p in got:
+            sid, pl = cache.get(p.id) or (str(p.id), {})
+            out.append(Scored(sid, float(p.score), pl if whole else {k: pl[k] for k in keep if k in pl}))
+        return out
 
     def facet(self, key, filters=None, limit=50):
         resp = self.shard.facet(self.q.FacetRequest(key=key, limit=limit, filter=self._filter(filters), exact=True))
