@@ -335,3 +335,14 @@ def test_en_the_introduction_gives_the_post_the_handling_leaves_out():
     got = people(text, "en")
     assert (got["Du Wenhai"].role, got["Du Wenhai"].organisation) == ("chairman and legal representative", "Qiaoxi Hongfa Mining Co., Ltd.")
     assert got["Du Wenhai"].level == "enterprise"
+
+
+def test_en_a_company_s_station_is_part_of_the_post():
+    text = ("1. Overview\nMeixi County Power Supply Co., Ltd. runs the line; the repair was let to Tongli Electric Installation Co., Ltd. "
+            "Its Heping Power Supply Station manages the feeder.\n"
+            "8. Responsibility findings and handling recommendations\n(1) Cao Lin, head of the Heping Power Supply Station, is "
+            "recommended for removal from his post.\n9. Recommendations\nTrain all linemen.\n")
+    got = people(text, "en")
+    assert (got["Cao Lin"].role, got["Cao Lin"].organisation) == ("head of the Heping Power Supply Station",
+                                                                  "Meixi County Power Supply Co., Ltd.")
+    assert (got["Cao Lin"].level, got["Cao Lin"].sanction) == ("enterprise", "removal")

@@ -177,6 +177,16 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
                 _en_intro_post(rec, flat)
             if not rec["enterprise"] and rec["role"]:
                 _en_remit(rec, flat)
+    for rec in found.values():  # "head of the Xiashi Power Supply Station" in a report on a power company: the company's station
+        org = re.sub(r"^(?:Its|The)\s+", "", rec["organisation"] or "")
+        if lang == "en" and main and not rec["enterprise"] and org and re.search(r"\b(?:Station|Substation|Depot|Workshop|Branch)$", org) \
+                and not re.search(r"\b(?:County|District|City|Town|Township|Supervision|Management|Administration|Inspection|Safety|Quality|"
+                                  r"Market|Agricultur\w*|Fisher\w*|Forestry|Police|Fire|Government|Bureau)\b", org) and rec["role"]:
+            words = set(org.split()[1:]) - {"Station", "Substation", "Depot", "Workshop", "Branch", "of", "the", "and"}
+            firms = {f.group(0) for f in re.finditer(r"(?:[A-Z][\w&'-]*\s+){1,6}(?:Co\., Ltd\.?|Company(?: Ltd\.?| Limited)?|Ltd\.?)", flat)}
+            best = max(firms, key=lambda f: len(words & set(f.split())), default=None)
+            firm = best if best and len(words & set(best.split())) >= 2 else main  # the firm that shares the station's words
+            rec["role"], rec["organisation"] = f"{_clean_role(rec['role'], 'en')} of the {org}", re.sub(r"^(?:The|Its)\s+", "", firm)
     for rec in found.values():  # "general manager of the market company": the document's firm with that word in its name
         if lang == "en" and rec.get("firm_hint") and not rec["organisation"]:
             named = [o for o in orgs if EN_COMPANY.fullmatch(o) and re.search(r"\b" + re.escape(rec["firm_hint"]) + r"\b", o)]
@@ -928,6 +938,9 @@ def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str 
             role, org = firm.group(1), "=firm:" + firm.group(2).capitalize()
     if org and not org.startswith("="):
         org = re.sub(r"[ ;,]+$|(?<!Ltd)(?<!Co)(?<!Inc)\.$", "", org.strip())
+        # "Shuangqiao Sewage Pumping Station of Heyang … Co., Ltd.": the company
+        org = re.sub(r"^.*?\b(?:Station|Warehouse|Workshop|Plant|Branch|Depot|Site|Yard|Project)\s+of\s+(?=[A-Z].*(?:Co\.|Ltd|Limited|Company|Inc))",
+                     "", org)
         org = aliases.get(org, org)
     return role, org
 
