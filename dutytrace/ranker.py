@@ -99,10 +99,9 @@ def read_cosines(index, vector, filters, cases: list[str], ev: QueryEvidence, pe
             ev.cosines[c].append(float(s.score))
 
 
-def candidates(scores: dict[str, float], depth: int) -> list[str]:
-    """The first `depth` cases of the fused order (ties by case id, as search orders them)."""
-    from dutytrace.search import score_key
-
+def candidates(scores: dict[str, float], depth: int, score_key) -> list[str]:
+    """The first `depth` cases of the fused order: by `score_key` of their score (search.score_key),
+    ties by case id, as search orders them."""
     return sorted(scores, key=lambda c: (score_key(scores[c]), c))[:depth]
 
 

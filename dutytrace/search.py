@@ -384,7 +384,7 @@ class Searcher:
         from dutytrace import ranker as R
 
         model = R.load_ranker()
-        top = R.candidates(scores, model.depth)
+        top = R.candidates(scores, model.depth, score_key)
         ev = R.read_evidence(self.catalog, top, R.query_terms(self._sparse, query),
                              R.query_terms(self._sparse, intent.translation), intent.concepts)
         R.read_cosines(self.index, self._dense(query), filters, top, ev)

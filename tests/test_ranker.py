@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from dutytrace import ranker as R
 from dutytrace.fusion import FusionInputs, fuse
-from dutytrace.search import RankConfig
+from dutytrace.search import RankConfig, score_key
 
 CASES = [f"c{i}" for i in range(12)]
 
@@ -53,7 +53,7 @@ def test_the_ranker_reorders_the_candidates_only(lexical, cross, depth, weights,
     inputs = FusionInputs("en", legs={"lexical": ranked(lexical), "cross": ranked(cross)})
     scores = fuse(inputs, RankConfig(learned_ranker=False))
     model = R.CaseRanker(R.FEATURES, (0.0,) * len(R.FEATURES), (1.0,) * len(R.FEATURES), tuple(weights), depth)
-    top = R.candidates(scores, depth)
+    top = R.candidates(scores, depth, score_key)
     new = R.rerank(model, inputs, scores, R.QueryEvidence(terms={1: 1.0, 2: 2.0, 3: 1.0}, counts=covered), top)
     after = {**scores, **new}
     assert set(after) == set(scores)
