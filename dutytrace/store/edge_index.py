@@ -164,8 +164,9 @@ class EdgeIndex:
     # document, page, tags, kind and language), and every write of this shard goes through this object
     # (one process owns it: store/index_owner.py), so they are kept here, exactly: an upsert replaces a
     # point's entry, a delete drops it, a case's payload push that touched one of them empties the cache.
-    # The cache is keyed by the id as the shard returns it (a UUID object: hashing it is cheaper than
-    # making its text), and holds (the id as text, the fields).
+    # The cache is keyed by the id as the shard returns it, a UUID as its integer (making its text per
+    # point, or comparing UUID objects in Python, costs more than the lookup), and holds (the id as
+    # text, the fields).
     def _fetch(self, keys: list) -> None:
         if len(self._cache) + len(keys) > CACHE_MAX:
             self._cache.clear()
@@ -174,9 +175,14 @@ class EdgeIndex:
             for r in self.shard.retrieve(keys[k:k + 1000], sel, False):
                 self._remember(r.id, r.payload or {})
 
+    @staticmethod
+    def _key(pid):
+        return pid.int if isinstance(pid, uuid.UUID) else pid
+
     def _remember(self, key, payload: dict) -> None:
         intern = self._strings.setdefault
         sid = str(key)
+        key = self._key(key)
         out = {}
         for k in PASSAGE_FIELDS:
             if k in payload:
@@ -194,7 +200,7 @@ class EdgeIndex:
         for i in ids:
             self._cache.pop(i, None)
             try:
-                self._cache.pop(uuid.UUID(str(i)), None)
+                self._cache.pop(uuid.UUID(str(i)).int, None)
             except ValueError:
                 pass
 
@@ -237,15 +243,16 @@ class EdgeIndex:
             nearest, params = q.Query.Nearest(q.SparseVector(indices=sparse[0], values=sparse[1]), using=SPARSE), None
         got = self.shard.query(q.QueryRequest(limit=limit, query=nearest, filter=flt, with_payload=False,
                                               params=params, score_threshold=min_score))
-        cache = self._cache
-        missing = [p.id for p in got if p.id not in cache]
+        cache, key = self._cache, self._key
+        keys = [key(p.id) for p in got]
+        missing = [p.id for p, k in zip(got, keys) if k not in cache]
         if missing:
-            self._fetch(list(dict.fromkeys(missing)))
+            self._fetch(list({key(m): m for m in missing}.values()))
         whole = set(fields) == set(PASSAGE_FIELDS)  # then each Scored shares the cached dict: read it only
         keep = tuple(fields)
         out = []
-        for p in got:
-            sid, pl = cache.get(p.id) or (str(p.id), {})
+        for p, k in zip(got, keys):
+            sid, pl = cache.get(k) or (str(p.id), {})
             out.append(Scored(sid, float(p.score), pl if whole else {k: pl[k] for k in keep if k in pl}))
         return out
 
