@@ -7,9 +7,12 @@ of ingest time to embedding-only time (both measured in this run, so machine loa
         [--archive corpus/archive] [--embedder fp32|onnx-int8] [--home DIR (kept, e.g. for dutytrace eval)]
         [--base DIR --rounds 2]
 
-The embedding-only figure uses the run's own embedder (--embedder), on the chunks the run stored.
+The embedding-only figure uses the run's own embedder (--embedder), on the chunks the run stored. CPU
+seconds (all threads, and worker processes) are given beside wall time: on a machine busy with other
+work the wall-time ratio says more about the load than about the pipeline (a run with more threads
+gets a larger share of a loaded machine), the CPU ratio says how much work ingest adds to embedding.
 --base DIR: another checkout (`git worktree add DIR COMMIT`) measured in the same run: each round runs
-its bench_ingest.py and this one's in fresh processes, alternately, and the figures of both are printed
+this script on it (--root DIR) and on this checkout in fresh processes, alternately, and the figures of both are printed
 side by side (medians over the rounds), so that the machine's load falls on both alike.
 """
 
@@ -27,7 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# --root DIR: import dutytrace from another checkout (--base runs this same script that way)
+_ROOT = Path(sys.argv[sys.argv.index("--root") + 1]).resolve() if "--root" in sys.argv else \
+    Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(_ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_archive import generate  # noqa: E402
@@ -88,6 +94,12 @@ class TreeRss:
         self._thread.join()
 
 
+def cpu_s() -> float:
+    """CPU seconds (user + system) of this process, all its threads, and its finished children."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def main() -> dict:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=150, help="documents to generate (the default runs ~10 min on 2 cores)")
@@ -99,10 +111,12 @@ def main() -> dict:
     ap.add_argument("--home", type=Path, help="ingest into this (new) home and keep it")
     ap.add_argument("--base", type=Path, help="another checkout to measure in the same run (alternating)")
     ap.add_argument("--rounds", type=int, default=2, help="rounds with --base")
+    ap.add_argument("--root", type=Path, help="import dutytrace from this checkout (read before the imports)")
     a = ap.parse_args()
     if a.base:
         return against_base(a)
     workers = a.workers or default_workers()
+    load0 = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         tmp = Path(tmp)
         archive = a.archive or tmp / "archive"
@@ -111,15 +125,15 @@ def main() -> dict:
         gen_s = time.time() - t
         with Dutytrace(Settings(home=a.home or tmp / "home", embedder=a.embedder)) as svc:
             svc.embedder  # load the model first: not counted in either figure
-            t = time.time()
+            t, c = time.time(), cpu_s()
             with TreeRss() as tree:
                 report = svc.ingest([archive], workers=workers)
-            ingest_s = time.time() - t
+            ingest_s, ingest_cpu = time.time() - t, cpu_s() - c
             parent_mib, child_mib = peak_mib()
             texts = [c["text"] for c in svc.catalog.chunks()]
-            t = time.time()
+            t, c = time.time(), cpu_s()
             svc.embedder.encode(texts)
-            embed_s = time.time() - t
+            embed_s, embed_cpu = time.time() - t, cpu_s() - c
         r = report.to_json()
         res = {"embedder": a.embedder, "documents": r["files"], "generated": made, "generate_s": round(gen_s, 1), "workers": workers,
                "ingested": r["ingested"], "failed": len(r["failed"]), "failures_by_reason": r["failures_by_reason"],
@@ -128,6 +142,9 @@ def main() -> dict:
                "chunks_per_s": round(r["chunks"] / ingest_s, 2),
                "embed_only_s": round(embed_s, 1), "embed_only_chunks_per_s": round(len(texts) / embed_s, 2),
                "overhead_ratio": round(ingest_s / embed_s, 2),
+               "ingest_cpu_s": round(ingest_cpu, 1), "embed_only_cpu_s": round(embed_cpu, 1),
+               "cpu_ratio": round(ingest_cpu / embed_cpu, 2), "load_before": round(load0, 1),
+               "load_after": round(os.getloadavg()[0], 1), "dutytrace": str(Path(sys.modules["dutytrace"].__file__).resolve().parent.parent),
                "peak_rss_parent_mib": round(parent_mib), "peak_rss_largest_child_mib": round(child_mib),
                "peak_rss_bound_mib": round(parent_mib + workers * child_mib),
                "peak_rss_tree_sampled_mib": round(tree.peak_kib / 1024)}
@@ -143,7 +160,7 @@ def main() -> dict:
 
 
 def _child(root: Path, a) -> dict:
-    cmd = [sys.executable, str(root / "benchmarks" / "bench_ingest.py"), "--json", "--embedder", a.embedder]
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--root", str(root), "--json", "--embedder", a.embedder]
     if a.archive:
         cmd += ["--archive", str(a.archive.resolve())]
     else:
@@ -151,9 +168,12 @@ def _child(root: Path, a) -> dict:
     if a.workers:
         cmd += ["--workers", str(a.workers)]
     res = subprocess.run(cmd, capture_output=True, text=True, cwd=str(root), env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    out = json.loads(res.stdout.strip().splitlines()[-1]) if res.returncode == 0 else None
+    if out is not None and Path(out["dutytrace"]) != root:
+        sys.exit(f"bench_ingest measured {out['dutytrace']}, not {root}")
     if res.returncode != 0:
         sys.exit(f"bench_ingest in {root} failed:\n{res.stderr[-3000:]}")
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return out
 
 
 def against_base(a) -> dict:
@@ -166,9 +186,11 @@ def against_base(a) -> dict:
             runs[name].append(_child(roots[name], a))
             x = runs[name][-1]
             print(f"round {r + 1} {name:>4} (started {t}, load {load:.1f}): ingest {x['ingest_s']} s, embedding alone "
-                  f"{x['embed_only_s']} s, ratio {x['overhead_ratio']}, {x['chunks_per_s']} chunks/s, peak "
+                  f"{x['embed_only_s']} s, ratio {x['overhead_ratio']}; CPU {x['ingest_cpu_s']} / {x['embed_only_cpu_s']} s, "
+                  f"ratio {x['cpu_ratio']}; {x['chunks_per_s']} chunks/s, peak "
                   f"{x['peak_rss_tree_sampled_mib']} MiB", flush=True)
-    keys = ["ingest_s", "embed_only_s", "overhead_ratio", "chunks_per_s", "pages_per_s", "peak_rss_tree_sampled_mib",
+    keys = ["ingest_s", "embed_only_s", "overhead_ratio", "ingest_cpu_s", "embed_only_cpu_s", "cpu_ratio",
+            "chunks_per_s", "pages_per_s", "peak_rss_tree_sampled_mib",
             "peak_rss_bound_mib"]
     res = {name: {k: statistics.median(x[k] for x in rs) for k in keys} for name, rs in runs.items()}
     res["rounds"] = {name: rs for name, rs in runs.items()}
