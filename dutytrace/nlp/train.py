@@ -317,16 +317,22 @@ def train(cases: list[CaseData], tag_ids: list[str], use_embeddings: bool, meta:
     return LearnedTagger(tag_ids, coef, b, thresholds, use_embeddings, meta, stack)
 
 
-def predict_cases(model: LearnedTagger, cases: list[CaseData]) -> dict[str, set[str]]:
-    out = {}
+def predict_scores(model: LearnedTagger, cases: list[CaseData]) -> dict[str, dict[str, float]]:
+    """Per case, the classifier's score of each tag (its best document's, on the CASE_TAG_MIN scale)."""
+    out: dict[str, dict[str, float]] = {}
     for c in cases:
-        tags = set()
+        best: dict[str, float] = {}
         for d in c.docs:
             results, _ = model.tag(d["rows"], None if model.use_embeddings or not d["rows"]
                                    else _doc_features(d, model.tag_ids), d["old"])
-            tags |= {t.tag for t in results if t.score >= CASE_TAG_MIN}
-        out[c.case_id] = tags
+            for t in results:
+                best[t.tag] = max(best.get(t.tag, 0.0), t.score)
+        out[c.case_id] = best
     return out
+
+
+def predict_cases(model: LearnedTagger, cases: list[CaseData]) -> dict[str, set[str]]:
+    return {c: {t for t, s in scores.items() if s >= CASE_TAG_MIN} for c, scores in predict_scores(model, cases).items()}
 
 
 def old_cases(cases: list[CaseData], at: float = CASE_TAG_MIN) -> dict[str, set[str]]:
@@ -405,11 +411,14 @@ def load_house(settings: Settings, cache: Path | None, names=("house-archive", "
     return out
 
 
-TAGGERS = ("cue", "learned", "either", "sure")
-# the cue rules; the classifier; both (DUTYTRACE_TAGGER=learned: a tag either decides); the classifier and
-# the cue rules' sure findings only (a cue score of at least CUE_SURE)
-CUE_SURE = 0.8
-CUE_SURE_GRID = (0.7, 0.8, 0.9)  # the "sure" combination at other cue scores (in --json only)
+TAGGERS = ("cue", "learned", "either", "gated")
+# the cue rules; the classifier; both (DUTYTRACE_TAGGER=learned: a tag either decides); gated: the cue rules'
+# tags, and the classifier's where the cue rules give the tag some support (cue score >= GATE[0]) or the
+# classifier is sure of it (score >= GATE[1]). In --json also: the gate at other values (GATED_GRID), and
+# "sure@x": the classifier with the cue rules' sure findings only (cue score >= x)
+GATE = (0.4, 0.8)
+GATED_GRID = ((0.2, 0.8), (0.2, 0.9), (0.4, 0.8), (0.4, 0.9))
+CUE_SURE_GRID = (0.7, 0.8, 0.9)
 _SHORT = {"enterprise_primary_responsibility": "ent", "inadequate_inspection": "insp", "unclear_regulatory_division": "div",
           "formalism_bureaucratism": "form", "dereliction_of_duty": "dere", "abuse_of_power_or_corruption": "corr",
           "illegal_subcontracting_or_unlicensed": "lic", "weak_safety_training_awareness": "trn",
@@ -417,13 +426,21 @@ _SHORT = {"enterprise_primary_responsibility": "ent", "inadequate_inspection": "
 
 
 def _three(model: LearnedTagger, test: list[CaseData], tag_ids: list[str]) -> dict:
-    learned, cue = predict_cases(model, test), old_cases(test)
+    scores = predict_scores(model, test)
+    learned = {c: {t for t, s in v.items() if s >= CASE_TAG_MIN} for c, v in scores.items()}
+    cue = old_cases(test)
     out = {"cue": figures(cue, test, tag_ids), "learned": figures(learned, test, tag_ids),
            "either": figures({c: learned[c] | cue[c] for c in learned}, test, tag_ids)}
     for at in CUE_SURE_GRID:
         sure = old_cases(test, at)
-        out["sure" if at == CUE_SURE else f"sure@{at}"] = figures({c: learned[c] | sure[c] for c in learned}, test,
+        out[f"sure@{at}"] = figures({c: learned[c] | sure[c] for c in learned}, test,
                                                                   tag_ids)
+    # gated: the classifier's tag where the cue rules give it some support (cue score >= lo) or the classifier
+    # is sure of it (score >= hi); and every tag the cue rules decide
+    cue_score = {c.case_id: {t: max((d["old"].get(t, 0.0) for d in c.docs), default=0.0) for t in tag_ids} for c in test}
+    for lo, hi in GATED_GRID:
+        gated = {c: cue[c] | {t for t in learned[c] if cue_score[c][t] >= lo or scores[c][t] >= hi} for c in learned}
+        out["gated" if (lo, hi) == GATE else f"gated@{lo}/{hi}"] = figures(gated, test, tag_ids)
     return out
 
 
@@ -492,14 +509,14 @@ def main(argv=None) -> int:
     report: dict = {"cases": len(cases), "sentences": n_rows, "house_sentences": n_house, "embeddings": use_emb,
                     "genres": {}, "house": {}}
     head = (f"{'':<14}{'n':>3}  {'cue micro':>9}{'macro':>6}{'m.rec':>6}   {'learned':>5}{'macro':>6}{'m.rec':>6}   "
-            f"{'either':>5}{'macro':>6}{'m.rec':>6}   {'sure':>5}{'macro':>6}{'m.rec':>6}")
+            f"{'either':>5}{'macro':>6}{'m.rec':>6}   {'gated':>5}{'macro':>6}{'m.rec':>6}")
     if a.logo:
         genres = sorted({c.genre for c in cases})
         if a.genres:
             genres = [g for g in genres if g in a.genres.split(",")]
         print(f"\nleave-one-genre-out ({len(genres)} genres; each trained on the other genres and the house-format "
-              "cases): tag micro-F1, macro-F1, mean per-tag recall of the cue rules, the classifier, both, the classifier with "
-              f"the cue rules' sure findings (score >= {CUE_SURE}); accident "
+              "cases): tag micro-F1, macro-F1, mean per-tag recall of the cue rules, the classifier, both, and the cue "
+              f"rules with the classifier's tags they support (cue >= {GATE[0]}) or it is sure of (>= {GATE[1]}); accident "
               "type as analyze gives it (rules, else classifier) and the rules alone; deaths exact")
         print(head + f"   {'type':>5}{'rules':>6}{'deaths':>7}")
     else:
@@ -534,7 +551,7 @@ def main(argv=None) -> int:
             f"{report[f'mean_{k}_micro_f1']:5.2f}{report[f'mean_{k}_macro_f1']:6.2f}{report[f'mean_{k}_mean_recall']:6.2f}"
             for k in TAGGERS) + f"   {report['mean_type_acc_product']:5.2f}{report['mean_type_acc_rules']:6.2f}"
             f"{report['mean_deaths_exact']:7.2f}")
-        print("\nrecall per tag (cue / learned / either / sure; '-' where the genre's gold has no such tag)")
+        print("\nrecall per tag (cue / learned / either / gated; '-' where the genre's gold has no such tag)")
         print(f"{'':<11}" + "".join(f"{_SHORT.get(t, t[:5]):>19}" for t in tag_ids))
         for g in genres:
             v = report["genres"][g]
