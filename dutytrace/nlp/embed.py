@@ -14,7 +14,6 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -81,21 +80,15 @@ class Embedder:
         self.dim = self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension") \
             else self.model.get_sentence_embedding_dimension()
 
-    def encode(self, texts: list[str], threads: Callable[[], int] | None = None) -> np.ndarray:
+    def encode(self, texts: list[str]) -> np.ndarray:
         """Normalised vectors, as SentenceTransformer.encode gives them (longest texts batched first), but
         safe to call from two threads at once (the ingest's embedding batcher and the tagger): the
-        tokenizer, which is not, is used under a lock; the model's forward pass is not locked.
-        `threads`: asked before each batch how many CPU threads torch may use in this thread (the
-        ingest's batcher leaves a core to parsing while it runs; ingest/embed_batcher.py). The vectors
-        do not depend on it (torch's CPU kernels split rows, not sums, across threads)."""
+        tokenizer, which is not, is used under a lock; the model's forward pass is not locked."""
         import torch
 
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        on_cpu = self.device == "cpu"
         for s in range(0, len(order), self.batch_size):
-            if threads is not None and on_cpu and (n := threads()) != torch.get_num_threads():
-                torch.set_num_threads(n)
             part = order[s:s + self.batch_size]
             with self._tokenizer_lock:
                 batch = [texts[i] for i in part]
@@ -241,9 +234,7 @@ class OnnxEmbedder:
         pooled = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
 
-    def encode(self, texts: list[str], threads: Callable[[], int] | None = None) -> np.ndarray:
-        """`threads` is accepted for the batcher's sake and not used: ONNX Runtime's threads are set
-        when the session is made."""
+    def encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
