@@ -26,6 +26,8 @@ eval: ingest
 
 test: install
 	.venv/bin/python -m pytest -q -p no:cacheprovider
+	@echo "make test: the suite again with every catalog on PostgreSQL (the static checks ran above)"
+	DUTYTRACE_TEST_POSTGRES=1 .venv/bin/python -m pytest -q -p no:cacheprovider --ignore=tests/test_static.py
 
 # the whole suite again with every catalog on PostgreSQL (a server the tests start; a database per catalog)
 test-postgres: install
