@@ -83,8 +83,9 @@ _EN_THAT = re.compile(r"^\s*(?:\d{1,2}[.)]\s*)?That\s+(.{2,120}?)\s+(?:urgently\
 def bodies(text: str, lang: str) -> list[str]:
     found: list[str] = []
     that = _EN_THAT.match(text) if lang == "en" else None
-    if that and _clean_body(that.group(1), lang):
-        found.append(_clean_body(that.group(1), lang))
+    body = _clean_body(that.group(1), lang) if that else None
+    if body:
+        found.append(body)
     if lang == "en":
         for m in _EN_SUBJECT.finditer(text):
             subj, passive = m.group(1), m.group(3)

@@ -193,7 +193,7 @@ class EdgeIndex:
         dicts they did: 110 us per hit made at 200k points)."""
         intern = self._strings.setdefault
         sid = str(key)
-        out = [sid]
+        out: list[object] = [sid]
         for k in PASSAGE_FIELDS:
             v = payload.get(k, _MISSING)
             if k == "chunk_id" and v == sid:
