@@ -502,7 +502,8 @@ def serve(port: int = typer.Option(8501, "--port"), host: str = typer.Option("12
 
 def _run_child(cmd: list[str]) -> int:
     """Run the UI server as a child that ends with this process: SIGTERM, SIGINT and SIGHUP are passed
-    on to it and waited for, and the kernel stops it if this process is killed outright."""
+    on to it and waited for (a signal this process was started ignoring, as SIGHUP under nohup, stays
+    ignored by both), and the kernel stops it if this process is killed outright."""
     import signal
     import subprocess
 
@@ -515,7 +516,8 @@ def _run_child(cmd: list[str]) -> int:
             child.send_signal(signum)
 
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, forward)
+        if signal.getsignal(sig) != signal.SIG_IGN:  # started under nohup: SIGHUP stays ignored, as asked
+            signal.signal(sig, forward)
     while True:
         try:
             rc = child.wait()
