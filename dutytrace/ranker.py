@@ -68,18 +68,8 @@ def read_evidence(catalog, cases: list[str], terms: dict[int, float], cross_term
     all_terms = sorted(set(terms) | set(cross_terms))
     if not cases:
         return ev
-    case_marks = ",".join("?" * len(cases))
-    if all_terms:
-        marks = ",".join("?" * len(all_terms))
-        for r in catalog.db.execute(f"SELECT case_id, term, n FROM bm25_df WHERE term IN ({marks}) "
-                                    f"AND case_id IN ({case_marks})", (*all_terms, *cases)):
-            if int(r[2]) > 0:
-                ev.counts.setdefault(r[0], {})[int(r[1])] = int(r[2])
-    if concepts:
-        marks = ",".join("?" * len(concepts))
-        for r in catalog.db.execute(f"SELECT case_id, term FROM case_terms WHERE kind='concept' AND term IN ({marks}) "
-                                    f"AND case_id IN ({case_marks})", (*concepts, *cases)):
-            ev.case_concepts.setdefault(r[0], set()).add(r[1])
+    ev.counts.update(catalog.case_term_counts(all_terms, cases))
+    ev.case_concepts.update(catalog.cases_naming(concepts, cases))
     return ev
 
 

@@ -271,6 +271,30 @@ class Catalog:
         Reads the rows of the query's terms only (a covering index), whatever the size of the archive."""
         return self._chunks_with_terms(case_ids), self._term_df(terms, case_ids)
 
+    def case_term_counts(self, terms: Collection[int], case_ids: Collection[str]) -> dict[str, dict[int, int]]:
+        """{case: {term: chunks holding it}} for these cases and terms only (rows of the covering index
+        (term, case_id): the cost follows the candidates, not the archive)."""
+        if not terms or not case_ids:
+            return {}
+        b = t.bm25_df.c
+        out: dict[str, dict[int, int]] = {}
+        for r in self.db.all(select(b.case_id, b.term, b.n).where(b.term.in_(sorted({int(x) for x in terms})),
+                                                                   b.case_id.in_(sorted(case_ids)))):
+            if int(r[2]) > 0:
+                out.setdefault(r[0], {})[int(r[1])] = int(r[2])
+        return out
+
+    def cases_naming(self, concepts: Collection[str], case_ids: Collection[str]) -> dict[str, set[str]]:
+        """{case: the given codebook concepts its stored profile lists}, for these cases only."""
+        if not concepts or not case_ids:
+            return {}
+        c = t.case_terms.c
+        out: dict[str, set[str]] = {}
+        for r in self.db.all(select(c.case_id, c.term).where(c.kind == "concept", c.term.in_(sorted(concepts)),
+                                                              c.case_id.in_(sorted(case_ids)))):
+            out.setdefault(r[0], set()).add(r[1])
+        return out
+
     def _chunks_with_terms(self, case_ids: Collection[str] | None) -> int:
         b = t.bm25_chunks.c
         if case_ids is None:
