@@ -38,6 +38,7 @@ import yaml  # noqa: E402
 
 import dutytrace.indexing as indexing  # noqa: E402
 from dutytrace.config import Settings  # noqa: E402
+from measure_facts_genres import load_old  # noqa: E402  (nlp/facts.py as at a commit)
 from stage_timing import TIMES, instrument  # noqa: E402
 from dutytrace.nlp.pipeline import get_nlp  # noqa: E402
 
@@ -77,22 +78,6 @@ def fact_ok(key: str, pred, gold) -> bool:
     if key in ("location", "enterprise"):
         return norm(pred) == norm(gold)
     return str(pred) == str(gold)
-
-
-def load_old(commit: str):
-    """nlp/facts.py as at `commit`, as a module."""
-    import importlib.util
-    import subprocess
-    import tempfile
-
-    src = subprocess.run(["git", "show", f"{commit}:dutytrace/nlp/facts.py"], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout
-    path = Path(tempfile.mkdtemp()) / "facts_old.py"
-    path.write_text(src, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("facts_old", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def reader_facts(module, docs, codebook) -> dict:
