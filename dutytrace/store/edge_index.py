@@ -47,6 +47,9 @@ def _scored(p) -> Scored:
     return Scored(cid if isinstance(cid, str) and cid else str(p.id), float(p.score), payload)
 
 
+_FROZEN = False  # gc.freeze() done once in this process (see EdgeIndex._fetch)
+
+
 class EdgeIndex:
     def __init__(self, path: Path, dim: int, options: IndexOptions | None = None):
         import qdrant_edge as q
@@ -176,10 +179,17 @@ class EdgeIndex:
         for k in range(0, len(keys), 1000):
             for r in self.shard.retrieve(keys[k:k + 1000], sel, False):
                 self._remember(r.id, r.payload or {})
-        if len(keys) >= 1000:
+        global _FROZEN
+        if len(keys) >= 1000 and not _FROZEN:
             # what the process holds now (the cache, the models) is long-lived: moved out of the collector's
             # full passes, which otherwise walk it again at every few thousand new objects (measured: a
-            # 200k-point search spent 0.5 s of its 1.1 s in such passes)
+            # 200k-point search spent 0.5 s of its 1.1 s in such passes). Once per process, after a full
+            # collection: a frozen object is never collected again, so freezing on every large fill of a
+            # long-running UI server would keep whatever reference cycles were pending at each of them
+            # (a slow leak). Entries filled later need no freezing: a tuple of strings and numbers leaves
+            # the collector's tracking at the first pass it survives.
+            _FROZEN = True
+            gc.collect()
             gc.freeze()
 
     @staticmethod
