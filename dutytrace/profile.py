@@ -21,7 +21,7 @@ from dutytrace.models import CASE_TAG_MIN
 from dutytrace.store.catalog import Catalog
 
 FACT_KEYS = ("date", "location", "enterprise", "accident_type", "fatalities", "injuries", "direct_loss", "grade")
-SCHEMA = 1  # raise when what a profile holds changes: every stored profile is then built again
+SCHEMA = 2  # raise when what a profile holds changes: every stored profile is then built again
 
 
 @dataclass
@@ -309,6 +309,9 @@ def _aggregate(catalog: Catalog, case_id: str) -> dict[str, Any]:
     for k in ("date", "region", "industry", "accident_type", "location", "enterprise"):
         if meta.get(k):
             facts[k] = meta[k]
+    if meta.get("accident_type"):  # the case's own metadata decides the type: no classifier's confidence
+        facts.pop("accident_type_confidence", None)  # (given for whatever type it guessed) goes with it
+        facts["accident_type_source"] = "metadata"
     tags: dict[str, dict] = {}
     entities: Counter = Counter()
     accountability: list[dict] = []

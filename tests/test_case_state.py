@@ -142,3 +142,22 @@ def test_an_index_with_text_in_its_payloads_is_slimmed_when_opened(svc):
         assert hits and all(h.text == texts[h.chunk_id] for h in hits)
     finally:
         again.close()
+
+
+def test_a_type_set_in_case_metadata_carries_no_classifier_confidence(svc):
+    """case.yaml's accident_type decides the case's type: the classifier's confidence, given for the type
+    it guessed, must not be shown beside it (the Case page would have said "Fire (possible, 0.41)" of a
+    type the classifier never proposed)."""
+    cid = "case-scaffold"
+    doc = next(d for d in svc.catalog.documents(cid) if d["kind"] == "report")
+    a = doc["analysis"]
+    guessed = {**(a.get("facts") or {}), "accident_type": "explosion", "accident_type_confidence": 0.41,
+               "accident_type_source": "classifier"}
+    svc.catalog.update_analysis(doc["doc_id"], Analysis(a.get("language", "en"), a.get("kind", "report"), [],
+                                                        [], guessed, [], {}))
+    assert svc.case(cid)["facts"]["accident_type_confidence"] == 0.41  # no metadata type: the guess, as made
+    meta = svc.catalog.case_row(cid)["meta"]
+    svc.catalog.set_case_meta(cid, {**meta, "accident_type": "fire"})
+    facts = svc.case(cid)["facts"]
+    assert facts["accident_type"] == "fire"
+    assert "accident_type_confidence" not in facts and facts["accident_type_source"] == "metadata"
