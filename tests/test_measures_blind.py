@@ -9,19 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dutytrace.models import Page
 from dutytrace.nlp.deadlines import deadline_of
-from dutytrace.nlp.measures import extract_measures, in_original_script
-from dutytrace.script import to_simplified
-
-
-def items(text: str, lang: str) -> list:
-    return extract_measures([Page(1, text)], lang)
-
-
-def traditional(text: str) -> list:
-    """As ingest and the benchmark read a traditional-script text: from its simplified twin, given back."""
-    return in_original_script(extract_measures([Page(1, to_simplified(text))], "zh"), text)
+from tests.test_measures import items, traditional
 
 
 def test_digit_numbered_chapter_with_decimal_entries_in_traditional_script():

@@ -6,20 +6,9 @@ Every sentence here was written for these tests."""
 
 from __future__ import annotations
 
-from dutytrace.models import Page
 from dutytrace.nlp.deadlines import deadline_of
-from dutytrace.nlp.measures import extract_measures, in_original_script
-from dutytrace.script import to_simplified
+from tests.test_measures import items, traditional
 import datetime as dt
-
-
-def items(text: str, lang: str) -> list:
-    return extract_measures([Page(1, text)], lang)
-
-
-def traditional(text: str) -> list:
-    """As ingest and the benchmark read a traditional-script text: from its simplified twin, given back."""
-    return in_original_script(extract_measures([Page(1, to_simplified(text))], "zh"), text)
 
 
 def test_notice_work_requirements_numbered_with_dates_and_signature():
