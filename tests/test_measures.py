@@ -130,9 +130,7 @@ def test_deadlines():
 
 def test_traditional_script_given_back_in_its_characters():
     original = "七、事故防範和整改措施\n（一）縣應急管理局要加強對企業的監督檢查。\n（二）企業要落實安全責任。\n"
-    from dutytrace.script import to_simplified
-
-    ms = in_original_script(items(to_simplified(original), "zh"), original)
+    ms = traditional(original)
     assert [m.measure for m in ms] == ["縣應急管理局要加強對企業的監督檢查。", "企業要落實安全責任。"]
     assert ms[0].body == "縣應急管理局"
 
