@@ -42,6 +42,9 @@ organisation. The extractor follows these conventions (issue 18 item 1); the mea
 Post exact is reported over natural persons. For an enterprise held accountable the gold's "post" is the kind of
 party it was (contractor, 事故发生单位, labour company), which no rule of the document fixes; it is reported apart
 as "enterprise kind" and is not part of the post figure (before this split, post counted both).
+The post carries the remit the documents state (corpus/README.md, "Gold conventions for people"); post exact
+counts a missing or different remit as wrong. Beside it, "title" compares the posts with the remit taken off both
+(副县长（分管安全生产） = 副县长), to show how much of the post's misses is the remit; it is not the goal's measure.
 The gold's sanction vocabulary is the coarse one
 (warning ... fine, other); a finer code of the codebook (admonishment_talk, circulated_criticism, ...)
 is compared through the coarse code it counts as (COARSE in dutytrace/nlp/accountability.py).
@@ -136,6 +139,12 @@ def post_org_ok(pred: dict, gold: dict) -> tuple[bool, bool]:
     if not (post and org) and folded(pred["role"], pred["organisation"]) == folded(gold["role"], gold["organisation"]):
         return True, True
     return post, org
+
+
+def title(role) -> str:
+    """The post without its remit ("副县长（分管安全生产）" -> "副县长", "deputy county head in charge of work safety" ->
+    "deputy county head"): reported beside post exact, to show how much of the post's misses is the remit."""
+    return re.sub(r"\s*(?:[（(]分管[^（）()]*[）)]|\bin charge of\b.*)$", "", str(role or ""))
 
 
 def same_entry(pred: dict, gold: dict) -> bool:
@@ -290,11 +299,14 @@ def score(cases, extract, codebook, show: bool) -> dict:
             enterprise = g.get("level") == "enterprise" and same_person(g["person"], g.get("organisation") or "")
             t["ent"] += enterprise
             checks = {("ent_kind" if enterprise else "post"): post_ok, "organisation": org_ok,
+                      **({} if enterprise else {"title": post_ok or norm_text(title(p["role"])) == norm_text(title(g["role"]))}),
                       "level": p["level"] == g["level"],
                       "sanction": coarse(p["sanction"], codebook) == g["sanction"]}
             for k, ok in checks.items():
                 t[k] += ok
                 if show and not ok:
+                    if k == "title":
+                        continue  # (printed as the post's mismatch)
                     key = {"post": "role", "ent_kind": "role"}.get(k, k)
                     print(f"  {case_id} {g['person']} {k}: got {p[key]!r} want {g[key]!r}")
         if show:
@@ -312,7 +324,7 @@ def fmt(t) -> str:
     persons, ents = t["matched"] - t["ent"], t["ent"]
     return (f"people {t['gold']:4d}  recall {t['matched'] / max(t['gold'], 1):.3f}  "
             f"precision {t['matched'] / max(t['pred'], 1):.3f}  | of {t['matched']} matched: post {t['post'] / max(persons, 1):.3f} "
-            f"({persons} persons)  org {t['organisation'] / m:.3f}  level {t['level'] / m:.3f}  sanction {t['sanction'] / m:.3f}"
+            f"({persons} persons; title {t['title'] / max(persons, 1):.3f})  org {t['organisation'] / m:.3f}  level {t['level'] / m:.3f}  sanction {t['sanction'] / m:.3f}"
             f"  | enterprise kind {t['ent_kind'] / max(ents, 1):.3f} ({ents})")
 
 
