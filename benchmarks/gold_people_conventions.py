@@ -60,9 +60,15 @@ def normal_zh_remit(role: str) -> str:
 
 
 def stated_remit(texts: list[str], person: str, lang: str) -> str | None:
-    """The remit the documents state for this person, in the sentence that names them, or None."""
+    """The remit the documents state for this person, in the sentence that names them, or None; where documents word
+    it differently (a decision "分管煤矿安全监管工作", the report "分管煤矿安全"), the fullest."""
+    found = [r for t in texts if (r := _stated_remit(t, person, lang))]
+    return max(found, key=len) if found else None
+
+
+def _stated_remit(t: str, person: str, lang: str) -> str | None:
     name = re.escape(person)
-    for t in texts:
+    for _ in (0,):
         flat = re.sub(r"\s+", " ", t) if lang == "en" else re.sub(r"\s+", "", t)
         if lang == "zh":
             for pat in (name + r"，(?:[^，。；;\n]{1,30}，){0,3}?[^，。；;\n]{1,30}?[长任记员理师]，" + _REMIT_ZH + r"[，。；]",
