@@ -313,13 +313,27 @@ def _review_list(case_id: str, tag: str | None, as_json: bool) -> None:
 def notes(case_id: str = typer.Argument(..., help="The case"),
           add: Optional[str] = typer.Option(None, "--add", help="Add this note (in your name; audited)"),
           passage: Optional[str] = typer.Option(None, "--passage", help="On this passage (its chunk id) only"),
+          edit: Optional[tuple[str, str]] = typer.Option(None, "--edit", metavar="ID TEXT",
+                                                         help="New text for your note ID (audited, before and after)"),
+          delete: Optional[str] = typer.Option(None, "--delete", metavar="ID",
+                                               help="Delete your note ID (its text stays in the audit log)"),
           as_json: bool = typer.Option(False, "--json")):
-    """A case's notes (author, time, text), or with --add a new one on the case or on one passage."""
+    """A case's notes (author, time, text), or with --add a new one on the case or on one passage;
+    --edit ID TEXT and --delete ID change one of your own notes (an admin may change anyone's)."""
     from dutytrace.store.desk import DeskError
 
+    edit_id, edit_text = edit or (None, None)
+    if sum(x is not None for x in (add, edit_id, delete)) > 1:
+        err.print("error: give one of --add, --edit ID TEXT, --delete ID")
+        raise typer.Exit(2)
     try:
         with _service() as svc:
-            if add is not None:
+            if edit_id is not None or delete is not None:
+                which = edit_id if edit_id is not None else delete
+                if which not in {n["id"] for n in svc.notes(case_id)}:
+                    raise NotFound(f"case '{case_id}' has no note '{which}'; `dutytrace notes {case_id}` lists them")
+                note = svc.edit_note(which, edit_text) if edit_id is not None else svc.delete_note(which)
+            elif add is not None:
                 note = svc.add_note(case_id, add, passage)
             else:
                 items = svc.notes(case_id, passage)
@@ -327,6 +341,11 @@ def notes(case_id: str = typer.Argument(..., help="The case"),
         _fail(e, 2)
     except DutytraceError as e:
         _fail(e)
+    if edit_id is not None or delete is not None:
+        done = f"edited by {note['edited_by']}, {note['edited_time']}" if edit_id is not None else "deleted"
+        _emit({"case_id": case_id, "note": note, "deleted": delete is not None}) if as_json else out.print(
+            esc(f"{case_id}: note {note['id']} {done}"), highlight=False)
+        return
     if add is not None:
         _emit({"case_id": case_id, "note": note}) if as_json else out.print(
             esc(f"{case_id}: note {note['id']} added by {note['author']}, {note['time']}"), highlight=False)
@@ -338,7 +357,8 @@ def notes(case_id: str = typer.Argument(..., help="The case"),
         out.print(esc(f"{case_id}: no notes"), highlight=False)
     for n in items:
         where = f" (passage {n['chunk_id']}, p.{n['page']})" if n.get("chunk_id") else ""
-        out.print(esc(f"{n['time']}  {n['author']}{where}: {n['text']}"), highlight=False)
+        edited = f" (edited {n['edited_time']})" if n.get("edited_time") else ""
+        out.print(esc(f"{n['time']}  {n['author']}{where}{edited} [{n['id']}]: {n['text']}"), highlight=False)
 
 
 @app.command()

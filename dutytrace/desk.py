@@ -58,8 +58,21 @@ def workset_csv(rows: list[dict[str, Any]], header: dict[str, str] | None = None
 
 
 def with_times(items: list[dict]) -> list[dict]:
-    """Decisions or notes with their time in words (`time`) beside the stored number (`at`)."""
-    return [{**it, "time": when(it.get("at"))} for it in items]
+    """Decisions or notes with their time in words (`time`) beside the stored number (`at`); an edited
+    note also with the time of its last edit (`edited_time`)."""
+    return [{**it, "time": when(it.get("at")), **({"edited_time": when(it["edited_at"])} if it.get("edited_at") else {})}
+            for it in items]
+
+
+def may_change_note(note: dict, user: str, role: str) -> bool:
+    """Whether a user may edit or delete a note: its author, or an admin (security.py's one role above
+    the others). Clearance for the note's case is checked apart, by the service."""
+    return note.get("author") == user or role == "admin"
+
+
+def note_state(note: dict) -> dict:
+    """What the audit log keeps of a note, before or after a change."""
+    return {k: note.get(k) for k in ("text", "author", "at", "chunk_id", "edited_at", "edited_by")}
 
 
 def notes_by_chunk(notes: list[dict]) -> dict[str, list[dict]]:

@@ -692,9 +692,13 @@ class Dutytrace:
         cleared for the case (others get the same NotFound as for a case that does not exist)."""
         from dutytrace.desk import with_times
 
-        self.require("view", "view_case", case_id, what="notes")
+        from dutytrace.desk import may_change_note
+
+        me = self.require("view", "view_case", case_id, what="notes")
         self._check_case(case_id, "notes")
-        return with_times(self._desk().notes(case_id, chunk_id=chunk_id))
+        mine = me.can("review")  # `mine`: the caller may edit or delete it (its author, or an admin)
+        return [{**n, "mine": mine and may_change_note(n, me.name, me.role)}
+                for n in with_times(self._desk().notes(case_id, chunk_id=chunk_id))]
 
     def document_notes(self, doc_id: str) -> dict[str, list[dict]]:
         """The notes on the passages of one document, by chunk id (for the document viewer)."""
@@ -722,6 +726,50 @@ class Dutytrace:
         self.audit.record(me.name, "note", case_id, note=note["id"], passage=chunk_id, before=None,
                           after={"text": text, "author": me.name})
         return with_times([note])[0]
+
+    def _own_note(self, note_id: str, action: str):
+        """(caller, note) for a change to a note: the review permission, clearance for its case (a note
+        of a case the caller may not see is as missing as one that does not exist), and being its
+        author or an admin (desk.may_change_note); each refusal audited as `denied`."""
+        from dutytrace.desk import may_change_note
+
+        me = self.require("review", action, None, note=note_id)
+        note = self._desk().note(note_id)
+        if note is None or note["deleted_at"] is not None:
+            raise NotFound(f"no note '{note_id}'; `dutytrace notes CASE` lists a case's notes")
+        try:
+            self._check_case(note["case_id"], action)
+        except NotFound:
+            raise NotFound(f"no note '{note_id}'; `dutytrace notes CASE` lists a case's notes") from None
+        if not may_change_note(note, me.name, me.role):
+            reason = f"user '{me.name}' may not change a note written by '{note['author']}'"
+            self._denied(action, note["case_id"], reason, note=note_id)
+            raise AccessDenied(reason)
+        return me, note
+
+    def edit_note(self, note_id: str, text: str) -> dict:
+        """New text for a note, by its author (or an admin) cleared for its case. Audited (`note_edit`,
+        with the note before and after); the note shows when it was edited."""
+        from dutytrace.desk import note_state, with_times
+        from dutytrace.store.desk import check_note
+
+        text = check_note(text)
+        me, _ = self._own_note(note_id, "note_edit")
+        before, after = self._desk().edit_note(note_id, text, me.name)
+        self.audit.record(me.name, "note_edit", before["case_id"], note=note_id, passage=before["chunk_id"],
+                          before=note_state(before), after=note_state(after))
+        return with_times([after])[0]
+
+    def delete_note(self, note_id: str) -> dict:
+        """Delete a note, by its author (or an admin) cleared for its case: it leaves every view; its
+        text stays in the audit log (`note_delete`, before the note, after none)."""
+        from dutytrace.desk import note_state, with_times
+
+        me, _ = self._own_note(note_id, "note_delete")
+        before = self._desk().delete_note(note_id, me.name)
+        self.audit.record(me.name, "note_delete", before["case_id"], note=note_id, passage=before["chunk_id"],
+                          before=note_state(before), after=None)
+        return with_times([before])[0]
 
     def statements(self, case_id: str, min_speakers: int = 2) -> list[dict]:
         """Statements of different interviewees of a case about the same fact, lined up:

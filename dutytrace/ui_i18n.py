@@ -457,3 +457,26 @@ _S.update({
     "ws.count.one": ("1 case", "1 个案件"),
     "ws.csv": ("Download the working set (CSV)", "下载工作清单（CSV）"),
 })
+
+
+# notes edited and deleted by their author (ui_pages/desk_ui.py)
+_S.update({
+    "desk.note_edited": ("edited {time}", "{time} 已修改"),
+    "desk.note_edited_by": ("edited by {who}, {time}", "{who} 于 {time} 修改"),
+    "desk.note_edit": ("Edit", "修改"),
+    "desk.note_delete": ("Delete", "删除"),
+    "desk.note_edit_text": ("Note text", "批注内容"),
+    "desk.note_save": ("Save note", "保存批注"),
+    "desk.note_cancel": ("Cancel", "取消"),
+    "desk.note_saved": ("Note saved.", "批注已保存。"),
+    "desk.note_delete_confirm": ("Delete this note? It leaves every view; its text stays in the audit log.",
+                                 "删除这条批注？删除后不再显示，其内容保留在审计日志中。"),
+    "desk.note_delete_yes": ("Yes, delete the note", "确认删除批注"),
+    "desk.note_deleted": ("Note deleted.", "批注已删除。"),
+    # Search sorted by date: how many of the matches the date order covers (search.DATE_SORT_DEPTH)
+    "search.date_sorted_top": ("Sorted by date: the {n} most relevant of the {total} matching cases are listed, "
+                               "newest or oldest first; the rest are not listed. Narrow the query or the filters "
+                               "to put every match in date order.",
+                               "按日期排序：列出 {total} 个命中案件中相关度最高的 {n} 个，按日期先后排列，其余未列出。"
+                               "缩小检索词或筛选条件，可使全部命中案件按日期排列。"),
+})

@@ -142,8 +142,55 @@ def evidence_review(case_id: str, prof: dict) -> None:
 
 
 def _note_html(n: dict) -> str:
-    return (f"<div class='dt-cite'><b>{esc(n['author'])}</b> · {esc(n['time'])}</div>"
+    edited = ""
+    if n.get("edited_time"):  # who edited it is said only when it was not the author (an admin)
+        edited = " · " + esc(t("desk.note_edited", time=n["edited_time"]) if n.get("edited_by") in (None, n["author"])
+                             else t("desk.note_edited_by", who=n["edited_by"], time=n["edited_time"]))
+    return (f"<div class='dt-cite'><b>{esc(n['author'])}</b> · {esc(n['time'])}{edited}</div>"
             f"<div class='dt-note'>{esc(n['text'])}</div>")
+
+
+def _note_changes(n: dict, where) -> None:
+    """Edit and Delete beside a note the user may change (its author, or an admin): Edit opens the text
+    in place with Save and Cancel; Delete asks to confirm first."""
+    if not n.get("mine"):
+        return
+    ss, nid = st.session_state, n["id"]
+    with where.container(horizontal=True, key=f"note-acts-{nid}"):
+        if st.button(t("desk.note_edit"), key=f"note-edit-{nid}", icon=":material/edit:", type="tertiary"):
+            ss["_note_editing"], ss["_note_deleting"] = nid, None
+        if st.button(t("desk.note_delete"), key=f"note-del-{nid}", icon=":material/delete:", type="tertiary"):
+            ss["_note_deleting"], ss["_note_editing"] = nid, None
+    if ss.get("_note_editing") == nid:
+        with st.form(f"note-edit-form-{nid}"):
+            text = st.text_area(t("desk.note_edit_text"), value=n["text"], key=f"note-edit-text-{nid}", max_chars=4000)
+            save, cancel = st.columns(2)
+            if save.form_submit_button(t("desk.note_save"), type="primary"):
+                try:
+                    service().edit_note(nid, text)
+                except DutytraceError as e:
+                    st.error(str(e))
+                    return
+                ss["_note_editing"], ss["_desk_toast"] = None, t("desk.note_saved")
+                st.rerun()
+            if cancel.form_submit_button(t("desk.note_cancel")):
+                ss["_note_editing"] = None
+                st.rerun()
+    if ss.get("_note_deleting") == nid:
+        with st.container(key=f"note-confirm-{nid}"):
+            st.warning(t("desk.note_delete_confirm"))
+            yes, no = st.columns(2)
+            if yes.button(t("desk.note_delete_yes"), key=f"note-del-yes-{nid}", type="primary"):
+                try:
+                    service().delete_note(nid)
+                except DutytraceError as e:
+                    st.error(str(e))
+                    return
+                ss["_note_deleting"], ss["_desk_toast"] = None, t("desk.note_deleted")
+                st.rerun()
+            if no.button(t("desk.note_cancel"), key=f"note-del-no-{nid}"):
+                ss["_note_deleting"] = None
+                st.rerun()
 
 
 def case_notes(case_id: str) -> None:
@@ -165,6 +212,7 @@ def case_notes(case_id: str) -> None:
                                 type="tertiary"):
                     open_document(n["doc_id"], int(n["page"] or 1), n["chunk_id"], case_id)
             left.markdown(html, unsafe_allow_html=True)
+            _note_changes(n, left)
     _note_form(case_id, None, "case-note")
 
 

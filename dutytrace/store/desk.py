@@ -13,7 +13,8 @@ Tables (store/schema.py; SQLAlchemy Core statements, the same on SQLite and Post
 - `evidence_reviews`: the current decision on a piece of evidence of a tag.
 - `pins`: (user, working set, case) with the time it was pinned.
 - `notes`: author, time, text, the case and, for a note on a passage, the passage (chunk id), its
-  document and page.
+  document and page; when and by whom it was last edited, and whether (when, by whom) it was deleted
+  (a deleted note stays as a row, out of every view).
 
 The current tag decisions stay in the catalog's `tag_reviews` (what `profile.case_profile` reads);
 this module writes and deletes rows there, and only there, for a decision and its undo."""
@@ -296,11 +297,38 @@ class DeskStore:
             tx.execute(insert(t.notes), dict(note))
         return note
 
+    def note(self, note_id: str) -> dict | None:
+        """One note by id, deleted or not (None when there is no such note)."""
+        return _dict(self.db.first(select(t.notes).where(t.notes.c.id == note_id)))
+
+    def edit_note(self, note_id: str, text: str, by: str) -> tuple[dict, dict]:
+        """Put new text in a note that is not deleted; it keeps its id, author and creation time, and
+        records when and by whom it was edited. Returns (before, after)."""
+        before = self.note(note_id)
+        if before is None or before["deleted_at"] is not None:
+            raise NotFound(f"no note '{note_id}'")
+        now = time.time()
+        with self.db.transaction() as tx:
+            tx.execute(update(t.notes).where(t.notes.c.id == note_id, t.notes.c.deleted_at.is_(None))
+                       .values(text=text, edited_at=now, edited_by=by))
+        return before, {**before, "text": text, "edited_at": now, "edited_by": by}
+
+    def delete_note(self, note_id: str, by: str) -> dict:
+        """Take a note out of every view; the row stays (marked deleted, when and by whom). Returns the
+        note as it was."""
+        before = self.note(note_id)
+        if before is None or before["deleted_at"] is not None:
+            raise NotFound(f"no note '{note_id}'")
+        with self.db.transaction() as tx:
+            tx.execute(update(t.notes).where(t.notes.c.id == note_id, t.notes.c.deleted_at.is_(None))
+                       .values(deleted_at=time.time(), deleted_by=by))
+        return before
+
     def notes(self, case_id: str, chunk_id: str | None = None, doc_id: str | None = None) -> list[dict]:
-        """A case's notes, oldest first; with `chunk_id` those on that passage, with `doc_id` those on
-        the passages of that document."""
+        """A case's notes that are not deleted, oldest first; with `chunk_id` those on that passage, with
+        `doc_id` those on the passages of that document."""
         n = t.notes.c
-        q = select(t.notes).where(n.case_id == case_id)
+        q = select(t.notes).where(n.case_id == case_id, n.deleted_at.is_(None))
         if chunk_id is not None:
             q = q.where(n.chunk_id == chunk_id)
         if doc_id is not None:

@@ -142,6 +142,9 @@ notes = Table(
     Column("id", Text, primary_key=True), Column("case_id", Text, nullable=False), Column("chunk_id", Text),
     Column("doc_id", Text), Column("page", Int), Column("author", Text, nullable=False), Column("at", Real, nullable=False),
     Column("text", Text, nullable=False),
+    # revision 0003: an edit keeps the note's id and creation time and marks when and by whom; a deleted
+    # note stays as a row, out of every view (its text is in the audit log's `note_delete` entry)
+    Column("edited_at", Real), Column("edited_by", Text), Column("deleted_at", Real), Column("deleted_by", Text),
     Index("notes_case", "case_id"))
 
 # measure follow-up (store/measures.py)
