@@ -346,3 +346,39 @@ def test_en_a_company_s_station_is_part_of_the_post():
     assert (got["Cao Lin"].role, got["Cao Lin"].organisation) == ("head of the Heping Power Supply Station",
                                                                   "Meixi County Power Supply Co., Ltd.")
     assert (got["Cao Lin"].level, got["Cao Lin"].sanction) == ("enterprise", "removal")
+
+
+def test_zh_the_remit_after_the_post_is_part_of_it():
+    text = ("六、对事故有关责任人员的处理建议\n1. 阎某某，中共党员，柳湾街道办事处副主任，分管城市管理和安全生产工作，对隐患排查不实负有领导责任，"
+            "建议给予政务记过处分。\n2. 郑某，柳湾街道办事处主任，负主要领导责任，建议给予政务警告处分。\n")
+    got = people(text, "zh")
+    assert got["阎某某"].role == "办事处副主任（分管城市管理和安全生产）"
+    assert got["郑某"].role == "办事处主任"  # "负主要领导责任" is no remit
+
+
+def test_zh_the_findings_give_the_remit_the_handling_section_leaves_out():
+    text = ("三、事故原因\n县交通运输局负责道路运输安全监管，副局长包某某分管道路运输安全，运管股股长曲某负责日常检查。"
+            "分管安全生产的副镇长柴某某未组织排查。\n"
+            "六、对事故有关责任人员的处理建议\n1. 包某某，县交通运输局副局长，督促检查不力，建议给予政务警告处分。\n"
+            "2. 柴某某，北坡镇副镇长，建议给予政务记过处分。\n3. 曲某，县交通运输局运管股股长，建议给予政务记过处分。\n")
+    got = people(text, "zh")
+    assert got["包某某"].role == "副局长（分管道路运输安全）"
+    assert got["柴某某"].role == "副镇长（分管安全生产）"
+    assert got["曲某"].role == "运管股股长"  # "负责日常检查" is a task, not a remit
+
+
+def test_zh_a_remit_written_before_the_title_is_written_after_it():
+    text = "处理决定\n1. 分管生产的副厂长苟某某，未落实隐患整改，建议由企业给予记过处分。\n"
+    got = people(text, "zh")
+    assert got["苟某某"].role == "副厂长（分管生产）"
+
+
+def test_zh_a_unit_s_short_name_in_a_post_is_written_in_full_where_the_document_writes_it():
+    text = ("二、基本情况\n青岭镇安全生产监督管理站负责辖区巡查。县应急管理局危险化学品监督管理股（以下简称危化股）负责复查。\n"
+            "六、对事故有关责任人员的处理建议\n1. 贺某某，青岭镇安监站站长，建议给予政务记过处分。\n"
+            "2. 路某，县应急管理局危化股股长，建议给予政务警告处分。\n")
+    got = people(text, "zh")
+    assert got["贺某某"].role == "安全生产监督管理站站长" and got["贺某某"].organisation == "青岭镇人民政府"
+    assert got["路某"].role == "危险化学品监督管理股股长"
+    short = people("六、处理建议\n1. 贺某某，青岭镇安监站站长，建议给予政务记过处分。\n", "zh")
+    assert short["贺某某"].role == "安监站站长"  # the document never writes the full name: as written

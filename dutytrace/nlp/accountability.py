@@ -169,6 +169,8 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
                     rec["role"] = ran.group(2) + ("承包人" if ran.group(1) == "承包" else "经营者")
             if not rec["enterprise"] and not _clean_role(rec["role"], "zh"):
                 _zh_post_before_name(rec, flat, aliases)
+            if not rec["enterprise"] and rec["role"]:
+                _zh_remit(rec, flat)
     if lang == "en":
         for rec in found.values():
             if not rec["enterprise"] and not rec["role"]:
@@ -227,6 +229,7 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
                 if places:
                     org = max(places, key=places.get) + org[1:]
             org = _zh_dept_full(_zh_zone_full(org, flat))
+            role = _zh_unit_full(role, flat, aliases)
             if org and role and not r["enterprise"] and len(org) <= 8 and re.search(r"(?:大队|中队|股|科|室)$", org) \
                     and not re.match(r"[\u4e00-\u9fff]{2}[省市县区镇乡]|.*(?:公安|消防|交警|派出所)", org):
                 # "执法大队大队长周某": a unit of a bureau is part of the post, the bureau is the organisation
@@ -665,6 +668,9 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
                 k = next((i for i, c in enumerate(rest) if not _ZH_SKIP.match(c)), None)
                 role_text = rest[k] if k is not None else ""
                 role_text = role_text if len(role_text) <= 30 and not _ZH_ACT.search(role_text) else ""
+                remit = _ZH_REMIT_PART.fullmatch(rest[k + 1]) if role_text and k is not None and k + 1 < len(rest) else None
+                if remit:  # "翁某某，…街道办事处副主任，分管安全生产，…": the post's remit
+                    role_text += f"（分管{remit.group(1)}）"
             org, role = _zh_split(role_text, aliases)
             if not org and role and out and out[-1]["organisation"] and raw_before and len(raw_before) <= 8 \
                     and re.fullmatch(r"(?:副?[\u4e00-\u9fff]{0,4}(?:长|主任)|科员|干部|工作人员|[\u4e00-\u9fff]{0,4}员)", role):
@@ -1014,6 +1020,9 @@ def _clean_role(role: str | None, lang: str) -> str | None:
         role = re.sub(r"^(?:派驻)?[\u4e00-\u9fff“”]{2,10}?(?:[一二三四五六七八九]期)?(?=项目(?:经理|副经理|负责人|现场负责人|专职安全员|安全员|"
                       r"总监理工程师|技术负责人|总工))", "", role)
         role = re.sub(r"^(?:事故|涉事)(?=[\u4e00-\u9fff]{2,8}(?:长|员|工)$)", "", role)  # "事故注塑班组长": the crew's leader
+        # the remit in one form, after the title: "分管安全生产的副镇长" -> "副镇长（分管安全生产）"
+        role = re.sub(r"^分管([^的，。（）]{2,24}?)(?:工作)?的(.{2,})$", r"\2（分管\1）", role)
+        role = re.sub(r"[(（]分管([^（）()]{2,24}?)(?:工作)?[)）]$", r"（分管\1）", role)
     else:
         role = re.sub(r"^(?:the|a|an|formerly|former|then|its|his|her|their)\s+", "", role)
         role = re.sub(r"\s*:.*$", "", role).strip(" .;,")
@@ -1148,6 +1157,25 @@ def _zh_zone_full(org: str | None, flat: str) -> str | None:
     return out
 
 
+# short names of a body's units that a post may carry, and their full names
+_ZH_UNIT_SHORT = (("安监站", "安全生产监督管理站"), ("危化股", "危险化学品监督管理股"), ("危化科", "危险化学品安全监督管理科"),
+                  ("安委办", "安全生产委员会办公室"))
+
+
+def _zh_unit_full(role: str | None, flat: str, aliases: dict[str, str]) -> str | None:
+    """A unit's short name in a post, written in full where the document writes the full name ("安监站站长" ->
+    "安全生产监督管理站站长", "危化股股长" with "危险化学品监督管理股（以下简称危化股）" -> "危险化学品监督管理股股长")."""
+    if not role:
+        return role
+    for short, full in _ZH_UNIT_SHORT + tuple((a, aliases[a]) for a in aliases if re.search(r"[股科站室队办]$", a)):
+        if short not in role:
+            continue
+        tail = re.search(r"([\u4e00-\u9fff]{2,16}" + full[-1] + r")$", re.sub(r"^.*(?:分管|负责|主管|[的、，])", "", full))
+        if tail and full.endswith(tail.group(1)) and tail.group(1) in flat and tail.group(1) != short:
+            return role.replace(short, tail.group(1))
+    return role
+
+
 def _zh_dept_full(org: str | None) -> str | None:
     """"桐安区住建局" -> 桐安区住房和城乡建设局: a department named by its common short name, written in full."""
     if not org:
@@ -1243,6 +1271,26 @@ def _en_intro_post(rec: dict, flat: str) -> None:
     role = rec["role"] or ""
     if not role and not rec["organisation"]:  # (a fuller post beside a shorter one: the gold keeps either, so the handling's stays)
         rec["role"] = post
+
+
+# a post's remit, written as its own part of an apposition: "分管安全生产", "分管煤矿安全监管工作" (not "分管领导", "分管副局长")
+_ZH_REMIT_PART = re.compile(r"分管((?!领导|副)[^，,。；;、（）()：:]{2,24}?)(?:工作)?")
+
+
+def _zh_remit(rec: dict, flat: str) -> None:
+    """The remit of a post that the handling section leaves out but another sentence states for the same person with the
+    same post: "陶某某，县应急管理局副局长，分管危险化学品监管，…", "副局长蒙某某分管煤矿安全，", "分管安全生产的副镇长翟某某"
+    -> post "副局长（分管…）". Where the document words it more than once, the fullest."""
+    role = _clean_role(rec["role"], "zh") or ""
+    if "分管" in role or not re.search(r"(?:长|主任|书记|委员|经理|厂长|矿长)$", role):
+        return
+    name, post, part = re.escape(rec["person"]), re.escape(role), _ZH_REMIT_PART.pattern
+    found = [m.group(1) for pat in (name + r"，[^。；]{0,60}?" + post + r"，" + part + r"[，。；]",
+                                    post + name + part + r"[，。；]",
+                                    part + r"的[^，。；的]{0,8}?" + post + name)
+             for m in re.finditer(pat, flat)]
+    if found:
+        rec["role"] = f"{role}（分管{max(found, key=len)}）"
 
 
 def _en_remit(rec: dict, flat: str) -> None:
