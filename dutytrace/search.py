@@ -42,6 +42,10 @@ FILTER_KEYS = {"tag": "case_tags", "chunk_tag": "tags", "case": "case_id", "case
 FACET_FIELDS = ("accident_type", "industry", "region", "year", "grade", "case_tags", "levels", "language", "kind")
 CHUNK_FIELDS = ("language", "kind")  # facet fields a passage carries from its document (the rest are the case's)
 KEEP_HITS = 5  # passages per case and leg made into hits (what a result card, fusion and reranking read)
+SORTS = ("relevance", "newest", "oldest")
+# A date sort orders the most relevant matching cases up to this many (CaseResult.date_sorted says how
+# many), so that its cost is a page's plus one batch of stored profiles, not a read of every match.
+DATE_SORT_DEPTH = 200
 NO_WORDS = ("the query has no searchable words: it holds only stop words (such as 'the', 'of', '的', '了'). "
             "Add a word that says what to look for.")
 
@@ -116,6 +120,9 @@ class CaseResult:
     cases: list[CaseHit]
     total: int
     message: str | None = None
+    # with a sort by date: how many of the best matches were put in date order (all of them when it
+    # equals `total`; else the first DATE_SORT_DEPTH by relevance, and the rest are not listed)
+    date_sorted: int | None = None
 
 
 @dataclass
@@ -418,19 +425,28 @@ class Searcher:
         return [to_hit(s) for s in sorted(ev, key=passage_key)]
 
     def find_cases(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None,
-                   passages: int = 3) -> CaseResult:
-        """The cases with evidence for the query inside the filters, best first, and how many there are."""
+                   passages: int = 3, sort: str = "relevance", offset: int = 0) -> CaseResult:
+        """The cases with evidence for the query inside the filters, best first (or, with sort 'newest'
+        or 'oldest', the best DATE_SORT_DEPTH of them by accident date, undated last), from `offset` on,
+        and how many there are. Only the page's cases have their passages and profiles read (a date
+        sort also reads the profiles of the cases it orders)."""
         self._check(query, mode)
+        if sort not in SORTS:
+            raise SearchError(f"unknown sort '{sort}'; use one of {', '.join(SORTS)}")
         if not self.searchable(query):
-            return CaseResult([], 0, NO_WORDS)
+            return CaseResult([], 0, NO_WORDS, 0 if sort != "relevance" else None)
         _, scores, best, _ = self._rank(query, mode, filters, max(KEEP_HITS, passages))
         ranked = sorted(scores, key=lambda c: (score_key(scores[c]), c))
         total = len(ranked)
-        if self.reranker:
-            ranked = self._rerank_cases(query, ranked[:max(limit, 30)], best, scores)
+        offset, date_sorted = max(0, offset), None
+        if sort != "relevance":  # the fused order picks which cases; the cross-encoder would only re-order them
+            ranked = self._by_date(ranked[:DATE_SORT_DEPTH], newest=sort == "newest")
+            date_sorted = len(ranked)
+        elif self.reranker:
+            ranked = self._rerank_cases(query, ranked[:max(offset + limit, 30)], best, scores)
         out = []
         shown: dict[str, list[Hit]] = {}
-        for case_id in ranked[:limit]:
+        for case_id in ranked[offset:offset + limit]:
             seen, ps = set(), []
             for h in sorted(best[case_id], key=passage_key):
                 if h.chunk_id not in seen:
@@ -443,7 +459,18 @@ class Searcher:
             info = infos.get(case_id) or {}
             out.append(CaseHit(case_id, scores[case_id], info.get("title") or case_id, self._mark(ps),
                                facts=info.get("facts", {}), tags=case_tags(info)[:8] if info else []))
-        return CaseResult(out, total)
+        return CaseResult(out, total, date_sorted=date_sorted)
+
+    def _by_date(self, case_ids: list[str], newest: bool) -> list[str]:
+        """These cases by the accident date of their profiles (newest or oldest first, ties by case id),
+        the undated last in the order given."""
+        infos = self._infos(case_ids)
+
+        def date(c: str) -> str:
+            return str(((infos.get(c) or {}).get("facts") or {}).get("date") or "")
+
+        dated = sorted((c for c in case_ids if date(c)), key=lambda c: (date(c), c), reverse=newest)
+        return dated + [c for c in case_ids if not date(c)]
 
     def _rerank_cases(self, query: str, candidates: list[str], best: dict, scores: dict) -> list[str]:
         """Score each candidate's top passages with the cross-encoder; a case takes its best passage's score."""

@@ -371,11 +371,12 @@ class Dutytrace:
         self._search_audit(query, mode, filters, "cases")
         return self.searcher().search_cases(query, limit, mode, self._scoped(filters), passages=passages)
 
-    def find_cases(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None):
+    def find_cases(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None,
+                   sort: str = "relevance", offset: int = 0):
         """search_cases with how many cases match in all and, for a query of stop words only, a message
-        (search.CaseResult)."""
+        (search.CaseResult); `sort` 'newest' / 'oldest' orders the best matches by date, `offset` pages."""
         self._search_audit(query, mode, filters, "cases")
-        return self.searcher().find_cases(query, limit, mode, self._scoped(filters))
+        return self.searcher().find_cases(query, limit, mode, self._scoped(filters), sort=sort, offset=offset)
 
     def find_passages(self, query: str, limit: int = 10, mode: str = "hybrid", filters: dict | None = None):
         """search with how many passages match in all (search.PassageResult)."""

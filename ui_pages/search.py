@@ -224,24 +224,22 @@ if ss.get("_sig") is not None and ss["_sig"] != sig and not ss.pop("_keep_page",
 ss["_sig"] = sig
 ss.pop("_keep_page", None)
 
-cases, error, total, no_words = [], None, 0, False
+cases, error, total, no_words, listed = [], None, 0, False, 0
 page_no = max(1, int(ss["search_page"]))
 if query.strip():
     try:
-        if sort == "relevance":
-            found = svc.find_cases(query, limit=page_no * per_page, mode=mode, filters=filters)
-        else:  # every match, ordered by the accident date (cases with no date last)
-            found = svc.find_cases(query, limit=max(len(profiles), 1), mode=mode, filters=filters)
-            dated = sorted((c for c in found.cases if c.facts.get("date")), key=lambda c: (str(c.facts["date"]), c.case_id),
-                           reverse=sort == "newest")
-            found.cases = dated + [c for c in found.cases if not c.facts.get("date")]
+        # one page of cases; a date sort orders the most relevant matches (search.DATE_SORT_DEPTH) by
+        # accident date, undated last, and says so below when there are more matches than that
+        found = svc.find_cases(query, limit=per_page, mode=mode, filters=filters, sort=sort,
+                               offset=(page_no - 1) * per_page)
         total, no_words = found.total, bool(found.message)
-        pages = max(1, -(-total // per_page))
+        listed = total if found.date_sorted is None else found.date_sorted
+        pages = max(1, -(-listed // per_page))
         if page_no > pages:
             page_no = ss["search_page"] = pages
-            if sort == "relevance":
-                found = svc.find_cases(query, limit=page_no * per_page, mode=mode, filters=filters)
-        cases = found.cases[(page_no - 1) * per_page:page_no * per_page]
+            found = svc.find_cases(query, limit=per_page, mode=mode, filters=filters, sort=sort,
+                                   offset=(page_no - 1) * per_page)
+        cases = found.cases
     except (SearchError, DutytraceError) as e:
         error = str(e)
 write_url()
@@ -333,6 +331,8 @@ elif not cases:
     st.info(t("search.none"))
 else:
     st.markdown(f"**{t('search.total_one') if total == 1 else t('search.total', n=total)}**")
+    if found.date_sorted is not None and found.date_sorted < total:  # the date order covers the best matches only
+        st.caption(t("search.date_sorted_top", n=found.date_sorted, total=total))
     reading = read_query(query, codebook())  # the concepts and translations the query was searched by
     if explain_query(reading, lang()):
         st.caption(explain_query(reading, lang()))
@@ -371,8 +371,8 @@ for rank, case in enumerate(cases, start=first):
                 doc_button(t("open_page", page=p.page), key=f"doc-{rank}-{i}", doc_id=p.doc_id, page=p.page,
                            chunk_id=p.chunk_id, case_id=case.case_id, query=query)
 
-if cases and total > per_page:
-    pages = -(-total // per_page)
+if cases and listed > per_page:
+    pages = -(-listed // per_page)
     with st.container(horizontal=True, key="pager", vertical_alignment="center"):
         st.button(t("search.prev"), key="page-prev", icon=":material/chevron_left:", disabled=page_no <= 1,
                   on_click=go_to, args=(page_no - 1,))
