@@ -66,7 +66,9 @@ _EN_MEASURE_HEAD = re.compile(r"(?i)\b(measures?|recommendations?|recommends?|le
 _EN_NOT_MEASURE = re.compile(r"(?i)responsib|handling|disciplin|sanction|finding|penalt|accountab|punish")
 # a section on how the accident is handled (处理建议, 处理意见, "Handling Recommendations"): mostly sanctions on
 # people, but an entry that requires something of a body and sanctions no one is a measure
-_ZH_HANDLING_HEAD = re.compile(r"^(?:对[^，。]{0,12})?处理(?:建议|意见)?$")
+# also a chapter that joins the handling with the rectification ("五、处理及整改", "三、事故处理意见及整改措施")
+_ZH_HANDLING_HEAD = re.compile(r"^(?:对[^，。]{0,12}|事故|有关)?处理(?:建议|意见|情况|结果)?"
+                               r"(?:(?:及|和|与|暨|、)(?:整改|防范|下一步)[\u4e00-\u9fff]{0,6})?$")
 _EN_HANDLING_HEAD = re.compile(r"(?i)^handling\s+(?:recommendations?|opinions?|suggestions?)$")
 _ZH_SANCTION = re.compile(r"处罚|查处|追究|约谈|批评|书面检查|移送|处分|谈话|问责|刑事|拘留|留置|解除|罚款|免职|撤职|警告|诫勉|"
                           r"吊销|开除|撤销|降级|记过|记大过|停职|检讨|已被|司法机关|移交|纪委|监委|负有[^，。；]{0,8}责任|失察|失职")
@@ -103,7 +105,7 @@ def _heading(line: str, lang: str) -> tuple[int, str] | None:
         m = _ZH_SUB.match(s)
         if m and len(s) <= 24:
             return 2, s[m.end():]
-        return (0, s) if len(s) <= 20 and _ZH_MEASURE_HEAD.search(s) else None
+        return (0, s) if len(s) <= 20 and (_ZH_MEASURE_HEAD.search(s) or _ZH_HANDLING_HEAD.search(s)) else None
     m = _EN_TOP.match(s)
     if m and len(s.split()) <= 10:
         return 1, s[m.end():]
@@ -230,7 +232,7 @@ _BOUNDARY_EN = re.compile(r"(?:^|[.;:!?)\"”’]\s+|\n)$")
 _FAMILIES = {
     "zh": [
         ("paren_cn", re.compile(rf"[（(]([{_ZH_NUM}]+)[)）]"), "any"),
-        ("shi", re.compile(rf"([{_ZH_NUM}]+)是(?=[^的])"), "zh_clause"),
+        ("shi", re.compile(rf"([{_ZH_NUM}]+)是(?=[^的])"), "zh_shi"),
         ("yao", re.compile(rf"([{_ZH_NUM}])要(?=[^求素点害闻])"), "zh_clause"),  # 一要……；二要……
         ("roman", re.compile(r"[（(](i{1,3}|iv|vi{0,3}|ix|x)[)）]\s*"), "zh_clause"),
         ("di", re.compile(rf"第([{_ZH_NUM}]+)[，,、]"), "zh_clause"),
@@ -276,6 +278,8 @@ def _at_boundary(text: str, pos: int, kind: str, starts: set[int]) -> bool:
         return True
     if kind == "zh_clause":
         return bool(re.search(r"[。；;：:！？\s]$", before))
+    if kind == "zh_shi":  # "针对暴露的问题，一是……；二是……": 一是 may follow a comma
+        return bool(re.search(r"[。；;：:！？，,\s]$", before))
     return bool(_BOUNDARY_EN.search(before))
 
 
@@ -525,7 +529,8 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None,
         tail = _list_end(text, starts, chain[-1], lang)
         for i, (s, _e) in enumerate(chain):
             end = chain[i + 1][0] if i + 1 < len(chain) else tail
-            b.item(_discussion_cut(text[s:end]), s, True, lead_body)
+            entry = _discussion_cut(text[s:end])
+            b.item(_commentary_cut(entry, s, starts) if lang == "en" else entry, s, True, lead_body)
         for s, e in _sentences(text[tail:], lang):  # requiring sentences after the list
             if _has_modal(text[tail + s:tail + e], lang):
                 b.item(text[tail + s:tail + e], tail + s, False, None)
@@ -539,11 +544,17 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None,
             b.item(text[a:z], a, True, None)
         return b.items
     def wants(sent: str) -> bool:
-        return _has_modal(sent, lang) or (plans and lang == "zh" and bool(re.search(r"将(?![近来])", sent)))
+        return _has_modal(sent, lang) or (plans and lang == "zh" and bool(re.search(r"将(?![近来])", sent))) \
+            or (lang == "zh" and bool(_ZH_IMPERATIVE.match(sent)))
 
     cur: tuple[int, int] | None = None
     spans: list[tuple[int, int]] = []
     for s, e in _sentences(text, lang):
+        if lang == "zh" and _ZH_REPORTED.match(text[s:e]) and not _ZH_STRICT.search(text[s:e]):
+            if cur is not None:  # "经检查，……运行正常。", "该公司已于4月20日更换了……": a finding or work done, no part
+                spans.append(cur)  # of the measure before it
+            cur = None
+            continue
         if wants(text[s:e]) or cur is None:
             if cur is not None:
                 spans.append(cur)
@@ -556,6 +567,18 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None,
         if wants(text[s:e]):
             b.item(text[s:e], s, False, None)
     return b.items
+
+
+def _commentary_cut(entry: str, at: int, starts: set[int]) -> str:
+    """An English numbered entry whose first line is a whole recommendation ("1. Employers should install a
+    curb … edge.") and whose next lines explain it without requiring anything (a FACE discussion with no
+    "Discussion:" label): the entry without the explanation."""
+    first = next((st - at for st in sorted(starts) if at < st < at + len(entry)), None)
+    if first is None or not re.search(r"[.!?][\"”’)]?\s*$", entry[:first]) or not _has_modal(entry[:first], "en"):
+        return entry
+    rest = entry[first:]
+    sent = rest[:_sentences(rest, "en")[0][1]] if rest.strip() else ""
+    return entry if not sent or _has_modal(sent, "en") else entry[:first]
 
 
 def _list_end(text: str, starts: set[int], last: tuple[int, int], lang: str) -> int:
@@ -596,6 +619,33 @@ def _corrective_actions(pages: Sequence[Page], base: _dt.date | None) -> list[Me
     return out
 
 
+# the verbs of a task stated with no modal in a handling list or a 整改 entry: "对全乡农用车实行挂牌管理",
+# "在全镇推行……制度", "由乡农机站牵头，在各村设立……", "为……加装防护罩"
+_ZH_ACTION = re.compile(r"实行|实施|推行|开展|组织|制定|建立|健全|完善|修订|落实|加强|强化|配备|配齐|设置|设立|安装|加装|"
+                        r"增设|增加|更换|排查|整治|清理|拆除|关闭|停产整顿|停业整顿|督促|指导|聘请|划定|纳入|列入|"
+                        r"牵头|责成|培训|核查|复查|抽查|检查|登记|编制|推进|规范")
+
+
+# a sentence that reports a finding or work already done: "经检查，……", "该公司已于4月20日更换了……"
+_ZH_REPORTED = re.compile(r"\s*(?:经(?:检查|调查|核查|查明|核实)|[^，,。；]{0,20}?已(?:经)?(?:于|对|将|完成|组织|开展|更换|整改|"
+                          r"落实|安装|配备|拆除|停产|关闭|全部|按|向))")
+# a sentence of a measures section that opens with what is to be done, with no modal and no subject:
+# "全面清理车间积尘，……", "为除尘器加装泄爆片。", "对全体员工进行……培训。"
+_ZH_IMPERATIVE = re.compile(r"\s*(?:(?:在|对|为|由|针对|按照|结合|围绕|向)[^，,。；]{1,30}?[，,]?)?"
+                            r"(?:立即|全面|认真|切实|严格|进一步|迅速|及时|尽快|定期|逐一|彻底|重新)?"
+                            rf"(?:{_ZH_ACTION.pattern}|进行|开展|清理|组织)(?!发现|时|中|后|的|结果|情况|报告|记录|人员|工作|合格|组|期间|过程|范围|制度[。，]|[。，,])")
+
+
+def _zh_bare_action(part: str) -> bool:
+    """A part of a handling entry that states a task with no modal: an action verb in a clause that neither
+    reports it done (已, 已经) nor finds it missing (未, 没有, 不, 无)."""
+    for m in _ZH_ACTION.finditer(part):
+        clause = part[max(part.rfind(c, 0, m.start()) for c in "，,；;：:") + 1:m.start()]
+        if not re.search(r"已|未|没有|没|不|无|曾", clause):
+            return True
+    return False
+
+
 def _requirements_only(items: list[Measure], lang: str) -> list[Measure]:
     """Of a handling section's items, the parts that require something and sanction no one: an entry
     is split at its semicolons (and, in Chinese, at "，并"), each part kept when it carries a modal and
@@ -609,8 +659,9 @@ def _requirements_only(items: list[Measure], lang: str) -> list[Measure]:
         parts = [p for p in re.split(rx, m.measure) if p.strip()]
         for p in parts:
             p = _clean(p, lang)
-            # a recommendation ("建议县政府出台……") requires something though it has no modal
-            wanted = _has_modal(p, lang) or (lang == "zh" and p.startswith("建议"))
+            # a recommendation ("建议县政府出台……") requires something though it has no modal, and so does an
+            # entry that states an action with no modal and no subject ("在全乡开展……", "对……实行……")
+            wanted = _has_modal(p, lang) or (lang == "zh" and (p.startswith("建议") or _zh_bare_action(p)))
             if not p or sanction.search(p) or not wanted:
                 continue
             if len(parts) == 1:
@@ -663,12 +714,39 @@ _ZH_NOTICE_TERM = re.compile(r"(?:请|应|须|限)于?(?:文到|收到本?(?:通
 _ZH_NUMBERED_LINE = re.compile(rf"^\s*(?:\d{{1,2}}\s*[、.．](?!\d)|[（(][{_ZH_NUM}\d]{{1,3}}[)）]|[{_ZH_NUM}]{{1,2}}是|[①-⑫])")
 # an authority that requires something of a named party in one sentence: "劳工事务局要求涉事工场负责人于五个
 # 工作日内提交……"; the party is the body
-_ZH_ASKED = re.compile(r"^[^，,。；]{0,24}?(?:局|署|处|部门|委员会|委|办|政府|厅|中心|法院|检察院)(?:同时|还|并|亦|再次|进一步|也)?"
-                       r"(?:已经?)?(?:要求|责成)(?=[\u4e00-\u9fff“])(?!的)")
+# (Taiwan usage: "劳检处并责令原事业单位……", "劳检处另要求雇主……")
+_ZH_ASKED = re.compile(r"^[^，,。；]{0,24}?(?:局|署|处|部门|委员会|委|办|政府|厅|中心|法院|检察院)(?:同时|还|并|亦|另|再次|进一步|也)?"
+                       r"(?:已经?)?(?:要求|责成|责令)(?=[\u4e00-\u9fff“])(?!的)")
 # the same in a later clause of an authority's statement: "劳动检查处表示，已对工地发出停工处分，并已要求承揽商于复工前……"
-_ZH_ASKED_CLAUSE = re.compile(r"[，,]\s*(?:并|也|同时|另|还)?(?:已经?)?(?:要求|责成)(?=[\u4e00-\u9fff“])(?!的)")
+_ZH_ASKED_CLAUSE = re.compile(r"[，,]\s*(?:并|也|同时|另|还)?(?:已经?)?(?:要求|责成|责令)(?=[\u4e00-\u9fff“])(?!的)")
 # an appeal to the public or to employers (呼吁): advice, not a requirement laid on anyone
 _ZH_APPEAL = re.compile(r"呼吁|倡议|提醒广大|提醒市民")
+# "劳工局提醒，高处作业劳工应……": a reminder to no body in particular is an appeal too (one to a body is not:
+# "职安署也提醒，原事业单位应……")
+_ZH_REMINDER = re.compile(r"^[^，,。；]{0,16}提醒[，,：:]")
+
+
+# an inquest (Hong Kong usage: 死因研讯, 陪审团): the jury's recommendations are written in running text, "并提出多项
+# 建议，包括建议A……，以及建议B……", "陪审团又建议C……", "另外，陪审团认为D应……"
+_ZH_JURY = re.compile(r"陪审团|死因(?:庭|裁判|研讯)|研讯")
+_ZH_OPINION = re.compile(r"^(?:另外|此外|同时|另|又)?[，,]?[^，,。；]{0,10}?(?:认为|指出|指明)[，,]?")
+
+
+def _recommended(sent: str) -> list[tuple[int, str]]:
+    """The recommendations in a sentence: from each 建议 that is followed by the body it addresses to the next
+    one (a noun, "提出多项建议", is no start), the joining words at the end left out; never a sanction."""
+    starts = []
+    for m in re.finditer(r"建议", sent):
+        named = bodies(sent[m.end():], "zh")
+        if named and re.sub(r"^(?:由|请)", "", sent[m.end():]).startswith(named[0]):
+            starts.append(m.start())
+    out = []
+    for i, a in enumerate(starts):
+        clause = sent[a:starts[i + 1] if i + 1 < len(starts) else len(sent)]
+        clause = re.sub(r"[，,；;、]?\s*(?:以及|及|和|并|又|亦|还|另外?|同时)?\s*$", "", clause)
+        if not _ZH_SANCTION.search(clause):
+            out.append((a, clause))
+    return out
 
 
 def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date | None) -> list[Measure]:
@@ -677,7 +755,7 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
     from dataclasses import replace
 
     out: list[Measure] = []
-    active = future = False
+    active = future = jury = False
     ordered: str | None = None  # the addressee ("" if none) of an order whose numbered requirements follow
     notice_from: int | None = None  # where the items of the notice being read begin in `out`
     recipient = next((m.group(1).strip() for _, ln in lines for m in [_EN_RECIPIENT.search(ln)] if m), None) \
@@ -730,11 +808,30 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
                 elif active and s == 0 and not cue:  # the cue's own sentence ("Under the terms …, it will pay …") goes on
                     active = False
                 continue
+            reminder = _ZH_REMINDER.match(sent)
+            if reminder and not bodies(sent[reminder.end():], lang):
+                continue
             if appeal or _ZH_APPEAL.search(sent):  # an appeal, and the rest of its paragraph
                 appeal, active = True, False
                 continue
             if _ZH_QUOTED.search(sent):
                 continue
+            jury = jury or bool(_ZH_JURY.search(sent))
+            if jury:  # an inquest's recommendations, and its jury's opinions of what must be done
+                recs = _recommended(sent)
+                for at, clause in recs:
+                    b.add(clause, s + at, passage=sent)
+                opinion = _ZH_OPINION.match(sent) if not recs else None
+                if opinion and _ZH_STRICT.search(sent[opinion.end():]) and bodies(sent[opinion.end():], lang) \
+                        and not _ZH_SANCTIONED.search(sent):
+                    b.add(sent[opinion.end():], s + opinion.end(), passage=sent)
+                # "陪审团作出以下建议：承建商应……；劳工处应……。": the requirements after the colon
+                listed = re.search(r"建议[：:，,]\s*", sent) if not recs and not opinion else None
+                if listed and _ZH_STRICT.search(sent[listed.end():]) and not _ZH_SANCTIONED.search(sent):
+                    b.item(sent[listed.end():], s + listed.end(), False, None)
+                if recs or opinion or listed:
+                    active = True
+                    continue
             lead = _ZH_ORDER_LEAD.search(sent)
             if lead:
                 ordered, active = lead.group(1).strip(), True
@@ -748,8 +845,10 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
                 b.item(sent, s, True, None)
                 continue
             asked = _ZH_ASKED.match(sent)
+            party = bodies(sent[asked.end():], lang) if asked else []
+            if asked and "责令" in asked.group(0) and not party:  # "劳检处责令限期改善" in a headline: no one named
+                asked = None
             if asked and not _ZH_SANCTION.search(sent[asked.end():].split("，")[0]):
-                party = bodies(sent[asked.end():], lang)
                 b.add(sent, s, own_body=party[:1])
                 active = True
                 continue
@@ -783,15 +882,64 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
     return out
 
 
+# an English entry that holds a person or a firm to account, as translated reports put them under
+# "Recommendations": "He is suspected of the crime of …", "It is recommended that she be dealt with …",
+# "… is recommended to be given an administrative penalty"
+_EN_HELD_TO_ACCOUNT = re.compile(
+    r"(?i)\bsuspected of\b|\bcrime of\b|\bcriminal (?:liability|responsibility|compulsory)|\bcompulsory measures\b|"
+    r"\b(?:he|she|they|him|her)\s+(?:be|is|was|has been|have been)\s+(?:dealt with|given|fined|punished|held|"
+    r"transferred|handed|removed|dismissed|investigated|detained|arrested)\b|"
+    r"\b(?:is|are)\s+recommended\s+to\s+be\s+(?:given|fined|punished|dealt with|held|transferred|handed|investigated)\b|"
+    r"\b(?:administrative|party|government affairs)\s+(?:penalt|disciplin|sanction|warning|demerit)")
+_EN_STRICT_MODAL = re.compile(r"(?i)\b(?:should|shall|must|is required to|are required to|needs? to)\b")
+
+
+def _holds_to_account(measure: str, lang: str) -> bool:
+    """An entry under a measures heading that holds someone to account and requires nothing of anyone."""
+    return lang == "en" and bool(_EN_HELD_TO_ACCOUNT.search(measure)) and not _EN_STRICT_MODAL.search(measure)
+
+
+def _words(s: str) -> set[str]:
+    return {w.rstrip("s") for w in re.findall(r"[a-z]{3,}", s.lower())} - {"should", "shall", "must", "the", "and",
+                                                                            "that", "for", "with", "will", "not"}
+
+
+def _repeats(summary: list[Measure], full: list[Measure]) -> bool:
+    """A list that states again, item by item, another and fuller list (a FACE report's summary
+    "Recommendations:" bullets and its "Recommendation #1 …" section): two or more items, each with its own
+    counterpart in the other list that has the same bodies, is no shorter, and holds at least half of its
+    words (English) or characters (Chinese)."""
+    if len(summary) < 2 or len(summary) > len(full):
+        return False
+    used: set[int] = set()
+    for a in summary:
+        wa = _words(a.measure) if a.measure.isascii() else set(a.measure)
+        for j, b in enumerate(full):
+            wb = _words(b.measure) if b.measure.isascii() else set(b.measure)
+            if j not in used and a.bodies == b.bodies and len(a.measure) <= len(b.measure) and wa \
+                    and len(wa & wb) / len(wa) >= 0.5:
+                used.add(j)
+                break
+        else:
+            return False
+    return True
+
+
 def extract_measures(pages: Sequence[Page], lang: str) -> list[Measure]:
     """The rectification measures of a document (report or decision), in document order."""
     lines = [(p.number, ln) for p in pages for ln in p.text.splitlines()]
     base = document_date(pages, lang)
     out: list[Measure] = []
     sections = _sections(lines, lang)
+    found: list[list[Measure]] = []
     for sec, kind in sections:
         items = _section_items(sec, lang, base, plans=kind == "plans")
-        out.extend(_requirements_only(items, lang) if kind == "handling" else items)
+        items = _requirements_only(items, lang) if kind == "handling" else items
+        found.append([m for m in items if not _holds_to_account(m.measure, lang)])
+    for i, items in enumerate(found):  # a summary list that another section states again in full is read once
+        if not any(j != i and _repeats(items, other) and not (j > i and _repeats(other, items))
+                   for j, other in enumerate(found)):
+            out.extend(items)
     if not sections:  # no measures section: requirements stated where a notice, a decision or news puts them
         out.extend(_cued_requirements(lines, lang, base))
     if lang == "en":
