@@ -382,3 +382,14 @@ def test_zh_a_unit_s_short_name_in_a_post_is_written_in_full_where_the_document_
     assert got["路某"].role == "危险化学品监督管理股股长"
     short = people("六、处理建议\n1. 贺某某，青岭镇安监站站长，建议给予政务记过处分。\n", "zh")
     assert short["贺某某"].role == "安监站站长"  # the document never writes the full name: as written
+
+
+def test_en_the_remit_of_the_same_post_worded_otherwise():
+    text = ("5. Causes\nMeng Tao, deputy head of Shuikou Town in charge of work safety, signed inspection logs he had not "
+            "checked. Ye Lan, deputy head of Shuikou Town, who was in charge of the school run, did not report.\n"
+            "8. Responsibility findings and handling recommendations\n"
+            "Meng Tao, deputy head of Shuikou Town, is recommended for a serious warning within the Party.\n"
+            "Ye Lan, deputy head of Shuikou Town, is recommended for a warning.\n")
+    got = people(text, "en")
+    assert got["Meng Tao"].role == "deputy town head in charge of work safety"
+    assert "in charge" not in (got["Ye Lan"].role or "")  # a clause with a verb is no part of the post

@@ -1303,6 +1303,14 @@ def _en_remit(rec: dict, flat: str) -> None:
                   r" ((?:in charge of|responsible for) [^,;:.()]{2,60}?)\s*[,;:.]", flat)
     if m:
         rec["role"] = f"{role} {m.group(1).strip()}"
+        return
+    # the same post worded otherwise: "Ji Hongbo, deputy head of Xinglong Town in charge of work safety, …" for a "deputy town
+    # head" (the head word of the post in the apposition; no verb before the remit)
+    head = role.split()[-1]
+    for m in re.finditer(re.escape(rec["person"]) + r",\s+((?:the |a |an )?[^,;:.()]{2,100}?)\s+in charge\s+of\s+([^,;:.()]{2,60}?)\s*[,;:.]", flat):
+        if re.search(r"\b" + re.escape(head) + r"\b", m.group(1)) and not re.search(r"\b(?:is|was|were|had|has|have|did|who|which|told|said)\b", m.group(1)):
+            rec["role"] = f"{role} in charge of {m.group(2).strip()}"
+            return
 
 
 def _en_biography(rec: dict, flat: str, aliases: dict[str, str]) -> None:
