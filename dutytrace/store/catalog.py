@@ -45,6 +45,7 @@ class Catalog:
             if tx.execute(select(t.catalog_meta.c.value).where(t.catalog_meta.c.key == "bm25_df")).scalar() == token:
                 tx.execute(delete(t.bm25_df))
                 tx.execute(delete(t.bm25_chunks))
+                tx.execute(delete(t.bm25_totals))
                 counts = _TermCounts()
                 counts.add((r[0], r[1]) for r in tx.execute(select(t.chunks.c.case_id, t.chunks.c.text)).all())
                 counts.write(tx, +1)
@@ -269,7 +270,8 @@ class Catalog:
     def term_counts(self, terms: list[int], case_ids: set[str] | None = None) -> tuple[int, dict[int, int]]:
         """(chunks with a BM25 vector, {term: chunks holding it}) over the given cases (None: all).
         Reads the rows of the query's terms only (a covering index), whatever the size of the archive."""
-        return self._chunks_with_terms(case_ids), self._term_df(terms, case_ids)
+        scope = self._scope(case_ids)
+        return self._chunks_with_terms(scope), self._term_df(terms, scope)
 
     def case_term_counts(self, terms: Collection[int], case_ids: Collection[str]) -> dict[str, dict[int, int]]:
         """{case: {term: chunks holding it}} for these cases and terms only (rows of the covering index
@@ -295,41 +297,62 @@ class Catalog:
             out.setdefault(r[0], set()).add(r[1])
         return out
 
-    def _chunks_with_terms(self, case_ids: Collection[str] | None) -> int:
-        b = t.bm25_chunks.c
+    def _scope(self, case_ids: Collection[str] | None) -> tuple[str, list[str]] | None:
+        """How to count over a visible set: None for every case (the totals); ("in", ids) to add up the
+        rows of the visible cases, or ("out", ids) to take the hidden cases' rows from the totals,
+        whichever list is shorter (ids of cases with counted chunks only). One read of the case ids."""
         if case_ids is None:
-            return int(self.db.scalar(select(func.coalesce(func.sum(b.n), 0))) or 0)
-        return sum(int(r[1]) for r in self.db.all(select(b.case_id, b.n)) if r[0] in case_ids)
+            return None
+        every = [r[0] for r in self.db.all(select(t.bm25_chunks.c.case_id))]
+        hidden = [c for c in every if c not in case_ids]
+        if len(hidden) < len(every) - len(hidden):
+            return "out", hidden
+        return "in", [c for c in every if c in case_ids]
 
-    def _term_df(self, terms: list[int], case_ids: Collection[str] | None) -> dict[int, int]:
+    def _totals(self, terms: list[int]) -> dict[int, int]:
+        b = t.bm25_totals.c
+        return {int(r[0]): int(r[1]) for r in self.db.all(select(b.term, b.n).where(b.term.in_(terms)))}
+
+    def _chunks_with_terms(self, scope: tuple[str, list[str]] | None) -> int:
+        total = self._totals([t.TOTAL_CHUNKS]).get(t.TOTAL_CHUNKS, 0) if scope is None or scope[0] == "out" else 0
+        if scope is None:
+            return total
+        b = t.bm25_chunks.c
+        part_sum = sum(int(self.db.scalar(select(func.coalesce(func.sum(b.n), 0)).where(b.case_id.in_(part))) or 0)
+                       for part in _parts(scope[1], 500))
+        return total - part_sum if scope[0] == "out" else part_sum
+
+    def _term_df(self, terms: list[int], scope: tuple[str, list[str]] | None) -> dict[int, int]:
         terms = sorted({int(x) for x in terms})
         if not terms:
             return {}
-        b = t.bm25_df.c
-        df: dict[int, int] = {}
-        if case_ids is None:
-            for r in self.db.all(select(b.term, func.sum(b.n)).where(b.term.in_(terms)).group_by(b.term)):
-                df[int(r[0])] = int(r[1])
+        df = self._totals(terms) if scope is None or scope[0] == "out" else {}
+        if scope is None:
             return df
-        for r in self.db.all(select(b.term, b.case_id, b.n).where(b.term.in_(terms))):
-            if r[1] in case_ids:
-                df[int(r[0])] = df.get(int(r[0]), 0) + int(r[2])
-        return df
+        b = t.bm25_df.c
+        sign = -1 if scope[0] == "out" else 1
+        for part in _parts(scope[1], 500):
+            for r in self.db.all(select(b.term, func.sum(b.n)).where(b.term.in_(terms), b.case_id.in_(part))
+                                 .group_by(b.term)):
+                df[int(r[0])] = df.get(int(r[0]), 0) + sign * int(r[1])
+        return {k: v for k, v in df.items() if v > 0}
 
     def term_weights(self, case_ids: set[str] | None = None):
         """A query's term weights: BM25 IDF over the chunks of these cases (None: every case), as an
         index holding only those chunks would compute it (store/vectors.py). Made for one search: the
-        number of chunks is read once."""
+        number of chunks (and how to count over the visible set) is read once. Over every case a term's
+        count is one row of the totals (bm25_totals); over a visible set, the rows of the visible cases or
+        the totals less the hidden ones, filtered in SQL."""
         from dutytrace.store.vectors import idf
 
-        cases = None if case_ids is None else frozenset(case_ids)
-        total: list[int] = []
+        state: list = []
 
         def weights(terms: list[int]) -> list[float]:
-            if not total:
-                total.append(self._chunks_with_terms(cases))
-            df = self._term_df(terms, cases)
-            return [idf(total[0], df.get(int(x), 0)) for x in terms]
+            if not state:
+                scope = self._scope(case_ids)
+                state.extend((scope, self._chunks_with_terms(scope)))
+            df = self._term_df(terms, state[0])
+            return [idf(state[1], df.get(int(x), 0)) for x in terms]
         return weights
 
     # -- stored case profiles (profile.py) -------------------------------------------------------
@@ -472,16 +495,28 @@ class _TermCounts:
                     counts[term] = counts.get(term, 0) + 1
 
     def write(self, tx, sign: int) -> None:
+        """Add (sign +1) or take (-1) these counts to the per-case rows and to the archive-wide totals
+        (bm25_totals), in the caller's transaction."""
+        totals: dict[int, int] = {}
         for case_id, counts in self.df.items():
             upsert(tx, t.bm25_df, [{"case_id": case_id, "term": term, "n": sign * n} for term, n in counts.items()],
                    set_=lambda ex: {"n": t.bm25_df.c.n + ex.n})
+            for term, n in counts.items():
+                totals[term] = totals.get(term, 0) + n
         upsert(tx, t.bm25_chunks, [{"case_id": case_id, "n": sign * n} for case_id, n in self.chunks.items()],
                set_=lambda ex: {"n": t.bm25_chunks.c.n + ex.n})
+        if self.chunks:
+            totals[t.TOTAL_CHUNKS] = sum(self.chunks.values())
+        # in ascending term order, so that two writers lock the shared rows in one order (PostgreSQL)
+        upsert(tx, t.bm25_totals, [{"term": term, "n": sign * totals[term]} for term in sorted(totals)],
+               set_=lambda ex: {"n": t.bm25_totals.c.n + ex.n})
         if sign < 0:
             for case_id in self.df:
                 tx.execute(delete(t.bm25_df).where(t.bm25_df.c.case_id == case_id, t.bm25_df.c.n <= 0))
             for case_id in self.chunks:
                 tx.execute(delete(t.bm25_chunks).where(t.bm25_chunks.c.case_id == case_id, t.bm25_chunks.c.n <= 0))
+            for part in _parts(sorted(totals), 500):
+                tx.execute(delete(t.bm25_totals).where(t.bm25_totals.c.term.in_(part), t.bm25_totals.c.n <= 0))
 
 
 def _remove_document(tx, doc_id: str) -> None:

@@ -97,6 +97,14 @@ bm25_chunks = Table(
     "bm25_chunks", metadata,
     Column("case_id", Text, primary_key=True), Column("n", Int, nullable=False))
 
+# the archive-wide sums of bm25_df per term, and (row TOTAL_CHUNKS) of bm25_chunks: a search over every
+# case reads one row per query term, whatever the number of cases; kept in the transaction that changes
+# bm25_df (store/catalog.py), made and filled from bm25_df by revision 0002
+TOTAL_CHUNKS = -1  # BM25 term ids are unsigned: this row counts the chunks with a BM25 vector
+bm25_totals = Table(
+    "bm25_totals", metadata,
+    Column("term", Int, primary_key=True, autoincrement=False), Column("n", Int, nullable=False))
+
 catalog_meta = Table(
     "catalog_meta", metadata,
     Column("key", Text, primary_key=True), Column("value", Text, nullable=False))

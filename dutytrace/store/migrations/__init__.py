@@ -87,6 +87,9 @@ def _repair(conn: Connection) -> None:
         for index in table.indexes:
             index.create(conn, checkfirst=True)
     conn.execute(text("UPDATE documents SET content = doc_id WHERE content IS NULL"))
+    if "bm25_totals" not in have:  # the sums of the per-case rows, as revision 0002 fills them
+        conn.execute(text("INSERT INTO bm25_totals (term, n) SELECT term, SUM(n) FROM bm25_df GROUP BY term HAVING SUM(n) > 0"))
+        conn.execute(text("INSERT INTO bm25_totals (term, n) SELECT -1, SUM(n) FROM bm25_chunks HAVING SUM(n) > 0"))
 
 
 def upgrade(db) -> str:
