@@ -81,3 +81,65 @@ def test_comparison_and_analytics_totals_in_chromium(desk_home):
             page.screenshot(path=str(ARTIFACTS / f"analytics-{lang}.png"), full_page=False)
     for name in ("compare.png", "analytics-en.png", "analytics-zh.png"):
         assert (ARTIFACTS / name).stat().st_size > 10_000
+
+
+def test_note_edited_and_deleted_in_chromium(desk_home):
+    """The author's own notes carry Edit and Delete on the Case page: an edit is saved in place and the
+    note then says when it was edited; a delete asks first, and the note leaves the page while its text
+    stays in the audit log. The controls in both interface languages."""
+    from playwright.sync_api import expect
+
+    from dutytrace.config import Settings
+    from dutytrace.service import Dutytrace
+
+    home, _ = desk_home
+    with Dutytrace(Settings(home=home)) as svc:  # single-user mode: the notes are local's, as the app's user
+        keep = svc.add_note("case-sewer", "Check the gas detector's calibration record.")
+        gone = svc.add_note("case-sewer", "A note written by mistake.")
+    new_text = "Check the gas detector's calibration record (May 2019) and who signed it."
+    edited = re.compile(r"edited \d{4}-\d\d-\d\d \d\d:\d\d")
+    expect.set_options(timeout=90_000)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with running_app(home) as url, browser_page() as page:
+        page.goto(url + "/case?case=case-sewer")
+        first, second = page.locator(".st-key-note-0"), page.locator(".st-key-note-1")
+        expect(first).to_contain_text(keep["text"])
+        expect(second).to_contain_text(gone["text"])
+        assert not edited.search(first.inner_text())
+        # -- edit in place
+        first.get_by_role("button", name="Edit").click()
+        box = page.get_by_label("Note text")
+        expect(box).to_have_value(keep["text"])
+        box.fill(new_text)
+        page.get_by_role("button", name="Save note").click()
+        expect(first).to_contain_text(new_text)
+        expect(first).to_contain_text(edited)
+        expect(page.get_by_label("Note text")).to_have_count(0)  # the editor closed
+        # -- delete: asked first; Cancel keeps it, Yes deletes it
+        second.get_by_role("button", name="Delete").click()
+        confirm = page.locator(f".st-key-note-confirm-{gone['id']}")
+        expect(confirm).to_contain_text("Delete this note?")
+        confirm.get_by_role("button", name="Cancel").click()
+        expect(confirm).to_have_count(0)
+        expect(second).to_contain_text(gone["text"])
+        second.get_by_role("button", name="Delete").click()
+        page.locator(f".st-key-note-confirm-{gone['id']}").get_by_role("button", name="Yes, delete the note").click()
+        expect(page.get_by_text(gone["text"])).to_have_count(0)
+        expect(page.locator(".st-key-note-1")).to_have_count(0)
+        page.wait_for_timeout(600)
+        page.screenshot(path=str(ARTIFACTS / "desk-note-edited.png"), full_page=False)
+        # -- the same controls and the edit mark in Chinese
+        page.goto(url + "/case?case=case-sewer&lang=zh")
+        note = page.locator(".st-key-note-0")
+        expect(note).to_contain_text(new_text)
+        expect(note).to_contain_text("已修改")
+        expect(note.get_by_role("button", name="修改")).to_be_visible()
+        expect(note.get_by_role("button", name="删除")).to_be_visible()
+    with Dutytrace(Settings(home=home)) as svc:  # what the browser did is what the service and the audit hold
+        assert [(n["id"], n["text"]) for n in svc.notes("case-sewer")] == [(keep["id"], new_text)]
+        edits = [e for e in svc.audit.entries(action="note_edit") if e["detail"]["note"] == keep["id"]]
+        assert len(edits) == 1 and edits[0]["detail"]["before"]["text"] == keep["text"]
+        assert edits[0]["detail"]["after"]["text"] == new_text
+        deletes = [e for e in svc.audit.entries(action="note_delete") if e["detail"]["note"] == gone["id"]]
+        assert len(deletes) == 1 and deletes[0]["detail"]["before"]["text"] == gone["text"]
+    assert (ARTIFACTS / "desk-note-edited.png").stat().st_size > 10_000
