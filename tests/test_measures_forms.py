@@ -110,3 +110,29 @@ def test_translated_entries_holding_people_to_account_are_no_measures():
 def test_bodies_after_zecheng_and_not_a_distributive_word():
     ms = items("三、处理意见\n1.责成县交通局对全县渡口开展安全检查。\n2.逐船登记核发安全标识。\n", "zh")
     assert [m.body for m in ms] == ["县交通局", None]
+
+
+def test_numbered_entries_inside_one_sentence_of_next_steps_keep_the_leads_body():
+    text = ("关于某村水渠溺水事故的情况说明\n"
+            "下一步，我乡将抓好以下几项工作：一是在沿渠各村增设防护栏和警示牌，10月底前完工；二是对放学时段实行"
+            "护学巡查；三是乡水利站会同村委会建立渠道巡查台账。\n")
+    ms = items(text, "zh")
+    assert [m.body for m in ms] == ["我乡", "我乡", "乡水利站; 村委会"]
+    assert ms[0].deadline == "10月底前" and ms[1].measure.startswith("对放学时段实行")
+
+
+def test_inquest_jury_recommendations_listed_after_ruxia():
+    ms = traditional("死因研訊完結，陪審團裁定死於意外。陪審團建議如下：一、學校應為實驗室加裝氣體洩漏警報；"
+                     "二、教育局須向學校發出實驗室氣瓶存放指引。\n")
+    assert [m.body for m in ms] == ["學校", "教育局"]
+
+
+def test_translated_entries_bearing_responsibility_or_transferred_to_judicial_organs():
+    text = ("V. Recommendations\n"
+            "(1) Sun Li, manager of the depot, bears direct responsibility. It is recommended that the case be "
+            "transferred to the judicial organs.\n"
+            "(2) Ma Tao, section chief, bears supervisory responsibility. It is suggested that he be expelled from "
+            "the Party.\n"
+            "(3) Strengthen checks on forklift licences at logistics depots.\n")
+    ms = items(text, "en")
+    assert [m.measure for m in ms] == ["Strengthen checks on forklift licences at logistics depots."]

@@ -469,6 +469,13 @@ class _Builder:
         if numbered:
             self.add(seg, pos, lead_body)
             return
+        chain = _chain(seg, set(), "zh") if self.lang == "zh" else []
+        if chain:  # "下一步，我镇将做好以下工作：一是……；二是对……实行……": one item per entry, the lead's body kept
+            lb = bodies(seg[:chain[0][0]], self.lang) or list(lead_body or [])
+            for i, (a, _e) in enumerate(chain):
+                self.add(seg[a:chain[i + 1][0] if i + 1 < len(chain) else len(seg)], pos + a, lb, seg[:chain[0][0]],
+                         passage=raw)
+            return
         for clause in _split_clauses(seg, self.lang):
             self.add(clause, pos + max(raw.find(clause[:20]), 0), lead_body, passage=raw)
 
@@ -826,8 +833,9 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
                         and not _ZH_SANCTIONED.search(sent):
                     b.add(sent[opinion.end():], s + opinion.end(), passage=sent)
                 # "陪审团作出以下建议：承建商应……；劳工处应……。": the requirements after the colon
-                listed = re.search(r"建议[：:，,]\s*", sent) if not recs and not opinion else None
-                if listed and _ZH_STRICT.search(sent[listed.end():]) and not _ZH_SANCTIONED.search(sent):
+                listed = re.search(r"建议(?:包括|如下)?[：:，,]\s*", sent) if not recs and not opinion else None
+                if listed and (_ZH_STRICT.search(sent[listed.end():]) or _zh_bare_action(sent[listed.end():])) \
+                        and not _ZH_SANCTIONED.search(sent):
                     b.item(sent[listed.end():], s + listed.end(), False, None)
                 if recs or opinion or listed:
                     active = True
@@ -888,7 +896,11 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
 _EN_HELD_TO_ACCOUNT = re.compile(
     r"(?i)\bsuspected of\b|\bcrime of\b|\bcriminal (?:liability|responsibility|compulsory)|\bcompulsory measures\b|"
     r"\b(?:he|she|they|him|her)\s+(?:be|is|was|has been|have been)\s+(?:dealt with|given|fined|punished|held|"
-    r"transferred|handed|removed|dismissed|investigated|detained|arrested)\b|"
+    r"transferred|handed|removed|dismissed|investigated|detained|arrested|expelled|demoted|warned|disciplined|"
+    r"prosecuted|criticized|criticised|ordered to make)\b|"
+    r"\bbe\s+(?:transferred|handed over|referred)\s+to\s+(?:the\s+)?(?:judicial|public security|procurat|discipline)|"
+    r"\bbears?\s+(?:the\s+)?(?:direct|main|primary|major|important|leadership|supervisory|management)\s+"
+    r"responsibility\b|"
     r"\b(?:is|are)\s+recommended\s+to\s+be\s+(?:given|fined|punished|dealt with|held|transferred|handed|investigated)\b|"
     r"\b(?:administrative|party|government affairs)\s+(?:penalt|disciplin|sanction|warning|demerit)")
 _EN_STRICT_MODAL = re.compile(r"(?i)\b(?:should|shall|must|is required to|are required to|needs? to)\b")
@@ -916,7 +928,7 @@ def _repeats(summary: list[Measure], full: list[Measure]) -> bool:
         wa = _words(a.measure) if a.measure.isascii() else set(a.measure)
         for j, b in enumerate(full):
             wb = _words(b.measure) if b.measure.isascii() else set(b.measure)
-            if j not in used and a.bodies == b.bodies and len(a.measure) <= len(b.measure) and wa \
+            if j not in used and (a.bodies == b.bodies or not a.bodies) and len(a.measure) <= len(b.measure) and wa \
                     and len(wa & wb) / len(wa) >= 0.5:
                 used.add(j)
                 break
