@@ -393,3 +393,13 @@ def test_en_the_remit_of_the_same_post_worded_otherwise():
     got = people(text, "en")
     assert got["Meng Tao"].role == "deputy town head in charge of work safety"
     assert "in charge" not in (got["Ye Lan"].role or "")  # a clause with a verb is no part of the post
+
+
+def test_zh_a_crew_named_after_its_head_is_the_head_s_organisation():
+    text = ("二、事故经过\n石坪煤业将掘进工程交由郎某某掘进队施工，郎某某掘进队共11人。\n"
+            "六、对事故有关责任人员的处理建议\n1. 郎某某，掘进队负责人，涉嫌重大责任事故罪，建议移送司法机关。\n"
+            "2. 卫某某，县能源局副局长，建议给予政务记过处分。\n")
+    got = people(text, "zh")
+    assert got["郎某某"].organisation == "郎某某掘进队" and got["郎某某"].level == "enterprise"
+    got = people(text.replace("郎某某掘进队共11人", "卫某某掘进队共11人"), "zh")
+    assert got["卫某某"].organisation != "卫某某掘进队"  # an official is never a crew's

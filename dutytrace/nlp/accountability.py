@@ -115,7 +115,7 @@ _LEADER_POST = re.compile(r"副?(?:县|区|市|州|省)长|(?:县|区|市)委(?:
                           r"(?:county|district|city)|magistrate|\bmayor|(?:county|district|city) (?:head|governor)|"
                           r"head of (?:the )?(?:[A-Z][\w'-]+ )*(?:County|District|City)(?: People's)? Government", re.I)
 _LEVEL_ORG = [
-    ("enterprise", r"公司|合作社|集团|(?:加工|工)?厂$|施工队|装修队|采掘队|班组|供应点|餐饮店|饭店|门店|经营部|商行|\bCo\.|\bLtd\b|Limited|Company|\bInc\b|Cooperative|"
+    ("enterprise", r"公司|合作社|集团|(?:加工|工)?厂$|施工队|装修队|采掘队|掘进队|建房队|作业队|包工队|班组|供应点|餐饮店|饭店|门店|经营部|商行|\bCo\.|\bLtd\b|Limited|Company|\bInc\b|Cooperative|"
                    r"\bplc\b|\bLLC\b|contractor|\bgang\b|\bteam\b|supply point|\bshop\b|restaurant"),
     ("local_management", r"镇|(?<!城)乡|街道|(?<!农)村|社区|管委会|管理委员会|园区|开发区|工业区|集中区|新区|Towns?hip|\bTown\b|Village|Sub-district|Street|"
                          r"Management Committee|\bPark\b|Community|Development Zone|New Area Management"),
@@ -230,6 +230,10 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
                     org = max(places, key=places.get) + org[1:]
             org = _zh_dept_full(_zh_zone_full(org, flat))
             role = _zh_unit_full(role, flat, aliases)
+            crew = None if r["enterprise"] or _GOV_POST.search(role or "") and not _ENTERPRISE_POST.search(role or "") else \
+                re.search(re.escape(r["person"]) + r"(?:施工队|装修队|采掘队|掘进队|建房队|作业队|工程队|包工队|班组)", flat)
+            if crew:  # "覃某某采掘队14人入井": the crew the document names after its head is where the head works (not the mine)
+                org = crew.group(0)
             if org and role and not r["enterprise"] and len(org) <= 8 and re.search(r"(?:大队|中队|股|科|室)$", org) \
                     and not re.match(r"[\u4e00-\u9fff]{2}[省市县区镇乡]|.*(?:公安|消防|交警|派出所)", org):
                 # "执法大队大队长周某": a unit of a bureau is part of the post, the bureau is the organisation
