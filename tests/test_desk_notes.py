@@ -18,6 +18,7 @@ from dutytrace.security import AccessDenied
 from dutytrace.service import Dutytrace
 from dutytrace.store import schema as t
 from dutytrace.store.desk import DeskError
+from tests.test_postgres import pg_url  # noqa: F401 - the PostgreSQL server fixture
 
 SECRET = "case-mine"  # restricted
 SEWER = "case-sewer"
@@ -130,7 +131,7 @@ def test_deleted_note_leaves_views_and_stays_in_audit(world):
         with pytest.raises(NotFound):
             change()
     # the audit log is append-only: its rows cannot be rewritten to hide the deleted text
-    with pytest.raises(Exception):
+    with pytest.raises(Exception, match="append-only"):
         with world.catalog.db.transaction() as tx:
             tx.execute(t.audit.update().values(detail="{}"))
     assert audit_rows(world, "note_delete", on_passage["id"])[0]["detail"]["before"]["text"] == on_passage["text"]
@@ -161,3 +162,26 @@ def test_cli_edit_and_delete(tmp_path, archive):
     assert r.exit_code == 0 and "deleted" in r.stdout, r.output
     assert json.loads(run("notes", SEWER, "--json").stdout)["notes"] == []
     assert run("notes", SEWER, "--delete", note["id"]).exit_code == 2
+
+
+def test_note_edit_and_delete_on_postgresql(pg_url):
+    """Revision 0003's columns and the store's statements on PostgreSQL."""
+    from dutytrace.store.catalog import Catalog
+    from dutytrace.store.desk import DeskStore
+
+    cat = Catalog(pg_url)
+    try:
+        desk = DeskStore(cat)
+        a = desk.add_note("c1", "olga", "first text", chunk_id="k1", doc_id="d1", page=2)
+        b = desk.add_note("c1", "olga", "to delete")
+        before, after = desk.edit_note(a["id"], "second text", "olga")
+        assert before["text"] == "first text" and before["edited_at"] is None
+        assert after["text"] == "second text" and after["edited_by"] == "olga"
+        assert desk.delete_note(b["id"], "olga")["text"] == "to delete"
+        listed = desk.notes("c1")
+        assert [(n["id"], n["text"]) for n in listed] == [(a["id"], "second text")]
+        assert listed[0]["edited_at"] == after["edited_at"] and desk.note(b["id"])["deleted_by"] == "olga"
+        with pytest.raises(NotFound):
+            desk.edit_note(b["id"], "back", "olga")
+    finally:
+        cat.close()
