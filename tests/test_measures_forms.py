@@ -136,3 +136,12 @@ def test_translated_entries_bearing_responsibility_or_transferred_to_judicial_or
             "(3) Strengthen checks on forklift licences at logistics depots.\n")
     ms = items(text, "en")
     assert [m.measure for m in ms] == ["Strengthen checks on forklift licences at logistics depots."]
+
+
+def test_handling_parts_with_fuze_and_a_negation_only_just_before_the_verb():
+    text = ("四、处理意见\n"
+            "1.乡安监站未及时开展汛前检查，建议对站长进行批评教育。\n"
+            "2.由县交通局负责对全乡渡船逐一复核营运资格。\n"
+            "3.对不符合安全条件的渡口实行临时封闭管理。\n")
+    ms = items(text, "zh")
+    assert [(m.measure[:6], m.body) for m in ms] == [("由县交通局负", "县交通局"), ("对不符合安全", None)]

@@ -630,7 +630,7 @@ def _corrective_actions(pages: Sequence[Page], base: _dt.date | None) -> list[Me
 # "在全镇推行……制度", "由乡农机站牵头，在各村设立……", "为……加装防护罩"
 _ZH_ACTION = re.compile(r"实行|实施|推行|开展|组织|制定|建立|健全|完善|修订|落实|加强|强化|配备|配齐|设置|设立|安装|加装|"
                         r"增设|增加|更换|排查|整治|清理|拆除|关闭|停产整顿|停业整顿|督促|指导|聘请|划定|纳入|列入|"
-                        r"牵头|责成|培训|核查|复查|抽查|检查|登记|编制|推进|规范")
+                        r"牵头|负责(?!人)|责成|要求|进行|培训|核查|复查|抽查|检查|登记|编制|推进|规范")
 
 
 # a sentence that reports a finding or work already done: "经检查，……", "该公司已于4月20日更换了……"
@@ -645,10 +645,10 @@ _ZH_IMPERATIVE = re.compile(r"\s*(?:(?:在|对|为|由|针对|按照|结合|围�
 
 def _zh_bare_action(part: str) -> bool:
     """A part of a handling entry that states a task with no modal: an action verb in a clause that neither
-    reports it done (已, 已经) nor finds it missing (未, 没有, 不, 无)."""
+    reports it done (已, 曾) nor finds it missing (未, 没有, 不, 无 just before the verb: "未及时开展")."""
     for m in _ZH_ACTION.finditer(part):
         clause = part[max(part.rfind(c, 0, m.start()) for c in "，,；;：:") + 1:m.start()]
-        if not re.search(r"已|未|没有|没|不|无|曾", clause):
+        if not re.search(r"已|曾", clause) and not re.search(r"(?:未|没有|没|不|无)[\u4e00-\u9fff]{0,3}$", clause):
             return True
     return False
 
