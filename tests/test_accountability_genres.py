@@ -403,3 +403,17 @@ def test_zh_a_crew_named_after_its_head_is_the_head_s_organisation():
     assert got["郎某某"].organisation == "郎某某掘进队" and got["郎某某"].level == "enterprise"
     got = people(text.replace("郎某某掘进队共11人", "卫某某掘进队共11人"), "zh")
     assert got["卫某某"].organisation != "卫某某掘进队"  # an official is never a crew's
+
+
+def test_en_a_later_official_of_the_same_item_with_a_bare_post_is_of_the_body_the_item_named():
+    text = ("9. Responsibility findings and handling recommendations\n"
+            "9.1 Hollis Ward, inspector of the Marden County Mines Bureau, passed the haul road without driving it: "
+            "an administrative demerit. Ada Penn, section head, signed his report unread: a warning.\n"
+            "9.2 Otto Rusk, deputy county head, is to receive an admonishment talk.\n"
+            "9.3 Cole Brandt, foreman of Marden Gravel Co., Ltd., is recommended for transfer to the judicial organs. "
+            "Ivy Lake, inspector, is to be dismissed by the company.\n")
+    got = people(text, "en")
+    assert got["Ada Penn"].organisation == "Marden County Mines Bureau"
+    assert got["Ada Penn"].level == "industry_supervision"
+    assert got["Otto Rusk"].organisation != "Marden County Mines Bureau"  # a new item: not the bureau's
+    assert got["Ivy Lake"].organisation != "Marden County Mines Bureau"

@@ -446,6 +446,7 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
         group.clear()
 
     prev_org: str | None = None  # the organisation of the person named before
+    item_org: str | None = None  # the public body named first in the current numbered item
     pending: list[dict] = []  # (a document read strictly) the person the sentence before named, with no sanction yet
     last_firm: str | None = None  # the firm named last ("The company was fined …")
     firms_seen: list[str] = []
@@ -455,6 +456,8 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
         numbered = bool(num)
         sig = _numbering_sig(num.group(0)) if num else None
         sent = _NUMBERING.sub("", raw, count=1)
+        if numbered:
+            item_org = None  # the body the numbered item names first
         if sig and sig == ctx_sig:  # the next item at the heading's level ends the heading's subsection
             close()
             ctx, ctx_sig, current, ctx_body, ctx_units = None, None, [], None, False
@@ -503,7 +506,16 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                         and not re.search(r"判头|包工头|承包人|个体|gangmaster|self-employed", r["role"]):
                     # "2. 葛某某，矿长" after "1. 鞠某某，石堰沟煤业董事长": the same company
                     r["organisation"] = prev_org
+                elif lang == "en" and not org and not numbered and item_org and r["role"] and not _LEVEL_ORG[0][1].search(item_org) \
+                        and re.search(r"\b(?:Bureau|Government|Committee|Commission|Office|Station|Brigade|Detachment|Administration|"
+                                      r"Inspectorate|Authority|Department|Centre|Center)$", item_org) \
+                        and (_GOV_POST.search(r["role"]) or re.match(r"member of the [a-z ]+$", r["role"])) \
+                        and not re.search(r"\b(?:county|district|township|town|village|city|province|government|people's|party)\b", r["role"], re.I):
+                    # "8.4 Wen Jiaqi, inspector of the Inspectorate, …. Lu Shaobo, inspector, …": a later person of the same
+                    # numbered item with a bare post is an official of the body the item named
+                    r["organisation"] = item_org
                 prev_org = r["organisation"] or prev_org
+                item_org = r["organisation"] if r["organisation"] and not r["enterprise"] else item_org
                 r["sanction"] = body_sanction if r["enterprise"] else sanction
                 r["said"] = raw
                 r["evidence"] = raw if sanction else None
