@@ -76,17 +76,18 @@ def read_evidence(catalog, cases: list[str], terms: dict[int, float], cross_term
 def read_cosines(index, vector, filters, cases: list[str], ev: QueryEvidence, per_case: int = 3) -> None:
     """The best cosines of each candidate case's passages to the query vector, whatever the dense floor
     (fusion counts only passages above it: for a ranking among cases that already matched, how close the
-    others come is evidence too). One dense query inside the filters, narrowed to the candidates."""
-    from dutytrace.store.vectors import PASSAGE_FIELDS, narrow
+    others come is evidence too). One dense query per candidate, inside the filters narrowed to that
+    case, for its `per_case` best: the index reads about `per_case` points per candidate, whatever the
+    number of passages the candidates hold (one query over all of them read up to 2,000 points, with
+    their fields, to keep 3 per case). A case's passages are few enough that the index scores them all
+    (exact search under a small filter), so these are each case's best."""
+    from dutytrace.store.vectors import narrow
 
     if not cases or vector is None:
         return
-    got = index.query("dense", vector, None, 2000, narrow(filters, "case_id", list(cases)),
-                      fields=PASSAGE_FIELDS)
-    for s in sorted(got, key=lambda s: -s.score):
-        c = s.payload.get("case_id")
-        if len(ev.cosines.setdefault(c, [])) < per_case:
-            ev.cosines[c].append(float(s.score))
+    for c in cases:
+        got = index.query("dense", vector, None, per_case, narrow(filters, "case_id", c), fields=("case_id",))
+        ev.cosines[c] = sorted((float(s.score) for s in got), reverse=True)[:per_case]
 
 
 def candidates(scores: dict[str, float], depth: int, score_key) -> list[str]:
