@@ -417,3 +417,13 @@ def test_en_a_later_official_of_the_same_item_with_a_bare_post_is_of_the_body_th
     assert got["Ada Penn"].level == "industry_supervision"
     assert got["Otto Rusk"].organisation != "Marden County Mines Bureau"  # a new item: not the bureau's
     assert got["Ivy Lake"].organisation != "Marden County Mines Bureau"
+
+
+def test_en_a_second_post_after_the_body_stays_in_the_post():
+    text = ("8. Responsibility findings and handling recommendations\n"
+            "Rui Dalton, deputy director of the Kessel County Transport Bureau and head of the road safety office, "
+            "approved the route without a survey: an administrative demerit.\n"
+            "Moss Reed, manager of the Ashby Road depot, is to be dismissed.\n")
+    got = people(text, "en")
+    assert (got["Rui Dalton"].role, got["Rui Dalton"].organisation) == \
+        ("deputy director and head of the road safety office", "Kessel County Transport Bureau")

@@ -900,8 +900,10 @@ def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str 
                     r"administration|government|company|park|township|town|county|district))(?![\w'])(.*)$", role)
     owner = re.match(r"(.+?) of the (bureau|brigade|committee|station|commission|company|park|township|town|county|district)'s (.+)$", role)
     m = re.match(r"(.+?) (?:of|at|in|with|for) " + _EN_ORG + r"(.*)$", role)
-    if m and re.match(r"[a-z]", m.group(3).strip()) and not re.match(r"(?:in charge|responsible|for|from|since|until|at|who)\b",
+    if m and re.match(r"[a-z]", m.group(3).strip()) and not re.match(r"(?:in charge|responsible|for|from|since|until|at|who|"
+                                                                     r"and (?:the )?(?:deputy )?(?:head|director|chief|secretary|leader)\b)",
                                                                      m.group(3).strip()):
+        # (a second post after the body, "deputy director of the X Bureau and head of its safety office", is kept)
         m = None  # "manager of the Ashby Road elevator": a description, not "post of Organisation"
     unit_org = m and _EN_UNIT.search(m.group(2)) and not _EN_GOV_BODY.search(m.group(2))
     # "supervisor of the district quality and safety supervision station": a body of a place written in lower case
