@@ -180,10 +180,23 @@ class Ingestor(IndexWriter):
             self._flush_journal()
             report.cases = len(self.touched)
             report.seconds = time.time() - report.started
-            report.write(report_dir or self.settings.home / "reports")
+            self._write_report(report, report_dir or self.settings.home / "reports", failing=status != "done")
             self.catalog.finish_run(self.run_id, status, {k: v for k, v in report.to_json().items() if k != "failed"})
         self.progress("done", report.to_json())
         return report
+
+    def _write_report(self, report: IngestReport, folder: Path, failing: bool) -> None:
+        """Write the run's report file. On a full or read-only disk: while the run is already failing, its
+        own error goes on out and the report stays unwritten (it would hide that error); after a run that
+        finished, the clear message naming the home (store/disk.py), never a traceback."""
+        try:
+            report.write(folder)
+        except OSError as e:
+            from dutytrace.store.disk import not_writable, storage_error
+
+            report.report_file = None
+            if not failing:
+                raise storage_error(e, self.settings.home) or not_writable(self.settings.home, str(e)) from None
 
     def recover(self) -> None:
         """Finish what an interrupted run left: retired points, unindexed documents, stale cases."""

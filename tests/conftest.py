@@ -50,9 +50,6 @@ SQLITE_FILE_ONLY = {
     "test_browser_state.py::test_sessions_links_saved_searches_and_pages_in_chromium": _COPIES_A_HOME,
     "test_bulk_ingest.py::test_kill_9_mid_run_then_resume_equals_clean_ingest": _READS_THE_FILE,
     "test_processes.py::test_kill_9_of_an_ingest_leaves_no_worker_behind": _READS_THE_FILE,
-    # the catalog file on a full, then read-only, disk: on PostgreSQL the catalog is not on that disk
-    "test_disk.py::test_full_then_read_only_disk_clear_messages_and_the_home_resumes":
-        "fills and then write-protects the disk that holds the SQLite catalog file, which the PostgreSQL pass does not use",
 }
 
 

@@ -1,7 +1,9 @@
 """Full and read-only disks: a clear message naming the home instead of SIGBUS or a traceback, and a
 home that works again once there is room (the interrupted ingest resumes). The disk is a real small
 tmpfs where this test may mount one (root with CAP_SYS_ADMIN); the free-space margin itself is also
-checked without one."""
+checked without one. In the PostgreSQL pass the catalog is a database elsewhere and the disk holds the
+index and the ingest reports: the same messages are asked for (an ingest on a read-only home printed a
+traceback from writing its report until the report write learnt the clear message)."""
 
 from __future__ import annotations
 
