@@ -427,3 +427,15 @@ def test_en_a_second_post_after_the_body_stays_in_the_post():
     got = people(text, "en")
     assert (got["Rui Dalton"].role, got["Rui Dalton"].organisation) == \
         ("deputy director and head of the road safety office", "Kessel County Transport Bureau")
+
+
+def test_en_a_post_at_the_station_named_before_is_not_the_firm_s():
+    text = ("Investigation report\nHarrow Build Co., Ltd. was the main contractor. The Fenmore District Construction Safety "
+            "Supervision Station supervised the site.\n"
+            "8. Responsibility findings and handling recommendations\n"
+            "Lin Coe, supervisor at the Station, closed a notice without a visit: a major demerit.\n"
+            "Pat Urey, safety manager, is to be fined.\n")
+    got = people(text, "en")
+    assert got["Lin Coe"].organisation == "Fenmore District Construction Safety Supervision Station"
+    assert got["Lin Coe"].level == "industry_supervision"
+    assert got["Pat Urey"].organisation == "Harrow Build Co., Ltd."  # a firm's post: the firm's

@@ -196,7 +196,7 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
     # a press release or court summary (read strictly) that names no public body: a director is the firm's
     release = strict and lang == "en" and not re.search(r"\b(?:Bureau|Government|Township|County(?! Court)|Committee)\b", flat)
     for rec in found.values():  # "Chen Lili, safety manager": of the enterprise the report is about
-        if main and not rec["enterprise"] and not rec["organisation"] and rec["role"] \
+        if main and not rec["enterprise"] and not rec["organisation"] and rec["role"] and not rec.get("org_hint") \
                 and (_ENTERPRISE_POST.search(rec["role"]) or _EN_FIRM_POST.search(rec["role"])
                      or release and re.search(r"\b(?:director|officer|owner|proprietor|partner|secretary)\b", rec["role"], re.I)) \
                 and not _GOV_UNIT.search(rec["role"]):
