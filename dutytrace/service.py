@@ -702,11 +702,14 @@ class Dutytrace:
                 for n in with_times(self._desk().notes(case_id, chunk_id=chunk_id))]
 
     def document_notes(self, doc_id: str) -> dict[str, list[dict]]:
-        """The notes on the passages of one document, by chunk id (for the document viewer)."""
-        from dutytrace.desk import notes_by_chunk, with_times
+        """The notes on the passages of one document, by chunk id (for the document viewer), each with
+        `mine` as in notes()."""
+        from dutytrace.desk import may_change_note, notes_by_chunk, with_times
 
         doc = self._check_document(doc_id)
-        return notes_by_chunk(with_times(self._desk().notes(doc["case_id"], doc_id=doc_id)))
+        me = self.principal
+        return notes_by_chunk([{**n, "mine": me.can("review") and may_change_note(n, me.name, me.role)}
+                               for n in with_times(self._desk().notes(doc["case_id"], doc_id=doc_id))])
 
     def add_note(self, case_id: str, text: str, chunk_id: str | None = None) -> dict:
         """A note on a case or, with `chunk_id`, on one of its passages, in the caller's name. Needs the

@@ -96,15 +96,26 @@ def test_note_edited_and_deleted_in_chromium(desk_home):
     with Dutytrace(Settings(home=home)) as svc:  # single-user mode: the notes are local's, as the app's user
         keep = svc.add_note("case-sewer", "Check the gas detector's calibration record.")
         gone = svc.add_note("case-sewer", "A note written by mistake.")
+        chunk = svc.catalog.chunks_of_case("case-sewer")[0]
+        on_passage = svc.add_note("case-sewer", "The foreman's account differs here.", chunk_id=chunk["chunk_id"])
     new_text = "Check the gas detector's calibration record (May 2019) and who signed it."
     edited = re.compile(r"edited \d{4}-\d\d-\d\d \d\d:\d\d")
     expect.set_options(timeout=90_000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with running_app(home) as url, browser_page() as page:
+        # -- in the document viewer, beside the passage: deleted there, after a confirm
+        page.goto(f"{url}/document?doc={chunk['doc_id']}&page={chunk['page']}&chunk={chunk['chunk_id']}&case=case-sewer")
+        beside = page.locator(".st-key-passage-notes")
+        expect(beside).to_contain_text(on_passage["text"])
+        beside.get_by_role("button", name="Delete").click()
+        page.locator(f".st-key-note-confirm-{on_passage['id']}").get_by_role("button", name="Yes, delete the note").click()
+        expect(page.get_by_text(on_passage["text"])).to_have_count(0)
+        # -- on the Case page
         page.goto(url + "/case?case=case-sewer")
         first, second = page.locator(".st-key-note-0"), page.locator(".st-key-note-1")
         expect(first).to_contain_text(keep["text"])
         expect(second).to_contain_text(gone["text"])
+        expect(page.locator(".st-key-note-2")).to_have_count(0)  # the passage's note is gone here too
         assert not edited.search(first.inner_text())
         # -- edit in place
         first.get_by_role("button", name="Edit").click()
@@ -142,4 +153,6 @@ def test_note_edited_and_deleted_in_chromium(desk_home):
         assert edits[0]["detail"]["after"]["text"] == new_text
         deletes = [e for e in svc.audit.entries(action="note_delete") if e["detail"]["note"] == gone["id"]]
         assert len(deletes) == 1 and deletes[0]["detail"]["before"]["text"] == gone["text"]
+        assert [e["detail"]["before"]["text"] for e in svc.audit.entries(action="note_delete")
+                if e["detail"]["note"] == on_passage["id"]] == [on_passage["text"]]
     assert (ARTIFACTS / "desk-note-edited.png").stat().st_size > 10_000

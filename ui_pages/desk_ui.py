@@ -253,5 +253,6 @@ def passage_notes(doc: dict, page: int, chunk: dict | None) -> None:
         for n in notes:
             mark = " ◀" if chunk is not None and n["chunk_id"] == chunk["chunk_id"] else ""
             st.markdown(_note_html(n).replace("</div>", esc(mark) + "</div>", 1), unsafe_allow_html=True)
+            _note_changes(n, st)
         if chunk is not None:
             _note_form(doc["case_id"], chunk["chunk_id"], "passage-note")
