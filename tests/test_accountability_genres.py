@@ -439,3 +439,15 @@ def test_en_a_post_at_the_station_named_before_is_not_the_firm_s():
     assert got["Lin Coe"].organisation == "Fenmore District Construction Safety Supervision Station"
     assert got["Lin Coe"].level == "industry_supervision"
     assert got["Pat Urey"].organisation == "Harrow Build Co., Ltd."  # a firm's post: the firm's
+
+
+def test_en_a_post_of_a_firm_s_team_or_project_is_the_firm_s():
+    text = ("Investigation report\nPellow Marsh Cabling Co., Ltd. laid the line.\n"
+            "8. Responsibility findings and handling recommendations\n"
+            "Ned Oakes, site foreman of the Pellow team, cut the cable live: transfer to the judicial organs.\n"
+            "Ula Brent, project manager of Pellow for the Marsh Road project, signed the plan unread: to be dismissed.\n"
+            "Ian Cove, head of the Pellow team, is to be dismissed.\n")
+    got = people(text, "en")
+    assert (got["Ned Oakes"].role, got["Ned Oakes"].organisation) == ("site foreman", "Pellow Marsh Cabling Co., Ltd.")
+    assert (got["Ula Brent"].role, got["Ula Brent"].organisation) == ("project manager", "Pellow Marsh Cabling Co., Ltd.")
+    assert got["Ian Cove"].role == "head of the Pellow team"  # a crew's head: the crew stays in the post

@@ -960,6 +960,11 @@ def _en_split(apposition: str, rest: str, aliases: dict[str, str]) -> tuple[str 
         firm = re.match(r"(.+?)\s+of\s+the\s+([a-z]+)\s+(?:company|firm)$", role)
         if firm:  # "general manager of the market company": of the firm whose name holds that word
             role, org = firm.group(1), "=firm:" + firm.group(2).capitalize()
+        # "work leader of the Hengtong team", "project manager of Tongda for the Qingtang River project": the post, at the firm
+        # of that short name (the team or project is what the post was about)
+        firm = re.match(r"(.+?)\s+of\s+the\s+([A-Z][a-z]+)\s+(?:team|crew)$|(.+?)\s+of\s+([A-Z][a-z]+)\s+for\s+the\s+.{2,60}?\s+project$", role)
+        if firm and (len((firm.group(1) or "").split()) >= 2 or firm.group(3)):  # ("head of the Hengtong team" stays: a crew's head)
+            role, org = firm.group(1) or firm.group(3), "=firm:" + (firm.group(2) or firm.group(4))
     if org and not org.startswith("="):
         org = re.sub(r"[ ;,]+$|(?<!Ltd)(?<!Co)(?<!Inc)\.$", "", org.strip())
         # "Shuangqiao Sewage Pumping Station of Heyang … Co., Ltd.": the company
