@@ -17,7 +17,7 @@ README, never by what the extractor outputs:
 4. Descriptions. A bracketed description after a post or an organisation of a person ("（无证）", "（挂靠车主）",
    "(unlicensed)", "(for X Co., Ltd.)") is dropped, a remit kept; an organisation that describes how someone worked and
    names no body ("无", "individual operator", "unqualified formwork team", "private (hired by …)") is none; "affiliated to
-   X" is X.
+   X" is X; a particular task after an English post ("responsible for the April inspection") is no part of it.
 5. Level. Officials of an emergency-management or work-safety (safety supervision) bureau are
    comprehensive_supervision (DESIGN.md: "comprehensive_supervision (emergency management / safety supervision)");
    a township's or sub-district's own emergency office stays local_management (it is part of that government).
@@ -127,6 +127,7 @@ def apply(row: dict, texts: list[str], counts: Counter) -> list[tuple[str, str, 
                                                     or re.search(r"公司|集团|厂$|\b(?:Ltd|Co|Company|Limited|Inc)\b", p["person"]))
         if not firm:  # a natural person (an enterprise's "post" is the kind of party it was: left as written)
             role = _DESCRIPTOR.sub("", role) if role else role
+            role = re.sub(r"(?<=\w)\s+responsible for the\s.*$", "", role) if role else role  # a particular task, no remit
             org = _DESCRIPTOR.sub("", org) if org else org
             affiliated = re.match(r"affiliated to (.+)$", org or "")
             org = affiliated.group(1) if affiliated else ("" if _NO_BODY.match(org or "") else org)
