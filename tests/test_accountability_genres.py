@@ -451,3 +451,14 @@ def test_en_a_post_of_a_firm_s_team_or_project_is_the_firm_s():
     assert (got["Ned Oakes"].role, got["Ned Oakes"].organisation) == ("site foreman", "Pellow Marsh Cabling Co., Ltd.")
     assert (got["Ula Brent"].role, got["Ula Brent"].organisation) == ("project manager", "Pellow Marsh Cabling Co., Ltd.")
     assert got["Ian Cove"].role == "head of the Pellow team"  # a crew's head: the crew stays in the post
+
+
+def test_en_a_particular_task_is_no_part_of_the_post_a_domain_is():
+    text = ("8. Responsibility findings and handling recommendations\n"
+            "Bo Verity, deputy captain of the Orrin County Road Enforcement Detachment responsible for the May check, "
+            "skipped the depot: an administrative demerit.\n"
+            "Cy Marlow, deputy director of the Orrin County Transport Bureau responsible for road transport, "
+            "did not follow up: a warning.\n")
+    got = people(text, "en")
+    assert got["Bo Verity"].role == "deputy captain"
+    assert got["Cy Marlow"].role == "deputy director responsible for road transport"

@@ -1049,6 +1049,8 @@ def _clean_role(role: str | None, lang: str) -> str | None:
     else:
         role = re.sub(r"^(?:the|a|an|formerly|former|then|its|his|her|their)\s+", "", role)
         role = re.sub(r"\s*:.*$", "", role).strip(" .;,")
+        # "deputy captain responsible for the April inspection": a particular task, not the post's remit ("responsible for safety")
+        role = re.sub(r"(?<=\w)\s+responsible for the\s.*$", "", role)
     return role or None
 
 
