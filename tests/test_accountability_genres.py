@@ -462,3 +462,13 @@ def test_en_a_particular_task_is_no_part_of_the_post_a_domain_is():
     got = people(text, "en")
     assert got["Bo Verity"].role == "deputy captain"
     assert got["Cy Marlow"].role == "deputy director responsible for road transport"
+
+
+def test_en_a_bare_section_head_named_before_with_the_section():
+    text = ("5. Causes\nTess Grove, head of the Bureau's mines and quarries section, signed the summary unread.\n"
+            "8. Responsibility findings and handling recommendations\n"
+            "8.1 Abe Lund, inspector of the Varrow County Natural Resources Bureau, skipped the quarry: a demerit. "
+            "Tess Grove, section head, signed the summary: a warning.\n")
+    got = people(text, "en")
+    assert got["Tess Grove"].role == "head of the mines and quarries section"
+    assert got["Tess Grove"].organisation == "Varrow County Natural Resources Bureau"

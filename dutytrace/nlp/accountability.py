@@ -179,6 +179,11 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
                 _en_intro_post(rec, flat)
             if not rec["enterprise"] and rec["role"]:
                 _en_remit(rec, flat)
+            bare = re.fullmatch(r"(section|division|unit) (head|chief)", rec["role"] or "")
+            named = bare and re.search(re.escape(rec["person"]) + r",\s+(?:the |a |an )?" + bare.group(2) + r" of the (?:[A-Z][\w-]*(?: [A-Z][\w-]*)*'s )?"
+                                       r"((?:[a-z][\w-]*[ ]){1,6}" + bare.group(1) + r")\b", flat)
+            if named:  # "Fan Ruoxi, section head" named before as "head of the Inspectorate's food and light-industry section"
+                rec["role"] = f"{bare.group(2)} of the {named.group(1)}"
     for rec in found.values():  # "head of the Xiashi Power Supply Station" in a report on a power company: the company's station
         org = re.sub(r"^(?:Its|The)\s+", "", rec["organisation"] or "")
         if lang == "en" and main and not rec["enterprise"] and org and re.search(r"\b(?:Station|Substation|Depot|Workshop|Branch)$", org) \
