@@ -83,7 +83,7 @@ def _stated_remit(t: str, person: str, lang: str) -> str | None:
         flat = re.sub(r"\s+", " ", t) if lang == "en" else re.sub(r"\s+", "", t)
         if lang == "zh":
             for pat in (name + r"，(?:[^，。；;\n]{1,30}，){0,3}?[^，。；;\n]{1,30}?[长任记员理师]，" + _REMIT_ZH + r"[，。；]",
-                        _REMIT_ZH + r"的[^，。；的]{1,10}?" + name,
+                        _REMIT_ZH + r"的[^，。；的]{0,10}?" + name,
                         r"[长任理记员人]" + name + _REMIT_ZH + r"[，。；]"):
                 m = re.search(pat, flat)
                 if m:
