@@ -472,3 +472,12 @@ def test_en_a_bare_section_head_named_before_with_the_section():
     got = people(text, "en")
     assert got["Tess Grove"].role == "head of the mines and quarries section"
     assert got["Tess Grove"].organisation == "Varrow County Natural Resources Bureau"
+
+
+def test_zh_a_remit_written_between_the_post_and_the_name():
+    text = ("云川市纪委监委关于云川航运集团有限公司有关人员问责情况的通报\n"
+            "经查，云川航运集团有限公司所属客运分公司未落实安全检查。集团副总经理、分管安全生产的简某未督促整改。\n"
+            "依据有关规定，给予简某政务警告处分。\n")
+    got = people(text, "zh")
+    assert got["简某"].role == "副总经理（分管安全生产）"
+    assert got["简某"].organisation and not got["简某"].organisation.startswith("云川市纪委")  # a title's 关于 is no part of a name

@@ -989,6 +989,8 @@ def _main_company(flat: str, lang: str, aliases: dict[str, str]) -> str | None:
             name = re.sub(r"^(?:(?:The|A|An|On|In|At|By|Under|From|of|and|for|the)\s+)+", "", name)
         elif flat[m.end():m.end() + 1] in ("房", "区", "内", "里", "门", "前", "后", "外", "长") or re.search(r"[在了是被从向时不未]|认为|属于|没有", name):
             continue  # "…值班员黄永福在厂房内": a building, not a firm's name
+        else:  # a notice's title: "北辰市国资委纪检监察组关于北辰港务集团有限公司…的通报"
+            name = re.sub(r"^.*?关于(?=[\u4e00-\u9fff]{4,})", "", name)
         if len(name) >= 4 and name not in ("Co., Ltd", "Co., Ltd.", "有限公司"):
             counts[name] = counts.get(name, 0) + 1
     for short, full in aliases.items():
@@ -1271,6 +1273,14 @@ def _zh_post_before_name(rec: dict, flat: str, aliases: dict[str, str]) -> None:
     "…县自然资源局执法大队干部梁某获悉后…", "管委会安全环保局局长吴某在…". The run of text right before the name
     (from the last punctuation) counts when it ends in a post."""
     name = re.escape(rec["person"])
+    remit = re.search(r"(?:^|[，。；：:“”（）()\s])([^，。；：:、“”（）()\s]{2,30}?(?:长|主任|书记|经理|委员))、" + _ZH_REMIT_PART.pattern +
+                      r"的" + name + r"(?!某)", flat)
+    if remit:  # "集团副总经理、分管安全生产的钱某": the post, its remit after it
+        org, role = _zh_split(_ZH_ORG_JUNK.sub("", remit.group(1)), aliases)
+        role = re.sub(r"^(?:集团|总公司|公司)(?=[\u4e00-\u9fff]{2,})", "", role or "")  # "集团副总经理": of the firm the document is about
+        rec["role"], rec["organisation"] = f"{role}（分管{remit.group(2)}）" if role else None, rec["organisation"] or org
+        if rec["role"]:
+            return
     for m in re.finditer(r"(?:^|[，。；：:、”“\s）(（])([^，。；：:、“”（）()\s]{2,40}?)" + name + r"(?!某)", flat):
         text = _ZH_ORG_JUNK.sub("", m.group(1))
         joint = re.search(r"(?:^|[，。；：:“”（）()\s])([^，。；：:、“”（）()\s]{3,30}?)、$", flat[:m.start(1)])
