@@ -57,7 +57,8 @@ def test_next_steps_of_a_township_and_orders_of_a_decision():
     decision = ("行政处罚决定书\n当事人：某某建材有限公司\n决定对你公司处以罚款人民币二十万元。\n"
                 "同时，责令你公司于2025年5月31日前完成粉碎机防护罩的安装。\n")
     ms = items(decision, "zh")
-    assert len(ms) == 1 and ms[0].body == "你公司" and ms[0].deadline == "2025-05-31"
+    # the addressee ("你公司") is the party the decision names ("当事人："), with the words the order uses
+    assert len(ms) == 1 and ms[0].body == "某某建材有限公司（你公司）" and ms[0].deadline == "2025-05-31"
     assert "罚款" not in ms[0].measure
 
 

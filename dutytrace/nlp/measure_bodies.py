@@ -27,7 +27,7 @@ _EN_AGENT = re.compile(r"\bby\s+((?:the|a|an|each|every|its|their)\s+[^,;.]{2,80
 _ZH_ORG = (r"(?:人民政府|政府|委员会|管委会|管理委员会|安委办|安委会|局|委|办|厅|部门|公司|集团|单位|企业|机关|机构|站|所|中心|"
            r"大队|支队|队|合作社|协会|街道|乡镇|园区|平台|主体|海警|海事|渔政|党委|医院|学校|监理|业主|各地|县区|市|县|区|镇|乡|村|"
            # parties named by their role in a contract or a workplace (雇主, 出租人, 承建商 in Hong Kong usage)
-           r"雇主|(?:出租|承租|发包|承包|承揽|分包)人|承建商|承包商|分包商|供应商|开发商|建设方|施工方|"
+           r"雇主|(?:出租|承租|发包|承包|承揽|分包)人|承建商|承包商|分包商|分判商|供应商|开发商|建设方|施工方|"
            # Hong Kong and Macau usage: 机电工程署, 注册升降机承办商, 升降机拥有人, 持牌人
            r"署|(?<=劳工|消防|海事|民航|房屋|地政|规划|福利|检查|卫生)处|(?<=住建|应急|交通|运输|公安|消防|卫健|教育|水利|电力|监管|农业|林业|能源|民政|城管|商务|文旅)系统|(?:工场|工厂|企业|公司|单位|场所|工地|矿山)负责人|(?:承办|营办|营运|承揽|再承揽)商|(?:拥有|持有|持牌|经营|使用)人|"
            r"党组织|纪检监察机关|领导干部|酒店|村委会|居委会|工会|商会|议会|当局|办公室|(?<=[\u4e00-\u9fff]{2})厂|(?<=[该本])厂)")
@@ -35,8 +35,8 @@ _ZH_ORG = (r"(?:人民政府|政府|委员会|管委会|管理委员会|安委�
 _ZH_LEAD = r"(?![的和与及、等之内外中里])[\u4e00-\u9fff\d“]"
 _ZH_BODY = re.compile(rf"(?:各|全|该)?[\u4e00-\u9fff、“”]{{0,16}}?(?:（[\u4e00-\u9fff、]{{1,8}}）[\u4e00-\u9fff]{{0,8}}?)?{_ZH_ORG}")
 _ZH_LEAD_RX = re.compile(_ZH_LEAD)
-_ZH_NOT_BODY = re.compile(r"^(?:逐|为|明确|建立|开展|加强|落实|督促|推动|组织|完善|压实|强化|健全|深化|夯实|将|把|按|由|对|在|要|应(?!急)|所有|每|不|经|严禁|禁止|杜绝|严格|切实|进一步|坚决|认真|全面)|"
-                          r"的|和$|对|在|要|应当|(?<!供)应(?!急)|必须|须|将|把|按|由|并|以|给|设置|接入|研究(?![所院中])|规定|会同|协同|发现|检查|整改|问题|情况|人员$|工作$|要求|措施|事故|隐患|作业|安全$|^[市县区镇乡村]$")
+_ZH_NOT_BODY = re.compile(r"^(?:逐|为|向|面向|明确|建立|开展|加强|落实|督促|推动|组织|完善|压实|强化|健全|深化|夯实|将|把|按|由|对|在|要|应(?!急)|所有|每|不|经|严禁|禁止|杜绝|严格|切实|进一步|坚决|认真|全面)|"
+                          r"的|和$|对|在|要|应当|(?<!供)应(?!急)|必须|须|将|把|按|由|并|以|给|设置|接入|研究(?![所院中])|规定|会同|协同|发现|检查|整改|问题|情况|结果|人员$|工作$|要求|措施|事故|隐患|作业|安全$|^[市县区镇乡村]$")
 
 
 _EN_PREP = {"with", "in", "of", "for", "at", "on", "from", "under", "about", "to", "by", "within", "over", "near",
@@ -80,7 +80,22 @@ _EN_THAT = re.compile(r"^\s*(?:\d{1,2}[.)]\s*)?That\s+(.{2,120}?)\s+(?:urgently\
                       r"enforce|educate|continue|expand|work|liaise|consult|give|be required)\b")
 
 
+# a company's name with its legal form abbreviated ("Hexin Metal Products Co., Ltd."): its stops and commas
+# are no clause boundary; they are masked while the subject is read
+_EN_ABBREV = re.compile(r"\b(?:Co|Ltd|Inc|Corp|Pty|Bhd|L\.L\.C|S\.A|N\.V)\.,?(?=\s+(?:[A-Z]|(?:shall|should|must|will|is|are|to)\b))")
+# "…: the County Emergency Management Bureau to include …" (a heading-style entry: the body and an infinitive)
+_EN_TO_SUBJECT = re.compile(r"(?:^|(?<=:))\s*((?:[Tt]he|All|Each|Every|Any)\s+[A-Z][^;:,.]{2,100}?)\s+to\s+(?!be\b)[a-z]{3,}\b")
+
+
 def bodies(text: str, lang: str) -> list[str]:
+    if lang == "en":
+        masked = _EN_ABBREV.sub(lambda m: m.group(0).replace(".", "\x01").replace(",", "\x02"), text)
+        if masked != text:
+            return [b.replace("\x01", ".").replace("\x02", ",") for b in _bodies(masked, lang)]
+    return _bodies(text, lang)
+
+
+def _bodies(text: str, lang: str) -> list[str]:
     found: list[str] = []
     that = _EN_THAT.match(text) if lang == "en" else None
     body = _clean_body(that.group(1), lang) if that else None
@@ -97,12 +112,17 @@ def bodies(text: str, lang: str) -> list[str]:
                 b = _clean_body(subj, lang)
             if b and b.lower() not in (x.lower() for x in found):
                 found.append(b)
+        if not found:
+            to = _EN_TO_SUBJECT.search(text)
+            b = _clean_body(to.group(1), lang) if to else None
+            if b:
+                found.append(b)
     else:
         starts = [0] + [m.end() for m in re.finditer(r"[。；;，,：:]", text)]
         # a body that acts with the subject: "县工信局要会同县应急管理局…", "由A牵头，会同B…"
         starts += [m.end() for m in re.finditer(r"(?:会同|联合|协同|配合)", text)]
         for st in sorted(set(starts)):
-            lead = re.match(r"(?:由|请|建议由?|责令|责成)?", text[st:])  # matches always (all optional)
+            lead = re.match(r"(?:以及|并且?|此外|另外|同时)?(?:由|请|建议由?|责令|责成)?", text[st:])  # matches always (all optional)
             st += len(lead.group(0)) if lead else 0
             for n in range(min(18, len(text) - st), 1, -1):  # the longest name that reads as a body
                 cand = text[st:st + n]

@@ -134,7 +134,16 @@ def _is_handling_title(title: str, lang: str) -> bool:
     return bool((_ZH_HANDLING_HEAD if lang == "zh" else _EN_HANDLING_HEAD).search(t))
 
 
+# an English part that states what is required though its title does not say "measures": a notice's schedule,
+# a coroner's matters of concern, "Steps required"
+_EN_PART_HEAD = re.compile(r"(?i)(?:the\s+)?(?:schedule(?:\s+\d+)?(?:\s+to\s+(?:the|this)\s+notice)?|"
+                           r"(?:the\s+)?(?:coroner'?s\s+)?(?:matters\s+of\s+)?concerns?|matters\s+of\s+concern|"
+                           r"(?:steps|actions?|works?)\s+(?:required|to\s+be\s+taken)|required\s+(?:steps|actions?))")
+
+
 def _is_measure_title(title: str, lang: str) -> bool:
+    if lang == "en" and _EN_PART_HEAD.fullmatch(re.sub(r"[\s:.]+$", "", title.strip())):
+        return True
     if lang == "zh":
         return bool(_ZH_MEASURE_HEAD.search(title)) and not _ZH_NOT_MEASURE.search(title)
     return bool(_EN_MEASURE_HEAD.search(title)) and not _EN_NOT_MEASURE.search(title) and len(title.split()) <= 8
@@ -171,12 +180,24 @@ def _sections(lines: list[tuple[int, str]], lang: str) -> list[tuple[list[tuple[
             cur, level, handling = [(page, line[inline.end():])], 1, "handling"
         elif top and _is_measure_title(top.group(1), lang):
             cur, level, handling = [(page, line[top.end():])], 1, _kind(top.group(1))
+        elif lang == "en" and h is None and _EN_LEAD_LINE.search(line):
+            # a paragraph that ends by announcing what someone must do ("… concluded that employers should:"):
+            # the list after it is a measures part, up to the next heading (its entries only: no list, no items)
+            cur, level, handling = [(page, line)], 0, "listed"
     if cur is not None:
         out.append((cur, handling))
     return [(s, hd) for s, hd in ((_measure_subsections(s, lang), hd) for s, hd in out) if s]
 
 
+_EN_LEAD_LINE = re.compile(r"\b(?:should|must|shall|needs? to|are (?:advised|required) to|recommends?(?: that)?|"
+                           r"(?:is|are) (?:therefore )?recommended(?: that)?)\s*:\s*$")
+
+
 def _kind(title: str) -> str:
+    """"plans" (下一步工作: 将 states what is to be done), "concerns" (a coroner's matters of concern: only their
+    numbered entries are items, the prose around them states no requirement), or "measures"."""
+    if re.search(r"(?i)concern", title):
+        return "concerns"
     return "plans" if re.search(r"下一?步|打算|工作计划", title) else "measures"
 
 
@@ -347,7 +368,9 @@ def _has_modal(s: str, lang: str) -> bool:
         # a task verb in a clause that reports it done ("县政府已组织开展专项检查") requires nothing
         return any(not re.search(r"已", s[max(s.rfind(p, 0, m.start()) for p in "，,。；;：") + 1:m.start()])
                    or _ZH_STRICT.match(m.group(0)) for m in _ZH_MODAL_RX.finditer(s))
-    return bool(_EN_MODAL_RX.search(s))
+    # "It should be noted that …" states nothing to be done
+    return bool(_EN_MODAL_RX.search(re.sub(r"(?i)\bit (?:should|must|shall|will) (?:also )?be (?:noted|pointed out|stressed|"
+                                           r"emphasi[sz]ed|mentioned|recalled|remembered|added)\b", "", s)))
 
 
 def _sentences(text: str, lang: str) -> list[tuple[int, int]]:
@@ -441,9 +464,12 @@ class _Builder:
             passage: str | None = None, own_body: list[str] | None = None) -> None:
         measure = _clean(raw, self.lang)
         if len(measure) < (6 if self.lang == "zh" else 12) or _accountability_only(measure, self.lang) \
+                or _REPLY.search(measure) \
                 or self.lang == "en" and _EN_BOILERPLATE.search(measure):
             return
         named = list(own_body) if own_body is not None else bodies(measure, self.lang) or list(lead_body or [])
+        if own_body is None and lead_body and re.match(r"会同|联合|配合|协同|(?i:together with|jointly with|in consultation with)\b", measure):
+            named = list(dict.fromkeys(list(lead_body) + named))  # "会同区应急管理局……": the lead's body acts with it
         deadline, due = deadline_of(raw, self.lang, self.base)
         if deadline is None and lead:
             deadline, due = deadline_of(lead, self.lang, self.base)
@@ -480,6 +506,14 @@ class _Builder:
             self.add(clause, pos + max(raw.find(clause[:20]), 0), lead_body, passage=raw)
 
 
+# a duty to answer the document itself (report back how it was carried out), not a measure: "请于两个月内将采纳落实
+# 情况书面回复本院", "将整改回复单报送我局", "You must send me a response within 56 days"
+_REPLY = re.compile(r"书面(?:回复|答复|回函)|(?:回复|答复|函复|回函)(?:本院|本署|我局|本局|本委|我委|我院|我署)|整改回复单|"
+                    r"(?:采纳|落实|办理)情况[^。；]{0,12}(?:回复|答复|函告|书面)|"
+                    r"(?i:\b(?:send|provide) (?:me|us|the coroner) (?:with )?(?:a|your) (?:written )?response\b|"
+                    r"\b(?:respond|reply) to (?:this|the) (?:report|notice|letter|recommendations?)\b)")
+
+
 # the set words of a coroner's report to prevent future deaths, which require nothing of anyone in particular
 _EN_BOILERPLATE = re.compile(r"(?i)\baction should be taken to prevent future deaths\b|\bhave the power to take such action\b|"
                              r"\bunder a duty to respond to this report\b")
@@ -507,7 +541,8 @@ def _discussion_cut(s: str) -> str:
     return s[:m.start()] if m else s
 
 
-def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None, plans: bool = False) -> list[Measure]:
+def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None, plans: bool = False,
+                   listed_only: bool = False) -> list[Measure]:
     """The items of one section; in a section of plans (下一步工作) a sentence with 将 states what is to be done."""
     text, pages, starts = _flatten(sec, lang)
     b = _Builder(lang, base, text, pages)
@@ -531,17 +566,27 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None,
         pre = text[:chain[0][0]].strip()
         lead_body = bodies(pre + (" shall" if lang == "en" and pre.endswith(":") and not _EN_MODAL_RX.search(pre)
                                    else ""), lang) if pre.endswith((":", "：")) else []
+        if lang == "en" and pre.endswith(":") and not lead_body:  # "…, FACE investigators concluded that employers should:"
+            lead_body = bodies(re.split(r"[.;,]\s+|\bthat\s+", pre)[-1], lang)
         if pre and not pre.endswith((":", "：")) and _has_modal(pre, lang):
             b.item(pre, 0, False, None)
         tail = _list_end(text, starts, chain[-1], lang)
         for i, (s, _e) in enumerate(chain):
             end = chain[i + 1][0] if i + 1 < len(chain) else tail
+            sub = _sub_entries(text, s, end, starts, lang)
+            if sub:  # "1. 对华运物流有限公司：① …… ② ……": one item per sub-entry, the addressee its body
+                addressee, parts = sub
+                for a, z in parts:
+                    b.item(text[a:z], a, True, addressee or lead_body)
+                continue
             entry = _discussion_cut(text[s:end])
             b.item(_commentary_cut(entry, s, starts) if lang == "en" else entry, s, True, lead_body)
         for s, e in _sentences(text[tail:], lang):  # requiring sentences after the list
             if _has_modal(text[tail + s:tail + e], lang):
                 b.item(text[tail + s:tail + e], tail + s, False, None)
         return b.items
+    if listed_only:
+        return []
     bounds = sorted(starts) + [len(text)]
     paras = [(a, z) for a, z in zip(bounds, bounds[1:]) if text[a:z].strip()]
     if lang == "zh" and len(paras) >= 2 and all(re.match(r"\s*[^，,。；;：:]{2,20}。", text[a:z]) for a, z in paras):
@@ -574,6 +619,25 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None,
         if wants(text[s:e]):
             b.item(text[s:e], s, False, None)
     return b.items
+
+
+# the number of a sub-entry on a line of its own under an entry that names whom it addresses
+_SUB_MARK = re.compile(r"\s*(?:[①-⑫]|[（(](?:\d{1,2}|[a-j]|i{1,3}|iv|vi{0,3})[)）]|\d{1,2}[)）]|[a-j][.)]\s|[-•·▪–*‧●◆■]\s*)")
+
+
+def _sub_entries(text: str, s: int, end: int, starts: set[int], lang: str) -> tuple[list[str], list[tuple[int, int]]] | None:
+    """An entry that opens with whom it addresses and a colon ("1. 对X：", "2. To the county bureau:") and holds
+    sub-entries on lines of their own: (the addressee's bodies, the (start, end) of each sub-entry); None
+    otherwise."""
+    subs = [st for st in sorted(starts) if s < st < end and _SUB_MARK.match(text, st)]
+    if not subs:
+        return None
+    head = _clean(text[s:subs[0]], lang)
+    if not head.endswith((":", "：")) or len(head) > 80:
+        return None
+    head = re.sub(r"^(?:对|致|给|针对|(?i:to|for)\s+)", "", head[:-1]).strip()
+    named = bodies(head + (" shall" if lang == "en" else "要"), lang)
+    return named, [(a, subs[i + 1] if i + 1 < len(subs) else end) for i, a in enumerate(subs)]
 
 
 def _commentary_cut(entry: str, at: int, starts: set[int]) -> str:
@@ -718,12 +782,33 @@ _ZH_LIST_LEAD = re.compile(r"(?:议定|决定|明确|要求|部署|提出|强调
 # one deadline for a whole notice: "请于文到后10日内改善完毕", "应于收到本通知之日起15日内整改"
 _ZH_NOTICE_TERM = re.compile(r"(?:请|应|须|限)于?(?:文到|收到本?(?:通知|指令)?)[^，。；]{0,8}?[\d一二三四五六七八九十]+(?:个)?(?:日|天|个工作日|工作日|月)内"
                              r"(?:[^，。；]{0,4})(?:改善|改正|整改)")
-_ZH_NUMBERED_LINE = re.compile(rf"^\s*(?:\d{{1,2}}\s*[、.．](?!\d)|[（(][{_ZH_NUM}\d]{{1,3}}[)）]|[{_ZH_NUM}]{{1,2}}是|[①-⑫])")
+_ZH_NUMBERED_LINE = re.compile(rf"^\s*(?:\d{{1,2}}\s*[、.．](?!\d)|[（(][{_ZH_NUM}\d]{{1,3}}[)）]|[{_ZH_NUM}]{{1,2}}是|[①-⑫]|"
+                               rf"[{_ZH_NUM}]{{1,2}}\s*[、．.]|第[{_ZH_NUM}]{{1,2}}[，,、]|[{_ZH_NUM}]要(?=[^求素点害闻]))")
+# a line that announces what the addressee is to do, with its addressee when it names one: "请贵公司依下列事项限期
+# 改善：", "本院建议：", "现要求你公司：", "特提出如下建议：" (never a line that announces findings: "发现以下隐患：")
+_ZH_ANNOUNCE_LEAD = re.compile(rf"(?:^|[，,。])\s*(?:[{_ZH_NUM}]+\s*[、.．])?\s*(?:现|特|并|依法|本院|本署|我局|本局|本委)?"
+                               r"(?:请|建议|要求|责成)([^，,。：:；;]{0,12}?)(?:依|按照?)?(?:下列|以下|如下)?"
+                               r"(?:事项|要求|建议|意见|措施)?(?:限期|立即|尽快)?(?:整改|改善|改正|落实|办理|执行)?(?:如下)?[：:]\s*$")
+
+
+def _line_family(text: str) -> str:
+    """The kind of number a numbered line opens with: "top" (一、), "cn" (（一）), "num" (1. / （1）), "other"."""
+    t = text.lstrip()
+    if re.match(rf"[{_ZH_NUM}]{{1,2}}\s*[、．.]", t):
+        return "top"
+    if re.match(rf"[（(][{_ZH_NUM}]+[)）]", t):
+        return "cn"
+    if re.match(r"\d{1,2}\s*[、.．]|[（(]\d{1,2}[)）]", t):
+        return "num"
+    return "other"
 # an authority that requires something of a named party in one sentence: "劳工事务局要求涉事工场负责人于五个
 # 工作日内提交……"; the party is the body
 # (Taiwan usage: "劳检处并责令原事业单位……", "劳检处另要求雇主……")
-_ZH_ASKED = re.compile(r"^[^，,。；]{0,24}?(?:局|署|处|部门|委员会|委|办|政府|厅|中心|法院|检察院)(?:同时|还|并|亦|另|再次|进一步|也)?"
-                       r"(?:已经?)?(?:要求|责成|责令)(?=[\u4e00-\u9fff“])(?!的)")
+# ("此外，劳工局亦要求承建商……", "劳工局已即时要求承建商……": a connective before it, adverbs between)
+_ZH_ASKED = re.compile(r"^\s*(?:(?:此外|另外|同时|另|又|其后|随后)[，,]\s*)?[^，,。；]{0,24}?"
+                       r"(?:局|署|处|部门|委员会|委|办|政府|厅|中心|法院|检察院)"
+                       r"(?:同时|还|并|亦|另|再次|进一步|也|已经?|即时|立即|随即|当即|当日|即){0,3}"
+                       r"(?:要求|责成|责令)(?=[\u4e00-\u9fff“])(?!的)")
 # the same in a later clause of an authority's statement: "劳动检查处表示，已对工地发出停工处分，并已要求承揽商于复工前……"
 _ZH_ASKED_CLAUSE = re.compile(r"[，,]\s*(?:并|也|同时|另|还)?(?:已经?)?(?:要求|责成|责令)(?=[\u4e00-\u9fff“])(?!的)")
 # an appeal to the public or to employers (呼吁): advice, not a requirement laid on anyone
@@ -731,6 +816,9 @@ _ZH_APPEAL = re.compile(r"呼吁|倡议|提醒广大|提醒市民")
 # "劳工局提醒，高处作业劳工应……": a reminder to no body in particular is an appeal too (one to a body is not:
 # "职安署也提醒，原事业单位应……")
 _ZH_REMINDER = re.compile(r"^[^，,。；]{0,16}提醒[，,：:]")
+# a reminder to a trade or the public ("劳工局再次提醒建筑业界，承建商必须……"): an appeal, whoever it then names
+_ZH_REMIND_TRADE = re.compile(r"^[^，,。；]{0,16}提醒(?:[^，,。；]{0,6}(?:业界|业内|行业|同业|各界|公众|市民|雇主|工友|从业员|"
+                              r"从业人员|经营者|企业|广大))[，,：:]")
 
 
 # an inquest (Hong Kong usage: 死因研讯, 陪审团): the jury's recommendations are written in running text, "并提出多项
@@ -764,6 +852,7 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
     out: list[Measure] = []
     active = future = jury = False
     ordered: str | None = None  # the addressee ("" if none) of an order whose numbered requirements follow
+    list_family: str | None = None  # the numbering of that order's list, once its first entry is read
     notice_from: int | None = None  # where the items of the notice being read begin in `out`
     recipient = next((m.group(1).strip() for _, ln in lines for m in [_EN_RECIPIENT.search(ln)] if m), None) \
         if lang == "en" else None
@@ -777,14 +866,25 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
             continue
         b = _Builder(lang, base, text, [page] * len(text))
         if lang == "zh" and ordered is not None:
-            if _ZH_NUMBERED_LINE.match(text):  # one numbered requirement of an order, with or without a modal
-                named = bodies(_ZH_NUMBERED_LINE.sub("", text), lang) or [x for x in [ordered or addressee] if x]
-                b.add(text, 0, own_body=named)
+            family = _line_family(text) if _ZH_NUMBERED_LINE.match(text) else None
+            # one numbered requirement of an order, with or without a modal; a chapter number (一、) after a list
+            # numbered otherwise ends it
+            if family and not (family == "top" and list_family not in (None, "top")):
+                list_family = list_family or family
+                entry = _ZH_NUMBERED_LINE.sub("", text).strip()
+                # an entry that sanctions or reports work done is no requirement
+                if not _ZH_SANCTIONED.search(entry) and not (_ZH_REPORTED.match(entry) and not _ZH_STRICT.search(entry)):
+                    # its subject: the body it opens with, else the order's addressee (an agent named further on,
+                    # "由具备资质的检验机构重新标定", is not the one ordered)
+                    own = bodies(entry, lang)
+                    lead = [x for x in [ordered or addressee] if x]
+                    named = own if own and entry.startswith(own[0]) or not lead else lead
+                    b.add(text, 0, own_body=named)
                 if term and b.items and not b.items[-1].deadline:
                     b.items[-1] = replace(b.items[-1], deadline=term[0], due=term[1])
                 out.extend(b.items)
                 continue
-            ordered = None
+            ordered, list_family = None, None
         appeal = False
         remedy: tuple[str | None, str | None] | None = None
         for s, e in _sentences(text, lang):
@@ -818,7 +918,7 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
             reminder = _ZH_REMINDER.match(sent)
             if reminder and not bodies(sent[reminder.end():], lang):
                 continue
-            if appeal or _ZH_APPEAL.search(sent):  # an appeal, and the rest of its paragraph
+            if appeal or _ZH_APPEAL.search(sent) or _ZH_REMIND_TRADE.match(sent):  # an appeal, and the rest of its paragraph
                 appeal, active = True, False
                 continue
             if _ZH_QUOTED.search(sent):
@@ -847,6 +947,12 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
             if _ZH_LIST_LEAD.search(sent) and e == len(text):  # a list of requirements follows, line by line
                 ordered, active = "", True
                 continue
+            announce = _ZH_ANNOUNCE_LEAD.search(sent) if e == len(text) else None
+            if announce:  # "请贵公司依下列事项限期改善：", "本院建议：": the entries that follow, the addressee their body
+                named = bodies(announce.group(1), lang) if announce.group(1) else []
+                ordered, active = (named[0] if named else announce.group(1) if _DEICTIC.fullmatch(announce.group(1) or "-")
+                                   else ""), True
+                continue
             if _ZH_ORDER.match(sent) and not _ZH_SANCTION.search(sent.replace("责令", "", 1)):
                 if re.fullmatch(r"[^，,。；]{2,30}(?:书|决定|通知|令)", sent.strip()):  # a document's title
                     continue
@@ -857,7 +963,14 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
             if asked and "责令" in asked.group(0) and not party:  # "劳检处责令限期改善" in a headline: no one named
                 asked = None
             if asked and not _ZH_SANCTION.search(sent[asked.end():].split("，")[0]):
-                b.add(sent, s, own_body=party[:1])
+                # clauses joined by semicolons that each require something of a party again ("……；同时，劳工局要求
+                # 承建商于6月10日前……"): one item each
+                cuts = [0] + [c.end() for c in re.finditer(r"[；;]", sent) if _ZH_ASKED.match(sent[c.end():])]
+                for i, c in enumerate(cuts):
+                    part = sent[c:cuts[i + 1] if i + 1 < len(cuts) else len(sent)]
+                    again = _ZH_ASKED.match(part)
+                    b.add(part, s + c, own_body=(bodies(part[again.end():], lang) if again else party)[:1],
+                          passage=sent if len(cuts) > 1 else None)
                 active = True
                 continue
             later = next((c for c in _ZH_ASKED_CLAUSE.finditer(sent) if bodies(sent[c.end():], lang)
@@ -917,24 +1030,106 @@ def _words(s: str) -> set[str]:
 
 
 def _repeats(summary: list[Measure], full: list[Measure]) -> bool:
+    return _pairing(summary, full) is not None
+
+
+def _pairing(summary: list[Measure], full: list[Measure]) -> list[int] | None:
     """A list that states again, item by item, another and fuller list (a FACE report's summary
     "Recommendations:" bullets and its "Recommendation #1 …" section): two or more items, each with its own
     counterpart in the other list that has the same bodies, is no shorter, and holds at least half of its
     words (English) or characters (Chinese)."""
     if len(summary) < 2 or len(summary) > len(full):
-        return False
-    used: set[int] = set()
+        return None
+    used: list[int] = []
     for a in summary:
         wa = _words(a.measure) if a.measure.isascii() else set(a.measure)
         for j, b in enumerate(full):
             wb = _words(b.measure) if b.measure.isascii() else set(b.measure)
-            if j not in used and (a.bodies == b.bodies or not a.bodies) and len(a.measure) <= len(b.measure) and wa \
+            if j not in used and (not a.bodies or not b.bodies or all(x.lower() in (b.body or "").lower() for x in a.bodies)) and len(a.measure) <= len(b.measure) and wa \
                     and len(wa & wb) / len(wa) >= 0.5:
-                used.add(j)
+                used.append(j)
                 break
         else:
-            return False
-    return True
+            return None
+    return used
+
+
+# a body named by the person it is addressed to ("你单位", "贵公司", "you"), and the parties a notice's header
+# names ("施工单位：X", "受文者：X", "Name: X"): the body is the party
+_DEICTIC = re.compile(r"(?:你|贵)(?:单位|公司|司|厂|方|局|院|处|矿|店|校)|你们|[Yy]ou")
+_ZH_PARTY_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,8})\s*[：:]\s*([^\s：:，,。；]{3,40}?(?:公司|局|院|厂|中心|委员会|政府|"
+                            r"所|站|队|社|集团|协会|店|矿|场|部|署|处))\s*$")
+_EN_PARTY_LINE = re.compile(r"^\s*(?:Name|To|Recipient|Company|Operator|Employer|Addressee|Served on)\s*:\s*([A-Z][^:]{2,80}?)"
+                            r"\s*$")
+# a document that requires something of the party it is addressed to: a notice, an order, a letter
+_NOTICE_TITLE = re.compile(r"通知书|指令书|决定书|建议书|整改通知|函\s*$|(?i:\bnotice\b|\border\b|\bletter\b)")
+
+
+# a party introduced by its role in the work: "总承建商为恒基亚建筑有限公司", "受雇于分判商骏业棚架工程有限公司",
+# "施工单位：X公司"; an item that names the role ("总承建商应……", "分判商骏业棚架应……") is that party's
+_ZH_ROLE = r"(?:总|主)?(?:承建商|分判商|承包商|分包商|承包人|承揽商|承办商|施工单位|建设单位|监理单位|发包人|业主|租用人|出租人|雇主)"
+_ZH_ROLE_NAME = re.compile(rf"({_ZH_ROLE})(?:为|是|系|：|:)?((?:[\u4e00-\u9fff（）()]){{2,24}}?(?:有限公司|股份公司|集团|公司))")
+
+
+def _parties(lines: list[tuple[int, str]], lang: str) -> list[tuple[str, str]]:
+    """(role, name) of the parties a document's header names, in order, then those its text introduces by
+    their role (Chinese)."""
+    out = []
+    for _, ln in lines[:40]:
+        m = (_ZH_PARTY_LINE if lang == "zh" else _EN_PARTY_LINE).match(ln)
+        if m:
+            out.append((m.group(1), m.group(2).strip()) if lang == "zh" else ("", m.group(1).strip()))
+    return out
+
+
+def _role_names(lines: list[tuple[int, str]]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for _, ln in lines:
+        for m in _ZH_ROLE_NAME.finditer(ln):
+            found.setdefault(m.group(1), m.group(2))
+    return found
+
+
+def _by_role(body: str, roles: dict[str, str]) -> str:
+    """The party a body names by its role: the role alone ("总承建商"), or with the party's short name
+    ("分判商骏业棚架" for 骏业棚架工程有限公司)."""
+    if body in roles:
+        return _named_as(roles[body], body, "zh")
+    for role, name in roles.items():
+        rest = body[len(role):] if body.startswith(role) else None
+        if rest and len(rest) >= 2 and name.startswith(rest):
+            return _named_as(name, role, "zh")
+    return body
+
+
+def _named_as(name: str, said: str, lang: str) -> str:
+    """The party's name with the words the item names it by: "X有限公司（监理单位）", "Y Ltd (you)"."""
+    if said == name:
+        return name
+    return f"{name}（{said}）" if lang == "zh" else f"{name} ({said})"
+
+
+def _addressed(items: list[Measure], lines: list[tuple[int, str]], lang: str) -> list[Measure]:
+    """Items whose body is the addressee ("你单位", "you") or a role the header names ("监理单位") given the
+    party's name; in a notice or an order, an item that names no body is the addressee's."""
+    from dataclasses import replace
+
+    parties = _parties(lines, lang)
+    roles = _role_names(lines) if lang == "zh" else {}
+    if not parties and not roles:
+        return items
+    roles.update(dict(parties))
+    first = parties[0][1] if parties else None
+    notice = bool(parties) and any(_NOTICE_TITLE.search(ln) for _, ln in lines[:15])
+    out = []
+    for m in items:
+        named = [_named_as(first, b, lang) if first and _DEICTIC.fullmatch(b) else _by_role(b, roles) if lang == "zh" else b
+                 for b in m.bodies]
+        if not named and notice:
+            named = [first]
+        named = list(dict.fromkeys(named))
+        out.append(m if tuple(named) == m.bodies else replace(m, bodies=tuple(named), body="; ".join(named) or None))
+    return out
 
 
 def extract_measures(pages: Sequence[Page], lang: str) -> list[Measure]:
@@ -945,15 +1140,28 @@ def extract_measures(pages: Sequence[Page], lang: str) -> list[Measure]:
     sections = _sections(lines, lang)
     found: list[list[Measure]] = []
     for sec, kind in sections:
-        items = _section_items(sec, lang, base, plans=kind == "plans")
+        items = _section_items(sec, lang, base, plans=kind == "plans", listed_only=kind in ("concerns", "listed"))
         items = _requirements_only(items, lang) if kind == "handling" else items
         found.append([m for m in items if not _holds_to_account(m.measure, lang)])
+    from dataclasses import replace
+
     for i, items in enumerate(found):  # a summary list that another section states again in full is read once
+        for j, other in enumerate(found):
+            pairs = _pairing(items, other) if j != i else None
+            if pairs is not None and not (j > i and _repeats(other, items)):
+                # the summary's lead may name whom it addresses ("employers should:"); the full list's items
+                # that name no body are theirs
+                for a, k in zip(items, pairs):
+                    if a.bodies and not other[k].bodies:
+                        other[k] = replace(other[k], bodies=a.bodies, body=a.body)
+                break
+    for i, items in enumerate(found):
         if not any(j != i and _repeats(items, other) and not (j > i and _repeats(other, items))
                    for j, other in enumerate(found)):
             out.extend(items)
     if not sections:  # no measures section: requirements stated where a notice, a decision or news puts them
         out.extend(_cued_requirements(lines, lang, base))
+    out = _addressed(out, lines, lang)
     if lang == "en":
         out.extend(_corrective_actions(pages, base))
     return out
