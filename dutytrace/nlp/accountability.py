@@ -29,7 +29,9 @@ Approach (rules, both languages):
    gives a post; the person's record does ("…起任沙河县安全生产监督管理局党组成员、副局长"). Short names are
    expanded to the document's full name ("hereinafter", 以下简称, "县安监局" -> 沙河县安全生产监督管理局,
    "城东街道办事处" with its district), "the same bureau" to the bureau named before, and an enterprise post
-   with no organisation to the enterprise the document is about.
+   with no organisation to the enterprise the document is about. A post carries the remit the document states for
+   the person, in one form ("副县长（分管安全生产）", "deputy county head in charge of work safety"; corpus/README.md,
+   "Gold conventions for people"); a particular task ("responsible for the April inspection") is no part of it.
 6. Level (DESIGN.md) from organisation, then post: an enterprise; township, sub-district, village,
    development-zone management committee (管委会) -> local_management; emergency management / work
    safety -> comprehensive_supervision; county heads and party committees -> leadership; other
