@@ -337,6 +337,8 @@ def main() -> int:
                     help="print mismatches of one set (genres: only its tuning half, or the held-out half)")
     ap.add_argument("--genres", action="store_true", help="add the genre cases with gold people (corpus/genres)")
     ap.add_argument("--cases", nargs="*")
+    ap.add_argument("--split", choices=("tune", "held_out"), default=None,
+                    help="genre cases of this half only (while tuning: --split tune, so the held-out half is not read)")
     args = ap.parse_args()
 
     settings = Settings()
@@ -348,7 +350,8 @@ def main() -> int:
         for line in (base / "gold" / GOLD_FILE.get(name, "cases.jsonl")).read_text(encoding="utf-8").splitlines():
             g = json.loads(line)
             if "accountability" not in g or not g["accountability"] and name != "genres" \
-                    or args.cases and g["case_id"] not in args.cases:
+                    or args.cases and g["case_id"] not in args.cases \
+                    or name == "genres" and args.split and g.get("split") != args.split:
                 continue  # a genre case judged to name nobody still counts (every person found there is an error)
             # genre tuning cases written for this extractor sit beside the archive (corpus/genres/accountability_tune)
             folder = next((base / d / g["case_id"] for d in ("archive", "accountability_tune") if (base / d / g["case_id"]).is_dir()),
