@@ -284,10 +284,17 @@ class ProfileReader:
                                               for d in prof.get("documents", [])])
         return out
 
-    def sharing(self, kind: str, terms) -> list[tuple[str, str, float]]:
-        """(case_id, term, w) of the visible cases whose stored profile lists one of these terms."""
-        rows = self.catalog.cases_with_terms(kind, [str(t) for t in terms if t])
+    def sharing(self, kind: str, terms, case_ids=None) -> list[tuple[str, str, float]]:
+        """(case_id, term, w) of the visible cases (of `case_ids`, when given) whose stored profile lists
+        one of these terms."""
+        rows = self.catalog.cases_with_terms(kind, [str(t) for t in terms if t], case_ids)
         return [r for r in rows if self.visible is None or r[0] in self.visible]
+
+    def sharing_sums(self, weights: dict[tuple[str, str], tuple[float, float]]) -> dict[str, float]:
+        """{case_id: sum of a + b * w over its listed (kind, term) keys of `weights`} of the visible cases
+        (Catalog.case_term_sums: summed by the database)."""
+        got = self.catalog.case_term_sums(weights)
+        return {c: v for c, v in got.items() if self.visible is None or c in self.visible}
 
 
 def case_profile(catalog: Catalog, case_id: str, codebook=None) -> dict[str, Any]:

@@ -61,20 +61,50 @@ def cosine(a, b) -> float:
     return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
 
 
-def sharing_candidates(material: Material, my_concepts: Counter, profiles) -> dict[str, float]:
+def sharing_candidates(material: Material, my_concepts: Counter, profiles, keep: int = MAX_SHARING) -> dict[str, float]:
     """Cases whose stored profile shares the material's decided tags, accident type or main concepts,
-    with an estimate of the score those parts give (for cutting the list; not the score)."""
-    est: dict[str, float] = defaultdict(float)
-    if material.tags:
-        for cid, _, _ in profiles.sharing("tag", material.tags):
-            est[cid] += WEIGHTS["tags"] / len(material.tags)
-    if material.accident_type:
-        for cid, _, _ in profiles.sharing("type", [material.accident_type]):
-            est[cid] += WEIGHTS["type"]
+    with an estimate of the score those parts give (for cutting the list; not the score): at least the
+    `keep` best by it (ties by case id), with every case that could tie with the last of them.
+
+    The database adds the estimate up for every visible case sharing something (one row per case:
+    profile.ProfileReader.sharing_sums), and the cases that can be among the `keep` best are estimated
+    again from their own rows, with the same additions in the same order (a case's rows by term) as a
+    pass over every shared row, so the cut is that pass's; that pass read rows growing with the archive
+    (at 2,000 cases ~42,000 rows per call)."""
+    tag_w = WEIGHTS["tags"] / len(material.tags) if material.tags else 0.0
+    top: dict[str, int] = {}
+    norm = 1.0
     if my_concepts:
         norm = math.sqrt(sum(v * v for v in my_concepts.values()))
         top = dict(sorted(my_concepts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_CONCEPTS])
-        for cid, term, w in profiles.sharing("concept", top):
+    weights: dict[tuple[str, str], tuple[float, float]] = {}
+    for tag in material.tags or ():
+        if tag:
+            weights[("tag", str(tag))] = (tag_w, 0.0)
+    if material.accident_type:
+        weights[("type", str(material.accident_type))] = (WEIGHTS["type"], 0.0)
+    for term, n in top.items():
+        if term:
+            weights[("concept", str(term))] = (0.0, WEIGHTS["concepts"] * n / norm)
+    rough = profiles.sharing_sums(weights)
+    if material.exclude is not None:
+        rough.pop(material.exclude, None)
+    if len(rough) > keep:
+        floor = sorted(rough.values(), reverse=True)[keep - 1] - 1e-9  # far above the sums' rounding
+        chosen = [c for c, v in rough.items() if v >= floor]
+    else:
+        chosen = list(rough)
+    if not chosen:
+        return {}
+    est: dict[str, float] = defaultdict(float)
+    if material.tags:
+        for cid, _, _ in profiles.sharing("tag", material.tags, chosen):
+            est[cid] += tag_w
+    if material.accident_type:
+        for cid, _, _ in profiles.sharing("type", [material.accident_type], chosen):
+            est[cid] += WEIGHTS["type"]
+    if my_concepts:
+        for cid, term, w in profiles.sharing("concept", top, chosen):
             est[cid] += WEIGHTS["concepts"] * w * top[term] / norm
     if material.exclude is not None:
         est.pop(material.exclude, None)

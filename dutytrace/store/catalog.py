@@ -406,14 +406,38 @@ class Catalog:
         have = set(self.stored_profiles(ids, schema))
         return [c for c in ids if c not in have]
 
-    def cases_with_terms(self, kind: str, terms: list[str]) -> list[tuple[str, str, float]]:
-        """(case_id, term, w) of the cases whose profile lists one of these terms of this kind."""
+    def cases_with_terms(self, kind: str, terms: list[str],
+                         case_ids: Collection[str] | None = None) -> list[tuple[str, str, float]]:
+        """(case_id, term, w) of the cases whose profile lists one of these terms of this kind (of the
+        given cases only, when given: then a case's rows come in the order of their terms)."""
         ct = t.case_terms.c
         out: list[tuple[str, str, float]] = []
         for part in _parts(sorted(set(terms)), 200):
-            out.extend((r[0], r[1], float(r[2])) for r in self.db.all(
-                select(ct.case_id, ct.term, ct.w).where(ct.kind == kind, ct.term.in_(part))))
+            q = select(ct.case_id, ct.term, ct.w).where(ct.kind == kind, ct.term.in_(part))
+            if case_ids is None:
+                out.extend((r[0], r[1], float(r[2])) for r in self.db.all(q))
+                continue
+            for cases in _parts(sorted(set(case_ids)), 500):
+                out.extend((r[0], r[1], float(r[2])) for r in self.db.all(
+                    q.where(ct.case_id.in_(cases)).order_by(ct.term, ct.case_id)))
         return out
+
+    def case_term_sums(self, weights: dict[tuple[str, str], tuple[float, float]]) -> dict[str, float]:
+        """{case_id: the sum of a + b * w over its candidate-term rows whose (kind, term) is a key of
+        `weights` giving (a, b)}, added up by the database (the keys as a small table joined to the
+        covering index (kind, term)): one row per case sharing a term, not one per shared term."""
+        if not weights:
+            return {}
+        from sqlalchemy import Double, Text, literal, union_all
+
+        ct = t.case_terms.c
+        keys = union_all(*[select(literal(kind, Text).label("kind"), literal(term, Text).label("term"),
+                                  literal(float(a), Double).label("a"), literal(float(b), Double).label("b"))
+                           for (kind, term), (a, b) in weights.items()]).cte("weights")
+        q = (select(ct.case_id, func.sum(keys.c.a + keys.c.b * ct.w))
+             .select_from(keys.join(t.case_terms, (ct.kind == keys.c.kind) & (ct.term == keys.c.term)))
+             .group_by(ct.case_id))
+        return {r[0]: float(r[1]) for r in self.db.all(q)}
 
     def passages(self, chunk_ids: list[str]) -> dict[str, dict]:
         """{chunk_id: {text, speaker, section, seq, path, name}} of these chunks, in batches (the index
