@@ -111,7 +111,8 @@ def test_an_order_lists_its_requirements_under_the_addressee_without_modals():
             "西河县应急管理局\n2025年3月10日\n")
     ms = items(text, "zh")
     assert [m.deadline for m in ms] == ["2025-04-01", "2025-04-15", None]
-    assert [m.body for m in ms][:2] == ["你公司", "你公司"]
+    # the addressee is the party the order's first line names, with the words the order uses
+    assert [m.body for m in ms][:2] == ["河口建材有限公司（你公司）", "河口建材有限公司（你公司）"]
     assert ms[2].measure.startswith("整改完成前") and ms[2].body is None
     assert not any("指令书" in m.measure or "电工未持证" in m.measure or "另行" in m.measure for m in ms)
 

@@ -145,3 +145,148 @@ def test_handling_parts_with_fuze_and_a_negation_only_just_before_the_verb():
             "3.对不符合安全条件的渡口实行临时封闭管理。\n")
     ms = items(text, "zh")
     assert [(m.measure[:6], m.body) for m in ms] == [("由县交通局负", "县交通局"), ("对不符合安全", None)]
+
+
+# -- fourth round: general rules for a measures part and its addressee (issue 19, after measures_blind2) ------
+# Each text below was written for these tests; none is taken from the corpus.
+
+def test_order_lead_with_chapter_numbered_entries_and_the_addressee_named_in_the_header():
+    text = ("某县住房和城乡建设局\n安全隐患责令整改通知书\n"
+            "施工单位：某某建工有限公司\n监理单位：某某工程监理有限公司\n"
+            "经检查，发现以下隐患：\n（1）卸料平台限重牌缺失；\n（2）外架剪刀撑不连续。\n"
+            "上述第（1）项已于当日整改完毕。\n"
+            "针对上述问题，责令你单位：\n"
+            "一、外架剪刀撑按方案补设，由专业架子工施工，整改期限：2026年3月10日前。\n"
+            "二、监理单位对整改情况逐项复查并出具复查意见。\n"
+            "三、对项目部处以罚款人民币二万元。\n"
+            "你单位应在整改完成后将整改回复单报送我局。\n"
+            "签发日期：2026年3月1日\n")
+    ms = items(text, "zh")
+    # findings, the sanction and the duty to reply are no items; the agent of a sub-task (由专业架子工) is not
+    # the one ordered; the role names the party the header gives it
+    assert [m.measure[:6] for m in ms] == ["外架剪刀撑按", "监理单位对整"]
+    assert [m.body for m in ms] == ["某某建工有限公司（你单位）", "某某工程监理有限公司（监理单位）"]
+    assert ms[0].deadline == "2026-03-10"
+
+
+def test_announcing_lead_in_a_letter_and_its_addressee_line():
+    text = ("某区人民法院\n司法建议书\n"
+            "某区应急管理局：\n"
+            "本院在审理一起重大责任事故案件中发现如下问题。\n"
+            "为预防类似事故，本院建议：\n"
+            "1. 某区应急管理局对辖区家具作坊开展一次专项检查，建立监管台账。\n"
+            "2. 会同街道对出租厂房的承租人资质进行审查。\n"
+            "请于收到本建议书之日起两个月内将采纳落实情况书面回复本院。\n")
+    ms = items(text, "zh")
+    assert [m.measure[:8] for m in ms] == ["某区应急管理局对", "会同街道对出租厂"]
+    assert ms[0].body == "某区应急管理局"
+
+
+def test_entries_addressed_to_a_body_with_circled_sub_entries():
+    text = ("六、整改要求\n"
+            "1. 对某某仓储有限公司：\n"
+            "① 修复全部叉车倒车报警器，损坏的一律停用。\n"
+            "② 在库区施划人行通道，实行人车分流。\n"
+            "2. 对区交通运输局：\n"
+            "① 会同区应急管理局于2026年9月30日前开展一次场内车辆专项整治。\n")
+    ms = items(text, "zh")
+    assert [m.measure[:6] for m in ms] == ["修复全部叉车", "在库区施划人", "会同区应急管"]
+    assert [m.body for m in ms] == ["某某仓储有限公司", "某某仓储有限公司", "区交通运输局; 区应急管理局"]
+
+
+def test_yi_yao_entries_over_several_sentences_in_one_paragraph():
+    text = ("关于两起违规作业问题的通报\n"
+            "上述问题警示我们，各级党组织要以案为鉴。一要提高政治站位。把安全生产摆在突出位置，定期专题研究。"
+            "二要压实监管责任。各主管部门要对隐患排查不走过场。三要严肃追责问责。对失职失责的依规依纪严肃问责。\n")
+    ms = items(text, "zh")
+    # the third entry only holds people to account; each entry keeps its sentences after its title
+    assert [m.measure for m in ms] == ["提高政治站位。把安全生产摆在突出位置，定期专题研究。",
+                                       "压实监管责任。各主管部门要对隐患排查不走过场。"]
+    assert ms[0].body == "各级党组织" and ms[1].body == "各主管部门"  # the lead's body when the entry names none
+
+
+def test_news_authority_requires_a_party_clause_by_clause_and_a_reminder_to_the_trade_is_an_appeal():
+    ms = traditional("勞工局已即時要求承建商暫停工地內所有吊運工序，並須檢查全部吊索具；同時，勞工局要求承建商於"
+                     "7月5日前提交經修訂的吊運方案。\n此外，勞工局亦要求承建商在復工前為工人重新進行安全講解。\n"
+                     "勞工局再次提醒建築業界，承建商必須確保吊運範圍已作圍封。\n")
+    assert [m.body for m in ms] == ["承建商", "承建商", "承建商"]
+    assert ms[1].deadline == "7月5日前"
+    assert not any("圍封" in m.measure for m in ms)
+
+
+def test_requirements_listed_after_guiding_words_take_the_party_that_must_comply():
+    ms = traditional("勞工處向承建商發出暫時停工通知書。勞工處發言人表示，承建商必須符合通知書列明的規定，方可"
+                     "恢復工作。有關規定包括：委派合資格人士檢查所有吊具；制訂吊運安全程序；及為吊運工人提供訓練。\n")
+    assert [m.measure for m in ms] == ["委派合資格人士檢查所有吊具", "制訂吊運安全程序", "為吊運工人提供訓練。"]
+    assert all(m.body == "承建商" for m in ms)
+
+
+def test_role_named_party_of_an_inquest_report():
+    ms = traditional("死者受僱於分判商永興棚架工程有限公司，總承建商為利達建築有限公司。陪審團建議：總承建商應在拆棚前"
+                     "核實救生繩已安裝；以及分判商永興棚架應每年為棚工安排複修訓練。\n")
+    assert [m.body for m in ms] == ["利達建築有限公司（總承建商）", "永興棚架工程有限公司（分判商）"]
+
+
+def test_hse_schedule_steps_are_the_recipients_with_the_notices_remedy_date():
+    text = ("IMPROVEMENT NOTICE\nName: Fernside Plastics Limited\nAddress: Unit 2, Hale Road\n"
+            "I hereby require you to remedy the said contraventions by 30 June 2026 in the manner stated in the "
+            "attached schedule.\n"
+            "SCHEDULE\n"
+            "1. Fit an interlocked guard to the in-running nip of the rolls on line 3.\n"
+            "2. Assess the risks from all roll machinery on site and record the findings.\n"
+            "NOTES\n1. You may appeal to an Employment Tribunal within 21 days.\n")
+    ms = items(text, "en")
+    assert [m.measure[:6] for m in ms] == ["Fit an", "Assess"]
+    assert all(m.body == "Fernside Plastics Limited" and m.deadline == "2026-06-30" for m in ms)
+
+
+def test_coroners_matters_of_concern_are_items_addressed_to_those_the_report_is_sent_to():
+    text = ("REGULATION 28: REPORT TO PREVENT FUTURE DEATHS\n"
+            "THIS REPORT IS BEING SENT TO:\n1. The Chief Executive, Marlow Freight Ltd\n"
+            "1 CORONER\nI am the Assistant Coroner for the area.\n"
+            "5 CORONER'S CONCERNS\n"
+            "During the inquest the evidence revealed matters giving rise to concern. In my opinion there is a risk "
+            "that future deaths will occur unless action is taken.\n"
+            "The MATTERS OF CONCERN are as follows:\n"
+            "1. There was no written procedure for coupling trailers at night.\n"
+            "2. Drivers had not been trained to check the locking jaw.\n"
+            "6 ACTION SHOULD BE TAKEN\n"
+            "In my opinion action should be taken to prevent future deaths and I believe you have the power to take "
+            "such action.\n"
+            "7 YOUR RESPONSE\nYou are under a duty to respond to this report within 56 days.\n")
+    ms = items(text, "en")
+    assert [m.measure[:12] for m in ms] == ["There was no", "Drivers had "]
+    assert all(m.body == "Marlow Freight Ltd" for m in ms)
+
+
+def test_jury_recommendations_under_to_headings_with_numbered_entries():
+    text = ("VERDICT OF CORONER'S JURY\nCause of death: crush injuries\n"
+            "The jury makes the following recommendations:\n"
+            "To the Ministry of Labour:\n1. Review the training standard for telehandler operators.\n"
+            "2. Publish a hazard alert on telehandlers near trenches.\n"
+            "To Kilbride Construction Inc.:\n3. Enforce an exclusion zone around every suspended load.\n")
+    ms = items(text, "en")
+    assert [m.body for m in ms] == ["the Ministry of Labour", "the Ministry of Labour", "Kilbride Construction Inc."]
+
+
+def test_settlement_colon_list_and_summary_list_lending_its_body():
+    ms = items("As part of a settlement agreement, the company agreed to: install guardrails at every floor opening; "
+               "hire a safety consultant to audit the plant; and train all employees in fall hazards.\n", "en")
+    assert [m.body for m in ms] == ["the company"] * 3 and len(ms) == 3
+    face = ("SUMMARY\nA worker died when a limb fell. To prevent deaths like this, investigators concluded that "
+            "employers should:\n- Establish a drop zone that no worker enters.\n- Train all workers in tree hazards.\n"
+            "RECOMMENDATIONS\n"
+            "Recommendation #1: Establish and enforce a drop zone that no worker enters during cutting.\n"
+            "Recommendation #2: Train all workers, including new ones, in tree care hazards.\n")
+    ms = items(face, "en")
+    assert [m.measure[:9] for m in ms] == ["Establish", "Train all"] and all(m.body == "employers" for m in ms)
+
+
+def test_company_abbreviation_and_infinitive_entries_name_their_body_and_noted_is_no_requirement():
+    text = ("VII. Prevention and Rectification Measures\n"
+            "(1) Ruifeng Metal Co., Ltd. shall fit explosion vents to its dust collector.\n"
+            "(2) Supervision of dust enterprises: the County Emergency Management Bureau to inspect each of them "
+            "twice a year.\n"
+            "It should be noted that the company had already cleaned the ducts in April.\n")
+    ms = items(text, "en")
+    assert [m.body for m in ms] == ["Ruifeng Metal Co., Ltd.", "the County Emergency Management Bureau"]

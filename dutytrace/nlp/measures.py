@@ -190,7 +190,8 @@ def _sections(lines: list[tuple[int, str]], lang: str) -> list[tuple[list[tuple[
 
 
 _EN_LEAD_LINE = re.compile(r"\b(?:should|must|shall|needs? to|are (?:advised|required) to|recommends?(?: that)?|"
-                           r"(?:is|are) (?:therefore )?recommended(?: that)?)\s*:\s*$")
+                           r"(?:is|are) (?:therefore )?recommended(?: that)?|(?:the )?following recommendations?|"
+                           r"recommendations? (?:is|are) (?:as follows|made))\s*:\s*$")
 
 
 def _kind(title: str) -> str:
@@ -405,7 +406,7 @@ def _colon_list(seg: str, lang: str) -> tuple[str, list[str], str] | None:
     """A lead ending in a colon and ≥ 2 entries separated by semicolons: (lead, entries, rest after the
     list's sentence), or None."""
     m = re.search(r"[:：]\s*", seg)
-    if not m or not _has_modal(seg[:m.start()], lang):
+    if not m or not (_has_modal(seg[:m.start()], lang) or lang == "en" and _EN_STRICT.search(seg[:m.start()])):
         return None
     body = seg[m.end():]
     stop = re.search(r"(?<=[.。])\s*(?=[A-Z\"“\u4e00-\u9fff])", body) if lang == "en" else re.search(r"(?<=。)", body)
@@ -463,8 +464,10 @@ class _Builder:
     def add(self, raw: str, pos: int, lead_body: list[str] | None = None, lead: str = "",
             passage: str | None = None, own_body: list[str] | None = None) -> None:
         measure = _clean(raw, self.lang)
+        if _REPLY.search(measure):  # the sentences that ask for a reply to the document are left out
+            measure = "".join(measure[a:z] for a, z in _sentences(measure, self.lang)
+                              if not _REPLY.search(measure[a:z])).strip()
         if len(measure) < (6 if self.lang == "zh" else 12) or _accountability_only(measure, self.lang) \
-                or _REPLY.search(measure) \
                 or self.lang == "en" and _EN_BOILERPLATE.search(measure):
             return
         named = list(own_body) if own_body is not None else bodies(measure, self.lang) or list(lead_body or [])
@@ -484,8 +487,10 @@ class _Builder:
         if cl:
             lead, parts, rest = cl
             lead = _clean(lead, self.lang)
-            lb = bodies(lead + (" shall" if self.lang == "en" and not _EN_MODAL_RX.search(lead) else ""),
-                         self.lang) or list(lead_body or [])
+            said = re.sub(r"\s+(?:has |have |had )?(?:agreed|(?:was|were) ordered|undertook|undertakes) to\s*$", " shall", lead) \
+                if self.lang == "en" else lead  # "the company agreed to:" — the company is the body
+            lb = bodies(said + (" shall" if self.lang == "en" and not _EN_MODAL_RX.search(said) else ""),
+                        self.lang) or list(lead_body or [])
             for p in parts:
                 self.add(p, pos + max(raw.find(p[:20]), 0), lb, lead, passage=raw)
             for s, e in _sentences(rest, self.lang):
@@ -554,7 +559,10 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None,
                 end = heads[i + 1].start() if i + 1 < len(heads) else len(joined)
                 # several recommendations to one recipient, each under its own number on a line of its own
                 # ("2025-03-I-OH-R1"): one item each, the number left out
-                for raw in _REF_LINE.split(joined[m.end():end]):
+                # or under numbers that open lines ("1. Review …" under "To the Ministry of Labour:", as a jury's
+                # verdict lists them)
+                for raw in (r for ref in _REF_LINE.split(joined[m.end():end])
+                            for r in re.split(r"(?m)^\s*\d{1,2}[.)]\s+(?=[A-Z])", ref)):
                     raw = _discussion_cut(raw)
                     if not raw.strip():
                         continue
@@ -791,6 +799,26 @@ _ZH_ANNOUNCE_LEAD = re.compile(rf"(?:^|[，,。])\s*(?:[{_ZH_NUM}]+\s*[、.．])
                                r"(?:事项|要求|建议|意见|措施)?(?:限期|立即|尽快)?(?:整改|改善|改正|落实|办理|执行)?(?:如下)?[：:]\s*$")
 
 
+# a sentence that lists what a notice or an order requires: "有关规定包括：", "改善事项如下："
+_ZH_REQ_LIST = re.compile(r"(?:规定|要求|措施|条件|事项|项目)(?:包括|如下|为)[：:]\s*")
+
+
+def _zh_paragraph_list(text: str) -> tuple[list[str], list[tuple[int, int]]] | None:
+    """A paragraph that, after a lead that requires something or draws the lesson, lists what is to be done as
+    一要…二要… / 一是…二是… / 第一，…第二，… (each entry may run over several sentences): (the lead's bodies,
+    the (start, end) of each entry); None otherwise."""
+    chain = _chain(text, {0}, "zh")
+    if len(chain) < 2 or not re.match(rf"[{_ZH_NUM}]+(?:要|是)|第[{_ZH_NUM}]+[，,、]", text[chain[0][0]:]):
+        return None
+    pre = text[:chain[0][0]]
+    last = re.split(r"(?<=。)", pre.rstrip())[-2 if pre.rstrip().endswith("。") else -1] if pre.strip() else ""
+    if not (_ZH_STRICT.search(last) or _ZH_CUE_LEAD.match(last) or _ZH_CUE_LESSON.search(last) or _ZH_CUE_NEXT.match(last)
+            or re.search(r"[：:]\s*$", last)):
+        return None
+    entries = [(a, chain[i + 1][0] if i + 1 < len(chain) else len(text)) for i, (a, _e) in enumerate(chain)]
+    return bodies(last, "zh")[:1], entries
+
+
 def _line_family(text: str) -> str:
     """The kind of number a numbered line opens with: "top" (一、), "cn" (（一）), "num" (1. / （1）), "other"."""
     t = text.lstrip()
@@ -887,6 +915,16 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
             ordered, list_family = None, None
         appeal = False
         remedy: tuple[str | None, str | None] | None = None
+        listed = _zh_paragraph_list(text) if lang == "zh" and not _ZH_APPEAL.search(text) else None
+        if listed:  # "……要以案为鉴。一要提高政治站位。深刻认识……。二要……": one item per entry, each whole
+            lead_body, entries = listed
+            for a, z in entries:
+                entry = text[a:z]
+                if not _ZH_SANCTIONED.search(entry) and not (_ZH_REPORTED.match(entry) and not _ZH_STRICT.search(entry)):
+                    b.add(entry, a, lead_body=lead_body)
+            out.extend(b.items)
+            active = True
+            continue
         for s, e in _sentences(text, lang):
             sent = text[s:e]
             if lang == "en":
@@ -940,6 +978,18 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
                 if recs or opinion or listed:
                     active = True
                     continue
+            req = _ZH_REQ_LIST.search(sent)
+            parts = [p for p in re.split(r"[；;]", sent[req.end():]) if p.strip()] if req else []
+            if len(parts) >= 2 and not _ZH_SANCTIONED.search(sent):
+                # "有关规定包括：委派……；制订……；及为……": one item per entry, the body the one that must comply
+                # in the sentences before ("承建商必须在符合通知书内列明的规定后，方可……")
+                prev = text[:s]
+                lb = [named[0] for cl in re.split(r"[，,。；;]", prev) for named in [bodies(cl, lang)]
+                      if named and re.match(re.escape(named[0]) + r"(?:也|亦|均|都)?(?:必须|须|应|要(?!求))", cl)]
+                for p in parts:
+                    b.add(re.sub(r"^\s*(?:以及|及|和|并)", "", p), s + sent.find(p), lead_body=lb[-1:], passage=sent)
+                active = True
+                continue
             lead = _ZH_ORDER_LEAD.search(sent)
             if lead:
                 ordered, active = lead.group(1).strip(), True
@@ -1059,10 +1109,12 @@ def _pairing(summary: list[Measure], full: list[Measure]) -> list[int] | None:
 _DEICTIC = re.compile(r"(?:你|贵)(?:单位|公司|司|厂|方|局|院|处|矿|店|校)|你们|[Yy]ou")
 _ZH_PARTY_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,8})\s*[：:]\s*([^\s：:，,。；]{3,40}?(?:公司|局|院|厂|中心|委员会|政府|"
                             r"所|站|队|社|集团|协会|店|矿|场|部|署|处))\s*$")
+_ZH_ADDRESSEE_LINE = re.compile(r"^\s*([^\s：:，,。；、]{3,40}?(?:公司|厂|集团|矿|店|合作社))\s*[：:]\s*$")
 _EN_PARTY_LINE = re.compile(r"^\s*(?:Name|To|Recipient|Company|Operator|Employer|Addressee|Served on)\s*:\s*([A-Z][^:]{2,80}?)"
                             r"\s*$")
 # a document that requires something of the party it is addressed to: a notice, an order, a letter
-_NOTICE_TITLE = re.compile(r"通知书|指令书|决定书|建议书|整改通知|函\s*$|(?i:\bnotice\b|\border\b|\bletter\b)")
+_NOTICE_TITLE = re.compile(r"通知书|指令书|决定书|建议书|整改通知|函\s*$|(?i:\bnotice\b|\border\b|\bletter\b|"
+                           r"prevent(?:ion of)? future deaths|regulation 28)")
 
 
 # a party introduced by its role in the work: "总承建商为恒基亚建筑有限公司", "受雇于分判商骏业棚架工程有限公司",
@@ -1075,10 +1127,24 @@ def _parties(lines: list[tuple[int, str]], lang: str) -> list[tuple[str, str]]:
     """(role, name) of the parties a document's header names, in order, then those its text introduces by
     their role (Chinese)."""
     out = []
+    sent_to = False  # "THIS REPORT IS BEING SENT TO:" and its numbered addressees (a coroner's report)
     for _, ln in lines[:40]:
+        if lang == "en" and re.search(r"(?i)\bsent to\s*:?\s*$", ln):
+            sent_to = True
+            continue
+        if sent_to:
+            m = re.match(r"\s*\d{1,2}[.)]\s+(?:(?:The\s+)?[A-Z][\w ]{0,40}?,\s+)?(.{3,100}?)\s*$", ln)
+            if m and not (ln.upper() == ln and re.search(r"[A-Z]{3}", ln)):  # not the next heading ("1 CORONER")
+                out.append(("sent to", m.group(1)))
+                continue
+            sent_to = False
         m = (_ZH_PARTY_LINE if lang == "zh" else _EN_PARTY_LINE).match(ln)
         if m:
             out.append((m.group(1), m.group(2).strip()) if lang == "zh" else ("", m.group(1).strip()))
+        elif lang == "zh":  # the addressee alone on its line at the head of a letter or an order: "南川县宏达石材有限公司："
+            m = _ZH_ADDRESSEE_LINE.match(ln)
+            if m:
+                out.append(("受文者", m.group(1)))
     return out
 
 
@@ -1109,9 +1175,10 @@ def _named_as(name: str, said: str, lang: str) -> str:
     return f"{name}（{said}）" if lang == "zh" else f"{name} ({said})"
 
 
-def _addressed(items: list[Measure], lines: list[tuple[int, str]], lang: str) -> list[Measure]:
+def _addressed(items: list[Measure], lines: list[tuple[int, str]], lang: str, base: _dt.date | None = None) -> list[Measure]:
     """Items whose body is the addressee ("你单位", "you") or a role the header names ("监理单位") given the
-    party's name; in a notice or an order, an item that names no body is the addressee's."""
+    party's name; in an English notice, order or coroner's report, an item that names no body is the
+    addressee's; a notice's one term ("… remedy … by 30 June 2026") is the deadline of its items that give none."""
     from dataclasses import replace
 
     parties = _parties(lines, lang)
@@ -1121,14 +1188,23 @@ def _addressed(items: list[Measure], lines: list[tuple[int, str]], lang: str) ->
     roles.update(dict(parties))
     first = parties[0][1] if parties else None
     notice = bool(parties) and any(_NOTICE_TITLE.search(ln) for _, ln in lines[:15])
+    addressees = [n for r, n in parties if r == "sent to"] or [first]
+    # the notice's one term for all its requirements: "I hereby require you to remedy … by 30 June 2026",
+    # "请于文到后10日内改善完毕"
+    term = None
+    if notice:
+        rx = _EN_REMEDY if lang == "en" else _ZH_NOTICE_TERM
+        hit = next((ln for _, ln in lines if rx.search(ln)), None)
+        term = deadline_of(hit[rx.search(hit).start():], lang, base) if hit else None
     out = []
     for m in items:
         named = [_named_as(first, b, lang) if first and _DEICTIC.fullmatch(b) else _by_role(b, roles) if lang == "zh" else b
                  for b in m.bodies]
-        if not named and notice:
-            named = [first]
+        if not named and notice and lang == "en":  # a schedule's steps, a coroner's concerns (Chinese orders name
+            named = list(addressees)                # the addressee in their lead: 现责令你单位：)
         named = list(dict.fromkeys(named))
-        out.append(m if tuple(named) == m.bodies else replace(m, bodies=tuple(named), body="; ".join(named) or None))
+        m = m if tuple(named) == m.bodies else replace(m, bodies=tuple(named), body="; ".join(named) or None)
+        out.append(replace(m, deadline=term[0], due=term[1]) if term and term[0] and not m.deadline else m)
     return out
 
 
@@ -1161,7 +1237,7 @@ def extract_measures(pages: Sequence[Page], lang: str) -> list[Measure]:
             out.extend(items)
     if not sections:  # no measures section: requirements stated where a notice, a decision or news puts them
         out.extend(_cued_requirements(lines, lang, base))
-    out = _addressed(out, lines, lang)
+    out = _addressed(out, lines, lang, base)
     if lang == "en":
         out.extend(_corrective_actions(pages, base))
     return out
