@@ -481,3 +481,73 @@ def test_zh_a_remit_written_between_the_post_and_the_name():
     got = people(text, "zh")
     assert got["简某"].role == "副总经理（分管安全生产）"
     assert got["简某"].organisation and not got["简某"].organisation.startswith("云川市纪委")  # a title's 关于 is no part of a name
+
+
+# --- forms of other genres: press releases, court news, discipline notices (sentences written for these tests) ---
+
+def test_en_firm_name_then_title_then_name_is_the_firm_s_officer():
+    text = ("Sawmill and director sentenced\nBrackenfield Timber Ltd director Owen Lusk, 61, of Carrow, admitted a breach of "
+            "Section 37. The court sentenced him to 20 weeks in prison, suspended for a year.\n")
+    got = people(text, "en")
+    assert "Owen Lusk" in got and "Brackenfield Timber Ltd" not in got
+    assert (got["Owen Lusk"].role, got["Owen Lusk"].organisation) == ("director", "Brackenfield Timber Ltd")
+    assert got["Owen Lusk"].sanction == "transfer_to_judicial_organs"
+
+
+def test_en_a_person_named_again_by_the_surname_alone():
+    text = ("Quarry foreman fined\nThe shift foreman, Vera Haldane, 44, of Pellow, pleaded guilty to a breach of Section 7. "
+            "Haldane was ordered to pay a fine of £1,800. The victim, Paul Reddick, had worked at the quarry for a year. "
+            "Reddick was taken to hospital.\n")
+    got = people(text, "en")
+    assert set(got) == {"Vera Haldane"}
+    assert got["Vera Haldane"].sanction == "fine" and got["Vera Haldane"].role == "shift foreman"
+
+
+def test_en_found_guilty_with_age_and_town_between_name_and_verdict():
+    text = ("Roofer convicted\nA jury found Carl Brandt, 39, of Elm Ridge, guilty of criminally negligent homicide after a "
+            "worker fell through a skylight.\n")
+    assert people(text, "en")["Carl Brandt"].sanction == "transfer_to_judicial_organs"
+
+
+def test_en_a_witness_or_a_dropped_charge_is_no_one_held_accountable():
+    text = ("Crane firm fined\nHoldgate Lifting Ltd was fined £90,000. Its supervisor, Amir Qadri, gave evidence for the "
+            "prosecution and was not charged. A charge against the company's engineer, Rhys Pengelly, was withdrawn. "
+            "Inspector Jane Moss said the case should serve as a warning to others.\n")
+    got = people(text, "en")
+    assert set(got) == {"Holdgate Lifting Ltd"}
+
+
+def test_en_possessive_crew_chief_named_then_surname_sentence():
+    text = ("Tree firm boss jailed\nMarston's crew chief, Leon Price, pleaded no contest to reckless endangerment. "
+            "Price, 29, was placed on probation for two years.\n")
+    got = people(text, "en")
+    assert got["Leon Price"].role == "crew chief" and got["Leon Price"].sanction == "transfer_to_judicial_organs"
+
+
+def test_zh_granted_real_names_with_post_before_and_own_sanction_each():
+    text = ("关于两起事故问责情况的通报\n经研究，给予时任安平县应急管理局副局长的周远航政务警告处分；"
+            "给予安平镇党委委员、副镇长马晓东（分管安全生产）党内严重警告处分；对县交通运输局运政股股长谭小川进行诫勉谈话。"
+            "决定分别给予安平县水利局河道管理站站长钱立同志政务记过处分、该站管理员孔亮同志批评教育。\n")
+    got = people(text, "zh")
+    assert set(got) == {"周远航", "马晓东", "谭小川", "钱立", "孔亮"}
+    assert (got["周远航"].role, got["周远航"].organisation, got["周远航"].sanction) == ("副局长", "安平县应急管理局", "warning")
+    assert got["马晓东"].role == "党委委员、副镇长（分管安全生产）" and got["马晓东"].sanction == "serious_warning"
+    assert got["谭小川"].sanction == "admonishment_talk" and got["谭小川"].role == "运政股股长"
+    assert got["钱立"].sanction == "demerit" and got["孔亮"].sanction == "criticism_education"
+    assert (got["孔亮"].role, got["孔亮"].organisation) == ("河道管理站管理员", "安平县水利局")
+
+
+def test_zh_kind_of_party_before_a_firm_name_and_a_later_back_reference():
+    text = ("地盘意外 承建商被罚\n总承建商恒达建筑工程有限公司未为工人提供安全带。劳工处已对总承建商开出违例通知。\n")
+    got = people(text, "zh")
+    assert set(got) == {"恒达建筑工程有限公司"}
+    assert got["恒达建筑工程有限公司"].role == "总承建商" and got["恒达建筑工程有限公司"].sanction == "other"
+    text = "处理决定\n施工单位青岭建设工程有限公司被依法处以罚款30万元。\n"
+    got = people(text, "zh")
+    assert set(got) == {"青岭建设工程有限公司"} and got["青岭建设工程有限公司"].role == "施工单位"
+
+
+def test_zh_a_crew_named_after_its_head():
+    text = "情况说明\n建房由村民龙春生组织的建房队承建，无施工资质。建议对龙春生建房队依法予以查处。\n"
+    got = people(text, "zh")
+    assert (got["龙春生"].role, got["龙春生"].organisation) == ("建房队负责人", "龙春生建房队")

@@ -61,7 +61,7 @@ COARSE = {s: "other" for s in SEVERITY[SEVERITY.index("fine") + 1:]}
 _CUES = {  # checked together with the codebook's sanction cues
     "transfer_to_judicial_organs": r"移送.{0,6}(?:司法|检察|公安)|追究刑事责任|被控.{0,12}罪|罪名成立|判监|监禁|刑事拘留|逮捕|取保候审|审查起诉|留置|涉嫌.{0,16}罪|"
                                    r"有期徒刑|拘役|判[处處].{0,6}(?:徒刑|拘役)|"
-                                   r"judicial organs?|criminal|prosecut|arrested|imprisonment|\bdetention\b|liuzhi|prison sentence|jailed|"
+                                   r"judicial organs?|criminal|prosecut(?!ion\b(?! was brought))|prosecution (?:was brought|of (?:him|her|the))|arrested|imprisonment|\bdetention\b|liuzhi|prison sentence|jailed|"
                                    r"sentenced to (?:\w+ ){0,3}(?:years?|months?|weeks?)|compulsory measures|public security organs|detained|custody|"
                                    r"community (?:order|service)|unpaid work|suspended (?:prison |jail |custodial )?sentence|"
                                    r"\bin (?:jail|prison)\b|\bprobation\b|manslaughter|charged with (?:\w+ ){0,3}(?:offences?|counts?|breach\w*|crimes?|failing)|(?:found guilty|convicted) (?:of|on) (?:\w+ ){0,3}(?:counts?|offences?|charges?|homicide|negligence)",
@@ -71,7 +71,7 @@ _CUES = {  # checked together with the codebook's sanction cues
     "major_demerit": r"记大过|(?:major|serious) (?:administrative )?demerit",
     "demerit": r"(?<!大)记过|(?<!major )(?<!major administrative )demerit",
     "serious_warning": r"严重警告|serious (?:administrative )?warning",
-    "warning": r"(?<!严重)警告|(?<!serious )(?<!serious administrative )(?<!wind )(?<!weather )(?<!storm )(?<!early )warning|"
+    "warning": r"(?<!严重)警告|(?<!serious )(?<!serious administrative )(?<!wind )(?<!weather )(?<!storm )(?<!early )(?<!as a )warning|"
                r"formal caution|\bcaution(?:ed)?\b",
     "fine": r"罚款|罚金|罚锾|\bfined?\b|administrative penalty|penalt(?:y|ies) (?:of|totalling|amounting)|"
             r"(?:in|proposed|civil|monetary) (?:\w+ )?penalt(?:y|ies)\b|proposed fines?\b",
@@ -88,7 +88,7 @@ _CUES = {  # checked together with the codebook's sanction cues
     "internal_handling": r"dealt with by (?:the|its) (?:company|employer|enterprise)|(?:company|employer)'s (?:internal )?(?:rules|discipline)|"
                          r"由.{0,12}(?:公司|企业|单位)(?:按|依照|根据)?.{0,10}(?:内部|规章|制度|规定).{0,6}处理|(?:公司|企业)内部处理",
     # a sanction the document leaves unnamed: "给予党纪政务处分", "依规依纪依法处理", "disciplinary action was taken"
-    "other": r"improvement notice|prohibition notice|(?:党纪|政务|党纪政务|相应的?|纪律)处分(?![条法决规办])|(?:依规依纪依法|依纪依规依法|依法依规|依规依纪)"
+    "other": r"improvement notice|prohibition notice|违例通知|依法予以查处|(?:党纪|政务|党纪政务|相应的?|纪律)处分(?![条法决规办])|(?:依规依纪依法|依纪依规依法|依法依规|依规依纪)"
              r"(?:严肃)?(?:处理|追责|问责|追究)|问责处理",
 }
 _CUE_RES = {k: re.compile(v, re.I) for k, v in _CUES.items()}
@@ -104,6 +104,12 @@ _PAREN_HEADING = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]\
 _DOC_CUE = re.compile(r"决定|通报|问责|处分|decision|notice|accountability|disciplinary", re.I)
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?(?=\s|[\u4e00-\u9fff])|\d{1,2}、|\(\d+\)|\([IVX]+\)|（[一二三四五六七八九十\d]+）|[一二三四五六七八九十]+、|[a-z]\))\s*")
 _DECEASED = re.compile(r"died in the accident|deceased|killed in the accident|\b(?:both|all|he|she|they)\s+(?:\w+\s+)?died\b|已死亡|在事故中死亡|不再追究", re.I)
+# a sentence that clears its subject: a witness, a charge dropped, an acquittal ("gave evidence for the prosecution and was
+# not charged", "the charge against him was withdrawn", "被判无罪", "不予起诉", "未被检控")
+_CLEARED = re.compile(r"\b(?:was|were|has not been|have not been) not (?:charged|prosecuted|convicted|cited)|\bnot (?:been )?charged\b|"
+                      r"\b(?:was|were) (?:acquitted|cleared)\b|found not guilty|\bcharges? (?:against (?:\w+ ){1,3})?(?:was|were) "
+                      r"(?:dismissed|withdrawn|dropped|discontinued)|gave evidence for the prosecution|testified for the prosecution|"
+                      r"无罪|不予起诉|未被检控|并无对其提出检控|没有被检控|不予追究", re.I)
 _GROUP = re.compile(r"以上\s*[\d一二三四五六七八九十两]+\s*人|上述\s*[\d一二三四五六七八九十两]*\s*人|[二两三四五六]人|均|分别|\ball\b|\bboth\b|\bthem\b|\bthey\b|\beach\b", re.I)
 _SUBHEAD = re.compile(r"^(?:persons?|officials?|enterprises?|units?|companies|staff|individuals)\b|recommended for|(?:人员|单位)(?:[（(][\d一二三四五六七八九十]+人[）)])?[：:]?$", re.I)
 _EN_ALIAS = re.compile(r"(" + EN_COMPANY.pattern + r"|(?:[A-Z][\w&'-]+ ){1,6}(?:Bureau|Committee|Commission|Station))"
@@ -255,6 +261,10 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
                 street = re.fullmatch(r"(?:中共)?(.+?街道)(?:工作委员会|党工委)", org)
                 if street and "办事处" in role:  # "街道党工委委员、办事处副主任": an officer of the sub-district office
                     org = street.group(1) + "办事处"
+        kind = _ZH_FIRM_KIND.match(r["person"]) if lang == "zh" and r["enterprise"] else None
+        if kind:
+            r["person"], r["kind_word"] = r["person"][kind.end():], r.get("kind_word") or kind.group(1)
+            org = org[kind.end():] if org and org.startswith(kind.group(1)) else org
         if r["enterprise"]:
             full = aliases.get(r["person"])
             if full and (ZH_COMPANY if lang == "zh" else EN_COMPANY).search(full):
@@ -455,6 +465,7 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
     prev_org: str | None = None  # the organisation of the person named before
     item_org: str | None = None  # the public body named first in the current numbered item
     pending: list[dict] = []  # (a document read strictly) the person the sentence before named, with no sanction yet
+    known: dict[str, dict] = {}  # (English) a surname -> the person last named in full with it
     last_firm: str | None = None  # the firm named last ("The company was fined …")
     firms_seen: list[str] = []
     ctx_sig: str | None = None  # the numbering of the subsection heading that set ctx ("9.", "(9)", "（一）")
@@ -470,7 +481,18 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
             ctx, ctx_sig, current, ctx_body, ctx_units = None, None, [], None, False
         sanction = _sanction(sent, lang, codebook)
         body_sanction = _sanction(sent, lang, codebook, body=True)
+        if _CLEARED.search(sent):  # a witness, an acquittal, a charge dropped: whoever it names is no one held accountable
+            sanction = body_sanction = None
         subjects = _subjects(sent, lang, aliases)
+        if lang == "en":
+            for r in subjects:
+                if not r["enterprise"] and " " in r["person"]:
+                    known[r["person"].split()[-1]] = r
+            if not subjects:  # "Ashworth was ordered to pay …": a person named in full before, by the surname alone
+                again = re.match(r"([A-Z][a-z]+)(?:,\s*" + _EN_ASIDE + r"\s*,)?\s+(?:was|were|is|has|had|received|pleaded|admitted|got|"
+                                 r"will|must|also|faces?|denied)\b", sent)
+                if again and again.group(1) in known:
+                    subjects = [{k: v for k, v in known[again.group(1)].items() if k in ("person", "role", "organisation", "enterprise", "firm_hint", "org_hint")}]
         if lang == "en" and sanction and not strict:  # "…it is to be fined, and Pan Dexin, its general manager, 30 per cent of his income"
             subjects += _en_more_subjects(sent, {r["person"] for r in subjects}, aliases)
         if lang == "en":
@@ -483,7 +505,10 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
             pending = [r for r in subjects if not r["enterprise"]] if lang == "en" else []
             subjects = []
         elif strict and lang == "en" and pending and len(pending) == 1 and not subjects \
-                and re.match(r"(?:He|She)\s+(?:was|is|has|had|received|got|will|must|also)\b", sent):
+                and (re.match(r"(?:He|She)\s+(?:was|is|has|had|received|got|will|must|also)\b", sent)
+                     or re.search(r"\b(?:sentenced|fined|jailed|ordered|disqualified|convicted|gave|handed|imposed on|banned)\s+(?:him|her)\b", sent)
+                     or pending[0]["role"] and re.match(r"(?:The|the)\s+" + re.escape(pending[0]["role"].split()[-1]) + r"\s+(?:was|is|has|had|received|got)\b", sent)):
+            # "He was sentenced …", "The judge sentenced him to …", "The director was fined …": the person just named
             subjects, pending = pending, []
         else:
             pending = []
@@ -523,7 +548,8 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                     r["organisation"] = item_org
                 prev_org = r["organisation"] or prev_org
                 item_org = r["organisation"] if r["organisation"] and not r["enterprise"] else item_org
-                r["sanction"] = body_sanction if r["enterprise"] else sanction
+                own = r.pop("own_sanction", None)
+                r["sanction"] = body_sanction if r["enterprise"] else _sanction(own, lang, codebook) or sanction if own else sanction
                 r["said"] = raw
                 r["evidence"] = raw if sanction else None
                 r["dead"] = bool(_DECEASED.search(sent))
@@ -555,6 +581,13 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                                       "organisation": aliases.get(name, name), "sanction": "fine", "dead": False,
                                       "enterprise": True, "said": raw, "evidence": raw})
             continue
+        if strict and lang == "zh" and body_sanction and not re.match(r"(?:其|他|她|该同志|上述|以上)", sent):
+            said = re.search(r"对(?:该)?(" + _ZH_FIRM_KIND.pattern[2:].split(")(?=")[0] + r")", sent)
+            firm = said and re.search(re.escape(said.group(1)) + r"(" + ZH_COMPANY.pattern + r")", flat)
+            if firm and not any(r["person"] == firm.group(1) for r in group):  # "劳工局已对总承建商开出违例通知": the firm that kind named
+                group.append({"person": firm.group(1), "role": None, "organisation": firm.group(1), "sanction": body_sanction,
+                              "dead": False, "enterprise": True, "said": raw, "evidence": raw, "kind_word": said.group(1)})
+                continue
         if strict:
             if body_sanction == "fine" or lang == "en" and body_sanction in _BODY_SANCTIONS:  # a press release: "X Ltd … were fined"
                 names = _fined_enterprises(sent, lang, aliases, main)
@@ -658,11 +691,17 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
         titled = re.search(r"关于(?:给予|对)?", head)  # a decision's title names its person, not their post
         names = [] if titled else list(ZH_NAME.finditer(head)) or _zh_real_names(head, sent)
         if not names:
+            granted = _zh_granted(sent, aliases)
+            if granted:  # "给予时任X局副局长的刘建峰政务记过处分", "分别给予A站站长韩立军同志…处分、该站监督员彭涛同志批评教育"
+                return granted
             many = _zh_name_list(sent)
             if many:  # "对杨进华、陈光友等9名公职人员给予党纪政务处分": each person named in the list
                 return [_person(n, None, None) for n in many]
             m = re.search(r"(?:给予|决定给予|对)(" + ZH_NAME.pattern + r")(?:[（(]([^（）()]{2,30}?)[）)])?", sent) or \
                 re.search(r"(?:给予|决定给予)(" + _ZH_REAL_NAME + r")(?:同志)?(?=党内|党纪|政务|行政|记大?过|警告|严重警告|撤销|撤职|开除|降级|诫勉)", sent)
+            crew = re.search(r"对(" + ZH_NAME.pattern + r"|" + _ZH_REAL_NAME + r")(" + _ZH_CREW + r")", sent)
+            if crew and not m:  # "建议对秦大勇建房队依法予以查处": a crew named after its head is held to account through its head
+                return [_person(crew.group(1), crew.group(2) + "负责人", crew.group(0)[1:])]
             if not m:
                 return _zh_enterprise_subject(head, aliases)
             if m.lastindex and m.lastindex >= 2 and m.group(2) and _ZH_POST_END.search(m.group(2)):
@@ -730,9 +769,12 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
     if owned and not EN_NOT_NAME.match(owned.group(2)):  # "The company's owner, Derek Hume, was given …"
         return [_person(owned.group(2), owned.group(1), "=firm")]
     possessed = re.match(r"([A-Z][\w&-]+(?: [A-Z][\w&-]+){0,2})'s\s+((?:[a-z-]+\s+){0,2}?(?:director|manager|owner|supervisor|foreman|"
-                         r"proprietor|engineer|chairman|officer|operator|controller|representative)),\s+(" + EN_NAME.pattern + r"),", sent)
+                         r"proprietor|engineer|chairman|officer|operator|controller|representative|chief|leader|boss|superintendent)),\s+(" + EN_NAME.pattern + r"),", sent)
     if possessed and not EN_NOT_NAME.match(possessed.group(3)) and not EN_NOT_NAME.match(possessed.group(1)):
         return [_person(possessed.group(3), possessed.group(2), "=firm:" + possessed.group(1))]  # "Coastline's site supervisor, Kyle …"
+    found = re.search(r"\bfound\s+(" + EN_NAME.pattern + r")(?:,\s*" + _EN_ASIDE + r")*,?\s+guilty\b", sent)
+    if found and not EN_NOT_NAME.match(found.group(1)):  # "A jury found Dale Fenwick, 58, of Cedar Falls, guilty of …"
+        return [_person(found.group(1), None, None)]
     obj = re.search(r"\b(?:convicted|sentenced|fined|jailed|charged|prosecuted|(?:liability|responsibility) of)\s+(?:(?:the|its)\s+(?:(?:company|firm|employer)'s\s+)?"
                     r"((?:[a-z-]+\s+){0,2}?(?:owner|director|manager|foreman|supervisor|operator|driver|engineer|officer|contractor)),?\s+)?"
                     r"(" + EN_NAME.pattern + r")(?:,\s+((?:the\s+|an?\s+)?[a-z][^,;:]{2,80}?),)?", sent)
@@ -755,6 +797,11 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
             re.split(r",(?!\s*Ltd)|\s+(?:is|was|has|had|who|be|shall|should|will|receives?|received)\s|:|;|\.\s*$", rest, maxsplit=1)[0]
         role, org = _en_split(appo, rest, aliases)
         return [_person(m.group(1), role, org)]
+    officer = re.match(r"(" + EN_COMPANY.pattern + r")\s+((?:[a-z-]+\s+){0,2}?(?:director|manager|owner|supervisor|foreman|proprietor|"
+                       r"engineer|chairman|officer|operator|controller|chief|leader|boss|superintendent|partner|secretary))\s+(" + EN_NAME.pattern + r")\b", sent)
+    if officer and not EN_NOT_NAME.match(officer.group(officer.lastindex)):
+        name = officer.group(officer.lastindex)
+        return [_person(name, officer.group(officer.lastindex - 1), officer.group(1))]
     kinded = re.match(r"(?:The|Its)\s+([a-z][a-z /-]{2,40}?),\s+(" + EN_COMPANY.pattern + r"),", sent)
     if kinded:  # "The gas supplier, Baishui Ruitong Gas Co., Ltd., was fined …"
         return [{"person": kinded.group(2), "role": None, "organisation": kinded.group(2), "enterprise": True, "kind_word": kinded.group(1)}]
@@ -769,6 +816,10 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
     return []
 
 
+_ZH_CREW = r"(?:施工队|装修队|采掘队|掘进队|建房队|作业队|工程队|包工队|班组)"
+# the kind of party written before a firm's name ("施工单位滨川宏基建设工程有限公司", "總承建商信隆建築置業有限公司"): the kind, then the firm
+_ZH_FIRM_KIND = re.compile(r"^(总承建商|主要承建商|承建商|分判商|总承包单位|总包单位|施工总承包单位|施工单位|建设单位|监理单位|劳务分包单位|分包单位|分包商|"
+                           r"产权单位|租赁单位|使用单位|涉事企业|事故发生单位|事故单位)(?=[\u4e00-\u9fff（）()]{4,}(?:公司|厂|矿|合作社)$)")
 _GOV_UNIT = re.compile(r"bureau|county|district|township|\btown\b|village|government|station|brigade|committee|commission|"
                        r"局|镇|乡|县|区|政府|站|大队|中队|委员会|管委会|街道|村", re.I)
 # real names (documents that do not write 某某): a common surname and one or two characters, standing where a
@@ -787,6 +838,37 @@ _ZH_LIST_NAME = r"(?:" + ZH_NAME.pattern + r"|" + r"(?:" + r"欧阳|司马|诸�
     r"[\u4e00-\u9fff]{1,2}?)"
 _ZH_NAME_LIST = re.compile(r"(?:^|[，,；;：:]|对)((?:" + _ZH_LIST_NAME + r"(?:同志)?[、和及与])+" + _ZH_LIST_NAME + r")(?:同志)?"
                            r"(?=等[\d一二三四五六七八九十两]+(?:名|人|位)|(?:分别|依规|依纪|依法|均)?(?:给予|予以|作出|进行|处以))")
+
+
+# a sanction given to a person written in full with the post before the name, each item of a list with its own sanction:
+# "给予时任X局党组成员、副局长的刘建峰政务记过处分", "给予X镇副镇长杨敏（分管安全生产）党内警告处分", "对X局股长郑文亮进行诫勉谈话",
+# "分别给予X站站长韩立军同志政务警告处分、该站监督员彭涛同志批评教育"
+_ZH_GRANT_SANCTION = r"(?:党内|党纪|政务|行政|记大?过|警告|严重警告|撤销|撤职|免职|开除|降级|诫勉|批评|通报|(?:进行|予以|作出)(?:诫勉|问责|约谈|提醒|批评|通报|追责|处理|处分)|给予|予以)"
+_ZH_GRANTED = re.compile(r"(?:(?<=给予)|(?<=对)|(?<=、)|(?<=，))(?:时任|原)?((?:(?!给予|决定|研究)[^，。；：:]){0,40}?(?:长|主任|书记|员|干部|经理|负责人|委员|工程师|董事|股东|的))"
+                         r"(" + _ZH_REAL_NAME + r")(?:同志)?(?:[（(]([^（）()]{2,30}?)[）)])?(?=" + _ZH_GRANT_SANCTION + r")")
+
+
+def _zh_granted(sent: str, aliases: dict[str, str]) -> list[dict]:
+    out = []
+    found = [m for m in _ZH_GRANTED.finditer(sent) if not ZH_POST.fullmatch(m.group(2)) and not re.search(r"[员长人局站所队办村镇乡司厂矿]$", m.group(2))]
+    for k, m in enumerate(found):
+        post = re.sub(r"的$", "", m.group(1))
+        if re.search(r"[。；]|给予|对$", post) or _ZH_ACT.search(post):
+            continue
+        org, role = _zh_split(post, aliases)
+        same = re.match(r"该(站|所|队|科|股|中心)(.+)", post)
+        if same and out and out[-1]["organisation"]:
+            # "该站监督员": the unit of the item before ("…监督站站长韩立军"), of that item's body
+            unit = re.match(r"(.*?" + same.group(1) + r")", out[-1]["role"] or "")
+            org, role = out[-1]["organisation"], (unit.group(1) if unit else same.group(1)) + same.group(2)
+        remit = m.group(3) and re.fullmatch(r"分管[^（）()]{2,24}", m.group(3))
+        if role and remit:
+            role += f"（{m.group(3)}）"
+        end = found[k + 1].start() if k + 1 < len(found) else len(sent)
+        rec = _person(m.group(2), role, org)
+        rec["own_sanction"] = sent[m.end():end]  # the words of this item's own sanction
+        out.append(rec)
+    return out
 
 
 def _zh_name_list(sent: str) -> list[str]:
