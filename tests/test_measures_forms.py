@@ -290,3 +290,50 @@ def test_company_abbreviation_and_infinitive_entries_name_their_body_and_noted_i
             "It should be noted that the company had already cleaned the ducts in April.\n")
     ms = items(text, "en")
     assert [m.body for m in ms] == ["Ruifeng Metal Co., Ltd.", "the County Emergency Management Bureau"]
+
+
+def test_recommendations_and_orders_reported_in_english_news():
+    text = ("Jury calls for telehandler testing\n"
+            "The jury found the death accidental. It recommended that the Ministry of Labour require a practical "
+            "test before any operator is certified, and that employers designate a signaller for every blind lift.\n"
+            "\"We hope these changes save lives,\" said the victim's sister. The jury declined to recommend a ban on "
+            "night work.\n"
+            "OSHA ordered the company to correct the hazards by 20 March 2026.\n"
+            "The firm's own policy required that only electricians open live panels, but nobody enforced it.\n")
+    ms = items(text, "en")
+    assert [m.body for m in ms] == ["the Ministry of Labour", "employers", "the company"]
+    assert ms[2].deadline == "2026-03-20"
+
+
+def test_measures_section_sentences_that_open_with_a_body_and_an_action_without_a_modal():
+    text = ("六、防范措施\n"
+            "某某金属制品有限公司全面清理车间积尘，建立每日清扫记录。\n"
+            "某某金属制品有限公司为除尘器加装泄爆片。\n"
+            "县应急管理局将涉粉企业纳入重点执法计划。\n"
+            "县工信局指导抛光企业开展技术改造。\n"
+            "某某金属制品有限公司已于4月更换除尘风机。\n")
+    ms = items(text, "zh")
+    assert [m.body for m in ms] == ["某某金属制品有限公司", "某某金属制品有限公司", "县应急管理局", "县工信局"]
+
+
+def test_matters_of_concern_give_way_to_the_actions_a_coroner_states():
+    text = ("5 CORONER'S CONCERNS\n"
+            "The MATTERS OF CONCERN are as follows.\n"
+            "(1) There was no permit system for entering the silo.\n"
+            "(2) Workers entered the silo alone.\n"
+            "I was told that the company has since fitted an isolator.\n"
+            "6 ACTION SHOULD BE TAKEN\n"
+            "In particular:\n"
+            "(a) Fenwick Feeds Ltd should introduce a permit-to-work system for silo entry.\n"
+            "(b) Fenwick Feeds Ltd should provide a trained attendant for every entry.\n")
+    ms = items(text, "en")
+    assert [m.measure[:20] for m in ms] == ["Fenwick Feeds Ltd sh"] * 2
+    alone = items(text.split("6 ACTION")[0], "en")  # with no actions stated, the concerns are the items
+    assert [m.measure[:12] for m in alone] == ["There was no", "Workers ente"]
+
+
+def test_sanctions_proposed_in_an_english_list_are_no_measures():
+    text = ("The investigation team recommends:\n"
+            "- Li Wei, director of the park safety bureau, to be given a serious warning within the Party.\n"
+            "- Zhou Min, inspector, to be dismissed from his post.\n")
+    assert items(text, "en") == []

@@ -576,9 +576,12 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None,
                                    else ""), lang) if pre.endswith((":", "：")) else []
         if lang == "en" and pre.endswith(":") and not lead_body:  # "…, FACE investigators concluded that employers should:"
             lead_body = bodies(re.split(r"[.;,]\s+|\bthat\s+", pre)[-1], lang)
-        if pre and not pre.endswith((":", "：")) and _has_modal(pre, lang):
+        if pre and not pre.endswith((":", "：")) and _has_modal(pre, lang) and not listed_only:
             b.item(pre, 0, False, None)
         tail = _list_end(text, starts, chain[-1], lang)
+        if listed_only:  # a part read for its list alone: the list ends at a line that opens after a full stop
+            tail = next((st for st in sorted(starts) if chain[-1][1] < st < tail
+                         and re.search(r"[.。;；!?！？]\s*$", text[:st])), tail)
         for i, (s, _e) in enumerate(chain):
             end = chain[i + 1][0] if i + 1 < len(chain) else tail
             sub = _sub_entries(text, s, end, starts, lang)
@@ -589,7 +592,7 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None,
                 continue
             entry = _discussion_cut(text[s:end])
             b.item(_commentary_cut(entry, s, starts) if lang == "en" else entry, s, True, lead_body)
-        for s, e in _sentences(text[tail:], lang):  # requiring sentences after the list
+        for s, e in _sentences(text[tail:], lang) if not listed_only else []:  # requiring sentences after the list
             if _has_modal(text[tail + s:tail + e], lang):
                 b.item(text[tail + s:tail + e], tail + s, False, None)
         return b.items
@@ -605,7 +608,7 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None,
         return b.items
     def wants(sent: str) -> bool:
         return _has_modal(sent, lang) or (plans and lang == "zh" and bool(re.search(r"将(?![近来])", sent))) \
-            or (lang == "zh" and bool(_ZH_IMPERATIVE.match(sent)))
+            or (lang == "zh" and (bool(_ZH_IMPERATIVE.match(sent)) or _zh_body_acts(sent)))
 
     cur: tuple[int, int] | None = None
     spans: list[tuple[int, int]] = []
@@ -713,6 +716,17 @@ _ZH_REPORTED = re.compile(r"\s*(?:经(?:检查|调查|核查|查明|核实)|[^�
 _ZH_IMPERATIVE = re.compile(r"\s*(?:(?:在|对|为|由|针对|按照|结合|围绕|向)[^，,。；]{1,30}?[，,]?)?"
                             r"(?:立即|全面|认真|切实|严格|进一步|迅速|及时|尽快|定期|逐一|彻底|重新)?"
                             rf"(?:{_ZH_ACTION.pattern}|进行|开展|清理|组织)(?!发现|时|中|后|的|结果|情况|报告|记录|人员|工作|合格|组|期间|过程|范围|制度[。，]|[。，,])")
+
+
+def _zh_body_acts(sent: str) -> bool:
+    """A sentence of a measures section that opens with a body and goes straight on to what it is to do, with no
+    modal: "县应急管理局将涉粉企业纳入重点执法计划", "某某公司为除尘器加装泄爆片" (never work reported done:
+    "某公司已更换……")."""
+    named = bodies(sent, "zh")
+    if not named or not sent.lstrip().startswith(named[0]) or re.match(r"\s*[^，,。；]{0,20}?已", sent):
+        return False
+    rest = sent.lstrip()[len(named[0]):]
+    return bool(_ZH_IMPERATIVE.match(re.sub(r"^(?:也|还|将|要|要求)?", "", rest)) or re.match(r"将[^，。；]{1,30}?(?:纳入|列入|列为)", rest))
 
 
 def _zh_bare_action(part: str) -> bool:
@@ -946,6 +960,12 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
                         named = ["You"] if subj else bodies(clause, lang) or ([recipient] if recipient else [])
                         b.add(clause, s + (label.end() if label else 0), own_body=named)
                     continue
+                if not _EN_QUOTED.search(sent) and not _EN_SANCTION.search(sent):
+                    asked = _en_asked(sent)
+                    if asked:  # "It recommended that X require …, and that Y designate …"; "OSHA ordered the company to …"
+                        for at, clause, named in asked:
+                            b.add(clause, s + at, own_body=named, passage=sent)
+                        continue
                 cue = bool(_EN_CUE.search(sent))
                 active = active or cue
                 if active and _EN_STRICT.search(sent) and not _EN_QUOTED.search(sent) and not _EN_SANCTION.search(sent):
@@ -1053,6 +1073,52 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
     return out
 
 
+# what a body recommends or orders of another, in running text (news of an inquest, a release): "It recommended
+# that the Ministry require …, and that employers designate …", "OSHA ordered the company to correct …"
+_EN_RECOMMEND_THAT = re.compile(r"\b(?:recommend(?:s|ed)?|urged?|urges|directed|ordered|called for)\s+that\s+")
+_EN_ORDERED = re.compile(r"\b(?:ordered|required|directed|instructed)\s+((?:the|its|a|an)\s+[^,;.]{2,60}?|[A-Z][^,;.]{2,60}?)\s+to\s+"
+                         r"(?!be\b|pay\b)[a-z]{3,}\b")
+_EN_NOT_ASKED = re.compile(r"(?i)\b(?:declined|refused|did not|didn't|decided not|would not|chose not)\b")
+
+
+def _en_subject_before_verb(clause: str) -> list[str]:
+    """The subject of a subjunctive clause ("employers designate …", "the Ministry of Labour require …"): the
+    shortest run of its first words that reads as a body and is followed by a word in lower case that is no
+    preposition."""
+    from dutytrace.nlp.measure_bodies import _EN_PREP, _clean_body
+
+    words = clause.split()
+    for k in range(1, min(9, len(words))):
+        nxt = words[k]
+        if nxt[:1].islower() and nxt.lower() not in _EN_PREP | {"and", "or", "of"}:
+            named = _clean_body(" ".join(words[:k]), "en")
+            return [named] if named else []
+    return []
+
+
+def _en_asked(sent: str) -> list[tuple[int, str, list[str]]]:
+    """(offset, clause, bodies) of each recommendation or order a sentence reports, [] when it reports none (or
+    one declined: "The jury declined to recommend …")."""
+    out: list[tuple[int, str, list[str]]] = []
+    rec = _EN_RECOMMEND_THAT.search(sent)
+    if rec and not _EN_NOT_ASKED.search(sent[:rec.start()]):
+        rest, at = sent[rec.end():], rec.end()
+        for part in re.split(r"(,?\s+and\s+that\s+|;\s*(?:and\s+)?that\s+)", rest):
+            if part and not re.fullmatch(r",?\s+and\s+that\s+|;\s*(?:and\s+)?that\s+", part):
+                named = bodies("That " + part, "en") or _en_subject_before_verb(part)
+                out.append((at, part, named[:1]))
+            at += len(part)
+        return out
+    order = _EN_ORDERED.search(sent)
+    if order and not _EN_NOT_ASKED.search(sent[:order.start()]):
+        from dutytrace.nlp.measure_bodies import _clean_body
+
+        named = _clean_body(order.group(1), "en")
+        if named:
+            out.append((order.start(1), sent[order.start(1):], [named]))
+    return out
+
+
 # an English entry that holds a person or a firm to account, as translated reports put them under
 # "Recommendations": "He is suspected of the crime of …", "It is recommended that she be dealt with …",
 # "… is recommended to be given an administrative penalty"
@@ -1071,7 +1137,12 @@ _EN_STRICT_MODAL = re.compile(r"(?i)\b(?:should|shall|must|is required to|are re
 
 def _holds_to_account(measure: str, lang: str) -> bool:
     """An entry under a measures heading that holds someone to account and requires nothing of anyone."""
-    return lang == "en" and bool(_EN_HELD_TO_ACCOUNT.search(measure)) and not _EN_STRICT_MODAL.search(measure)
+    if lang != "en" or _EN_STRICT_MODAL.search(measure):
+        return False
+    # "Sun X, director of …, to be given a serious warning within the Party": a sanction proposed in a list
+    return bool(_EN_HELD_TO_ACCOUNT.search(measure) or re.search(
+        r"(?i)\bto be (?:given|dismissed|removed|expelled|demoted|fined|punished|warned|admonished|transferred|"
+        r"investigated|held (?:criminally )?(?:liable|responsible|accountable))\b", measure))
 
 
 def _words(s: str) -> set[str]:
@@ -1120,7 +1191,7 @@ _NOTICE_TITLE = re.compile(r"通知书|指令书|决定书|建议书|整改通�
 # a party introduced by its role in the work: "总承建商为恒基亚建筑有限公司", "受雇于分判商骏业棚架工程有限公司",
 # "施工单位：X公司"; an item that names the role ("总承建商应……", "分判商骏业棚架应……") is that party's
 _ZH_ROLE = r"(?:总|主)?(?:承建商|分判商|承包商|分包商|承包人|承揽商|承办商|施工单位|建设单位|监理单位|发包人|业主|租用人|出租人|雇主)"
-_ZH_ROLE_NAME = re.compile(rf"({_ZH_ROLE})(?:为|是|系|：|:)?((?:[\u4e00-\u9fff（）()]){{2,24}}?(?:有限公司|股份公司|集团|公司))")
+_ZH_ROLE_NAME = re.compile(rf"({_ZH_ROLE})(?:为|是|系|：|:)?(?![及和与、或])((?:[\u4e00-\u9fff（）()]){{2,24}}?(?:有限公司|股份公司|集团|公司))")
 
 
 def _parties(lines: list[tuple[int, str]], lang: str) -> list[tuple[str, str]]:
@@ -1219,6 +1290,10 @@ def extract_measures(pages: Sequence[Page], lang: str) -> list[Measure]:
         items = _section_items(sec, lang, base, plans=kind == "plans", listed_only=kind in ("concerns", "listed"))
         items = _requirements_only(items, lang) if kind == "handling" else items
         found.append([m for m in items if not _holds_to_account(m.measure, lang)])
+    # a coroner's matters of concern are the items only where the report states no actions of its own ("ACTION
+    # SHOULD BE TAKEN … (a) X should …"): then they are the reasons for those actions
+    if any(k != "concerns" and f for (_, k), f in zip(sections, found)):
+        found = [[] if k == "concerns" else f for (_, k), f in zip(sections, found)]
     from dataclasses import replace
 
     for i, items in enumerate(found):  # a summary list that another section states again in full is read once
