@@ -337,3 +337,12 @@ def test_sanctions_proposed_in_an_english_list_are_no_measures():
             "- Li Wei, director of the park safety bureau, to be given a serious warning within the Party.\n"
             "- Zhou Min, inspector, to be dismissed from his post.\n")
     assert items(text, "en") == []
+
+
+def test_terms_written_as_running_to_a_date_the_end_of_this_month_or_the_same_as_before():
+    text = ("责令限期整改指令书\n某某建材有限公司：\n现责令你公司：\n"
+            "1.补足专职安全管理人员，人员名单报我局，限期至2026年1月20日。\n"
+            "2.对全体员工进行安全培训，整改期限同前项。\n"
+            "3.各班组在本月底前完成一次应急演练。\n")
+    ms = items(text, "zh")
+    assert [m.deadline for m in ms] == ["2026-01-20", "2026-01-20", "本月底前"]

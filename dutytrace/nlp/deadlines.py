@@ -63,6 +63,10 @@ _ZH_CN_DATE = re.compile(r"([〇零一二三四五六七八九]{4})年([一二�
 # a month of the year named relatively: "明年3月底前", "今年九月底前"
 _ZH_REL_YEAR_MONTH = re.compile(r"(今年|明年|次年)([一二三四五六七八九十]{1,2}|\d{1,2})月(?:(\d{1,2}|[一二三四五六七八九十]{1,3})日|底)?"
                                 r"(?:前|之前|以前)")
+# a date a term runs to: "限期至2026年1月20日", "整改期限截至2026年5月31日"
+_ZH_UNTIL = re.compile(r"(?:限期|期限)(?:至|截至|为|到)\s*(\d{4})年(\d{1,2})月(\d{1,2})日")
+# the end of the document's month: "本月底前", "月底前"
+_ZH_MONTH_END = re.compile(r"(?<![\d一二三四五六七八九十])(?:本月|当月)?月?底前")
 _ZH_COND = re.compile(r"(?:复产|复工|恢复生产|投入使用|投用|重新开业)(?:前|之前)")
 
 
@@ -127,6 +131,13 @@ def deadline_of(text: str, lang: str, base: _dt.date | None = None) -> tuple[str
         for m in _ZH_ABS.finditer(text):
             iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None)
             found.append((m.start(), iso or m.group(0), iso))
+        for m in _ZH_UNTIL.finditer(text):
+            iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            found.append((m.start(), iso or m.group(0), iso))
+        for m in _ZH_MONTH_END.finditer(text):
+            if m.group(0) in ("底前",):
+                continue
+            found.append((m.start(), m.group(0), _iso(base.year, base.month, None) if base else None))
         for m in _ZH_ROC.finditer(text):
             iso = _iso(int(m.group(1)) + 1911, int(m.group(2)), int(m.group(3)) if m.group(3) else None)
             found.append((m.start(), iso or m.group(0), iso))

@@ -922,6 +922,9 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
                     lead = [x for x in [ordered or addressee] if x]
                     named = own if own and entry.startswith(own[0]) or not lead else lead
                     b.add(text, 0, own_body=named)
+                    # "改善期限同前款": the term of the entry before
+                    if b.items and not b.items[-1].deadline and out and re.search(r"(?:期限|时限)同(?:前|上)", entry):
+                        b.items[-1] = replace(b.items[-1], deadline=out[-1].deadline, due=out[-1].due)
                 if term and b.items and not b.items[-1].deadline:
                     b.items[-1] = replace(b.items[-1], deadline=term[0], due=term[1])
                 out.extend(b.items)
