@@ -551,3 +551,34 @@ def test_zh_a_crew_named_after_its_head():
     text = "情况说明\n建房由村民龙春生组织的建房队承建，无施工资质。建议对龙春生建房队依法予以查处。\n"
     got = people(text, "zh")
     assert (got["龙春生"].role, got["龙春生"].organisation) == ("建房队负责人", "龙春生建房队")
+
+
+def test_en_reported_list_of_titled_people_and_a_council_officer_suspended():
+    text = ("Two charged over trench death\nPolice said on Monday that builder Ross Keane, 52, of Ardee, and site manager "
+            "Nora Blake, 38, had been charged with manslaughter. The district council confirmed that its building inspector, "
+            "Tom Furlong, has been suspended from duty. A neighbour, Ann Walsh, said she had warned them.\n")
+    got = people(text, "en")
+    assert set(got) == {"Ross Keane", "Nora Blake", "Tom Furlong"}
+    assert got["Ross Keane"].role == "builder" and got["Nora Blake"].role == "site manager"
+    assert got["Nora Blake"].sanction == "transfer_to_judicial_organs"
+    assert (got["Tom Furlong"].role, got["Tom Furlong"].sanction) == ("building inspector", "organisational_handling")
+
+
+def test_zh_reported_lead_party_bracket_and_qi_in_the_next_sentence():
+    text = ("某县化工厂事故调查报告公布\n报告显示，远大化工有限公司法定代表人韦某某、安全总监郁某某因涉嫌重大责任事故罪，已被依法逮捕。"
+            "县应急管理局监管股股长岑某（中共党员）未予查处，其被给予政务记大过处分。"
+            "县工业园区管理委员会副主任单某某，分管安全生产工作。其检查流于形式，被给予党内警告处分。"
+            "在事故中死亡的操作工苗某某未持证上岗。\n")
+    got = people(text, "zh")
+    assert set(got) == {"韦某某", "郁某某", "岑某", "单某某"}
+    assert got["岑某"].role == "监管股股长" and got["岑某"].sanction == "major_demerit"
+    assert got["单某某"].sanction == "warning" and got["单某某"].role == "管委会副主任（分管安全生产）"
+
+
+def test_zh_masked_name_in_a_taiwan_judgment_and_the_firm_without_the_clause_before_it():
+    text = ("工地坠落 营造公司负责人判刑\n法院依业务过失致死罪，判处承揽该工程的建丰营造有限公司负责人许○○有期徒刑五月；"
+            "工地主任郭姓男子则判处有期徒刑三月。建丰营造有限公司科处罚金新台币十万元。死者为粗工张○○。\n")
+    got = people(text, "zh")
+    assert set(got) == {"许○○", "建丰营造有限公司"}
+    assert (got["许○○"].role, got["许○○"].organisation) == ("负责人", "建丰营造有限公司")
+    assert got["许○○"].sanction == "transfer_to_judicial_organs"

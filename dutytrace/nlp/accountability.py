@@ -77,7 +77,7 @@ _CUES = {  # checked together with the codebook's sanction cues
             r"(?:in|proposed|civil|monetary) (?:\w+ )?penalt(?:y|ies)\b|proposed fines?\b",
     "licence_revocation": r"吊销|暂扣|暂停执业|revok|licen[cs]e (?:was |is )?(?:withdrawn|suspended)|"
                           r"suspension of (?:its |their )?(?:[\w-]+ ){0,2}(?:licen[cs]es?|qualifications?|certificates?|permits?)",
-    "organisational_handling": r"组织处理|调离(?:工作)?岗位|停职检查|organi[sz]ational (?:handling|measures)",
+    "organisational_handling": r"组织处理|调离(?:工作)?岗位|停职检查|organi[sz]ational (?:handling|measures)|suspended from (?:duty|(?:his|her) (?:post|job|duties))",
     "admonishment_talk": r"诫勉|admonish|admonition",
     "circulated_criticism": r"通报批评|予以通报|circulated (?:a )?(?:notice of )?criticism|criticis\w* (?:in|by) (?:a )?(?:circular|notice)|"
                             r"public(?:ly)? (?:reprimand|criticis)",
@@ -254,7 +254,7 @@ def extract_accountability(chunks: list[Chunk], lang: str, codebook: Codebook) -
                 if parent:
                     role, org = org + role, _zh_dept_full(_expand_org(parent.group(1), orgs, lang))
             if org and role and not r["enterprise"]:
-                if re.search(r"(?:管委会|管理委员会)$", org) and re.fullmatch(r"(?:常务)?副?主任", role):
+                if re.search(r"(?:管委会|管理委员会)$", org) and re.fullmatch(r"(?:常务)?副?主任(?:（分管[^（）]*）)?", role):
                     role = "管委会" + role  # "开发区管委会副主任": the post as the committee's officers are named
                 if re.search(r"(?:村委会|村民委员会)$", org) and re.match(r"副?主任", role):
                     role = ("村民委员会" if org.endswith("村民委员会") else "村委会") + role  # "双河村村委会主任、党支部委员"
@@ -502,12 +502,13 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
         if strict and not sanction:
             # "Managing director Alan Prewett pleaded guilty to …" and then "He was sentenced to …": the next
             # sentence's He / She is this person
-            pending = [r for r in subjects if not r["enterprise"]] if lang == "en" else []
+            pending = [r for r in subjects if not r["enterprise"]]
             subjects = []
-        elif strict and lang == "en" and pending and len(pending) == 1 and not subjects \
-                and (re.match(r"(?:He|She)\s+(?:was|is|has|had|received|got|will|must|also)\b", sent)
-                     or re.search(r"\b(?:sentenced|fined|jailed|ordered|disqualified|convicted|gave|handed|imposed on|banned)\s+(?:him|her)\b", sent)
-                     or pending[0]["role"] and re.match(r"(?:The|the)\s+" + re.escape(pending[0]["role"].split()[-1]) + r"\s+(?:was|is|has|had|received|got)\b", sent)):
+        elif strict and pending and len(pending) == 1 and not subjects \
+                and (lang == "zh" and re.match(r"(?:其|该同志|他|她)", sent)  # "黎某某，…副主任。其…，被给予党内警告处分"
+                     or lang == "en" and re.match(r"(?:He|She)\s+(?:was|is|has|had|received|got|will|must|also)\b", sent)
+                     or lang == "en" and re.search(r"\b(?:sentenced|fined|jailed|ordered|disqualified|convicted|gave|handed|imposed on|banned)\s+(?:him|her)\b", sent)
+                     or lang == "en" and pending[0]["role"] and re.match(r"(?:The|the)\s+" + re.escape(pending[0]["role"].split()[-1]) + r"\s+(?:was|is|has|had|received|got)\b", sent)):
             # "He was sentenced …", "The judge sentenced him to …", "The director was fined …": the person just named
             subjects, pending = pending, []
         else:
@@ -685,8 +686,32 @@ _EN_PAIR = re.compile(r"(" + EN_NAME.pattern + r")\s+and\s+(" + EN_NAME.pattern 
                       r",\s+(?:the\s+)?[a-z])")
 
 
+_EN_REPORTED = re.compile(r"((?:[A-Z][\w'-]*|[Tt]he)(?:\s+[\w'-]+){0,5}?)\s+(?:said|says|confirmed|confirms|announced|announces|stated|told \w+)"
+                          r"(?:\s+on\s+\w+|\s+(?:yesterday|today|last week))?,?\s+(?:that\s+)?(?=(?:[a-z-]+\s+){0,3}[a-z-]+\s+[A-Z]|[Ii]ts\s)")
+_EN_TITLE_WORD = (r"(?:[a-z-]+\s+){0,2}?(?:developer|director|manager|owner|supervisor|foreman|proprietor|contractor|engineer|chairman|"
+                  r"officer|operator|boss|landlord|builder|superintendent|chief)")
+_EN_TITLED_ITEM = re.compile(r"(?:^|,?\s+and\s+)(" + _EN_TITLE_WORD.replace("[a-z-]", "[A-Za-z-]", 1) + r")\s+(" + EN_NAME.pattern + r")"
+                             r"((?:,\s*" + _EN_ASIDE + r")*),?")
+
+
+def _en_titled_list(sent: str) -> list[dict]:
+    """"Developer Harold Voss, 66, of Kilbride, and site manager Tina Okafor, 41, had been charged …": each title and name
+    of a list that stands as the sentence's subject."""
+    out, pos = [], 0
+    while True:
+        m = _EN_TITLED_ITEM.match(sent, pos)
+        if not m or EN_NOT_NAME.match(m.group(2)):
+            break
+        out.append(_person(m.group(2), m.group(1).lower(), None))
+        pos = m.end()
+    if len(out) < 2 or not re.match(r"\s*(?:have|had|has|were|are|both|each|will)\b", sent[pos:]):
+        return []
+    return out
+
+
 def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
     if lang == "zh":
+        sent = _ZH_REPORTED.sub("", sent, count=1)  # "报告显示，X公司法定代表人汪某某…": what is reported, not who reports it
         head = re.split(r"[，,：:。；]", sent, maxsplit=1)[0]
         titled = re.search(r"关于(?:给予|对)?", head)  # a decision's title names its person, not their post
         names = [] if titled else list(ZH_NAME.finditer(head)) or _zh_real_names(head, sent)
@@ -719,7 +744,7 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
             before = re.sub(r"^.*?(?:建议由.*?对|建议对|决定对|建议给予|决定给予|给予|对)", "", raw_before)
             prev = m.end()
             role_text = before
-            bracket = re.match(r"[（(]([^（）()]{2,30}?(?:长|主任|书记|员|干部|经理|负责人|委员))[）)]", head[m.end():])
+            bracket = re.match(r"[（(](?!中共|中国共产党|非中共|群众|男|女)([^（）()]{2,30}?(?:长|主任|书记|员|干部|经理|负责人|委员))[）)]", head[m.end():])
             if bracket:  # "给予蒋某某（县交通运输局副局长）政务记过处分"
                 role_text = bracket.group(1)
             elif joined and not raw_before:  # "执法大队队员邱某某、金某": the same post
@@ -740,6 +765,20 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
             out.append(_person(m.group(0), role, org))
         return out
     sent = _EN_LEAD.sub("", sent, count=1)
+    lead = _EN_REPORTED.match(sent)
+    if lead:  # "Detectives said on Tuesday that developer Harold Voss … had been charged": what is said, not who says it
+        listed = _en_titled_list(sent[lead.end():])
+        if listed:
+            return listed
+        sent = sent[lead.end():]
+        sent = sent[0].upper() + sent[1:]
+        body = re.search(r"\b((?:city|county|district|town|borough|state) (?:council|authority|government|department)|(?:the )?[a-z]+ (?:council|authority))\b", lead.group(1))
+        its = re.match(r"Its\s+((?:[a-z-]+\s+){0,3}?(?:officer|inspector|director|manager|engineer|head|chief|official)),\s+(" + EN_NAME.pattern + r"),", sent)
+        if body and its and not EN_NOT_NAME.match(its.group(2)):  # "The city council confirmed that its building control officer, Gary Tull, …"
+            return [_person(its.group(2), its.group(1), re.sub(r"^the ", "", body.group(1)))]
+    listed = _en_titled_list(sent)
+    if listed:
+        return listed
     pair = _EN_PAIR.match(sent)
     if pair and not EN_NOT_NAME.match(pair.group(1)) and not EN_NOT_NAME.match(pair.group(2)):
         shared = re.match(r",\s+((?:the\s+)?[a-z][^,;:]{2,100}?),", sent[pair.end():])
@@ -816,6 +855,8 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
     return []
 
 
+_ZH_REPORTED = re.compile(r"^(?:此外|另外|同时|据悉|据了解|据介绍|据报道|经查|经调查|调查(?:认定|显示|发现|表明)|(?:报告|通报|判决|调查报告)(?:显示|指出|称|认定)|"
+                          r"记者(?:了解到|获悉))[，,：:]\s*")
 _ZH_CREW = r"(?:施工队|装修队|采掘队|掘进队|建房队|作业队|工程队|包工队|班组)"
 # the kind of party written before a firm's name ("施工单位滨川宏基建设工程有限公司", "總承建商信隆建築置業有限公司"): the kind, then the firm
 _ZH_FIRM_KIND = re.compile(r"^(总承建商|主要承建商|承建商|分判商|总承包单位|总包单位|施工总承包单位|施工单位|建设单位|监理单位|劳务分包单位|分包单位|分包商|"
@@ -843,16 +884,16 @@ _ZH_NAME_LIST = re.compile(r"(?:^|[，,；;：:]|对)((?:" + _ZH_LIST_NAME + r"(
 # a sanction given to a person written in full with the post before the name, each item of a list with its own sanction:
 # "给予时任X局党组成员、副局长的刘建峰政务记过处分", "给予X镇副镇长杨敏（分管安全生产）党内警告处分", "对X局股长郑文亮进行诫勉谈话",
 # "分别给予X站站长韩立军同志政务警告处分、该站监督员彭涛同志批评教育"
-_ZH_GRANT_SANCTION = r"(?:党内|党纪|政务|行政|记大?过|警告|严重警告|撤销|撤职|免职|开除|降级|诫勉|批评|通报|(?:进行|予以|作出)(?:诫勉|问责|约谈|提醒|批评|通报|追责|处理|处分)|给予|予以)"
-_ZH_GRANTED = re.compile(r"(?:(?<=给予)|(?<=对)|(?<=、)|(?<=，))(?:时任|原)?((?:(?!给予|决定|研究)[^，。；：:]){0,40}?(?:长|主任|书记|员|干部|经理|负责人|委员|工程师|董事|股东|的))"
-                         r"(" + _ZH_REAL_NAME + r")(?:同志)?(?:[（(]([^（）()]{2,30}?)[）)])?(?=" + _ZH_GRANT_SANCTION + r")")
+_ZH_GRANT_SANCTION = r"(?:党内|党纪|政务|行政|记大?过|警告|严重警告|撤销|撤职|免职|开除|降级|诫勉|批评|通报|有期徒刑|拘役|管制|罚金|(?:进行|予以|作出)(?:诫勉|问责|约谈|提醒|批评|通报|追责|处理|处分)|给予|予以)"
+_ZH_GRANTED = re.compile(r"(?:(?<=给予)|(?<=对)|(?<=判处)|(?<=、)|(?<=，))(?:时任|原)?((?:(?!给予|决定|研究)[^，。；：:]){0,40}?(?:长|主任|书记|员|干部|经理|负责人|委员|工程师|董事|股东|的))"
+                         r"(" + ZH_NAME.pattern + r"|" + _ZH_REAL_NAME + r")(?:同志)?(?:[（(]([^（）()]{2,30}?)[）)])?(?=" + _ZH_GRANT_SANCTION + r")")
 
 
 def _zh_granted(sent: str, aliases: dict[str, str]) -> list[dict]:
     out = []
     found = [m for m in _ZH_GRANTED.finditer(sent) if not ZH_POST.fullmatch(m.group(2)) and not re.search(r"[员长人局站所队办村镇乡司厂矿]$", m.group(2))]
     for k, m in enumerate(found):
-        post = re.sub(r"的$", "", m.group(1))
+        post = re.sub(r"^.*的(?=[\u4e00-\u9fff]{4,}$)", "", re.sub(r"的$", "", m.group(1)))  # "承揽该工程的X公司负责人": the post
         if re.search(r"[。；]|给予|对$", post) or _ZH_ACT.search(post):
             continue
         org, role = _zh_split(post, aliases)
@@ -1091,6 +1132,7 @@ def _fined_enterprises(sent: str, lang: str, aliases: dict[str, str], main: str 
     if lang == "zh":  # "对鑫旺公司处以罚款": the company, not the preposition
         names = [re.sub(r"^(?:.*?(?:对|给予|隶属于?|并|将|向|建议))(?=[\u4e00-\u9fff]{2,}$)|^由|^[及和与、](?=[\u4e00-\u9fff]{4,}$)", "", n)
                  for n in names]
+        names = [re.sub(r"^.*的(?=[\u4e00-\u9fff]{4,}(?:公司|厂|矿|合作社)$)", "", n) for n in names]  # "判处承揽该工程的X公司": the firm
     names += [aliases[a] if lang == "en" else a for a in aliases  # (Chinese has no word boundary: "对合作社及其负责人")
               if (re.search(r"(?<![\w])" + re.escape(a) + r"(?![\w])", sent) if lang == "en" else a in sent)
               and (ZH_COMPANY if lang == "zh" else EN_COMPANY).search(aliases[a])]
@@ -1410,7 +1452,7 @@ def _zh_remit(rec: dict, flat: str) -> None:
         return
     name, post, part = re.escape(rec["person"]), re.escape(role), _ZH_REMIT_PART.pattern
     found = [m.group(1) for pat in (name + r"，[^。；]{0,60}?" + post + r"，" + part + r"[，。；]",
-                                    post + name + part + r"[，。；]",
+                                    post + name + r"，?" + part + r"[，。；]",  # "副主任黎某某，分管安全生产工作。"
                                     part + r"的[^，。；的]{0,8}?" + post + name)
              for m in re.finditer(pat, flat)]
     if found:

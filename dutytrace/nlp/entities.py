@@ -23,7 +23,8 @@ _NOT_SURNAME = "的对和与及给予将由在是为等其向被经于从把让�
 # 王某某, 王某; 王某军 (某 in the middle: the given name's last character, where the name ends at a comma or stop or
 # before what follows a name in a notice (受到, 履职, 在, 政务…), and that character is no word that follows a name
 # itself: 王某说, 王某等, 王某又在 stay 王某)
-ZH_NAME = re.compile(r"(?:欧阳|司马|诸葛|上官|东方|皇甫|慕容|令狐|夏侯|司徒|端木|[\u4e00-\u9fff](?<![" + _NOT_SURNAME + r"]))某"
+ZH_NAME = re.compile(r"(?:欧阳|司马|诸葛|上官|东方|皇甫|慕容|令狐|夏侯|司徒|端木|[\u4e00-\u9fff](?<![" + _NOT_SURNAME + r"]))[○〇◯Ｏ]{1,2}|"
+                     r"(?:欧阳|司马|诸葛|上官|东方|皇甫|慕容|令狐|夏侯|司徒|端木|[\u4e00-\u9fff](?<![" + _NOT_SURNAME + r"]))某"
                      r"(?:某|(?![说称讲答问述道等的了在和与及为系是也都均亦则曾已被向对将把由于因从自任作负未没不所其同又还再便就仍即才却只并遂先后家人们])"
                      r"[\u4e00-\u9fff](?=[、，,；;。：:（(\s]|$|受到|履职|分管|担任|涉嫌|同志|作为|负责|在|对|未|被|因|系|等|和|与|及|政务|党内|党纪))?")
 ZH_COMPANY = re.compile(r"[\u4e00-\u9fff（）()]{2,30}?(?:有限责任公司|股份有限公司|有限公司|专业合作社|集团公司|集团|公司|厂|矿)(?![\u4e00-\u9fff]{0,2}(?:长|主任|经理))")
