@@ -346,3 +346,21 @@ def test_terms_written_as_running_to_a_date_the_end_of_this_month_or_the_same_as
             "3.各班组在本月底前完成一次应急演练。\n")
     ms = items(text, "zh")
     assert [m.deadline for m in ms] == ["2026-01-20", "2026-01-20", "本月底前"]
+
+
+def test_entries_that_are_only_a_title_over_numbered_lines_and_a_title_over_a_paragraph():
+    text = ("七、事故防范和整改措施\n"
+            "（一）强化建设单位首要责任。\n"
+            "1.建设单位要依法将工程发包给具备资质的施工单位。\n"
+            "2.建设单位要足额支付安全文明施工措施费。\n"
+            "（二）严格现场管理。\n"
+            "1.施工单位要编制深基坑专项方案并组织论证。\n"
+            "2.施工单位要对支护结构进行实时监测。\n"
+            "3.监理单位要对危大工程实施专项巡视。\n"
+            "（三）强化行业监管。\n"
+            "市住建局要开展危大工程专项整治。\n")
+    ms = items(text, "zh")
+    # the numbering that starts again at 1 is the finer level: one item per numbered line; the last title's
+    # text is the paragraph after it
+    assert [m.body for m in ms] == ["建设单位", "建设单位", "施工单位", "施工单位", "监理单位", "市住建局"]
+    assert ms[-1].measure == "强化行业监管。市住建局要开展危大工程专项整治。"

@@ -308,9 +308,13 @@ def _at_boundary(text: str, pos: int, kind: str, starts: set[int]) -> bool:
 def _chain(text: str, starts: set[int], lang: str) -> list[tuple[int, int]]:
     """The (start, end of marker) of the longest numbered run 1, 2, 3 … of one family ([] if under 2)."""
     best: list[tuple[int, int]] = []
+    best_key = (False, 0)
     for family, rx, kind in _FAMILIES[lang]:
         marks = [(m.start(), m.end(), _value(family, m.group(1))) for m in rx.finditer(text)
                  if _at_boundary(text, m.start(), kind, starts)]
+        # a numbering that starts again at 1 is a sub-level ("（一）… 1.… 2.… （二）… 1.…"): in Chinese, a
+        # numbering that does not is preferred when it has two entries or more
+        restarts = lang == "zh" and sum(v == 1 for _, _, v in marks) > 1
         for i, (s0, e0, v0) in enumerate(marks):
             if v0 != 1:
                 continue
@@ -319,8 +323,9 @@ def _chain(text: str, starts: set[int], lang: str) -> list[tuple[int, int]]:
                 if v == want and s >= run[-1][1]:
                     run.append((s, e))
                     want += 1
-            if len(run) > len(best):
-                best = run
+            key = (len(run) >= 2 and not restarts, len(run))
+            if key > best_key:
+                best, best_key = run, key
     return best if len(best) >= 2 else []
 
 
@@ -642,7 +647,12 @@ def _sub_entries(text: str, s: int, end: int, starts: set[int], lang: str) -> tu
     otherwise."""
     subs = [st for st in sorted(starts) if s < st < end and _SUB_MARK.match(text, st)]
     if not subs:
-        return None
+        # under an entry that is only a short title ("（一）强化建设单位首要责任。"), its numbered lines
+        subs = [st for st in sorted(starts) if s < st < end and re.match(r"\s*\d{1,2}\s*[.、．](?!\d)", text[st:])]
+        head = _clean(text[s:subs[0]], lang) if len(subs) >= 2 else ""
+        if lang != "zh" or not re.fullmatch(r"[^，,。；;：:]{2,24}。?", head):
+            return None
+        return bodies(head, lang), [(a, subs[i + 1] if i + 1 < len(subs) else end) for i, a in enumerate(subs)]
     head = _clean(text[s:subs[0]], lang)
     if not head.endswith((":", "：")) or len(head) > 80:
         return None
@@ -674,6 +684,8 @@ def _list_end(text: str, starts: set[int], last: tuple[int, int], lang: str) -> 
             continue
         if not re.search(r"[.。;；!?！？]\s*$", text[:st]) or re.match(r"\s*(?:[-•·▪–*]|\(?\d{1,2}[.)、．]|[（(])", text[st:]):
             continue
+        if lang == "zh" and re.fullmatch(r"[^，,。；;：:]{2,24}。\s*", text[last[1]:st]):
+            continue  # the last entry is only its title ("（三）强化行业监管。"): its text is on the lines after it
         first = _sentences(text[st:], lang)[0]
         sent = text[st:st + first[1]]
         if _has_modal(sent, lang) and (bodies(sent, lang) or lang == "en" and re.match(rf"[A-Z][\w' -]{{1,60}}?\s+{EN_MODAL}\b", sent)):
