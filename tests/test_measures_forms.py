@@ -364,3 +364,13 @@ def test_entries_that_are_only_a_title_over_numbered_lines_and_a_title_over_a_pa
     # text is the paragraph after it
     assert [m.body for m in ms] == ["建设单位", "建设单位", "施工单位", "施工单位", "监理单位", "市住建局"]
     assert ms[-1].measure == "强化行业监管。市住建局要开展危大工程专项整治。"
+
+
+def test_a_paragraph_listing_findings_is_no_list_of_requirements_and_recommending_that():
+    text = ("关于某厂火灾的情况通报\n"
+            "经调查，事故暴露出以下问题：一是企业未开展培训；二是消防设施缺失；三是检查流于形式。\n"
+            "会议要求，一是各企业要立即开展消防检查；二是各乡镇要加强巡查。\n")
+    assert [m.body for m in items(text, "zh")] == ["各企业", "各乡镇"]
+    ms = items("OSHA issued a hazard alert letter recommending that the company evaluate its lockout procedures.\n",
+               "en")
+    assert [(m.measure, m.body) for m in ms] == [("the company evaluate its lockout procedures.", "the company")]

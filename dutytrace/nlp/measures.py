@@ -841,6 +841,10 @@ def _zh_paragraph_list(text: str) -> tuple[list[str], list[tuple[int, int]]] | N
     if not (_ZH_STRICT.search(last) or _ZH_CUE_LEAD.match(last) or _ZH_CUE_LESSON.search(last) or _ZH_CUE_NEXT.match(last)
             or re.search(r"[：:]\s*$", last)):
         return None
+    # a lead that announces what was found ("事故暴露出以下问题：一是……") lists findings, not requirements
+    if re.search(r"问题|原因|暴露|存在|发现|不足|隐患|违法|违规|情况|经查|查明", last) and not _ZH_STRICT.search(last) \
+            and not _ZH_CUE_LEAD.match(last):
+        return None
     entries = [(a, chain[i + 1][0] if i + 1 < len(chain) else len(text)) for i, (a, _e) in enumerate(chain)]
     return bodies(last, "zh")[:1], entries
 
@@ -1090,7 +1094,7 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
 
 # what a body recommends or orders of another, in running text (news of an inquest, a release): "It recommended
 # that the Ministry require …, and that employers designate …", "OSHA ordered the company to correct …"
-_EN_RECOMMEND_THAT = re.compile(r"\b(?:recommend(?:s|ed)?|urged?|urges|directed|ordered|called for)\s+that\s+")
+_EN_RECOMMEND_THAT = re.compile(r"\b(?:recommend(?:s|ed|ing)?|urged?|urges|directed|ordered|called for)\s+that\s+")
 _EN_ORDERED = re.compile(r"\b(?:ordered|required|directed|instructed)\s+((?:the|its|a|an)\s+[^,;.]{2,60}?|[A-Z][^,;.]{2,60}?)\s+to\s+"
                          r"(?!be\b|pay\b)[a-z]{3,}\b")
 _EN_NOT_ASKED = re.compile(r"(?i)\b(?:declined|refused|did not|didn't|decided not|would not|chose not)\b")
@@ -1107,7 +1111,8 @@ def _en_subject_before_verb(clause: str) -> list[str]:
         nxt = words[k]
         if nxt[:1].islower() and nxt.lower() not in _EN_PREP | {"and", "or", "of"}:
             named = _clean_body(" ".join(words[:k]), "en")
-            return [named] if named else []
+            if named:
+                return [named]
     return []
 
 
