@@ -582,3 +582,32 @@ def test_zh_masked_name_in_a_taiwan_judgment_and_the_firm_without_the_clause_bef
     assert set(got) == {"许○○", "建丰营造有限公司"}
     assert (got["许○○"].role, got["许○○"].organisation) == ("负责人", "建丰营造有限公司")
     assert got["许○○"].sanction == "transfer_to_judicial_organs"
+
+
+def test_en_according_to_lead_surname_plea_then_judge_sentenced_him_and_company_probation():
+    text = ("Contractor sentenced\nAccording to court documents, Wade Pryor, 51, the owner of Pryor Masonry LLC, sent workers "
+            "onto an unbraced wall. Pryor pleaded guilty in May to a willful violation. In addition to the prison term, U.S. "
+            "District Judge Ellen Ames sentenced him to one year of supervised release. The company itself was placed on "
+            "probation for two years. Pryor's brother, Cole Pryor, was not charged.\n")
+    got = people(text, "en")
+    assert set(got) == {"Wade Pryor", "Pryor Masonry LLC"}
+    assert (got["Wade Pryor"].role, got["Wade Pryor"].organisation) == ("owner", "Pryor Masonry LLC")
+    assert got["Wade Pryor"].sanction == got["Pryor Masonry LLC"].sanction == "transfer_to_judicial_organs"
+
+
+def test_en_operator_of_the_workshop_is_a_subject_and_keeps_the_item_before_apart():
+    text = ("Notice of the county commission\nWen Lisha, Party branch secretary of Baitan Village, failed to report the "
+            "workshop. The Commission decided that she be admonished. The operator of the workshop, Gu Dahai, has been "
+            "arrested by the public security organs.\n")
+    got = people(text, "en")
+    assert got["Wen Lisha"].sanction == "admonishment_talk"
+    assert got["Gu Dahai"].sanction == "transfer_to_judicial_organs"
+
+
+def test_zh_a_defendant_is_no_post_in_a_judgment():
+    text = ("一审判决\n据此，法院以重大责任事故罪判处被告人阮某某有期徒刑二年；判处被告人邝某有期徒刑一年，缓刑一年六个月。"
+            "公司仓库管理员莫某某作为证人出庭作证。\n")
+    got = people(text, "zh")
+    assert set(got) == {"阮某某", "邝某"}
+    assert got["邝某"].role is None and got["邝某"].organisation is None
+    assert got["阮某某"].sanction == "transfer_to_judicial_organs"

@@ -62,7 +62,7 @@ _CUES = {  # checked together with the codebook's sanction cues
     "transfer_to_judicial_organs": r"移送.{0,6}(?:司法|检察|公安)|追究刑事责任|被控.{0,12}罪|罪名成立|判监|监禁|刑事拘留|逮捕|取保候审|审查起诉|留置|涉嫌.{0,16}罪|"
                                    r"有期徒刑|拘役|判[处處].{0,6}(?:徒刑|拘役)|"
                                    r"judicial organs?|criminal|prosecut(?!ion\b(?! was brought))|prosecution (?:was brought|of (?:him|her|the))|arrested|imprisonment|\bdetention\b|liuzhi|prison sentence|jailed|"
-                                   r"sentenced to (?:\w+ ){0,3}(?:years?|months?|weeks?)|compulsory measures|public security organs|detained|custody|"
+                                   r"sentenced (?:(?:him|her|them) )?to (?:\w+ ){0,3}(?:years?|months?|weeks?)|prison term|supervised release|compulsory measures|public security organs|detained|custody|"
                                    r"community (?:order|service)|unpaid work|suspended (?:prison |jail |custodial )?sentence|"
                                    r"\bin (?:jail|prison)\b|\bprobation\b|manslaughter|charged with (?:\w+ ){0,3}(?:offences?|counts?|breach\w*|crimes?|failing)|(?:found guilty|convicted) (?:of|on) (?:\w+ ){0,3}(?:counts?|offences?|charges?|homicide|negligence)",
     "expulsion_from_party": r"开除党籍|expell?(?:ed|ion) from the party",
@@ -406,7 +406,7 @@ def _sentences(flat: str, lang: str) -> list[str]:
     else:
         parts, start = [], 0
         for m in re.finditer(r"(?<=[.!?;])\s+(?=[A-Z0-9\"“(])|(?<=;)\s+(?=and [A-Z])|(?<=:)\s+(?=[A-Z][a-z]+ [A-Z][a-z]+,)|\s+(?=\d{1,2}\.(?:\d{1,2})?\s+[A-Z])|\s+(?=\(\d{1,2}\)\s+[A-Z])", flat):
-            if re.search(r"\b(?:Mr|Mrs|Ms|Dr|No|Art|St|Co|Nos|etc|Reg|Regs|Sec|para|Bros)\.$", flat[start:m.start()]) or \
+            if re.search(r"\b(?:Mr|Mrs|Ms|Dr|No|Art|St|Co|Nos|etc|Reg|Regs|Sec|para|Bros|U\.S|U\.K)\.$", flat[start:m.start()]) or \
                     re.fullmatch(r"\s*(?:\d{1,2}(?:\.\d{1,2})*|[IVX]+)\.", flat[start:m.start()]):  # "8. Responsibility ..." is one heading
                 continue
             parts.append(flat[start:m.start()])
@@ -496,7 +496,7 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
         if lang == "en" and sanction and not strict:  # "…it is to be fined, and Pan Dexin, its general manager, 30 per cent of his income"
             subjects += _en_more_subjects(sent, {r["person"] for r in subjects}, aliases)
         if lang == "en":
-            firms = [m.group(0) for m in EN_COMPANY.finditer(sent)] + [aliases[a] for a in aliases if a in sent and EN_COMPANY.search(aliases[a])]
+            firms = [re.sub(r"^(?:of|and)\s+", "", m.group(0)) for m in EN_COMPANY.finditer(sent)] + [aliases[a] for a in aliases if a in sent and EN_COMPANY.search(aliases[a])]
             firms_seen.extend(f for f in firms if f not in firms_seen)
             last_firm = firms[-1] if firms else last_firm
         if strict and not sanction:
@@ -598,6 +598,12 @@ def _read_section(flat: str, lang: str, codebook: Codebook, aliases: dict[str, s
                         r"contractor|cooperative|co-operative|operator)\b|\bthe (?:company|firm|employer|business)\s+(?:was|were|has been|is)\s+"
                         r"(?:\w+\s+){0,2}?(?:fined|penali[sz]ed|convicted|sentenced|ordered)", sent)):
                     names = [last_firm or main]
+            elif lang == "en" and sanction in _PERSONAL and (last_firm or main) and re.match(
+                    r"(?:The|the)\s+(?:company|firm|employer|business)(?:\s+itself)?\s+(?:was|were|has been|is)\s+(?:placed on probation|sentenced|convicted)", sent):
+                names, body_sanction = [last_firm or main], sanction  # "The company itself was placed on probation": its criminal sentence
+            else:
+                names = []
+            if names:
                 for name in names:
                     if not any(r["person"] == name for r in group):
                         kind = re.search(re.escape(name) + r",\s+(?:the|its|a|an)\s+([a-z][a-z /-]{2,40}?),", sent)
@@ -712,6 +718,7 @@ def _en_titled_list(sent: str) -> list[dict]:
 def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
     if lang == "zh":
         sent = _ZH_REPORTED.sub("", sent, count=1)  # "报告显示，X公司法定代表人汪某某…": what is reported, not who reports it
+        sent = re.sub(r"被告人(?=" + ZH_NAME.pattern + r"|" + _ZH_REAL_NAME + r")", "", sent)  # "判处被告人丁某某有期徒刑": a party to the case, no post
         head = re.split(r"[，,：:。；]", sent, maxsplit=1)[0]
         titled = re.search(r"关于(?:给予|对)?", head)  # a decision's title names its person, not their post
         names = [] if titled else list(ZH_NAME.finditer(head)) or _zh_real_names(head, sent)
@@ -741,7 +748,7 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
             if town and out and out[-1]["organisation"]:  # "桐溪镇副镇长钟某某和镇安监站站长葛某某": the same town
                 named = re.match(r"(.{1,8}?[镇乡])", out[-1]["organisation"])
                 raw_before = named.group(1) + raw_before[1:] if named else raw_before
-            before = re.sub(r"^.*?(?:建议由.*?对|建议对|决定对|建议给予|决定给予|给予|对)", "", raw_before)
+            before = re.sub(r"^.*?(?:建议由.*?对|建议对|决定对|建议给予|决定给予|给予|对)|^.*判处", "", raw_before)
             prev = m.end()
             role_text = before
             bracket = re.match(r"[（(](?!中共|中国共产党|非中共|群众|男|女)([^（）()]{2,30}?(?:长|主任|书记|员|干部|经理|负责人|委员))[）)]", head[m.end():])
@@ -765,6 +772,7 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
             out.append(_person(m.group(0), role, org))
         return out
     sent = _EN_LEAD.sub("", sent, count=1)
+    sent = re.sub(r"^(?:According to [^,]{3,40}|In (?:court|a statement)[^,]{0,30}),\s+(?=[A-Z])", "", sent)  # "According to court documents, X, 49, …"
     lead = _EN_REPORTED.match(sent)
     if lead:  # "Detectives said on Tuesday that developer Harold Voss … had been charged": what is said, not who says it
         listed = _en_titled_list(sent[lead.end():])
@@ -804,7 +812,7 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
                 return [{"person": aliases[short], "role": None, "organisation": aliases[short], "enterprise": True}]
             return []  # "Lutong Company is to dismiss him": the firm acts on the person named before; it is no person
     owned = re.match(r"(?:The|Its|Their)\s+(?:(?:company|firm|business|employer|contractor|operator)'s\s+)?((?:[a-z-]+\s+){0,2}?(?:director|manager|"
-                     r"owner|supervisor|foreman|proprietor|engineer|chairman|officer|operator)),\s+(" + EN_NAME.pattern + r"),", sent)
+                     r"owner|supervisor|foreman|proprietor|engineer|chairman|officer|operator)(?:\s+of\s+the\s+[a-z-]+(?:\s+[a-z-]+)?)?),\s+(" + EN_NAME.pattern + r"),", sent)
     if owned and not EN_NOT_NAME.match(owned.group(2)):  # "The company's owner, Derek Hume, was given …"
         return [_person(owned.group(2), owned.group(1), "=firm")]
     possessed = re.match(r"([A-Z][\w&-]+(?: [A-Z][\w&-]+){0,2})'s\s+((?:[a-z-]+\s+){0,2}?(?:director|manager|owner|supervisor|foreman|"
@@ -855,7 +863,7 @@ def _subjects(sent: str, lang: str, aliases: dict[str, str]) -> list[dict]:
     return []
 
 
-_ZH_REPORTED = re.compile(r"^(?:此外|另外|同时|据悉|据了解|据介绍|据报道|经查|经调查|调查(?:认定|显示|发现|表明)|(?:报告|通报|判决|调查报告)(?:显示|指出|称|认定)|"
+_ZH_REPORTED = re.compile(r"^(?:此外|另外|同时|据此|综上|据悉|据了解|据介绍|据报道|经查|经调查|调查(?:认定|显示|发现|表明)|(?:报告|通报|判决|调查报告)(?:显示|指出|称|认定)|"
                           r"记者(?:了解到|获悉))[，,：:]\s*")
 _ZH_CREW = r"(?:施工队|装修队|采掘队|掘进队|建房队|作业队|工程队|包工队|班组)"
 # the kind of party written before a firm's name ("施工单位滨川宏基建设工程有限公司", "總承建商信隆建築置業有限公司"): the kind, then the firm
