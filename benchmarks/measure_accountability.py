@@ -50,7 +50,7 @@ The gold's sanction vocabulary is the coarse one
 is compared through the coarse code it counts as (COARSE in dutytrace/nlp/accountability.py).
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/measure_accountability.py [--cache /tmp/acccache]
-        [--old COMMIT] [--blind] [--genres] [--show dev|gold|genres-tune|genres-held_out] [--cases ID...]
+        [--old COMMIT] [--blind] [--genres] [--split tune|held_out] [--show dev|gold|genres-tune|genres-held_out] [--cases ID...]
 
 `--old COMMIT` measures dutytrace/nlp/accountability.py as it was at COMMIT too, with the entity patterns it imports
 (dutytrace/nlp/entities.py) and the codebook of that commit, in the same run (BEFORE beside AFTER). `--blind` adds the held-back cases (measure them once, at the end).
