@@ -374,3 +374,18 @@ def test_a_paragraph_listing_findings_is_no_list_of_requirements_and_recommendin
     ms = items("OSHA issued a hazard alert letter recommending that the company evaluate its lockout procedures.\n",
                "en")
     assert [(m.measure, m.body) for m in ms] == [("the company evaluate its lockout procedures.", "the company")]
+
+
+def test_a_procuratorates_suggestion_part_its_addressee_and_its_signature():
+    text = ("某县人民检察院\n检察建议书\n某县应急管理局：\n"
+            "本院在办理一起重大责任事故案中发现你局监管存在漏洞。\n"
+            "三、检察建议\n"
+            "（一）对辖区小型加工企业开展一次全面排查，建立监管台账。\n"
+            "（二）会同市场监管部门对无证经营作坊依法处置。\n"
+            "请你局自收到本建议书之日起两个月内将整改落实情况书面回复本院。\n"
+            "某县人民检察院\n2026年1月5日\n")
+    ms = items(text, "zh")
+    # the part is named for its kind of recommendation; the reply, its term and the signature are no part of it
+    assert [(m.measure, m.body, m.deadline) for m in ms] == [
+        ("对辖区小型加工企业开展一次全面排查，建立监管台账。", "某县应急管理局", None),
+        ("会同市场监管部门对无证经营作坊依法处置。", "某县应急管理局; 市场监管部门", None)]

@@ -56,7 +56,9 @@ _ZH_SUB = re.compile(rf"^\s*[（(][{_ZH_NUM}]+[)）]")
 # "7. 建议" / "2. 调查结果": chapters numbered with digits (Hong Kong, Macau usage); "7.1 …" is an entry, not a chapter
 _ZH_DIGIT_TOP = re.compile(r"^\s*\d{1,2}\s*[、.．]\s*(?=[\u4e00-\u9fff])")
 _ZH_MEASURE_HEAD = re.compile(r"(防范|整改|预防|改进|改善|防止|纠正|防灾|防治).{0,8}(措施|要求|建议|意见|对策)|整改要求|防范措施|议定事项|"
-                              r"措施建议|教训|^(?:工作|有关|相关|几点|主要|具体|意见)?(?:要求|建议|对策)$|^下一?步(?:工作)?(?:打算|计划|措施|安排)?$")
+                              r"措施建议|教训|^(?:工作|有关|相关|几点|主要|具体|意见)?(?:要求|建议|对策)$|"
+                              # a part named for the recommendations of its kind: "司法建议", "检察建议", "监管建议"
+                              r"^[\u4e00-\u9fff]{2,4}(?<!处理)(?<!处分)(?:建议|对策)$|^下一?步(?:工作)?(?:打算|计划|措施|安排)?$")
 _ZH_NOT_MEASURE = re.compile(r"责任|处理建议|处理意见|处分|处罚|问责")
 _EN_TOP = re.compile(r"^\s*(?:(?:Part|Section|Chapter)\s+[\w]+\s*[.:—–-]?\s*|[IVXL]+\.\s*|\d{1,2}\.?\s+(?!\d)|\d{1,2}\s+)"
                      r"(?=[A-Z])")
@@ -82,7 +84,7 @@ _INLINE_HANDLING = re.compile(rf"^\s*(?:[{_ZH_NUM}]+\s*[、.．]|\d{{1,2}}\s*[�
 _INLINE_TOP = re.compile(rf"^\s*[{_ZH_NUM}]+\s*[、.．]\s*([^。：:，,；]{{2,12}})\s*[。：:]\s*(?=\S)")
 _END_LINE = re.compile(r"^\s*(?:附件|附：|附:|Appendix|Annex|Attachment)|(?:事故)?调查组\s*$|^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$|"
                        # a signature: an issuing body's name alone on its line (安委会办公室, 人民政府, 纪委 监委)
-                       r"^\s*(?:中共)?[\u4e00-\u9fff“”·（）() ]{2,30}(?:办公室|委员会|人民政府|管理局|纪委|监委)\s*$|"
+                       r"^\s*(?:中共)?[\u4e00-\u9fff“”·（）() ]{2,30}(?:办公室|委员会|人民政府|管理局|纪委|监委|人民法院|人民检察院)\s*$|"
                        # an English signature: "Investigation Team for the "10.15" Accident, Xiaoshan District"
                        r"^\s*(?=.{0,100}$)(?:The\s+)?(?:[\w\"“”.'-]+\s+){0,4}?Investigation (?:Team|Group|Panel)\b(?:.*[^.;:\s])?\s*$")
 
@@ -469,9 +471,10 @@ class _Builder:
     def add(self, raw: str, pos: int, lead_body: list[str] | None = None, lead: str = "",
             passage: str | None = None, own_body: list[str] | None = None) -> None:
         measure = _clean(raw, self.lang)
-        if _REPLY.search(measure):  # the sentences that ask for a reply to the document are left out
+        if _REPLY.search(measure):  # the sentences that ask for a reply to the document are left out (and their term)
             measure = "".join(measure[a:z] for a, z in _sentences(measure, self.lang)
                               if not _REPLY.search(measure[a:z])).strip()
+            raw = measure
         if len(measure) < (6 if self.lang == "zh" else 12) or _accountability_only(measure, self.lang) \
                 or self.lang == "en" and _EN_BOILERPLATE.search(measure):
             return
@@ -1200,7 +1203,8 @@ def _pairing(summary: list[Measure], full: list[Measure]) -> list[int] | None:
 _DEICTIC = re.compile(r"(?:你|贵)(?:单位|公司|司|厂|方|局|院|处|矿|店|校)|你们|[Yy]ou")
 _ZH_PARTY_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,8})\s*[：:]\s*([^\s：:，,。；]{3,40}?(?:公司|局|院|厂|中心|委员会|政府|"
                             r"所|站|队|社|集团|协会|店|矿|场|部|署|处))\s*$")
-_ZH_ADDRESSEE_LINE = re.compile(r"^\s*([^\s：:，,。；、]{3,40}?(?:公司|厂|集团|矿|店|合作社))\s*[：:]\s*$")
+_ZH_ADDRESSEE_ORG = r"(?:公司|厂|集团|矿|店|合作社|局|委员会|人民政府|政府|办事处|中心|站|所|院|办公室)"
+_ZH_ADDRESSEE_LINE = re.compile(r"^\s*([^\s：:，,。；]{3,80}?)\s*[：:]\s*$")
 _EN_PARTY_LINE = re.compile(r"^\s*(?:Name|To|Recipient|Company|Operator|Employer|Addressee|Served on)\s*:\s*([A-Z][^:]{2,80}?)"
                             r"\s*$")
 # a document that requires something of the party it is addressed to: a notice, an order, a letter
@@ -1232,10 +1236,11 @@ def _parties(lines: list[tuple[int, str]], lang: str) -> list[tuple[str, str]]:
         m = (_ZH_PARTY_LINE if lang == "zh" else _EN_PARTY_LINE).match(ln)
         if m:
             out.append((m.group(1), m.group(2).strip()) if lang == "zh" else ("", m.group(1).strip()))
-        elif lang == "zh":  # the addressee alone on its line at the head of a letter or an order: "南川县宏达石材有限公司："
+        elif lang == "zh":  # the addressees alone on their line at the head of a letter or an order: "南川县宏达石材有限公司："
             m = _ZH_ADDRESSEE_LINE.match(ln)
-            if m:
-                out.append(("受文者", m.group(1)))
+            names = m.group(1).split("、") if m else []
+            if names and all(re.search(_ZH_ADDRESSEE_ORG + "$", n) and len(n) >= 3 for n in names):
+                out.extend(("受文者", n) for n in names)
     return out
 
 
@@ -1293,6 +1298,13 @@ def _addressed(items: list[Measure], lines: list[tuple[int, str]], lang: str, ba
                  for b in m.bodies]
         if not named and notice and lang == "en":  # a schedule's steps, a coroner's concerns (Chinese orders name
             named = list(addressees)                # the addressee in their lead: 现责令你单位：)
+        elif notice and lang == "zh" and len(parties) == 1:
+            # a letter to one body (a procuratorate's or a court's suggestion): an entry that opens with what is to be
+            # done is the addressee's, and so is one that acts "together with" another body
+            if not named and _ZH_IMPERATIVE.match(m.measure):
+                named = [first]
+            elif named and re.match(r"会同|联合|配合|协同", m.measure):
+                named = [first] + named
         named = list(dict.fromkeys(named))
         m = m if tuple(named) == m.bodies else replace(m, bodies=tuple(named), body="; ".join(named) or None)
         out.append(replace(m, deadline=term[0], due=term[1]) if term and term[0] and not m.deadline else m)
