@@ -50,7 +50,7 @@ The gold's sanction vocabulary is the coarse one
 is compared through the coarse code it counts as (COARSE in dutytrace/nlp/accountability.py).
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/measure_accountability.py [--cache /tmp/acccache]
-        [--old COMMIT] [--blind] [--genres] [--split tune|held_out] [--show dev|gold|genres-tune|genres-held_out] [--cases ID...]
+        [--old COMMIT] [--blind] [--genres] [--blind2] [--split tune|held_out] [--show dev|gold|genres-tune|genres-held_out] [--cases ID...]
 
 `--old COMMIT` measures dutytrace/nlp/accountability.py as it was at COMMIT too, with the entity patterns it imports
 (dutytrace/nlp/entities.py) and the codebook of that commit, in the same run (BEFORE beside AFTER). `--blind` adds the held-back cases (measure them once, at the end).
@@ -84,8 +84,10 @@ from dutytrace.nlp.codebook import load_codebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = {"gold": ROOT / "corpus", "dev": ROOT / "corpus" / "dev", "blind": ROOT / "corpus" / "blind",
-           "genres": ROOT / "corpus" / "genres"}
-GOLD_FILE = {"genres": "people.jsonl"}  # the others keep their people in gold/cases.jsonl
+           "genres": ROOT / "corpus" / "genres", "blind2": ROOT / "corpus" / "genres"}
+# the genre corpus's people, and the second held-back set (corpus/genres/accountability_blind2, by an author who
+# never saw the extractor; measure once, never tune on it); the others keep their people in gold/cases.jsonl
+GOLD_FILE = {"genres": "people.jsonl", "blind2": "people_blind2.jsonl"}  # the others keep their people in gold/cases.jsonl
 KIND_ORDER = {"report": 0, "decision": 1, "other": 2}
 SEVERITY = ("transfer_to_judicial_organs", "expulsion_from_party", "dismissal", "removal", "major_demerit",
             "demerit", "serious_warning", "warning", "fine", "other")
@@ -336,31 +338,33 @@ def main() -> int:
     ap.add_argument("--show", choices=("gold", "dev", "genres-tune", "genres-held_out"), default=None,
                     help="print mismatches of one set (genres: only its tuning half, or the held-out half)")
     ap.add_argument("--genres", action="store_true", help="add the genre cases with gold people (corpus/genres)")
+    ap.add_argument("--blind2", action="store_true",
+                    help="add the second held-back set (corpus/genres/accountability_blind2; measure once, at the end)")
     ap.add_argument("--cases", nargs="*")
     ap.add_argument("--split", choices=("tune", "held_out"), default=None,
                     help="genre cases of this half only (while tuning: --split tune, so the held-out half is not read)")
     args = ap.parse_args()
 
     settings = Settings()
-    sets = ["gold", "dev"] + (["blind"] if args.blind else []) + (["genres"] if args.genres else [])
+    sets = ["gold", "dev"] + (["blind"] if args.blind else []) + (["genres"] if args.genres else []) + (["blind2"] if args.blind2 else [])
     cases: dict[str, list] = {}
     for name in sets:
         base = CORPORA[name]
         rows = []
         for line in (base / "gold" / GOLD_FILE.get(name, "cases.jsonl")).read_text(encoding="utf-8").splitlines():
             g = json.loads(line)
-            if "accountability" not in g or not g["accountability"] and name != "genres" \
+            if "accountability" not in g or not g["accountability"] and name not in ("genres", "blind2") \
                     or args.cases and g["case_id"] not in args.cases \
                     or name == "genres" and args.split and g.get("split") != args.split:
                 continue  # a genre case judged to name nobody still counts (every person found there is an error)
             # genre tuning cases written for this extractor sit beside the archive (corpus/genres/accountability_tune)
-            folder = next((base / d / g["case_id"] for d in ("archive", "accountability_tune") if (base / d / g["case_id"]).is_dir()),
+            folder = next((base / d / g["case_id"] for d in ("archive", "accountability_tune", "accountability_blind2") if (base / d / g["case_id"]).is_dir()),
                           base / "archive" / g["case_id"])
             if not folder.is_dir():
                 print(f"{name}/{g['case_id']}: no archive folder; skipped", file=sys.stderr)
                 continue
             lang = g["language"]
-            keys = [lang] if name != "genres" else \
+            keys = [lang] if name not in ("genres", "blind2") else \
                 [lang, f"{g['split']} {lang}", f"{g['case_id'].rsplit('-', 1)[0]} {lang}"]
             rows.append((g["case_id"], keys, g["accountability"], parsed(folder, args.cache, settings)))
         cases[name] = rows
@@ -375,7 +379,8 @@ def main() -> int:
                 score([c for c in cases[name] if c[1][1].startswith(half)], extract, version_codebook, True)
             tot = score(cases[name], extract, version_codebook, show)
             title = {"gold": "corpus/gold (development)", "dev": "corpus/dev (development)",
-                     "blind": "corpus/blind (HELD BACK)", "genres": "corpus/genres"}[name]
+                     "blind": "corpus/blind (HELD BACK)", "genres": "corpus/genres",
+                     "blind2": "accountability_blind2 (HELD BACK)"}[name]
             for key in sorted(tot, key=lambda k: (len(k.split()), k)):
                 print(f"  {title:28s} {key}: {fmt(tot[key])}")
             if name in ("gold", "dev"):  # a key is the language here
