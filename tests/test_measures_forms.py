@@ -389,3 +389,14 @@ def test_a_procuratorates_suggestion_part_its_addressee_and_its_signature():
     assert [(m.measure, m.body, m.deadline) for m in ms] == [
         ("对辖区小型加工企业开展一次全面排查，建立监管台账。", "某县应急管理局", None),
         ("会同市场监管部门对无证经营作坊依法处置。", "某县应急管理局; 市场监管部门", None)]
+
+
+def test_hong_kong_style_notice_requiring_lettered_measures_by_a_date():
+    ms = traditional("勞工處\n敦促改善通知書\n致：宏基建築工程有限公司\n"
+                     "本人認為你在上述工作地點違反了有關規例。\n"
+                     "現要求你在2026年5月31日或之前，採取下列措施：\n"
+                     "(a) 在所有工作平台邊緣設置穩固的護欄；\n"
+                     "(b) 為所有在高處工作的工人提供安全帶。\n"
+                     "任何人士不遵從本通知書，即屬犯罪，可處罰款。\n")
+    assert [m.measure[:6] for m in ms] == ["在所有工作平", "為所有在高處"]
+    assert all(m.body == "宏基建築工程有限公司（你）" and m.deadline == "2026-05-31" for m in ms)

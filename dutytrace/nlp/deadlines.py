@@ -47,7 +47,7 @@ _EN_REL = re.compile(r"\bwithin\s+(\d+|one|two|three|four|five|six|seven|eight|n
 _EN_COND = re.compile(r"\b(?:before (?:resuming|restarting|restart|reopening)(?: (?:production|operations?|work))?|"
                       r"before (?:it|they|the \w+) (?:restarts?|resumes?|reopens?)|not restart \w+ \w+ until)\b", re.I)
 _ZH_DATE = r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日|底)?"
-_ZH_ABS = re.compile(rf"(?:于|在)?{_ZH_DATE}(?:前|之前|以前|底前)")
+_ZH_ABS = re.compile(rf"(?:于|在)?{_ZH_DATE}(?:或?(?:前|之前|以前)|底前)")  # "2026年5月31日或之前" (Hong Kong usage)
 # a date of the Republic of China calendar (Taiwan): "民国115年3月31日前" is 2026-03-31
 _ZH_ROC = re.compile(r"(?:民国)?(?<!\d)(\d{2,3})年(\d{1,2})月(?:(\d{1,2})日|底)?(?:前|之前|以前|底前)")
 _ZH_YEAR_END = re.compile(r"(?:(\d{4})年)?(?:年底|年末)前|(?:(\d{4})年)?年内")

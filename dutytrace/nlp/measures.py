@@ -820,7 +820,7 @@ _ZH_LIST_LEAD = re.compile(r"(?:议定|决定|明确|要求|部署|提出|强调
 _ZH_NOTICE_TERM = re.compile(r"(?:请|应|须|限)于?(?:文到|收到本?(?:通知|指令)?)[^，。；]{0,8}?[\d一二三四五六七八九十]+(?:个)?(?:日|天|个工作日|工作日|月)内"
                              r"(?:[^，。；]{0,4})(?:改善|改正|整改)")
 _ZH_NUMBERED_LINE = re.compile(rf"^\s*(?:\d{{1,2}}\s*[、.．](?!\d)|[（(][{_ZH_NUM}\d]{{1,3}}[)）]|[{_ZH_NUM}]{{1,2}}是|[①-⑫]|"
-                               rf"[{_ZH_NUM}]{{1,2}}\s*[、．.]|第[{_ZH_NUM}]{{1,2}}[，,、]|[{_ZH_NUM}]要(?=[^求素点害闻]))")
+                               rf"[{_ZH_NUM}]{{1,2}}\s*[、．.]|第[{_ZH_NUM}]{{1,2}}[，,、]|[{_ZH_NUM}]要(?=[^求素点害闻])|[（(][a-j][)）])")
 # a line that announces what the addressee is to do, with its addressee when it names one: "请贵公司依下列事项限期
 # 改善：", "本院建议：", "现要求你公司：", "特提出如下建议：" (never a line that announces findings: "发现以下隐患：")
 _ZH_ANNOUNCE_LEAD = re.compile(rf"(?:^|[，,。])\s*(?:[{_ZH_NUM}]+\s*[、.．])?\s*(?:现|特|并|依法|本院|本署|我局|本局|本委)?"
@@ -850,6 +850,11 @@ def _zh_paragraph_list(text: str) -> tuple[list[str], list[tuple[int, int]]] | N
         return None
     entries = [(a, chain[i + 1][0] if i + 1 < len(chain) else len(text)) for i, (a, _e) in enumerate(chain)]
     return bodies(last, "zh")[:1], entries
+
+
+# "现要求你在2026年5月31日或之前，采取下列措施：": a sentence that requires and ends by announcing a list
+_ZH_MEASURES_LEAD = re.compile(r"(?:要求|责令|责成|请)(你|贵[^，,。：:；;]{0,6}|[^，,。：:；;]{0,12}?)(?:在|于)?[^。：:；;]{0,30}?"
+                               r"(?:采取|执行|落实|完成|办理)?(?:下列|以下|如下)(?:措施|事项|要求|工作)[：:]\s*$")
 
 
 def _line_family(text: str) -> str:
@@ -1039,9 +1044,12 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
             if _ZH_LIST_LEAD.search(sent) and e == len(text):  # a list of requirements follows, line by line
                 ordered, active = "", True
                 continue
-            announce = _ZH_ANNOUNCE_LEAD.search(sent) if e == len(text) else None
+            announce = (_ZH_ANNOUNCE_LEAD.search(sent) or _ZH_MEASURES_LEAD.search(sent)) if e == len(text) else None
             if announce:  # "请贵公司依下列事项限期改善：", "本院建议：": the entries that follow, the addressee their body
                 named = bodies(announce.group(1), lang) if announce.group(1) else []
+                lead_term = deadline_of(sent, lang, base)
+                if lead_term[0]:  # "现要求你在2026年5月31日或之前，采取下列措施：" gives the entries' term
+                    term = lead_term
                 ordered, active = (named[0] if named else announce.group(1) if _DEICTIC.fullmatch(announce.group(1) or "-")
                                    else ""), True
                 continue
@@ -1200,8 +1208,8 @@ def _pairing(summary: list[Measure], full: list[Measure]) -> list[int] | None:
 
 # a body named by the person it is addressed to ("你单位", "贵公司", "you"), and the parties a notice's header
 # names ("施工单位：X", "受文者：X", "Name: X"): the body is the party
-_DEICTIC = re.compile(r"(?:你|贵)(?:单位|公司|司|厂|方|局|院|处|矿|店|校)|你们|[Yy]ou")
-_ZH_PARTY_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,8})\s*[：:]\s*([^\s：:，,。；]{3,40}?(?:公司|局|院|厂|中心|委员会|政府|"
+_DEICTIC = re.compile(r"(?:你|贵)(?:单位|公司|司|厂|方|局|院|处|矿|店|校)?|你们|[Yy]ou")
+_ZH_PARTY_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,8}|致)\s*[：:]\s*([^\s：:，,。；]{3,40}?(?:公司|局|院|厂|中心|委员会|政府|"
                             r"所|站|队|社|集团|协会|店|矿|场|部|署|处))\s*$")
 _ZH_ADDRESSEE_ORG = r"(?:公司|厂|集团|矿|店|合作社|局|委员会|人民政府|政府|办事处|中心|站|所|院|办公室)"
 _ZH_ADDRESSEE_LINE = re.compile(r"^\s*([^\s：:，,。；]{3,80}?)\s*[：:]\s*$")
