@@ -836,6 +836,8 @@ def _zh_paragraph_list(text: str) -> tuple[list[str], list[tuple[int, int]]] | N
     """A paragraph that, after a lead that requires something or draws the lesson, lists what is to be done as
     一要…二要… / 一是…二是… / 第一，…第二，… (each entry may run over several sentences): (the lead's bodies,
     the (start, end) of each entry); None otherwise."""
+    if len(re.findall(rf"[{_ZH_NUM}](?:要|是)|第[{_ZH_NUM}]+[，,、]", text)) < 2:  # no such list: spare the search
+        return None
     chain = _chain(text, {0}, "zh")
     if len(chain) < 2 or not re.match(rf"[{_ZH_NUM}]+(?:要|是)|第[{_ZH_NUM}]+[，,、]", text[chain[0][0]:]):
         return None
