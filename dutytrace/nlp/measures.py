@@ -37,7 +37,21 @@ be surveyed by the natural resources department"); several bodies of one item ar
 (`bodies`, and `body` joins them with "; "). The deadline: a date ("by 31 March 2017",
 "2017年3月31日前") as an ISO date, a period ("within 60 days", "一个月内", "年底前") as written, with
 the date it falls due worked out from the document's date (its title page) when there is one.
-Bodies are read by nlp/measure_bodies.py, deadlines by nlp/deadlines.py."""
+Bodies are read by nlp/measure_bodies.py, deadlines by nlp/deadlines.py.
+
+General rules (not one per document): a "measures part" is any heading or lead that announces what is to
+be done — a measures heading, a part named for its kind of recommendation (司法建议, 检察建议), a notice's
+SCHEDULE, a coroner's (matters of) concerns (items only where the report states no actions of its own), a
+paragraph ending "employers should:" / "the following recommendations:", an order's or a letter's lead
+(责令你单位：, 请贵公司依下列事项限期改善：, 本院建议：, 现要求你在……之前，采取下列措施：); inside it every
+enumerated entry (一、 （一） 1. （1） ① (a) 一是 一要 第一 bullets, a finer numbering under a title entry, sub-entries
+under "对X：" / "To X:") is an item unless it sanctions, reports a finding or work done, or only asks for a
+reply to the document. Outside any part, sentence by sentence: an authority requiring a party (X局要求Y……,
+one item per clause that requires again), "recommended that X …, and that Y …", "ordered X to …", a
+paragraph's 一要…二要… after a requiring lead, "规定包括：A；B；C". The addressee is resolved: 你单位 / 贵公司 /
+you and roles (监理单位, 总承建商) become the party the header or the text names ("X有限公司（你单位）"); in an
+English notice or coroner's report an item with no body is the addressee's, and the notice's one remedy
+date is the deadline of items that give none."""
 
 from __future__ import annotations
 
