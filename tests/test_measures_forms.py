@@ -400,3 +400,15 @@ def test_hong_kong_style_notice_requiring_lettered_measures_by_a_date():
                      "任何人士不遵從本通知書，即屬犯罪，可處罰款。\n")
     assert [m.measure[:6] for m in ms] == ["在所有工作平", "為所有在高處"]
     assert all(m.body == "宏基建築工程有限公司（你）" and m.deadline == "2026-05-31" for m in ms)
+
+
+def test_an_orders_entries_that_sanction_and_orders_to_pay_are_no_measures():
+    text = ("检查组意见\n针对以上问题，检查组要求：\n"
+            "1.镇政府对辖区非法生产窝点开展全面清查。\n"
+            "2.建议由县纪委对镇安监站站长进行诫勉谈话。\n"
+            "3.县纪委监委要加强对安全监管履职的监督。\n"
+            "4.县应急管理局对作坊业主处以罚款五万元。\n")
+    assert [m.body for m in items(text, "zh")] == ["镇政府", "县纪委监委"]
+    en = ("The court ordered the company to pay $50,000 in compensation. The judge ordered the firm to be wound up. "
+          "An inspector ordered the contractor to stop all work at height until guardrails were fitted.\n")
+    assert [m.body for m in items(en, "en")] == ["the contractor"]

@@ -955,7 +955,8 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
                 list_family = list_family or family
                 entry = _ZH_NUMBERED_LINE.sub("", text).strip()
                 # an entry that sanctions or reports work done is no requirement
-                if not _ZH_SANCTIONED.search(entry) and not (_ZH_REPORTED.match(entry) and not _ZH_STRICT.search(entry)):
+                if not _ZH_SANCTIONED.search(entry) and not (_ZH_REPORTED.match(entry) and not _ZH_STRICT.search(entry)) \
+                        and not (_ZH_SANCTION.search(entry) and not _ZH_STRICT.search(entry)):
                     # its subject: the body it opens with, else the order's addressee (an agent named further on,
                     # "由具备资质的检验机构重新标定", is not the one ordered)
                     own = bodies(entry, lang)
