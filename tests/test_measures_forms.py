@@ -412,3 +412,11 @@ def test_an_orders_entries_that_sanction_and_orders_to_pay_are_no_measures():
     en = ("The court ordered the company to pay $50,000 in compensation. The judge ordered the firm to be wound up. "
           "An inspector ordered the contractor to stop all work at height until guardrails were fitted.\n")
     assert [m.body for m in items(en, "en")] == ["the contractor"]
+
+
+def test_heading_forms_of_a_schedule_and_of_a_coroners_concerns():
+    from dutytrace.nlp.measures import _is_measure_title
+
+    assert all(_is_measure_title(t, "en") for t in ("SCHEDULE", "Schedule 1 of 1", "Schedule to Improvement Notice I/77",
+                                                    "CORONER’S CONCERNS", "MATTERS OF CONCERN"))
+    assert not any(_is_measure_title(t, "en") for t in ("Schedule of works", "Concerns raised by the family"))

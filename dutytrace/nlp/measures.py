@@ -152,8 +152,9 @@ def _is_handling_title(title: str, lang: str) -> bool:
 
 # an English part that states what is required though its title does not say "measures": a notice's schedule,
 # a coroner's matters of concern, "Steps required"
-_EN_PART_HEAD = re.compile(r"(?i)(?:the\s+)?(?:schedule(?:\s+\d+)?(?:\s+to\s+(?:the|this)\s+notice)?|"
-                           r"(?:the\s+)?(?:coroner'?s\s+)?(?:matters\s+of\s+)?concerns?|matters\s+of\s+concern|"
+_EN_PART_HEAD = re.compile(r"(?i)(?:the\s+)?(?:schedule(?:\s+\d+(?:\s+of\s+\d+)?)?(?:\s+to\s+(?:the\s+|this\s+)?"
+                           r"(?:improvement\s+|prohibition\s+|enforcement\s+)?notice(?:\s+(?:no\.?\s*)?[\w/-]+)?)?|"
+                           r"(?:the\s+)?(?:coroner['’]?s\s+)?(?:matters\s+of\s+)?concerns?|matters\s+of\s+concern|"
                            r"(?:steps|actions?|works?)\s+(?:required|to\s+be\s+taken)|required\s+(?:steps|actions?))")
 
 
