@@ -420,3 +420,16 @@ def test_heading_forms_of_a_schedule_and_of_a_coroners_concerns():
     assert all(_is_measure_title(t, "en") for t in ("SCHEDULE", "Schedule 1 of 1", "Schedule to Improvement Notice I/77",
                                                     "CORONER’S CONCERNS", "MATTERS OF CONCERN"))
     assert not any(_is_measure_title(t, "en") for t in ("Schedule of works", "Concerns raised by the family"))
+
+
+def test_a_settlements_bulleted_terms_after_agreed_to():
+    text = ("US Department of Labor reaches settlement with a grain cooperative\n"
+            "OSHA cited the cooperative for 11 serious violations. Under the settlement, the cooperative will pay "
+            "$250,000 in penalties and has agreed to:\n"
+            "- hire an independent safety consultant to audit all of its sites;\n"
+            "- install lifelines at every bin entry point;\n"
+            "- train all employees in bin entry procedures within 90 days.\n"
+            "\"No worker should die in a grain bin,\" said the Regional Administrator.\n")
+    ms = items(text, "en")
+    assert [m.measure[:7] for m in ms] == ["hire an", "install", "train a"]
+    assert all(m.body == "the cooperative" for m in ms) and ms[2].deadline == "within 90 days"

@@ -206,7 +206,8 @@ def _sections(lines: list[tuple[int, str]], lang: str) -> list[tuple[list[tuple[
     return [(s, hd) for s, hd in ((_measure_subsections(s, lang), hd) for s, hd in out) if s]
 
 
-_EN_LEAD_LINE = re.compile(r"\b(?:should|must|shall|needs? to|are (?:advised|required) to|recommends?(?: that)?|"
+_EN_LEAD_LINE = re.compile(r"\b(?:should|must|shall|will|needs? to|(?:is|are) (?:advised|required) to|(?:has |have )?agreed to|"
+                           r"recommends?(?: that)?|"
                            r"(?:is|are) (?:therefore )?recommended(?: that)?|(?:the )?following recommendations?|"
                            r"recommendations? (?:is|are) (?:as follows|made))\s*:\s*$")
 
