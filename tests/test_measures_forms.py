@@ -433,3 +433,12 @@ def test_a_settlements_bulleted_terms_after_agreed_to():
     ms = items(text, "en")
     assert [m.measure[:7] for m in ms] == ["hire an", "install", "train a"]
     assert all(m.body == "the cooperative" for m in ms) and ms[2].deadline == "within 90 days"
+
+
+def test_news_of_an_authoritys_notice_one_item_per_body_it_turns_to():
+    text = ("记者从市应急管理局获悉，市安委办日前下发紧急通知，要求各区立即开展有限空间作业专项检查；"
+            "各燃气经营企业要在6月底前完成一轮入户安检；市住建局要督促在建工地落实作业审批制度。\n"
+            "据了解，今年以来全市已累计检查企业1200余家。\n")
+    ms = items(text, "zh")
+    assert [m.body for m in ms] == ["各区", "各燃气经营企业", "市住建局"]
+    assert ms[1].deadline == "6月底前"

@@ -875,6 +875,13 @@ _ZH_MEASURES_LEAD = re.compile(r"(?:要求|责令|责成|请)(你|贵[^，,。�
                                r"(?:采取|执行|落实|完成|办理)?(?:下列|以下|如下)(?:措施|事项|要求|工作)[：:]\s*$")
 
 
+def _addressed_parts(sent: str, at: int) -> list[tuple[int, int]]:
+    """(start, end) of the parts of sent[at:] cut at each semicolon after which another body must do something
+    ("要求各区立即开展……；各燃气经营企业要在6月底前……；市住建局要……")."""
+    cuts = [at] + [c.end() for c in re.finditer(r"[；;]", sent) if c.start() > at and _addressed_clause(sent[c.end():])]
+    return [(a, cuts[i + 1] if i + 1 < len(cuts) else len(sent)) for i, a in enumerate(cuts)]
+
+
 def _line_family(text: str) -> str:
     """The kind of number a numbered line opens with: "top" (一、), "cn" (（一）), "num" (1. / （1）), "other"."""
     t = text.lstrip()
@@ -1088,15 +1095,19 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
                 for i, c in enumerate(cuts):
                     part = sent[c:cuts[i + 1] if i + 1 < len(cuts) else len(sent)]
                     again = _ZH_ASKED.match(part)
-                    b.add(part, s + c, own_body=(bodies(part[again.end():], lang) if again else party)[:1],
-                          passage=sent if len(cuts) > 1 else None)
+                    for j, (a, z) in enumerate(_addressed_parts(part, 0)):  # "……；市住建局要……": its own item
+                        b.add(part[a:z], s + c + a, passage=sent if len(cuts) > 1 or a or z < len(part) else None,
+                              own_body=(bodies(part[again.end():], lang) if again else party)[:1] if j == 0 else None)
                 active = True
                 continue
             later = next((c for c in _ZH_ASKED_CLAUSE.finditer(sent) if bodies(sent[c.end():], lang)
                           and re.match(r"[^，,。；]{0,24}?(?:局|署|处|部门|委员会|委|办|政府|厅|中心)", sent)), None)
             if later and not _ZH_SANCTIONED.search(sent[later.end():]):
                 at = later.start() + 1
-                b.add(sent[at:], s + at, own_body=bodies(sent[later.end():], lang)[:1], passage=sent)
+                parts = _addressed_parts(sent, at)
+                for i, (a, z) in enumerate(parts):
+                    own = bodies(sent[later.end():z], lang)[:1] if i == 0 else None
+                    b.add(sent[a:z], s + a, own_body=own, passage=sent)
                 active = True
                 continue
             m = _ZH_CUE_LEAD.match(sent) or _ZH_CUE_NEXT.match(sent)
