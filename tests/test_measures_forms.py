@@ -442,3 +442,11 @@ def test_news_of_an_authoritys_notice_one_item_per_body_it_turns_to():
     ms = items(text, "zh")
     assert [m.body for m in ms] == ["各区", "各燃气经营企业", "市住建局"]
     assert ms[1].deadline == "6月底前"
+
+
+def test_after_a_cue_a_body_and_an_action_without_a_modal_and_never_what_the_author_will_do():
+    text = ("县政府召开安全生产紧急会议，通报了事故情况。\n"
+            "会议要求，各乡镇立即开展一次地毯式隐患排查。县应急管理局牵头组织专项执法检查。"
+            "县住建局对全县在建工地开展一次全覆盖检查。省应急管理厅将对整改落实情况进行跟踪督导。\n"
+            "会上，县应急管理局通报了今年以来的安全生产形势。\n")
+    assert [m.body for m in items(text, "zh")] == ["各乡镇", "县应急管理局", "县住建局"]

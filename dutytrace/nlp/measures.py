@@ -749,15 +749,18 @@ _ZH_IMPERATIVE = re.compile(r"\s*(?:(?:在|对|为|由|针对|按照|结合|围�
                             rf"(?:{_ZH_ACTION.pattern}|进行|开展|清理|组织)(?!发现|时|中|后|的|结果|情况|报告|记录|人员|工作|合格|组|期间|过程|范围|制度[。，]|[。，,])")
 
 
-def _zh_body_acts(sent: str) -> bool:
+def _zh_body_acts(sent: str, future: bool = True) -> bool:
     """A sentence of a measures section that opens with a body and goes straight on to what it is to do, with no
     modal: "县应急管理局将涉粉企业纳入重点执法计划", "某某公司为除尘器加装泄爆片" (never work reported done:
     "某公司已更换……")."""
     named = bodies(sent, "zh")
-    if not named or not sent.lstrip().startswith(named[0]) or re.match(r"\s*[^，,。；]{0,20}?已", sent):
+    if not named or not sent.lstrip().startswith(named[0]) or re.match(r"\s*[^，,。；]{0,20}?(?:已|了)", sent):
         return False
     rest = sent.lstrip()[len(named[0]):]
-    return bool(_ZH_IMPERATIVE.match(re.sub(r"^(?:也|还|将|要|要求)?", "", rest)) or re.match(r"将[^，。；]{1,30}?(?:纳入|列入|列为)", rest))
+    if not future and rest.startswith("将"):  # outside a measures part, "X将……" is what X itself will do next
+        return False
+    bare = re.sub(r"^(?:也|还|将|要|要求)?(?:牵头|负责)?[，,]?", "", rest)  # "县应急管理局牵头组织……"
+    return bool(_ZH_IMPERATIVE.match(bare) or re.match(r"将[^，。；]{1,30}?(?:纳入|列入|列为)", rest))
 
 
 def _zh_bare_action(part: str) -> bool:
@@ -1116,7 +1119,8 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
                 sent, s = sent[m.end():], s + m.end()
             elif _ZH_CUE_LESSON.search(sent):
                 active = True
-            if active and (_ZH_STRICT.search(sent) or (future and "将" in sent)) and not _ZH_SANCTIONED.search(sent):
+            if active and (_ZH_STRICT.search(sent) or (future and "将" in sent) or _zh_body_acts(sent, future=False)) \
+                    and not _ZH_SANCTIONED.search(sent):
                 b.item(sent, s, False, None)
                 continue
             # a recommendation or a request ("建议县住建局……", "请各村于……前……"), clause by clause, never a sanction
