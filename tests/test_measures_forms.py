@@ -450,3 +450,13 @@ def test_after_a_cue_a_body_and_an_action_without_a_modal_and_never_what_the_aut
             "县住建局对全县在建工地开展一次全覆盖检查。省应急管理厅将对整改落实情况进行跟踪督导。\n"
             "会上，县应急管理局通报了今年以来的安全生产形势。\n")
     assert [m.body for m in items(text, "zh")] == ["各乡镇", "县应急管理局", "县住建局"]
+
+
+def test_recommendations_in_the_subjunctive_one_a_line_under_a_lead_or_a_heading():
+    lead = ("The jury makes the following recommendations:\n"
+            "That the Department of Mines review its guideline on haul road bund heights.\n"
+            "That mine operators ensure every light vehicle in an active pit carries a radio.\n"
+            "The coroner thanked the jury.\n")
+    heading = "RECOMMENDATIONS\n" + "\n".join(lead.splitlines()[1:3]) + "\n"
+    for text in (lead, heading):
+        assert [m.body for m in items(text, "en")] == ["the Department of Mines", "mine operators"]

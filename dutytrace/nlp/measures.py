@@ -61,7 +61,7 @@ from collections.abc import Sequence
 
 from dutytrace.models import Measure, Page
 from dutytrace.nlp.deadlines import deadline_of, document_date, zh_int
-from dutytrace.nlp.measure_bodies import EN_MODAL, bodies
+from dutytrace.nlp.measure_bodies import _EN_THAT, EN_MODAL, bodies
 
 # -- headings ----------------------------------------------------------------------------------------
 _ZH_NUM = "一二三四五六七八九十"
@@ -388,6 +388,8 @@ def _has_modal(s: str, lang: str) -> bool:
     if lang == "en" and re.match(r"\s*(?:[-•·▪–*]\s+|\(?\d{1,2}[.)]\s+)?[A-Z]", s) and \
             _EN_IMPERATIVE.match(re.sub(r"^\s*(?:[-•·▪–*]\s+|\(?\d{1,2}[.)]\s+)", "", s)):
         return True
+    if lang == "en" and _EN_THAT.match(s):  # a recommendation in the subjunctive: "That the Department review …"
+        return True
     if lang == "zh":
         # a task verb in a clause that reports it done ("县政府已组织开展专项检查") requires nothing
         return any(not re.search(r"已", s[max(s.rfind(p, 0, m.start()) for p in "，,。；;：") + 1:m.start()])
@@ -620,8 +622,12 @@ def _section_items(sec: list[tuple[int, str]], lang: str, base: _dt.date | None,
             if _has_modal(text[tail + s:tail + e], lang):
                 b.item(text[tail + s:tail + e], tail + s, False, None)
         return b.items
-    if listed_only:
-        return []
+    if listed_only:  # no list: the recommendations written one a line in the subjunctive ("That X review …")
+        bounds = sorted(starts) + [len(text)]
+        for a, z in zip(bounds, bounds[1:]):
+            if lang == "en" and _EN_THAT.match(text[a:z]):
+                b.item(text[a:z].strip(), a, True, None)
+        return b.items
     bounds = sorted(starts) + [len(text)]
     paras = [(a, z) for a, z in zip(bounds, bounds[1:]) if text[a:z].strip()]
     if lang == "zh" and len(paras) >= 2 and all(re.match(r"\s*[^，,。；;：:]{2,20}。", text[a:z]) for a, z in paras):
