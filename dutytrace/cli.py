@@ -125,6 +125,7 @@ def search(query: Optional[str] = typer.Argument(None, help="What to look for, i
                 else:
                     found = svc.find_passages(q["query"], n, m, f)
                     res = {"query": q["query"], "hits": [h.to_json() for h in found.hits], "total": found.total}
+                res["total_exact"] = found.total_exact  # false: at least `total` match (a leg hit its read limit)
                 if found.message:
                     res["message"] = found.message
                 if batch:

@@ -72,7 +72,8 @@ def print_results(res: dict, out: Console) -> None:
         return
     if "total" in res:
         what = "matching cases" if "cases" in res else "matching passages"
-        out.print(f"[dim]{res['total']} {what}[/dim]")
+        at_least = "at least " if res.get("total_exact") is False else ""  # the search read only its first passages
+        out.print(f"[dim]{at_least}{res['total']} {what}[/dim]")
     if "cases" in res:
         for i, c in enumerate(res["cases"], 1):
             out.print(f"[bold]{i}. {esc(c['case_id'])}[/bold]  {esc(c['title'])}  [dim]score {c['score']:.4f}[/dim]")

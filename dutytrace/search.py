@@ -123,6 +123,10 @@ class CaseResult:
     # with a sort by date: how many of the best matches were put in date order (all of them when it
     # equals `total`; else the first DATE_SORT_DEPTH by relevance, and the rest are not listed)
     date_sorted: int | None = None
+    # False when a leg of the search reached its read limit (RankConfig.match_depth passages) and more
+    # passages match than it read: `total` is then the number of cases found in what was read, every one
+    # of them listed, and at least that many match (the screen and `--json` say so)
+    total_exact: bool = True
 
 
 @dataclass
@@ -130,6 +134,7 @@ class PassageResult:
     hits: list[Hit]
     total: int
     message: str | None = None
+    total_exact: bool = True  # as CaseResult.total_exact: False when a leg reached its read limit
 
 
 def parse_filters(items: list[str] | None) -> dict[str, Any]:
@@ -193,6 +198,11 @@ def passage_key(s: Scored | Hit):
             str(p.get("chunk_id") or getattr(s, "id", "") or ""))
 
 
+def hits_of(passages: list[Hit | Scored]) -> list[Hit]:
+    """A case's kept passages as hits (those still index results made into hits, each a new Hit)."""
+    return [to_hit(x) if isinstance(x, Scored) else x for x in passages]
+
+
 def to_hit(s: Scored) -> Hit:
     p = s.payload
     return Hit(case_id=p.get("case_id"), doc_id=p.get("doc_id"), path=p.get("path"), name=p.get("name"),
@@ -228,6 +238,7 @@ class Searcher:
         self.config = config or RankConfig()
         self.term_weights = term_weights  # BM25 query term ids -> weights (IDF over what the user may see)
         self._vectors: dict[str, list[float]] = {}
+        self.capped = False  # a leg read since the last find_* reached match_depth (see CaseResult.total_exact)
 
     # -- pieces --------------------------------------------------------------------------------------
     def _check(self, query: str, mode: str) -> None:
@@ -261,13 +272,15 @@ class Searcher:
             # pass it, not `match_depth` passages that are then dropped; the check here stays for an index
             # that scores a hair differently at the threshold (float32)
             floor = cfg.dense_floor.get(language, 1.01)
-            got = [s for s in self.index.query("dense", query_vec, None, cfg.match_depth, filters, fields=PASSAGE_FIELDS,
-                                               min_score=floor)
-                   if s.score >= floor]
+            read = self.index.query("dense", query_vec, None, cfg.match_depth, filters, fields=PASSAGE_FIELDS,
+                                    min_score=floor)
+            got = [s for s in read if s.score >= floor]
         else:
             if not query_vec[0]:
                 return []
-            got = self.index.query("lexical", None, query_vec, cfg.match_depth, filters, fields=PASSAGE_FIELDS)
+            got = read = self.index.query("lexical", None, query_vec, cfg.match_depth, filters, fields=PASSAGE_FIELDS)
+        if len(read) >= cfg.match_depth:  # the index had at least this many: more may match than were read
+            self.capped = True
         if self.duplicates:  # a near-duplicate gives way to its group's document, unless the filters leave that out
             roots = {self.duplicates[d] for d in {s.payload.get("doc_id") for s in got} if d in self.duplicates}
             shown = {r for r in roots if self.index.facet("doc_id", narrow(filters, "doc_id", r), limit=1)}
@@ -302,6 +315,7 @@ class Searcher:
             return PassageResult([], 0, NO_WORDS)
         cfg = self.config
         intent = understand(query, self.codebook)
+        self.capped = False
         legs = {}
         if mode != "lexical":
             legs["dense"] = self._leg("dense", self._dense(query), filters, intent.language)
@@ -325,7 +339,7 @@ class Searcher:
             for h, s in zip(hits, self.reranker.scores(query, [h.text for h in hits])):
                 h.score = s
             hits.sort(key=passage_key)
-        return PassageResult(self._mark(hits[:limit]), total)
+        return PassageResult(self._mark(hits[:limit]), total, total_exact=not self.capped)
 
     def fill(self, hits: list[Hit]) -> list[Hit]:
         """The hits with their text, file name, path and speaker, read from the catalog by chunk id in one
@@ -363,8 +377,9 @@ class Searcher:
         Raises nothing for a query without searchable words: the caller checks."""
         cfg = self.config
         intent = understand(query, self.codebook)
+        self.capped = False
         legs = self._legs(query, mode, filters, intent)
-        best: dict[str, list[Hit]] = defaultdict(list)
+        best: dict[str, list[Hit | Scored]] = defaultdict(list)
         scores: dict[str, float] = defaultdict(float)
         docs: dict[str, set[str]] = defaultdict(set)
         for leg in legs.values():
@@ -398,7 +413,7 @@ class Searcher:
         return R.rerank(model, inputs, scores, ev, top)
 
     def fusion_inputs(self, intent: QueryIntent, legs: dict[str, list[Scored]], filters: dict | None,
-                      best: dict[str, list[Hit]], keep: int = KEEP_HITS) -> FusionInputs:
+                      best: dict[str, list[Hit | Scored]], keep: int = KEEP_HITS) -> FusionInputs:
         """What hybrid fusion reads (fusion.py): each leg's case ranking with its passage scores, and per
         case how many of the named issues and accident types it carries (inside the filters). Adds each
         case's passages to `best` (a case reached only through a named issue shows those that carry it)."""
@@ -448,7 +463,7 @@ class Searcher:
         shown: dict[str, list[Hit]] = {}
         for case_id in ranked[offset:offset + limit]:
             seen, ps = set(), []
-            for h in sorted(best[case_id], key=passage_key):
+            for h in sorted(hits_of(best[case_id]), key=passage_key):
                 if h.chunk_id not in seen:
                     seen.add(h.chunk_id)
                     ps.append(h)
@@ -459,7 +474,7 @@ class Searcher:
             info = infos.get(case_id) or {}
             out.append(CaseHit(case_id, scores[case_id], info.get("title") or case_id, self._mark(ps),
                                facts=info.get("facts", {}), tags=case_tags(info)[:8] if info else []))
-        return CaseResult(out, total, date_sorted=date_sorted)
+        return CaseResult(out, total, date_sorted=date_sorted, total_exact=not self.capped)
 
     def _by_date(self, case_ids: list[str], newest: bool) -> list[str]:
         """These cases by the accident date of their profiles (newest or oldest first, ties by case id),
@@ -475,6 +490,8 @@ class Searcher:
     def _rerank_cases(self, query: str, candidates: list[str], best: dict, scores: dict) -> list[str]:
         """Score each candidate's top passages with the cross-encoder; a case takes its best passage's score."""
         texts, owners = [], []
+        for c in candidates:
+            best[c] = hits_of(best[c])
         self.fill([h for c in candidates for h in sorted(best[c], key=passage_key)[:3]])
         for case_id in candidates:
             for h in sorted(best[case_id], key=passage_key)[:3]:
@@ -559,11 +576,12 @@ class Searcher:
 
 
 def _case_ranking(scored: list[Scored], decay: float = 0.0,
-                  keep: int = KEEP_HITS) -> list[tuple[str, list[Hit], list[float]]]:
+                  keep: int = KEEP_HITS) -> list[tuple[str, list[Scored], list[float]]]:
     """Cases in the order of their best passage (with `decay`, of best + decay * 2nd + decay² * 3rd ... over
-    their five best), each with its first `keep` passages as hits and every passage's score (best first);
-    ties by case id. `scored` is in passage order (`Searcher._leg` sorts it): a deep leg's thousands of
-    passages are grouped, and only the few a case can show become hits."""
+    their five best), each with its first `keep` passages and every passage's score (best first); ties by
+    case id. `scored` is in passage order (`Searcher._leg` sorts it): a deep leg's thousands of passages
+    are grouped, and only the few a case can show are kept (made into hits, `hits_of`, only for the
+    cases a page shows: a deep leg ranks over a thousand cases per search)."""
     groups: dict[str, list[Scored]] = {}
     for s in scored:
         groups.setdefault(s.payload.get("case_id"), []).append(s)
@@ -571,11 +589,11 @@ def _case_ranking(scored: list[Scored], decay: float = 0.0,
     def value(ss: list[Scored]) -> float:
         return sum(x.score * decay ** i for i, x in enumerate(ss[:5])) if decay else ss[0].score
     ranked = sorted(groups.items(), key=lambda kv: (score_key(value(kv[1])), kv[0]))
-    return [(c, [to_hit(x) for x in ss[:keep]], [x.score for x in ss]) for c, ss in ranked]
+    return [(c, ss[:keep], [x.score for x in ss]) for c, ss in ranked]
 
 
 def _leg_cases(leg: list[Scored], depth: int, decay: float = 0.0,
-               keep: int = KEEP_HITS) -> list[tuple[str, list[Hit], list[float]]]:
+               keep: int = KEEP_HITS) -> list[tuple[str, list[Scored], list[float]]]:
     """A leg's case ranking: the cases of its first `depth` passages as `_case_ranking` orders them, then
     the cases found only deeper (by their passages there)."""
     head = _case_ranking(leg[:depth], decay, keep)

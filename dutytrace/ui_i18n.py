@@ -75,6 +75,13 @@ _S: dict[str, tuple[str, str]] = {
                         "that says what to look for.", "检索词中没有可检索的词语（只有“的”“了”等虚词），请输入要查找的内容。"),
     "search.filters_used": ("Filters of the search page: {filters}", "检索页的筛选条件：{filters}"),
     "search.total_one": ("1 matching case", "共 1 个匹配案件"),
+    # search.CaseResult.total_exact False: the search read each part's best passages up to its limit
+    "search.total_at_least": ("At least {n} matching cases: the search reads the {depth} best passages of each "
+                              "of its parts, and more passages match. All {n} are listed; narrow the query or the "
+                              "filters to count every match.",
+                              "至少 {n} 个匹配案件：每一路检索只读取得分最高的 {depth} 个段落，而匹配的段落更多。"
+                              "这 {n} 个案件均已列出；缩小检索词或筛选条件，可统计全部匹配案件。"),
+    "search.at_least_n": ("at least {n}", "至少 {n}"),
     "search.sort": ("Sort by", "排序"),
     "sort.relevance": ("relevance", "相关度"),
     "sort.newest": ("accident date, newest first", "事故日期（由近及远）"),

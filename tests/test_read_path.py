@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -150,3 +152,60 @@ def test_case_results_on_the_sample(service):
             assert [p.chunk_id for p in wide_card.passages[:3]] == [p.chunk_id for p in narrow_card.passages]
         languages = dict(service.facets(q)["language"])
         assert sum(languages.values()) >= res.total
+
+
+class _Counting:
+    """The service's index, counting what each query returns (passages read) and the fields it asked."""
+
+    def __init__(self, index):
+        self.index, self.reads = index, []
+
+    def query(self, mode, dense, sparse, limit, filters=None, weights=(1.0, 1.0), fields=None, min_score=None):
+        got = self.index.query(mode, dense, sparse, limit, filters, weights, fields, min_score)
+        self.reads.append((mode, limit, len(got), tuple(fields or ())))
+        return got
+
+    def __getattr__(self, name):
+        return getattr(self.index, name)
+
+
+def test_a_capped_search_counts_what_it_read_and_says_so(service, monkeypatch):
+    """A leg reads at most `match_depth` passages; when one reaches it, the total is what the read found
+    (every one of those cases listed) and the result says it is a lower bound (`total_exact` False, in
+    `--json` too); uncapped, the total is exact. Only the shown cases' passages are made into hits."""
+    from dataclasses import replace
+
+    from typer.testing import CliRunner
+
+    import dutytrace.search as S
+    from dutytrace.cli import app
+
+    made = []
+    real_to_hit = S.to_hit
+    monkeypatch.setattr(S, "to_hit", lambda s: made.append(s.id) or real_to_hit(s))
+    q, scope, mode = "safety accident inspection", service._scoped(None), "lexical"
+    full = service.searcher().find_cases(q, 100, mode, scope)
+    assert full.total_exact and full.total == len(full.cases) >= 2  # the sample is smaller than the read limit
+    made.clear()
+    one = service.searcher().find_cases(q, 1, mode, scope)
+    assert one.total == full.total and len(one.cases) == 1
+    assert 0 < len(made) <= S.KEEP_HITS  # hits are made for the page's case only
+    depth = 1
+    searcher = service.searcher(replace(S.RankConfig(), match_depth=depth, learned_ranker=False))
+    searcher.index = counting = _Counting(searcher.index)
+    made.clear()
+    capped = searcher.find_cases(q, 1, mode, scope, passages=2)
+    legs = [r for r in counting.reads if r[1] == depth]
+    assert legs and all(n <= depth for _, _, n, _ in legs) and any(n == depth for _, _, n, _ in legs)
+    assert not capped.total_exact and 0 < capped.total < full.total
+    assert 0 < len(made) <= 2  # hits made for the page's one case
+    listed = [c.case_id for k in range(0, capped.total, 2)
+              for c in searcher.find_cases(q, 2, mode, scope, offset=k).cases]
+    assert len(listed) == len(set(listed)) == capped.total  # the count is what can be listed
+    assert set(listed) <= {c.case_id for c in full.cases}
+    passages = searcher.find_passages(q, 3, mode, scope)
+    assert not passages.total_exact and passages.total == depth
+    r = CliRunner().invoke(app, ["search", q, "--by-case", "--mode", mode, "--json"], env={"DUTYTRACE_HOME": str(service.settings.home)})
+    assert r.exit_code == 0, r.output
+    res = json.loads(r.stdout)
+    assert res["total_exact"] is True and res["total"] == full.total

@@ -330,9 +330,15 @@ elif no_words:
 elif not cases:
     st.info(t("search.none"))
 else:
-    st.markdown(f"**{t('search.total_one') if total == 1 else t('search.total', n=total)}**")
+    if not found.total_exact:  # a part of the search reached its read limit: the count is a lower bound
+        from dutytrace.search import RankConfig
+
+        st.markdown(f"**{t('search.total_at_least', n=total, depth=RankConfig().match_depth)}**")
+    else:
+        st.markdown(f"**{t('search.total_one') if total == 1 else t('search.total', n=total)}**")
     if found.date_sorted is not None and found.date_sorted < total:  # the date order covers the best matches only
-        st.caption(t("search.date_sorted_top", n=found.date_sorted, total=total))
+        shown_total = total if found.total_exact else t("search.at_least_n", n=total)
+        st.caption(t("search.date_sorted_top", n=found.date_sorted, total=shown_total))
     reading = read_query(query, codebook())  # the concepts and translations the query was searched by
     if explain_query(reading, lang()):
         st.caption(explain_query(reading, lang()))
