@@ -121,24 +121,31 @@ def rank_similar(material: Material, index, embedder, profiles, codebook: Codebo
     vectors = embedder.encode(texts) if material.language == "en" else [None] * len(texts)
     votes: dict[str, float] = defaultdict(float)
     pairs: dict[str, list] = defaultdict(list)
+    # every passage's legs (lexical, cross-language, dense), asked of the index in one batch
+    requests: list[tuple] = []
+    owner: list[str] = []  # the passage each request is for
     for text, vec in zip(texts, vectors):
-        legs = [index.query("lexical", None, sparse_query(text, term_weights), 20, filters, fields=PASSAGE_FIELDS)]
+        requests.append(("lexical", None, sparse_query(text, term_weights), 20, filters, PASSAGE_FIELDS))
         language, other_terms = translation(text, codebook)  # (understand's translation, no issue lookup)
         if other_terms:
             other = "en" if language == "zh" else "zh"
-            legs.append(index.query("lexical", None, sparse_query(other_terms, term_weights), 20,
-                                    narrow(filters, "language", other), fields=PASSAGE_FIELDS))
+            requests.append(("lexical", None, sparse_query(other_terms, term_weights), 20,
+                             narrow(filters, "language", other), PASSAGE_FIELDS))
         if vec is not None:
-            legs.append(index.query("dense", vec.tolist(), None, 20, filters, fields=PASSAGE_FIELDS))
-        for leg in legs:
-            seen: set[str] = set()
-            for s in sorted(leg, key=passage_key):
-                cid = s.payload.get("case_id")
-                if cid == material.exclude or cid in seen:
-                    continue
-                seen.add(cid)
-                votes[cid] += 1.0 / (RRF_K + len(seen))
-                pairs[cid].append((1.0 / (RRF_K + len(seen)), text, s))
+            requests.append(("dense", vec.tolist(), None, 20, filters, PASSAGE_FIELDS))
+        owner.extend([text] * (len(requests) - len(owner)))
+    many = getattr(index, "query_many", None)
+    answers = many(requests) if many is not None else \
+        [index.query(m, d, sp, n, f, fields=fl) for m, d, sp, n, f, fl in requests]
+    for text, leg in zip(owner, answers):
+        seen: set[str] = set()
+        for s in sorted(leg, key=passage_key):
+            cid = s.payload.get("case_id")
+            if cid == material.exclude or cid in seen:
+                continue
+            seen.add(cid)
+            votes[cid] += 1.0 / (RRF_K + len(seen))
+            pairs[cid].append((1.0 / (RRF_K + len(seen)), text, s))
     my_concepts = material.concepts if material.concepts is not None else concept_counts(texts, codebook)
     top_votes = max(votes.values(), default=1.0)
     voted = sorted((c for c in votes if c != material.exclude), key=lambda c: (-votes[c], c))[:MAX_VOTED]

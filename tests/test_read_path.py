@@ -80,6 +80,27 @@ def test_cached_passage_fields_equal_the_shard_and_follow_writes(tmp_path):
         ix.close()
 
 
+def test_query_many_answers_as_query_does(tmp_path):
+    """The similar-case legs asked as one batch (EdgeIndex.query_many) give what `query` gives for each,
+    cached fields or not, also for a cold cache and a lexical leg with no terms."""
+    ix = EdgeIndex(tmp_path / "index", DIM)
+    try:
+        ix.upsert(_points(200))
+        vec = _points(1, seed=9)[0].dense
+        reqs = [("lexical", None, sparse_query("gas drain permit"), 20, None, PASSAGE_FIELDS),
+                ("lexical", None, sparse_query("crane valve"), 20, {"case_id": ["c1", "c2"]}, PASSAGE_FIELDS),
+                ("lexical", None, ([], []), 20, None, PASSAGE_FIELDS),
+                ("dense", vec, None, 20, {"tags": "a"}, PASSAGE_FIELDS),
+                ("dense", vec, None, 5, None, PASSAGE_FIELDS + ("region",))]
+        got = ix.query_many(reqs)  # first: nothing cached yet
+        assert [len(g) for g in got] == [20, 20, 0, 20, 5]
+        ix._cache.clear()
+        for (mode, dense, sparse, limit, flt, fields), answer in zip(reqs, got):
+            assert _rows(answer) == _rows(ix.query(mode, dense, sparse, limit, flt, fields=fields))
+        assert [_rows(g) for g in ix.query_many(reqs)] == [_rows(g) for g in got]  # warm
+    finally:
+        ix.close()
+
 def test_min_score_is_the_floor_applied_after(tmp_path):
     ix = EdgeIndex(tmp_path / "index", DIM)
     try:

@@ -250,23 +250,69 @@ class EdgeIndex:
                                  filter=flt, with_payload=with_payload)
         return [_scored(p) for p in self.shard.query(req)]
 
-    def _query_cached(self, mode, dense, sparse, limit, flt, fields, min_score) -> list[Scored]:
-        """`query` of one leg whose asked fields are passage fields: ids and scores from the shard, the
-        fields from the cache (read from the shard once per point)."""
+    def _cached_request(self, mode, dense, sparse, limit, flt, min_score):
+        """The shard request of one leg answered from the cache (ids and scores only); None when a
+        lexical leg has no terms (it matches nothing)."""
         q = self.q
         if mode == "dense":
             nearest, params = q.Query.Nearest(list(map(float, dense)), using=DENSE), self._params
         else:
             if not sparse or not sparse[0]:
-                return []
+                return None
             nearest, params = q.Query.Nearest(q.SparseVector(indices=sparse[0], values=sparse[1]), using=SPARSE), None
-        got = self.shard.query(q.QueryRequest(limit=limit, query=nearest, filter=flt, with_payload=False,
-                                              params=params, score_threshold=min_score))
+        return q.QueryRequest(limit=limit, query=nearest, filter=flt, with_payload=False, params=params,
+                              score_threshold=min_score)
+
+    def _query_cached(self, mode, dense, sparse, limit, flt, fields, min_score) -> list[Scored]:
+        """`query` of one leg whose asked fields are passage fields: ids and scores from the shard, the
+        fields from the cache (read from the shard once per point)."""
+        req = self._cached_request(mode, dense, sparse, limit, flt, min_score)
+        if req is None:
+            return []
+        return self._with_fields([self.shard.query(req)], fields)[0]
+
+    def query_many(self, requests: list[tuple]) -> list[list[Scored]]:
+        """`query` of many legs at once, each (mode, dense, sparse, limit, filters, fields): those whose
+        fields are passage fields go to the shard as one batch (one planned pass, `query_batch`) and
+        have the points the cache lacks read in one fetch; the others one by one. The same answers as
+        `query` of each."""
+        out: list[list[Scored] | None] = [None] * len(requests)
+        batch, where = [], []
+        for i, (mode, dense, sparse, limit, filters, fields) in enumerate(requests):
+            if fields and mode in ("dense", "lexical") and set(fields) <= set(PASSAGE_FIELDS):
+                req = self._cached_request(mode, dense, sparse, limit, self._filter(filters), None)
+                if req is None:
+                    out[i] = []
+                else:
+                    batch.append(req)
+                    where.append(i)
+            else:
+                out[i] = self.query(mode, dense, sparse, limit, filters, fields=fields)
+        if batch:
+            got = self.shard.query_batch(self.q.QueryBatchRequest(queries=batch))
+            for i, scored in zip(where, self._with_fields(got, None, [requests[i][5] for i in where])):
+                out[i] = scored
+        return out  # type: ignore[return-value]
+
+    def _with_fields(self, results: list, fields, per_result: list | None = None) -> list[list[Scored]]:
+        """Shard results (ids and scores) with the asked passage fields of each point from the cache, the
+        points it lacks read first, all in one fetch."""
         cache, key = self._cache, self._key
-        keys = [key(p.id) for p in got]
-        missing = [p.id for p, k in zip(got, keys) if k not in cache]
+        missing = {}
+        keyed = []
+        for got in results:
+            keys = [key(p.id) for p in got]
+            keyed.append(keys)
+            for p, k in zip(got, keys):
+                if k not in cache:
+                    missing[k] = p.id
         if missing:
-            self._fetch(list({key(m): m for m in missing}.values()))
+            self._fetch(list(missing.values()))
+        return [self._rows(got, keys, per_result[n] if per_result is not None else fields)
+                for n, (got, keys) in enumerate(zip(results, keyed))]
+
+    def _rows(self, got, keys, fields) -> list[Scored]:
+        cache = self._cache
         at = [(f, PASSAGE_FIELDS.index(f) + 1) for f in fields]
         out = []
         for p, k in zip(got, keys):

@@ -362,6 +362,10 @@ class SharedIndex:
             return self._call("query", mode, dense, sparse, limit, filters, weights, fields)
         return self._call("query", mode, dense, sparse, limit, filters, weights, fields, min_score)
 
+    def query_many(self, requests: list[tuple]) -> list[list[Scored]]:
+        """Many legs in one call to the owner (EdgeIndex.query_many: one batch for the shard)."""
+        return self._call("query_many", list(requests))
+
     def facet(self, key, filters: Filters | None = None, limit: int = 50):
         return self._call("facet", key, filters, limit)
 

@@ -101,6 +101,11 @@ class ClientIndex:
         self.client.set_payload(self.collection, payload=payload,
                                 points=self.m.FilterSelector(filter=self._filter({"case_id": case_id})))
 
+    def query_many(self, requests: list[tuple]) -> list[list[Scored]]:
+        """`query` of each (mode, dense, sparse, limit, filters, fields), in order (the VectorIndex seam)."""
+        return [self.query(mode, dense, sparse, limit, filters, fields=fields)
+                for mode, dense, sparse, limit, filters, fields in requests]
+
     def query(self, mode, dense, sparse, limit, filters=None, weights=(1.0, 1.0), fields=None,
               min_score=None) -> list[Scored]:
         m = self.m
