@@ -1360,7 +1360,18 @@ def _addressed(items: list[Measure], lines: list[tuple[int, str]], lang: str, ba
 
 
 def extract_measures(pages: Sequence[Page], lang: str) -> list[Measure]:
-    """The rectification measures of a document (report or decision), in document order."""
+    """The rectification measures of a document (report or decision), in document order: the rules' items,
+    with DUTYTRACE_MEASURES=learned combined with the learned item reader's (nlp/measures_learned.py)."""
+    from dutytrace.nlp import measures_learned
+
+    items = rule_measures(pages, lang)
+    if measures_learned.mode() == "learned":
+        return measures_learned.learned_items(items, pages, lang, document_date(pages, lang))
+    return items
+
+
+def rule_measures(pages: Sequence[Page], lang: str) -> list[Measure]:
+    """The rules' rectification measures of a document, in document order."""
     lines = [(p.number, ln) for p in pages for ln in p.text.splitlines()]
     base = document_date(pages, lang)
     out: list[Measure] = []

@@ -1,0 +1,77 @@
+"""The learned item reader for rectification measures (nlp/measures_learned.py): the packaged model loads,
+scores a requirement as an item and a finding as none, and DUTYTRACE_MEASURES chooses it beside the rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from dutytrace.errors import ConfigError
+from dutytrace.models import Page
+from dutytrace.nlp import measures_learned as L
+from dutytrace.nlp.measures import extract_measures, rule_measures
+
+
+@pytest.fixture(scope="module")
+def model():
+    m = L.MeasuresModel.load(L.MODEL_PATH)
+    assert m is not None, "dutytrace/nlp/measures_model.npz is missing or of another feature version"
+    return m
+
+
+def test_model_loads_small(model):
+    assert L.MODEL_PATH.stat().st_size < 200_000
+    assert model.coef.shape == (384 + 2 * len(L.CUES),)
+    for lang in ("en", "zh"):
+        assert 0.0 < model.threshold[lang] <= 1.01 and 0.0 <= model.veto[lang] < model.threshold[lang]
+
+
+def _scores(model, text: str, lang: str) -> dict[str, float]:
+    us = L.units([Page(1, text)], lang)
+    p = model.probabilities(L.features(us, L.embed([u.text for u in us]), lang))
+    return {u.text: float(q) for u, q in zip(us, p)}
+
+
+def test_requirement_scores_high_finding_low_en(model):
+    # neither sentence stands under a measures heading: the reader must tell them apart by what they say
+    text = ("The inquiry into the collapse of the scaffold at Ferry Lane.\n\n"
+            "The contractor failed to inspect the scaffold ties after the storm and did not keep a register.\n\n"
+            "The borough's building control team should inspect every scaffold over four storeys within 14 days "
+            "of its erection and keep a public register of those inspections.\n")
+    s = _scores(model, text, "en")
+    req = next(v for k, v in s.items() if k.startswith("The borough"))
+    finding = next(v for k, v in s.items() if k.startswith("The contractor"))
+    assert req >= 0.5 > finding
+
+
+def test_requirement_scores_high_finding_low_zh(model):
+    text = ("某区“5·3”高处坠落事故情况通报\n\n"
+            "经调查，施工单位未按规定对脚手架进行验收，现场安全管理缺失。\n\n"
+            "区住建局要在6月底前对全区在建工地脚手架开展一次全面排查，建立问题清单，逐项整改销号。\n")
+    s = _scores(model, text, "zh")
+    req = next(v for k, v in s.items() if k.startswith("区住建局"))
+    finding = next(v for k, v in s.items() if k.startswith("经调查"))
+    assert req >= 0.5 > finding
+
+
+def test_combined_items_add_to_the_rules_and_read_body_and_deadline(model, monkeypatch):
+    text = ("The inquiry into the collapse of the scaffold at Ferry Lane.\n\n"
+            "The contractor failed to inspect the scaffold ties after the storm.\n\n"
+            "The borough's building control team should inspect every scaffold over four storeys by 31 March 2027 "
+            "and keep a public register of those inspections.\n")
+    pages = [Page(1, text)]
+    rules = rule_measures(pages, "en")
+    us = L.units(pages, "en")
+    probs = model.probabilities(L.features(us, L.embed([u.text for u in us]), "en"))
+    out = L.combine(rules, us, probs, "en", None, model.threshold["en"], 0.0)
+    added = [m for m in out if m.measure.startswith("The borough")]
+    assert len(added) == 1  # once, whether the rules or the reader gave it
+    assert added[0].deadline == "2027-03-31" and added[0].page == 1
+    assert not any(m.measure.startswith("The contractor") for m in out)
+    monkeypatch.setenv("DUTYTRACE_MEASURES", "rules")
+    assert extract_measures(pages, "en") == rules
+    monkeypatch.setenv("DUTYTRACE_MEASURES", "learned")
+    learned = extract_measures(pages, "en")
+    assert all(m in learned for m in rules)  # the rules' items stay unless vetoed; none is here
+    monkeypatch.setenv("DUTYTRACE_MEASURES", "both-ways")
+    with pytest.raises(ConfigError, match="DUTYTRACE_MEASURES"):
+        extract_measures(pages, "en")
