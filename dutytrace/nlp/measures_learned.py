@@ -71,6 +71,7 @@ class Unit:
     raw: str
     page: int | None
     cues: list[float]
+    blocked: bool = False  # under a heading of responsibility or handling (责任认定及处理建议): never an item
 
 
 def _norm(s: str | None) -> str:
@@ -83,13 +84,13 @@ def units(pages: Sequence[Page], lang: str) -> list[Unit]:
 
     lines = [(p.number, ln) for p in pages for ln in p.text.splitlines()]
     part = {ln.strip() for sec, _ in M._sections([x for x in lines if x[1].strip()], lang) for _, ln in sec}
-    blocks: list[tuple[list[tuple[int, str]], bool, bool]] = []  # (lines, heading, in a measures part)
+    blocks: list[tuple[list[tuple[int, str]], bool, bool, bool]] = []  # (lines, heading, in a measures part, blocked)
     cur: list[tuple[int, str]] = []
-    under_measures = False
+    under_measures = under_handling = False
 
     def flush():
         if cur:
-            blocks.append((list(cur), False, under_measures or cur[0][1].strip() in part))
+            blocks.append((list(cur), False, under_measures or cur[0][1].strip() in part, under_handling))
             cur.clear()
     for page, line in lines:
         s = line.strip()
@@ -100,12 +101,14 @@ def units(pages: Sequence[Page], lang: str) -> list[Unit]:
         if h is not None and not re.search(r"[。；;]", s[:-1]):
             flush()
             under_measures = M._is_measure_title(h[1], lang)
-            blocks.append(([(page, s)], True, under_measures))
+            under_handling = not under_measures and bool((M._ZH_NOT_MEASURE if lang == "zh" else M._EN_NOT_MEASURE)
+                                                         .search(h[1]))
+            blocks.append(([(page, s)], True, under_measures, under_handling))
             continue
         if lang == "en" and (re.fullmatch(r"To [A-Z][^.:;]{2,118}:?", s) or re.fullmatch(
                 r"(?:Recommendation\s+(?:No\.\s*)?)?(?=[\w-]*\d)[A-Z0-9]+(?:-[A-Z0-9]+)+", s)):
             flush()  # a recipient ("To the Association") or a reference number on its own line
-            blocks.append(([(page, s)], True, under_measures))
+            blocks.append(([(page, s)], True, under_measures, under_handling))
             continue
         if _NUMBERED.match(s):
             flush()
@@ -114,7 +117,7 @@ def units(pages: Sequence[Page], lang: str) -> list[Unit]:
     out: list[Unit] = []
     n_blocks = max(1, len(blocks))
     prev_cue = False
-    for b, (blines, heading, in_part) in enumerate(blocks):
+    for b, (blines, heading, in_part, blocked) in enumerate(blocks):
         text, chars, _ = M._flatten(blines, lang)
         numbered = bool(_NUMBERED.match(text))
         sents = M._sentences(text, lang) if not heading else [(0, len(text))]
@@ -134,7 +137,7 @@ def units(pages: Sequence[Page], lang: str) -> list[Unit]:
                 page = chars[min(at + len(c) - len(c.lstrip()), len(chars) - 1)] if chars else None
                 cues = _cues(clean, c, lang, numbered=numbered and k == 0, heading=heading, in_part=in_part,
                              after_cue=prev_cue, position=b / n_blocks)
-                out.append(Unit(clean, c.strip(), page, cues))
+                out.append(Unit(clean, c.strip(), page, cues, blocked or heading))
                 prev_cue = bool((_ZH_CUE if lang == "zh" else _EN_CUE).search(c)) and \
                     (heading or bool(re.search(r"[:：]\s*$", c.strip())) or len(c) < 80)
     at = {k: i for i, k in enumerate(CUES)}
@@ -246,6 +249,22 @@ def overlaps(a: str, b: str) -> bool:
     return sm.real_quick_ratio() >= 0.5 and sm.quick_ratio() >= 0.5 and sm.ratio() >= 0.5
 
 
+_APPEAL = re.compile(r"(?i)呼吁|提醒|倡议|\bremind|\burges?\b|\bappeal|\bencourag|\bfor more information\b|\bvisit\b|\bcall\b")
+
+
+def excluded(text: str, lang: str) -> bool:
+    """What the rules hold is never an item, whoever reads it: a sentence that holds people to account, asks
+    only for a reply to the document, is a coroner's set words, is an appeal to the public or the trade; and
+    a unit too short to be a measure on its own (a summary line that a full list states again)."""
+    from dutytrace.nlp import measures as M
+
+    if not M._has_modal(text, lang) and len(_norm(text)) < (16 if lang == "zh" else 40):
+        return True  # a title over the entries that follow it ("（一）强化建设单位首要责任。")
+    return (len(_norm(text)) < (8 if lang == "zh" else 30) or M._holds_to_account(text, lang)
+            or M._accountability_only(text, lang) or bool(M._REPLY.search(text)) or bool(M._EN_BOILERPLATE.search(text))
+            or bool(_APPEAL.search(text)))
+
+
 def nearby(rule_items: list[Measure], us: list[Unit]) -> list[list[int]]:
     """For each rule item, the units that overlap it."""
     return [[i for i, u in enumerate(us) if overlaps(u.text, m.measure)] for m in rule_items]
@@ -267,19 +286,31 @@ def combine(rule_items: list[Measure], us: list[Unit], probs: np.ndarray, lang: 
         if veto > 0 and close and max(float(probs[i]) for i in close) < veto:
             continue
         kept.append(m)
-    added: list[Measure] = []
+    added: list[tuple[float, Measure]] = []
     for i, u in enumerate(us):
-        if held[i] or probs[i] < threshold:
+        if held[i] or u.blocked or probs[i] < threshold or excluded(u.text, lang) or _title(u, lang):
             continue
         bs = tuple(bodies(u.text, lang))
         deadline, due = deadline_of(u.text, lang, base)
-        added.append(Measure(measure=u.text, body="; ".join(bs) or None, bodies=bs, deadline=deadline, due=due,
-                             passage=u.raw, page=u.page))
+        added.append((i + 0.5, Measure(measure=u.text, body="; ".join(bs) or None, bodies=bs, deadline=deadline,
+                                       due=due, passage=u.raw, page=u.page)))
     if not added:
         return kept
-    order = {id(m): k for k, m in enumerate(kept)}
-    merged = kept + added
-    return sorted(merged, key=lambda m: ((m.page or 0), order.get(id(m), len(kept))))
+    # document order: a rule item stands where its first overlapping unit stands (else just after the one before)
+    placed: list[tuple[float, Measure]] = []
+    last = -1.0
+    for m, close in zip(rule_items, near):
+        last = max(last + 1e-3, float(min(close))) if close else last + 1e-3  # the rules' own order is kept
+        if any(m is k for k in kept):
+            placed.append((last, m))
+    return [m for _, m in sorted(placed + added, key=lambda x: x[0])]
+
+
+def _title(u: Unit, lang: str) -> bool:
+    """A short numbered entry over numbered entries that follow it ("（一）强化建设单位首要责任。"): a title, whose
+    entries are the items."""
+    at = {k: i for i, k in enumerate(CUES)}
+    return bool(u.cues[at["numbered"]] and u.cues[at["next_numbered"]]) and len(_norm(u.text)) < (16 if lang == "zh" else 40)
 
 
 def learned_items(rule_items: list[Measure], pages: Sequence[Page], lang: str, base: _dt.date | None) -> list[Measure]:
