@@ -82,6 +82,7 @@ _S: dict[str, tuple[str, str]] = {
                               "至少 {n} 个匹配案件：每一路检索只读取得分最高的 {depth} 个段落，而匹配的段落更多。"
                               "这 {n} 个案件均已列出；缩小检索词或筛选条件，可统计全部匹配案件。"),
     "search.at_least_n": ("at least {n}", "至少 {n}"),
+    "search.facets_note_at_least": ("Numbers count the {n} cases found for the current query; more cases match than the search read.", "数字为当前检索找到的 {n} 个案件中的计数；匹配的案件多于本次检索读取的范围。"),
     "search.sort": ("Sort by", "排序"),
     "sort.relevance": ("relevance", "相关度"),
     "sort.newest": ("accident date, newest first", "事故日期（由近及远）"),

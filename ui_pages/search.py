@@ -225,6 +225,7 @@ ss["_sig"] = sig
 ss.pop("_keep_page", None)
 
 cases, error, total, no_words, listed = [], None, 0, False, 0
+total_exact = True  # False: the count is a lower bound (search.CaseResult.total_exact)
 page_no = max(1, int(ss["search_page"]))
 if query.strip():
     try:
@@ -232,7 +233,7 @@ if query.strip():
         # accident date, undated last, and says so below when there are more matches than that
         found = svc.find_cases(query, limit=per_page, mode=mode, filters=filters, sort=sort,
                                offset=(page_no - 1) * per_page)
-        total, no_words = found.total, bool(found.message)
+        total, no_words, total_exact = found.total, bool(found.message), found.total_exact
         listed = total if found.date_sorted is None else found.date_sorted
         pages = max(1, -(-listed // per_page))
         if page_no > pages:
@@ -267,7 +268,8 @@ with st.sidebar:
     st.selectbox(t("search.sort"), list(SORTS), key="sort", format_func=lambda s: t(f"sort.{s}"))
     st.slider(t("search.per_page"), PER_PAGE[0], PER_PAGE[1], key="limit")
     st.subheader(t("search.filters"))
-    st.caption(t("search.facets_note"))
+    # a search that read only its best passages counts, in the sidebar too, the cases it found (all listed)
+    st.caption(t("search.facets_note") if total_exact else t("search.facets_note_at_least", n=total))
     tag_counts = counted("case_tags")
     tag_opts = list(dict.fromkeys(list(tag_counts) + list(ss.get("f_case_tags") or [])))
     st.multiselect(t("f.case_tags"), tag_opts, key="f_case_tags",
