@@ -122,31 +122,31 @@ def units(pages: Sequence[Page], lang: str) -> list[Unit]:
         text, chars, _ = M._flatten(blines, lang)
         numbered = bool(_NUMBERED.match(text))
         sents = M._sentences(text, lang) if not heading else [(0, len(text))]
-        for k, (s, e) in enumerate(sents):
-            seg = text[s:e]
+        for k, (start, end) in enumerate(sents):
+            seg = text[start:end]
             clauses = M._split_clauses(seg, lang) if not heading else [seg]
-            off = s
+            off = start
             for c in clauses:
-                at = text.find(c, off)
-                at = at if at >= 0 else off
-                off = at + len(c)
+                found = text.find(c, off)
+                pos = found if found >= 0 else off
+                off = pos + len(c)
                 clean = M._clean(re.sub(r"^\s*[\"“”]\s*", "", c), lang)
                 if lang == "en":
                     clean = M._clean(_LABEL.sub("", clean), lang)
                 if len(_norm(clean)) < (4 if lang == "zh" else 12):
                     continue
-                page = chars[min(at + len(c) - len(c.lstrip()), len(chars) - 1)] if chars else None
+                at_page = chars[min(pos + len(c) - len(c.lstrip()), len(chars) - 1)] if chars else None
                 cues = _cues(clean, c, lang, numbered=numbered and k == 0, heading=heading, in_part=in_part,
                              after_cue=prev_cue, position=b / n_blocks)
-                out.append(Unit(clean, c.strip(), page, cues, blocked or heading))
+                out.append(Unit(clean, c.strip(), at_page, cues, blocked or heading))
                 prev_cue = bool((_ZH_CUE if lang == "zh" else _EN_CUE).search(c)) and \
                     (heading or bool(re.search(r"[:：]\s*$", c.strip())) or len(c) < 80)
-    at = {k: i for i, k in enumerate(CUES)}
+    col = {k: i for i, k in enumerate(CUES)}
     for i, u in enumerate(out):  # items come in runs: the neighbours' modal and numbering
         for side, j in (("prev", i - 1), ("next", i + 1)):
             if 0 <= j < len(out):
-                u.cues[at[f"{side}_modal"]] = out[j].cues[at["modal"]]
-                u.cues[at[f"{side}_numbered"]] = out[j].cues[at["numbered"]]
+                u.cues[col[f"{side}_modal"]] = out[j].cues[col["modal"]]
+                u.cues[col[f"{side}_numbered"]] = out[j].cues[col["numbered"]]
     return out
 
 

@@ -31,6 +31,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -119,7 +120,7 @@ def read_docs(case: dict) -> list[dict]:
         doc = read_document(path.read_bytes(), str(path), case["case_id"], path.name, 120)
         if doc.kind == "transcript":
             continue
-        pages = doc.pages
+        pages = list(doc.pages)
         if doc.language == "zh" and is_traditional(doc.text):
             pages = [Page(p.number, to_simplified(p.text)) for p in doc.pages]
         out.append({"lang": doc.language, "rules": rule_measures(pages, doc.language),
@@ -134,8 +135,11 @@ def embed_all(cases: list[dict], cache: Path | None) -> None:
     if f and f.exists():
         vecs = np.load(f)
     else:
-        vecs = L.embed(texts)
-        if f:
+        got = L.embed(texts)
+        if got is None:
+            raise SystemExit("train_measures: the embedding model could not be loaded (see `dutytrace check`)")
+        vecs = got
+        if f is not None:
             np.save(f, vecs)
     at = {t: i for i, t in enumerate(texts)}
     for c in cases:
@@ -239,7 +243,7 @@ def main(argv=None) -> int:
         t = min((t for t in THRESHOLDS if pr(pooled((t, 0.0), lang, tuned))[0] >= MIN_P), default=THRESHOLDS[-1])
         v = 0.0 if not USE_VETO else max((v for v in VETOES if pr(pooled((t, v), lang, tuned))[1] >= MIN_R), default=0.0)
         best[lang] = (t, v)
-    report = {"cases": len(cases), "units": n_units, "positives": n_pos, "gold_items": n_gold,
+    report: dict[str, Any] = {"cases": len(cases), "units": n_units, "positives": n_pos, "gold_items": n_gold,
               "threshold": {k: t for k, (t, _) in best.items()}, "veto": {k: v for k, (_, v) in best.items()},
               "folds": {}, "pooled": {}}
     print("\nleave-one-set-out (the classifier trained on the other sets; items matched as benchmarks/measure_measures.py "
