@@ -75,3 +75,40 @@ def test_combined_items_add_to_the_rules_and_read_body_and_deadline(model, monke
     monkeypatch.setenv("DUTYTRACE_MEASURES", "both-ways")
     with pytest.raises(ConfigError, match="DUTYTRACE_MEASURES"):
         extract_measures(pages, "en")
+
+
+def _tuning_doc(case_id: str):
+    """A document of measures_blind3 (tuning material since its one measurement) and its gold items."""
+    import json
+    from pathlib import Path
+
+    from dutytrace.ingest.reader import read_document
+
+    genres = Path(__file__).resolve().parents[1] / "corpus" / "genres"
+    gold = next(json.loads(x) for x in (genres / "gold" / "measures_blind3.jsonl").read_text(encoding="utf-8").splitlines()
+                if x.strip() and json.loads(x)["case_id"] == case_id)
+    path = next((genres / "measures_blind3" / case_id).glob("*.txt"))
+    doc = read_document(path.read_bytes(), str(path), case_id, path.name, 120)
+    return doc, [i["measure"] for i in gold["items"]]
+
+
+def test_default_reads_chinese_with_the_learned_reader_and_english_with_the_rules(model, monkeypatch):
+    monkeypatch.delenv("DUTYTRACE_MEASURES", raising=False)
+    assert L.mode() == "learned-zh"
+    # a 挂牌督办 notice whose numbered requirements the rules do not read as a measures part
+    zh, zh_gold = _tuning_doc("g19-b3zh-08")
+    assert zh.language == "zh"
+    rules = rule_measures(zh.pages, "zh")
+    got = extract_measures(zh.pages, "zh")
+    added = [m for m in got if m not in rules]
+    assert all(m in got for m in rules) and len(added) >= 3
+    assert all(any(L.overlaps(m.measure, g) for g in zh_gold) for m in added)  # each added item is a gold item
+    # an English report where the learned reader would add items: by default the rules alone read it
+    en, _ = _tuning_doc("g20-b3en-02")
+    assert en.language == "en"
+    en_rules = rule_measures(en.pages, "en")
+    assert extract_measures(en.pages, "en") == en_rules
+    monkeypatch.setenv("DUTYTRACE_MEASURES", "learned")
+    assert len(extract_measures(en.pages, "en")) > len(en_rules)
+    monkeypatch.setenv("DUTYTRACE_MEASURES", "rules")
+    assert extract_measures(zh.pages, "zh") == rules

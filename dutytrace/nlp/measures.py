@@ -1361,11 +1361,12 @@ def _addressed(items: list[Measure], lines: list[tuple[int, str]], lang: str, ba
 
 def extract_measures(pages: Sequence[Page], lang: str) -> list[Measure]:
     """The rectification measures of a document (report or decision), in document order: the rules' items,
-    with DUTYTRACE_MEASURES=learned combined with the learned item reader's (nlp/measures_learned.py)."""
+    combined with the learned item reader's (nlp/measures_learned.py) where DUTYTRACE_MEASURES turns it on
+    for the document's language (by default for Chinese)."""
     from dutytrace.nlp import measures_learned
 
     items = rule_measures(pages, lang)
-    if measures_learned.mode() == "learned":
+    if measures_learned.uses_learned(lang):
         return measures_learned.learned_items(items, pages, lang, document_date(pages, lang))
     return items
 
