@@ -47,8 +47,13 @@ def test_comparison_and_analytics_totals_in_chromium(desk_home):
         first = page.locator(".st-key-cmp-issue-0")
         expect(first).to_be_visible()
         expect(page.get_by_text("Sewer poisoning at Pumping Station No. 3").first).to_be_visible()
+        # the rows are read once the page has rendered past them (a row's box can show before its text)
+        expect(page.get_by_role("heading", name="People held accountable, by responsibility level")).to_be_visible()
         issues = page.locator("[class*='st-key-cmp-issue-']")
+        expect(issues.filter(has_text=re.compile(r"in 2 of 2 cases"))).to_have_count(len(expected["shared"]))
         n_rows = issues.count()
+        for i in range(n_rows):
+            expect(issues.nth(i)).to_contain_text(re.compile(r"of 2 cases"))
         texts = [issues.nth(i).inner_text() for i in range(n_rows)]
         assert n_rows >= 1
         shared_rows = [x for x in texts if "in 2 of 2 cases" in x]
