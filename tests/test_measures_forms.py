@@ -460,3 +460,89 @@ def test_recommendations_in_the_subjunctive_one_a_line_under_a_lead_or_a_heading
     heading = "RECOMMENDATIONS\n" + "\n".join(lead.splitlines()[1:3]) + "\n"
     for text in (lead, heading):
         assert [m.body for m in items(text, "en")] == ["the Department of Mines", "mine operators"]
+
+
+# -- English requirement forms the rules missed (issue 19): action rows, an authority in the first person, "will
+# require", labelled orders and citations; and the near misses that are no items. Sentences invented for these tests.
+def test_action_table_rows_role_to_verb_each_an_item_with_role_and_due_date():
+    text = ("Harbourline Foods - Incident Review HR-77\nReport issued: 2 March 2026\n"
+            "5. Causes\nThe guard on the slicer had been removed during cleaning.\n"
+            "6. Actions\n"
+            "Action 1 - Maintenance Manager (North) to refit interlocked guards on all slicers. Due: 30 April 2026.\n"
+            "Action 2 - Quality Director to revise the cleaning procedure to require isolation. Due: 15 May 2026.\n"
+            "Action 3 - Brightclean Services to retrain its cleaners in lockout. Due: 1 June 2026.\n"
+            "Actions will be tracked in the site action register until closed.\n"
+            "7. Sign-off\nApproved: Site Director\n")
+    ms = items(text, "en")
+    assert [m.body for m in ms] == ["Maintenance Manager (North)", "Quality Director", "Brightclean Services"]
+    assert [m.deadline for m in ms] == ["2026-04-30", "2026-05-15", "2026-06-01"]
+    assert ms[0].measure.startswith("Maintenance Manager (North) to refit")
+    assert not any("tracked" in m.measure for m in ms)
+
+
+def test_authority_in_the_first_person_directs_asks_and_calls_on_bodies():
+    text = ("OFFICE OF THE GOVERNOR\nStatement on the Millbrook bridge failure\n"
+            "\"Last night part of the Millbrook footbridge gave way and three people were hurt.\n"
+            "\"First, I have directed the State Highways Department to close and inspect every footbridge of the same "
+            "design within fourteen days.\n"
+            "\"Second, I am directing the Inspector General to review how the bridge's inspection reports were handled.\n"
+            "\"Third, I have asked the Attorney General to examine whether the maintenance contract was breached.\n"
+            "\"Finally, I call on the Legislature to fund a bridge inspection unit in the next budget.\n"
+            "\"I have asked residents to avoid the riverside path until further notice.\"\n")
+    ms = items(text, "en")
+    assert [m.body for m in ms] == ["the State Highways Department", "the Inspector General", "the Attorney General",
+                                    "the Legislature"]
+    assert ms[0].measure.startswith("I have directed the State Highways Department to close")
+    assert not any("residents" in m.measure for m in ms)
+
+
+def test_authority_will_require_a_party_and_a_party_will_be_required_to():
+    text = ("Labour Inspectorate\nMedia Release\n4 May 2026\n"
+            "1. The Inspectorate has completed its inspection after a worker fell from a roof at a depot run by "
+            "Norrick Haulage Ltd.\n"
+            "2. The Inspectorate will require Norrick Haulage Ltd to install edge protection on all depot roofs by "
+            "30 June 2026.\n"
+            "3. The Inspectorate will also require Norrick Haulage Ltd to train its maintenance staff in work at height.\n"
+            "4. The Managing Director of Norrick Haulage Ltd will be required to present the company's safety plan to "
+            "the Inspectorate.\n"
+            "5. The roofing contractor has been fined $20,000 and may appeal within 14 days.\n"
+            "6. The company has agreed to pay the worker's medical costs.\n")
+    ms = items(text, "en")
+    assert [m.body for m in ms] == ["Norrick Haulage Ltd", "Norrick Haulage Ltd",
+                                    "The Managing Director of Norrick Haulage Ltd"]
+    assert ms[0].deadline == "2026-06-30"
+    assert ms[0].measure.startswith("The Inspectorate will require Norrick Haulage Ltd to install")
+
+
+def test_labelled_orders_and_citations_party_shall_with_their_due_dates():
+    text = ("Investigation Report\nReport date: 3 June 2026\n"
+            "Citations and orders issued\n"
+            "Citation No. 4411 - violation of the guarding standard. The conveyor tail pulley was not guarded.\n"
+            "Action to terminate: The operator shall install a fixed guard on the tail pulley. Termination due: 06/20/2026.\n"
+            "Order 2: The employer must provide fall arrest anchors on the loading gantry, by July 15, 2026.\n"
+            "Order 3: The employer was ordered to pay a penalty of $8,000.\n"
+            "Recommendations\n"
+            "Quarry operators should review the guarding of every conveyor.\n")
+    ms = items(text, "en")
+    by = {m.measure[:30]: m for m in ms}
+    assert "The operator shall install a f" in by and "The employer must provide fall" in by
+    assert by["The operator shall install a f"].body == "The operator"
+    assert by["The operator shall install a f"].deadline == "2026-06-20"
+    assert "Termination due" not in by["The operator shall install a f"].measure
+    assert by["The employer must provide fall"].deadline == "2026-07-15"
+    assert not any("penalty" in m.measure for m in ms)
+    assert any(m.measure.startswith("Quarry operators should review") for m in ms)
+
+
+def test_near_misses_are_no_items():
+    text = ("Company statement\n12 May 2026\n"
+            "The manager failed to isolate the press before the die change.\n"
+            "The supervisor did not check the permit.\n"
+            "The company has agreed to pay compensation to the family.\n"
+            "He was ordered to pay a fine of $5,000.\n"
+            "The company has installed new guards on every press.\n"
+            "The Board requests that recipients respond within 30 days.\n"
+            "The plant will reopen to visitors next month.\n"
+            "Due to the fire, access to the yard was closed.\n"
+            "Report date: 12 May 2026\n")
+    assert items(text, "en") == []

@@ -39,6 +39,10 @@ _EN_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seve
            "an": 1}
 _EN_DATE = r"(?:(\d{1,2})\s+([A-Z][a-z]+)\s+(\d{4})|([A-Z][a-z]+)\s+(\d{1,2}),?\s+(\d{4}))"
 _EN_ABS = re.compile(rf"\b(?i:by|before|no later than|not later than|until|on or before|by the end of)\s+{_EN_DATE}")
+# an action table's or a citation's own date column: "Due: 31 May 2026", "Termination due: 04/14/2026",
+# "Compliance date: July 20, 2026" (a numeric date read month first when the day says so, else as written)
+_EN_DUE = re.compile(rf"\b(?i:(?:termination |completion |target |compliance |abatement )?due(?: date)?|(?:termination|completion|target|compliance|abatement) date|deadline)\s*:\s*"
+                     rf"(?:{_EN_DATE}|(\d{{1,2}})/(\d{{1,2}})/(\d{{4}}))")
 _EN_END_YEAR = re.compile(r"\bby the end of (?:(\d{4})|(?:the|this) year)\b", re.I)
 # "by the end of June 2026": the month's last day
 _EN_END_MONTH = re.compile(r"\b(?i:by|before) the end of ([A-Z][a-z]+),?\s+(\d{4})\b")
@@ -113,6 +117,14 @@ def deadline_of(text: str, lang: str, base: _dt.date | None = None) -> tuple[str
     if lang == "en":
         for m in _EN_ABS.finditer(text):
             iso = _en_date(m.groups())
+            found.append((m.start(), iso or m.group(0), iso))
+        for m in _EN_DUE.finditer(text):
+            a, b, y = m.group(7), m.group(8), m.group(9)
+            if a:
+                mm, dd = (int(a), int(b)) if int(b) > 12 or a == b else (int(b), int(a)) if int(a) > 12 else (0, 0)
+                iso = _iso(int(y), mm, dd) if mm else None
+            else:
+                iso = _en_date(m.groups()[:6])
             found.append((m.start(), iso or m.group(0), iso))
         for m in _EN_END_MONTH.finditer(text):
             month = _MONTHS.get(m.group(1).lower())

@@ -87,6 +87,44 @@ _EN_ABBREV = re.compile(r"\b(?:Co|Ltd|Inc|Corp|Pty|Bhd|L\.L\.C|S\.A|N\.V)\.,?(?=
 _EN_TO_SUBJECT = re.compile(r"(?:^|(?<=:))\s*((?:[Tt]he|All|Each|Every|Any)\s+[A-Z][^;:,.]{2,100}?)\s+to\s+(?!be\b)[a-z]{3,}\b")
 
 
+# an action row with a role or a body and an infinitive, no modal: "Site Director to withdraw …", "Engineering
+# Manager (Riverside) to commission …", "Velmar Electrical Services to retrain …" (an action table's owner)
+_EN_ROLE_TO = re.compile(r"^\s*(?:[-•·▪–*]\s+|\(?\d{1,2}[.)]\s+)?((?:The\s+)?[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|\([A-Z][^()]{0,40}\)|"
+                         r"of|and|&|for|the))*)\s+to\s+(?!(?:be|the|a|an|all|any|each|every|his|her|its|their|this|that|these|"
+                         r"those|date|ensure that)\b)(?:also\s+)?[a-z]{3,}\b")
+# the roles that own an action: "Site Director", "Group Electrical Engineer", "City Attorney"
+_EN_ROLE = re.compile(r"(?i)(?:manager|director|engineer|officer|supervisor|superintendent|head|lead|chair(?:man|person)?|"
+                      r"coordinator|co-ordinator|foreman|administrator|attorney|secretary|minister|commissioner|"
+                      r"inspector|executive|controller|adviser|advisor|representative|president|ceo|coo|cfo|"
+                      r"mayor|chief|trustees?|owner|principal|general|auditor|registrar|legislature|parliament|assembly|"
+                      r"cabinet|congress|senate)")
+
+
+def en_role_to(text: str) -> str | None:
+    """The owner of an action row ("Site Director to withdraw …"): a body or a role in capitals before "to" and a
+    verb at the start of the text; None otherwise."""
+    m = _EN_ROLE_TO.match(text)
+    if not m:
+        return None
+    return en_party(m.group(1))
+
+
+def en_party(who: str) -> str | None:
+    """A party named as a body ("the Department of Buildings", "Velmar Electrical Services") or by its role ("the
+    City Attorney", "Site Director", "Engineering Manager (Riverside)"); None otherwise."""
+    who = who.strip()
+    named = _clean_body(who, "en")
+    if named:
+        return named
+    head = re.sub(r"\s*\([^()]*\)", "", who).split()
+    if not head or len(head) > 8:
+        return None
+    if _EN_ROLE.fullmatch(head[-1].strip("'’.")) and (len(head) >= 2 and head[-2][:1].isupper() or
+                                                       head[0].lower() == "the" and len(head) >= 2):
+        return who
+    return None
+
+
 def bodies(text: str, lang: str) -> list[str]:
     if lang == "en":
         masked = _EN_ABBREV.sub(lambda m: m.group(0).replace(".", "\x01").replace(",", "\x02"), text)
@@ -117,6 +155,8 @@ def _bodies(text: str, lang: str) -> list[str]:
             b = _clean_body(to.group(1), lang) if to else None
             if b:
                 found.append(b)
+            elif (role := en_role_to(text)):
+                found.append(role)
     else:
         starts = [0] + [m.end() for m in re.finditer(r"[。；;，,：:]", text)]
         # a body that acts with the subject: "县工信局要会同县应急管理局…", "由A牵头，会同B…"

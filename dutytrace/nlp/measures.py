@@ -61,7 +61,7 @@ from collections.abc import Sequence
 
 from dutytrace.models import Measure, Page
 from dutytrace.nlp.deadlines import deadline_of, document_date, zh_int
-from dutytrace.nlp.measure_bodies import _EN_THAT, EN_MODAL, bodies
+from dutytrace.nlp.measure_bodies import _EN_THAT, EN_MODAL, bodies, en_party, en_role_to
 
 # -- headings ----------------------------------------------------------------------------------------
 _ZH_NUM = "一二三四五六七八九十"
@@ -155,7 +155,9 @@ def _is_handling_title(title: str, lang: str) -> bool:
 _EN_PART_HEAD = re.compile(r"(?i)(?:the\s+)?(?:schedule(?:\s+\d+(?:\s+of\s+\d+)?)?(?:\s+to\s+(?:the\s+|this\s+)?"
                            r"(?:improvement\s+|prohibition\s+|enforcement\s+)?notice(?:\s+(?:no\.?\s*)?[\w/-]+)?)?|"
                            r"(?:the\s+)?(?:coroner['’]?s\s+)?(?:matters\s+of\s+)?concerns?|matters\s+of\s+concern|"
-                           r"(?:steps|actions?|works?)\s+(?:required|to\s+be\s+taken)|required\s+(?:steps|actions?))")
+                           r"(?:steps|actions?|works?)\s+(?:required|to\s+be\s+taken)|required\s+(?:steps|actions?)|"
+                           # an action table's part: "Actions", "Agreed actions", "Action plan" (never "Actions taken")
+                           r"(?:agreed\s+|recommended\s+|further\s+|follow[- ]up\s+|outstanding\s+)?actions?(?:\s+plan)?)")
 
 
 def _is_measure_title(title: str, lang: str) -> bool:
@@ -268,6 +270,8 @@ _ORD = {w: i + 1 for i, w in enumerate(("first", "second", "third", "fourth", "f
                                          "ninth", "tenth"))}
 
 
+# the label of a row of an action table or of an order: "Action 1 -", "Order 2:", "Direction No. 3."
+_EN_ROW_LABEL = r"\b(?:Action|Order|Direction|Requirement|Item)\s*(?:No\.?\s*)?(\d{1,2})\s*(?:[:.]|\s[-–—])"
 _BOUNDARY_EN = re.compile(r"(?:^|[.;:!?)\"”’]\s+|\n)$")
 _FAMILIES = {
     "zh": [
@@ -290,6 +294,8 @@ _FAMILIES = {
         ("ordinal", re.compile(r"\b(First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth)(?:ly)?\s*,\s*"),
          "en"),
         ("recommendation", re.compile(r"\bRecommendation\s*(?:#|No\.?\s*)?(\d{1,2})\s*[:.]\s*"), "en"),
+        # an action table's or an order's labelled rows: "Action 1 - …", "Order 2: …", "Requirement 3. …"
+        ("label", re.compile(rf"{_EN_ROW_LABEL}\s*"), "en"),
         ("letter", re.compile(r"\(([a-j])\)\s"), "en"),
         ("roman", re.compile(r"\((i{1,3}|iv|vi{0,3}|ix|x)\)\s"), "en"),
     ],
@@ -390,6 +396,8 @@ def _has_modal(s: str, lang: str) -> bool:
         return True
     if lang == "en" and _EN_THAT.match(s):  # a recommendation in the subjunctive: "That the Department review …"
         return True
+    if lang == "en" and en_role_to(s):  # an action row: "Site Director to withdraw …"
+        return True
     if lang == "zh":
         # a task verb in a clause that reports it done ("县政府已组织开展专项检查") requires nothing
         return any(not re.search(r"已", s[max(s.rfind(p, 0, m.start()) for p in "，,。；;：") + 1:m.start()])
@@ -421,7 +429,8 @@ def _clean(s: str, lang: str) -> str:
         s = re.sub(rf"^(?:[（(][{_ZH_NUM}\da-j]{{1,3}}[)）]|\d{{1,2}}(?:\.\d{{1,2}})?[.、．)]?\s+|\d{{1,2}}[、．.](?!\d)|"
                    rf"[{_ZH_NUM}]+是|[{_ZH_NUM}]要(?=[^求素点害闻])|[（(](?:i{{1,3}}|iv|vi{{0,3}}|ix|x)[)）]|第[{_ZH_NUM}]+[，,、]|[{_ZH_NUM}]{{1,2}}[、．]|[①-⑫]|[•·▪\-–]\s|[‧●◆■□○◇►▶✓]|"
                    r"(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Finally|Lastly)(?:ly)?\s*,|"
-                   r"Recommendation\s*(?:#|No\.?\s*)?\d{1,2}\s*[:.])\s*", "", s)
+                   r"Recommendation\s*(?:#|No\.?\s*)?\d{1,2}\s*[:.]|"
+                   r"(?:Action|Order|Direction|Requirement|Item)\s*(?:No\.?\s*)?\d{1,2}\s*(?:[:.]|\s[-–—]))\s*", "", s)
         s = re.sub(r"^(?:and|or)\s+", "", s)
     s = re.sub(r"\s+", " " if lang == "en" else "", s) if lang == "zh" else re.sub(r"\s+", " ", s)
     return s.strip(" ;；,，")
@@ -494,7 +503,7 @@ class _Builder:
                               if not _REPLY.search(measure[a:z])).strip()
             raw = measure
         if len(measure) < (6 if self.lang == "zh" else 12) or _accountability_only(measure, self.lang) \
-                or self.lang == "en" and _EN_BOILERPLATE.search(measure):
+                or self.lang == "en" and (_EN_BOILERPLATE.search(measure) or _EN_TRACKING.match(measure)):
             return
         named = list(own_body) if own_body is not None else bodies(measure, self.lang) or list(lead_body or [])
         if own_body is None and lead_body and re.match(r"会同|联合|配合|协同|(?i:together with|jointly with|in consultation with)\b", measure):
@@ -548,6 +557,13 @@ _REPLY = re.compile(r"书面(?:回复|答复|回函)|(?:回复|答复|函复|回
 # the set words of a coroner's report to prevent future deaths, which require nothing of anyone in particular
 _EN_BOILERPLATE = re.compile(r"(?i)\baction should be taken to prevent future deaths\b|\bhave the power to take such action\b|"
                              r"\bunder a duty to respond to this report\b")
+
+
+# how the actions themselves will be followed ("Actions will be tracked in the action register …"): a note on the
+# list, no item of it
+_EN_TRACKING = re.compile(r"(?i)\s*(?:(?:these|the|all|such|each of the|open)\s+)?(?:actions?|recommendations?|measures|items?|"
+                          r"progress)(?:\s+(?:above|listed|in this report))?\s+(?:will|shall|should|must|are to)\s+(?:be\s+)?"
+                          r"(?:tracked|monitored|logged|recorded|followed up|closed(?: out)?|reviewed)\b")
 
 
 def _accountability_only(measure: str, lang: str) -> bool:
@@ -819,6 +835,8 @@ _ZH_ORDER = re.compile(r"^\s*(?:(?:同时|另|并|此外|另外)[，,]?\s*)?责�
 _ZH_QUOTED = re.compile(r"[”\"]\s*[，,]?\s*\S{0,10}(?:说|表示|指出)|^[“\"]")
 _EN_CUE = re.compile(r"(?i)\b(?:settlement|consent (?:order|decree|agreement)|agreed to|(?:was|were|is|are) ordered to|"
                      r"court ordered|under the terms)\b")
+# a duty only to pay (compensation, costs, a fine): a settlement's or a court's terms, no measure
+_EN_PAYS = re.compile(r"(?i)\b(?:agreed|ordered|required|must|shall|will)\s+(?:also\s+)?(?:to\s+)?pay\b(?![^.;]*\band\s+to\b)")
 _EN_STRICT = re.compile(r"(?i)\b(?:must|shall|is required to|are required to|will be required to|agreed to)\b")
 _EN_QUOTED = re.compile(r"[\"“”]|\b(?:said|says|added)\b")
 
@@ -1022,7 +1040,8 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
                         named = ["You"] if subj else bodies(clause, lang) or ([recipient] if recipient else [])
                         b.add(clause, s + (label.end() if label else 0), own_body=named)
                     continue
-                if not _EN_QUOTED.search(sent) and not _EN_SANCTION.search(sent):
+                # an authority's own words may stand in quotes (a mayor's statement): "I have directed …"
+                if (not _EN_QUOTED.search(sent) or _EN_FIRST_PERSON.search(sent)) and not _EN_SANCTION.search(sent):
                     asked = _en_asked(sent)
                     if asked:  # "It recommended that X require …, and that Y designate …"; "OSHA ordered the company to …"
                         for at, clause, named in asked:
@@ -1030,7 +1049,8 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
                         continue
                 cue = bool(_EN_CUE.search(sent))
                 active = active or cue
-                if active and _EN_STRICT.search(sent) and not _EN_QUOTED.search(sent) and not _EN_SANCTION.search(sent):
+                if active and _EN_STRICT.search(sent) and not _EN_QUOTED.search(sent) and not _EN_SANCTION.search(sent) \
+                        and not _EN_PAYS.search(sent):
                     b.item(sent, s, False, None)
                 elif active and s == 0 and not cue:  # the cue's own sentence ("Under the terms …, it will pay …") goes on
                     active = False
@@ -1148,6 +1168,21 @@ def _cued_requirements(lines: list[tuple[int, str]], lang: str, base: _dt.date |
 _EN_RECOMMEND_THAT = re.compile(r"\b(?:recommend(?:s|ed|ing)?|urged?|urges|directed|ordered|called for)\s+that\s+")
 _EN_ORDERED = re.compile(r"\b(?:ordered|required|directed|instructed)\s+((?:the|its|a|an)\s+[^,;.]{2,60}?|[A-Z][^,;.]{2,60}?)\s+to\s+"
                          r"(?!be\b|pay\b)[a-z]{3,}\b")
+# an authority that speaks for itself ("I have directed the Department to inspect …", "I am directing …", "I have
+# asked …", "I call on the Council to fund …") or announces what it will require ("MOM will (also) require the
+# company to engage …"): the party named is the body; never a request to pay, to answer or to reply
+_EN_PARTY = r"((?:the|its|our|a|an|all|each|every)\s+[^,;.]{2,60}?|[A-Z][^,;.]{2,60}?)"
+_EN_TASK_VERB = r"(?!(?:be|pay|respond|reply|answer|comment|resign|apologi[sz]e)\b)[a-z]{3,}\b"
+_EN_FIRST_PERSON = re.compile(r"\b(?:I|We)\s+(?:(?:have|had|am|are|will|hereby|also|today|now|formally|personally|further|"
+                              r"this morning)\s+){0,3}(?:direct(?:ed|ing)?|ask(?:ed|ing)?|instruct(?:ed|ing)?|order(?:ed|ing)?|"
+                              r"requir(?:e|ed|ing)|request(?:ed|ing)?|call(?:ed|ing)?\s+(?:on|upon)|urg(?:e|ed|ing)|"
+                              rf"task(?:ed|ing)?|commission(?:ed|ing)?)\s+{_EN_PARTY}\s+to\s+{_EN_TASK_VERB}")
+_EN_WILL_REQUIRE = re.compile(r"\b(?:will|shall|is to|is going to)\s+(?:also\s+|further\s+|now\s+)?(?:require|direct|order|instruct)\s+"
+                              rf"{_EN_PARTY}\s+to\s+{_EN_TASK_VERB}")
+# "The Chief Executive Officer of X will be required to account …": the subject is the body
+_EN_WILL_BE_REQUIRED = re.compile(r"^\s*(?:\d{1,2}[.)]\s+)?(?:(?:In addition|Further(?:more)?|Also)\s*,\s*)?"
+                                  rf"((?:The|All|Each|Every)\s+[^,;]{{2,100}}?|[A-Z][^,;]{{2,100}}?)\s+(?:will|shall)\s+(?:also\s+)?be\s+"
+                                  rf"(?:required|directed|ordered)\s+to\s+(?:\w+ly\s+)?{_EN_TASK_VERB}")
 _EN_NOT_ASKED = re.compile(r"(?i)\b(?:declined|refused|did not|didn't|decided not|would not|chose not)\b")
 
 
@@ -1170,7 +1205,22 @@ def _en_subject_before_verb(clause: str) -> list[str]:
 def _en_asked(sent: str) -> list[tuple[int, str, list[str]]]:
     """(offset, clause, bodies) of each recommendation or order a sentence reports, [] when it reports none (or
     one declined: "The jury declined to recommend …")."""
+    from dutytrace.nlp.measure_bodies import _clean_body
+
     out: list[tuple[int, str, list[str]]] = []
+    for rx in (_EN_FIRST_PERSON, _EN_WILL_REQUIRE):
+        said = rx.search(sent)
+        named = en_party(said.group(1)) if said else None
+        if said and named and not _EN_NOT_ASKED.search(sent[:said.start()]):
+            # the sentence from the authority's verb (its lead-in "First," left out)
+            start = said.start() if rx is _EN_FIRST_PERSON else \
+                next((m.start(1) for m in [re.search(r"(?:^|[,;]\s+)((?:[A-Z][\w&.'’-]*\s+){0,6}?[A-Z][\w&.'’-]*\s+(?:will|shall|is)\b)",
+                                                      sent[:said.end()])] if m), said.start())
+            return [(start, sent[start:], [named])]
+    will = _EN_WILL_BE_REQUIRED.match(sent)
+    named = en_party(will.group(1)) if will else None
+    if will and named:
+        return [(will.start(1), sent[will.start(1):], [named])]
     rec = _EN_RECOMMEND_THAT.search(sent)
     if rec and not _EN_NOT_ASKED.search(sent[:rec.start()]):
         rest, at = sent[rec.end():], rec.end()
@@ -1182,8 +1232,6 @@ def _en_asked(sent: str) -> list[tuple[int, str, list[str]]]:
         return out
     order = _EN_ORDERED.search(sent)
     if order and not _EN_NOT_ASKED.search(sent[:order.start()]):
-        from dutytrace.nlp.measure_bodies import _clean_body
-
         named = _clean_body(order.group(1), "en")
         if named:
             out.append((order.start(1), sent[order.start(1):], [named]))
@@ -1359,6 +1407,40 @@ def _addressed(items: list[Measure], lines: list[tuple[int, str]], lang: str, ba
     return out
 
 
+# a line of an order, a citation or an action table that states one requirement after its label: "Order 1: The
+# employer must …", "Action to terminate: The operator shall …", "Action 3 - Site Director to …"
+_EN_LABELLED = re.compile(r"^\s*(?:(?:Order|Direction|Requirement|Action)\s*(?:No\.?\s*)?\d{1,3}\s*(?:[:.]|\s[-–—])|"
+                          r"(?:Action|Steps?|Measures?)\s+(?:to\s+terminate|to\s+abate|required)\s*:|"
+                          r"(?:Abatement|Required|Remedial)\s+actions?\s*:|Corrective\s+actions?\s+required\s*:)\s*")
+_EN_DUE_LABEL = re.compile(r"(?i)\s*(?:termination |completion |target |compliance |abatement )?(?:due(?: date)?|date|deadline)\s*:")
+_EN_PARTY_MODAL = re.compile(r"(?i)\b(?:shall|must|is required to|are required to|will be required to)\b")
+
+
+def _labelled_requirements(lines: list[tuple[int, str]], base: _dt.date | None) -> tuple[list[Measure], set[int]]:
+    """The labelled requirement lines outside any measures part (English): (their items, the indexes of the lines
+    read). The requirement is a party's duty ("The operator shall …", "The employer must …"), an action row's
+    ("Site Director to …"), or an instruction; the line's "Due: DATE" its deadline, left out of the item."""
+    out: list[Measure] = []
+    used: set[int] = set()
+    for k, (page, line) in enumerate(lines):
+        label = _EN_LABELLED.match(line)
+        if not label:
+            continue
+        rest = line[label.end():].strip()
+        kept = "".join(rest[a:z] + " " for a, z in _sentences(rest, "en") if not _EN_DUE_LABEL.match(rest[a:z])).strip()
+        first = kept[:_sentences(kept, "en")[0][1]] if kept else ""
+        named = bodies(first, "en")
+        duty = bool(named) and _EN_PARTY_MODAL.search(first) and first.lower().startswith(named[0].lower())
+        if not (duty or en_role_to(first) or _EN_IMPERATIVE.match(first)) or _EN_SANCTION.search(kept) \
+                or _REPLY.search(kept):
+            continue
+        b = _Builder("en", base, line, [page] * len(line))
+        b.add(kept, label.end(), lead=rest, passage=line)
+        out.extend(b.items)
+        used.add(k)
+    return out, used
+
+
 def extract_measures(pages: Sequence[Page], lang: str) -> list[Measure]:
     """The rectification measures of a document (report or decision), in document order: the rules' items,
     combined with the learned item reader's (nlp/measures_learned.py) where DUTYTRACE_MEASURES turns it on
@@ -1402,6 +1484,11 @@ def rule_measures(pages: Sequence[Page], lang: str) -> list[Measure]:
         if not any(j != i and _repeats(items, other) and not (j > i and _repeats(other, items))
                    for j, other in enumerate(found)):
             out.extend(items)
+    if lang == "en":  # the labelled requirements of an order or an action table outside the measures parts
+        inside = {pair for sec, _ in sections for pair in sec}
+        labelled, used = _labelled_requirements([(p, ln) if (p, ln) not in inside else (p, "") for p, ln in lines], base)
+        out.extend(labelled)
+        lines = [(p, "") if k in used else (p, ln) for k, (p, ln) in enumerate(lines)]
     if not sections:  # no measures section: requirements stated where a notice, a decision or news puts them
         out.extend(_cued_requirements(lines, lang, base))
     out = _addressed(out, lines, lang, base)
