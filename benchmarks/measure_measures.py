@@ -112,7 +112,7 @@ def from_genre_files(case_id: str) -> list[dict]:
     out = []
     # the archive's cases, else the material written for the measures extractor (not ingested with the
     # archive): measures_tune (tuning only) and measures_blind (by an author who never saw the extractor)
-    folder = next((ROOT / "corpus" / "genres" / d / case_id for d in ("archive", "measures_tune", "measures_blind", "measures_blind2", "measures_blind3", "measures_blind4", "measures_blind5", "measures_blind6", "measures_blind7")
+    folder = next((ROOT / "corpus" / "genres" / d / case_id for d in ("archive", "measures_tune", "measures_blind", "measures_blind2", "measures_blind3", "measures_blind4", "measures_blind5", "measures_blind6", "measures_blind7", "measures_blind8")
                    if (ROOT / "corpus" / "genres" / d / case_id).is_dir()), ROOT / "corpus" / "genres" / "archive" / case_id)
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() not in (".pdf", ".txt", ".docx"):
@@ -171,7 +171,7 @@ def evaluate(gold_file: Path, home: str | None, verbose: bool, genres: bool = Fa
         # MSHA-style cases: the gold items are corrective actions already taken, counted apart
         genre = g.get("genre", "") + ("-corrective" if g["items"] and all(
             i.get("kind") == "corrective_action_taken" for i in g["items"]) else "")
-        source = next((d for d in ("archive", "measures_tune", "measures_blind", "measures_blind2", "measures_blind3", "measures_blind4", "measures_blind5", "measures_blind6", "measures_blind7")
+        source = next((d for d in ("archive", "measures_tune", "measures_blind", "measures_blind2", "measures_blind3", "measures_blind4", "measures_blind5", "measures_blind6", "measures_blind7", "measures_blind8")
                        if (ROOT / "corpus" / "genres" / d / g["case_id"]).is_dir()), "archive")
         for s in (per_lang[g["language"]], per_genre[genre], per_source[f"{source}-{g['language']}"]):
             s["cases"] += 1
