@@ -112,3 +112,60 @@ def test_default_reads_chinese_with_the_learned_reader_and_english_with_the_rule
     assert len(extract_measures(en.pages, "en")) > len(en_rules)
     monkeypatch.setenv("DUTYTRACE_MEASURES", "rules")
     assert extract_measures(zh.pages, "zh") == rules
+
+
+def test_findings_discussion_and_process_sentences_are_no_items_en(model, monkeypatch):
+    # invented: a findings part whose sentences say "should" or tell what was not done, a FACE-style discussion under
+    # a recommendation, and the closing lines on how the investigation goes on; only the recommendation is an item
+    text = ("REPORT ON THE SILO FIRE AT HOLLOWAY MILLS\n\n"
+            "ANALYSIS OF CAUSES\n\n"
+            "The dust concentration in the bucket elevator was not continuously monitored.\n\n"
+            "Cleaning relied on the night crew's own routine, which the mill had not written down.\n\n"
+            "Operators should report any smouldering smell they notice during a shift.\n\n"
+            "RECOMMENDATIONS\n\n"
+            "Recommendation #1: The mill operator should install spark detection and suppression on every bucket "
+            "elevator by 30 June 2027.\n"
+            "Discussion: Dust that settles on the casing should be removed before it is a fuel load.\n\n"
+            "The following recommendations are made. They are addressed to the Grain Safety Authority.\n\n"
+            "The Board will continue its investigation and will consider further recommendations as warranted.\n\n"
+            "The Board requests that recipients respond within 60 days of the date of this report.\n\n"
+            "Recommendation 4 of report 07/2021 also addressed dust control; it is recorded as implemented.\n")
+    pages = [Page(1, text)]
+    us = L.units(pages, "en")
+    col = L.CUES.index("under_findings")
+    cue = {u.text[:20]: u.cues[col] for u in us}
+    assert cue["Operators should rep"] == 1.0 and cue["Dust that settles on"] == 1.0
+    assert cue["The mill operator sh"] == 0.0
+    for t in ("The Board will continue its investigation and will consider further recommendations as warranted.",
+              "The Board requests that recipients respond within 60 days of the date of this report.",
+              "Recommendation 4 of report 07/2021 also addressed dust control; it is recorded as implemented.",
+              "The following recommendations are made to the mill operator and its dust contractors.",
+              "They are addressed to the Grain Safety Authority and to the operators of every mill."):
+        assert L.excluded(t, "en"), t
+    assert not L.excluded("The mill operator should install spark detection on every bucket elevator.", "en")
+    bad = ("The dust concentration", "Cleaning relied on", "Operators should report", "Dust that settles",
+           "The Board will continue", "The Board requests", "Recommendation 4 of report", "The following "
+           "recommendations", "They are addressed")
+    # the reader alone (no rule items to hold anything): the recommendation, and none of the others
+    probs = model.probabilities(L.features(us, L.embed([u.text for u in us]), "en"))
+    alone = [m.measure for m in L.combine([], us, probs, "en", None, model.threshold["en"], 0.0)]
+    assert any(m.startswith("The mill operator should install spark detection") for m in alone)
+    assert not any(m.startswith(b) for m in alone for b in bad), alone
+    # with the rules: what the reader adds to their items is none of them either
+    monkeypatch.setenv("DUTYTRACE_MEASURES", "learned")
+    rules = rule_measures(pages, "en")
+    got = extract_measures(pages, "en")
+    assert any(m.measure.startswith("The mill operator should install spark detection") for m in got)
+    added = [m.measure for m in got if m not in rules]
+    assert not any(m.startswith(b) for m in added for b in bad), added
+
+
+def test_old_model_of_another_feature_version_is_refused(tmp_path):
+    import json
+
+    import numpy as np
+
+    old = tmp_path / "old.npz"
+    np.savez_compressed(old, coef=np.zeros(384 + 2 * 24, np.float32), intercept=np.float32(0), meta=np.array(json.dumps(
+        {"cues": [c for c in L.CUES if c not in ("under_findings", "narrative")], "threshold": {}, "veto": {}})))
+    assert L.MeasuresModel.load(old) is None
