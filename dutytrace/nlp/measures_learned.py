@@ -10,8 +10,7 @@ numbered lines, headings and paragraph breaks, and at semicolons where each clau
 - cue features, apart per language: a deontic or imperative word (the rules' _has_modal, the strict
   modals), numbering, a heading, inside a measures part as the rules find them, just after a requiring
   lead (要求 / recommend / "the following:"), position in the document, sanction, finding, work-done and
-  quoting words, a question, length; in English also a part or line label of findings or discussion
-  ("Causes", "Discussion:") over the unit and a past narrative ("was not", "relied on").
+  quoting words, a question, length.
 
 It is trained by `python -m dutytrace.nlp.train_measures` on all the measures tuning material (gold items
 are the positives, the other units of the same documents the negatives) and stored as a small .npz
@@ -62,23 +61,9 @@ _EN_DONE = re.compile(r"(?i)\b(?:has|have|had) been\b|\b(?:has|have|had) (?:\w+e
 _ZH_FUTURE = re.compile(r"将|拟|计划")
 _EN_FUTURE = re.compile(r"(?i)\bwill\b|\bplans? to\b|\bintends? to\b")
 _HEAD_WORD = re.compile(r"(?i)措施|建议|整改|要求|防范|recommend|measure|lesson|corrective|prevent|action")
-# a part that tells what happened and why, not what is to be done: a unit under it is a finding or a discussion
-# even when it says "should" ("Staff should challenge any briefing …" under Findings; a FACE report's Discussion)
-_EN_FINDINGS_HEAD = re.compile(r"(?i)\b(?:findings?|causes?|causal|conclusions?|analysis|background|discussion|narrative|"
-                               r"facts?|factual|circumstances|sequence of events|what happened|summary|overview|"
-                               r"description|investigation|synopsis|contributing|events?)\b")
-# a label at a line's start that opens the explanation of an item or a finding ("Discussion: A drop zone is …",
-# "Root Cause: …"), or one that opens an item ("Recommendation #1:", "Corrective Action:")
-_EN_LINE_LABEL = re.compile(r"(?i)(?:\b(discussion|background|rationale|explanation|(?:root |contributing )?causes?|findings?|"
-                            r"analysis|comment|note)|\b(recommendations?(?:\s*(?:#|no\.?)?\s*\d+)?|(?:corrective |"
-                            r"preventive |required )?actions?(?:\s*\d+)?|measures?|requirements?))\s*:")
-# a narrative of what was (not) done: past tense, a past passive, reliance ("Contractor oversight relied on …")
-_EN_NARRATIVE = re.compile(r"(?i)\b(?:was|were|had|did)\s+not\b|\b(?:was|were|had been)\s+(?:\w+ly\s+)?\w+(?:ed|en|t)\b|"
-                           r"\brelied on\b|\b(?:had|did)\s+(?:\w+ed|\w+en)\b|\b(?:could|would) not have\b")
 CUES = ("modal", "strict", "imperative", "numbered", "in_part", "heading", "after_cue", "position", "sanction",
         "finding", "done", "future", "quoted", "question", "holds_to_account", "head_word", "colon_end", "length",
-        "subjunctive", "under_findings", "narrative", "prev_modal", "next_modal", "prev_numbered", "next_numbered",
-        "bias")
+        "subjunctive", "prev_modal", "next_modal", "prev_numbered", "next_numbered", "bias")
 # a short label before an entry ("Order 2: …", "Action 1 - …", "Action to terminate: …"): not part of the item
 _LABEL = re.compile(r"^(?:[A-Z][A-Za-z]+(?: [A-Za-z]+){0,3} (?:No\.\s*)?\d{1,3}\s*[:.–—-]\s+|"
                     r"[A-Z][a-z]+(?: [a-z]+){0,3}\s*:\s+)(?=[A-Z])")
@@ -103,15 +88,13 @@ def units(pages: Sequence[Page], lang: str) -> list[Unit]:
 
     lines = [(p.number, ln) for p in pages for ln in p.text.splitlines()]
     part = {ln.strip() for sec, _ in M._sections([x for x in lines if x[1].strip()], lang) for _, ln in sec}
-    # (lines, heading, in a measures part, blocked, under a findings part)
-    blocks: list[tuple[list[tuple[int, str]], bool, bool, bool, bool]] = []
+    blocks: list[tuple[list[tuple[int, str]], bool, bool, bool]] = []  # (lines, heading, in a measures part, blocked)
     cur: list[tuple[int, str]] = []
-    under_measures = under_handling = under_findings = False
+    under_measures = under_handling = False
 
     def flush():
         if cur:
-            in_part = under_measures or cur[0][1].strip() in part
-            blocks.append((list(cur), False, in_part, under_handling, under_findings and not in_part))
+            blocks.append((list(cur), False, under_measures or cur[0][1].strip() in part, under_handling))
             cur.clear()
     for page, line in lines:
         s = line.strip()
@@ -124,18 +107,12 @@ def units(pages: Sequence[Page], lang: str) -> list[Unit]:
             under_measures = M._is_measure_title(h[1], lang)
             under_handling = not under_measures and bool((M._ZH_NOT_MEASURE if lang == "zh" else M._EN_NOT_MEASURE)
                                                          .search(h[1]))
-            if under_measures:
-                under_findings = False
-            elif lang == "en" and _EN_FINDINGS_HEAD.search(h[1]):
-                under_findings = True  # "Findings" is also a part the rules hold out (blocked): the cue still says so
-            elif under_handling or h[0] == 1:
-                under_findings = False  # a new chapter of another kind
-            blocks.append(([(page, s)], True, under_measures, under_handling, False))
+            blocks.append(([(page, s)], True, under_measures, under_handling))
             continue
         if lang == "en" and (re.fullmatch(r"To [A-Z][^.:;]{2,118}:?", s) or re.fullmatch(
                 r"(?:Recommendation\s+(?:No\.\s*)?)?(?=[\w-]*\d)[A-Z0-9]+(?:-[A-Z0-9]+)+", s)):
             flush()  # a recipient ("To the Association") or a reference number on its own line
-            blocks.append(([(page, s)], True, under_measures, under_handling, False))
+            blocks.append(([(page, s)], True, under_measures, under_handling))
             continue
         if _NUMBERED.match(s):
             flush()
@@ -144,10 +121,8 @@ def units(pages: Sequence[Page], lang: str) -> list[Unit]:
     out: list[Unit] = []
     n_blocks = max(1, len(blocks))
     prev_cue = False
-    for b, (blines, heading, in_part, blocked, findings) in enumerate(blocks):
-        text, chars, starts = M._flatten(blines, lang)
-        labels = [(m.start(), bool(m.group(1))) for m in _EN_LINE_LABEL.finditer(text)
-                  if m.start() in starts] if lang == "en" else []
+    for b, (blines, heading, in_part, blocked) in enumerate(blocks):
+        text, chars, _ = M._flatten(blines, lang)
         numbered = bool(_NUMBERED.match(text))
         sents = M._sentences(text, lang) if not heading else [(0, len(text))]
         for k, (start, end) in enumerate(sents):
@@ -164,10 +139,8 @@ def units(pages: Sequence[Page], lang: str) -> list[Unit]:
                 if len(_norm(clean)) < (4 if lang == "zh" else 12):
                     continue
                 at_page = chars[min(pos + len(c) - len(c.lstrip()), len(chars) - 1)] if chars else None
-                label = [f for at, f in labels if at <= pos]
-                explains = label[-1] if label else findings and not in_part
                 cues = _cues(clean, c, lang, numbered=numbered and k == 0, heading=heading, in_part=in_part,
-                             after_cue=prev_cue, position=b / n_blocks, under_findings=explains)
+                             after_cue=prev_cue, position=b / n_blocks)
                 out.append(Unit(clean, c.strip(), at_page, cues, blocked or heading))
                 prev_cue = bool((_ZH_CUE if lang == "zh" else _EN_CUE).search(c)) and \
                     (heading or bool(re.search(r"[:：]\s*$", c.strip())) or len(c) < 80)
@@ -181,7 +154,7 @@ def units(pages: Sequence[Page], lang: str) -> list[Unit]:
 
 
 def _cues(clean: str, raw: str, lang: str, numbered: bool, heading: bool, in_part: bool, after_cue: bool,
-          position: float, under_findings: bool = False) -> list[float]:
+          position: float) -> list[float]:
     from dutytrace.nlp import measures as M
     from dutytrace.nlp.measure_bodies import _EN_THAT
 
@@ -203,9 +176,6 @@ def _cues(clean: str, raw: str, lang: str, numbered: bool, heading: bool, in_par
         "colon_end": bool(re.search(r"[:：]\s*$", raw)),
         "length": min(1.0, math.log1p(len(clean)) / 7.0),
         "subjunctive": (not zh) and bool(_EN_THAT.match(clean)),
-        # English only: in Chinese the cue moved the chosen threshold and traded precision on measures_blind3 for recall
-        "under_findings": (not zh) and under_findings,
-        "narrative": (not zh) and bool(_EN_NARRATIVE.search(clean)),
         "bias": 1.0,
     }
     f.update({"prev_modal": 0.0, "next_modal": 0.0, "prev_numbered": 0.0, "next_numbered": 0.0})
@@ -290,39 +260,19 @@ def overlaps(a: str, b: str) -> bool:
 
 
 _APPEAL = re.compile(r"(?i)呼吁|提醒|倡议|\bremind|\burges?\b|\bappeal|\bencourag|\bfor more information\b|\bvisit\b|\bcall\b")
-# how the investigation and its recommendations proceed, not a measure: "The CSB will continue its investigation and
-# will consider further recommendations", "The Board requests that recipients respond within 30 days", "The following
-# recommendations are made. They are addressed to …"; a recommendation of another (earlier) report and what became of
-# it ("Recommendation 2 of report 14/2019 also addressed …", "In 2019 the CSB recommended that …"); an aside
-# ("It should be noted that …"); a coroner's set words on the risk
-_EN_PROCESS = re.compile(r"(?i)\bwill continue (?:its|their|our|the|this) (?:investigation|inquiry|review|work|examination)\b|"
-                         r"\bwill consider (?:further|additional|other|more) (?:recommendations|actions)\b|"
-                         r"\brequests? that (?:the |all )?(?:recipients|addressees)\b|"
-                         r"\b(?:recipients|addressees) (?:should |must |are asked to |are requested to )?(?:respond|reply)\b|"
-                         r"\brespond within \d+ (?:calendar |working )?days\b|"
-                         r"\b(?:recommendations?|measures|actions) (?:are|is|were|was) (?:\w+ )?addressed to\b|"
-                         r"^(?:they|these|it|this|each) (?:are|is) addressed to\b|"
-                         r"\b(?:following|these) (?:safety )?recommendations? (?:are|is|were|was|have been|has been) "
-                         r"(?:made|issued|adopted|given)\b|"
-                         r"\brecommendation\s+\S+\s+(?:of|in|from)\s+(?:the\s+)?(?:\w+\s+)?(?:report|investigation|inquiry)\b|"
-                         r"\b(?:recorded|classified|closed) as (?:implemented|acceptable|closed|open)\b|"
-                         r"\b(?:in (?:19|20)\d\d|previously|earlier|already|had)\b[^.;]{0,40}\brecommended\b|"
-                         r"\bit should be (?:noted|remembered|emphasi[sz]ed)\b|\brisk that future deaths will occur\b")
 
 
 def excluded(text: str, lang: str) -> bool:
     """What the rules hold is never an item, whoever reads it: a sentence that holds people to account, asks
-    only for a reply to the document, is a coroner's set words, is an appeal to the public or the trade, asks a
-    question, tells how the investigation or its recommendations proceed or cites another report's recommendation
-    (_EN_PROCESS), or notes how actions are tracked; and a unit too short to be a measure on its own (a summary line that a full list states again)."""
+    only for a reply to the document, is a coroner's set words, is an appeal to the public or the trade; and
+    a unit too short to be a measure on its own (a summary line that a full list states again)."""
     from dutytrace.nlp import measures as M
 
     if not M._has_modal(text, lang) and len(_norm(text)) < (16 if lang == "zh" else 40):
         return True  # a title over the entries that follow it ("（一）强化建设单位首要责任。")
     return (len(_norm(text)) < (8 if lang == "zh" else 30) or M._holds_to_account(text, lang)
             or M._accountability_only(text, lang) or bool(M._REPLY.search(text)) or bool(M._EN_BOILERPLATE.search(text))
-            or bool(_APPEAL.search(text)) or "?" in text or "？" in text
-            or lang == "en" and (bool(_EN_PROCESS.search(text)) or bool(M._EN_TRACKING.match(text))))
+            or bool(_APPEAL.search(text)))
 
 
 def nearby(rule_items: list[Measure], us: list[Unit]) -> list[list[int]]:
