@@ -92,9 +92,9 @@ def _tuning_doc(case_id: str):
     return doc, [i["measure"] for i in gold["items"]]
 
 
-def test_default_reads_chinese_with_the_learned_reader_and_english_with_the_rules(model, monkeypatch):
+def test_default_reads_both_languages_with_the_learned_reader_and_learned_zh_only_chinese(model, monkeypatch):
     monkeypatch.delenv("DUTYTRACE_MEASURES", raising=False)
-    assert L.mode() == "learned-zh"
+    assert L.mode() == "learned"
     # a 挂牌督办 notice whose numbered requirements the rules do not read as a measures part
     zh, zh_gold = _tuning_doc("g19-b3zh-08")
     assert zh.language == "zh"
@@ -103,12 +103,14 @@ def test_default_reads_chinese_with_the_learned_reader_and_english_with_the_rule
     added = [m for m in got if m not in rules]
     assert all(m in got for m in rules) and len(added) >= 3
     assert all(any(L.overlaps(m.measure, g) for g in zh_gold) for m in added)  # each added item is a gold item
-    # an English report where the learned reader would add items: by default the rules alone read it
+    # an English report where the learned reader adds items beside the rules'
     en, _ = _tuning_doc("g20-b3en-04")  # (g20-b3en-02's orders are now read by the rules themselves)
     assert en.language == "en"
     en_rules = rule_measures(en.pages, "en")
+    en_got = extract_measures(en.pages, "en")
+    assert all(m in en_got for m in en_rules) and len(en_got) > len(en_rules)
+    monkeypatch.setenv("DUTYTRACE_MEASURES", "learned-zh")  # the reader for Chinese only
     assert extract_measures(en.pages, "en") == en_rules
-    monkeypatch.setenv("DUTYTRACE_MEASURES", "learned")
-    assert len(extract_measures(en.pages, "en")) > len(en_rules)
+    assert extract_measures(zh.pages, "zh") == got
     monkeypatch.setenv("DUTYTRACE_MEASURES", "rules")
     assert extract_measures(zh.pages, "zh") == rules
