@@ -114,3 +114,32 @@ def test_default_reads_both_languages_with_the_learned_reader_and_learned_zh_onl
     assert extract_measures(zh.pages, "zh") == got
     monkeypatch.setenv("DUTYTRACE_MEASURES", "rules")
     assert extract_measures(zh.pages, "zh") == rules
+
+
+def test_a_run_with_an_unknown_reader_setting_is_refused_before_any_file(tmp_path, settings_factory, monkeypatch):
+    """An ingest (or retag) with DUTYTRACE_MEASURES or DUTYTRACE_TAGGER naming no reader stops before reading
+    a file, with the setting named; nothing is stored and the audit log has no started run."""
+    from dutytrace.service import Dutytrace
+
+    doc = tmp_path / "notice.txt"
+    doc.write_text("关于整改的通知\n一、立即停产整顿，全面排查隐患。\n", encoding="utf-8")
+    svc = Dutytrace(settings_factory())
+    try:
+        monkeypatch.setenv("DUTYTRACE_MEASURES", "both-ways")
+        with pytest.raises(ConfigError, match="DUTYTRACE_MEASURES is 'both-ways'"):
+            svc.ingest([doc])
+        with pytest.raises(ConfigError, match="DUTYTRACE_MEASURES"):
+            svc.retag()
+        assert svc.catalog.documents() == []
+        assert not svc.audit.entries(action="ingest_start") and not svc.audit.entries(action="retag_start")
+        monkeypatch.setenv("DUTYTRACE_MEASURES", "learned")
+        report = svc.ingest([doc])
+        assert report.failed == [] and len(svc.catalog.documents()) == 1
+    finally:
+        svc.close()
+    bad = Dutytrace(settings_factory(tagger="rules-only"))
+    try:
+        with pytest.raises(ConfigError, match="DUTYTRACE_TAGGER is 'rules-only'"):
+            bad.ingest([doc])
+    finally:
+        bad.close()

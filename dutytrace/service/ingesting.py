@@ -12,6 +12,16 @@ from dutytrace.store.vectors import open_index
 from dutytrace.service.policy import ServicePolicy
 
 
+def check_nlp_settings(settings) -> None:
+    """Refuse a run before any file is read when the analysis settings name no reader (DUTYTRACE_TAGGER,
+    DUTYTRACE_MEASURES): otherwise every file of the batch would fail alone with the same message."""
+    from dutytrace.nlp.measures_learned import mode
+
+    if settings.tagger not in ("learned", "cues"):
+        raise ConfigError(f"DUTYTRACE_TAGGER is '{settings.tagger}'; it must be one of: cues, learned")
+    mode()  # raises ConfigError naming DUTYTRACE_MEASURES and its values
+
+
 class IngestMixin(ServicePolicy):
     def ingest(self, paths: list[Path], workers: int = 1, progress=None) -> IngestReport:
         """Ingest files, folders and archives as this user: a case that exists already is written
@@ -26,6 +36,7 @@ class IngestMixin(ServicePolicy):
 
         target = ",".join(map(display_path, paths))[:500]  # valid Unicode, whatever the names' bytes
         me = self.require("ingest", "ingest", target)
+        check_nlp_settings(self.settings)
         self.audit.record(me.name, "ingest_start", target, workers=workers)
 
         def changed(case_id: str, before: dict, after: dict) -> None:
@@ -81,6 +92,7 @@ class IngestMixin(ServicePolicy):
     def retag(self, workers: int = 1, progress=None) -> dict:
         """Re-run NLP on the stored text (after a codebook change) without re-parsing; re-index what changed."""
         me = self.require("reindex", "retag")
+        check_nlp_settings(self.settings)
         self.audit.record(me.name, "retag_start", None, workers=workers)
         ing = Ingestor(self.settings, self.catalog, lambda: self.index, lambda: self.embedder)
         res = ing.retag(workers=workers, progress=progress)
