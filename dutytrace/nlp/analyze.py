@@ -112,6 +112,17 @@ def accident_type_of(text: str, lang: str, codebook: Codebook, rule: str | None 
     return {"accident_type": kind, "accident_type_confidence": round(p, 3), "accident_type_source": "classifier"}
 
 
+TAGGERS = ("cues", "learned")
+
+
+def check_tagger(tagger: str) -> None:
+    """Refuse a tagger setting that names no tagger (DUTYTRACE_TAGGER)."""
+    if tagger not in TAGGERS:
+        from dutytrace.errors import ConfigError
+
+        raise ConfigError(f"DUTYTRACE_TAGGER is '{tagger}'; it must be one of: {', '.join(TAGGERS)}")
+
+
 def tag_document(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str, docs: list, people: list,
                  tagger: str = "cues"):
     """The document's responsibility tags and each chunk's tags.
@@ -124,10 +135,7 @@ def tag_document(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str, 
     codebook that the classifier was not trained on are decided by their cues alone.
     `cues` (the default until the whole suite and the sample archive's figures are checked with
     `learned`): the cue tagger alone."""
-    if tagger not in ("learned", "cues"):
-        from dutytrace.errors import ConfigError
-
-        raise ConfigError(f"DUTYTRACE_TAGGER='{tagger}' is not a tagger; use learned or cues")
+    check_tagger(tagger)
     readings = list(sentence_readings(chunks, lang, codebook, kind, docs, people))
     cue_tags, per_chunk = tag_chunks(chunks, lang, codebook, kind, docs, tag_similarity(codebook), people, readings)
     model = packaged_tagger() if tagger == "learned" else None

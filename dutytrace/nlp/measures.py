@@ -61,7 +61,7 @@ from collections.abc import Sequence
 
 from dutytrace.models import Measure, Page
 from dutytrace.nlp.deadlines import deadline_of, document_date, zh_int
-from dutytrace.nlp.measure_bodies import _EN_THAT, EN_MODAL, bodies, en_party, en_role_to
+from dutytrace.nlp.measure_bodies import _EN_PREP, _EN_THAT, EN_MODAL, _clean_body, bodies, en_party, en_role_to
 
 # -- headings ----------------------------------------------------------------------------------------
 _ZH_NUM = "一二三四五六七八九十"
@@ -430,7 +430,7 @@ def _clean(s: str, lang: str) -> str:
                    rf"[{_ZH_NUM}]+是|[{_ZH_NUM}]要(?=[^求素点害闻])|[（(](?:i{{1,3}}|iv|vi{{0,3}}|ix|x)[)）]|第[{_ZH_NUM}]+[，,、]|[{_ZH_NUM}]{{1,2}}[、．]|[①-⑫]|[•·▪\-–]\s|[‧●◆■□○◇►▶✓]|"
                    r"(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Finally|Lastly)(?:ly)?\s*,|"
                    r"Recommendation\s*(?:#|No\.?\s*)?\d{1,2}\s*[:.]|"
-                   r"(?:Action|Order|Direction|Requirement|Item)\s*(?:No\.?\s*)?\d{1,2}\s*(?:[:.]|\s[-–—]))\s*", "", s)
+                   rf"{_EN_ROW_LABEL})\s*", "", s)
         s = re.sub(r"^(?:and|or)\s+", "", s)
     s = re.sub(r"\s+", " " if lang == "en" else "", s) if lang == "zh" else re.sub(r"\s+", " ", s)
     return s.strip(" ;；,，")
@@ -1190,8 +1190,6 @@ def _en_subject_before_verb(clause: str) -> list[str]:
     """The subject of a subjunctive clause ("employers designate …", "the Ministry of Labour require …"): the
     shortest run of its first words that reads as a body and is followed by a word in lower case that is no
     preposition."""
-    from dutytrace.nlp.measure_bodies import _EN_PREP, _clean_body
-
     words = clause.split()
     for k in range(1, min(9, len(words))):
         nxt = words[k]
@@ -1205,8 +1203,6 @@ def _en_subject_before_verb(clause: str) -> list[str]:
 def _en_asked(sent: str) -> list[tuple[int, str, list[str]]]:
     """(offset, clause, bodies) of each recommendation or order a sentence reports, [] when it reports none (or
     one declined: "The jury declined to recommend …")."""
-    from dutytrace.nlp.measure_bodies import _clean_body
-
     out: list[tuple[int, str, list[str]]] = []
     for rx in (_EN_FIRST_PERSON, _EN_WILL_REQUIRE):
         said = rx.search(sent)

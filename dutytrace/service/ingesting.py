@@ -15,10 +15,10 @@ from dutytrace.service.policy import ServicePolicy
 def check_nlp_settings(settings) -> None:
     """Refuse a run before any file is read when the analysis settings name no reader (DUTYTRACE_TAGGER,
     DUTYTRACE_MEASURES): otherwise every file of the batch would fail alone with the same message."""
+    from dutytrace.nlp.analyze import check_tagger
     from dutytrace.nlp.measures_learned import mode
 
-    if settings.tagger not in ("learned", "cues"):
-        raise ConfigError(f"DUTYTRACE_TAGGER is '{settings.tagger}'; it must be one of: cues, learned")
+    check_tagger(settings.tagger)
     mode()  # raises ConfigError naming DUTYTRACE_MEASURES and its values
 
 
