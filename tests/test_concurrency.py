@@ -275,3 +275,21 @@ def test_a_home_too_deep_for_a_socket_path_uses_an_abstract_socket(tmp_path):
         out, err = reader.communicate(timeout=120)
         assert reader.returncode == 0 and out.split() == ["user", "3"], err
         owner.close()
+
+
+def test_a_user_asks_many_legs_at_once_as_the_owner_does(tmp_path):
+    """`query_many` (similar cases ask their legs as one batch) is served to a process that does not hold
+    the index: a similar-cases search from the UI while a clerk's ingest holds it answers as the owner does."""
+    path = tmp_path / "home" / "index"
+    owner = SharedIndex(path, 4, home=path.parent)
+    owner.upsert(_points("a", 12))
+    user = SharedIndex(path, 4, home=path.parent)
+    assert owner.owner and not user.owner
+    reqs = [("dense", [1.0, 0.0, 0.0, 0.0], None, 5, None, ("case_id", "doc_id")),
+            ("dense", [0.0, 1.0, 0.0, 0.0], None, 3, {"case_id": "a"}, ("case_id",))]
+    mine, theirs = owner.query_many(reqs), user.query_many(reqs)
+    assert [len(x) for x in theirs] == [5, 3]
+    assert [[(s.id, round(s.score, 5), s.payload) for s in leg] for leg in theirs] == \
+        [[(s.id, round(s.score, 5), s.payload) for s in leg] for leg in mine]
+    user.close()
+    owner.close()

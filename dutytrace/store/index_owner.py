@@ -44,8 +44,8 @@ from dutytrace.store.disk import ensure_space, storage_error
 from dutytrace.store.vectors import Filters, IndexOptions, IndexPoint, Scored
 
 # the operations served to other processes (scroll is served page by page: a generator cannot travel)
-OPERATIONS = frozenset({"upsert", "delete", "set_payload", "query", "facet", "count", "ids", "scroll_page",
-                        "optimize", "reset"})
+OPERATIONS = frozenset({"upsert", "delete", "set_payload", "query", "query_many", "facet", "count", "ids",
+                        "scroll_page", "optimize", "reset"})
 WRITES = frozenset({"upsert", "delete", "set_payload", "optimize", "reset"})
 OWNER_WAIT_S = 120.0  # how long a user waits for a new owner to appear before giving up
 _MAX_SOCKET_PATH = 100  # sockaddr_un holds 108 bytes with the terminating NUL; stay clear of it
