@@ -43,6 +43,9 @@ class Settings:
     ingest_roots: tuple[str, ...] = ()
     tagger: str = "cues"  # cues: the cue tagger; learned: the trained sentence classifier (nlp/learned.py) and the cues together
     min_free_mb: int = 256  # writes to the home stop with DiskFull when its disk has less free space than this
+    # a long-running process (the UI) that holds the embedded index reads every passage's filter fields into
+    # memory in the background (~0.3 KB per passage), so that no search reads them from the shard
+    warm_index: bool = True
 
     @property
     def catalog_path(self) -> Path:
@@ -85,6 +88,7 @@ class Settings:
             "ingest_roots": tuple(r for r in env.get("DUTYTRACE_INGEST_ROOTS", "").split(os.pathsep) if r.strip()),
             "min_free_mb": int(env.get("DUTYTRACE_MIN_FREE_MB", s.min_free_mb)),
             "tagger": env.get("DUTYTRACE_TAGGER", s.tagger),
+            "warm_index": env.get("DUTYTRACE_WARM_INDEX", "1").strip().lower() not in ("0", "false", "no", "off"),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(s, **values)

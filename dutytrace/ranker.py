@@ -80,13 +80,15 @@ def read_cosines(index, vector, filters, cases: list[str], ev: QueryEvidence, pe
     case, for its `per_case` best: the index reads about `per_case` points per candidate, whatever the
     number of passages the candidates hold (one query over all of them read up to 2,000 points, with
     their fields, to keep 3 per case). A case's passages are few enough that the index scores them all
-    (exact search under a small filter), so these are each case's best."""
+    (exact search under a small filter), so these are each case's best. The queries go to the index as
+    one batch (`query_many`: one call, and one planned pass of the shard)."""
     from dutytrace.store.vectors import narrow
 
     if not cases or vector is None:
         return
-    for c in cases:
-        got = index.query("dense", vector, None, per_case, narrow(filters, "case_id", c), fields=("case_id",))
+    answers = index.query_many([("dense", vector, None, per_case, narrow(filters, "case_id", c), ("case_id",))
+                                for c in cases])
+    for c, got in zip(cases, answers):
         ev.cosines[c] = sorted((float(s.score) for s in got), reverse=True)[:per_case]
 
 

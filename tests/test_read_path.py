@@ -2,7 +2,10 @@
 
 - the embedded index keeps the passage fields of the points it has read (EdgeIndex._fetch):
   a leg answered from that cache equals the shard's own payloads, also after the points change;
-- a dense leg's floor is applied by the index (`min_score`), with the same passages as a filter after;
+- a dense leg's floor is applied by the index (`min_score`), with the same passages as a filter after, and
+  its first, shallow read finds what a read at match_depth finds;
+- a warmed cache (EdgeIndex.warm_page, SharedIndex.keep_warm) equals the shard, follows writes and leaves
+  searches no point to read from the shard;
 - a bulk load (IndexOptions.bulk_flush_every) keeps every point across a close and reopen;
 - the service's query encoder gives encode_query's vector and leaves torch's thread count as it was;
 - `query.translation` is what `understand` says of a text's other-language reach;
@@ -100,6 +103,124 @@ def test_query_many_answers_as_query_does(tmp_path):
         assert [_rows(g) for g in ix.query_many(reqs)] == [_rows(g) for g in got]  # warm
     finally:
         ix.close()
+
+class _CountingShard:
+    """The real shard, counting the point reads (`retrieve`) a search makes."""
+
+    def __init__(self, shard):
+        self.shard, self.retrieved = shard, 0
+
+    def retrieve(self, *args):
+        got = self.shard.retrieve(*args)
+        self.retrieved += len(got)
+        return got
+
+    def __getattr__(self, name):
+        return getattr(self.shard, name)
+
+
+def test_a_warmed_cache_equals_the_shard_and_searches_read_no_point(tmp_path):
+    """warm_page reads every point's passage fields, page by page: what it keeps equals what a search
+    reads point by point, and a search after it reads no point from the shard."""
+    ix = EdgeIndex(tmp_path / "index", DIM)
+    try:
+        ix.upsert(_points(230))
+        q, vec = sparse_query("gas drain permit"), _points(1, seed=9)[0].dense
+        cold = {k: v for k, v in ix._cache.items()}
+        assert not cold
+        offset, pages = None, 0
+        while True:
+            offset = ix.warm_page(offset, batch=50)
+            pages += 1
+            if offset is None:
+                break
+        assert pages == 5 and len(ix._cache) == 230
+        warmed = dict(ix._cache)
+        ix._cache.clear()
+        for flt in (None, {"case_id": "c3"}):  # read point by point, as a search does
+            ix.query("lexical", None, q, 500, flt, fields=PASSAGE_FIELDS)
+            ix.query("dense", vec, None, 300, flt, fields=PASSAGE_FIELDS)
+        assert ix._cache and all(warmed[k] == v for k, v in ix._cache.items())
+        ix._cache.clear()
+        ix._cache.update(warmed)
+        counting = ix.shard = _CountingShard(ix.shard)
+        got = ix.query("lexical", None, q, 500, None, fields=PASSAGE_FIELDS)
+        assert got and counting.retrieved == 0
+        assert _rows(got) == _rows(_uncached(ix, "lexical", None, q, 500))
+        ix.shard = counting.shard
+    finally:
+        ix.close()
+
+
+def test_the_owner_keeps_its_cache_warm_across_writes(tmp_path):
+    """SharedIndex.keep_warm: the owning process reads every point's fields in the background; a search
+    then reads no point from the shard; written points are answered as written; a payload push that
+    empties the cache has it warmed again."""
+    from dutytrace.store.index_owner import SharedIndex
+
+    path = tmp_path / "home" / "index"
+    idx = SharedIndex(path, DIM, home=path.parent)
+    try:
+        idx.upsert(_points(1200))
+        idx.keep_warm()
+        assert idx.wait_warm(60)
+        owner = idx._backend
+        ix = owner.index
+        assert len(ix._cache) == 1200
+        counting = ix.shard = _CountingShard(ix.shard)
+        q = sparse_query("gas drain permit")
+        got = idx.query("lexical", None, q, 2000, None, fields=PASSAGE_FIELDS)
+        assert len(got) > 500 and counting.retrieved == 0
+        changed = [IndexPoint(p.id, p.dense, p.sparse, {**p.payload, "tags": ["b"], "page": 99})
+                   for p in _points(1200)[:40]]
+        idx.upsert(changed)
+        after = {s.id: s.payload for s in idx.query("lexical", None, q, 2000, None, fields=PASSAGE_FIELDS)}
+        assert all(list(after[p.id]["tags"]) == ["b"] and after[p.id]["page"] == 99 for p in changed if p.id in after)
+        ix.shard = counting.shard
+        idx.set_payload("c1", {"language": "zh"})  # a passage field: the cache is emptied...
+        assert owner.warmed.wait(60) and len(ix._cache) == 1200  # ...and read again
+        zh = idx.query("lexical", None, q, 2000, {"case_id": "c1"}, fields=PASSAGE_FIELDS)
+        assert zh and all(s.payload["language"] == "zh" for s in zh)
+    finally:
+        idx.close()
+
+
+def test_the_dense_legs_first_read_finds_what_a_full_read_finds(tmp_path):
+    """Searcher._leg reads `dense_first_read` dense passages first and `match_depth` only when all of them
+    pass the floor: the same passages as reading `match_depth` at once, on an HNSW-indexed shard (built
+    past its full-scan threshold), with few or many passages above the floor."""
+    from dataclasses import replace
+
+    from dutytrace.nlp.codebook import load_codebook
+    from dutytrace.search import RankConfig, Searcher
+
+    dim = 384  # 8,000 x 384 float32 = 12 MB of vectors: past the shard's full-scan threshold (10 MB), so HNSW
+    rng = np.random.default_rng(5)
+    centre = rng.standard_normal(dim)
+    centre /= np.linalg.norm(centre)
+    points = []
+    for i in range(8_000):  # a cluster around `centre` (a tenth) in a cloud of random directions
+        v = centre + 0.06 * rng.standard_normal(dim) if i % 10 == 0 else rng.standard_normal(dim)
+        pid = f"00000000-0000-4000-8000-{i:012d}"
+        points.append(IndexPoint(pid, (v / np.linalg.norm(v)).tolist(), sparse_document("gas"),
+                                 {"case_id": f"c{i % 300}", "doc_id": f"d{i % 900}", "chunk_id": pid, "page": 1,
+                                  "tags": [], "kind": "report", "language": "en"}))
+    ix = EdgeIndex(tmp_path / "index", dim)
+    try:
+        ix.upsert(points)
+        ix.optimize()
+        codebook = load_codebook(None)
+        for floor, first in ((0.67, 500), (0.5, 500), (0.1, 500), (0.5, 50)):
+            cfg = RankConfig(dense_floor={"en": floor, "zh": floor})
+            legs = []
+            for config in (replace(cfg, dense_first_read=first), replace(cfg, dense_first_read=cfg.match_depth)):
+                searcher = Searcher(ix, None, lambda c: {}, codebook, config)
+                legs.append([(s.id, round(s.score, 5)) for s in searcher._leg("dense", centre.tolist(), None, "en")])
+            assert legs[0] == legs[1], (floor, first, len(legs[0]), len(legs[1]))
+            assert legs[0], floor
+    finally:
+        ix.close()
+
 
 def test_min_score_is_the_floor_applied_after(tmp_path):
     ix = EdgeIndex(tmp_path / "index", DIM)

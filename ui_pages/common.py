@@ -24,8 +24,11 @@ PAGES = {"search": "ui_pages/search.py", "case": "ui_pages/case.py", "document":
 
 @st.cache_resource(show_spinner="Loading the index and models… / 正在加载索引和模型…")
 def shared() -> Dutytrace:
-    """The one service of the process (catalog, models, index)."""
-    return Dutytrace(Settings.from_env())
+    """The one service of the process (catalog, models, index). A long-running process: it keeps the
+    index's passage fields in memory whenever it holds the index (DUTYTRACE_WARM_INDEX)."""
+    svc = Dutytrace(Settings.from_env())
+    svc.keep_index_warm()
+    return svc
 
 
 def service() -> Dutytrace:

@@ -151,6 +151,17 @@ class ServicePolicy:
             self._res.index = open_index(self.settings, self.embedder.dim)
         return self._res.index
 
+    def keep_index_warm(self) -> bool:
+        """For a long-running process (the UI): whenever it holds the embedded index, its passages' filter
+        fields are read into memory in the background (store/index_owner.py, SharedIndex.keep_warm), so
+        that no search reads them from the shard. Off with DUTYTRACE_WARM_INDEX=0; nothing for a Qdrant
+        server. Returns whether it was asked."""
+        keep = getattr(self.index, "keep_warm", None)
+        if not self.settings.warm_index or keep is None:
+            return False
+        keep()
+        return True
+
     @property
     def _index(self) -> VectorIndex | None:
         return self._res.index

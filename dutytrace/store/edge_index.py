@@ -47,7 +47,22 @@ def _scored(p) -> Scored:
     return Scored(cid if isinstance(cid, str) and cid else str(p.id), float(p.score), payload)
 
 
-_FROZEN = False  # gc.freeze() done once in this process (see EdgeIndex._fetch)
+_FROZEN = False  # gc.freeze() done once in this process (see _freeze_once)
+
+
+def _freeze_once() -> None:
+    """After the cache's first large fill: what the process holds now (the cache, the models) is
+    long-lived, and is moved out of the collector's full passes, which otherwise walk it again at every
+    few thousand new objects (measured: a 200k-point search spent 0.5 s of its 1.1 s in such passes).
+    Once per process, after a full collection: a frozen object is never collected again, so freezing on
+    every large fill of a long-running UI server would keep whatever reference cycles were pending at
+    each of them (a slow leak). Entries filled later need no freezing: a tuple of strings and numbers
+    leaves the collector's tracking at the first pass it survives."""
+    global _FROZEN
+    if not _FROZEN:
+        _FROZEN = True
+        gc.collect()
+        gc.freeze()
 
 
 class EdgeIndex:
@@ -61,6 +76,8 @@ class EdgeIndex:
         self._unflushed = 0  # points upserted since the last flush (a bulk load only)
         self._cache: dict = {}  # point id (as the shard gives it) -> (id text, its PASSAGE_FIELDS); see _fetch
         self._strings: dict[str, str] = {}  # one copy of each case id, document id, kind, language
+        self._tag_sets: dict[tuple, tuple] = {}  # one copy of each passage's set of tags
+        self.generation = 0  # bumped whenever the cache is emptied (a warm-up that sees it change starts again)
         quant = q.ScalarQuantizationConfig(type=q.ScalarType.Int8, quantile=0.99) if o.quantization == "int8" else None
         config = q.EdgeConfig(
             vectors={DENSE: q.EdgeVectorParams(size=dim, distance=q.Distance.Cosine,
@@ -158,7 +175,7 @@ class EdgeIndex:
 
     def set_payload(self, case_id: str, payload: dict[str, Any]) -> None:
         if set(payload) & set(PASSAGE_FIELDS):  # (case payloads hold case-level fields only)
-            self._cache.clear()
+            self._clear_cache()
         self.shard.update(self.q.UpdateOperation.set_payload_by_filter(self._filter({"case_id": case_id}), payload))
         self.shard.flush()
 
@@ -172,25 +189,40 @@ class EdgeIndex:
     # The cache is keyed by the id as the shard returns it, a UUID as its integer (making its text per
     # point, or comparing UUID objects in Python, costs more than the lookup), and holds (the id as
     # text, the fields).
+    def _clear_cache(self) -> None:
+        self._cache.clear()
+        self.generation += 1
+
     def _fetch(self, keys: list) -> None:
         if len(self._cache) + len(keys) > CACHE_MAX:
-            self._cache.clear()
+            self._clear_cache()
         sel = self.q.PayloadSelector.Include(list(PASSAGE_FIELDS))
         for k in range(0, len(keys), 1000):
             for r in self.shard.retrieve(keys[k:k + 1000], sel, False):
                 self._remember(r.id, r.payload or {})
-        global _FROZEN
-        if len(keys) >= 1000 and not _FROZEN:
-            # what the process holds now (the cache, the models) is long-lived: moved out of the collector's
-            # full passes, which otherwise walk it again at every few thousand new objects (measured: a
-            # 200k-point search spent 0.5 s of its 1.1 s in such passes). Once per process, after a full
-            # collection: a frozen object is never collected again, so freezing on every large fill of a
-            # long-running UI server would keep whatever reference cycles were pending at each of them
-            # (a slow leak). Entries filled later need no freezing: a tuple of strings and numbers leaves
-            # the collector's tracking at the first pass it survives.
-            _FROZEN = True
-            gc.collect()
-            gc.freeze()
+        if len(keys) >= 1000:
+            _freeze_once()
+
+    def warm_page(self, offset=None, batch: int = 1000):
+        """Read one page of points' passage fields into the cache, in the shard's order from `offset`:
+        a long-running owner (the UI) warms its whole cache this way, page by page, so that no search
+        pays for reading its passages' fields (store/index_owner.py, _Owner.warm). Points already kept
+        are left as they are (what an upsert or delete did since is already in the cache). Returns the
+        next page's offset, None at the end or when the cache has no room for the whole shard."""
+        if len(self._cache) + batch > CACHE_MAX:
+            return None
+        q = self.q
+        points, offset = self.shard.scroll(q.ScrollRequest(
+            offset=offset, limit=batch, with_payload=q.PayloadSelector.Include(list(PASSAGE_FIELDS)),
+            with_vector=False))
+        cache, key = self._cache, self._key
+        for r in points:
+            if key(r.id) not in cache:
+                self._remember(r.id, r.payload or {})
+        if offset is None or not points:
+            _freeze_once()
+            return None
+        return offset
 
     @staticmethod
     def _key(pid):
@@ -200,7 +232,7 @@ class EdgeIndex:
         """Keep a point's fields as one flat tuple (the id as text, then PASSAGE_FIELDS in order, _MISSING
         where the point has none): a tuple of strings and numbers is dropped from the garbage collector's
         tracking, so hundreds of thousands of them do not make every full collection walk them (kept as
-        dicts they did: 110 us per hit made at 200k points)."""
+        dicts they did: 110 us per hit made at 200k points). Strings and tag sets that repeat are kept once."""
         intern = self._strings.setdefault
         sid = str(key)
         out: list[object] = [sid]
@@ -210,6 +242,7 @@ class EdgeIndex:
                 v = sid
             elif k == "tags" and isinstance(v, list):
                 v = tuple(v)
+                v = self._tag_sets.setdefault(v, v)
             elif isinstance(v, str) and k != "chunk_id":
                 v = intern(v, v)
             out.append(v)
