@@ -65,8 +65,10 @@ def max_chars(settings: Settings, lang: str) -> int:
     return settings.chunk_chars_zh if lang == "zh" else settings.chunk_chars_en
 
 
-def prepare(data: bytes, path: str, case_id: str, name: str, settings: Settings) -> tuple[Document, list[Chunk], Analysis]:
-    """Parse, chunk and analyse one file. Pure: writes nothing. Raises UnreadableDocument. Parsing has
+def prepare(data: bytes, path: str, case_id: str, name: str, settings: Settings,
+            measures: bool = True) -> tuple[Document, list[Chunk], Analysis]:
+    """Parse, chunk and analyse one file (its measures only with `measures`: analyze). Pure: writes
+    nothing. Raises UnreadableDocument. Parsing has
     the parse time limit (OCR pages their own), chunking and NLP one that grows with the text
     (budget.nlp_seconds); the size budgets are ingest/budget.py's."""
     doc = read_document(data, path, case_id, name, settings.parse_timeout_s)
@@ -74,7 +76,7 @@ def prepare(data: bytes, path: str, case_id: str, name: str, settings: Settings)
         chunks = chunk_document(doc, max_chars(settings, doc.language))
         if not chunks:
             raise UnreadableDocument(path, "no text to index after parsing")
-        analysis = analyze(doc, chunks, load_codebook(settings.codebook), settings.spacy_en, settings.tagger)
+        analysis = analyze(doc, chunks, load_codebook(settings.codebook), settings.spacy_en, settings.tagger, measures)
     return doc, chunks, analysis
 
 

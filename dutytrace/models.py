@@ -125,18 +125,22 @@ class Analysis:
     facts: dict[str, Any]
     accountability: list[Accountability]
     chunk_tags: dict[int, list[str]] = field(default_factory=dict)  # chunk seq -> tag ids
-    measures: list[Measure] = field(default_factory=list)  # rectification measures (reports, decisions)
+    # rectification measures (reports, decisions); None: not read (a file only compared, never stored or shown
+    # in full: Dutytrace.similar), and then left out of the JSON rather than said to be none
+    measures: list[Measure] | None = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "language": self.language,
             "kind": self.kind,
             "entities": [asdict(e) for e in self.entities],
             "tags": [t.to_json() for t in self.tags],
             "facts": self.facts,
             "accountability": [asdict(a) for a in self.accountability],
-            "measures": [{**asdict(m), "bodies": list(m.bodies)} for m in self.measures],
         }
+        if self.measures is not None:
+            out["measures"] = [{**asdict(m), "bodies": list(m.bodies)} for m in self.measures]
+        return out
 
 
 @dataclass

@@ -389,7 +389,7 @@ def material_for(svc, path=None, case_id: str | None = None) -> dict:
     if path is not None:
         from pathlib import Path
 
-        return material_from_analysis(svc.analyze_file(Path(path)), Path(path).name)
+        return material_from_analysis(svc.analyze_file(Path(path), measures=False), Path(path).name)
     prof = svc.case(case_id)
     chunks = [c for d in prof.get("documents") or [] for c in svc.chunks(d["doc_id"])]
     return material_from_profile(prof, [{"text": c["text"], "page": c.get("page")} for c in chunks])

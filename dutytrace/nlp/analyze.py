@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dutytrace.models import Analysis, Chunk, Document, Entity, TagResult
+from dutytrace.models import Analysis, Chunk, Document, Entity, Measure, TagResult
 from dutytrace.nlp.accountability import extract_accountability
 from dutytrace.nlp.codebook import Codebook
 from dutytrace.nlp.entities import extract_entities
@@ -41,18 +41,36 @@ def parse_chunks(chunks: list[Chunk], lang: str, codebook: Codebook, en_model: s
     return nlp, texts, docs
 
 
-def analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str, tagger: str = "cues") -> Analysis:
-    """Everything NLP reads from a document. A Chinese document in traditional script is read in its
-    simplified twin (dutytrace/script.py) and what was read is given back in the original's characters."""
+def analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str, tagger: str = "cues",
+            measures: bool = True) -> Analysis:
+    """Everything NLP reads from a document (its rectification measures only with `measures`: a file
+    that is only compared with the archive needs none; `document_measures` reads them later). A Chinese
+    document in traditional script is read in its simplified twin (dutytrace/script.py) and what was
+    read is given back in the original's characters."""
     if doc.language == "zh":
         from dutytrace.script import is_traditional
 
         if is_traditional(doc.text):
-            return _analyze_traditional(doc, chunks, codebook, en_model, tagger)
-    return _analyze(doc, chunks, codebook, en_model, tagger)
+            return _analyze_traditional(doc, chunks, codebook, en_model, tagger, measures)
+    return _analyze(doc, chunks, codebook, en_model, tagger, measures)
 
 
-def _analyze_traditional(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str, tagger: str) -> Analysis:
+def document_measures(doc: Document) -> list[Measure]:
+    """The document's rectification measures, as `analyze` reads them (none in a transcript; a document
+    in traditional script read in its simplified twin and given back in its own characters)."""
+    if doc.kind == "transcript":
+        return []
+    if doc.language == "zh":
+        from dutytrace.script import is_traditional, to_simplified
+
+        if is_traditional(doc.text):
+            pages = [replace(p, text=to_simplified(p.text)) for p in doc.pages]
+            return in_original_script(extract_measures(pages, "zh"), doc.text)
+    return extract_measures(doc.pages, doc.language)
+
+
+def _analyze_traditional(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str, tagger: str,
+                         measures: bool = True) -> Analysis:
     from dutytrace.script import Simplified, to_simplified
 
     pages = tuple(replace(p, text=to_simplified(p.text)) for p in doc.pages)
@@ -60,7 +78,7 @@ def _analyze_traditional(doc: Document, chunks: list[Chunk], codebook: Codebook,
     simple = _analyze(replace(doc, pages=pages),
                       [replace(c, text=to_simplified(c.text), section=c.section and to_simplified(c.section),
                                speaker=c.speaker and to_simplified(c.speaker)) for c in chunks],
-                      codebook, en_model, tagger)
+                      codebook, en_model, tagger, measures)
     back = Simplified(doc.text).original
     return replace(
         simple,
@@ -70,11 +88,12 @@ def _analyze_traditional(doc: Document, chunks: list[Chunk], codebook: Codebook,
                                 evidence=back(a.evidence)) for a in simple.accountability],
         facts={k: back(v) if k in ("location", "enterprise", "title") and isinstance(v, str) else v
                for k, v in simple.facts.items()},
-        measures=in_original_script(simple.measures, doc.text),
+        measures=None if simple.measures is None else in_original_script(simple.measures, doc.text),
     )
 
 
-def _analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str, tagger: str = "cues") -> Analysis:
+def _analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str, tagger: str = "cues",
+             measures: bool = True) -> Analysis:
     lang = doc.language
     nlp, texts, docs = parse_chunks(chunks, lang, codebook, en_model)
     accountability = extract_accountability(chunks, lang, codebook) if doc.kind != "transcript" else []
@@ -89,7 +108,7 @@ def _analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: s
         facts=facts,
         accountability=accountability,
         chunk_tags=chunk_tags,
-        measures=extract_measures(doc.pages, lang) if doc.kind != "transcript" else [],
+        measures=(extract_measures(doc.pages, lang) if doc.kind != "transcript" else []) if measures else None,
     )
 
 

@@ -79,15 +79,19 @@ class SearchMixin(ServicePolicy):
         self.require("search", "facets")
         return self.searcher().facets(query, mode, self._scoped(filters))
 
-    def analyze_file(self, path: Path) -> dict[str, Any]:
-        """Analyse a file without storing it (reads nothing of the catalog). Audited."""
+    def analyze_file(self, path: Path, measures: bool = True) -> dict[str, Any]:
+        """Analyse a file without storing it (reads nothing of the catalog); its measures only with
+        `measures` (the JSON then has no "measures" key). Audited."""
         path = Path(path)
         me = self.require("view", "analyze", str(path))
         if not path.is_file():
             raise NotFound(f"{path}: no such file")
         self.audit.record(me.name, "analyze", str(path))
-        doc, chunks, analysis = self._prepare(path)
-        return {"path": str(path), "pages": len(doc.pages), "chunks": len(chunks), **analysis.to_json()}
+        doc, chunks, analysis = self._prepare(path, measures)
+        out = analysis.to_json()
+        if not measures:
+            out.pop("measures", None)
+        return {"path": str(path), "pages": len(doc.pages), "chunks": len(chunks), **out}
 
     def similar(self, path: Path | None = None, case_id: str | None = None, limit: int = 10) -> list[dict]:
         """Past cases most like a new document (or an existing case), each with its reasons (similar.py)."""
@@ -98,7 +102,7 @@ class SearchMixin(ServicePolicy):
             path = Path(path)
             if not path.is_file():
                 raise NotFound(f"{path}: no such file")
-            doc, chunks, analysis = self._prepare(path)
+            doc, chunks, analysis = self._prepare(path, measures=False)  # a comparison reads no measures
             kind = analysis.facts.get("accident_type")
             if kind is None:  # interviews carry no facts block; the text still says what happened
                 from dutytrace.nlp.facts import accident_type
@@ -121,10 +125,15 @@ class SearchMixin(ServicePolicy):
                             codebook, limit, self._scoped(None), term_weights=self.catalog.term_weights(visible),
                             passages=self.catalog.passages)
 
-    def _prepare(self, path: Path):
+    def _prepare(self, path: Path, measures: bool = True):
         """`prepare` of a file not to be stored (similar, analyze_file), remembered for the last few files
-        by their bytes: the Similar page ranks an upload and then says what it read of it (one analysis)."""
+        by their bytes: the Similar page ranks an upload and then says what it read of it (one analysis).
+        Its measures are read only when asked (`similar` needs none: a second of a document's analysis,
+        the learned reader's embedding most of it), and added to what is remembered when asked later."""
         import hashlib
+        from dataclasses import replace
+
+        from dutytrace.nlp.analyze import document_measures
 
         data = path.read_bytes()
         key = (hashlib.sha256(data).hexdigest(), str(path))
@@ -132,7 +141,10 @@ class SearchMixin(ServicePolicy):
         if key not in cache:
             if len(cache) >= 4:
                 cache.pop(next(iter(cache)))
-            cache[key] = prepare(data, str(path), "__new__", path.name, self.settings)
+            cache[key] = prepare(data, str(path), "__new__", path.name, self.settings, measures)
+        doc, chunks, analysis = cache[key]
+        if measures and analysis.measures is None:
+            cache[key] = doc, chunks, replace(analysis, measures=document_measures(doc))
         return cache[key]
 
     def brief(self, path: Path | None = None, case_id: str | None = None, lang: str = "en", limit: int = 5,
@@ -186,5 +198,5 @@ class SearchMixin(ServicePolicy):
             if key[0] == sha and value[0].name == path.name:
                 return value
         if hasattr(self, "_prepare"):
-            return self._prepare(path)
-        return prepare(path.read_bytes(), str(path), "__new__", path.name, self.settings)
+            return self._prepare(path, measures=False)  # the brief reads its facts and tags
+        return prepare(path.read_bytes(), str(path), "__new__", path.name, self.settings, measures=False)
