@@ -20,10 +20,12 @@ queries) and times, over --queries seeded queries drawn from the vocabulary:
 - search by case: `Dutytrace.search_cases(q)` (hybrid; a new Searcher per call, as the service does);
 - facets: `Dutytrace.facets(q)` (the sidebar's counts for the same query);
 - similar: `Dutytrace.similar(path)` for a generated new document (.txt), which per call parses and
-  analyses the file (spaCy, tagger), embeds up to 60 passages, queries the index per passage, then
+  analyses the file (spaCy, tagger; similar_read_document_*), embeds its passages
+  (similar_embed_document_*: neither depends on the archive), queries the index per passage, then
   scores the candidate cases from their stored profiles (before issue 20 it read every chunk of every
   visible case and built every case's profile, and its first call counted every case's concepts into
-  a per-process cache; the first call is still reported apart: similar_first_ms);
+  a per-process cache; the first call is still reported apart: similar_first_ms); similar_archive_* is
+  the rest of the call, the part that depends on the archive (index legs, stored profiles, scoring);
 - case page: `Dutytrace.case(case_id)` for random cases.
 One call of each is profiled (cProfile): the largest cumulative entries go to "profile". Each
 operation also reports its CPU time (`*_cpu_p50_ms`, `*_cpu_p95_ms`: this process, all threads): on a
@@ -32,7 +34,7 @@ query_embed_* is the query's vector as the service makes it (query.query_encoder
 query_embed_all_threads_* as encode_query makes it with torch's default threads. The service is opened
 as the UI opens it: its index owner first reads every passage's filter fields into memory in the
 background (SharedIndex.keep_warm), and the timed calls start when that is done (warm_s, warm_cpu_s,
-warm_rss_growth_mb; "warmed": whether it was). With --no-warm the calls start on a cold cache, as a
+warm_rss_growth_mb: the process's growth during the warm-up; "warmed": whether it was). With --no-warm the calls start on a cold cache, as a
 one-shot CLI process has: each point's fields are then read from the shard the first time a search
 reaches it. search_by_case_again_* is a second pass over the same queries.
 
@@ -373,13 +375,13 @@ def measure(home: Path, args) -> dict:
     # as the UI opens the service (ui_pages/common.py): the index owner reads every passage's fields in the
     # background; the timed calls start when it is done (warm_s after the open; --no-warm: a cold cache,
     # as a one-shot CLI process has)
+    before_warm = rss_mb()
     if svc.keep_index_warm():
         t, c = time.perf_counter(), time.process_time()
         out["warmed"] = svc.index.wait_warm(1800)
         out["warm_s"], out["warm_cpu_s"] = round(time.perf_counter() - t, 1), round(time.process_time() - c, 1)
-        out["warm_rss_growth_mb"] = round(rss_mb() - base, 1)
-        print(f"# warm-up: {out['warm_s']} s, rss +{out['warm_rss_growth_mb']} MB since before the open",
-              file=sys.stderr, flush=True)
+        out["warm_rss_growth_mb"] = round(rss_mb() - before_warm, 1)  # what the kept fields cost in memory
+        print(f"# warm-up: {out['warm_s']} s, rss +{out['warm_rss_growth_mb']} MB", file=sys.stderr, flush=True)
     else:
         out["warmed"] = False
     rng = random.Random(args.seed)
@@ -433,10 +435,25 @@ def measure(home: Path, args) -> dict:
             enc(q)
             lat.append(time.perf_counter() - t)
         out[f"{key}_p50_ms"], out[f"{key}_p95_ms"] = (round(x, 1) for x in percentiles(lat))
-    lat, cpu, spent = [], [], time.perf_counter()
+    # where a similar call's time goes: reading the new document (parse, NLP: `_prepare`) and embedding its
+    # passages do not depend on the archive; the rest (index legs, stored profiles, scoring) is the archive's
+    spent_in = {"read": 0.0, "embed": 0.0}
+
+    def timed(fn, key):
+        def call(*a, **k):
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                spent_in[key] += time.perf_counter() - t0
+        return call
+    svc._prepare = timed(svc._prepare, "read")
+    svc.embedder.encode = timed(svc.embedder.encode, "embed")
+    lat, cpu, parts, spent = [], [], [], time.perf_counter()
     for k, doc in enumerate(docs):
         if k >= 6 and time.perf_counter() - spent > args.similar_budget_s:
             break  # keeps a large size bounded: the number of calls made is reported
+        spent_in.update(read=0.0, embed=0.0)
         t, c = time.perf_counter(), time.process_time()
         try:
             with time_limit(args.similar_timeout_s):
@@ -447,13 +464,18 @@ def measure(home: Path, args) -> dict:
             break
         lat.append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
-        print(f"# similar {k + 1}/{len(docs)}: {lat[-1]:.1f} s", file=sys.stderr, flush=True)
+        parts.append((spent_in["read"], spent_in["embed"], lat[-1] - spent_in["read"] - spent_in["embed"]))
+        print(f"# similar {k + 1}/{len(docs)}: {lat[-1]:.1f} s (reading the document {parts[-1][0]:.1f} s, "
+              f"embedding it {parts[-1][1]:.1f} s, the archive's part {parts[-1][2]:.2f} s)", file=sys.stderr, flush=True)
     out["similar_calls"] = len(lat)
     if lat:
         out["similar_first_ms"] = round(lat[0] * 1000, 1)
         warm = lat[1:] or lat
         out["similar_p50_ms"], out["similar_p95_ms"] = (round(x, 1) for x in percentiles(warm))
         out["similar_cpu_p50_ms"], out["similar_cpu_p95_ms"] = (round(x, 1) for x in percentiles(cpu[1:] or cpu))
+        rest = parts[1:] or parts
+        for i, key in enumerate(("similar_read_document", "similar_embed_document", "similar_archive")):
+            out[f"{key}_p50_ms"], out[f"{key}_p95_ms"] = (round(x, 1) for x in percentiles([p[i] for p in rest]))
         english = [d for d in docs[1:] if not d.read_text(encoding="utf-8").startswith("事故")] or docs
         prof = cProfile.Profile()  # a warm call on an English document (its passages are embedded too)
         prof.runcall(svc.similar, english[0], None, 10)
