@@ -66,9 +66,11 @@ def max_chars(settings: Settings, lang: str) -> int:
 
 
 def prepare(data: bytes, path: str, case_id: str, name: str, settings: Settings,
-            measures: bool = True) -> tuple[Document, list[Chunk], Analysis]:
-    """Parse, chunk and analyse one file (its measures only with `measures`: analyze). Pure: writes
-    nothing. Raises UnreadableDocument. Parsing has
+            measures: bool = True, on_chunks=None) -> tuple[Document, list[Chunk], Analysis]:
+    """Parse, chunk and analyse one file (its measures only with `measures`: analyze); `on_chunks(doc,
+    chunks)` is called between chunking and the analysis (similar starts embedding the passages there,
+    on a thread of its own, while the analysis runs). Pure: writes nothing. Raises UnreadableDocument.
+    Parsing has
     the parse time limit (OCR pages their own), chunking and NLP one that grows with the text
     (budget.nlp_seconds); the size budgets are ingest/budget.py's."""
     doc = read_document(data, path, case_id, name, settings.parse_timeout_s)
@@ -76,6 +78,8 @@ def prepare(data: bytes, path: str, case_id: str, name: str, settings: Settings,
         chunks = chunk_document(doc, max_chars(settings, doc.language))
         if not chunks:
             raise UnreadableDocument(path, "no text to index after parsing")
+        if on_chunks is not None:
+            on_chunks(doc, chunks)
         analysis = analyze(doc, chunks, load_codebook(settings.codebook), settings.spacy_en, settings.tagger, measures)
     return doc, chunks, analysis
 

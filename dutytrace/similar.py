@@ -111,14 +111,24 @@ def sharing_candidates(material: Material, my_concepts: Counter, profiles, keep:
     return dict(est)
 
 
+def passages_to_embed(material_texts: list[str], language: str) -> list[str]:
+    """The passages of the material whose vectors rank_similar asks the dense leg with (English only:
+    MiniLM does not read Chinese)."""
+    return material_texts[:MAX_PASSAGES] if language == "en" else []
+
+
 def rank_similar(material: Material, index, embedder, profiles, codebook: Codebook, limit: int = 10,
-                 filters: dict | None = None, term_weights=None, passages=None) -> list[dict]:
+                 filters: dict | None = None, term_weights=None, passages=None, vectors=None) -> list[dict]:
     """`profiles`: the stored profiles of the cases the user may see (profile.ProfileReader);
     `filters` narrows every index query (the service passes the cases the user may see);
     `term_weights` gives the BM25 IDF over those cases (store/vectors.py); `passages` reads the shown
-    passages' text from the catalog by chunk id (Catalog.passages)."""
+    passages' text from the catalog by chunk id (Catalog.passages); `vectors`: those of
+    `passages_to_embed`, when the caller has made them already (else they are made here)."""
     texts = material.texts[:MAX_PASSAGES]
-    vectors = embedder.encode(texts) if material.language == "en" else [None] * len(texts)
+    if material.language != "en":
+        vectors = [None] * len(texts)
+    elif vectors is None or len(vectors) != len(texts):
+        vectors = embedder.encode(texts)
     votes: dict[str, float] = defaultdict(float)
     pairs: dict[str, list] = defaultdict(list)
     # every passage's legs (lexical, cross-language, dense), asked of the index in one batch

@@ -58,3 +58,31 @@ def test_a_traditional_script_document_gives_its_measures_in_its_own_characters(
     assert bare.measures is None and full.measures
     assert A.document_measures(doc) == full.measures
     assert all("检" not in m.measure and "锈" not in m.measure for m in full.measures)  # not in simplified characters
+
+
+def test_similar_embeds_the_passages_while_the_document_is_analysed(service, tmp_path, monkeypatch):
+    """The new document's passages are embedded on a thread of their own during its analysis, and ranked
+    with those vectors: the same cases and scores as embedding them after it."""
+    import threading
+
+    from dutytrace import similar as S
+    from dutytrace.nlp.embed import Embedder
+
+    early = tmp_path / "early" / "crane-report.txt"
+    late = tmp_path / "late" / "crane-report.txt"
+    for p in (early, late):
+        p.parent.mkdir()
+        p.write_text(REPORT, encoding="utf-8")
+    threads = []
+    real = Embedder.encode
+    monkeypatch.setattr(Embedder, "encode",
+                        lambda self, texts: threads.append((threading.current_thread().name, len(texts))) or real(self, texts))
+    got = service.similar(early, limit=5)
+    background = [n for name, n in threads if name.startswith("dutytrace-similar-embed")]
+    assert len(background) == 1 and background[0] >= 1, threads
+    monkeypatch.setattr(S, "passages_to_embed", lambda texts, language: [])  # as before: embedded in rank_similar
+    threads.clear()
+    again = service.similar(late, limit=5)
+    assert not [n for name, n in threads if name.startswith("dutytrace-similar-embed")]
+    assert [(r["case_id"], round(r["score"], 4)) for r in got] == [(r["case_id"], round(r["score"], 4)) for r in again]
+    assert got

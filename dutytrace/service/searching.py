@@ -95,14 +95,28 @@ class SearchMixin(ServicePolicy):
 
     def similar(self, path: Path | None = None, case_id: str | None = None, limit: int = 10) -> list[dict]:
         """Past cases most like a new document (or an existing case), each with its reasons (similar.py)."""
-        from dutytrace.similar import Material, rank_similar
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        from dutytrace.similar import Material, passages_to_embed, rank_similar
 
         codebook = self._codebook()
+        early: list[Future] = []
         if path is not None:
             path = Path(path)
             if not path.is_file():
                 raise NotFound(f"{path}: no such file")
-            doc, chunks, analysis = self._prepare(path, measures=False)  # a comparison reads no measures
+            embedder = self.embedder
+
+            def embed_early(doc, chunks) -> None:
+                # the passages' vectors are made on a thread of their own while the document is analysed
+                # (Embedder.encode may be called from two threads; the tagger's sentences share the model)
+                texts = passages_to_embed([c.text for c in chunks], doc.language)
+                if texts:
+                    pool = ThreadPoolExecutor(1, thread_name_prefix="dutytrace-similar-embed")
+                    early.append(pool.submit(embedder.encode, texts))
+                    pool.shutdown(wait=False)
+            # a comparison reads no measures
+            doc, chunks, analysis = self._prepare(path, measures=False, on_chunks=embed_early)
             kind = analysis.facts.get("accident_type")
             if kind is None:  # interviews carry no facts block; the text still says what happened
                 from dutytrace.nlp.facts import accident_type
@@ -123,9 +137,9 @@ class SearchMixin(ServicePolicy):
         # candidates from the index and the stored profiles, never a read of every case (similar.py)
         return rank_similar(material, self.index, self.embedder, ProfileReader(self.catalog, codebook, visible),
                             codebook, limit, self._scoped(None), term_weights=self.catalog.term_weights(visible),
-                            passages=self.catalog.passages)
+                            passages=self.catalog.passages, vectors=early[0].result() if early else None)
 
-    def _prepare(self, path: Path, measures: bool = True):
+    def _prepare(self, path: Path, measures: bool = True, on_chunks=None):
         """`prepare` of a file not to be stored (similar, analyze_file), remembered for the last few files
         by their bytes: the Similar page ranks an upload and then says what it read of it (one analysis).
         Its measures are read only when asked (`similar` needs none: a second of a document's analysis,
@@ -141,7 +155,7 @@ class SearchMixin(ServicePolicy):
         if key not in cache:
             if len(cache) >= 4:
                 cache.pop(next(iter(cache)))
-            cache[key] = prepare(data, str(path), "__new__", path.name, self.settings, measures)
+            cache[key] = prepare(data, str(path), "__new__", path.name, self.settings, measures, on_chunks)
         doc, chunks, analysis = cache[key]
         if measures and analysis.measures is None:
             cache[key] = doc, chunks, replace(analysis, measures=document_measures(doc))
