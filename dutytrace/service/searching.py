@@ -142,8 +142,9 @@ class SearchMixin(ServicePolicy):
     def _prepare(self, path: Path, measures: bool = True, on_chunks=None):
         """`prepare` of a file not to be stored (similar, analyze_file), remembered for the last few files
         by their bytes: the Similar page ranks an upload and then says what it read of it (one analysis).
-        Its measures are read only when asked (`similar` needs none: a second of a document's analysis,
-        the learned reader's embedding most of it), and added to what is remembered when asked later."""
+        Its measures are read only when asked (`similar` needs none: about half a second of a document's
+        analysis, most of it the learned reader's embedding of every sentence), and added to what is
+        remembered when asked later."""
         import hashlib
         from dataclasses import replace
 
