@@ -24,6 +24,8 @@ benchmarks/tune_genre_fusion.py), with the house-format gold checked beside it."
 
 from __future__ import annotations
 
+import copy
+
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -244,6 +246,10 @@ class Searcher:
         self.term_weights = term_weights  # BM25 query term ids -> weights (IDF over what the user may see)
         self._vectors: dict[str, list[float]] = {}
         self.capped = False  # a leg read since the last find_* reached match_depth (see CaseResult.total_exact)
+        # the last find_cases' ranking (its query, mode and filters, and what _rank gave): facets of the same
+        # search on this searcher count its cases from it instead of reading every leg again (the Search page
+        # asks both: Dutytrace.find_cases_and_facets)
+        self._ranked: tuple | None = None
 
     # -- pieces --------------------------------------------------------------------------------------
     def _check(self, query: str, mode: str) -> None:
@@ -458,7 +464,9 @@ class Searcher:
             raise SearchError(f"unknown sort '{sort}'; use one of {', '.join(SORTS)}")
         if not self.searchable(query):
             return CaseResult([], 0, NO_WORDS, 0 if sort != "relevance" else None)
-        _, scores, best, _ = self._rank(query, mode, filters, max(KEEP_HITS, passages))
+        ranked = self._rank(query, mode, filters, max(KEEP_HITS, passages))
+        self._ranked = ((query, mode, copy.deepcopy(filters)), ranked)
+        _, scores, best, _ = ranked
         ranked = sorted(scores, key=lambda c: (score_key(scores[c]), c))
         total = len(ranked)
         offset, date_sorted = max(0, offset), None
@@ -552,7 +560,13 @@ class Searcher:
         self._check(query, mode)
         if not self.searchable(query):
             return {}
-        intent, scores, _, docs = self._rank(query, mode, filters, keep=0)
+        if self._ranked is not None and self._ranked[0] == (query, mode, filters):
+            # find_cases ranked the same search on this searcher: the same cases, and the same documents of
+            # their evidence (what it kept besides, passages to show and a learned order, changes neither)
+            intent, scores, _, kept = self._ranked[1]
+            docs = defaultdict(set, {c: set(ds) for c, ds in kept.items()})
+        else:
+            intent, scores, _, docs = self._rank(query, mode, filters, keep=0)
         if mode == "hybrid":
             for field_name, value, _ in self._concepts(intent):
                 for c, ds in self._docs_by_case(narrow(filters, field_name, value)).items():

@@ -351,3 +351,27 @@ def test_a_capped_search_counts_what_it_read_and_says_so(service, monkeypatch):
     assert r.exit_code == 0, r.output
     res = json.loads(r.stdout)
     assert res["total_exact"] is True and res["total"] == full.total
+
+
+def test_facets_from_the_search_ranking_equal_facets_read_again(service):
+    """Dutytrace.find_cases_and_facets (the Search page) counts the facets from find_cases' ranking: the
+    same cases, total and counts as find_cases and facets asked apart, for queries in both languages,
+    every mode, with and without filters, and a stop-word query."""
+    zh_only = {"language": "zh"}
+    for query, mode, filters in (("gas poisoning in a sewer", "hybrid", None), ("scaffold harness", "lexical", None),
+                                 ("瓦斯爆炸 隐瞒", "hybrid", None), ("accident inspection 事故 检查", "hybrid", zh_only),
+                                 ("worker fell", "dense", None), ("the of", "hybrid", None)):
+        found, facets = service.find_cases_and_facets(query, limit=3, mode=mode, filters=filters)
+        apart = service.find_cases(query, limit=3, mode=mode, filters=filters)
+        assert [(c.case_id, round(c.score, 6)) for c in found.cases] == \
+            [(c.case_id, round(c.score, 6)) for c in apart.cases], query
+        assert (found.total, found.total_exact, found.message) == (apart.total, apart.total_exact, apart.message)
+        assert facets == service.facets(query, mode, filters), (query, mode, filters)
+    found, facets = service.find_cases_and_facets("瓦斯爆炸", limit=3)
+    assert found.cases and sum(n for _, n in facets["language"]) >= 1
+    # a searcher that ranked one search counts another afresh (other filters, mode or query)
+    searcher = service.searcher()
+    searcher.find_cases("accident inspection 事故 检查", 3, "hybrid", service._scoped(None))
+    for query, mode, filters in (("accident inspection 事故 检查", "hybrid", zh_only),
+                                 ("accident inspection 事故 检查", "lexical", None), ("gas poisoning", "hybrid", None)):
+        assert searcher.facets(query, mode, service._scoped(filters)) == service.facets(query, mode, filters)

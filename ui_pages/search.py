@@ -225,14 +225,16 @@ ss["_sig"] = sig
 ss.pop("_keep_page", None)
 
 cases, error, total, no_words, listed = [], None, 0, False, 0
+facets = None
 total_exact = True  # False: the count is a lower bound (search.CaseResult.total_exact)
 page_no = max(1, int(ss["search_page"]))
 if query.strip():
     try:
         # one page of cases; a date sort orders the most relevant matches (search.DATE_SORT_DEPTH) by
         # accident date, undated last, and says so below when there are more matches than that
-        found = svc.find_cases(query, limit=per_page, mode=mode, filters=filters, sort=sort,
-                               offset=(page_no - 1) * per_page)
+        # the page's cases and the sidebar's counts from one ranking of the query
+        found, facets = svc.find_cases_and_facets(query, limit=per_page, mode=mode, filters=filters, sort=sort,
+                                                  offset=(page_no - 1) * per_page)
         total, no_words, total_exact = found.total, bool(found.message), found.total_exact
         listed = total if found.date_sorted is None else found.date_sorted
         pages = max(1, -(-listed // per_page))
@@ -247,8 +249,7 @@ write_url()
 ss["last_search"] = {"query": query, "mode": mode, "filters": filters}  # the Export page exports the same
 
 # facet counts: the service's (counts of cases for the query) when it has them, else the catalog's
-facets = None
-if hasattr(svc, "facets"):
+if facets is None and hasattr(svc, "facets"):
     try:
         facets = svc.facets(query if query.strip() else None, mode, filters)
     except (SearchError, DutytraceError):
