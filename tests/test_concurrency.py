@@ -293,3 +293,23 @@ def test_a_user_asks_many_legs_at_once_as_the_owner_does(tmp_path):
         [[(s.id, round(s.score, 5), s.payload) for s in leg] for leg in mine]
     user.close()
     owner.close()
+
+
+def test_a_warm_user_warms_the_index_when_it_takes_it_over(tmp_path):
+    """keep_warm in a process that does not hold the index (the UI while an ingest does) warms nothing
+    there; when the holder leaves and this process takes the index over, its cache is warmed."""
+    path = tmp_path / "home" / "index"
+    holder, role = _start(path, "hold")
+    assert role == "owner"
+    idx = SharedIndex(path, 4, home=path.parent)
+    try:
+        idx.upsert(_points("w", 1500))
+        idx.keep_warm()
+        assert not idx.owner and not idx.wait_warm(0.5)  # the holder serves the calls
+        holder.stdin.close()
+        assert holder.wait(60) == 0, holder.stderr.read()
+        assert idx.count() == 1500  # this call takes the index over...
+        assert idx.owner and idx.wait_warm(60)  # ...and the warm-up reads every point
+        assert len(idx._backend.index._cache) == 1500
+    finally:
+        idx.close()
