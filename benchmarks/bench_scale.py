@@ -441,19 +441,11 @@ def measure(home: Path, args) -> dict:
     # embedded on another thread meanwhile) and then waiting for those vectors do not depend on the
     # archive; ranking (`rank_similar`: index legs, stored profiles, scoring) is the archive's part
     import dutytrace.similar as similar_mod
+    from stage_timing import TIMES as spent_in
+    from stage_timing import timed
 
-    spent_in = {"read": 0.0, "rank": 0.0}
-
-    def timed(fn, key):
-        def call(*a, **k):
-            t0 = time.perf_counter()
-            try:
-                return fn(*a, **k)
-            finally:
-                spent_in[key] += time.perf_counter() - t0
-        return call
-    svc._prepare = timed(svc._prepare, "read")
-    similar_mod.rank_similar = timed(similar_mod.rank_similar, "rank")
+    svc._prepare = timed("read", svc._prepare)
+    similar_mod.rank_similar = timed("rank", similar_mod.rank_similar)
     lat, cpu, parts, spent = [], [], [], time.perf_counter()
     for k, doc in enumerate(docs):
         if k >= 6 and time.perf_counter() - spent > args.similar_budget_s:

@@ -125,10 +125,11 @@ def rank_similar(material: Material, index, embedder, profiles, codebook: Codebo
     passages' text from the catalog by chunk id (Catalog.passages); `vectors`: those of
     `passages_to_embed`, when the caller has made them already (else they are made here)."""
     texts = material.texts[:MAX_PASSAGES]
-    if material.language != "en":
+    to_embed = passages_to_embed(material.texts, material.language)
+    if not to_embed:
         vectors = [None] * len(texts)
-    elif vectors is None or len(vectors) != len(texts):
-        vectors = embedder.encode(texts)
+    elif vectors is None or len(vectors) != len(to_embed):
+        vectors = embedder.encode(to_embed)
     votes: dict[str, float] = defaultdict(float)
     pairs: dict[str, list] = defaultdict(list)
     # every passage's legs (lexical, cross-language, dense), asked of the index in one batch

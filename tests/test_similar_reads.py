@@ -65,7 +65,6 @@ def test_similar_embeds_the_passages_while_the_document_is_analysed(service, tmp
     with those vectors: the same cases and scores as embedding them after it."""
     import threading
 
-    from dutytrace import similar as S
     from dutytrace.nlp.embed import Embedder
 
     early = tmp_path / "early" / "crane-report.txt"
@@ -80,7 +79,7 @@ def test_similar_embeds_the_passages_while_the_document_is_analysed(service, tmp
     got = service.similar(early, limit=5)
     background = [n for name, n in threads if name.startswith("dutytrace-similar-embed")]
     assert len(background) == 1 and background[0] >= 1, threads
-    monkeypatch.setattr(S, "passages_to_embed", lambda texts, language: [])  # as before: embedded in rank_similar
+    service._prepare(late, measures=False)  # read beforehand, so similar embeds the passages in rank_similar, after
     threads.clear()
     again = service.similar(late, limit=5)
     assert not [n for name, n in threads if name.startswith("dutytrace-similar-embed")]

@@ -47,38 +47,49 @@ def analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: st
     that is only compared with the archive needs none; `document_measures` reads them later). A Chinese
     document in traditional script is read in its simplified twin (dutytrace/script.py) and what was
     read is given back in the original's characters."""
-    if doc.language == "zh":
-        from dutytrace.script import is_traditional
-
-        if is_traditional(doc.text):
-            return _analyze_traditional(doc, chunks, codebook, en_model, tagger, measures)
-    return _analyze(doc, chunks, codebook, en_model, tagger, measures)
+    simplified = _simplified_pages(doc)
+    if simplified is not None:
+        out = _analyze_traditional(doc, simplified, chunks, codebook, en_model, tagger)
+    else:
+        out = _analyze(doc, chunks, codebook, en_model, tagger)
+    return replace(out, measures=_measures(doc, simplified) if measures else None)
 
 
 def document_measures(doc: Document) -> list[Measure]:
-    """The document's rectification measures, as `analyze` reads them (none in a transcript; a document
-    in traditional script read in its simplified twin and given back in its own characters)."""
+    """The document's rectification measures, as `analyze` reads them."""
+    return _measures(doc, _simplified_pages(doc))
+
+
+def _simplified_pages(doc: Document) -> tuple | None:
+    """The pages in simplified script of a Chinese document written in traditional script; None for any other."""
+    if doc.language != "zh":
+        return None
+    from dutytrace.script import is_traditional, to_simplified
+
+    if not is_traditional(doc.text):
+        return None
+    return tuple(replace(p, text=to_simplified(p.text)) for p in doc.pages)
+
+
+def _measures(doc: Document, simplified: tuple | None) -> list[Measure]:
+    """No measure in a transcript; a document in traditional script read in its simplified pages and its measures
+    given back in its own characters."""
     if doc.kind == "transcript":
         return []
-    if doc.language == "zh":
-        from dutytrace.script import is_traditional, to_simplified
-
-        if is_traditional(doc.text):
-            pages = [replace(p, text=to_simplified(p.text)) for p in doc.pages]
-            return in_original_script(extract_measures(pages, "zh"), doc.text)
+    if simplified is not None:
+        return in_original_script(extract_measures(simplified, "zh"), doc.text)
     return extract_measures(doc.pages, doc.language)
 
 
-def _analyze_traditional(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str, tagger: str,
-                         measures: bool = True) -> Analysis:
+def _analyze_traditional(doc: Document, pages: tuple, chunks: list[Chunk], codebook: Codebook, en_model: str,
+                         tagger: str) -> Analysis:
     from dutytrace.script import Simplified, to_simplified
 
-    pages = tuple(replace(p, text=to_simplified(p.text)) for p in doc.pages)
     # the section headings and speaker labels too: the tagger weighs a finding by its section
     simple = _analyze(replace(doc, pages=pages),
                       [replace(c, text=to_simplified(c.text), section=c.section and to_simplified(c.section),
                                speaker=c.speaker and to_simplified(c.speaker)) for c in chunks],
-                      codebook, en_model, tagger, measures)
+                      codebook, en_model, tagger)
     back = Simplified(doc.text).original
     return replace(
         simple,
@@ -88,12 +99,11 @@ def _analyze_traditional(doc: Document, chunks: list[Chunk], codebook: Codebook,
                                 evidence=back(a.evidence)) for a in simple.accountability],
         facts={k: back(v) if k in ("location", "enterprise", "title") and isinstance(v, str) else v
                for k, v in simple.facts.items()},
-        measures=None if simple.measures is None else in_original_script(simple.measures, doc.text),
     )
 
 
-def _analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str, tagger: str = "cues",
-             measures: bool = True) -> Analysis:
+def _analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: str, tagger: str = "cues") -> Analysis:
+    """All but the measures (`analyze` adds them)."""
     lang = doc.language
     nlp, texts, docs = parse_chunks(chunks, lang, codebook, en_model)
     accountability = extract_accountability(chunks, lang, codebook) if doc.kind != "transcript" else []
@@ -108,7 +118,6 @@ def _analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: s
         facts=facts,
         accountability=accountability,
         chunk_tags=chunk_tags,
-        measures=(extract_measures(doc.pages, lang) if doc.kind != "transcript" else []) if measures else None,
     )
 
 
