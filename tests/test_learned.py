@@ -201,3 +201,45 @@ def test_document_decision_reads_what_the_sentences_say_not_the_document():
     p = rng.uniform(0.0, 0.9, size=5).astype(np.float32)
     padded = np.concatenate([p, np.full(300, 0.001, np.float32)])
     assert model.decide(0, p, 0.3) == pytest.approx(model.decide(0, padded, 0.3))
+
+
+def test_each_tag_decided_by_its_chosen_source(tmp_path, settings_factory, monkeypatch):
+    """DUTYTRACE_TAGGER=chosen: a tag whose source is the cue rules is decided as the cue tagger decides it,
+    one whose source is "either" as `learned` does (the real shipped model, its choice set per test)."""
+    text = ("Fatal fall at Harrow Lane warehouse\n\n"
+            "The company had not assessed the risk of work on the mezzanine and no edge protection was fitted. "
+            "The worker had never been trained to use the platform. The firm had been told by an inspector a year "
+            "earlier to fit guard rails and had not done so. 四、事故原因\n该公司未建立安全生产责任制，"
+            "未对作业人员进行安全教育培训。")
+    cues = _tags(tmp_path, settings_factory(tagger="cues"), "c.txt", text)
+    either = _tags(tmp_path, settings_factory(tagger="learned"), "l.txt", text)
+    model = packaged_tagger()
+    assert model is not None
+    monkeypatch.setitem(model.meta, "tag_sources", {t: "cues" for t in model.tag_ids})
+    assert _tags(tmp_path, settings_factory(tagger="chosen"), "1.txt", text).keys() == cues.keys()
+    monkeypatch.setitem(model.meta, "tag_sources", {t: "either" for t in model.tag_ids})
+    assert _tags(tmp_path, settings_factory(tagger="chosen"), "2.txt", text).keys() == either.keys()
+    extra = sorted(set(either) - set(cues))
+    assert extra, (cues, either)  # the classifier adds a tag here, so the mixed choice below decides something
+    mixed = {t: "either" for t in model.tag_ids} | {extra[0]: "cues"}
+    monkeypatch.setitem(model.meta, "tag_sources", mixed)
+    got = _tags(tmp_path, settings_factory(tagger="chosen"), "3.txt", text)
+    assert set(got) == set(either) - {extra[0]}, (got, either, extra)
+
+
+def test_choose_sources_takes_the_best_held_out_f1_and_keeps_cues_on_a_tie():
+    from dutytrace.nlp.train import choose_sources, chosen_tags
+
+    recs = [{"gold": ["a", "b"], "cue": ["a"], "classifier": ["b"]},
+            {"gold": ["b"], "cue": [], "classifier": ["b", "a"]},
+            {"gold": ["a"], "cue": ["a"], "classifier": []},
+            {"gold": [], "cue": [], "classifier": ["c"]},
+            {"gold": ["c"], "cue": ["c"], "classifier": ["c"]}]
+    choice, table = choose_sources({"g": recs}, ["a", "b", "c"])
+    # a: cues 1.0 (2 of 2, nothing false), classifier 0.5, either 0.8; b: only the classifier finds it;
+    # c: cues 1.0 (the classifier's extra c on a case without it costs it precision)
+    assert choice == {"a": "cues", "b": "classifier", "c": "cues"}, table
+    assert table["a"]["cues"]["g"] == pytest.approx(1.0) and table["a"]["either"]["g"] == pytest.approx(0.8)
+    assert chosen_tags(choice, recs[1]) == {"b"} and chosen_tags(choice, recs[0]) == {"a", "b"}
+    tie = [{"gold": ["a"], "cue": ["a"], "classifier": ["a"]}]
+    assert choose_sources({"g": tie}, ["a"])[0] == {"a": "cues"}

@@ -140,7 +140,7 @@ def accident_type_of(text: str, lang: str, codebook: Codebook, rule: str | None 
     return {"accident_type": kind, "accident_type_confidence": round(p, 3), "accident_type_source": "classifier"}
 
 
-TAGGERS = ("cues", "learned")
+TAGGERS = ("cues", "learned", "chosen")
 
 
 def check_tagger(tagger: str) -> None:
@@ -155,27 +155,35 @@ def tag_document(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str, 
                  tagger: str = "cues"):
     """The document's responsibility tags and each chunk's tags.
 
+    `cues` (the default): the calibrated cue rules (responsibility.py) alone.
     `learned` (DUTYTRACE_TAGGER=learned): a tag is decided when the trained sentence classifier (nlp/learned.py) or
-    the calibrated cue rules (responsibility.py) decide it — each tag's score is the higher of the two,
-    both on the CASE_TAG_MIN scale, with that one's evidence. Measured leave-one-genre-out, the
-    classifier finds what cue rules written from one house format miss in other genres, and the cue
-    rules keep what they were written for (Chinese official reports and notices). Tags of a user
-    codebook that the classifier was not trained on are decided by their cues alone.
-    `cues` (the default until the whole suite and the sample archive's figures are checked with
-    `learned`): the cue tagger alone."""
+    the cue rules decide it — each tag's score is the higher of the two, both on the CASE_TAG_MIN scale,
+    with that one's evidence.
+    `chosen` (DUTYTRACE_TAGGER=chosen): each tag decided by the source the training run chose for it
+    (the cue rules, the classifier, or either; the model's `tag_sources`, chosen on held-out decisions by
+    `python -m dutytrace.nlp.train --logo --house`), with that source's evidence and passage tags; a tag
+    without a choice (a user codebook's) by its cues.
+    Tags of a user codebook that the classifier was not trained on are decided by their cues alone."""
     check_tagger(tagger)
     readings = list(sentence_readings(chunks, lang, codebook, kind, docs, people))
     cue_tags, per_chunk = tag_chunks(chunks, lang, codebook, kind, docs, tag_similarity(codebook), people, readings)
-    model = packaged_tagger() if tagger == "learned" else None
+    model = packaged_tagger() if tagger != "cues" else None
     if model is None:
         return cue_tags, per_chunk
     learned, learned_chunks = model.tag(rows_from_readings(readings, lang, kind), cues={t.tag: t.score for t in cue_tags})
-    best = {t.tag: t for t in cue_tags}
     known = set(codebook.tag_ids())
+    sources = (model.meta.get("tag_sources") or {}) if tagger == "chosen" else {}
+
+    def source(tag: str) -> str:
+        return "either" if tagger == "learned" else sources.get(tag, "cues") if tag in known else "cues"
+    best = {t.tag: t for t in cue_tags if source(t.tag) != "classifier"}
     for t in learned:
-        if t.tag in known and (t.tag not in best or t.score > best[t.tag].score):
+        if t.tag in known and source(t.tag) != "cues" and (t.tag not in best or t.score > best[t.tag].score):
             best[t.tag] = t
+    chunk_tags: dict[int, list[str]] = {}
+    for seq, ids in per_chunk.items():
+        chunk_tags[seq] = [t for t in ids if source(t) != "classifier"]
     for seq, ids in learned_chunks.items():
-        found = per_chunk.setdefault(seq, [])
-        found.extend(t for t in ids if t in known and t not in found)
-    return sorted(best.values(), key=lambda t: (-t.score, t.tag)), per_chunk
+        found = chunk_tags.setdefault(seq, [])
+        found.extend(t for t in ids if t in known and source(t) != "cues" and t not in found)
+    return sorted(best.values(), key=lambda t: (-t.score, t.tag)), chunk_tags

@@ -441,7 +441,47 @@ def _three(model: LearnedTagger, test: list[CaseData], tag_ids: list[str]) -> di
     for lo, hi in GATED_GRID:
         gated = {c: cue[c] | {t for t in learned[c] if cue_score[c][t] >= lo or scores[c][t] >= hi} for c in learned}
         out["gated" if (lo, hi) == GATE else f"gated@{lo}/{hi}"] = figures(gated, test, tag_ids)
+    # each case's decisions by each source, for choosing a source per tag (choose_sources)
+    out["decisions"] = {c.case_id: {"gold": sorted(c.tags), "cue": sorted(cue[c.case_id]),
+                                    "classifier": sorted(learned[c.case_id])} for c in test}
     return out
+
+
+SOURCES = ("cues", "classifier", "either")  # where a tag's decision comes from (DUTYTRACE_TAGGER=chosen)
+
+
+def source_decides(source: str, cue: set, classifier: set) -> set:
+    """The tags a source decides, given the cue rules' and the classifier's decisions."""
+    return cue if source == "cues" else classifier if source == "classifier" else cue | classifier
+
+
+def chosen_tags(choice: dict[str, str], r: dict) -> set:
+    """The tags decided when each tag's decision comes from its chosen source."""
+    cue, classifier = set(r["cue"]), set(r["classifier"])
+    return {t for t in cue | classifier if t in source_decides(choice.get(t, "cues"), cue, classifier)}
+
+
+def choose_sources(groups: dict[str, list[dict]], tag_ids: list[str]) -> tuple[dict[str, str], dict]:
+    """Per tag, the source (SOURCES) whose case decisions have the best F1, averaged over the groups of
+    held-out decisions given (each a list of {"gold", "cue", "classifier"}: the genres left out one at a
+    time, the house-format corpora each left out of training): no group is one the deciding model was
+    trained on. A tie keeps the earlier in SOURCES (the cue rules first). Returns the choice and every source's F1 per
+    group and tag."""
+    table: dict = {}
+    choice: dict[str, str] = {}
+    for t in tag_ids:
+        table[t] = {}
+        for src in SOURCES:
+            f1s = {}
+            for name, recs in groups.items():
+                pred = np.array([t in source_decides(src, set(r["cue"]), set(r["classifier"])) for r in recs])
+                gold = np.array([t in r["gold"] for r in recs])
+                if gold.any():
+                    f1s[name] = _f1(pred, gold)
+            table[t][src] = f1s
+        means = {src: (sum(v.values()) / len(v) if v else 0.0) for src, v in table[t].items()}
+        choice[t] = max(SOURCES, key=lambda src: (round(means[src], 4), -SOURCES.index(src)))
+    return choice, table
 
 
 def _line(name: str, n: int, r: dict, extra: str = "") -> str:
@@ -571,6 +611,26 @@ def main(argv=None) -> int:
             r = _three(m, test, tag_ids)
             report["house"][name] = {"n": len(test), **r}
             print(_line(name, len(test), r), flush=True)
+    if a.logo and len(genres) == len({c.genre for c in cases}):
+        groups = {"genres": [r for g in genres for r in report["genres"][g]["decisions"].values()]}
+        if a.house:
+            groups["house"] = [r for name in ("house-archive", "house-dev")
+                               for r in report["house"][name]["decisions"].values()]
+        choice, table = choose_sources(groups, tag_ids)
+        model.meta["tag_sources"] = choice
+        report["tag_sources"] = {"choice": choice, "f1": table}
+        print("\nsource of each tag's decision (DUTYTRACE_TAGGER=chosen): case F1 of the cue rules / the classifier / "
+              "either, on held-out decisions (" + ", ".join(f"{k}: {len(v)} cases" for k, v in groups.items()) + ")")
+        for t in tag_ids:
+            cells = "   ".join(f"{k} " + "/".join(f"{table[t][src].get(k, float('nan')):.2f}" for src in SOURCES)
+                               for k in groups)
+            print(f"  {t:<38} {cells}   -> {choice[t]}")
+        chosen = {g: figures({c: chosen_tags(choice, r) for c, r in report["genres"][g]["decisions"].items()},
+                             [c for c in cases if c.genre == g], tag_ids) for g in genres}
+        print("chosen, per genre (in-sample for the choice: it was made on these decisions): micro / macro F1, mean recall")
+        for g in genres:
+            print(f"  {g:<12} {chosen[g]['micro_f1']:.2f} {chosen[g]['macro_f1']:.2f} {chosen[g]['mean_recall']:.2f}")
+        report["chosen_in_sample"] = chosen
     if not a.no_save:
         model.save(a.out)
         types.save(a.out.with_name(TYPE_PATH.name))
