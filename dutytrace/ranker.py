@@ -98,7 +98,8 @@ def candidates(scores: dict[str, float], depth: int, score_key) -> list[str]:
     return sorted(scores, key=lambda c: (score_key(scores[c]), c))[:depth]
 
 
-def _coverage(weights: dict[int, float], have: dict[int, int]) -> tuple[float, float]:
+def coverage(weights: dict[int, float], have: dict[int, int]) -> tuple[float, float]:
+    """(the IDF-weighted share of the query's terms that a case holds, the plain share)."""
     if not weights:
         return 0.0, 0.0
     total = sum(weights.values())
@@ -124,8 +125,8 @@ def features(inputs: FusionInputs, scores: dict[str, float], cases: list[str],
     rows = []
     for i, c in enumerate(cases):
         have = ev.counts.get(c, {})
-        cov, cov_n = _coverage(ev.terms, have)
-        xcov, _ = _coverage(ev.cross_terms, have)
+        cov, cov_n = coverage(ev.terms, have)
+        xcov, _ = coverage(ev.cross_terms, have)
         n_tags, n_types = inputs.concepts.get(c, (0, 0))
         named = len(ev.case_concepts.get(c, ())) / len(ev.concepts) if ev.concepts else 0.0
         row = [scores[c] / top if top > 0 else 0.0, 1.0 / (i + 1)]

@@ -286,6 +286,22 @@ class Catalog:
                 out.setdefault(r[0], {})[int(r[1])] = int(r[2])
         return out
 
+    def cases_holding(self, weights: dict[int, float], at_least: float) -> set[str]:
+        """The cases whose chunks hold terms of `weights` (BM25 term id -> weight) weighing at least
+        `at_least` together, each term counted once, added up by the database (the weights as a small table
+        joined to the covering index (term, case_id, n)): one row per such case, not one per shared term."""
+        if not weights:
+            return set()
+        from sqlalchemy import BigInteger, Double, literal, union_all
+
+        b = t.bm25_df.c
+        keys = union_all(*[select(literal(int(term), BigInteger).label("term"), literal(float(w), Double).label("w"))
+                           for term, w in sorted(weights.items())]).cte("weights")
+        q = (select(b.case_id)
+             .select_from(keys.join(t.bm25_df, b.term == keys.c.term))
+             .where(b.n > 0).group_by(b.case_id).having(func.sum(keys.c.w) >= at_least))
+        return {r[0] for r in self.db.all(q)}
+
     def cases_naming(self, concepts: Collection[str], case_ids: Collection[str]) -> dict[str, set[str]]:
         """{case: the given codebook concepts its stored profile lists}, for these cases only."""
         if not concepts or not case_ids:
