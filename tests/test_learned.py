@@ -243,3 +243,23 @@ def test_choose_sources_takes_the_best_held_out_f1_and_keeps_cues_on_a_tie():
     assert chosen_tags(choice, recs[1]) == {"b"} and chosen_tags(choice, recs[0]) == {"a", "b"}
     tie = [{"gold": ["a"], "cue": ["a"], "classifier": ["a"]}]
     assert choose_sources({"g": tie}, ["a"])[0] == {"a": "cues"}
+
+
+@pytest.mark.parametrize("name", ["tags_blind1", "tags_blind2"])
+def test_blind_tag_sets_are_well_formed(name):
+    """The held-out tag sets: every gold line names a case folder with text, codebook tags and an accident
+    type of the codebook (they are measured, never tuned on; a broken line would silently drop a case)."""
+    import json
+
+    from dutytrace.nlp.codebook import load_codebook
+
+    codebook = load_codebook(None)
+    tags, types = set(codebook.tag_ids()), {e.id for e in codebook.accident_types} | {"other"}
+    root = ROOT / "corpus" / "genres" / name
+    gold = [json.loads(x) for x in (root / "gold" / "cases.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    assert len(gold) == 24 and len({g["case_id"] for g in gold}) == 24
+    for g in gold:
+        folder = root / "archive" / g["case_id"]
+        assert any(p.read_text(encoding="utf-8").strip() for p in folder.glob("*.txt")), g["case_id"]
+        assert set(g["tags"]) <= tags and g["accident_type"] in types, g["case_id"]
+        assert g["language"] in ("zh", "en") and isinstance(g["facts"]["fatalities"], int), g["case_id"]
