@@ -1,5 +1,6 @@
 """Measure the responsibility tagger against the corpus gold: case-level P/R/F1 per tag, micro and
-macro averages, per split, plus where the tagger's time goes.
+macro averages, per split, the accident type and the deaths of each case as its profile aggregates
+them (against the gold's `accident_type` and `facts.fatalities`), plus where the tagger's time goes.
 
 Every document of every selected case runs through `dutytrace.indexing.prepare()` (parse, chunk,
 analyse); case tags are aggregated as `dutytrace/profile.py` does (max score per tag over the case's
@@ -72,7 +73,7 @@ def analyse_case(case_dir: Path, settings: Settings, cache: Path | None):
         if key is not None and key.exists():
             doc, chunks = pickle.loads(key.read_bytes())
             t = time.perf_counter()
-            analysis = analyze_mod.analyze(doc, chunks, load_codebook(settings.codebook), settings.spacy_en)
+            analysis = analyze_mod.analyze(doc, chunks, load_codebook(settings.codebook), settings.spacy_en, settings.tagger)
             TIMES["analyze"] += time.perf_counter() - t
         else:
             t = time.perf_counter()
@@ -119,6 +120,20 @@ def fit_calibration(rows: list[tuple]) -> None:
           f"{a:.2f}, {b:.2f}, {c:.2f}, {lr.intercept_[0]:.2f}")
 
 
+KIND_ORDER = {"report": 0, "decision": 1, "other": 2, "transcript": 3}
+
+
+def case_facts(docs) -> dict:
+    """The case's facts as its profile aggregates them (profile.py): the report speaks for the case, the
+    other documents fill what it leaves open."""
+    facts: dict = {}
+    for _doc, _, analysis in sorted(docs, key=lambda d: KIND_ORDER.get(d[0].kind, 4)):
+        for k, v in (analysis.facts or {}).items():
+            if facts.get(k) is None and v is not None:
+                facts[k] = v
+    return facts
+
+
 def case_tags(docs, threshold: float) -> tuple[set[str], dict[str, tuple[float, list]]]:
     best: dict[str, tuple[float, list]] = {}
     for doc, _, analysis in docs:
@@ -156,9 +171,16 @@ def main(argv=None) -> int:
     for split in (("tune", "test") if args.split == "all" else (args.split,)):
         rows = [r for r in gold_rows if r.get("split", "tune") == split]  # the gold names its held-back cases
         gold, pred = {}, {}
+        right: dict[str, list[int]] = {"accident type": [], "deaths": []}
         for r in rows:
             docs = analyse_case(args.archive / r["case_id"], settings, args.cache)
             pred[r["case_id"]], best = case_tags(docs, args.threshold)
+            facts = case_facts(docs)
+            if r.get("accident_type"):
+                right["accident type"].append(int(facts.get("accident_type") == r["accident_type"]))
+            want = (r.get("facts") or {}).get("fatalities", r.get("fatalities"))
+            if want is not None:
+                right["deaths"].append(int(facts.get("fatalities") == want))
             gold[r["case_id"]] = set(r["tags"])
             if args.show and split == "tune":
                 missed, extra = gold[r["case_id"]] - pred[r["case_id"]], pred[r["case_id"]] - gold[r["case_id"]]
@@ -176,6 +198,7 @@ def main(argv=None) -> int:
                 FEATURES.extend(doc_features(docs, settings, gold[r["case_id"]]))
         results[split] = tag_scores(pred, gold, codebook.tag_ids())
         results[split]["cases"] = len(rows)
+        results[split]["facts"] = {k: (sum(v), len(v)) for k, v in right.items()}
     if args.fit:
         fit_calibration(FEATURES)
     splits = list(results)
@@ -187,6 +210,9 @@ def main(argv=None) -> int:
             line += f"{v['precision']:>9.2f}{v['recall']:>9.2f}{v['f1']:>9.2f}{str(v.get('support', '')):>4}"
         print(line)
     print("cases: " + ", ".join(f"{s}={results[s]['cases']}" for s in splits))
+    for s in (s for s in splits if any(n for _, n in results[s]["facts"].values())):
+        print(f"{s}: " + ", ".join(f"{k} {a}/{n} = {a / n:.2f}" for k, (a, n) in results[s]["facts"].items() if n)
+              + " (the case's facts as its profile aggregates them)")
     pages = TIMES.pop("pages", 0)
     total = TIMES.get("prepare", 0.0) + TIMES.get("analyze", 0.0)
     print(f"\npages: {int(pages)}; prepare+analyze {total:.1f}s = {pages / total if total else 0:.1f} pages/s")
