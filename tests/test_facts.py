@@ -354,20 +354,3 @@ def test_a_title_naming_the_company_of_a_quarry_gives_the_company():
             "Oakham County Investigation Team\n9 August 2022\n\nIntroduction\nOn 2 May 2022 a blast threw rock onto "
             "the access road and killed a driver.\n")
     assert extract_facts(text, "en", CB)["enterprise"] == "Renley Stone Co., Ltd."
-
-
-@pytest.mark.parametrize("text, want", [
-    # a FACE-style title and lead: the fall is given in feet, and no "fall from height" is written
-    ("Roofer Falls 18 Feet From Unguarded Deck Edge - Ohio\n\nSUMMARY\n\nOn May 3, 2024, a 31-year-old roofer died after "
-     "falling about 18 feet from the edge of a second-floor deck onto a concrete slab.", "fall_from_height"),
-    ("Ground crew member killed\n\nThe worker was falling some twelve feet when the lanyard failed.", "fall_from_height"),
-    # a machine named by what it is: a robot, feed rollers
-    ("Technician Crushed by Industrial Robot in Welding Cell\n\nSUMMARY\n\nThe technician was crushed between the arm of a "
-     "six-axis welding robot and a fixture table.", "mechanical_injury"),
-    ("Operator killed at timber mill\n\nHis glove was caught and he was drawn into the feed rollers of the planer.",
-     "mechanical_injury"),
-    # a roof fall in a mine is a collapse, not a fall from height
-    ("Roof Fall Kills Miner at No. 4 Mine\n\nA section of roof collapsed on the continuous miner operator.", "collapse"),
-])
-def test_english_accident_types_in_other_genres(text, want):
-    assert extract_facts(text, "en", load_codebook())["accident_type"] == want

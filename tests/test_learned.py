@@ -148,7 +148,7 @@ def test_training_is_reproducible(settings_factory, tmp_path):
 
 def test_accident_type_is_always_answered(tmp_path, settings_factory):
     text = ("Worker dies at recycling plant\n\nA 34-year-old man died on Tuesday at a recycling plant in Eastbrook "
-            "after he became trapped in a baling machine while clearing a jam. Colleagues stopped the "
+            "after he was pulled into the rollers of a baling machine while clearing a jam. Colleagues stopped the "
             "line but could not free him. Police and the safety regulator are investigating.")
     path = tmp_path / "news.txt"
     path.write_text(text, encoding="utf-8")
@@ -159,10 +159,6 @@ def test_accident_type_is_always_answered(tmp_path, settings_factory):
     assert analysis.facts["accident_type"] in {t.id for t in load_codebook(None).accident_types}
     assert 0.0 <= analysis.facts["accident_type_confidence"] <= 1.0
     assert analysis.facts["accident_type_source"] == "classifier"
-    # "pulled into the rollers of a baling machine": a wording the cue rules read (session 11)
-    path.write_text(text.replace("became trapped in", "was pulled into the rollers of"), encoding="utf-8")
-    _, _, analysis = prepare(path.read_bytes(), str(path), "t", path.name, settings_factory())
-    assert (analysis.facts["accident_type"], analysis.facts["accident_type_source"]) == ("mechanical_injury", "rules")
 
 
 def test_accident_type_is_other_when_no_type_fits():

@@ -173,10 +173,8 @@ _EN_ENT = re.compile(r"\b(?:[A-Z][A-Za-z&'-]*\.? |&\s|No\. \d+ |of |and )*[A-Z][
 _EN_ALIAS = re.compile(r"\((?:(?:hereinafter|hereafter|the)\s*(?:called\s*|referred to as\s*)?[\"“]([^\"”]{2,30})[\"”]|([A-Z][A-Z0-9&.-]{1,9}))\)")
 _ZH_ALIAS = re.compile(r"（以下简称[“\"]?([^）”\"]{2,12})[”\"]?）")
 _TITLE_TYPES = [  # priority order: the more specific name first
-    ("fall_from_height", r"fall from height|\bf[ae]ll(?:s|ing)?\b.{0,30}?\b(?:feet|foot|ft|metres|meters|roof|scaffold\w*|ladder|"
-                         r"deck|edge|height|platform|skylight)\b|高处坠落|坠落"),
-    ("struck_by_object", r"struck[- ]by|物体打击"),
-    ("mechanical_injury", r"mechanical|crushed by (?:an? |the )?(?:industrial )?(?:robot|machine|press)|机械伤害"), ("electrocution", r"electrocut|electric shock|触电"),
+    ("fall_from_height", r"fall from height|高处坠落|坠落"), ("struck_by_object", r"struck[- ]by|物体打击"),
+    ("mechanical_injury", r"mechanical|机械伤害"), ("electrocution", r"electrocut|electric shock|触电"),
     ("vehicle", r"road traffic|traffic accident|tanker|\bbus\b|coach|truck|车辆|追尾|侧翻|道路交通"),
     ("asphyxiation_poisoning", r"poisoning|asphyxia|suffocat|中毒|窒息"),
     ("drowning", r"drown|capsiz|water inrush|inrush|淹溺|翻沉|倾覆|透水"),
