@@ -428,9 +428,9 @@ class Searcher:
     def thin(self, query: str, intent: QueryIntent, legs: dict[str, list[Scored]], concept_cases: set[str]) -> set[str]:
         """The cases the legs found only through BM25 that hold too little of the query to match it
         (RankConfig.match_share, match_concepts): the IDF-weighted share of the query's own words, or of its
-        other-language terms, that occur anywhere in the case (the catalog's per-case term counts, read for
-        these cases only), and the share of the query's named concepts the case names. Nothing without a
-        catalog to read them from."""
+        other-language terms, that occur anywhere in the case (added up by the catalog from its per-case
+        term counts, over the cases holding one of those terms: Catalog.cases_holding), and the share of the
+        query's named concepts the case names. Nothing without a catalog to read them from."""
         cfg = self.config
         if self.catalog is None or cfg.match_share <= 0:
             return set()
