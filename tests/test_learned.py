@@ -239,10 +239,16 @@ def test_choose_sources_takes_the_best_held_out_f1_and_keeps_cues_on_a_tie():
     # a: cues 1.0 (2 of 2, nothing false), classifier 0.5, either 0.8; b: only the classifier finds it;
     # c: cues 1.0 (the classifier's extra c on a case without it costs it precision)
     assert choice == {"a": "cues", "b": "classifier", "c": "cues"}, table
-    assert table["a"]["cues"]["g"] == pytest.approx(1.0) and table["a"]["either"]["g"] == pytest.approx(0.8)
+    assert table["a"]["cues"]["g"]["f1"] == pytest.approx(1.0) and table["a"]["either"]["g"]["f1"] == pytest.approx(0.8)
     assert chosen_tags(choice, recs[1]) == {"b"} and chosen_tags(choice, recs[0]) == {"a", "b"}
     tie = [{"gold": ["a"], "cue": ["a"], "classifier": ["a"]}]
     assert choose_sources({"g": tie}, ["a"])[0] == {"a": "cues"}
+    # the classifier finds both cases of "h" (F1 0.8 against the cue rules' 0.67) but one tag in three it shows
+    # is wrong (precision 0.67 < 0.8): the cue rules keep deciding it; with a lower floor it would decide
+    loose = [{"gold": ["h"], "cue": ["h"], "classifier": ["h"]}, {"gold": ["h"], "cue": [], "classifier": ["h"]},
+             {"gold": [], "cue": [], "classifier": ["h"]}]
+    assert choose_sources({"g": loose}, ["h"])[0] == {"h": "cues"}
+    assert choose_sources({"g": loose}, ["h"], floor=0.6)[0] == {"h": "classifier"}
 
 
 @pytest.mark.parametrize("name", ["tags_blind1", "tags_blind2", "tags_blind3"])

@@ -461,26 +461,37 @@ def chosen_tags(choice: dict[str, str], r: dict) -> set:
     return {t for t in cue | classifier if t in source_decides(choice.get(t, "cues"), cue, classifier)}
 
 
-def choose_sources(groups: dict[str, list[dict]], tag_ids: list[str]) -> tuple[dict[str, str], dict]:
+PRECISION_FLOOR = 0.8  # a reader decides a tag (DUTYTRACE_TAGGER=chosen) only where its held-out precision reaches this
+
+
+def choose_sources(groups: dict[str, list[dict]], tag_ids: list[str],
+                   floor: float = PRECISION_FLOOR) -> tuple[dict[str, str], dict]:
     """Per tag, the source (SOURCES) whose case decisions have the best F1, averaged over the groups of
     held-out decisions given (each a list of {"gold", "cue", "classifier"}: the genres left out one at a
     time, the house-format corpora each left out of training): no group is one the deciding model was
-    trained on. A tie keeps the earlier in SOURCES (the cue rules first). Returns the choice and every source's F1 per
-    group and tag."""
+    trained on. A source other than the cue rules is eligible only where its precision reaches `floor` in
+    every group (a tag shown must be a tag the text states: a reader that finds more but shows one wrong
+    tag in three does not decide it). A tie keeps the earlier in SOURCES (the cue rules first). Returns the
+    choice and, per tag and source, each group's {"f1", "precision"}."""
     table: dict = {}
     choice: dict[str, str] = {}
     for t in tag_ids:
         table[t] = {}
         for src in SOURCES:
-            f1s = {}
+            cells = {}
             for name, recs in groups.items():
                 pred = np.array([t in source_decides(src, set(r["cue"]), set(r["classifier"])) for r in recs])
                 gold = np.array([t in r["gold"] for r in recs])
                 if gold.any():
-                    f1s[name] = _f1(pred, gold)
-            table[t][src] = f1s
-        means = {src: (sum(v.values()) / len(v) if v else 0.0) for src, v in table[t].items()}
-        choice[t] = max(SOURCES, key=lambda src: (round(means[src], 4), -SOURCES.index(src)))
+                    shown = int(pred.sum())
+                    cells[name] = {"f1": _f1(pred, gold),
+                                   "precision": float((pred & gold).sum()) / shown if shown else 1.0}
+            table[t][src] = cells
+        eligible = [src for src in SOURCES
+                    if src == "cues" or all(c["precision"] >= floor for c in table[t][src].values())]
+        means = {src: (sum(c["f1"] for c in table[t][src].values()) / len(table[t][src]) if table[t][src] else 0.0)
+                 for src in eligible}
+        choice[t] = max(eligible, key=lambda src: (round(means[src], 4), -SOURCES.index(src)))
     return choice, table
 
 
@@ -619,10 +630,12 @@ def main(argv=None) -> int:
         choice, table = choose_sources(groups, tag_ids)
         model.meta["tag_sources"] = choice
         report["tag_sources"] = {"choice": choice, "f1": table}
-        print("\nsource of each tag's decision (DUTYTRACE_TAGGER=chosen): case F1 of the cue rules / the classifier / "
-              "either, on held-out decisions (" + ", ".join(f"{k}: {len(v)} cases" for k, v in groups.items()) + ")")
+        print("\nsource of each tag's decision (DUTYTRACE_TAGGER=chosen): case F1 (precision) of the cue rules / the "
+              f"classifier / either, on held-out decisions; a reader needs precision >= {PRECISION_FLOOR} in each group (" + ", ".join(f"{k}: {len(v)} cases" for k, v in groups.items()) + ")")
+        nan = {"f1": float("nan"), "precision": float("nan")}
         for t in tag_ids:
-            cells = "   ".join(f"{k} " + "/".join(f"{table[t][src].get(k, float('nan')):.2f}" for src in SOURCES)
+            cells = "   ".join(f"{k} " + "/".join(f"{table[t][src].get(k, nan)['f1']:.2f}" for src in SOURCES)
+                               + " (P " + "/".join(f"{table[t][src].get(k, nan)['precision']:.2f}" for src in SOURCES) + ")"
                                for k in groups)
             print(f"  {t:<38} {cells}   -> {choice[t]}")
         chosen = {g: figures({c: chosen_tags(choice, r) for c, r in report["genres"][g]["decisions"].items()},
