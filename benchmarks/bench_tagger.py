@@ -1,5 +1,5 @@
-"""Analysis speed with the cue tagger and with the learned tagger (the classifier and the cues
-together), in one run: the same documents parsed and chunked once, then analysed by each in turn,
+"""Analysis speed with the cue tagger, with the learned tagger (the classifier and the cues together)
+and with the chosen one (each tag by its reader), in one run: the same documents parsed and chunked once, then analysed by each in turn,
 alternating rounds so that machine noise falls on both alike. Prints pages/s per tagger and the ratio.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/bench_tagger.py [--docs 24] [--rounds 3] [--model PATH]
@@ -25,6 +25,7 @@ from dutytrace.nlp.analyze import analyze  # noqa: E402
 from dutytrace.nlp.codebook import load_codebook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+TIMED = ("cues", "learned", "chosen")  # DUTYTRACE_TAGGER values, the first the baseline
 
 
 def main() -> None:
@@ -49,11 +50,11 @@ def main() -> None:
         d = read_document(f.read_bytes(), str(f), "bench", f.name, 120)
         docs.append((d, chunk_document(d, max_chars(settings, d.language))))
     pages = sum(len(d.pages) for d, _ in docs)
-    for tagger in ("cues", "learned"):  # warm-up: models loaded before timing
+    for tagger in TIMED:  # warm-up: models loaded before timing
         analyze(docs[0][0], docs[0][1], codebook, settings.spacy_en, tagger)
-    spent = {"cues": 0.0, "learned": 0.0}
+    spent = {t: 0.0 for t in TIMED}
     for _ in range(a.rounds):
-        for tagger in ("cues", "learned"):
+        for tagger in TIMED:
             t = time.perf_counter()
             for d, chunks in docs:
                 analyze(d, chunks, codebook, settings.spacy_en, tagger)
@@ -62,7 +63,8 @@ def main() -> None:
     print(f"{len(docs)} documents, {pages} pages, {a.rounds} rounds")
     for k, v in rate.items():
         print(f"  {k:<8} {v:6.1f} pages/s")
-    print(f"  learned / cues: {rate['learned'] / rate['cues']:.2f}x")
+    for t in TIMED[1:]:
+        print(f"  {t} / cues: {rate[t] / rate['cues']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -41,7 +41,8 @@ class Settings:
     qdrant_hnsw_ef: int = 128
     # folders on the server the UI's "folder on the server" ingest may read (admins only); none: off
     ingest_roots: tuple[str, ...] = ()
-    tagger: str = "cues"  # cues: the cue tagger; learned: the trained sentence classifier (nlp/learned.py) and the cues together
+    tagger: str = "chosen"  # chosen: each tag by the reader chosen for it (nlp/train.py choose_sources); cues: the cue tagger;
+    # learned: the trained sentence classifier (nlp/learned.py) and the cues together
     min_free_mb: int = 256  # writes to the home stop with DiskFull when its disk has less free space than this
     # a long-running process (the UI) that holds the embedded index reads every passage's filter fields into
     # memory in the background (~0.3 KB per passage), so that no search reads them from the shard

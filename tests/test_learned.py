@@ -4,8 +4,9 @@ reproducible, and what is not a finding (a recommendation, a denial, a clearance
 The sentences below were written for these tests; the first restates, in other words, misses that real
 reports showed (issue 15): a risk assessment and traffic plan missing, a guilty plea to an unsafe system
 of work. Recommendations and clearances are labelled look-alikes in training (explicit negatives, with
-look-alike features), and the learned tagger no longer takes them for findings. It stays opt-in
-(DUTYTRACE_TAGGER=learned): on the house-format corpora it is still below the cue rules."""
+look-alike features), and the learned tagger no longer takes them for findings. The default tagger
+(DUTYTRACE_TAGGER=chosen) lets it decide only the tags it decides precisely on held-out material; `learned`
+(either reader) and `cues` stay available."""
 
 from __future__ import annotations
 
@@ -251,7 +252,7 @@ def test_choose_sources_takes_the_best_held_out_f1_and_keeps_cues_on_a_tie():
     assert choose_sources({"g": loose}, ["h"], floor=0.6)[0] == {"h": "classifier"}
 
 
-@pytest.mark.parametrize("name", ["tags_blind1", "tags_blind2", "tags_blind3"])
+@pytest.mark.parametrize("name", ["tags_blind1", "tags_blind2", "tags_blind3", "tags_blind4"])
 def test_blind_tag_sets_are_well_formed(name):
     """The held-out tag sets: every gold line names a case folder with text, codebook tags and an accident
     type of the codebook (they are measured, never tuned on; a broken line would silently drop a case)."""

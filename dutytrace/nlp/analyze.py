@@ -155,14 +155,15 @@ def tag_document(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str, 
                  tagger: str = "cues"):
     """The document's responsibility tags and each chunk's tags.
 
-    `cues` (the default): the calibrated cue rules (responsibility.py) alone.
+    `chosen` (the default, Settings.tagger): see below. `cues`: the calibrated cue rules (responsibility.py) alone.
     `learned` (DUTYTRACE_TAGGER=learned): a tag is decided when the trained sentence classifier (nlp/learned.py) or
     the cue rules decide it — each tag's score is the higher of the two, both on the CASE_TAG_MIN scale,
     with that one's evidence.
     `chosen` (DUTYTRACE_TAGGER=chosen): each tag decided by the source the training run chose for it
     (the cue rules, the classifier, or either; the model's `tag_sources`, chosen on held-out decisions by
-    `python -m dutytrace.nlp.train --logo --house`), with that source's evidence and passage tags; a tag
-    without a choice (a user codebook's) by its cues.
+    `python -m dutytrace.nlp.train --logo --house`, a reader only where its held-out precision reaches
+    train.PRECISION_FLOOR), with that source's evidence and passage tags; a tag without a choice (a user
+    codebook's) by its cues.
     Tags of a user codebook that the classifier was not trained on are decided by their cues alone."""
     check_tagger(tagger)
     readings = list(sentence_readings(chunks, lang, codebook, kind, docs, people))
