@@ -10,6 +10,7 @@ look-alike features), and the learned tagger no longer takes them for findings. 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -270,3 +271,23 @@ def test_blind_tag_sets_are_well_formed(name):
         assert any(p.read_text(encoding="utf-8").strip() for p in folder.glob("*.txt")), g["case_id"]
         assert set(g["tags"]) <= tags and g["accident_type"] in types, g["case_id"]
         assert g["language"] in ("zh", "en") and isinstance(g["facts"]["fatalities"], int), g["case_id"]
+
+
+def test_a_classifier_tag_no_sentence_carries_is_only_possible(settings_factory):
+    """zh05's accountability notice: the classifier's decision on the enterprise's responsibility rests on no
+    sentence of its own (its best "sentence" is the page footer 第 1 页) and the cue rules find none: it is shown
+    as possible, never as decided with a page number for evidence."""
+    from dutytrace.nlp.learned import EVIDENCE_MIN, weak_evidence
+    from dutytrace.models import Evidence, TagResult
+
+    path = ROOT / "corpus" / "archive" / "zh05" / "notice-accountability.pdf"
+    for tagger in ("chosen", "learned"):
+        _, _, analysis = prepare(path.read_bytes(), str(path), "zh05", path.name, settings_factory(tagger=tagger))
+        for t in analysis.tags:
+            if t.score >= CASE_TAG_MIN:
+                assert not any(re.fullmatch(r"第\s*\d+\s*页|page \d+", e.text.strip(), re.I) for e in t.evidence), t
+        ent = next((t for t in analysis.tags if t.tag == "enterprise_primary_responsibility"), None)
+        assert ent is None or ent.score < CASE_TAG_MIN, (tagger, ent)
+    weak = TagResult("x", 0.7, (Evidence("第 1 页", 1, None, f"~{EVIDENCE_MIN - 0.06:.2f}"),))
+    strong = TagResult("x", 0.7, (Evidence("The firm had no safe system.", 1, None, f"~{EVIDENCE_MIN + 0.3:.2f}"),))
+    assert weak_evidence(weak) and not weak_evidence(strong)

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from dutytrace.models import Analysis, Chunk, Document, Entity, Measure, TagResult
+from dutytrace.models import CASE_TAG_MIN, Analysis, Chunk, Document, Entity, Measure, TagResult
 from dutytrace.nlp.accountability import extract_accountability
 from dutytrace.nlp.codebook import Codebook
 from dutytrace.nlp.entities import extract_entities
 from dutytrace.nlp.facts import document_facts
 from dutytrace.nlp.pipeline import get_nlp, use_codebook
-from dutytrace.nlp.learned import packaged_tagger, rows_from_readings
+from dutytrace.nlp.learned import packaged_tagger, rows_from_readings, weak_evidence
 from dutytrace.nlp.measures import extract_measures, in_original_script
 from dutytrace.nlp.responsibility import sentence_readings, tag_chunks
 from dutytrace.nlp.tag_semantics import tag_similarity
@@ -141,6 +141,8 @@ def accident_type_of(text: str, lang: str, codebook: Codebook, rule: str | None 
 
 
 TAGGERS = ("cues", "learned", "chosen")
+# the score of a classifier's tag that no sentence carries and no cue supports: below the case decision
+UNSUPPORTED_SCORE = round(CASE_TAG_MIN - 0.05, 2)
 
 
 def check_tagger(tagger: str) -> None:
@@ -177,14 +179,27 @@ def tag_document(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str, 
 
     def source(tag: str) -> str:
         return "either" if tagger == "learned" else sources.get(tag, "cues") if tag in known else "cues"
+    cue_by_tag = {t.tag: t for t in cue_tags}
     best = {t.tag: t for t in cue_tags if source(t.tag) != "classifier"}
+    unsupported: set[str] = set()
     for t in learned:
         if t.tag in known and source(t.tag) != "cues" and (t.tag not in best or t.score > best[t.tag].score):
+            cue = cue_by_tag.get(t.tag)
+            if weak_evidence(t):
+                if cue is not None and cue.evidence:
+                    # decided on the cue rules' score, not on a sentence of its own: the cue rules' evidence
+                    # shows it
+                    t = TagResult(t.tag, t.score, cue.evidence)
+                elif t.score >= CASE_TAG_MIN:
+                    # no sentence carries it and no cue says it: shown as possible, never as decided (the
+                    # best "sentence" can be a page footer, which is no finding)
+                    t = TagResult(t.tag, UNSUPPORTED_SCORE, t.evidence)
+                    unsupported.add(t.tag)
             best[t.tag] = t
     chunk_tags: dict[int, list[str]] = {}
     for seq, ids in per_chunk.items():
         chunk_tags[seq] = [t for t in ids if source(t) != "classifier"]
     for seq, ids in learned_chunks.items():
         found = chunk_tags.setdefault(seq, [])
-        found.extend(t for t in ids if t in known and source(t) != "cues" and t not in found)
+        found.extend(t for t in ids if t in known and source(t) != "cues" and t not in unsupported and t not in found)
     return sorted(best.values(), key=lambda t: (-t.score, t.tag)), chunk_tags

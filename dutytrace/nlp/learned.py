@@ -197,6 +197,21 @@ def to_scale(p: float, threshold: float) -> float:
     return CASE_TAG_MIN + (1 - CASE_TAG_MIN) * (p - threshold) / max(1e-9, 1 - threshold)
 
 
+EVIDENCE_MIN = 0.25  # a sentence's probability for a tag from which it is shown as the tag's evidence
+
+
+def weak_evidence(t: TagResult) -> bool:
+    """Whether a tag of this tagger is shown by no sentence that carries it (each evidence sentence's
+    probability, written "~p" in its cue field by `LearnedTagger.tag`, is below EVIDENCE_MIN): the document's
+    decision then rests on the cue rules' score, whose own evidence says why."""
+    def p(e: Evidence) -> float:
+        try:
+            return float((e.cue or "~1").lstrip("~"))
+        except ValueError:
+            return 1.0
+    return bool(t.evidence) and all(p(e) < EVIDENCE_MIN for e in t.evidence)
+
+
 N_STACK = 4  # the document features the case decision reads (stack_features)
 _LOGIT_CAP = 8.0
 
@@ -277,9 +292,10 @@ class LearnedTagger:
             score = to_scale(doc_p, float(self.thresholds[j]))
             if score <= 0.05:
                 continue
-            # the evidence: the sentences that carried it, best first (at least the best one)
+            # the evidence: the sentences that carried it, best first (at least the best one; when none reaches
+            # EVIDENCE_MIN the decision rests on the cue rules' score, and the caller shows their evidence)
             order = np.argsort(-p, kind="stable")
-            carried = [i for i in order[:MAX_EVIDENCE] if p[i] >= 0.25] or [order[0]]
+            carried = [i for i in order[:MAX_EVIDENCE] if p[i] >= EVIDENCE_MIN] or [order[0]]
             evidence = tuple(Evidence(rows[i].evidence.text, rows[i].evidence.page, rows[i].evidence.speaker,
                                       f"~{p[i]:.2f}") for i in carried)
             results.append(TagResult(tag, score, evidence))
