@@ -38,13 +38,13 @@ import yaml  # noqa: E402
 
 import dutytrace.indexing as indexing  # noqa: E402
 from dutytrace.config import Settings  # noqa: E402
+from dutytrace.models import kind_rank  # noqa: E402
 from measure_facts_genres import load_old  # noqa: E402  (nlp/facts.py as at a commit)
 from stage_timing import TIMES, instrument  # noqa: E402
 from dutytrace.nlp.pipeline import get_nlp  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ("date", "location", "enterprise", "fatalities", "injuries", "direct_loss", "grade")
-KIND_ORDER = {"report": 0, "decision": 1, "other": 2, "transcript": 3}
 
 
 def norm(s) -> str:
@@ -86,7 +86,7 @@ def reader_facts(module, docs, codebook) -> dict:
     from dutytrace.script import to_simplified
 
     out: dict = {}
-    for doc in sorted(docs, key=lambda d: KIND_ORDER.get(d.kind, 4)):
+    for doc in sorted(docs, key=lambda d: kind_rank(d.kind)):
         text = to_simplified(doc.text) if doc.language == "zh" else doc.text
         for k, v in module.document_facts(text, doc.language, codebook, doc.kind).items():
             if out.get(k) is None and v is not None:
@@ -114,7 +114,7 @@ def run_case(folder: Path, settings: Settings, dump: Path | None, facts_only: bo
             (dump / folder.name).mkdir(parents=True, exist_ok=True)
             (dump / folder.name / f"{f.name}.{doc.kind}.txt").write_text(doc.text, encoding="utf-8")
     facts: dict = {}
-    for _doc, a in sorted(docs, key=lambda x: KIND_ORDER.get(x[0].kind, 4)):
+    for _doc, a in sorted(docs, key=lambda x: kind_rank(x[0].kind)):
         for k, v in ((a.facts if a else None) or {}).items():
             if facts.get(k) is None and v is not None:
                 facts[k] = v

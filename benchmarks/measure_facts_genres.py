@@ -34,6 +34,7 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from dutytrace.ingest.reader import read_document  # noqa: E402
+from dutytrace.models import kind_rank  # noqa: E402
 from dutytrace.nlp import facts as current_facts  # noqa: E402
 from dutytrace.nlp.codebook import load_codebook  # noqa: E402
 from dutytrace.script import is_traditional, to_simplified  # noqa: E402
@@ -41,7 +42,6 @@ from dutytrace.script import is_traditional, to_simplified  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ("zhrep", "zhnotice", "zhtrad", "enpress", "enface", "ocr")
 HELD_OUT = ("zhnews", "zhrep2", "transcript", "encsb", "ennews", "entrans")
-KIND_ORDER = {"report": 0, "decision": 1, "other": 2, "transcript": 3}
 KEYS = ("fatalities", "injuries", "date", "enterprise", "location", "accident_type")
 LABEL = {"fatalities": "deaths", "injuries": "injuries", "date": "date", "enterprise": "enterprise",
          "location": "place", "accident_type": "type"}
@@ -80,7 +80,7 @@ def read_case(folder: Path) -> list[tuple[str, str, str]]:
         doc = read_document(f.read_bytes(), str(f), folder.name, f.name, 0)
         text = to_simplified(doc.text) if doc.language == "zh" and is_traditional(doc.text) else doc.text
         docs.append((doc.kind, doc.language, text))
-    return sorted(docs, key=lambda d: KIND_ORDER.get(d[0], 4))
+    return sorted(docs, key=lambda d: kind_rank(d[0]))
 
 
 def document_facts(module, text: str, lang: str, cb, kind: str, as_analyze: bool) -> dict:

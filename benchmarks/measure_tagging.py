@@ -38,7 +38,7 @@ from dutytrace.config import Settings  # noqa: E402
 from stage_timing import TIMES, instrument  # noqa: E402
 from dutytrace.evaluate import load_jsonl, tag_scores  # noqa: E402
 from dutytrace.nlp.codebook import load_codebook  # noqa: E402
-from dutytrace.models import CASE_TAG_MIN  # noqa: E402
+from dutytrace.models import CASE_TAG_MIN, kind_rank  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -120,14 +120,11 @@ def fit_calibration(rows: list[tuple]) -> None:
           f"{a:.2f}, {b:.2f}, {c:.2f}, {lr.intercept_[0]:.2f}")
 
 
-KIND_ORDER = {"report": 0, "decision": 1, "other": 2, "transcript": 3}
-
-
 def case_facts(docs) -> dict:
     """The case's facts as its profile aggregates them (profile.py): the report speaks for the case, the
     other documents fill what it leaves open."""
     facts: dict = {}
-    for _doc, _, analysis in sorted(docs, key=lambda d: KIND_ORDER.get(d[0].kind, 4)):
+    for _doc, _, analysis in sorted(docs, key=lambda d: kind_rank(d[0].kind)):
         for k, v in (analysis.facts or {}).items():
             if facts.get(k) is None and v is not None:
                 facts[k] = v

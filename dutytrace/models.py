@@ -13,6 +13,15 @@ CASE_TAG_MIN = 0.6
 
 DOC_KINDS = ("report", "transcript", "decision", "other")
 
+# Which document speaks for a case first: the report, then a decision, then anything else, then a
+# transcript (case profiles fill facts in this order and cite tag evidence in it among equal scores;
+# the trainer and the tagging benchmark read a case's facts the same way).
+KIND_ORDER = {"report": 0, "decision": 1, "other": 2, "transcript": 3}
+
+
+def kind_rank(kind: str | None) -> int:
+    return KIND_ORDER.get(kind or "", len(KIND_ORDER))
+
 
 @dataclass(frozen=True)
 class Page:

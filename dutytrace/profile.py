@@ -17,11 +17,11 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from dutytrace.models import CASE_TAG_MIN
+from dutytrace.models import CASE_TAG_MIN, kind_rank
 from dutytrace.store.catalog import Catalog
 
 FACT_KEYS = ("date", "location", "enterprise", "accident_type", "fatalities", "injuries", "direct_loss", "grade")
-SCHEMA = 2  # raise when what a profile holds changes: every stored profile is then built again
+SCHEMA = 3  # raise when what a profile holds changes: every stored profile is then built again
 
 
 @dataclass
@@ -309,7 +309,7 @@ def _aggregate(catalog: Catalog, case_id: str) -> dict[str, Any]:
     reviews = catalog.reviews(case_id)
     facts: dict[str, Any] = {}
     # the report speaks for the case; other documents fill what it leaves open
-    for d in sorted(docs, key=lambda d: {"report": 0, "decision": 1, "other": 2, "transcript": 3}.get(d["kind"], 4)):
+    for d in sorted(docs, key=lambda d: kind_rank(d["kind"])):
         for k, v in (d["analysis"].get("facts") or {}).items():
             if facts.get(k) is None and v is not None:
                 facts[k] = v
@@ -320,9 +320,11 @@ def _aggregate(catalog: Catalog, case_id: str) -> dict[str, Any]:
         facts.pop("accident_type_confidence", None)  # (given for whatever type it guessed) goes with it
         facts["accident_type_source"] = "metadata"
     tags: dict[str, dict] = {}
+    # tag -> [(document decides the tag, its score, kind rank, document position, evidence)]
+    found: dict[str, list[tuple[bool, float, int, int, dict]]] = {}
     entities: Counter = Counter()
     accountability: list[dict] = []
-    for d in docs:
+    for pos, d in enumerate(docs):
         a = d["analysis"]
         for t in a.get("tags", []):
             decision = review_of(reviews, d, t["tag"])
@@ -331,9 +333,10 @@ def _aggregate(catalog: Catalog, case_id: str) -> dict[str, Any]:
             cur = tags.setdefault(t["tag"], {"tag": t["tag"], "score": 0.0, "evidence": [], "accepted": False})
             cur["score"] = max(cur["score"], t["score"])
             cur["accepted"] = cur["accepted"] or decision == "accepted"
-            for ev in t.get("evidence", []):
-                if len(cur["evidence"]) < 8:
-                    cur["evidence"].append({**ev, "doc_id": d["doc_id"], "name": d["name"]})
+            decides = t["score"] >= CASE_TAG_MIN or decision == "accepted"
+            found.setdefault(t["tag"], []).extend(
+                (decides, t["score"], kind_rank(d["kind"]), pos, {**ev, "doc_id": d["doc_id"], "name": d["name"]})
+                for ev in t.get("evidence", []))
         for (key, tag), decision in reviews.items():
             if key in (d["doc_id"], "name:" + d["name"], "*") and decision == "accepted":
                 cur = tags.setdefault(tag, {"tag": tag, "score": 1.0, "evidence": [], "accepted": True})
@@ -342,6 +345,8 @@ def _aggregate(catalog: Catalog, case_id: str) -> dict[str, Any]:
             if e["label"] in ("ORG", "GOV", "POST", "LAW"):
                 entities[(e["text"], e["label"])] += 1
         accountability.extend({**x, "doc": d["name"]} for x in a.get("accountability", []))
+    for tag, cur in tags.items():
+        cur["evidence"] = case_evidence(found.get(tag, []), decided(cur))
     title = meta.get("title") or row.get("title") or _title_from_docs(docs) or case_id
     year = None
     if facts.get("date"):
@@ -358,6 +363,20 @@ def _aggregate(catalog: Catalog, case_id: str) -> dict[str, Any]:
         "accountability": accountability, "languages": languages,
         "documents": [{k: d[k] for k in ("doc_id", "name", "path", "kind", "language", "fmt", "pages")} for d in docs],
     }
+
+
+EVIDENCE_KEPT = 8  # pieces of evidence a case tag keeps
+
+
+def case_evidence(found: list[tuple[bool, float, int, int, dict]], tag_decided: bool) -> list[dict]:
+    """A case tag's evidence from its documents' (decides, score, kind rank, position, evidence): the
+    documents that decide the tag first (highest score, then report before decision before transcript,
+    then document order; each document's own order kept), so that what is cited first is what decided
+    it. A decided case tag never cites a document below the decision (its evidence did not decide it);
+    a tag only possible keeps every document's evidence, strongest first."""
+    kept = [f for f in found if f[0] or not tag_decided]
+    kept.sort(key=lambda f: (not f[0], -f[1], f[2], f[3]))  # stable: a document's evidence keeps its order
+    return [f[4] for f in kept[:EVIDENCE_KEPT]]
 
 
 def review_of(reviews: dict, doc: dict, tag: str) -> str | None:

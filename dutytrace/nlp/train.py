@@ -36,7 +36,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from dutytrace.config import Settings  # noqa: E402
-from dutytrace.models import CASE_TAG_MIN  # noqa: E402
+from dutytrace.models import CASE_TAG_MIN, kind_rank  # noqa: E402
 from dutytrace.nlp.learned import (MODEL_PATH, N_STACK, LearnedTagger, Row, embed_rows,  # noqa: E402
                                    featurize, normalise, rows_from_readings, stack_features)
 from dutytrace.nlp.polarity import ASSERTED  # noqa: E402
@@ -352,12 +352,9 @@ def figures(pred: dict[str, set[str]], cases: list[CaseData], tag_ids: list[str]
             "per_tag_recall": {t: round(v["recall"], 2) for t, v in s["per_tag"].items() if v["support"] > 0}}
 
 
-_ORDER = {"report": 0, "decision": 1, "other": 2, "transcript": 3}
-
-
 def main_document(c: CaseData) -> dict | None:
     """The document that speaks for a case (a report, else a decision, ...), as case profiles choose."""
-    return min(c.docs, key=lambda d: _ORDER.get(d["kind"], 4)) if c.docs else None
+    return min(c.docs, key=lambda d: kind_rank(d["kind"])) if c.docs else None
 
 
 def fact_figures(cases: list[CaseData], types: "TypeClassifier | None" = None, codebook=None) -> dict:
@@ -366,7 +363,7 @@ def fact_figures(cases: list[CaseData], types: "TypeClassifier | None" = None, c
     dead = [c for c in cases if c.fatalities is not None]
 
     def fact(c, key):
-        for d in sorted(c.docs, key=lambda d: _ORDER.get(d["kind"], 4)):
+        for d in sorted(c.docs, key=lambda d: kind_rank(d["kind"])):
             if d["facts"].get(key) is not None:
                 return d["facts"][key]
         return None

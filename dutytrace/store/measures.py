@@ -20,13 +20,13 @@ import time
 from sqlalchemy import select
 
 from dutytrace.errors import DutytraceError, NotFound
+from dutytrace.models import kind_rank
 from dutytrace.store import schema as t
 from dutytrace.store.db import upsert
 
 STATUSES = ("open", "in_progress", "done", "overdue")
 
 
-_KIND_ORDER = {"report": 0, "decision": 1, "other": 2, "transcript": 3}
 
 
 class BadStatus(DutytraceError):
@@ -72,7 +72,7 @@ class MeasureStore:
         """Every measure of the case's documents, in document order, with its follow-up."""
         today = today or _dt.date.today()
         recorded = self._recorded(case_id)
-        docs = sorted(self.catalog.documents(case_id), key=lambda d: (_KIND_ORDER.get(d["kind"], 9), d["name"]))
+        docs = sorted(self.catalog.documents(case_id), key=lambda d: (kind_rank(d["kind"]), d["name"]))
         out: list[dict] = []
         for d in docs:
             seen: dict[str, int] = {}
@@ -125,7 +125,7 @@ class MeasureStore:
             case = self.catalog.case_row(case_id) or {"title": None, "meta": {}}
             docs = self.catalog.documents(case_id)
             facts: dict = {}
-            for d in sorted(docs, key=lambda d: _KIND_ORDER.get(d["kind"], 9)):
+            for d in sorted(docs, key=lambda d: kind_rank(d["kind"])):
                 for k, v in (d["analysis"].get("facts") or {}).items():
                     if v is not None:  # the report speaks first; a later document fills what it leaves open
                         facts.setdefault(k, v)
