@@ -13,7 +13,7 @@ from dutytrace.nlp.codebook import Codebook
 from dutytrace.nlp.entities import extract_entities
 from dutytrace.nlp.facts import document_facts
 from dutytrace.nlp.pipeline import get_nlp, use_codebook
-from dutytrace.nlp.learned import packaged_tagger, rows_from_readings, weak_evidence
+from dutytrace.nlp.learned import packaged_tagger, reads, rows_from_readings
 from dutytrace.nlp.measures import extract_measures, in_original_script
 from dutytrace.nlp.responsibility import sentence_readings, tag_chunks
 from dutytrace.nlp.tag_semantics import tag_similarity
@@ -173,19 +173,19 @@ def tag_document(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str, 
     model = packaged_tagger() if tagger != "cues" else None
     if model is None:
         return cue_tags, per_chunk
-    learned, learned_chunks = model.tag(rows_from_readings(readings, lang, kind), cues={t.tag: t.score for t in cue_tags})
+    learned = model.tag(rows_from_readings(readings, lang, kind), cues={t.tag: t.score for t in cue_tags})
     known = set(codebook.tag_ids())
     sources = (model.meta.get("tag_sources") or {}) if tagger == "chosen" else {}
 
     def source(tag: str) -> str:
         return "either" if tagger == "learned" else sources.get(tag, "cues") if tag in known else "cues"
     cue_by_tag = {t.tag: t for t in cue_tags}
-    best = {t.tag: t for t in cue_tags if source(t.tag) != "classifier"}
+    best = {t.tag: t for t in cue_tags if reads(source(t.tag), "cues")}
     unsupported: set[str] = set()
-    for t in learned:
-        if t.tag in known and source(t.tag) != "cues" and (t.tag not in best or t.score > best[t.tag].score):
+    for t in learned.tags:
+        if reads(source(t.tag), "classifier") and (t.tag not in best or t.score > best[t.tag].score):
             cue = cue_by_tag.get(t.tag)
-            if weak_evidence(t):
+            if t.tag in learned.uncarried:
                 if cue is not None and cue.evidence:
                     # decided on the cue rules' score, not on a sentence of its own: the cue rules' evidence
                     # shows it
@@ -198,8 +198,8 @@ def tag_document(chunks: list[Chunk], lang: str, codebook: Codebook, kind: str, 
             best[t.tag] = t
     chunk_tags: dict[int, list[str]] = {}
     for seq, ids in per_chunk.items():
-        chunk_tags[seq] = [t for t in ids if source(t) != "classifier"]
-    for seq, ids in learned_chunks.items():
+        chunk_tags[seq] = [t for t in ids if reads(source(t), "cues")]
+    for seq, ids in learned.chunk_tags.items():
         found = chunk_tags.setdefault(seq, [])
-        found.extend(t for t in ids if t in known and source(t) != "cues" and t not in unsupported and t not in found)
+        found.extend(t for t in ids if reads(source(t), "classifier") and t not in unsupported and t not in found)
     return sorted(best.values(), key=lambda t: (-t.score, t.tag)), chunk_tags

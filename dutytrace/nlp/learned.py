@@ -43,6 +43,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -200,16 +201,24 @@ def to_scale(p: float, threshold: float) -> float:
 EVIDENCE_MIN = 0.25  # a sentence's probability for a tag from which it is shown as the tag's evidence
 
 
-def weak_evidence(t: TagResult) -> bool:
-    """Whether a tag of this tagger is shown by no sentence that carries it (each evidence sentence's
-    probability, written "~p" in its cue field by `LearnedTagger.tag`, is below EVIDENCE_MIN): the document's
-    decision then rests on the cue rules' score, whose own evidence says why."""
-    def p(e: Evidence) -> float:
-        try:
-            return float((e.cue or "~1").lstrip("~"))
-        except ValueError:
-            return 1.0
-    return bool(t.evidence) and all(p(e) < EVIDENCE_MIN for e in t.evidence)
+SOURCES = ("cues", "classifier", "either")  # which reader decides a tag (DUTYTRACE_TAGGER=chosen: model.meta["tag_sources"])
+
+
+def reads(source: str, reader: str) -> bool:
+    """Whether a tag whose decision comes from `source` (SOURCES) is read by `reader` ("cues" or
+    "classifier"): the one rule behind both the tagger (analyze.tag_document) and the choice of sources
+    (train.choose_sources). "either" reads both (the higher score decides: on case decisions, the union)."""
+    return source in (reader, "either")
+
+
+class LearnedTags(NamedTuple):
+    """What `LearnedTagger.tag` finds in a document: its tags (best first, with evidence), the tags of each
+    chunk (by seq) holding a sentence that carried one, and the tags no sentence carried (each sentence's
+    probability below EVIDENCE_MIN: the decision rests on the cue rules' score, shown by their evidence)."""
+
+    tags: list[TagResult]
+    chunk_tags: dict[int, list[str]]
+    uncarried: frozenset[str]
 
 
 N_STACK = 4  # the document features the case decision reads (stack_features)
@@ -277,15 +286,16 @@ class LearnedTagger:
         z = float(self.stack[j, :N_STACK] @ stack_features(p, cue) + self.stack[j, N_STACK])
         return 1.0 / (1.0 + np.exp(-z))
 
-    def tag(self, rows: list[Row], x=None, cues: dict | None = None) -> tuple[list[TagResult], dict[int, list[str]]]:
+    def tag(self, rows: list[Row], x=None, cues: dict | None = None) -> LearnedTags:
         """Document tags (best first, scores on the CASE_TAG_MIN scale) with the sentences that carried
-        them, and the tags of each chunk (by seq) that holds one of those sentences. `cues`: the cue
-        tagger's calibrated score per tag for the same document."""
+        them, the tags of each chunk (by seq) that holds one of those sentences, and the tags no sentence
+        carried. `cues`: the cue tagger's calibrated score per tag for the same document."""
         if not rows:
-            return [], {}
+            return LearnedTags([], {}, frozenset())
         probs = self.sentence_probs(rows, x)
         results: list = []
         per_chunk: dict = {}
+        uncarried: set[str] = set()
         for j, tag in enumerate(self.tag_ids):
             p = probs[:, j]
             doc_p = self.decide(j, p, (cues or {}).get(tag, 0.0))
@@ -295,7 +305,10 @@ class LearnedTagger:
             # the evidence: the sentences that carried it, best first (at least the best one; when none reaches
             # EVIDENCE_MIN the decision rests on the cue rules' score, and the caller shows their evidence)
             order = np.argsort(-p, kind="stable")
-            carried = [i for i in order[:MAX_EVIDENCE] if p[i] >= EVIDENCE_MIN] or [order[0]]
+            carried = [i for i in order[:MAX_EVIDENCE] if p[i] >= EVIDENCE_MIN]
+            if not carried:
+                carried = [order[0]]
+                uncarried.add(tag)
             evidence = tuple(Evidence(rows[i].evidence.text, rows[i].evidence.page, rows[i].evidence.speaker,
                                       f"~{p[i]:.2f}") for i in carried)
             results.append(TagResult(tag, score, evidence))
@@ -305,7 +318,7 @@ class LearnedTagger:
                     if tag not in found:
                         found.append(tag)
         results.sort(key=lambda t: (-t.score, t.tag))
-        return results, per_chunk
+        return LearnedTags(results, per_chunk, frozenset(uncarried))
 
 
 @lru_cache(maxsize=1)

@@ -37,8 +37,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from dutytrace.config import Settings  # noqa: E402
 from dutytrace.models import CASE_TAG_MIN, kind_rank  # noqa: E402
-from dutytrace.nlp.learned import (MODEL_PATH, N_STACK, LearnedTagger, Row, embed_rows,  # noqa: E402
-                                   featurize, normalise, rows_from_readings, stack_features)
+from dutytrace.nlp.learned import (MODEL_PATH, N_STACK, SOURCES, LearnedTagger, Row, embed_rows,  # noqa: E402
+                                   featurize, normalise, reads, rows_from_readings, stack_features)
 from dutytrace.nlp.polarity import ASSERTED  # noqa: E402
 
 if TYPE_CHECKING:  # the annotations' name; train_types() imports it when it runs
@@ -323,8 +323,8 @@ def predict_scores(model: LearnedTagger, cases: list[CaseData]) -> dict[str, dic
     for c in cases:
         best: dict[str, float] = {}
         for d in c.docs:
-            results, _ = model.tag(d["rows"], None if model.use_embeddings or not d["rows"]
-                                   else _doc_features(d, model.tag_ids), d["old"])
+            results = model.tag(d["rows"], None if model.use_embeddings or not d["rows"]
+                                   else _doc_features(d, model.tag_ids), d["old"]).tags
             for t in results:
                 best[t.tag] = max(best.get(t.tag, 0.0), t.score)
         out[c.case_id] = best
@@ -444,12 +444,9 @@ def _three(model: LearnedTagger, test: list[CaseData], tag_ids: list[str]) -> di
     return out
 
 
-SOURCES = ("cues", "classifier", "either")  # where a tag's decision comes from (DUTYTRACE_TAGGER=chosen)
-
-
 def source_decides(source: str, cue: set, classifier: set) -> set:
-    """The tags a source decides, given the cue rules' and the classifier's decisions."""
-    return cue if source == "cues" else classifier if source == "classifier" else cue | classifier
+    """The tags a source (learned.SOURCES) decides, given the cue rules' and the classifier's decisions."""
+    return (cue if reads(source, "cues") else set()) | (classifier if reads(source, "classifier") else set())
 
 
 def chosen_tags(choice: dict[str, str], r: dict) -> set:
