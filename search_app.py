@@ -104,6 +104,9 @@ style()
 with st.sidebar:
     stats = svc.stats()
     st.caption(t("stats", **stats))
+    reader = svc.reader_state()  # one grouped count: were all documents read by today's tagger?
+    if reader["retag_needed"]:
+        st.warning(t("reader.mixed", n=reader["documents"] - reader["current_documents"], total=reader["documents"]))
 if nav.url_path == "case" and "id" in st.query_params and "case" not in st.query_params:
     st.query_params["case"] = st.query_params["id"]  # /case?id=… is the case's short link too
 try:

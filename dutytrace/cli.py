@@ -77,14 +77,32 @@ def ingest(paths: list[Path] = typer.Argument(..., help="Folders, archives (zip,
 
 @app.command()
 def retag(workers: int = typer.Option(1, "--workers", "-w", min=1, help="NLP processes"),
+          check: bool = typer.Option(False, "--check", help="Only say whether the stored documents were analysed "
+                                     "by the reader the settings give now (exit 1 when a retag is needed)"),
           as_json: bool = typer.Option(False, "--json")):
-    """Re-run tagging and extraction on the stored text (after a codebook change), without re-parsing;
-    re-index the passages whose tags changed. (After an embedding model change: `dutytrace reindex`.)"""
+    """Re-run tagging and extraction on the stored text (after a codebook, tagger or model change), without
+    re-parsing; re-index the passages whose tags changed. (After an embedding model change: `dutytrace reindex`.)"""
     try:
         with _service() as svc:
-            res = svc.retag(workers=workers)
+            if check:
+                state = svc.reader_state()
+            else:
+                res = svc.retag(workers=workers)
     except DutytraceError as e:
         _fail(e)
+    if check:
+        if as_json:
+            _emit(state)
+        else:
+            out.print(f"reader now: {state['current']}")
+            out.print(f"{state['current_documents']} of {state['documents']} documents were analysed by it")
+            for stamp, n in state["others"].items():
+                out.print(f"{n} by another reader: {stamp}")
+            if state["unknown"]:
+                out.print(f"{state['unknown']} before readers were recorded (reader unknown)")
+            out.print("run `dutytrace retag` so that every tag, type and measure is decided by the same reader"
+                      if state["retag_needed"] else "up to date: no retag needed")
+        raise typer.Exit(1 if state["retag_needed"] else 0)
     _emit(res) if as_json else out.print(f"re-tagged {res['documents']} documents; {res['reindexed']} re-indexed "
                                          f"because their passage tags changed; {len(res['failed'])} failed")
     raise typer.Exit(1 if res["failed"] else 0)

@@ -137,6 +137,9 @@ class Analysis:
     # rectification measures (reports, decisions); None: not read (a file only compared, never stored or shown
     # in full: Dutytrace.similar), and then left out of the JSON rather than said to be none
     measures: list[Measure] | None = field(default_factory=list)
+    # which reader made it (nlp.analyze.reader_stamp: tagger, models, measures reader, codebook); kept
+    # beside the analysis in the catalog (documents.reader), not in its JSON
+    reader: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         out = {

@@ -390,3 +390,27 @@ def test_ingest_page_folder_and_upload_with_error_report(app_home, tmp_path):
     frame = at.dataframe[0].value
     assert frame.iloc[0, 0] == "case-quarry-memo/bad.pdf", frame.iloc[0, 0]
     assert "upload-" not in " ".join(str(v) for v in frame.iloc[0]) and str(app_home) not in " ".join(map(str, frame.iloc[0]))
+
+
+def test_sidebar_says_when_the_archive_was_read_by_another_tagger(app_home, monkeypatch):
+    """The home was ingested with the default tagger. With the cue rules set instead, every page says in its
+    sidebar that the documents' issues were decided by other rules until `dutytrace retag`, and how many;
+    with the default again, nothing is said."""
+    import streamlit as st
+
+    from ui_pages.common import shared
+
+    at = app().run()
+    assert not at.exception and not any("dutytrace retag" in w.value for w in at.sidebar.warning)
+    shared().close()
+    st.cache_resource.clear()
+    monkeypatch.setenv("DUTYTRACE_TAGGER", "cues")
+    try:
+        at = app().run()
+        assert not at.exception
+        said = [w.value for w in at.sidebar.warning if "dutytrace retag" in w.value]
+        n = len(shared().catalog.documents())  # (the ingest page's test may have added some)
+        assert said and said[0].startswith(f"{n} of {n} documents were analysed by another tagger"), said
+    finally:
+        shared().close()
+        st.cache_resource.clear()

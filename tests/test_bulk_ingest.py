@@ -264,9 +264,17 @@ def test_retag_after_codebook_change_without_reparsing(tmp_path, settings_factor
         svc.ingest([root])
         before = snapshot(svc)
         assert svc.search("guardrail", limit=5, filters={"chunk_tag": "guardrail_failure"}) == []
+        state = svc.reader_state()  # every document read by the reader set now
+        assert not state["retag_needed"] and state["current_documents"] == state["documents"] == len(before["documents"])
+        old = state["current"]
     shutil.rmtree(root)  # the originals are gone: re-tagging must work from the catalog alone
     with Dutytrace(Settings(home=settings.home, codebook=book)) as svc:
+        state = svc.reader_state()  # another codebook: every document was read by another reader
+        assert state["retag_needed"] and state["current"] != old and state["current_documents"] == 0
+        assert state["others"] == {old: len(before["documents"])} and state["unknown"] == 0
         res = svc.retag()
+        state = svc.reader_state()
+        assert not state["retag_needed"] and state["current_documents"] == len(before["documents"])
         assert res["failed"] == [] and res["documents"] == len(before["documents"]) and res["reindexed"] >= 1
         hits = _tagged(svc, "guardrail_failure")
         texts = svc.catalog.passages([h.payload["chunk_id"] for h in hits])  # payloads hold no text

@@ -126,3 +126,19 @@ def test_batch_results_export_as_csv(home, tmp_path):
     assert {row["query_id"] for row in rows} == {"q1", "q2"}
     first = next(row for row in rows if row["query_id"] == "q2")
     assert first["case_id"] == "case-mine" and first["rank"] == "1" and first["document"] and first["page"]
+
+
+def test_retag_check_says_whether_every_document_was_read_by_todays_reader(home):
+    """`dutytrace retag --check`: exit 0 when every stored document was analysed by the reader the settings
+    give now; exit 1, naming the other reader and how many documents it read, when they differ (here the
+    cue rules alone are set, while the home was ingested with the default chosen tagger). Changes nothing."""
+    r = run(home, "retag", "--check", "--json")
+    assert r.exit_code == 0, r.output
+    state = json.loads(r.stdout)
+    assert state["retag_needed"] is False and state["documents"] == state["current_documents"] == 6
+    assert state["current"].startswith("tagger=chosen@")
+    r = run({**home, "DUTYTRACE_TAGGER": "cues"}, "retag", "--check")
+    assert r.exit_code == 1, r.output
+    assert "0 of 6 documents" in r.output and f"6 by another reader: {state['current']}" in r.output
+    assert "dutytrace retag" in r.output
+    assert json.loads(run(home, "retag", "--check", "--json").stdout) == state  # the check wrote nothing

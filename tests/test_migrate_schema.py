@@ -102,6 +102,8 @@ def test_catalog_made_before_migrations_keeps_every_row(tmp_path):
         assert cat.reviews("en01") == {("*", "dereliction_of_duty"): "accepted"}
         assert [s["name"] for s in SavedSearches(cat).list("boss")] == ["gas"]
         assert cat.case_ids() == ["en01", "zh01"] and cat.profile_stamp("en01") is not None
+        # revision 0004: its documents were analysed before readers were recorded: counted as unknown
+        assert set(cat.reader_counts()) == {None} and cat.reader_counts()[None] == len(cat.documents())
     finally:
         cat.close()
 

@@ -6,6 +6,7 @@ the responsibility tagger reads the lemmas and the entity extractor the NER of t
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from dutytrace.models import CASE_TAG_MIN, Analysis, Chunk, Document, Entity, Measure, TagResult
 from dutytrace.nlp.accountability import extract_accountability
@@ -52,7 +53,35 @@ def analyze(doc: Document, chunks: list[Chunk], codebook: Codebook, en_model: st
         out = _analyze_traditional(doc, simplified, chunks, codebook, en_model, tagger)
     else:
         out = _analyze(doc, chunks, codebook, en_model, tagger)
-    return replace(out, measures=_measures(doc, simplified) if measures else None)
+    return replace(out, measures=_measures(doc, simplified) if measures else None, reader=reader_stamp(tagger, codebook))
+
+
+def reader_stamp(tagger: str, codebook: Codebook) -> str:
+    """What reads a document's tags, type and measures, in a few words: the tagger (and its trained
+    model's digest where it uses one), the accident-type model's, the measures reader (and its model's)
+    and the codebook's digest. Two documents with the same stamp were read by the same rules; a home
+    whose documents carry other stamps than the one the settings give now mixes decisions made by
+    different readers until `dutytrace retag` (service: reader_state)."""
+    from dutytrace.nlp import measures_learned, type_model
+    from dutytrace.nlp.learned import MODEL_PATH
+
+    parts = [f"tagger={tagger}" + (f"@{_file_digest(MODEL_PATH)}" if tagger != "cues" else ""),
+             f"type@{_file_digest(type_model.MODEL_PATH)}"]
+    mode = measures_learned.mode()
+    parts.append(f"measures={mode}" + (f"@{_file_digest(measures_learned.MODEL_PATH)}" if mode != "rules" else ""))
+    parts.append(f"codebook@{codebook.digest}")
+    return " ".join(parts)
+
+
+@lru_cache(maxsize=8)
+def _file_digest(path) -> str:
+    """The first 8 hex digits of a packaged model file's SHA-256 ("none" when it is absent)."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+    except OSError:
+        return "none"
 
 
 def document_measures(doc: Document) -> list[Measure]:

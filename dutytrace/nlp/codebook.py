@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -43,6 +45,7 @@ class Codebook:
     responsibility_levels: tuple[Entry, ...]
     sanctions: tuple[Entry, ...]
     concepts: tuple[Entry, ...] = ()
+    digest: str = ""  # of the merged codebook's text (load_codebook): a document's reader stamp names it
 
     def tag_ids(self) -> list[str]:
         return [t.id for t in self.tags]
@@ -115,5 +118,7 @@ def load_codebook(user_path: Path | None = None) -> Codebook:
             raise ConfigError(f"user codebook {user_path} is not valid YAML: {e}") from None
         data = _merge(data, extra)
         where = str(user_path)
-    return Codebook(*(tuple((_compile_terms(e) if s == "concepts" else _compile(e, where)) for e in data.get(s, []))
-                      for s in SECTIONS))
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:12]
+    tags, types, levels, sanctions, concepts = (
+        tuple((_compile_terms(e) if s == "concepts" else _compile(e, where)) for e in data.get(s, [])) for s in SECTIONS)
+    return Codebook(tags, types, levels, sanctions, concepts, digest)

@@ -107,6 +107,22 @@ class CasesMixin(ServicePolicy):
         return {"cases": len({d["case_id"] for d in docs}), "documents": len(docs),
                 "chunks": self.catalog.chunk_count_of([d["doc_id"] for d in docs])}
 
+    def reader_state(self) -> dict:
+        """Whether the documents this user may see were all analysed by the reader the settings give now
+        (nlp.analyze.reader_stamp: tagger and models, measures reader, codebook): {"current": stamp,
+        "documents": n, "current_documents": n, "others": {stamp: n}, "unknown": n (analysed before stamps
+        were kept), "retag_needed": bool}. When documents differ, tags, types and measures in the archive
+        were decided by different rules (a filter or a count mixes them) until `dutytrace retag`."""
+        from dutytrace.nlp.analyze import reader_stamp
+
+        current = reader_stamp(self.settings.tagger, self._codebook())
+        counts = self.catalog.reader_counts(self._visible())
+        others = {k: n for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+                  if k is not None and k != current}
+        total, unknown = sum(counts.values()), counts.get(None, 0)
+        return {"current": current, "documents": total, "current_documents": counts.get(current, 0),
+                "others": others, "unknown": unknown, "retag_needed": bool(others) or unknown > 0}
+
     def statements(self, case_id: str, min_speakers: int = 2) -> list[dict]:
         """Statements of different interviewees of a case about the same fact, lined up:
         [{"topic", "statements": [{"speaker", "role", "doc", "page", "text"}]}]."""

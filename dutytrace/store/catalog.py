@@ -130,6 +130,17 @@ class Catalog:
     def chunk_count(self) -> int:
         return int(self.db.scalar(select(func.count()).select_from(t.chunks)))
 
+    def reader_counts(self, case_ids: Collection[str] | None = None) -> dict[str | None, int]:
+        """{reader stamp (None: analysed before stamps were kept): documents} of every document, or of
+        these cases' (counted by the database, one grouped query)."""
+        d = t.documents.c
+        q = select(d.reader, func.count()).select_from(t.documents)
+        if case_ids is not None:
+            if not case_ids:
+                return {}
+            q = q.where(d.case_id.in_(list(case_ids)))
+        return {r[0]: int(r[1]) for r in self.db.all(q.group_by(d.reader))}
+
     # -- cases ---------------------------------------------------------------------------------
     def set_case_meta(self, case_id: str, meta: dict) -> None:
         with self.transaction() as tx:
@@ -481,7 +492,7 @@ class Catalog:
             new = {seq: json.dumps(analysis.chunk_tags.get(seq, [])) for seq in old}
             changed = [{"v": tags, "d": doc_id, "s": seq} for seq, tags in new.items() if tags != old[seq]]
             tx.execute(update(t.documents).where(d.doc_id == doc_id)
-                       .values(analysis=json.dumps(analysis.to_json(), ensure_ascii=False)))
+                       .values(analysis=json.dumps(analysis.to_json(), ensure_ascii=False), reader=analysis.reader))
             if changed:
                 tx.execute(update(t.chunks).where(c.doc_id == bindparam("d"), c.seq == bindparam("s"))
                            .values(tags=bindparam("v")), changed)
@@ -582,7 +593,7 @@ def _insert_document(tx, doc: Document, chunks: list[Chunk], analysis: Analysis,
         "doc_id": doc.doc_id, "case_id": doc.case_id, "path": doc.path, "name": doc.name, "kind": doc.kind,
         "language": doc.language, "fmt": doc.fmt, "pages": len(doc.pages), "meta": json.dumps(doc.meta, ensure_ascii=False),
         "analysis": json.dumps(analysis.to_json(), ensure_ascii=False), "indexed": 0, "ingested_at": now,
-        "content": content or doc.doc_id})
+        "content": content or doc.doc_id, "reader": analysis.reader})
     if doc.pages:
         tx.execute(insert(t.pages), [{"doc_id": doc.doc_id, "page": p.number, "text": p.text, "ocr": int(p.ocr)}
                                      for p in doc.pages])

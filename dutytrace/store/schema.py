@@ -40,6 +40,7 @@ documents = Table(
     Column("analysis", Text, nullable=False, server_default=_json("{}")),
     Column("indexed", Int, nullable=False, server_default=text("0")), Column("ingested_at", Real, nullable=False),
     Column("content", Text),
+    Column("reader", Text),  # revision 0004: what analysed it (nlp.analyze.reader_stamp); NULL: made before
     Index("documents_case", "case_id"), Index("documents_path", "case_id", "path", unique=True),
     Index("documents_content", "case_id", "content"))
 
