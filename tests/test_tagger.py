@@ -86,6 +86,20 @@ def test_recommendations_are_not_findings():
     s = "要坚决反对形式主义。"
     assert polarity(s, s.index("形式主义"), s.index("形式主义") + 4, "formalism_bureaucratism") == RECOMMENDED
 
+    def pol(s: str, cue: str, tag: str = "formalism_bureaucratism") -> str:
+        return polarity(s, s.index(cue), s.index(cue) + len(cue), tag)
+    # a notice's call to action, with a long subject and a modal verb, and its own imperative ("坚决克服") in
+    # the clause: what must be overcome is named, not found (zh05's notice was tagged with formalism and an
+    # unclear division of duty by this sentence)
+    s = ("各级党员干部要深刻汲取教训，坚决克服工作中以文件落实文件、以会议落实会议的形式主义，"
+         "把职责分清，对工作中的监管空白主动研究、主动补位。")
+    assert pol(s, "以文件落实文件") == RECOMMENDED and pol(s, "监管空白") == RECOMMENDED
+    assert pol("今后要切实防止以会议落实会议。", "以会议落实会议") == RECOMMENDED
+    # but a duty stated and then said undone, or an imperative negated, is a finding
+    assert pol("区应急管理局应当加强对该厂的检查而未加强，形成监管空白。", "监管空白") == ASSERTED
+    assert pol("该局未切实防止出现监管空白。", "监管空白", "unclear_regulatory_division") == ASSERTED
+    assert pol("镇政府以文件落实文件，未到现场检查。", "以文件落实文件") == ASSERTED
+
 
 def test_cues_reach_wording_they_were_not_written_from():
     """The probe sentences (corpus/probes/tag_probes.jsonl, written apart from the cues, with negated,

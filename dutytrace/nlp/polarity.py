@@ -60,7 +60,15 @@ _ZH_REPORT = re.compile(r"(?:辩称|声称|称|表示|解释|说|认为|反映)"
 _ZH_FINDING = re.compile(r"调查(?:组)?(?:认定|查明|认为|发现)|经查|经调查")
 _ZH_ACT_NEG = re.compile(r"(?:(?:没有|没|未曾|并未|从未|不曾|从没|并无|无|未(?!经))[^，。；,;！？]{0,6}|不)$")
 _ZH_REJECT_AFTER = re.compile(r"^[^。；]{0,24}(?:说法|辩解|解释|理由)[^。；，]{0,4}(?:不予采信|不采信|不能成立|不成立|不予认可)")
-_ZH_MODAL = re.compile(r"^[^，。；]{0,10}?(?:要|应当|必须|务必|须)(?:进一步|坚决|切实|认真|严格|全面|加强|明确|强化|落实|督促|建立|杜绝|防止|反对)")
+# a call to action ("各级党员干部要深刻汲取教训，坚决克服……", "要进一步明确"): the sentence opens with its subject and a
+# modal verb, and what follows is what must be done, not what was found; unless it goes on to say the duty was
+# not done ("应当加强监管而未加强")
+_ZH_MODAL = re.compile(r"^[^，。；]{0,16}?(?:要|应当|必须|务必|须)(?:进一步|坚决|切实|认真|严格|全面|加强|明确|强化|落实|督促|建立|"
+                       r"杜绝|防止|反对|深刻|牢固|始终|时刻|真正|主动|扎实|着力)")
+_ZH_DUTY_UNDONE = re.compile(r"(?:而|却|但|但是)(?:未|没有|并未|从未|不)")
+# an imperative of its own inside the clause ("坚决克服……以文件落实文件的形式主义", "切实防止"): what is to be overcome is
+# named, not found (not after a negation: "未切实防止" is a finding)
+_ZH_EXHORT = re.compile(r"(?<![未没不])(?:坚决|切实|着力|努力|认真)(?:克服|杜绝|防止|反对|纠正|整治|遏制|破除|纠治)")
 _ZH_WHETHER = re.compile(r"是否")
 # the report says the shortcoming did not cause the accident ("但该问题与本次事故没有直接关系", "which had no bearing
 # on the outcome"): a remark, not one of the case's issues
@@ -122,7 +130,9 @@ def polarity(sentence: str, start: int, end: int, tag: str = "") -> str:
         return CLEARED
     if zh and re.match(r"^[^，。；]{0,6}(?:不属实|不成立|不存在)|^[^。；]{0,16}(?:并?已(?:整改|落实|消除)|整改闭合)", after):
         return DENIED
-    if (zh and _ZH_MODAL.search(sentence)) or (not zh and (_EN_MODAL.search(scope) or _EN_MODAL_AFTER.search(after))):
+    if zh and ((_ZH_MODAL.search(sentence) and not _ZH_DUTY_UNDONE.search(sentence)) or _ZH_EXHORT.search(scope)):
+        return RECOMMENDED
+    if not zh and (_EN_MODAL.search(scope) or _EN_MODAL_AFTER.search(after)):
         return RECOMMENDED
     if tag in ACT_TAGS and act.search(scope):
         return DENIED
