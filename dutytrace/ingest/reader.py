@@ -4,6 +4,7 @@ language and what kind of document it is."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from dutytrace.errors import UnreadableDocument, UnsupportedFormat
 from dutytrace.ingest import budget, detect, limits
@@ -25,7 +26,11 @@ _DECISION = re.compile(r"处分决定|处理决定|问责决定|处罚决定|处
 _DECISION_WORDS = re.compile(r"给予.{0,40}处分|处罚决定|处分通知|处理意见的通知|问责情况|追责问责|"
                              r"on the (?:investigation and )?handling of|on (?:the )?accountability|sanction(?:s|ed)? (?:on|against)|"
                              r"disciplinary (?:decision|sanction|action)", re.I)
-_REPORT = re.compile(r"调查报告|事故报告|情况报告|investigation report|report on the|accident report|preliminary report", re.I)
+_REPORT = re.compile(r"调查报告|事故报告|情况报告|investigation report|report on the|accident report|preliminary report|"
+                     r"FACE report|report of investigation|investigation summary|fatality (?:investigation )?report|"
+                     r"final report|investigation findings", re.I)
+# a file its owner named a report ("report.pdf", "face-report.txt", "调查报告.docx")
+_REPORT_NAME = re.compile(r"(?:^|[-_ .])report(?:$|[-_ .])|报告", re.I)
 _TRANSCRIPT = re.compile(r"询问笔录|谈话笔录|笔录|record of interview|interview record|transcript|interview notes", re.I)
 
 
@@ -78,7 +83,7 @@ def classify(pages: list[Page], name: str) -> str:
         return "transcript"
     if _DECISION.search(head):
         return "decision"
-    if _REPORT.search(head):
+    if _REPORT.search(head) or _REPORT_NAME.search(Path(name).stem):
         return "report"
     if _DECISION_WORDS.search(head):
         return "decision"

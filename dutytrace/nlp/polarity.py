@@ -30,7 +30,7 @@ _EN_DENY_AFTER = re.compile(
     r"cannot be faulted)\b", re.I)
 _EN_REJECT = re.compile(r"\b(?:does|do|did) not accept|(?:rejects?|rejected|dismissed) (?:the |his |her |their |this )?"
                         r"(?:claim|explanation|argument|suggestion|account|assertion|excuse)|not accepted", re.I)
-_EN_REPORT = re.compile(r"\b(?:said|says|claimed|claims|stated|states|told|explained|insisted|argued|maintained|alleged|"
+_EN_REPORT = re.compile(r"\b(?:said|says|claimed|claims|stated|(?<!United )(?<!Member )states|told|explained|insisted|argued|maintained|alleged|allegedly|"
                         r"according to|believed|thought|asserted)\b", re.I)
 _EN_FINDING = re.compile(r"\b(?:team|investigation|investigators|inquiry|commission) (?:has |have )?"
                          r"(?:found|finds|establish(?:ed|es)|conclud(?:ed|es)|consider(?:s|ed)|determined|holds)\b", re.I)

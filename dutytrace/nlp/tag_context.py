@@ -42,12 +42,27 @@ class Context:
     speaker: str | None = None
 
 
+# an unnumbered heading in capitals ("CONTRIBUTING FACTORS", "RECOMMENDATIONS/DISCUSSION", "CAUSE OF DEATH"), as
+# FACE, CSB and MSHA reports and many English releases set them
+_CAPS_HEADING = re.compile(r"^[ \t]*(?=[^a-z]*[A-Z]{3})[A-Z][A-Z0-9 /&,()'’-]{2,60}:?[ \t]*$")
+
+
+# a line that opens with the findings and lists them after a colon, in a section of another kind (a FACE summary)
+_LEAD_IN = re.compile(r"^[ \t]*(?:(?:the|key|main|principal) )?(?:contributing factors|causal factors|root causes?|"
+                      r"underlying causes?|findings)\b[^:\n]{0,80}:", re.I)
+
+
+_LEAD_IN_END = re.compile(r"(?:contributing factors|causal factors|root causes?|underlying causes?|key findings)"
+                          r"[^:\n]{0,40}:[ \t]*$", re.I)
+_BULLET = re.compile(r"^[ \t]*(?:[-•*▪◦–]|\(?[a-z0-9]{1,2}[).])[ \t]+")
+
+
 def section_of_heading(line: str) -> str | None:
     """The section kind a top-level heading line opens, or None when the line is no such heading."""
     m = _NUMBERED.match(line)
-    if not m or _SUB_NUMBERED.match(line):
+    if (not m or _SUB_NUMBERED.match(line)) and not _CAPS_HEADING.match(line):
         return None
-    head = line[m.end():][:70]
+    head = line[m.end():][:70] if m else line.strip()[:70]
     for kind, pat in _SECTIONS:
         if pat.search(head):
             return kind
@@ -74,7 +89,8 @@ def section_of_subheading(line: str) -> str | None:
 
 def _is_title(line: str) -> bool:
     s = line.strip()
-    return bool(_NUMBERED.match(s)) and not _SUB_NUMBERED.match(s) and len(s) <= 60 and not _TERMINAL.search(s)
+    return ((bool(_NUMBERED.match(s)) and not _SUB_NUMBERED.match(s)) or bool(_CAPS_HEADING.match(s))) \
+        and len(s) <= 60 and not _TERMINAL.search(s)
 
 
 def _is_table_row(line: str) -> bool:
@@ -100,6 +116,7 @@ class DocumentContext:
         self._role = "text"
         self._speaker: str | None = None
         self._chunk_speaker: str | None = None
+        self._listing = False  # the lines that follow a lead-in to the findings ("… contributing factors:")
 
     def lines(self, chunk: Chunk) -> list[tuple[int, int, Context]]:
         """(start, end, context) of each line of the chunk's text, in order."""
@@ -129,9 +146,17 @@ class DocumentContext:
         kind = section_of_heading(line) or section_of_subheading(line)
         if kind is not None:
             self._section = kind
+        elif _CAPS_HEADING.match(line) and not _NUMBERED.match(line):
+            self._section = None  # a new section ("INVESTIGATION") of no kind known: the last one has ended
         if _is_title(line):
             return Context(self._section, "title")
         if _is_table_row(line):
             return Context(self._section, "table")
+        if _LEAD_IN.match(line):  # "Contributing factors identified in this investigation include: - ..."
+            self._listing = True
+            return Context("findings", "text")
+        if self._listing and _BULLET.match(line):  # the list a lead-in opened
+            return Context("findings", "text")
+        self._listing = _LEAD_IN_END.search(line) is not None  # "…identified the following contributing factors:"
         return Context(self._section, "text")
 
