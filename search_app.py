@@ -106,7 +106,10 @@ with st.sidebar:
     st.caption(t("stats", **stats))
     reader = svc.reader_state()  # one grouped count: were all documents read by today's tagger?
     if reader["retag_needed"]:
-        st.warning(t("reader.mixed", n=reader["documents"] - reader["current_documents"], total=reader["documents"]))
+        other = sum(reader["others"].values())
+        said = ([t("reader.mixed", n=other, total=reader["documents"])] if other else []) + (
+            [t("reader.unknown", n=reader["unknown"], total=reader["documents"])] if reader["unknown"] else [])
+        st.warning(" ".join(said + [t("reader.retag")]))
 if nav.url_path == "case" and "id" in st.query_params and "case" not in st.query_params:
     st.query_params["case"] = st.query_params["id"]  # /case?id=… is the case's short link too
 try:

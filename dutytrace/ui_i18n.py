@@ -40,10 +40,13 @@ _S: dict[str, tuple[str, str]] = {
     "stats": ("{cases} cases · {documents} documents · {chunks} passages indexed",
               "共 {cases} 个案件 · {documents} 份文档 · {chunks} 个段落已索引"),
     "reader.mixed": ("{n} of {total} documents were analysed by another tagger, model or codebook than the one "
-                     "set now: their issues, accident types and measures were decided by other rules, and filters "
-                     "and counts mix the two until an administrator runs `dutytrace retag`.",
-                     "{total} 份文档中有 {n} 份由与当前设置不同的标注器、模型或代码本分析：其责任问题、事故类型和整改措施"
-                     "按其他规则判定，在管理员运行 `dutytrace retag` 之前，筛选和统计混合了两种规则。"),
+                     "set now: their issues, accident types and measures were decided by other rules.",
+                     "{total} 份文档中有 {n} 份由与当前设置不同的标注器、模型或代码本分析，其责任问题、事故类型和整改措施按其他规则判定。"),
+    "reader.unknown": ("{n} of {total} documents were analysed before Dutytrace recorded which tagger read them: "
+                       "their issues may have been decided by other rules than today's.",
+                       "{total} 份文档中有 {n} 份分析于系统开始记录标注器之前，其责任问题可能按与当前不同的规则判定。"),
+    "reader.retag": ("Filters and counts may mix the two until an administrator runs `dutytrace retag`.",
+                     "在管理员运行 `dutytrace retag` 之前，筛选和统计可能混合两种规则。"),
     "any": ("any", "全部"),
     "page": ("page {page}", "第 {page} 页"),
     "open_page": ("Open p. {page}", "打开第 {page} 页"),

@@ -411,6 +411,21 @@ def test_sidebar_says_when_the_archive_was_read_by_another_tagger(app_home, monk
         said = [w.value for w in at.sidebar.warning if "dutytrace retag" in w.value]
         n = len(shared().catalog.documents())  # (the ingest page's test may have added some)
         assert said and said[0].startswith(f"{n} of {n} documents were analysed by another tagger"), said
+        assert "before Dutytrace recorded" not in said[0]
     finally:
         shared().close()
         st.cache_resource.clear()
+    monkeypatch.delenv("DUTYTRACE_TAGGER")
+    # a document stored before readers were recorded (no stamp): said as unknown, not as another tagger
+    from sqlalchemy import update
+
+    from dutytrace.store import schema
+
+    cat = shared().catalog
+    one = cat.documents()[0]["doc_id"]
+    with cat.transaction() as tx:
+        tx.execute(update(schema.documents).where(schema.documents.c.doc_id == one).values(reader=None))
+    at = app().run()
+    said = [w.value for w in at.sidebar.warning if "dutytrace retag" in w.value]
+    assert said and said[0].startswith(f"1 of {n} documents were analysed before Dutytrace recorded"), said
+    assert "another tagger" not in said[0]
