@@ -5,6 +5,7 @@ the responsibility tagger reads the lemmas and the entity extractor the NER of t
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from functools import lru_cache
 
@@ -76,8 +77,6 @@ def reader_stamp(tagger: str, codebook: Codebook) -> str:
 @lru_cache(maxsize=8)
 def _file_digest(path) -> str:
     """The first 8 hex digits of a packaged model file's SHA-256 ("none" when it is absent)."""
-    import hashlib
-
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()[:8]
     except OSError:

@@ -47,13 +47,11 @@ class Context:
 _CAPS_HEADING = re.compile(r"^[ \t]*(?=[^a-z]*[A-Z]{3})[A-Z][A-Z0-9 /&,()'’-]{2,60}:?[ \t]*$")
 
 
+_FINDINGS_NAMES = r"contributing factors|causal factors|root causes?|underlying causes?"
 # a line that opens with the findings and lists them after a colon, in a section of another kind (a FACE summary)
-_LEAD_IN = re.compile(r"^[ \t]*(?:(?:the|key|main|principal) )?(?:contributing factors|causal factors|root causes?|"
-                      r"underlying causes?|findings)\b[^:\n]{0,80}:", re.I)
-
-
-_LEAD_IN_END = re.compile(r"(?:contributing factors|causal factors|root causes?|underlying causes?|key findings)"
-                          r"[^:\n]{0,40}:[ \t]*$", re.I)
+_LEAD_IN = re.compile(rf"^[ \t]*(?:(?:the|key|main|principal) )?(?:{_FINDINGS_NAMES}|findings)\b[^:\n]{{0,80}}:", re.I)
+# a line that ends by announcing them ("... identified the following contributing factors:")
+_LEAD_IN_END = re.compile(rf"(?:{_FINDINGS_NAMES}|key findings)[^:\n]{{0,40}}:[ \t]*$", re.I)
 _BULLET = re.compile(r"^[ \t]*(?:[-•*▪◦–]|\(?[a-z0-9]{1,2}[).])[ \t]+")
 
 
