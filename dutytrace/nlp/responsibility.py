@@ -30,6 +30,7 @@ from dutytrace.nlp.actors import ActorIndex
 from dutytrace.nlp.codebook import Codebook, load_codebook
 from dutytrace.nlp.polarity import ASSERTED, DENIED, REPORTED, disclaims_previous, polarity
 from dutytrace.nlp.tag_context import Context, DocumentContext
+from dutytrace.nlp.textfold import Folded
 
 COMPONENT = "dutytrace_responsibility"
 MAX_EVIDENCE = 5
@@ -101,11 +102,12 @@ class ResponsibilityTagger:
 
     def find(self, doc: Doc) -> list[CueHit]:
         text = doc.text
+        folded = Folded(text)
         hits: dict[tuple[int, str], CueHit] = {}
         for tag in self.codebook.tags:
             for lang in ("en", "zh"):
                 for pat in tag.cues.get(lang, ()):
-                    for m in pat.finditer(text):
+                    for m in folded.finditer(pat):
                         if m.end() > m.start():
                             end = _word_end(text, m.end())
                             hits.setdefault((m.start(), tag.id), CueHit(m.start(), end, tag.id, text[m.start():end]))
@@ -127,10 +129,10 @@ class ResponsibilityTagger:
             lemma = (tok.lemma_ or tok.text).lower()
             parts.append(lemma + tok.whitespace_)
             pos += len(lemma) + len(tok.whitespace_)
-        lemma_text = "".join(parts)
+        lemma_text = Folded("".join(parts))
         for tag in self.codebook.tags:
             for pat in tag.cues.get("en", ()):
-                for m in pat.finditer(lemma_text):
+                for m in lemma_text.finditer(pat):
                     i = bisect.bisect_right(starts, m.start()) - 1
                     j = max(i, bisect.bisect_left(starts, m.end()) - 1)
                     out.append(CueHit(doc[i].idx, doc[j].idx + len(doc[j]), tag.id, doc[i:j + 1].text))
