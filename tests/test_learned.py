@@ -253,7 +253,8 @@ def test_choose_sources_takes_the_best_held_out_f1_and_keeps_cues_on_a_tie():
     assert choose_sources({"g": loose}, ["h"], floor=0.6)[0] == {"h": "classifier"}
 
 
-@pytest.mark.parametrize("name", ["tags_blind1", "tags_blind2", "tags_blind3", "tags_blind4", "tags_blind5", "tags_blind6"])
+@pytest.mark.parametrize("name", ["tags_blind1", "tags_blind2", "tags_blind3", "tags_blind4", "tags_blind5", "tags_blind6",
+                                  "tags_blind7"])
 def test_blind_tag_sets_are_well_formed(name):
     """The held-out tag sets: every gold line names a case folder with text, codebook tags and an accident
     type of the codebook (they are measured, never tuned on; a broken line would silently drop a case)."""
