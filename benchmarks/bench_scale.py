@@ -38,7 +38,9 @@ as the UI opens it: its index owner first reads every passage's filter fields in
 background (SharedIndex.keep_warm), and the timed calls start when that is done (warm_s, warm_cpu_s,
 warm_rss_growth_mb: the process's growth during the warm-up; "warmed": whether it was). With --no-warm the calls start on a cold cache, as a
 one-shot CLI process has: each point's fields are then read from the shard the first time a search
-reaches it. search_by_case_again_* is a second pass over the same queries.
+reaches it. search_by_case_again_* is a second pass over the same queries. --embedder onnx-int8
+measures with the int8 ONNX embedder reading the new documents and the queries (the setting
+DUTYTRACE_EMBEDDER=onnx-int8; the archive's vectors are random for either embedder).
 
     .venv/bin/python benchmarks/bench_scale.py --cases 200 --chunks-per-case 100 --json /tmp/scale.jsonl
     .venv/bin/python benchmarks/bench_scale.py --cases 200,2000 --chunks-per-case 100 --json OUT
@@ -369,11 +371,20 @@ def measure(home: Path, args) -> dict:
     out0 = disk_figures(home)
     qs = json.loads((bench / "queries.json").read_text())[:args.queries]
     docs = sorted(bench.glob("new-*.txt"))[:args.similar_queries]
+    # the archive's vectors are random (no embedder made them): the home is marked as built by the embedder
+    # asked for, so that `similar` and the queries are embedded by it (store/embedder_record.py)
+    from dutytrace.nlp.embed import embedder_ident
+    from dutytrace.store import embedder_record
+    from dutytrace.store.catalog import Catalog
+
+    cat = Catalog(home / "catalog.sqlite3")
+    embedder_record.replace(cat, embedder_ident(args.embedder, None))
+    cat.close()
     base = rss_mb()
     t = time.perf_counter()
-    svc = Dutytrace(Settings(home=home, warm_index=not args.no_warm))
+    svc = Dutytrace(Settings(home=home, warm_index=not args.no_warm, embedder=args.embedder))
     svc.search_cases("warm up the model and the index")
-    out: dict = {**out0, "open_s": round(time.perf_counter() - t, 1), "queries": len(qs)}
+    out: dict = {**out0, "embedder": args.embedder, "open_s": round(time.perf_counter() - t, 1), "queries": len(qs)}
     # as the UI opens the service (ui_pages/common.py): the index owner reads every passage's fields in the
     # background; the timed calls start when it is done (warm_s after the open; --no-warm: a cold cache,
     # as a one-shot CLI process has)
@@ -498,7 +509,7 @@ def worker(args, phase: str, home: Path) -> dict:
     return json.loads(line[-1][7:])
 
 
-PASS = ("cases", "chunks_per_case", "flush_every", "queries", "similar_queries", "similar_budget_s", "op_budget_s", "similar_timeout_s", "new_doc_chunks", "zh_share", "seed")
+PASS = ("embedder", "cases", "chunks_per_case", "flush_every", "queries", "similar_queries", "similar_budget_s", "op_budget_s", "similar_timeout_s", "new_doc_chunks", "zh_share", "seed")
 KEYS = ("cases", "chunks", "search_by_case_p95_ms", "facets_p95_ms", "similar_p95_ms", "case_page_p95_ms",
         "disk_kb_per_point", "rss_mb")
 
@@ -521,6 +532,9 @@ def main() -> None:
     ap.add_argument("--no-warm", action="store_true",
                     help="time the calls with a cold passage-field cache (a one-shot CLI process), not after the "
                          "warm-up a long-running UI does")
+    ap.add_argument("--embedder", default="fp32", choices=("fp32", "onnx-int8"),
+                    help="measure: the embedder that reads the new documents for `similar` and the queries (the "
+                         "home is marked as built by it; the archive's vectors are random either way)")
     ap.add_argument("--flush-every", type=int, default=25_000,
                     help="build: flush the index's segments every this many points (IndexOptions.bulk_flush_every)")
     ap.add_argument("--json", default=None, help="append one JSON object per size (a line each) to this file")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dutytrace.nlp.codebook import Codebook
@@ -123,31 +124,38 @@ def rank_similar(material: Material, index, embedder, profiles, codebook: Codebo
     `filters` narrows every index query (the service passes the cases the user may see);
     `term_weights` gives the BM25 IDF over those cases (store/vectors.py); `passages` reads the shown
     passages' text from the catalog by chunk id (Catalog.passages); `vectors`: those of
-    `passages_to_embed`, when the caller has made them already (else they are made here)."""
+    `passages_to_embed`, when the caller has made them already (else they are made here), or a function
+    that waits for them (called once the lexical legs are asked: `similar` embeds on a thread of its own)."""
     texts = material.texts[:MAX_PASSAGES]
     to_embed = passages_to_embed(material.texts, material.language)
-    if not to_embed:
-        vectors = [None] * len(texts)
-    elif vectors is None or len(vectors) != len(to_embed):
-        vectors = embedder.encode(to_embed)
     votes: dict[str, float] = defaultdict(float)
     pairs: dict[str, list] = defaultdict(list)
-    # every passage's legs (lexical, cross-language, dense), asked of the index in one batch
-    requests: list[tuple] = []
-    owner: list[str] = []  # the passage each request is for
-    for text, vec in zip(texts, vectors):
-        requests.append(("lexical", None, sparse_query(text, term_weights), 20, filters, PASSAGE_FIELDS))
+    many = getattr(index, "query_many", None)
+
+    def ask(requests: list[tuple]) -> list:
+        return many(requests) if many is not None else \
+            [index.query(m, d, sp, n, f, fields=fl) for m, d, sp, n, f, fl in requests]
+    # every passage's legs (lexical, cross-language, dense); the lexical ones asked of the index in one
+    # batch while the passages' vectors may still be in the making, the dense ones in a second batch
+    plan: list[tuple[str, tuple | None]] = []  # (the passage, its request; None: its dense leg)
+    for text in texts:
+        plan.append((text, ("lexical", None, sparse_query(text, term_weights), 20, filters, PASSAGE_FIELDS)))
         language, other_terms = translation(text, codebook)  # (understand's translation, no issue lookup)
         if other_terms:
             other = "en" if language == "zh" else "zh"
-            requests.append(("lexical", None, sparse_query(other_terms, term_weights), 20,
-                             narrow(filters, "language", other), PASSAGE_FIELDS))
-        if vec is not None:
-            requests.append(("dense", vec.tolist(), None, 20, filters, PASSAGE_FIELDS))
-        owner.extend([text] * (len(requests) - len(owner)))
-    many = getattr(index, "query_many", None)
-    answers = many(requests) if many is not None else \
-        [index.query(m, d, sp, n, f, fields=fl) for m, d, sp, n, f, fl in requests]
+            plan.append((text, ("lexical", None, sparse_query(other_terms, term_weights), 20,
+                                narrow(filters, "language", other), PASSAGE_FIELDS)))
+        if to_embed:
+            plan.append((text, None))
+    lexical = iter(ask([r for _, r in plan if r is not None]))
+    dense: Iterator = iter(())
+    if to_embed:
+        made = vectors() if callable(vectors) else vectors
+        if made is None or len(made) != len(to_embed):
+            made = embedder.encode(to_embed)
+        dense = iter(ask([("dense", v.tolist(), None, 20, filters, PASSAGE_FIELDS) for v in made]))
+    owner = [text for text, _ in plan]
+    answers = [next(lexical) if r is not None else next(dense) for _, r in plan]
     for text, leg in zip(owner, answers):
         seen: set[str] = set()
         for s in sorted(leg, key=passage_key):

@@ -147,7 +147,7 @@ class SearchMixin(ServicePolicy):
         # candidates from the index and the stored profiles, never a read of every case (similar.py)
         return rank_similar(material, self.index, self.embedder, ProfileReader(self.catalog, codebook, visible),
                             codebook, limit, self._scoped(None), term_weights=self.catalog.term_weights(visible),
-                            passages=self.catalog.passages, vectors=early[0].result() if early else None)
+                            passages=self.catalog.passages, vectors=early[0].result if early else None)
 
     def _prepare(self, path: Path, measures: bool = True, on_chunks=None):
         """`prepare` of a file not to be stored (similar, analyze_file), remembered for the last few files
