@@ -79,50 +79,13 @@ class CaseProfile:
 
 def concept_counts(texts, codebook) -> Counter:
     """How many of the texts name each codebook concept (Entry.named_in: one of its plain terms, or two
-    of its ambiguous ones). A term's pattern is tried only where the term occurs as plain text (a
-    substring test, much cheaper than the pattern, which adds word edges and endings)."""
-    matchers = _matchers(codebook)
+    of its ambiguous ones)."""
     counts: Counter = Counter()
     for text in texts:
-        low = text.lower()
-        for cid, strong, weak in matchers:
-            if any(w in low and p.search(text) for w, p in strong) or (
-                    len(weak) >= 2 and sum(1 for w, p in weak if w in low and p.search(text)) >= 2):
-                counts[cid] += 1
-    return counts
-
-
-_MATCHERS: dict[int, tuple[Any, list]] = {}
-
-
-def _matchers(codebook) -> list:
-    """Per concept: (id, [(plain term lower-cased, its pattern)] of its plain terms, ... of its ambiguous ones)."""
-    hit = _MATCHERS.get(id(codebook))
-    if hit is None or hit[0] is not codebook:
-        out = []
         for c in codebook.concepts:
-            strong, weak = [], []
-            for lang in sorted(set(c.cues) | set(c.weak)):
-                # Entry.terms: every term of the language as written (ambiguous ones without their "~")
-                by_pattern: dict[str, str] = {}
-                for w in c.terms.get(lang, ()):
-                    by_pattern.setdefault(_pattern_text(w, lang), w)
-                strong += [(_needle(by_pattern, p), p) for p in c.cues.get(lang, ())]
-                weak += [(_needle(by_pattern, p), p) for p in c.weak.get(lang, ())]
-            out.append((c.id, strong, weak))
-        hit = _MATCHERS[id(codebook)] = (codebook, out)
-    return hit[1]
-
-
-def _pattern_text(word: str, lang: str) -> str:
-    from dutytrace.nlp.codebook import term_pattern
-
-    return term_pattern(word, lang).pattern
-
-
-def _needle(by_pattern: dict, p) -> str:
-    """The plain text a term's pattern needs to find (lower-cased); "" (always tried) when unknown."""
-    return by_pattern.get(p.pattern, "").lower()
+            if c.named_in(text):
+                counts[c.id] += 1
+    return counts
 
 
 _FINGERPRINTS: dict[int, tuple[Any, str]] = {}

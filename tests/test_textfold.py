@@ -56,3 +56,32 @@ def test_non_ascii_text_takes_the_patterns_own_path():
         assert spans(folded.finditer(p)) == spans(p.finditer(text))
     kiln = re.compile("kiln", re.I)
     assert spans(Folded(text).finditer(kiln)) == spans(kiln.finditer(text)) == [(4, 8)]
+
+
+def _named_by_patterns(entry, text: str, langs=("en", "zh")) -> bool:
+    """Entry.named_in without its needle test: the patterns alone decide."""
+    if any(p.search(text) for lang in langs for p in entry.cues.get(lang, ())):
+        return True
+    return sum(1 for lang in langs for p in entry.weak.get(lang, ()) if p.search(text)) >= 2
+
+
+def test_a_concept_is_named_exactly_where_its_patterns_say():
+    """Entry.named_in tries a term's pattern only where the text can hold the term; that shortcut never
+    changes the answer: sample passages in both languages, the same upper-cased and title-cased, and texts
+    whose letters case-fold to others (ſ, İ, the Kelvin sign) or mix scripts."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "corpus" / "genres" / "archive"
+    texts = []
+    for f in sorted(root.rglob("*.txt"))[::2]:
+        t = f.read_text(encoding="utf-8")
+        texts += [t[i:i + 900] for i in range(0, len(t), 900)]
+    texts += [t.upper() for t in texts[::5]] + [t.title() for t in texts[::7]]
+    texts += ["ſafety training was not given; the İnspection was a formality", "the \u212aILN exploded",
+              "GAS EXPLOSION at the 煤矿, 瞒报 deaths", "PRESS and ALARM", "", "瞞報 死亡人数"]
+    concepts = load_codebook(None).concepts
+    assert len(texts) > 100 and concepts
+    for t in texts:
+        for c in concepts:
+            assert c.named_in(t) == _named_by_patterns(c, t), (c.id, t[:80])
+            assert c.named_in(t, ("en",)) == _named_by_patterns(c, t, ("en",)), (c.id, t[:80])

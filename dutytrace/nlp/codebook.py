@@ -26,13 +26,26 @@ class Entry:
     terms: dict = field(default_factory=dict)  # concepts only: language -> tuple of plain terms
     weak: dict = field(default_factory=dict)  # concepts only: language -> patterns of ambiguous terms
     actor: str | None = None  # tags only: "government" or "enterprise" when only that kind of actor has the issue
+    # concepts only: language -> (the plain term each pattern of `cues` finds, ... each of `weak`)
+    needles: dict = field(default_factory=dict)
 
     def named_in(self, text: str, langs=("en", "zh")) -> bool:
         """Whether a text names this concept: one of its plain terms, or two of its ambiguous ones
-        ("~" terms such as "press" or "alarm", which name the concept only in its company)."""
-        if any(p.search(text) for lang in langs for p in self.cues.get(lang, ())):
-            return True
-        return sum(1 for lang in langs for p in self.weak.get(lang, ()) if p.search(text)) >= 2
+        ("~" terms such as "press" or "alarm", which name the concept only in its company). A term's
+        pattern is tried only where the text can hold the term (`_may_hold`, much cheaper than the
+        pattern, which adds word edges and endings)."""
+        low = text.lower() if text.isascii() else None
+        for lang in langs:
+            strong = self.cues.get(lang, ())
+            needles = self.needles.get(lang, ((), ()))[0] or ("",) * len(strong)
+            if any(_may_hold(text, low, n) and p.search(text) for n, p in zip(needles, strong)):
+                return True
+        found = 0
+        for lang in langs:
+            weak = self.weak.get(lang, ())
+            needles = self.needles.get(lang, ((), ()))[1] or ("",) * len(weak)
+            found += sum(1 for n, p in zip(needles, weak) if _may_hold(text, low, n) and p.search(text))
+        return found >= 2
 
     def label(self, lang: str = "en") -> str:
         return self.name.get(lang) or self.name.get("en") or self.id
@@ -72,6 +85,20 @@ def _merge(base: dict, extra: dict) -> dict:
     return out
 
 
+def _may_hold(text: str, low: str | None, needle: str) -> bool:
+    """False only where a case-insensitive match of a pattern that needs `needle` cannot be in the text:
+    an uncased needle (Chinese, figures) that the text does not hold; an ASCII needle that an ASCII text
+    (`low`: lower-cased) does not hold. Otherwise (no needle, or text and needle of other scripts, where
+    case folding ties some letters to others: ſ to s) the pattern decides."""
+    if not needle:
+        return True
+    if needle.lower() == needle.upper():
+        return needle in text
+    if low is not None and needle.isascii():
+        return needle.lower() in low
+    return True
+
+
 def term_pattern(word: str, lang: str) -> re.Pattern:
     """English terms match whole words with a plural or verb ending ("inspector" also names "inspectors")."""
     if lang == "en":
@@ -83,13 +110,14 @@ def _compile_terms(e: dict) -> Entry:
     """Concept terms are plain text: escaped, and English ones bounded by word edges. A term written
     with a leading "~" is ambiguous on its own: it is still a translation of the concept, but names
     it in a text only together with another of its ambiguous terms (Entry.named_in)."""
-    cues, terms, weak = {}, {}, {}
+    cues, terms, weak, needles = {}, {}, {}, {}
     for lang, words in (e.get("cues") or {}).items():
         words = [str(w) for w in words]
         terms[lang] = tuple(w.lstrip("~") for w in words)
         cues[lang] = tuple(term_pattern(w, lang) for w in words if not w.startswith("~"))
         weak[lang] = tuple(term_pattern(w[1:], lang) for w in words if w.startswith("~"))
-    return Entry(e["id"], e.get("name") or {}, e.get("description") or {}, cues, terms, weak)
+        needles[lang] = (tuple(w for w in words if not w.startswith("~")), tuple(w[1:] for w in words if w.startswith("~")))
+    return Entry(e["id"], e.get("name") or {}, e.get("description") or {}, cues, terms, weak, needles=needles)
 
 
 def _compile(e: dict, where: str) -> Entry:
