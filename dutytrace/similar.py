@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from dutytrace.nlp.codebook import Codebook
-from dutytrace.profile import concept_counts  # noqa: F401  (the material's concepts; also used by callers)
+from dutytrace.profile import concept_counts  # the material's concepts (also imported from here by callers)
 from dutytrace.query import translation
 from dutytrace.search import passage_key, to_hit
 from dutytrace.store.vectors import PASSAGE_FIELDS, narrow, sparse_query
@@ -148,6 +148,9 @@ def rank_similar(material: Material, index, embedder, profiles, codebook: Codebo
         if to_embed:
             plan.append((text, None))
     lexical = iter(ask([r for _, r in plan if r is not None]))
+    # what needs no vectors is done before waiting for them
+    my_concepts = material.concepts if material.concepts is not None else concept_counts(texts, codebook)
+    sharing = sharing_candidates(material, my_concepts, profiles)
     dense: Iterator = iter(())
     if to_embed:
         made = vectors() if callable(vectors) else vectors
@@ -165,10 +168,8 @@ def rank_similar(material: Material, index, embedder, profiles, codebook: Codebo
             seen.add(cid)
             votes[cid] += 1.0 / (RRF_K + len(seen))
             pairs[cid].append((1.0 / (RRF_K + len(seen)), text, s))
-    my_concepts = material.concepts if material.concepts is not None else concept_counts(texts, codebook)
     top_votes = max(votes.values(), default=1.0)
     voted = sorted((c for c in votes if c != material.exclude), key=lambda c: (-votes[c], c))[:MAX_VOTED]
-    sharing = sharing_candidates(material, my_concepts, profiles)
     candidates = set(voted) | set(sorted(sharing, key=lambda c: (-sharing[c], c))[:MAX_SHARING])
     found = profiles.many(sorted(candidates))  # visible cases with documents, read in one batch
     out = []
