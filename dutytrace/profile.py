@@ -82,9 +82,8 @@ def concept_counts(texts, codebook) -> Counter:
     of its ambiguous ones)."""
     counts: Counter = Counter()
     for text in texts:
-        for c in codebook.concepts:
-            if c.named_in(text):
-                counts[c.id] += 1
+        for c in codebook.concepts_named_in(text):
+            counts[c.id] += 1
     return counts
 
 

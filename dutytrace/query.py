@@ -57,14 +57,14 @@ def translation(query: str, codebook: Codebook) -> tuple[str, str]:
     q = to_simplified(re.sub(r"\s+", " ", query).strip())
     lang = detect_language(q)
     other = "en" if lang == "zh" else "zh"
-    return lang, " ".join(t for c in codebook.concepts if c.named_in(q, (lang,)) for t in c.terms.get(other, ()))
+    return lang, " ".join(t for c in codebook.concepts_named_in(q, (lang,)) for t in c.terms.get(other, ()))
 
 
 def understand(query: str, codebook: Codebook) -> QueryIntent:
     q = to_simplified(re.sub(r"\s+", " ", query).strip())  # 瞞報 names what 瞒报 does
     lang = detect_language(q)
     other = "en" if lang == "zh" else "zh"
-    concepts = [c for c in codebook.concepts if c.named_in(q, (lang,))]
+    concepts = codebook.concepts_named_in(q, (lang,))
     translation = " ".join(t for c in concepts for t in c.terms.get(other, ()))
     synonyms = " ".join(t for c in concepts for t in c.terms.get(lang, ()) if t.lower() not in q.lower())
     return QueryIntent(lang, tuple(_hits(codebook.tags, q)), tuple(_hits(codebook.accident_types, q)),

@@ -25,6 +25,7 @@ import re
 from difflib import SequenceMatcher
 
 from dutytrace.nlp.codebook import Codebook, Entry, term_pattern
+from dutytrace.nlp.textfold import folded
 from dutytrace.profile import decided
 
 # concepts that every fatal-accident file names: no reason for a likeness
@@ -114,12 +115,13 @@ def _concepts_in(text: str, codebook: Codebook, among: set[str] | None = None) -
     """The concepts a passage names (`among`: only those asked about). The new material's passages recur
     in every result: remembered by text for the codebook."""
     if among is not None:
-        return {c.id for c in codebook.concepts if c.id in among and c.named_in(text)}
+        low = folded(text)
+        return {c.id for c in codebook.concepts if c.id in among and c.named_in_folded(text, low)}
     key = (id(codebook), text)
     if key not in _SEEN:
         if len(_SEEN) > 5000:
             _SEEN.clear()
-        _SEEN[key] = frozenset(c.id for c in codebook.concepts if c.id not in GENERIC_CONCEPTS and c.named_in(text))
+        _SEEN[key] = frozenset(c.id for c in codebook.concepts_named_in(text) if c.id not in GENERIC_CONCEPTS)
     return set(_SEEN[key])
 
 

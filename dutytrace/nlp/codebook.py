@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from dutytrace.errors import ConfigError
+from dutytrace.nlp.textfold import folded
 
 BUILTIN = Path(__file__).with_name("codebook.yaml")
 SECTIONS = ("tags", "accident_types", "responsibility_levels", "sanctions", "concepts")
@@ -26,25 +27,28 @@ class Entry:
     terms: dict = field(default_factory=dict)  # concepts only: language -> tuple of plain terms
     weak: dict = field(default_factory=dict)  # concepts only: language -> patterns of ambiguous terms
     actor: str | None = None  # tags only: "government" or "enterprise" when only that kind of actor has the issue
-    # concepts only: language -> (the plain term each pattern of `cues` finds, ... each of `weak`)
+    # concepts only: language -> (the needle of each pattern of `cues`, ... of each of `weak`): `_needle`
     needles: dict = field(default_factory=dict)
 
     def named_in(self, text: str, langs=("en", "zh")) -> bool:
         """Whether a text names this concept: one of its plain terms, or two of its ambiguous ones
-        ("~" terms such as "press" or "alarm", which name the concept only in its company). A term's
-        pattern is tried only where the text can hold the term (`_may_hold`, much cheaper than the
-        pattern, which adds word edges and endings)."""
-        low = text.lower() if text.isascii() else None
+        ("~" terms such as "press" or "alarm", which name the concept only in its company)."""
+        return self.named_in_folded(text, folded(text), langs)
+
+    def named_in_folded(self, text: str, low: str | None, langs=("en", "zh")) -> bool:
+        """`named_in` with `low` = `folded(text)` made once by the caller. A term's pattern is tried only
+        where the text can hold the term (`_may_hold`: much cheaper than the pattern, which adds word edges
+        and endings)."""
         for lang in langs:
             strong = self.cues.get(lang, ())
-            needles = self.needles.get(lang, ((), ()))[0] or ("",) * len(strong)
+            needles = self.needles.get(lang, ((), ()))[0] or (_ANY,) * len(strong)
             if any(_may_hold(text, low, n) and p.search(text) for n, p in zip(needles, strong)):
                 return True
         found = 0
         for lang in langs:
             weak = self.weak.get(lang, ())
-            needles = self.needles.get(lang, ((), ()))[1] or ("",) * len(weak)
-            found += sum(1 for n, p in zip(needles, weak) if _may_hold(text, low, n) and p.search(text))
+            needles = self.needles.get(lang, ((), ()))[1] or (_ANY,) * len(weak)
+            found += sum(bool(_may_hold(text, low, n) and p.search(text)) for n, p in zip(needles, weak))
         return found >= 2
 
     def label(self, lang: str = "en") -> str:
@@ -66,6 +70,11 @@ class Codebook:
     def get(self, section: str, id_: str) -> Entry | None:
         return next((e for e in getattr(self, section) if e.id == id_), None)
 
+    def concepts_named_in(self, text: str, langs=("en", "zh")) -> list[Entry]:
+        """The concepts a text names (Entry.named_in), the text lower-cased once for all of them."""
+        low = folded(text)
+        return [c for c in self.concepts if c.named_in_folded(text, low, langs)]
+
 
 def _merge(base: dict, extra: dict) -> dict:
     out = {k: [dict(e) for e in base.get(k, [])] for k in SECTIONS}
@@ -85,17 +94,30 @@ def _merge(base: dict, extra: dict) -> dict:
     return out
 
 
-def _may_hold(text: str, low: str | None, needle: str) -> bool:
-    """False only where a case-insensitive match of a pattern that needs `needle` cannot be in the text:
-    an uncased needle (Chinese, figures) that the text does not hold; an ASCII needle that an ASCII text
-    (`low`: lower-cased) does not hold. Otherwise (no needle, or text and needle of other scripts, where
-    case folding ties some letters to others: ſ to s) the pattern decides."""
-    if not needle:
-        return True
-    if needle.lower() == needle.upper():
-        return needle in text
-    if low is not None and needle.isascii():
-        return needle.lower() in low
+_ALWAYS, _UNCASED, _ASCII = 0, 1, 2
+_ANY = (_ALWAYS, "")  # no needle: the pattern decides
+
+
+def _needle(term: str) -> tuple[int, str]:
+    """What a plain term's pattern needs in a text: an uncased term (Chinese, figures) as written; an ASCII
+    term lower-cased, in lower-cased ASCII text; any other term is left to its pattern (case folding ties
+    some letters to others: ſ to s)."""
+    if not term:
+        return _ANY
+    if term.lower() == term.upper():
+        return _UNCASED, term
+    if term.isascii():
+        return _ASCII, term.lower()
+    return _ANY
+
+
+def _may_hold(text: str, low: str | None, needle: tuple[int, str]) -> bool:
+    """False only where a case-insensitive match of a pattern that needs the needle cannot be in the text."""
+    mode, s = needle
+    if mode == _UNCASED:
+        return s in text
+    if mode == _ASCII and low is not None:
+        return s in low
     return True
 
 
@@ -116,7 +138,8 @@ def _compile_terms(e: dict) -> Entry:
         terms[lang] = tuple(w.lstrip("~") for w in words)
         cues[lang] = tuple(term_pattern(w, lang) for w in words if not w.startswith("~"))
         weak[lang] = tuple(term_pattern(w[1:], lang) for w in words if w.startswith("~"))
-        needles[lang] = (tuple(w for w in words if not w.startswith("~")), tuple(w[1:] for w in words if w.startswith("~")))
+        needles[lang] = (tuple(_needle(w) for w in words if not w.startswith("~")),
+                         tuple(_needle(w[1:]) for w in words if w.startswith("~")))
     return Entry(e["id"], e.get("name") or {}, e.get("description") or {}, cues, terms, weak, needles=needles)
 
 

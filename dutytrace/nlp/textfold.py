@@ -10,7 +10,8 @@ miss the lower-cased text; escapes such as \\S are kept out with them, for simpl
 character (case folding ties some to ASCII letters: ſ to s, the Kelvin sign to k), and any text that is
 not ASCII.
 
-Used where the codebook's cue patterns run over every passage (nlp/responsibility.py)."""
+Used where the codebook's cue patterns run over every passage (nlp/responsibility.py); `folded` also by the
+concepts' plain-term test (nlp/codebook.py, Entry.named_in_folded)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ def twin(pattern: re.Pattern) -> re.Pattern | None:
     return re.compile(src, pattern.flags & ~re.IGNORECASE)
 
 
+def folded(text: str) -> str | None:
+    """The text lower-cased when it is ASCII (lower-casing ASCII keeps every offset); None otherwise."""
+    return text.lower() if text.isascii() else None
+
+
 class Folded:
     """A text with its lower-cased form when it is ASCII: `finditer(pattern)` gives the matches the pattern
     has in the text (offsets into the text), by the twin where there is one."""
@@ -36,7 +42,7 @@ class Folded:
 
     def __init__(self, text: str):
         self.text = text
-        self.low = text.lower() if text.isascii() else None
+        self.low = folded(text)
 
     def finditer(self, pattern: re.Pattern):
         if self.low is not None:
