@@ -12,7 +12,8 @@ from dutytrace.nlp.textfold import Folded, twin
 
 PATTERNS = [p for tag in load_codebook(None).tags for lang in ("en", "zh") for p in tag.cues.get(lang, ())]
 # patterns the fast path must leave alone, mixed in
-EXTRA = [re.compile(r"UK firms?", re.I), re.compile(r"[A-Z]{3} not", re.I), re.compile(r"\S+ the", re.I)]
+EXTRA = [re.compile(r"UK firms?", re.I), re.compile(r"[A-Z]{3} not", re.I), re.compile(r"\S+ the", re.I),
+         re.compile(r"(?-i:firms) not", re.I)]
 WORDS = ["UK", "firms", *sorted({w for p in PATTERNS for w in re.findall(r"[A-Za-z]{3,}", p.pattern)})]
 
 
@@ -26,6 +27,9 @@ def test_most_english_cues_have_a_twin_and_no_chinese_one_needs_one():
     assert twin(re.compile(r"UK firms? failed", re.I)) is None  # "UK" would miss the lower-cased text
     assert twin(re.compile("ſafety", re.I)) is None  # ſ folds to s: not an ASCII pattern
     assert twin(re.compile("safety")) is None  # case-sensitive already
+    scoped = re.compile(r"(?-i:firms) not", re.I)  # case-sensitive inside the group
+    assert twin(scoped) is None
+    assert spans(Folded("FIRMS not; firms NOT").finditer(scoped)) == spans(scoped.finditer("FIRMS not; firms NOT"))
 
 
 @settings(max_examples=150, deadline=None)

@@ -19,12 +19,17 @@ import re
 from functools import lru_cache
 
 
+_SCOPED_OFF = re.compile(r"\(\?[aiLmsux]*-")
+
+
 @lru_cache(maxsize=4096)
 def twin(pattern: re.Pattern) -> re.Pattern | None:
     """The case-sensitive twin of a case-insensitive pattern, for lower-cased ASCII text; None where that
     would not be exact."""
     src = pattern.pattern
     if not isinstance(src, str) or not pattern.flags & re.IGNORECASE or not src.isascii() or src != src.lower():
+        return None
+    if _SCOPED_OFF.search(src):  # "(?-i:...)" is case-sensitive inside: the lower-cased text would change it
         return None
     return re.compile(src, pattern.flags & ~re.IGNORECASE)
 
