@@ -6,7 +6,7 @@ and thread setting, measured alternately in one process so that machine load fal
 
 For each setting, each file is read as `Dutytrace.similar` reads it: `indexing.prepare` (parse, spaCy, the
 tagger, facts; no measures) with the passages handed at chunking time to a thread that embeds them
-(`similar.passages_to_embed`). Printed per setting: the analysis' wall time (p50) and the time until
+(`similar.embed_beside`, as `Dutytrace.similar` does). Printed per setting: the analysis' wall time (p50) and the time until
 both the analysis and the vectors are there (p50, max). Settings: the int8 ONNX embedder with ONNX
 Runtime's threads spinning while they wait (its default) and not spinning (the product's setting), and
 the fp32 model with torch on 2 threads and on 1. The scoring of the archive is not included: see
@@ -20,7 +20,6 @@ import statistics
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -39,7 +38,7 @@ def main() -> None:
     from dutytrace.config import Settings
     from dutytrace.indexing import prepare
     from dutytrace.nlp.embed import get_embedder
-    from dutytrace.similar import passages_to_embed
+    from dutytrace.similar import embed_beside
 
     settings = Settings.from_env()
     models = args.models or Path(tempfile.mkdtemp(prefix="bench-similar-read-"))
@@ -62,12 +61,8 @@ def main() -> None:
             emb = fp32
         futures: list = []
 
-        def early(doc, chunks) -> None:
-            texts = passages_to_embed([c.text for c in chunks], doc.language)
-            if texts:
-                pool = ThreadPoolExecutor(1)
-                futures.append(pool.submit(emb.encode, texts))
-                pool.shutdown(wait=False)
+        def early(doc, chunks) -> None:  # as Dutytrace.similar does
+            embed_beside(emb, [c.text for c in chunks], doc.language, futures)
         out = []
         for f in args.files:
             futures.clear()

@@ -118,6 +118,19 @@ def passages_to_embed(material_texts: list[str], language: str) -> list[str]:
     return material_texts[:MAX_PASSAGES] if language == "en" else []
 
 
+def embed_beside(embedder, texts: list[str], language: str, futures: list) -> None:
+    """Start making the vectors of `passages_to_embed(texts, language)` on a thread of their own (appended
+    to `futures`), so that they are made while the document is still being analysed (Embedder.encode may
+    be called from two threads; the tagger's sentences share the model). Nothing when none are needed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    to_embed = passages_to_embed(texts, language)
+    if to_embed:
+        pool = ThreadPoolExecutor(1, thread_name_prefix="dutytrace-similar-embed")
+        futures.append(pool.submit(embedder.encode, to_embed))
+        pool.shutdown(wait=False)
+
+
 def rank_similar(material: Material, index, embedder, profiles, codebook: Codebook, limit: int = 10,
                  filters: dict | None = None, term_weights=None, passages=None, vectors=None) -> list[dict]:
     """`profiles`: the stored profiles of the cases the user may see (profile.ProfileReader);
@@ -157,9 +170,8 @@ def rank_similar(material: Material, index, embedder, profiles, codebook: Codebo
         if made is None or len(made) != len(to_embed):
             made = embedder.encode(to_embed)
         dense = iter(ask([("dense", v.tolist(), None, 20, filters, PASSAGE_FIELDS) for v in made]))
-    owner = [text for text, _ in plan]
     answers = [next(lexical) if r is not None else next(dense) for _, r in plan]
-    for text, leg in zip(owner, answers):
+    for (text, _), leg in zip(plan, answers):
         seen: set[str] = set()
         for s in sorted(leg, key=passage_key):
             cid = s.payload.get("case_id")

@@ -105,9 +105,9 @@ class SearchMixin(ServicePolicy):
 
     def similar(self, path: Path | None = None, case_id: str | None = None, limit: int = 10) -> list[dict]:
         """Past cases most like a new document (or an existing case), each with its reasons (similar.py)."""
-        from concurrent.futures import Future, ThreadPoolExecutor
+        from concurrent.futures import Future
 
-        from dutytrace.similar import Material, passages_to_embed, rank_similar
+        from dutytrace.similar import Material, embed_beside, rank_similar
 
         codebook = self._codebook()
         early: list[Future] = []
@@ -118,13 +118,7 @@ class SearchMixin(ServicePolicy):
             embedder = self.embedder
 
             def embed_early(doc, chunks) -> None:
-                # the passages' vectors are made on a thread of their own while the document is analysed
-                # (Embedder.encode may be called from two threads; the tagger's sentences share the model)
-                texts = passages_to_embed([c.text for c in chunks], doc.language)
-                if texts:
-                    pool = ThreadPoolExecutor(1, thread_name_prefix="dutytrace-similar-embed")
-                    early.append(pool.submit(embedder.encode, texts))
-                    pool.shutdown(wait=False)
+                embed_beside(embedder, [c.text for c in chunks], doc.language, early)
             # a comparison reads no measures
             doc, chunks, analysis = self._prepare(path, measures=False, on_chunks=embed_early)
             kind = analysis.facts.get("accident_type")
